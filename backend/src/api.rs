@@ -1,0 +1,71 @@
+//! The console door: `POST /api/<service>/<Operation>` with the same shapes
+//! as the wire door and errors as the shared envelope, plus `/api/health`
+//! and `/api/config`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use shared::error::{ErrorCode, ErrorEnvelope};
+
+use crate::app::AppState;
+use crate::error::ServiceError;
+use crate::target::{RequestContext, Service};
+
+/// `POST /api/{service}/{operation}`.
+pub async fn operation(
+    State(app): State<AppState>,
+    Path((service, operation)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let ctx = RequestContext {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        access_key_id: None,
+    };
+    let result = match Service::from_console_segment(&service) {
+        Some(service) => app.target.call(&ctx, service, &operation, &body).await,
+        None => Err(ServiceError::new(
+            ErrorCode::UnknownOperationException,
+            format!("Unknown service '{service}'."),
+        )),
+    };
+    match result {
+        Ok(body) => {
+            let mut response = (StatusCode::OK, body).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(err) => envelope(&err, &ctx.request_id),
+    }
+}
+
+/// Renders an error as the console's shared envelope.
+pub fn envelope(err: &ServiceError, request_id: &str) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let body = ErrorEnvelope {
+        code: err.code.as_str().to_owned(),
+        message: err.message.clone(),
+        request_id: request_id.to_owned(),
+    };
+    (status, Json(body)).into_response()
+}
+
+/// `GET /api/health`.
+pub async fn health() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// `GET /api/config`: mode, region, account and version (never secrets).
+pub async fn config(State(app): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({
+        "mode": app.target.mode(),
+        "region": app.settings.region,
+        "accountId": app.settings.account_id,
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}

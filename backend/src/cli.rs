@@ -1,0 +1,185 @@
+//! Command-line interface of the `cmconsole` binary.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::app::{AppState, Settings, app};
+use crate::clock::SystemClock;
+use crate::security::AllowedHosts;
+use crate::sim::{SimConfig, Simulator};
+use crate::store::{SqliteStore, Store};
+
+/// cmconsole: a local AWS OpsWorks CM simulator and web console.
+#[derive(Debug, Parser)]
+#[command(name = "cmconsole", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console, the AWS wire protocol and the live event stream.
+    Serve(ServeArgs),
+}
+
+/// Flags of `cmconsole serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory of the database (default: the platform data directory).
+    #[arg(long, conflicts_with = "in_memory")]
+    pub data_dir: Option<PathBuf>,
+    /// Keep everything in memory; nothing survives a restart.
+    #[arg(long)]
+    pub in_memory: bool,
+    /// Time factor for simulated durations (60 makes a 60 s transition take 1 s).
+    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
+    pub speed: f64,
+    /// Region in ARNs, endpoints and `/api/config`.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Twelve-digit account id in ARNs.
+    #[arg(long, default_value = "123456789012", value_parser = parse_account)]
+    pub account_id: String,
+    /// Directory of the built console.
+    #[arg(long, default_value = "frontend/dist")]
+    pub ui_dir: PathBuf,
+    /// Maximum number of servers (ServerLimit).
+    #[arg(long, default_value_t = 10)]
+    pub server_limit: usize,
+    /// Maximum number of manual backups (ManualBackupLimit).
+    #[arg(long, default_value_t = 50)]
+    pub manual_backup_limit: usize,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err("the speed must be a positive number".into())
+    }
+}
+
+fn parse_account(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_owned())
+    } else {
+        Err("the account id must be twelve digits".into())
+    }
+}
+
+/// Errors that stop the server from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No data directory could be determined.
+    #[error("no platform data directory; pass --data-dir or --in-memory")]
+    NoDataDir,
+    /// The store failed to open.
+    #[error("cannot open the store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the store the flags ask for.
+pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
+    if args.in_memory {
+        return Ok(Arc::new(SqliteStore::in_memory()?));
+    }
+    let dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs::data_dir()
+            .ok_or(StartError::NoDataDir)?
+            .join("cmconsole"),
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(Arc::new(SqliteStore::open(&dir.join("cmconsole.sqlite3"))?))
+}
+
+/// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
+    let store = open_store(&args)?;
+    let config = SimConfig {
+        region: args.region.clone(),
+        account_id: args.account_id.clone(),
+        speed: args.speed,
+        server_limit: args.server_limit,
+        manual_backup_limit: args.manual_backup_limit,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::open(Arc::clone(&store), Arc::new(SystemClock), config).await?;
+    sim.spawn_scheduler();
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: args.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    let state = AppState {
+        target: sim,
+        store,
+        settings: Arc::new(Settings {
+            region: args.region,
+            account_id: args.account_id,
+            ui_dir: Some(args.ui_dir),
+            allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
+        }),
+    };
+    println!("cmconsole listening on http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

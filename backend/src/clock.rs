@@ -1,0 +1,95 @@
+//! The injected clock: the only place that reads the wall clock.
+//!
+//! Simulator logic asks a [`Clock`] for the time and waits on it, so tests can
+//! drive time by hand with [`ManualClock`] and never sleep for state.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use tokio::sync::watch;
+
+/// A source of the current time that can also wait until a given instant.
+pub trait Clock: Send + Sync + 'static {
+    /// The current time.
+    fn now(&self) -> DateTime<Utc>;
+    /// Resolves once [`Clock::now`] has reached `deadline` (or at once if it has).
+    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()>;
+}
+
+/// The real wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[expect(clippy::disallowed_methods, reason = "this is the one real clock")]
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let wait = (deadline - self.now()).to_std().unwrap_or(Duration::ZERO);
+        Box::pin(tokio::time::sleep(wait))
+    }
+}
+
+/// A clock that only moves when told to; for tests and time control.
+#[derive(Debug, Clone)]
+pub struct ManualClock {
+    now: Arc<Mutex<DateTime<Utc>>>,
+    ticks: watch::Sender<DateTime<Utc>>,
+}
+
+impl ManualClock {
+    /// A manual clock standing at `start`.
+    pub fn new(start: DateTime<Utc>) -> Self {
+        let (ticks, _) = watch::channel(start);
+        Self {
+            now: Arc::new(Mutex::new(start)),
+            ticks,
+        }
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let delta = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        *now += delta;
+        self.ticks.send_replace(*now);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let mut ticks = self.ticks.subscribe();
+        Box::pin(async move {
+            // `wait_for` checks the current value first, then every change.
+            let _ = ticks.wait_for(|now| *now >= deadline).await;
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[tokio::test]
+    async fn manual_clock_wakes_sleepers_only_when_advanced_past_deadline() {
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let clock = ManualClock::new(start);
+        let deadline = start + chrono::Duration::seconds(10);
+        let sleeper = tokio::spawn(clock.sleep_until(deadline));
+        clock.advance(Duration::from_secs(5));
+        tokio::task::yield_now().await;
+        assert!(!sleeper.is_finished());
+        clock.advance(Duration::from_secs(5));
+        sleeper.await.unwrap();
+        assert_eq!(clock.now(), deadline);
+    }
+}

@@ -1,0 +1,96 @@
+//! The one error type every target returns: an AWS error code and a message.
+//!
+//! Each door renders it in its own format: the wire door as
+//! `{"__type", "message"}`, the console door as the shared envelope.
+
+use shared::error::ErrorCode;
+
+/// An error answered to a client, carrying the exact AWS error code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}", code = .code.as_str())]
+pub struct ServiceError {
+    /// AWS error code (`__type` on the wire).
+    pub code: ErrorCode,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl ServiceError {
+    /// An error with `code` and `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// `ValidationException`.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ValidationException, message)
+    }
+
+    /// `ResourceNotFoundException`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ResourceNotFoundException, message)
+    }
+
+    /// `InvalidStateException`.
+    pub fn invalid_state(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidStateException, message)
+    }
+
+    /// `LimitExceededException`.
+    pub fn limit_exceeded(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::LimitExceededException, message)
+    }
+
+    /// `ResourceAlreadyExistsException`.
+    pub fn already_exists(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ResourceAlreadyExistsException, message)
+    }
+
+    /// `InvalidNextTokenException`.
+    pub fn invalid_next_token() -> Self {
+        Self::new(
+            ErrorCode::InvalidNextTokenException,
+            "The NextToken is not valid: it was not returned by a previous call with the same parameters, or it has expired.",
+        )
+    }
+
+    /// An opaque `InternalFailure`; the cause is logged, never sent.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal failure");
+        Self::new(
+            ErrorCode::InternalFailure,
+            "The request processing has failed because of an unknown error.",
+        )
+    }
+
+    /// HTTP status for this error.
+    pub fn status(&self) -> u16 {
+        self.code.http_status()
+    }
+}
+
+impl From<crate::store::StoreError> for ServiceError {
+    fn from(err: crate::store::StoreError) -> Self {
+        Self::internal(&err)
+    }
+}
+
+/// A `ValidationException` for a required member that is missing.
+pub fn missing_member(member: &str) -> ServiceError {
+    ServiceError::validation(format!(
+        "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+        lower_first(member)
+    ))
+}
+
+/// AWS names members in validation messages in lowerCamelCase.
+pub fn lower_first(member: &str) -> String {
+    let mut chars = member.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

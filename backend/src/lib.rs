@@ -1,0 +1,22 @@
+//! cmconsole backend: the AWS OpsWorks CM simulator behind three doors.
+//!
+//! - [`wire`]: `POST /`, AWS JSON 1.1 for real SDKs and the CLI;
+//! - [`api`]: `POST /api/<service>/<Operation>` for the browser console;
+//! - [`events`]: `GET /api/events`, the live server-sent event stream.
+//!
+//! All three reach one [`target::Target`]: the [`sim::Simulator`], which
+//! keeps its state durable in a [`store::Store`] and reads time from an
+//! injected [`clock::Clock`].
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod protocol;
+pub mod security;
+pub mod sim;
+pub mod store;
+pub mod target;
+pub mod wire;

@@ -1,0 +1,189 @@
+//! The embedded OpsWorks CM simulator.
+//!
+//! State lives in memory behind one lock; every mutation is validated first,
+//! applied, turned into a [`Batch`](crate::store::Batch) and acknowledged
+//! only once the store has made it durable. Asynchronous work (creating,
+//! backing up, maintenance...) is a [`Pending`](state::Pending) transition
+//! with a due time on the injected clock; one scheduler task completes what
+//! is due, so transitions resume after a restart and tests drive time by hand.
+
+mod account;
+mod artifacts;
+mod backups;
+mod dispatch;
+mod lifecycle;
+mod naming;
+mod nodes;
+mod pagination;
+mod servers;
+mod state;
+mod tags;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use crate::clock::Clock;
+use crate::error::ServiceError;
+use crate::store::{Store, StoreError};
+use state::{Changes, Meta, State};
+
+/// Settings of the simulated account.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Region in ARNs and endpoints.
+    pub region: String,
+    /// Twelve-digit account id in ARNs.
+    pub account_id: String,
+    /// Time factor: simulated durations are divided by it.
+    pub speed: f64,
+    /// Maximum number of servers (ServerLimit).
+    pub server_limit: usize,
+    /// Maximum number of manual backups (ManualBackupLimit).
+    pub manual_backup_limit: usize,
+    /// Maximum number of user tags per resource.
+    pub tag_limit: usize,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+            speed: 1.0,
+            server_limit: 10,
+            manual_backup_limit: 50,
+            tag_limit: 50,
+        }
+    }
+}
+
+/// The simulator: state, store, clock and settings.
+pub struct Simulator {
+    state: RwLock<State>,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: SimConfig,
+    wake: Notify,
+}
+
+impl Simulator {
+    /// Loads the state from `store` and returns a ready simulator.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: SimConfig,
+    ) -> Result<Arc<Self>, StoreError> {
+        let snapshot = store.load().await?;
+        let (mut state, meta) = State::from_snapshot(snapshot)?;
+        let meta = match meta {
+            Some(meta) => meta,
+            None => {
+                let meta = Meta {
+                    token_key: naming::random_hex(32),
+                };
+                let mut changes = Changes::default();
+                changes.meta(&meta);
+                store.commit(changes.into_batch()).await?;
+                meta
+            }
+        };
+        state.token_key = meta.token_key.into_bytes();
+        Ok(Arc::new(Self {
+            state: RwLock::new(state),
+            store,
+            clock,
+            config,
+            wake: Notify::new(),
+        }))
+    }
+
+    /// The simulator's settings.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// Starts the task that completes transitions when they fall due.
+    pub fn spawn_scheduler(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let sim = Arc::clone(self);
+        tokio::spawn(async move { sim.schedule_forever().await })
+    }
+
+    async fn schedule_forever(&self) {
+        loop {
+            let notified = self.wake.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let next = self.read(lifecycle::next_due);
+            match next {
+                Some(due) => {
+                    tokio::select! {
+                        () = self.clock.sleep_until(due) => {}
+                        () = &mut notified => {}
+                    }
+                }
+                None => notified.await,
+            }
+            if let Err(err) = self.run_due().await {
+                tracing::error!(error = %err, "scheduler failed to complete transitions");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+
+    /// Completes every transition due at the current time; returns how many.
+    pub async fn run_due(&self) -> Result<usize, ServiceError> {
+        let now = self.now();
+        self.mutate(|state, changes| Ok(self.complete_due(state, changes, now)))
+            .await
+    }
+
+    /// The current simulated time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// When something that nominally takes `seconds` finishes if started now.
+    pub(crate) fn due_in(&self, seconds: f64) -> DateTime<Utc> {
+        let speed = if self.config.speed > 0.0 {
+            self.config.speed
+        } else {
+            1.0
+        };
+        let millis = (seconds * 1000.0 / speed).round().max(1.0);
+        self.now() + chrono::Duration::milliseconds(millis as i64)
+    }
+
+    /// Runs `f` on the state under the read lock.
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        f(&state)
+    }
+
+    /// Runs the mutation `f` and waits until its changes are durable.
+    ///
+    /// `f` must check everything before changing anything: an error return
+    /// must leave the state as it was.
+    pub(crate) async fn mutate<R>(
+        &self,
+        f: impl FnOnce(&mut State, &mut Changes) -> Result<R, ServiceError>,
+    ) -> Result<R, ServiceError> {
+        let (result, commit) = {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            let mut changes = Changes::default();
+            let result = f(&mut state, &mut changes)?;
+            let batch = changes.into_batch();
+            if batch.is_empty() {
+                return Ok(result);
+            }
+            // Enqueued under the lock, so batches reach the store in the order
+            // their changes were made.
+            (result, self.store.commit(batch))
+        };
+        self.wake.notify_one();
+        commit.await?;
+        Ok(result)
+    }
+}

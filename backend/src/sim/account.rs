@@ -1,0 +1,82 @@
+//! DescribeAccountAttributes and DescribeEvents.
+
+use shared::opsworkscm::{
+    AccountAttribute, BackupType, DescribeAccountAttributesRequest,
+    DescribeAccountAttributesResponse, DescribeEventsRequest, DescribeEventsResponse, ServerEvent,
+};
+
+use super::Simulator;
+use super::pagination::{PageRequest, page};
+use crate::error::ServiceError;
+use crate::target::RequestContext;
+
+impl Simulator {
+    /// DescribeAccountAttributes: ServerLimit and ManualBackupLimit with usage.
+    pub(crate) async fn describe_account_attributes(
+        &self,
+        _ctx: &RequestContext,
+        _req: DescribeAccountAttributesRequest,
+    ) -> Result<DescribeAccountAttributesResponse, ServiceError> {
+        let (servers, manual) = self.read(|state| {
+            let manual = state
+                .backups
+                .values()
+                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
+                .count();
+            (state.servers.len(), manual)
+        });
+        let attr = |name: &str, max: usize, used: usize| AccountAttribute {
+            name: Some(name.to_owned()),
+            maximum: Some(max as i64),
+            used: Some(used as i64),
+        };
+        Ok(DescribeAccountAttributesResponse {
+            attributes: vec![
+                attr("ServerLimit", self.config.server_limit, servers),
+                attr("ManualBackupLimit", self.config.manual_backup_limit, manual),
+            ],
+        })
+    }
+
+    /// DescribeEvents: newest first, paginated.
+    pub(crate) async fn describe_events(
+        &self,
+        _ctx: &RequestContext,
+        req: DescribeEventsRequest,
+    ) -> Result<DescribeEventsResponse, ServiceError> {
+        let now = self.now();
+        let name = req.server_name.as_str();
+        self.read(|state| {
+            if !state.servers.contains_key(name) {
+                return Err(ServiceError::not_found(format!(
+                    "Server {name} does not exist."
+                )));
+            }
+            let items: Vec<(i64, ServerEvent)> = state
+                .events
+                .get(name)
+                .map(|events| {
+                    events
+                        .iter()
+                        .rev()
+                        .map(|e| (-(e.seq as i64), e.event.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (server_events, next_token) = page(
+                &PageRequest {
+                    key: &state.token_key,
+                    scope: format!("DescribeEvents|{name}"),
+                    max_results: req.max_results.map(|m| m.get()),
+                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    now,
+                },
+                items,
+            )?;
+            Ok(DescribeEventsResponse {
+                server_events,
+                next_token,
+            })
+        })
+    }
+}

@@ -1,0 +1,283 @@
+//! Backup operations: create, delete, describe.
+
+use shared::opsworkscm::{
+    Backup, BackupStatus, BackupType, CreateBackupRequest, CreateBackupResponse,
+    DeleteBackupRequest, DeleteBackupResponse, DescribeBackupsRequest, DescribeBackupsResponse,
+    ServerStatus,
+};
+
+use super::lifecycle::{durations, require_status};
+use super::naming;
+use super::pagination::{PageRequest, page};
+use super::servers::server_mut;
+use super::state::{Action, BackupRecord, Changes, Pending, State};
+use super::{Simulator, tags};
+use crate::error::ServiceError;
+use crate::target::RequestContext;
+
+/// Tools version reported on backups.
+const TOOLS_VERSION: &str = "2.1.4280";
+
+impl Simulator {
+    /// CreateBackup: a manual backup.
+    pub(crate) async fn create_backup(
+        &self,
+        ctx: &RequestContext,
+        req: CreateBackupRequest,
+    ) -> Result<CreateBackupResponse, ServiceError> {
+        let user_tags = tags::check_new_tags(req.tags.as_deref(), self.config.tag_limit)?;
+        let name = req.server_name.as_str().to_owned();
+        let description = req.description.as_ref().map(|d| d.as_str().to_owned());
+        let user_arn = match &ctx.access_key_id {
+            Some(akid) => format!("arn:aws:iam::{}:user/{akid}", self.config.account_id),
+            None => format!("arn:aws:iam::{}:root", self.config.account_id),
+        };
+        self.mutate(|state, changes| {
+            let manual = state
+                .backups
+                .values()
+                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
+                .count();
+            let rec = server_mut(state, &name)?;
+            require_status(
+                rec,
+                &[
+                    ServerStatus::Running,
+                    ServerStatus::Healthy,
+                    ServerStatus::Unhealthy,
+                ],
+                "back up",
+            )?;
+            if manual >= self.config.manual_backup_limit {
+                return Err(ServiceError::limit_exceeded(format!(
+                    "The maximum number of manual backups ({}) has been reached.",
+                    self.config.manual_backup_limit
+                )));
+            }
+            let backup = self.start_backup(
+                state,
+                changes,
+                &name,
+                BackupType::Manual,
+                description,
+                Some(user_arn),
+                user_tags,
+            )?;
+            Ok(CreateBackupResponse {
+                backup: Some(backup),
+            })
+        })
+        .await
+    }
+
+    /// Starts a backup of `server` (already checked): the server goes
+    /// BACKING_UP and the backup IN_PROGRESS until the transition completes.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "all backup fields come from different places"
+    )]
+    pub(crate) fn start_backup(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        server: &str,
+        backup_type: BackupType,
+        description: Option<String>,
+        user_arn: Option<String>,
+        tags: Vec<shared::opsworkscm::Tag>,
+    ) -> Result<Backup, ServiceError> {
+        let now = self.now();
+        let mut id = naming::backup_id(server, now);
+        // Two backups in the same millisecond would collide; nudge the later one.
+        let mut bump = 1;
+        while state.backups.contains_key(&id) {
+            id = naming::backup_id(server, now + chrono::Duration::milliseconds(bump));
+            bump += 1;
+        }
+        let due = self.due_in(durations::BACKUP);
+        let rec = server_mut(state, server)?;
+        let s = &rec.server;
+        let backup = Backup {
+            backup_arn: Some(naming::backup_arn(&self.config, &id)),
+            backup_id: Some(id.clone()),
+            backup_type: Some(backup_type),
+            created_at: Some(now),
+            description,
+            engine: s.engine.clone(),
+            engine_model: s.engine_model.clone(),
+            engine_version: s.engine_version.clone(),
+            instance_profile_arn: s.instance_profile_arn.clone(),
+            instance_type: s.instance_type.clone(),
+            key_pair: s.key_pair.clone(),
+            preferred_backup_window: s.preferred_backup_window.clone(),
+            preferred_maintenance_window: s.preferred_maintenance_window.clone(),
+            s3_data_size: Some(0),
+            s3_data_url: Some(naming::backup_object_url(
+                &self.config,
+                server,
+                &id,
+                "backup.tar.gz",
+            )),
+            s3_log_url: Some(naming::backup_object_url(
+                &self.config,
+                server,
+                &id,
+                "backup.log",
+            )),
+            security_group_ids: s.security_group_ids.clone(),
+            server_name: Some(server.to_owned()),
+            service_role_arn: s.service_role_arn.clone(),
+            status: Some(BackupStatus::InProgress),
+            status_description: Some("Backup in progress.".to_owned()),
+            subnet_ids: s.subnet_ids.clone(),
+            tools_version: Some(TOOLS_VERSION.to_owned()),
+            user_arn,
+        };
+        rec.resume_status = rec.server.status;
+        rec.server.status = Some(ServerStatus::BackingUp);
+        rec.pending = Some(Pending {
+            due,
+            action: Action::Backup {
+                backup_id: id.clone(),
+            },
+        });
+        state.backups.insert(
+            id.clone(),
+            BackupRecord {
+                backup: backup.clone(),
+                tags,
+                delete_due: None,
+            },
+        );
+        changes.server_changed(state, server);
+        changes.backup_changed(state, &id);
+        let kind = match backup_type {
+            BackupType::Manual => "Manual",
+            BackupType::Automated => "Automated",
+        };
+        changes.event(
+            state,
+            server,
+            now,
+            format!("{kind} backup {id} started."),
+            backup.s3_log_url.clone(),
+        );
+        Ok(backup)
+    }
+
+    /// DeleteBackup.
+    pub(crate) async fn delete_backup(
+        &self,
+        _ctx: &RequestContext,
+        req: DeleteBackupRequest,
+    ) -> Result<DeleteBackupResponse, ServiceError> {
+        let id = req.backup_id.as_str().to_owned();
+        let now = self.now();
+        let due = self.due_in(durations::DELETE_BACKUP);
+        self.mutate(|state, changes| {
+            let rec = state
+                .backups
+                .get_mut(&id)
+                .ok_or_else(|| ServiceError::not_found(format!("Backup {id} does not exist.")))?;
+            match rec.backup.status {
+                Some(BackupStatus::Deleting) => {
+                    return Err(ServiceError::invalid_state(format!(
+                        "Backup {id} is already being deleted."
+                    )));
+                }
+                Some(BackupStatus::InProgress) => {
+                    return Err(ServiceError::invalid_state(format!(
+                        "Backup {id} is still in progress and cannot be deleted yet."
+                    )));
+                }
+                _ => {}
+            }
+            rec.backup.status = Some(BackupStatus::Deleting);
+            rec.backup.status_description = Some("Backup deletion in progress.".to_owned());
+            rec.delete_due = Some(due);
+            let server = rec.backup.server_name.clone().unwrap_or_default();
+            changes.backup_changed(state, &id);
+            if state.servers.contains_key(&server) {
+                changes.event(
+                    state,
+                    &server,
+                    now,
+                    format!("Deletion of backup {id} started."),
+                    None,
+                );
+            }
+            Ok(DeleteBackupResponse {})
+        })
+        .await
+    }
+
+    /// DescribeBackups: newest first.
+    pub(crate) async fn describe_backups(
+        &self,
+        _ctx: &RequestContext,
+        req: DescribeBackupsRequest,
+    ) -> Result<DescribeBackupsResponse, ServiceError> {
+        let now = self.now();
+        self.read(|state| {
+            if let Some(id) = &req.backup_id {
+                if !state.backups.contains_key(id.as_str()) {
+                    return Err(ServiceError::not_found(format!(
+                        "Backup {id} does not exist."
+                    )));
+                }
+            }
+            if let Some(name) = &req.server_name {
+                let has_backups = state
+                    .backups
+                    .values()
+                    .any(|b| b.backup.server_name.as_deref() == Some(name.as_str()));
+                if !state.servers.contains_key(name.as_str()) && !has_backups {
+                    return Err(ServiceError::not_found(format!(
+                        "Server {name} does not exist."
+                    )));
+                }
+            }
+            let mut items: Vec<((i64, String), Backup)> = state
+                .backups
+                .values()
+                .filter(|b| {
+                    req.backup_id
+                        .as_ref()
+                        .is_none_or(|id| b.backup.backup_id.as_deref() == Some(id.as_str()))
+                })
+                .filter(|b| {
+                    req.server_name
+                        .as_ref()
+                        .is_none_or(|n| b.backup.server_name.as_deref() == Some(n.as_str()))
+                })
+                .map(|b| {
+                    let millis = b.backup.created_at.map_or(0, |t| t.timestamp_millis());
+                    (
+                        (-millis, b.backup.backup_id.clone().unwrap_or_default()),
+                        b.backup.clone(),
+                    )
+                })
+                .collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let scope = format!(
+                "DescribeBackups|{}|{}",
+                req.backup_id.as_ref().map_or("", |n| n.as_str()),
+                req.server_name.as_ref().map_or("", |n| n.as_str())
+            );
+            let (backups, next_token) = page(
+                &PageRequest {
+                    key: &state.token_key,
+                    scope,
+                    max_results: req.max_results.map(|m| m.get()),
+                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    now,
+                },
+                items,
+            )?;
+            Ok(DescribeBackupsResponse {
+                backups,
+                next_token,
+            })
+        })
+    }
+}

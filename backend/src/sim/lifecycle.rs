@@ -1,0 +1,253 @@
+//! How long things take, which states allow what, and what happens when a
+//! transition completes.
+
+use chrono::{DateTime, Utc};
+use shared::opsworkscm::{
+    BackupStatus, BackupType, MaintenanceStatus, NodeAssociationStatus, ServerStatus,
+};
+
+use super::Simulator;
+use super::state::{Action, AssociationKind, Changes, NodeRecord, ServerRecord, State};
+use crate::error::ServiceError;
+
+/// Nominal durations in seconds (divided by `--speed`).
+pub(crate) mod durations {
+    /// CREATING → HEALTHY.
+    pub(crate) const CREATE: f64 = 60.0;
+    /// A backup.
+    pub(crate) const BACKUP: f64 = 30.0;
+    /// Removing a backup.
+    pub(crate) const DELETE_BACKUP: f64 = 10.0;
+    /// UNDER_MAINTENANCE → HEALTHY.
+    pub(crate) const MAINTENANCE: f64 = 60.0;
+    /// RESTORING → HEALTHY.
+    pub(crate) const RESTORE: f64 = 60.0;
+    /// MODIFYING → HEALTHY.
+    pub(crate) const MODIFY: f64 = 20.0;
+    /// DELETING → gone.
+    pub(crate) const DELETE: f64 = 30.0;
+    /// A node association or disassociation.
+    pub(crate) const NODE: f64 = 15.0;
+}
+
+/// Fails with `InvalidStateException` unless the server is in one of `allowed`.
+pub(crate) fn require_status(
+    rec: &ServerRecord,
+    allowed: &[ServerStatus],
+    action: &str,
+) -> Result<(), ServiceError> {
+    let status = rec.server.status.unwrap_or(ServerStatus::Healthy);
+    if allowed.contains(&status) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    Err(ServiceError::invalid_state(format!(
+        "Cannot {action} server {} while it is in state {}. Allowed states: {}.",
+        rec.name(),
+        status.as_str(),
+        names.join(", ")
+    )))
+}
+
+/// The earliest time anything is due.
+pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
+    let servers = state
+        .servers
+        .values()
+        .filter_map(|s| s.pending.as_ref().map(|p| p.due));
+    let backups = state.backups.values().filter_map(|b| b.delete_due);
+    let nodes = state.associations.values().filter_map(|a| a.due);
+    servers.chain(backups).chain(nodes).min()
+}
+
+enum Due {
+    Server(String),
+    BackupDeletion(String),
+    Association(String),
+}
+
+impl Simulator {
+    /// Completes everything due at `now`, oldest first; returns how many.
+    pub(crate) fn complete_due(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        now: DateTime<Utc>,
+    ) -> usize {
+        let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
+        for (name, rec) in &state.servers {
+            if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
+                due.push((p.due, Due::Server(name.clone())));
+            }
+        }
+        for (id, rec) in &state.backups {
+            if let Some(at) = rec.delete_due.filter(|d| *d <= now) {
+                due.push((at, Due::BackupDeletion(id.clone())));
+            }
+        }
+        for (token, rec) in &state.associations {
+            if let Some(at) = rec.due.filter(|d| *d <= now) {
+                due.push((at, Due::Association(token.clone())));
+            }
+        }
+        due.sort_by_key(|(at, _)| *at);
+        let count = due.len();
+        for (at, item) in due {
+            match item {
+                Due::Server(name) => self.complete_server(state, changes, &name, at),
+                Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
+                Due::Association(token) => complete_association(state, changes, &token, at),
+            }
+        }
+        count
+    }
+
+    fn complete_server(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        name: &str,
+        at: DateTime<Utc>,
+    ) {
+        let Some(rec) = state.servers.get_mut(name) else {
+            return;
+        };
+        let Some(pending) = rec.pending.take() else {
+            return;
+        };
+        let message = match pending.action {
+            Action::Delete => {
+                changes.server_removed(state, name);
+                return;
+            }
+            Action::Create => {
+                rec.server.status = Some(ServerStatus::Healthy);
+                rec.server.status_reason = None;
+                "Server creation completed. The server is now HEALTHY and ready to use.".to_owned()
+            }
+            Action::Maintenance => {
+                rec.server.status = Some(ServerStatus::Healthy);
+                rec.server.maintenance_status = Some(MaintenanceStatus::Success);
+                "Maintenance completed successfully. The server is HEALTHY.".to_owned()
+            }
+            Action::Restore { backup_id } => {
+                rec.server.status = Some(ServerStatus::Healthy);
+                rec.server.status_reason = None;
+                format!("Restore from backup {backup_id} completed. The server is HEALTHY.")
+            }
+            Action::Modify { attribute } => {
+                rec.server.status = Some(ServerStatus::Healthy);
+                format!("Engine attribute {attribute} updated. The server is HEALTHY.")
+            }
+            Action::Backup { backup_id } => {
+                let resume = rec.resume_status.take().unwrap_or(ServerStatus::Healthy);
+                rec.server.status = Some(resume);
+                let retention = rec.server.backup_retention_count.unwrap_or(1).max(1);
+                if let Some(backup) = state.backups.get_mut(&backup_id) {
+                    backup.backup.status = Some(BackupStatus::Ok);
+                    backup.backup.status_description =
+                        Some("Backup completed successfully.".to_owned());
+                    let automated = backup.backup.backup_type == Some(BackupType::Automated);
+                    changes.backup_changed(state, &backup_id);
+                    if automated {
+                        prune_automated(state, changes, name, retention as usize, at);
+                    }
+                }
+                format!("Backup {backup_id} completed successfully.")
+            }
+        };
+        changes.server_changed(state, name);
+        changes.event(state, name, at, message, None);
+    }
+}
+
+/// Deletes the oldest automated backups of `server` beyond `keep`.
+pub(crate) fn prune_automated(
+    state: &mut State,
+    changes: &mut Changes,
+    server: &str,
+    keep: usize,
+    at: DateTime<Utc>,
+) {
+    let mut automated: Vec<(DateTime<Utc>, String)> = state
+        .backups
+        .values()
+        .filter(|b| {
+            b.backup.server_name.as_deref() == Some(server)
+                && b.backup.backup_type == Some(BackupType::Automated)
+                && b.backup.status == Some(BackupStatus::Ok)
+        })
+        .map(|b| {
+            (
+                b.backup.created_at.unwrap_or(at),
+                b.backup.backup_id.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    automated.sort();
+    let excess = automated.len().saturating_sub(keep);
+    for (_, id) in automated.into_iter().take(excess) {
+        changes.backup_removed(state, &id);
+        changes.event(
+            state,
+            server,
+            at,
+            format!(
+                "Automated backup {id} deleted: more than {keep} automated backups are retained."
+            ),
+            None,
+        );
+    }
+}
+
+fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, at: DateTime<Utc>) {
+    let Some(server) = state
+        .backups
+        .get(id)
+        .and_then(|b| b.backup.server_name.clone())
+    else {
+        return;
+    };
+    changes.backup_removed(state, id);
+    if state.servers.contains_key(&server) {
+        changes.event(state, &server, at, format!("Backup {id} deleted."), None);
+    }
+}
+
+fn complete_association(state: &mut State, changes: &mut Changes, token: &str, at: DateTime<Utc>) {
+    let Some(rec) = state.associations.get_mut(token) else {
+        return;
+    };
+    rec.due = None;
+    let (server, node, kind, org) = (
+        rec.server_name.clone(),
+        rec.node_name.clone(),
+        rec.kind,
+        rec.organization.clone(),
+    );
+    let Some(server_rec) = state.servers.get_mut(&server) else {
+        rec.status = NodeAssociationStatus::Failed;
+        changes.association_changed(state, token);
+        return;
+    };
+    rec.status = NodeAssociationStatus::Success;
+    let message = match kind {
+        AssociationKind::Associate => {
+            server_rec.nodes.insert(
+                node.clone(),
+                NodeRecord {
+                    associated_at: at,
+                    organization: org,
+                },
+            );
+            format!("Node {node} associated with the server.")
+        }
+        AssociationKind::Disassociate => {
+            server_rec.nodes.remove(&node);
+            format!("Node {node} disassociated from the server.")
+        }
+    };
+    changes.association_changed(state, token);
+    changes.server_changed(state, &server);
+    changes.event(state, &server, at, message, None);
+}

@@ -1,0 +1,150 @@
+//! Names the service makes up: ARNs, endpoints, ids, S3 locations.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+use super::SimConfig;
+
+/// `n` random lowercase hex digits.
+pub(crate) fn random_hex(n: usize) -> String {
+    const HEX: &[u8] = b"0123456789abcdef";
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(HEX[rng.random_range(0..HEX.len())]))
+        .collect()
+}
+
+/// `n` random lowercase letters.
+pub(crate) fn random_lower(n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect()
+}
+
+/// An opaque random token.
+pub(crate) fn random_token() -> String {
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
+}
+
+/// `arn:aws:opsworks-cm:REGION:ACCOUNT:server/NAME/UUID`.
+pub(crate) fn server_arn(config: &SimConfig, name: &str, uuid: &str) -> String {
+    format!(
+        "arn:aws:opsworks-cm:{}:{}:server/{name}/{uuid}",
+        config.region, config.account_id
+    )
+}
+
+/// `arn:aws:opsworks-cm:REGION:ACCOUNT:backup/BACKUP_ID`.
+pub(crate) fn backup_arn(config: &SimConfig, backup_id: &str) -> String {
+    format!(
+        "arn:aws:opsworks-cm:{}:{}:backup/{backup_id}",
+        config.region, config.account_id
+    )
+}
+
+/// The CloudFormation stack that "runs" the server.
+pub(crate) fn stack_arn(config: &SimConfig, name: &str, uuid: &str) -> String {
+    format!(
+        "arn:aws:cloudformation:{}:{}:stack/aws-opsworks-cm-instance-{}-{}/{uuid}",
+        config.region,
+        config.account_id,
+        name.to_lowercase(),
+        random_digits(13)
+    )
+}
+
+fn random_digits(n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}
+
+/// `<name>-<random>.<region>.opsworks-cm.io`, as the service named endpoints.
+pub(crate) fn endpoint(config: &SimConfig, name: &str) -> String {
+    format!(
+        "{}-{}.{}.opsworks-cm.io",
+        name.to_lowercase(),
+        random_lower(16),
+        config.region
+    )
+}
+
+/// A security group id like `sg-0123456789abcdef0`.
+pub(crate) fn security_group_id() -> String {
+    format!("sg-{}", random_hex(17))
+}
+
+/// A subnet id like `subnet-0123456789abcdef0`.
+pub(crate) fn subnet_id() -> String {
+    format!("subnet-{}", random_hex(17))
+}
+
+/// `ServerName-yyyyMMddHHmmssSSS`.
+pub(crate) fn backup_id(server_name: &str, at: DateTime<Utc>) -> String {
+    format!("{server_name}-{}", at.format("%Y%m%d%H%M%S%3f"))
+}
+
+/// The S3 bucket the service keeps backups in.
+pub(crate) fn backup_bucket(config: &SimConfig) -> String {
+    format!(
+        "opsworks-cm-{}-{}-backups",
+        config.region, config.account_id
+    )
+}
+
+/// `https://s3.amazonaws.com/BUCKET/SERVER/BACKUP/<file>`.
+pub(crate) fn backup_object_url(
+    config: &SimConfig,
+    server: &str,
+    backup_id: &str,
+    file: &str,
+) -> String {
+    format!(
+        "https://s3.amazonaws.com/{}/{server}/{backup_id}/{file}",
+        backup_bucket(config)
+    )
+}
+
+/// Where the log of a lifecycle step lives.
+pub(crate) fn event_log_url(
+    config: &SimConfig,
+    server: &str,
+    step: &str,
+    at: DateTime<Utc>,
+) -> String {
+    format!(
+        "https://s3.amazonaws.com/opsworks-cm-{}-{}-logs/{server}/{step}-{}.log",
+        config.region,
+        config.account_id,
+        at.format("%Y%m%dT%H%M%SZ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn backup_ids_follow_the_documented_format() {
+        let at =
+            Utc.with_ymd_and_hms(2026, 3, 4, 5, 6, 7).unwrap() + chrono::Duration::milliseconds(89);
+        assert_eq!(backup_id("web-1", at), "web-1-20260304050607089");
+    }
+
+    #[test]
+    fn server_arns_name_region_account_server_and_uuid() {
+        let config = SimConfig::default();
+        assert_eq!(
+            server_arn(&config, "web", "u-1"),
+            "arn:aws:opsworks-cm:us-east-1:123456789012:server/web/u-1"
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! The simulator's working state: every record, in memory, plus the
+//! transaction type that turns in-memory changes into a durable [`Batch`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::events::{BackupDeleted, EventKind, JournalEntry, ServerDeleted};
+use shared::opsworkscm::{
+    Backup, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
+};
+
+use crate::store::{Batch, RecordKind, Snapshot, StoreError, Write};
+
+/// A transition that completes when the clock reaches `due`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Pending {
+    /// When the transition completes.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) due: DateTime<Utc>,
+    /// What completes.
+    pub(crate) action: Action,
+}
+
+/// The asynchronous work a server can be doing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub(crate) enum Action {
+    /// CREATING → HEALTHY.
+    Create,
+    /// BACKING_UP → previous status; the backup becomes OK.
+    Backup {
+        /// The backup being taken.
+        backup_id: String,
+    },
+    /// UNDER_MAINTENANCE → HEALTHY with MaintenanceStatus.
+    Maintenance,
+    /// RESTORING → HEALTHY.
+    Restore {
+        /// The backup being restored.
+        backup_id: String,
+    },
+    /// MODIFYING → HEALTHY.
+    Modify {
+        /// The engine attribute being changed.
+        attribute: String,
+    },
+    /// DELETING → gone.
+    Delete,
+}
+
+/// A node managed by a server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct NodeRecord {
+    /// When the association succeeded.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) associated_at: DateTime<Utc>,
+    /// Chef organization, for Chef nodes.
+    pub(crate) organization: Option<String>,
+}
+
+/// A server with the internal state that Describe does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ServerRecord {
+    /// What DescribeServers returns.
+    pub(crate) server: Server,
+    /// The server's CA certificate (PEM).
+    pub(crate) ca_cert_pem: String,
+    /// The server's CA private key (PEM); never returned.
+    pub(crate) ca_key_pem: String,
+    /// SHA-256 fingerprint of the current pivotal public key (Chef).
+    pub(crate) pivotal_key_fingerprint: Option<String>,
+    /// User tags.
+    pub(crate) tags: Vec<Tag>,
+    /// Associated nodes by name.
+    pub(crate) nodes: BTreeMap<String, NodeRecord>,
+    /// The transition in progress, if any.
+    pub(crate) pending: Option<Pending>,
+    /// Status to return to after a backup.
+    pub(crate) resume_status: Option<shared::opsworkscm::ServerStatus>,
+}
+
+impl ServerRecord {
+    /// The server's name.
+    pub(crate) fn name(&self) -> &str {
+        self.server.server_name.as_deref().unwrap_or_default()
+    }
+}
+
+/// A backup with its tags and pending deletion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct BackupRecord {
+    /// What DescribeBackups returns.
+    pub(crate) backup: Backup,
+    /// User tags.
+    pub(crate) tags: Vec<Tag>,
+    /// When a DELETING backup disappears.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) delete_due: Option<DateTime<Utc>>,
+}
+
+/// A server event and its position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct EventRecord {
+    /// Account-wide increasing sequence number.
+    pub(crate) seq: u64,
+    /// What DescribeEvents returns.
+    pub(crate) event: ServerEvent,
+}
+
+/// Whether a request associates or disassociates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum AssociationKind {
+    /// AssociateNode.
+    Associate,
+    /// DisassociateNode.
+    Disassociate,
+}
+
+/// An AssociateNode / DisassociateNode request and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct AssociationRecord {
+    /// The status token handed to the caller.
+    pub(crate) token: String,
+    /// Server name.
+    pub(crate) server_name: String,
+    /// Node name.
+    pub(crate) node_name: String,
+    /// Associate or disassociate.
+    pub(crate) kind: AssociationKind,
+    /// Current status.
+    pub(crate) status: NodeAssociationStatus,
+    /// The node certificate signed for a Puppet CSR, shown once SUCCESS.
+    pub(crate) certificate: Option<String>,
+    /// Chef organization, for Chef associations.
+    pub(crate) organization: Option<String>,
+    /// When the request was made.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) created_at: DateTime<Utc>,
+    /// When an IN_PROGRESS request completes.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) due: Option<DateTime<Utc>>,
+}
+
+impl AssociationRecord {
+    /// Result attributes: `PUPPET_NODE_CERT` once a Puppet association succeeded.
+    pub(crate) fn engine_attributes(&self) -> Vec<EngineAttribute> {
+        match (&self.certificate, self.status) {
+            (Some(cert), NodeAssociationStatus::Success) => vec![EngineAttribute {
+                name: Some(shared::opsworkscm::attributes::PUPPET_NODE_CERT.to_owned()),
+                value: Some(cert.clone()),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The live-stream payload for this record.
+    pub(crate) fn view(&self) -> shared::events::NodeAssociation {
+        shared::events::NodeAssociation {
+            server_name: self.server_name.clone(),
+            node_name: self.node_name.clone(),
+            node_association_status_token: self.token.clone(),
+            node_association_status: self.status,
+            engine_attributes: self.engine_attributes(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+/// Internal metadata kept in the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Meta {
+    /// Key that signs pagination tokens.
+    pub(crate) token_key: String,
+}
+
+/// Every record the simulator holds.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// Servers by name.
+    pub(crate) servers: BTreeMap<String, ServerRecord>,
+    /// Backups by id.
+    pub(crate) backups: BTreeMap<String, BackupRecord>,
+    /// Events per server, oldest first.
+    pub(crate) events: HashMap<String, Vec<EventRecord>>,
+    /// Node association requests by token.
+    pub(crate) associations: HashMap<String, AssociationRecord>,
+    /// Last journal id handed out.
+    pub(crate) journal_seq: u64,
+    /// Last event sequence number handed out.
+    pub(crate) event_seq: u64,
+    /// Pagination token key.
+    pub(crate) token_key: Vec<u8>,
+}
+
+const META_KEY: &str = "meta";
+
+impl State {
+    /// Rebuilds the state from a store snapshot.
+    pub(crate) fn from_snapshot(snapshot: Snapshot) -> Result<(Self, Option<Meta>), StoreError> {
+        let mut state = State {
+            journal_seq: snapshot.last_journal_id,
+            ..State::default()
+        };
+        let mut meta = None;
+        for (kind, key, body) in snapshot.records {
+            let corrupt = || StoreError::Corrupt {
+                kind: kind.as_str().to_owned(),
+                key: key.clone(),
+            };
+            match kind {
+                RecordKind::Server => {
+                    let rec: ServerRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state.servers.insert(rec.name().to_owned(), rec);
+                }
+                RecordKind::Backup => {
+                    let rec: BackupRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state
+                        .backups
+                        .insert(rec.backup.backup_id.clone().unwrap_or_default(), rec);
+                }
+                RecordKind::ServerEvent => {
+                    let rec: EventRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state.event_seq = state.event_seq.max(rec.seq);
+                    state
+                        .events
+                        .entry(rec.event.server_name.clone().unwrap_or_default())
+                        .or_default()
+                        .push(rec);
+                }
+                RecordKind::NodeAssociation => {
+                    let rec: AssociationRecord =
+                        serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state.associations.insert(rec.token.clone(), rec);
+                }
+                RecordKind::Meta if key == META_KEY => {
+                    meta = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
+                }
+                RecordKind::Meta => {}
+            }
+        }
+        for events in state.events.values_mut() {
+            events.sort_by_key(|e| e.seq);
+        }
+        Ok((state, meta))
+    }
+}
+
+/// The changes one mutation makes: durable writes plus journal entries.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    batch: Batch,
+}
+
+impl Changes {
+    /// Finishes the transaction, yielding the batch to commit.
+    pub(crate) fn into_batch(self) -> Batch {
+        self.batch
+    }
+
+    fn journal(&mut self, state: &mut State, kind: EventKind, data: &impl Serialize) {
+        state.journal_seq += 1;
+        self.batch.journal.push(JournalEntry {
+            id: state.journal_seq,
+            kind,
+            data: serde_json::to_value(data).expect("views serialize to JSON"),
+        });
+    }
+
+    /// Persists the server `name` as it now is in `state` and announces it.
+    pub(crate) fn server_changed(&mut self, state: &mut State, name: &str) {
+        let Some(rec) = state.servers.get(name) else {
+            return;
+        };
+        self.batch.put(RecordKind::Server, name, rec);
+        let view = rec.server.clone();
+        self.journal(state, EventKind::Server, &view);
+    }
+
+    /// Removes the server `name`, its events and its association requests.
+    pub(crate) fn server_removed(&mut self, state: &mut State, name: &str) {
+        state.servers.remove(name);
+        state.events.remove(name);
+        let tokens: Vec<String> = state
+            .associations
+            .values()
+            .filter(|a| a.server_name == name)
+            .map(|a| a.token.clone())
+            .collect();
+        for token in tokens {
+            state.associations.remove(&token);
+            self.batch.delete(RecordKind::NodeAssociation, token);
+        }
+        self.batch.delete(RecordKind::Server, name);
+        self.batch.writes.push(Write::DeletePrefix {
+            kind: RecordKind::ServerEvent,
+            prefix: format!("{name}/"),
+        });
+        let view = ServerDeleted {
+            server_name: name.to_owned(),
+        };
+        self.journal(state, EventKind::ServerDeleted, &view);
+    }
+
+    /// Persists the backup `id` as it now is and announces it.
+    pub(crate) fn backup_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.backups.get(id) else {
+            return;
+        };
+        self.batch.put(RecordKind::Backup, id, rec);
+        let view = rec.backup.clone();
+        self.journal(state, EventKind::Backup, &view);
+    }
+
+    /// Removes the backup `id`.
+    pub(crate) fn backup_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.backups.remove(id) else {
+            return;
+        };
+        self.batch.delete(RecordKind::Backup, id);
+        let view = BackupDeleted {
+            backup_id: id.to_owned(),
+            server_name: rec.backup.server_name.clone().unwrap_or_default(),
+        };
+        self.journal(state, EventKind::BackupDeleted, &view);
+    }
+
+    /// Records a server event.
+    pub(crate) fn event(
+        &mut self,
+        state: &mut State,
+        server_name: &str,
+        at: DateTime<Utc>,
+        message: impl Into<String>,
+        log_url: Option<String>,
+    ) {
+        state.event_seq += 1;
+        let rec = EventRecord {
+            seq: state.event_seq,
+            event: ServerEvent {
+                created_at: Some(at),
+                server_name: Some(server_name.to_owned()),
+                message: Some(message.into()),
+                log_url,
+            },
+        };
+        self.batch.put(
+            RecordKind::ServerEvent,
+            format!("{server_name}/{:020}", rec.seq),
+            &rec,
+        );
+        let view = rec.event.clone();
+        state
+            .events
+            .entry(server_name.to_owned())
+            .or_default()
+            .push(rec);
+        self.journal(state, EventKind::ServerEvent, &view);
+    }
+
+    /// Persists the association request `token` and announces it.
+    pub(crate) fn association_changed(&mut self, state: &mut State, token: &str) {
+        let Some(rec) = state.associations.get(token) else {
+            return;
+        };
+        self.batch.put(RecordKind::NodeAssociation, token, rec);
+        let view = rec.view();
+        self.journal(state, EventKind::NodeAssociation, &view);
+    }
+
+    /// Persists the metadata record.
+    pub(crate) fn meta(&mut self, meta: &Meta) {
+        self.batch.put(RecordKind::Meta, META_KEY, meta);
+    }
+}

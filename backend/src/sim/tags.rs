@@ -1,0 +1,189 @@
+//! Tags on servers and backups: TagResource, UntagResource,
+//! ListTagsForResource. Tags are not part of Describe results, as in AWS.
+
+use shared::opsworkscm::{
+    BackupStatus, ListTagsForResourceRequest, ListTagsForResourceResponse, ServerStatus, Tag,
+    TagInput, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse,
+};
+
+use super::Simulator;
+use super::pagination::{PageRequest, page};
+use super::state::{Changes, State};
+use crate::error::ServiceError;
+use crate::target::RequestContext;
+
+/// The resource an ARN names.
+enum Resource {
+    Server(String),
+    Backup(String),
+}
+
+fn resolve(state: &State, arn: &str) -> Result<Resource, ServiceError> {
+    if let Some((name, _)) = state
+        .servers
+        .iter()
+        .find(|(_, s)| s.server.server_arn.as_deref() == Some(arn))
+    {
+        return Ok(Resource::Server(name.clone()));
+    }
+    if let Some((id, _)) = state
+        .backups
+        .iter()
+        .find(|(_, b)| b.backup.backup_arn.as_deref() == Some(arn))
+    {
+        return Ok(Resource::Backup(id.clone()));
+    }
+    Err(ServiceError::not_found(format!(
+        "Resource {arn} does not exist."
+    )))
+}
+
+fn tags_mut<'a>(state: &'a mut State, resource: &Resource) -> &'a mut Vec<Tag> {
+    match resource {
+        Resource::Server(name) => &mut state.servers.get_mut(name).expect("resolved").tags,
+        Resource::Backup(id) => &mut state.backups.get_mut(id).expect("resolved").tags,
+    }
+}
+
+fn persist(state: &mut State, changes: &mut Changes, resource: &Resource) {
+    match resource {
+        Resource::Server(name) => changes.server_changed(state, name),
+        Resource::Backup(id) => changes.backup_changed(state, id),
+    }
+}
+
+fn check_deletable(state: &State, resource: &Resource) -> Result<(), ServiceError> {
+    let deleting = match resource {
+        Resource::Server(name) => state.servers[name].server.status == Some(ServerStatus::Deleting),
+        Resource::Backup(id) => state.backups[id].backup.status == Some(BackupStatus::Deleting),
+    };
+    if deleting {
+        return Err(ServiceError::invalid_state(
+            "The resource is being deleted; its tags cannot be changed.",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the tags of a request: no reserved `aws:` keys, no duplicate keys,
+/// at most `limit`.
+pub(crate) fn check_new_tags(
+    tags: Option<&[TagInput]>,
+    limit: usize,
+) -> Result<Vec<Tag>, ServiceError> {
+    let mut out: Vec<Tag> = Vec::new();
+    for tag in tags.unwrap_or_default() {
+        let key = tag.key.as_str();
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(ServiceError::validation(format!(
+                "Tag key '{key}' uses the reserved prefix 'aws:'."
+            )));
+        }
+        if out.iter().any(|t| t.key == key) {
+            return Err(ServiceError::validation(format!(
+                "Tag key '{key}' appears more than once."
+            )));
+        }
+        out.push(Tag {
+            key: key.to_owned(),
+            value: tag.value.as_str().to_owned(),
+        });
+    }
+    if out.len() > limit {
+        return Err(ServiceError::validation(format!(
+            "A resource can have at most {limit} tags; the request has {}.",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+impl Simulator {
+    /// TagResource: adds or overwrites tags.
+    pub(crate) async fn tag_resource(
+        &self,
+        _ctx: &RequestContext,
+        req: TagResourceRequest,
+    ) -> Result<TagResourceResponse, ServiceError> {
+        let new_tags = check_new_tags(Some(&req.tags), self.config.tag_limit)?;
+        let arn = req.resource_arn.as_str();
+        self.mutate(|state, changes| {
+            let resource = resolve(state, arn)?;
+            check_deletable(state, &resource)?;
+            let tags = tags_mut(state, &resource);
+            let mut merged = tags.clone();
+            for tag in new_tags {
+                match merged.iter_mut().find(|t| t.key == tag.key) {
+                    Some(existing) => existing.value = tag.value,
+                    None => merged.push(tag),
+                }
+            }
+            if merged.len() > self.config.tag_limit {
+                return Err(ServiceError::validation(format!(
+                    "A resource can have at most {} tags; this request would make {}.",
+                    self.config.tag_limit,
+                    merged.len()
+                )));
+            }
+            if *tags != merged {
+                *tags = merged;
+                persist(state, changes, &resource);
+            }
+            Ok(TagResourceResponse {})
+        })
+        .await
+    }
+
+    /// UntagResource: removes tags by key; unknown keys are ignored.
+    pub(crate) async fn untag_resource(
+        &self,
+        _ctx: &RequestContext,
+        req: UntagResourceRequest,
+    ) -> Result<UntagResourceResponse, ServiceError> {
+        let arn = req.resource_arn.as_str();
+        let keys: Vec<&str> = req.tag_keys.iter().map(|k| k.as_str()).collect();
+        self.mutate(|state, changes| {
+            let resource = resolve(state, arn)?;
+            check_deletable(state, &resource)?;
+            let tags = tags_mut(state, &resource);
+            let before = tags.len();
+            tags.retain(|t| !keys.contains(&t.key.as_str()));
+            if tags.len() != before {
+                persist(state, changes, &resource);
+            }
+            Ok(UntagResourceResponse {})
+        })
+        .await
+    }
+
+    /// ListTagsForResource, paginated in key order.
+    pub(crate) async fn list_tags_for_resource(
+        &self,
+        _ctx: &RequestContext,
+        req: ListTagsForResourceRequest,
+    ) -> Result<ListTagsForResourceResponse, ServiceError> {
+        let now = self.now();
+        let arn = req.resource_arn.as_str();
+        self.read(|state| {
+            let resource = resolve(state, arn)?;
+            let tags = match &resource {
+                Resource::Server(name) => &state.servers[name].tags,
+                Resource::Backup(id) => &state.backups[id].tags,
+            };
+            let mut items: Vec<(String, Tag)> =
+                tags.iter().map(|t| (t.key.clone(), t.clone())).collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let (tags, next_token) = page(
+                &PageRequest {
+                    key: &state.token_key,
+                    scope: format!("ListTagsForResource|{arn}"),
+                    max_results: req.max_results.map(|m| m.get()),
+                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    now,
+                },
+                items,
+            )?;
+            Ok(ListTagsForResourceResponse { tags, next_token })
+        })
+    }
+}

@@ -1,0 +1,164 @@
+//! Durable storage behind one trait: resource records, the change journal and
+//! a little metadata.
+//!
+//! The simulator keeps its working state in memory and hands every mutation to
+//! the store as a [`Batch`]; the mutation is acknowledged only once
+//! [`Store::commit`] has returned, i.e. once the batch is durable. Journal
+//! entries committed in a batch are announced on the store's broadcast channel
+//! in commit order, which feeds the live event stream.
+
+mod sqlite;
+
+use futures_util::future::BoxFuture;
+use shared::events::JournalEntry;
+use tokio::sync::broadcast;
+
+pub use sqlite::SqliteStore;
+
+/// What kind of record a row holds; one namespace of keys each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A server and its internal state.
+    Server,
+    /// A backup.
+    Backup,
+    /// A server event (key `server/sequence`).
+    ServerEvent,
+    /// A node association or disassociation request.
+    NodeAssociation,
+    /// Internal metadata (keys, counters).
+    Meta,
+}
+
+impl RecordKind {
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Server => "server",
+            Self::Backup => "backup",
+            Self::ServerEvent => "server-event",
+            Self::NodeAssociation => "node-association",
+            Self::Meta => "meta",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Server,
+            Self::Backup,
+            Self::ServerEvent,
+            Self::NodeAssociation,
+            Self::Meta,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
+/// One change to a record.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// Insert or replace the record `key` of `kind` with `body` (JSON).
+    Put {
+        /// Record namespace.
+        kind: RecordKind,
+        /// Record key.
+        key: String,
+        /// Serialized record.
+        body: String,
+    },
+    /// Remove the record `key` of `kind`, if present.
+    Delete {
+        /// Record namespace.
+        kind: RecordKind,
+        /// Record key.
+        key: String,
+    },
+    /// Remove every record of `kind` whose key starts with `prefix`.
+    DeletePrefix {
+        /// Record namespace.
+        kind: RecordKind,
+        /// Key prefix.
+        prefix: String,
+    },
+}
+
+/// Everything one mutation changes, committed atomically.
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    /// Record changes, applied in order.
+    pub writes: Vec<Write>,
+    /// Journal entries, with ids already assigned in increasing order.
+    pub journal: Vec<JournalEntry>,
+}
+
+impl Batch {
+    /// Whether the batch changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty() && self.journal.is_empty()
+    }
+
+    /// Adds a put of `body` serialized as JSON.
+    pub fn put(&mut self, kind: RecordKind, key: impl Into<String>, body: &impl serde::Serialize) {
+        let body = serde_json::to_string(body).expect("records serialize to JSON");
+        self.writes.push(Write::Put {
+            kind,
+            key: key.into(),
+            body,
+        });
+    }
+
+    /// Adds a delete.
+    pub fn delete(&mut self, kind: RecordKind, key: impl Into<String>) {
+        self.writes.push(Write::Delete {
+            kind,
+            key: key.into(),
+        });
+    }
+}
+
+/// Every record in the store, as loaded at start-up.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// `(kind, key, body)` rows in key order within each kind.
+    pub records: Vec<(RecordKind, String, String)>,
+    /// The highest journal id ever committed (0 when none).
+    pub last_journal_id: u64,
+}
+
+/// Errors from the storage layer; opaque to clients (they see InternalFailure).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed.
+    #[error("database error")]
+    Database(#[from] rusqlite::Error),
+    /// The writer thread is gone (shutting down or crashed).
+    #[error("the store is closed")]
+    Closed,
+    /// A stored row could not be understood.
+    #[error("corrupt record {kind}/{key}")]
+    Corrupt {
+        /// Record namespace.
+        kind: String,
+        /// Record key.
+        key: String,
+    },
+}
+
+/// Durable storage of records and the journal.
+pub trait Store: Send + Sync + 'static {
+    /// Reads every record (used once at start-up).
+    fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>>;
+    /// Makes `batch` durable. Batches are applied in the order this is called.
+    fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>>;
+    /// Journal entries with an id greater than `after`, oldest first, at most `limit`.
+    fn journal_since(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>>;
+    /// The oldest journal id still retained (entries before it were pruned).
+    fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>>;
+    /// A channel announcing each committed journal entry, in commit order.
+    fn subscribe(&self) -> broadcast::Receiver<JournalEntry>;
+}

@@ -1,0 +1,368 @@
+//! [`Store`] on an embedded SQLite database (WAL, `synchronous=FULL`).
+//!
+//! One dedicated thread owns the connection. Commits queue up on a channel and
+//! the thread applies everything waiting in one transaction (group commit), so
+//! concurrent writers share an fsync while each is still acknowledged only
+//! after its batch is durable.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread;
+
+use futures_util::future::BoxFuture;
+use rusqlite::{Connection, params};
+use shared::events::{EventKind, JournalEntry};
+use tokio::sync::{broadcast, oneshot};
+
+use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
+
+/// How many journal entries are kept; older ones are pruned.
+const JOURNAL_RETENTION: u64 = 100_000;
+/// Most batches folded into one transaction.
+const MAX_GROUP: usize = 512;
+
+enum Request {
+    Load(oneshot::Sender<Result<Snapshot, StoreError>>),
+    Commit(Batch, oneshot::Sender<Result<(), StoreError>>),
+    JournalSince(
+        u64,
+        usize,
+        oneshot::Sender<Result<Vec<JournalEntry>, StoreError>>,
+    ),
+    JournalFloor(oneshot::Sender<Result<u64, StoreError>>),
+}
+
+/// SQLite-backed store; cheap to share behind an `Arc`.
+pub struct SqliteStore {
+    requests: mpsc::Sender<Request>,
+    announcements: broadcast::Sender<JournalEntry>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::start(conn)
+    }
+
+    /// A throwaway database that lives in memory.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::start(Connection::open_in_memory()?)
+    }
+
+    fn start(conn: Connection) -> Result<Self, StoreError> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS records (
+                kind TEXT NOT NULL,
+                key  TEXT NOT NULL,
+                body TEXT NOT NULL,
+                PRIMARY KEY (kind, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS journal (
+                id   INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                body TEXT NOT NULL
+            );",
+        )?;
+        let (requests, inbox) = mpsc::channel();
+        let (announcements, _) = broadcast::channel(4096);
+        let announce = announcements.clone();
+        thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || Writer { conn, announce }.run(inbox))
+            .map_err(|_| StoreError::Closed)?;
+        Ok(Self {
+            requests,
+            announcements,
+        })
+    }
+
+    fn ask<T: Send + 'static>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let (tx, rx) = oneshot::channel();
+        let sent = self.requests.send(make(tx)).is_ok();
+        Box::pin(async move {
+            if !sent {
+                return Err(StoreError::Closed);
+            }
+            rx.await.map_err(|_| StoreError::Closed)?
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
+        self.ask(Request::Load)
+    }
+
+    fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
+        self.ask(|tx| Request::Commit(batch, tx))
+    }
+
+    fn journal_since(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
+        self.ask(|tx| Request::JournalSince(after, limit, tx))
+    }
+
+    fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>> {
+        self.ask(Request::JournalFloor)
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+        self.announcements.subscribe()
+    }
+}
+
+struct Writer {
+    conn: Connection,
+    announce: broadcast::Sender<JournalEntry>,
+}
+
+impl Writer {
+    fn run(mut self, inbox: mpsc::Receiver<Request>) {
+        let mut pending: Vec<(Batch, oneshot::Sender<Result<(), StoreError>>)> = Vec::new();
+        while let Ok(first) = inbox.recv() {
+            let mut next = Some(first);
+            // Gather every commit already waiting, answering other requests in
+            // order only after the commits queued before them are durable.
+            while let Some(request) = next.take() {
+                match request {
+                    Request::Commit(batch, reply) => {
+                        pending.push((batch, reply));
+                        if pending.len() < MAX_GROUP {
+                            next = inbox.try_recv().ok();
+                        }
+                    }
+                    other => {
+                        self.flush(&mut pending);
+                        self.answer(other);
+                        next = inbox.try_recv().ok();
+                    }
+                }
+            }
+            self.flush(&mut pending);
+        }
+    }
+
+    fn flush(&mut self, pending: &mut Vec<(Batch, oneshot::Sender<Result<(), StoreError>>)>) {
+        if pending.is_empty() {
+            return;
+        }
+        let group = std::mem::take(pending);
+        match self.apply(group.iter().map(|(b, _)| b)) {
+            Ok(()) => {
+                for (batch, reply) in group {
+                    for entry in batch.journal {
+                        // No subscribers is fine: the journal is durable.
+                        let _ = self.announce.send(entry);
+                    }
+                    let _ = reply.send(Ok(()));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = %err, source = ?err, "commit failed");
+                for (_, reply) in group {
+                    let _ = reply.send(Err(StoreError::Closed));
+                }
+            }
+        }
+    }
+
+    fn apply<'a>(&mut self, batches: impl Iterator<Item = &'a Batch>) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut last_id = None;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO records (kind, key, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body",
+            )?;
+            let mut delete =
+                tx.prepare_cached("DELETE FROM records WHERE kind = ?1 AND key = ?2")?;
+            let mut delete_prefix = tx.prepare_cached(
+                "DELETE FROM records WHERE kind = ?1 AND substr(key, 1, length(?2)) = ?2",
+            )?;
+            let mut journal =
+                tx.prepare_cached("INSERT INTO journal (id, kind, body) VALUES (?1, ?2, ?3)")?;
+            for batch in batches {
+                for write in &batch.writes {
+                    match write {
+                        Write::Put { kind, key, body } => {
+                            put.execute(params![kind.as_str(), key, body])?;
+                        }
+                        Write::Delete { kind, key } => {
+                            delete.execute(params![kind.as_str(), key])?;
+                        }
+                        Write::DeletePrefix { kind, prefix } => {
+                            delete_prefix.execute(params![kind.as_str(), prefix])?;
+                        }
+                    }
+                }
+                for entry in &batch.journal {
+                    let id = i64::try_from(entry.id).unwrap_or(i64::MAX);
+                    journal.execute(params![id, entry.kind.as_str(), entry.data.to_string()])?;
+                    last_id = Some(id);
+                }
+            }
+        }
+        if let Some(last) = last_id {
+            if last % 1024 == 0 {
+                let floor = last.saturating_sub(JOURNAL_RETENTION as i64);
+                tx.execute("DELETE FROM journal WHERE id <= ?1", params![floor])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn answer(&mut self, request: Request) {
+        match request {
+            Request::Load(reply) => {
+                let _ = reply.send(self.load());
+            }
+            Request::JournalSince(after, limit, reply) => {
+                let _ = reply.send(self.journal_since(after, limit));
+            }
+            Request::JournalFloor(reply) => {
+                let floor = self
+                    .conn
+                    .query_row("SELECT COALESCE(MIN(id), 0) FROM journal", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map(|v| u64::try_from(v).unwrap_or(0))
+                    .map_err(StoreError::from);
+                let _ = reply.send(floor);
+            }
+            Request::Commit(..) => unreachable!("commits are grouped by the caller"),
+        }
+    }
+
+    fn load(&self) -> Result<Snapshot, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, key, body FROM records ORDER BY kind, key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (kind, key, body) = row?;
+            let kind = RecordKind::from_name(&kind).ok_or(StoreError::Corrupt {
+                kind,
+                key: key.clone(),
+            })?;
+            records.push((kind, key, body));
+        }
+        let last: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(MAX(id), 0) FROM journal", [], |r| r.get(0))?;
+        Ok(Snapshot {
+            records,
+            last_journal_id: u64::try_from(last).unwrap_or(0),
+        })
+    }
+
+    fn journal_since(&self, after: u64, limit: usize) -> Result<Vec<JournalEntry>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, body FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2",
+        )?;
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![after, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, body) = row?;
+            let corrupt = || StoreError::Corrupt {
+                kind: kind.clone(),
+                key: id.to_string(),
+            };
+            let kind_parsed = EventKind::from_name(&kind).ok_or_else(corrupt)?;
+            let data = serde_json::from_str(&body).map_err(|_| corrupt())?;
+            out.push(JournalEntry {
+                id: u64::try_from(id).unwrap_or(0),
+                kind: kind_parsed,
+                data,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry(id: u64) -> JournalEntry {
+        JournalEntry {
+            id,
+            kind: EventKind::Server,
+            data: json!({"ServerName": format!("s{id}")}),
+        }
+    }
+
+    #[tokio::test]
+    async fn committed_records_and_journal_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        {
+            let store = SqliteStore::open(&path).unwrap();
+            let mut batch = Batch::default();
+            batch.put(RecordKind::Server, "a", &json!({"n": 1}));
+            batch.put(RecordKind::ServerEvent, "a/1", &json!({"m": 1}));
+            batch.put(RecordKind::ServerEvent, "b/1", &json!({"m": 2}));
+            batch.journal.push(entry(1));
+            store.commit(batch).await.unwrap();
+            let mut batch = Batch::default();
+            batch.writes.push(Write::DeletePrefix {
+                kind: RecordKind::ServerEvent,
+                prefix: "a/".into(),
+            });
+            batch.journal.push(entry(2));
+            store.commit(batch).await.unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let snap = store.load().await.unwrap();
+        assert_eq!(snap.last_journal_id, 2);
+        let keys: Vec<_> = snap.records.iter().map(|(_, k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b/1"]);
+        let since = store.journal_since(1, 10).await.unwrap();
+        assert_eq!(since.len(), 1);
+        assert_eq!(since[0].id, 2);
+    }
+
+    #[tokio::test]
+    async fn concurrent_commits_are_all_acknowledged_and_announced_in_order() {
+        let store = std::sync::Arc::new(SqliteStore::in_memory().unwrap());
+        let mut announced = store.subscribe();
+        let mut tasks = Vec::new();
+        for id in 1..=64u64 {
+            let mut batch = Batch::default();
+            batch.journal.push(entry(id));
+            tasks.push(store.commit(batch));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        for id in 1..=64u64 {
+            assert_eq!(announced.recv().await.unwrap().id, id);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! What the doors talk to: the simulator today, the upstream proxy later.
+//!
+//! Both the wire door and the console door hand a parsed operation name and
+//! the raw JSON body to the same [`Target`], so each operation has exactly one
+//! implementation.
+
+use futures_util::future::BoxFuture;
+
+use crate::error::ServiceError;
+
+/// Which AWS service a request is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// AWS OpsWorks CM (`OpsWorksCM_V2016_11_01`).
+    OpsWorksCm,
+}
+
+impl Service {
+    /// The path segment of the console door (`/api/<segment>/<Operation>`).
+    pub fn console_segment(self) -> &'static str {
+        match self {
+            Self::OpsWorksCm => "opsworks-cm",
+        }
+    }
+
+    /// The `X-Amz-Target` prefix of the wire door.
+    pub fn target_prefix(self) -> &'static str {
+        match self {
+            Self::OpsWorksCm => shared::opsworkscm::TARGET_PREFIX,
+        }
+    }
+
+    /// Finds the service for an `X-Amz-Target` prefix.
+    pub fn from_target_prefix(prefix: &str) -> Option<Self> {
+        (prefix == Self::OpsWorksCm.target_prefix()).then_some(Self::OpsWorksCm)
+    }
+
+    /// Finds the service for a console path segment.
+    pub fn from_console_segment(segment: &str) -> Option<Self> {
+        (segment == Self::OpsWorksCm.console_segment()).then_some(Self::OpsWorksCm)
+    }
+}
+
+/// Who is calling, as far as the doors can tell.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    /// The id returned in `x-amzn-RequestId`.
+    pub request_id: String,
+    /// The access key id from a SigV4 `Authorization` header, if any.
+    pub access_key_id: Option<String>,
+}
+
+/// A backend that executes AWS operations.
+pub trait Target: Send + Sync + 'static {
+    /// `simulator` or `upstream`.
+    fn mode(&self) -> &'static str;
+
+    /// Executes `operation` of `service` with the JSON `body`, returning the
+    /// JSON response body.
+    fn call<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        service: Service,
+        operation: &'a str,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>>;
+}

@@ -1,0 +1,111 @@
+//! The wire door: `POST /` speaking AWS JSON 1.1 exactly as AWS SDKs expect.
+//!
+//! `X-Amz-Target: <prefix>.<Operation>` selects the operation; responses are
+//! `application/x-amz-json-1.1` with an `x-amzn-RequestId`; errors are
+//! `{"__type": "<Code>", "message": "..."}` with the code's HTTP status.
+//! Signed and unsigned requests are both accepted.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use shared::error::ErrorCode;
+
+use crate::app::AppState;
+use crate::error::ServiceError;
+use crate::target::{RequestContext, Service};
+
+/// Content type of AWS JSON 1.1.
+pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+/// Handles `POST /`.
+pub async fn handle(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let ctx = RequestContext {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        access_key_id: access_key_id(&headers),
+    };
+    let result = match parse_target(&headers) {
+        Ok((service, operation)) => app.target.call(&ctx, service, &operation, &body).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(body) => respond(StatusCode::OK, &ctx.request_id, body, None),
+        Err(err) => error_response(&err, &ctx.request_id),
+    }
+}
+
+/// Renders an error in AWS JSON 1.1 form.
+pub fn error_response(err: &ServiceError, request_id: &str) -> Response {
+    let body = json!({"__type": err.code.as_str(), "message": err.message});
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    respond(
+        status,
+        request_id,
+        body.to_string().into_bytes(),
+        Some(err.code),
+    )
+}
+
+fn respond(
+    status: StatusCode,
+    request_id: &str,
+    body: Vec<u8>,
+    code: Option<ErrorCode>,
+) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    if let Some(code) = code {
+        headers.insert("x-amzn-errortype", HeaderValue::from_static(code.as_str()));
+    }
+    response
+}
+
+fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> {
+    let unknown = |what: &str| {
+        ServiceError::new(
+            ErrorCode::UnknownOperationException,
+            format!("The X-Amz-Target header {what}."),
+        )
+    };
+    let target = headers
+        .get("x-amz-target")
+        .ok_or_else(|| unknown("is missing"))?
+        .to_str()
+        .map_err(|_| unknown("is not valid text"))?;
+    let (prefix, operation) = target.split_once('.').ok_or_else(|| {
+        unknown(&format!(
+            "'{target}' is not of the form <Service>.<Operation>"
+        ))
+    })?;
+    let service = Service::from_target_prefix(prefix)
+        .ok_or_else(|| unknown(&format!("names an unknown service '{prefix}'")))?;
+    Ok((service, operation.to_owned()))
+}
+
+/// The access key id of a SigV4 `Authorization` header, if present.
+fn access_key_id(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let credential = auth.split("Credential=").nth(1)?;
+    let akid = credential.split('/').next()?;
+    (!akid.is_empty() && akid.chars().all(|c| c.is_ascii_alphanumeric())).then(|| akid.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_key_id_is_read_from_a_sigv4_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/opsworks-cm/aws4_request, SignedHeaders=host, Signature=abc"),
+        );
+        assert_eq!(access_key_id(&headers).as_deref(), Some("AKIDEXAMPLE"));
+    }
+}
