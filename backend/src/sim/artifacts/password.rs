@@ -88,19 +88,23 @@ pub fn validate_admin_password(password: &str) -> Result<(), ArtifactError> {
             ),
         ));
     }
-    let checks: [(fn(&char) -> bool, &str); 4] = [
-        (char::is_ascii_lowercase, "one lower case letter"),
-        (char::is_ascii_uppercase, "one upper case letter"),
-        (char::is_ascii_digit, "one number"),
-        (|c| SPECIAL_CHARACTERS.contains(*c), "one special character"),
-    ];
-    for (check, what) in checks {
-        if !password.chars().any(|c| check(&c)) {
-            return Err(invalid(
-                ATTRIBUTE,
-                format!("it must contain at least {what}"),
-            ));
-        }
+    let has = |check: fn(&char) -> bool| password.chars().any(|c| check(&c));
+    let missing = if !has(char::is_ascii_lowercase) {
+        Some("one lower case letter")
+    } else if !has(char::is_ascii_uppercase) {
+        Some("one upper case letter")
+    } else if !has(char::is_ascii_digit) {
+        Some("one number")
+    } else if !password.chars().any(|c| SPECIAL_CHARACTERS.contains(c)) {
+        Some("one special character")
+    } else {
+        None
+    };
+    if let Some(what) = missing {
+        return Err(invalid(
+            ATTRIBUTE,
+            format!("it must contain at least {what}"),
+        ));
     }
     Ok(())
 }

@@ -1,0 +1,155 @@
+//! DescribeAccountAttributes and tagging.
+
+use aws_sdk_opsworkscm::types::Tag;
+
+use crate::helpers::*;
+
+fn tag(k: &str, v: &str) -> Tag {
+    Tag::builder().key(k).value(v).build().unwrap()
+}
+
+#[tokio::test]
+async fn account_attributes_report_limits_and_usage() {
+    let app = TestApp::spawn().await;
+    app.create_chef("a1").await;
+    app.create_puppet("a2").await;
+    let attrs = app
+        .client
+        .describe_account_attributes()
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    let servers = attrs
+        .iter()
+        .find(|a| a.name.as_deref() == Some("ServerLimit"))
+        .unwrap();
+    assert_eq!((servers.maximum, servers.used), (Some(10), Some(2)));
+    let backups = attrs
+        .iter()
+        .find(|a| a.name.as_deref() == Some("ManualBackupLimit"))
+        .unwrap();
+    assert_eq!((backups.maximum, backups.used), (Some(50), Some(0)));
+}
+
+#[tokio::test]
+async fn tags_on_servers_and_backups_round_trip_and_paginate() {
+    let app = TestApp::spawn().await;
+    let server = app
+        .client
+        .create_server()
+        .engine("Puppet")
+        .server_name("t")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .tags(tag("team", "ops"))
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    let arn = server.server_arn.unwrap();
+    let list = |arn: String| app.client.list_tags_for_resource().resource_arn(arn).send();
+    let tags = list(arn.clone()).await.unwrap().tags.unwrap();
+    assert_eq!(tags, [tag("team", "ops")]);
+
+    app.client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag("team", "platform"))
+        .tags(tag("env", "dev"))
+        .send()
+        .await
+        .unwrap();
+    let tags = list(arn.clone()).await.unwrap().tags.unwrap();
+    assert_eq!(tags, [tag("env", "dev"), tag("team", "platform")]);
+
+    app.client
+        .untag_resource()
+        .resource_arn(&arn)
+        .tag_keys("env")
+        .tag_keys("absent")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        list(arn.clone()).await.unwrap().tags.unwrap(),
+        [tag("team", "platform")]
+    );
+
+    // 50 tags at most per resource.
+    let mut many = app.client.tag_resource().resource_arn(&arn);
+    for i in 0..49 {
+        many = many.tags(tag(&format!("k{i:02}"), "v"));
+    }
+    many.send().await.unwrap();
+    let err = app
+        .client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag("one-more", "v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+
+    // Pagination over 50 tags.
+    let first = app
+        .client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .max_results(20)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.tags.unwrap().len(), 20);
+    let all: Vec<Tag> = app
+        .client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .max_results(20)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 50);
+
+    // Backups have tags too.
+    app.advance(61).await;
+    let backup = app
+        .client
+        .create_backup()
+        .server_name("t")
+        .tags(tag("kind", "pre-upgrade"))
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap();
+    let backup_tags = list(backup.backup_arn.unwrap())
+        .await
+        .unwrap()
+        .tags
+        .unwrap();
+    assert_eq!(backup_tags, [tag("kind", "pre-upgrade")]);
+
+    let err = list("arn:aws:opsworks-cm:us-east-1:123456789012:server/none/x".into())
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let err = list("not-an-arn".into()).await.unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = app
+        .client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag("aws:reserved", "x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+}

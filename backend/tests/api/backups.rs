@@ -1,0 +1,321 @@
+//! Backups: create, describe (newest first), delete, restore, limits.
+
+use aws_sdk_opsworkscm::types::{BackupStatus, BackupType, ServerStatus};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_manual_backup_runs_while_the_server_is_backing_up() {
+    let app = TestApp::spawn().await;
+    let err = app
+        .client
+        .create_backup()
+        .server_name("b")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    app.create_chef("b").await;
+    let err = app
+        .client
+        .create_backup()
+        .server_name("b")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    app.advance(61).await;
+
+    let backup = app
+        .client
+        .create_backup()
+        .server_name("b")
+        .description("before upgrade")
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap();
+    let id = backup.backup_id.clone().unwrap();
+    // ServerName-yyyyMMddHHmmssSSS at the simulated time.
+    assert_eq!(id, "b-20261124120101000");
+    assert_eq!(backup.status, Some(BackupStatus::InProgress));
+    assert_eq!(backup.backup_type, Some(BackupType::Manual));
+    assert_eq!(backup.description.as_deref(), Some("before upgrade"));
+    assert_eq!(
+        backup.user_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:user/AKIDTEST")
+    );
+    assert!(backup.s3_data_url.unwrap().contains(&id));
+    assert!(backup.s3_log_url.unwrap().ends_with(".log"));
+    assert!(backup.tools_version.is_some());
+    assert_eq!(backup.engine.as_deref(), Some("ChefAutomate"));
+    assert_eq!(backup.instance_type.as_deref(), Some("m5.large"));
+    assert_eq!(
+        backup.backup_arn.unwrap(),
+        format!("arn:aws:opsworks-cm:us-east-1:123456789012:backup/{id}")
+    );
+    assert_eq!(app.status("b").await, "BACKING_UP");
+    let err = app
+        .client
+        .create_backup()
+        .server_name("b")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "one backup at a time");
+
+    app.advance(31).await;
+    assert_eq!(app.status("b").await, "HEALTHY");
+    let described = app
+        .client
+        .describe_backups()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap();
+    assert_eq!(described[0].status, Some(BackupStatus::Ok));
+
+    // A second backup is listed first.
+    app.advance(5).await;
+    app.client
+        .create_backup()
+        .server_name("b")
+        .send()
+        .await
+        .unwrap();
+    app.advance(31).await;
+    let listed = app
+        .client
+        .describe_backups()
+        .server_name("b")
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed[0].created_at.unwrap().secs() > listed[1].created_at.unwrap().secs());
+    let err = app
+        .client
+        .describe_backups()
+        .backup_id("b-20000101000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("d").await;
+    let id = app
+        .client
+        .create_backup()
+        .server_name("d")
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap()
+        .backup_id
+        .unwrap();
+    let err = app
+        .client
+        .delete_backup()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "still in progress");
+    app.advance(31).await;
+    app.client
+        .delete_backup()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap();
+    let b = app
+        .client
+        .describe_backups()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap();
+    assert_eq!(b[0].status, Some(BackupStatus::Deleting));
+    let err = app
+        .client
+        .delete_backup()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException");
+    app.advance(11).await;
+    let err = app
+        .client
+        .describe_backups()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let err = app
+        .client
+        .delete_backup()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let err = app
+        .client
+        .delete_backup()
+        .backup_id("bad id!")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+}
+
+#[tokio::test]
+async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
+    let app = TestApp::spawn().await;
+    let a = app.healthy_chef("ra").await;
+    app.healthy_chef("rb").await;
+    let id = app
+        .client
+        .create_backup()
+        .server_name("ra")
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap()
+        .backup_id
+        .unwrap();
+    app.advance(31).await;
+    let err = app
+        .client
+        .restore_server()
+        .server_name("rb")
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        "ValidationException",
+        "backup of another server"
+    );
+    let err = app
+        .client
+        .restore_server()
+        .server_name("ra")
+        .backup_id("ra-20000101000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let s = app
+        .client
+        .restore_server()
+        .server_name("ra")
+        .backup_id(&id)
+        .instance_type("r5.2xlarge")
+        .key_pair("rescue")
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(s.status, Some(ServerStatus::Restoring));
+    let err = app
+        .client
+        .restore_server()
+        .server_name("ra")
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "already restoring");
+    app.advance(61).await;
+    let s = app.server("ra").await;
+    assert_eq!(s.status, Some(ServerStatus::Healthy));
+    assert_eq!(s.instance_type.as_deref(), Some("r5.2xlarge"));
+    assert_eq!(s.key_pair.as_deref(), Some("rescue"));
+    assert_eq!(s.endpoint, a.endpoint, "RestoreServer keeps the endpoint");
+    let events = app.event_messages("ra").await;
+    assert!(
+        events[0].contains(&format!("Restore from backup {id} completed")),
+        "{events:?}"
+    );
+
+    // A new server can be created from the backup.
+    app.client
+        .delete_server()
+        .server_name("rb")
+        .send()
+        .await
+        .unwrap();
+    app.advance(31).await;
+    let created = app
+        .client
+        .create_server()
+        .engine("ChefAutomate")
+        .server_name("from-backup")
+        .backup_id(&id)
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.server.unwrap().status, Some(ServerStatus::Creating));
+}
+
+#[tokio::test]
+async fn the_manual_backup_limit_is_enforced() {
+    let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
+    let config = backend::sim::SimConfig {
+        manual_backup_limit: 2,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(store, config).await;
+    app.healthy_chef("l").await;
+    for _ in 0..2 {
+        app.client
+            .create_backup()
+            .server_name("l")
+            .send()
+            .await
+            .unwrap();
+        app.advance(31).await;
+    }
+    let err = app
+        .client
+        .create_backup()
+        .server_name("l")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "LimitExceededException");
+    let attrs = app
+        .client
+        .describe_account_attributes()
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    let manual = attrs
+        .iter()
+        .find(|a| a.name.as_deref() == Some("ManualBackupLimit"))
+        .unwrap();
+    assert_eq!((manual.maximum, manual.used), (Some(2), Some(2)));
+}

@@ -1,0 +1,313 @@
+//! Test harness: spawns the app with a manual clock and builds SDK clients.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_opsworkscm::Client;
+use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_opsworkscm::types::{EngineAttribute, Server};
+use backend::app::{AppState, Settings, app};
+use backend::clock::ManualClock;
+use backend::security::AllowedHosts;
+use backend::sim::{SimConfig, Simulator};
+use backend::store::{SqliteStore, Store};
+use chrono::TimeZone;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const INSTANCE_PROFILE: &str =
+    "arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role";
+pub const SERVICE_ROLE: &str = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role";
+
+/// A running server plus the handles a test needs.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub sim: Arc<Simulator>,
+    pub clock: ManualClock,
+    pub client: Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// In-memory store, default limits.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(
+            Arc::new(SqliteStore::in_memory().unwrap()),
+            SimConfig::default(),
+        )
+        .await
+    }
+
+    /// A file-backed store at `path`.
+    pub async fn spawn_at(path: &Path) -> Self {
+        Self::spawn_with(
+            Arc::new(SqliteStore::open(path).unwrap()),
+            SimConfig::default(),
+        )
+        .await
+    }
+
+    pub async fn spawn_with(store: Arc<dyn Store>, config: SimConfig) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        Self::spawn_at_time(store, config, ManualClock::new(start)).await
+    }
+
+    pub async fn spawn_at_time(
+        store: Arc<dyn Store>,
+        config: SimConfig,
+        clock: ManualClock,
+    ) -> Self {
+        let region = config.region.clone();
+        let account_id = config.account_id.clone();
+        let sim = Simulator::open(Arc::clone(&store), Arc::new(clock.clone()), config)
+            .await
+            .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState {
+            target: sim.clone(),
+            store,
+            settings: Arc::new(Settings {
+                region,
+                account_id,
+                ui_dir: None,
+                allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
+            }),
+        };
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app(state)).await.unwrap();
+        });
+        let client = client_for(addr);
+        Self {
+            addr,
+            sim,
+            clock,
+            client,
+            server,
+        }
+    }
+
+    /// Moves simulated time forward and completes whatever fell due.
+    pub async fn advance(&self, seconds: u64) {
+        self.clock.advance(Duration::from_secs(seconds));
+        self.sim.run_due().await.unwrap();
+    }
+
+    pub async fn create_chef(&self, name: &str) -> Server {
+        self.client
+            .create_server()
+            .engine("ChefAutomate")
+            .server_name(name)
+            .instance_profile_arn(INSTANCE_PROFILE)
+            .instance_type("m5.large")
+            .service_role_arn(SERVICE_ROLE)
+            .send()
+            .await
+            .unwrap()
+            .server
+            .unwrap()
+    }
+
+    pub async fn create_puppet(&self, name: &str) -> Server {
+        self.client
+            .create_server()
+            .engine("Puppet")
+            .server_name(name)
+            .instance_profile_arn(INSTANCE_PROFILE)
+            .instance_type("m5.large")
+            .service_role_arn(SERVICE_ROLE)
+            .send()
+            .await
+            .unwrap()
+            .server
+            .unwrap()
+    }
+
+    /// A HEALTHY Chef server.
+    pub async fn healthy_chef(&self, name: &str) -> Server {
+        self.create_chef(name).await;
+        self.advance(61).await;
+        self.server(name).await
+    }
+
+    pub async fn server(&self, name: &str) -> Server {
+        self.client
+            .describe_servers()
+            .server_name(name)
+            .send()
+            .await
+            .unwrap()
+            .servers
+            .unwrap()
+            .remove(0)
+    }
+
+    pub async fn status(&self, name: &str) -> String {
+        self.server(name).await.status.unwrap().as_str().to_owned()
+    }
+
+    pub async fn event_messages(&self, name: &str) -> Vec<String> {
+        self.client
+            .describe_events()
+            .server_name(name)
+            .send()
+            .await
+            .unwrap()
+            .server_events
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| e.message)
+            .collect()
+    }
+}
+
+/// An SDK client pointed at `addr` with test credentials.
+pub fn client_for(addr: SocketAddr) -> Client {
+    let config = aws_sdk_opsworkscm::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDTEST",
+            "test-secret",
+            None,
+            None,
+            "test",
+        ))
+        .endpoint_url(format!("http://{addr}"))
+        .build();
+    Client::from_conf(config)
+}
+
+/// The value of engine attribute `name`.
+pub fn attr<'a>(attrs: &'a [EngineAttribute], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|a| a.name.as_deref() == Some(name))
+        .and_then(|a| a.value.as_deref())
+}
+
+/// The AWS error code of an SDK error.
+pub fn code<E, R>(err: &aws_sdk_opsworkscm::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_opsworkscm::error::ProvideErrorMetadata,
+{
+    use aws_sdk_opsworkscm::error::ProvideErrorMetadata;
+    err.code().unwrap_or("<none>").to_owned()
+}
+
+/// A raw HTTP/1.1 response.
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// Sends one request with `Connection: close` and reads the whole response.
+pub async fn raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> RawResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        request.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await.unwrap();
+    parse_response(&bytes)
+}
+
+fn parse_response(bytes: &[u8]) -> RawResponse {
+    let text = String::from_utf8_lossy(bytes);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = &rest[size + 2..];
+    }
+    out
+}
+
+/// Calls an operation through the wire door with raw HTTP.
+pub async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawResponse {
+    let target = format!("OpsWorksCM_V2016_11_01.{operation}");
+    raw(
+        addr,
+        "POST",
+        "/",
+        &[
+            ("X-Amz-Target", &target),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ],
+        body,
+    )
+    .await
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real server on 127.0.0.1:0, driven by the real
+//! `aws-sdk-opsworkscm` client and by raw HTTP, with a manual clock.
+
+mod helpers;
+
+mod account_and_tags;
+mod backups;
+mod nodes;
+mod persistence;
+mod servers;
+mod sse;
+mod userdata;
+mod wire_format;

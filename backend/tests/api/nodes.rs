@@ -1,0 +1,244 @@
+//! Node association with real keys and CSRs.
+
+use aws_sdk_opsworkscm::types::{EngineAttribute, NodeAssociationStatus};
+use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
+use x509_parser::pem::parse_x509_pem;
+
+use crate::helpers::*;
+
+fn ea(name: &str, value: &str) -> EngineAttribute {
+    EngineAttribute::builder().name(name).value(value).build()
+}
+
+fn node_public_key() -> String {
+    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    let der = key.public_key().as_der().unwrap();
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(der.as_ref())
+    };
+    let body: Vec<String> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        body.join("\n")
+    )
+}
+
+fn node_csr(cn: &str) -> String {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec![cn.to_owned()]).unwrap();
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, cn);
+    params.distinguished_name = dn;
+    params.serialize_request(&key).unwrap().pem().unwrap()
+}
+
+#[tokio::test]
+async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
+    let app = TestApp::spawn().await;
+    app.create_chef("c").await;
+    let key = node_public_key();
+    let err = app
+        .client
+        .associate_node()
+        .server_name("c")
+        .node_name("i-0a1b2c3d")
+        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+        .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "only HEALTHY servers");
+    app.advance(61).await;
+
+    let token = app
+        .client
+        .associate_node()
+        .server_name("c")
+        .node_name("i-0a1b2c3d")
+        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+        .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
+        .send()
+        .await
+        .unwrap()
+        .node_association_status_token
+        .unwrap();
+    let status = |token: String| {
+        app.client
+            .describe_node_association_status()
+            .server_name("c")
+            .node_association_status_token(token)
+            .send()
+    };
+    assert_eq!(
+        status(token.clone()).await.unwrap().node_association_status,
+        Some(NodeAssociationStatus::InProgress)
+    );
+    app.advance(16).await;
+    assert_eq!(
+        status(token.clone()).await.unwrap().node_association_status,
+        Some(NodeAssociationStatus::Success)
+    );
+    let err = status("unknown".into()).await.unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+
+    for (attrs, why) in [
+        (
+            vec![
+                ea("CHEF_ORGANIZATION", "default"),
+                ea("CHEF_NODE_PUBLIC_KEY", "garbage"),
+            ],
+            "malformed key",
+        ),
+        (
+            vec![
+                ea("CHEF_ORGANIZATION", "other"),
+                ea("CHEF_NODE_PUBLIC_KEY", &key),
+            ],
+            "unknown organization",
+        ),
+        (
+            vec![ea("CHEF_NODE_PUBLIC_KEY", &key)],
+            "missing organization",
+        ),
+        (vec![ea("PUPPET_NODE_CSR", "x")], "Puppet attribute on Chef"),
+    ] {
+        let err = app
+            .client
+            .associate_node()
+            .server_name("c")
+            .node_name("n2")
+            .set_engine_attributes(Some(attrs))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&err), "ValidationException", "{why}");
+    }
+    let err = app
+        .client
+        .associate_node()
+        .server_name("c")
+        .node_name("bad name!")
+        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+
+    let token = app
+        .client
+        .disassociate_node()
+        .server_name("c")
+        .node_name("i-0a1b2c3d")
+        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+        .send()
+        .await
+        .unwrap()
+        .node_association_status_token
+        .unwrap();
+    app.advance(16).await;
+    assert_eq!(
+        status(token).await.unwrap().node_association_status,
+        Some(NodeAssociationStatus::Success)
+    );
+    let err = app
+        .client
+        .disassociate_node()
+        .server_name("c")
+        .node_name("i-0a1b2c3d")
+        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        "ResourceNotFoundException",
+        "no longer associated"
+    );
+}
+
+#[tokio::test]
+async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
+    let app = TestApp::spawn().await;
+    app.create_puppet("p").await;
+    app.advance(61).await;
+    let ca_pem = attr(
+        &app.server("p").await.engine_attributes.unwrap(),
+        "PUPPET_API_CA_CERT",
+    )
+    .unwrap()
+    .to_owned();
+    let token = app
+        .client
+        .associate_node()
+        .server_name("p")
+        .node_name("web-01.example.com")
+        .engine_attributes(ea("PUPPET_NODE_CSR", &node_csr("web-01.example.com")))
+        .send()
+        .await
+        .unwrap()
+        .node_association_status_token
+        .unwrap();
+    let describe = || {
+        app.client
+            .describe_node_association_status()
+            .server_name("p")
+            .node_association_status_token(&token)
+            .send()
+    };
+    let pending = describe().await.unwrap();
+    assert!(
+        pending.engine_attributes.unwrap_or_default().is_empty(),
+        "no certificate before SUCCESS"
+    );
+    app.advance(16).await;
+    let done = describe().await.unwrap();
+    assert_eq!(
+        done.node_association_status,
+        Some(NodeAssociationStatus::Success)
+    );
+    let cert_pem = attr(&done.engine_attributes.unwrap(), "PUPPET_NODE_CERT")
+        .unwrap()
+        .to_owned();
+
+    let (_, ca_block) = parse_x509_pem(ca_pem.as_bytes()).unwrap();
+    let ca = ca_block.parse_x509().unwrap();
+    let (_, cert_block) = parse_x509_pem(cert_pem.as_bytes()).unwrap();
+    let cert = cert_block.parse_x509().unwrap();
+    assert_eq!(cert.issuer(), ca.subject());
+    assert!(cert.subject().to_string().contains("web-01.example.com"));
+    cert.verify_signature(Some(ca.public_key()))
+        .expect("signed by the server CA");
+
+    // A tampered or malformed CSR is refused.
+    let mut tampered = node_csr("n");
+    let mid = tampered.len() / 2;
+    let flipped = if &tampered[mid..=mid] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    tampered.replace_range(mid..=mid, flipped);
+    for bad in [
+        tampered.as_str(),
+        "-----BEGIN CERTIFICATE REQUEST-----\nzz\n-----END CERTIFICATE REQUEST-----",
+        "nope",
+    ] {
+        let err = app
+            .client
+            .associate_node()
+            .server_name("p")
+            .node_name("n")
+            .engine_attributes(ea("PUPPET_NODE_CSR", bad))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&err), "ValidationException");
+    }
+}

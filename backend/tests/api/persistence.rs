@@ -1,0 +1,166 @@
+//! State survives restarts, including `kill -9`, and in-flight transitions
+//! complete afterwards.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_opsworkscm::types::Tag;
+use backend::clock::{Clock, ManualClock};
+use backend::sim::SimConfig;
+use backend::store::SqliteStore;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let (clock_now, arn) = {
+        let app = TestApp::spawn_at(&db).await;
+        let server = app.healthy_chef("keep").await;
+        app.client
+            .tag_resource()
+            .resource_arn(server.server_arn.clone().unwrap())
+            .tags(Tag::builder().key("k").value("v").build().unwrap())
+            .send()
+            .await
+            .unwrap();
+        app.client
+            .create_backup()
+            .server_name("keep")
+            .send()
+            .await
+            .unwrap();
+        app.create_puppet("half-made").await;
+        (app.clock.now(), server.server_arn.unwrap())
+    };
+    // Reopen the same database with a clock where we left off.
+    let store = Arc::new(SqliteStore::open(&db).unwrap());
+    let app =
+        TestApp::spawn_at_time(store, SimConfig::default(), ManualClock::new(clock_now)).await;
+    let server = app.server("keep").await;
+    assert_eq!(server.server_arn.as_deref(), Some(arn.as_str()));
+    assert_eq!(app.status("keep").await, "BACKING_UP");
+    assert_eq!(app.status("half-made").await, "CREATING");
+    let tags = app
+        .client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .unwrap()
+        .tags
+        .unwrap();
+    assert_eq!(tags.len(), 1);
+    app.advance(61).await;
+    assert_eq!(
+        app.status("keep").await,
+        "HEALTHY",
+        "the backup completed after the restart"
+    );
+    assert_eq!(
+        app.status("half-made").await,
+        "HEALTHY",
+        "creation completed after the restart"
+    );
+    let backups = app
+        .client
+        .describe_backups()
+        .server_name("keep")
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap();
+    assert_eq!(backups[0].status.as_ref().unwrap().as_str(), "OK");
+    let events = app.event_messages("keep").await;
+    assert!(events.len() >= 4, "{events:?}");
+}
+
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(data_dir: &std::path::Path) -> (Process, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--speed",
+            "30",
+            "--ui-dir",
+            "/nonexistent",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: {line}"));
+    (Process(child), addr)
+}
+
+#[tokio::test]
+async fn a_killed_process_loses_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (process, addr) = start(dir.path());
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let body = serde_json::json!({
+            "Engine": "ChefAutomate", "ServerName": format!("k{i}"), "InstanceType": "m5.large",
+            "InstanceProfileArn": INSTANCE_PROFILE, "ServiceRoleArn": SERVICE_ROLE,
+        });
+        let r = wire(addr, "CreateServer", &body.to_string()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        created.push(r.json()["Server"]["ServerArn"].as_str().unwrap().to_owned());
+    }
+    drop(process); // SIGKILL: no graceful shutdown.
+
+    let (_process, addr) = start(dir.path());
+    let r = wire(addr, "DescribeServers", "{}").await;
+    let arns: Vec<String> = r.json()["Servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["ServerArn"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(arns, created);
+    // The creations that were in flight finish (60 s / speed 30 = 2 s).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = wire(addr, "DescribeServers", "{}").await;
+        let healthy = r.json()["Servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["Status"] == "HEALTHY");
+        if healthy {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "servers did not become HEALTHY after restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,527 @@
+//! Server creation, description, lifecycle and their errors.
+
+use std::io::Read;
+
+use aws_sdk_opsworkscm::types::ServerStatus;
+use base64::Engine as _;
+
+use crate::helpers::*;
+
+fn unzip_names(b64: &str) -> (Vec<String>, zip::ZipArchive<std::io::Cursor<Vec<u8>>>) {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = archive.file_names().map(str::to_owned).collect();
+    (names, archive)
+}
+
+#[tokio::test]
+async fn chef_server_is_created_with_one_time_secrets_and_becomes_healthy() {
+    let app = TestApp::spawn().await;
+    let server = app.create_chef("chef-1").await;
+    assert_eq!(server.status, Some(ServerStatus::Creating));
+    let attrs = server.engine_attributes.clone().unwrap();
+    let key = attr(&attrs, "CHEF_AUTOMATE_PIVOTAL_KEY").unwrap();
+    assert!(key.contains("PRIVATE KEY-----"), "{key}");
+    let password = attr(&attrs, "CHEF_AUTOMATE_ADMIN_PASSWORD").unwrap();
+    assert!(shared::validation::AdminPassword::parse(password).is_ok());
+    let (names, mut archive) = unzip_names(attr(&attrs, "CHEF_STARTER_KIT").unwrap());
+    let config = names
+        .iter()
+        .find(|n| n.ends_with(".chef/config.rb"))
+        .expect("config.rb in kit");
+    let mut text = String::new();
+    archive
+        .by_name(config)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let endpoint = server.endpoint.clone().unwrap();
+    assert!(text.contains(&endpoint), "config.rb points at the endpoint");
+    assert!(names.iter().any(|n| n.ends_with("README.md")));
+    assert!(names.iter().any(|n| n.ends_with(".chef/private.pem")));
+
+    // Documented defaults and generated names.
+    assert_eq!(server.associate_public_ip_address, Some(true));
+    assert_eq!(server.disable_automated_backup, Some(true));
+    assert_eq!(server.backup_retention_count, Some(1));
+    assert_eq!(server.engine_model.as_deref(), Some("Single"));
+    assert_eq!(server.engine_version.as_deref(), Some("2"));
+    let arn = server.server_arn.clone().unwrap();
+    assert!(
+        arn.starts_with("arn:aws:opsworks-cm:us-east-1:123456789012:server/chef-1/"),
+        "{arn}"
+    );
+    assert!(
+        endpoint.starts_with("chef-1-") && endpoint.ends_with(".us-east-1.opsworks-cm.io"),
+        "{endpoint}"
+    );
+    assert!(
+        server
+            .cloud_formation_stack_arn
+            .unwrap()
+            .starts_with("arn:aws:cloudformation:us-east-1:123456789012:stack/")
+    );
+    let window = server.preferred_maintenance_window.unwrap();
+    assert!(
+        ["Tue:", "Wed:", "Fri:"]
+            .iter()
+            .any(|d| window.starts_with(d)),
+        "{window}"
+    );
+    assert!(shared::validation::TimeWindow::parse(server.preferred_backup_window.unwrap()).is_ok());
+    assert_eq!(server.security_group_ids.unwrap().len(), 1);
+
+    // Secrets are returned once, never by Describe.
+    let described = app.server("chef-1").await;
+    assert!(described.engine_attributes.unwrap_or_default().is_empty());
+    assert_eq!(described.status, Some(ServerStatus::Creating));
+
+    app.advance(59).await;
+    assert_eq!(app.status("chef-1").await, "CREATING");
+    app.advance(2).await;
+    assert_eq!(app.status("chef-1").await, "HEALTHY");
+    let events = app.event_messages("chef-1").await;
+    assert!(
+        events[0].contains("creation completed"),
+        "newest first: {events:?}"
+    );
+    assert!(events[1].contains("creation started"), "{events:?}");
+}
+
+#[tokio::test]
+async fn puppet_server_returns_password_and_kit_and_describes_its_ca() {
+    let app = TestApp::spawn().await;
+    let server = app.create_puppet("puppet-1").await;
+    let attrs = server.engine_attributes.unwrap();
+    assert!(attr(&attrs, "PUPPET_ADMIN_PASSWORD").unwrap().len() >= 8);
+    let (names, _) = unzip_names(attr(&attrs, "PUPPET_STARTER_KIT").unwrap());
+    assert!(names.iter().any(|n| n.ends_with("README.md")), "{names:?}");
+    assert_eq!(server.engine_model.as_deref(), Some("Monolithic"));
+    assert_eq!(server.engine_version.as_deref(), Some("2019"));
+    let described = app.server("puppet-1").await;
+    let described_attrs = described.engine_attributes.unwrap();
+    assert!(
+        attr(&described_attrs, "PUPPET_API_CA_CERT")
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    assert!(attr(&described_attrs, "PUPPET_ADMIN_PASSWORD").is_none());
+}
+
+#[tokio::test]
+async fn create_server_honours_every_given_parameter() {
+    let app = TestApp::spawn().await;
+    let server = app
+        .client
+        .create_server()
+        .engine("ChefAutomate")
+        .engine_model("Single")
+        .engine_version("2")
+        .server_name("full")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("r5.xlarge")
+        .service_role_arn(SERVICE_ROLE)
+        .key_pair("my-key")
+        .associate_public_ip_address(false)
+        .disable_automated_backup(false)
+        .backup_retention_count(5)
+        .preferred_maintenance_window("Mon:08:00")
+        .preferred_backup_window("02:30")
+        .security_group_ids("sg-0123456789abcdef0")
+        .subnet_ids("subnet-01234567")
+        .engine_attributes(
+            aws_sdk_opsworkscm::types::EngineAttribute::builder()
+                .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
+                .value("Sup3r$ecret")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(server.instance_type.as_deref(), Some("r5.xlarge"));
+    assert_eq!(server.key_pair.as_deref(), Some("my-key"));
+    assert_eq!(server.associate_public_ip_address, Some(false));
+    assert_eq!(server.disable_automated_backup, Some(false));
+    assert_eq!(server.backup_retention_count, Some(5));
+    assert_eq!(
+        server.preferred_maintenance_window.as_deref(),
+        Some("Mon:08:00")
+    );
+    assert_eq!(server.preferred_backup_window.as_deref(), Some("02:30"));
+    assert_eq!(server.security_group_ids.unwrap(), ["sg-0123456789abcdef0"]);
+    assert_eq!(server.subnet_ids.unwrap(), ["subnet-01234567"]);
+    let attrs = server.engine_attributes.unwrap();
+    assert!(
+        attr(&attrs, "CHEF_AUTOMATE_ADMIN_PASSWORD").is_none(),
+        "a given password is not echoed"
+    );
+}
+
+#[tokio::test]
+async fn create_server_errors_follow_the_reference() {
+    let app = TestApp::spawn().await;
+    app.create_chef("dup").await;
+    let base = || {
+        app.client
+            .create_server()
+            .engine("ChefAutomate")
+            .instance_profile_arn(INSTANCE_PROFILE)
+            .instance_type("m5.large")
+            .service_role_arn(SERVICE_ROLE)
+    };
+    let err = base().server_name("dup").send().await.unwrap_err();
+    assert_eq!(code(&err), "ResourceAlreadyExistsException");
+    let err = base().server_name("1bad").send().await.unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base().server_name("x".repeat(41)).send().await.unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base()
+        .server_name("ok")
+        .engine("Ansible")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base()
+        .server_name("ok")
+        .engine_version("99")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base()
+        .server_name("ok")
+        .instance_profile_arn("arn:aws:iam::1:role/x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base()
+        .server_name("ok")
+        .preferred_backup_window("Mon:25:00")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = base()
+        .server_name("ok")
+        .backup_id("nope-20260101000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let err = base()
+        .server_name("ok")
+        .custom_domain("chef.example.com")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        "ValidationException",
+        "custom domain needs certificate and key"
+    );
+    let weak = aws_sdk_opsworkscm::types::EngineAttribute::builder()
+        .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
+        .value("weak")
+        .build();
+    let err = base()
+        .server_name("ok")
+        .engine_attributes(weak)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let bad_key = aws_sdk_opsworkscm::types::EngineAttribute::builder()
+        .name("CHEF_PIVOTAL_KEY")
+        .value("not a key")
+        .build();
+    let err = base()
+        .server_name("ok")
+        .engine_attributes(bad_key)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = app
+        .client
+        .describe_servers()
+        .server_name("missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    // None of the refused requests left anything behind.
+    let servers = app
+        .client
+        .describe_servers()
+        .send()
+        .await
+        .unwrap()
+        .servers
+        .unwrap();
+    assert_eq!(servers.len(), 1);
+}
+
+#[tokio::test]
+async fn the_server_limit_is_enforced() {
+    let app = TestApp::spawn().await;
+    for i in 0..10 {
+        app.create_chef(&format!("s{i}")).await;
+    }
+    let err = app
+        .client
+        .create_server()
+        .engine("Puppet")
+        .server_name("eleven")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "LimitExceededException");
+}
+
+#[tokio::test]
+async fn maintenance_update_and_engine_attribute_reset_move_through_their_states() {
+    let app = TestApp::spawn().await;
+    let err = app
+        .client
+        .start_maintenance()
+        .server_name("m")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    app.create_chef("m").await;
+    let err = app
+        .client
+        .start_maintenance()
+        .server_name("m")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    app.advance(61).await;
+
+    let s = app
+        .client
+        .start_maintenance()
+        .server_name("m")
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(s.status, Some(ServerStatus::UnderMaintenance));
+    app.advance(61).await;
+    let s = app.server("m").await;
+    assert_eq!(s.status, Some(ServerStatus::Healthy));
+    assert_eq!(s.maintenance_status.unwrap().as_str(), "SUCCESS");
+
+    let s = app
+        .client
+        .update_server()
+        .server_name("m")
+        .backup_retention_count(3)
+        .disable_automated_backup(false)
+        .preferred_backup_window("Sun:03:15")
+        .preferred_maintenance_window("Thu:04:00")
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(s.backup_retention_count, Some(3));
+    assert_eq!(s.preferred_backup_window.as_deref(), Some("Sun:03:15"));
+    assert_eq!(
+        s.status,
+        Some(ServerStatus::Healthy),
+        "UpdateServer is synchronous"
+    );
+    let err = app
+        .client
+        .update_server()
+        .server_name("m")
+        .backup_retention_count(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+
+    let s = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("m")
+        .attribute_name("CHEF_PIVOTAL_KEY")
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(s.status, Some(ServerStatus::Modifying));
+    let new_key = attr(s.engine_attributes.as_deref().unwrap(), "CHEF_PIVOTAL_KEY").unwrap();
+    assert!(
+        new_key.contains("PRIVATE KEY"),
+        "a new pivotal key is returned once"
+    );
+    let err = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("m")
+        .attribute_name("CHEF_PIVOTAL_KEY")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "one update at a time");
+    app.advance(21).await;
+    assert_eq!(app.status("m").await, "HEALTHY");
+    let err = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("m")
+        .attribute_name("PUPPET_ADMIN_PASSWORD")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException", "not a Chef attribute");
+    let err = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("m")
+        .attribute_name("lower")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+}
+
+#[tokio::test]
+async fn delete_server_goes_through_deleting_and_removes_its_events() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("gone").await;
+    app.client
+        .delete_server()
+        .server_name("gone")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.status("gone").await, "DELETING");
+    let err = app
+        .client
+        .delete_server()
+        .server_name("gone")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException");
+    app.advance(31).await;
+    let err = app
+        .client
+        .describe_servers()
+        .server_name("gone")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    let err = app
+        .client
+        .describe_events()
+        .server_name("gone")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    // The name is free again.
+    app.create_chef("gone").await;
+    let events = app.event_messages("gone").await;
+    assert_eq!(events.len(), 1, "old events were deleted: {events:?}");
+}
+
+#[tokio::test]
+async fn events_paginate_with_tokens_and_reject_forged_ones() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("ev").await;
+    for _ in 0..3 {
+        app.client
+            .start_maintenance()
+            .server_name("ev")
+            .send()
+            .await
+            .unwrap();
+        app.advance(61).await;
+    }
+    let all = app.event_messages("ev").await;
+    assert_eq!(all.len(), 8);
+    let mut walked = Vec::new();
+    let mut token = None;
+    loop {
+        let page = app
+            .client
+            .describe_events()
+            .server_name("ev")
+            .max_results(3)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        let events = page.server_events.unwrap();
+        assert!(events.len() <= 3);
+        walked.extend(events.into_iter().filter_map(|e| e.message));
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(walked, all);
+    let err = app
+        .client
+        .describe_events()
+        .server_name("ev")
+        .next_token("forged-token")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidNextTokenException");
+
+    // A token is bound to its request: another server's walk refuses it.
+    app.healthy_chef("other").await;
+    let first = app
+        .client
+        .describe_events()
+        .server_name("ev")
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    let err = app
+        .client
+        .describe_events()
+        .server_name("other")
+        .set_next_token(first.next_token)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidNextTokenException");
+
+    // The SDK paginator walks DescribeServers pages.
+    let names: Vec<String> = app
+        .client
+        .describe_servers()
+        .max_results(1)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| s.server_name)
+        .collect();
+    assert_eq!(names, ["ev", "other"]);
+}

@@ -1,0 +1,121 @@
+//! ExportServerEngineAttribute `Userdata`.
+
+use aws_sdk_opsworkscm::types::EngineAttribute;
+use base64::Engine as _;
+
+use crate::helpers::*;
+
+fn ea(name: &str, value: &str) -> EngineAttribute {
+    EngineAttribute::builder().name(name).value(value).build()
+}
+
+fn bash_syntax_ok(script: &str) -> bool {
+    use std::io::Write;
+    let mut child = std::process::Command::new("bash")
+        .arg("-n")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    child.wait().unwrap().success()
+}
+
+#[tokio::test]
+async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
+    let app = TestApp::spawn().await;
+    app.create_chef("u").await;
+    let err = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("u")
+        .export_attribute_name("Userdata")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    app.advance(61).await;
+    let out = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("u")
+        .export_attribute_name("Userdata")
+        .input_attributes(ea("RunList", "recipe[apache2],role[web]"))
+        .input_attributes(ea("OrganizationName", "default"))
+        .input_attributes(ea("NodeEnvironment", "staging"))
+        .input_attributes(ea("NodeClientVersion", "13.8.5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.server_name.as_deref(), Some("u"));
+    let attribute = out.engine_attribute.unwrap();
+    assert_eq!(attribute.name.as_deref(), Some("Userdata"));
+    let script = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(attribute.value.unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(script.starts_with("#!/bin/bash"));
+    assert!(script.contains("recipe[apache2]") && script.contains("role[web]"));
+    assert!(script.contains("staging") && script.contains("13.8.5"));
+    assert!(script.contains("associate-node"));
+    assert!(script.contains(&app.server("u").await.endpoint.unwrap()));
+    assert!(bash_syntax_ok(&script));
+
+    let err = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("u")
+        .export_attribute_name("Other")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("u")
+        .export_attribute_name("Userdata")
+        .input_attributes(ea("NodeClientVersion", "latest"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+    let err = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("none")
+        .export_attribute_name("Userdata")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn puppet_userdata_submits_a_csr() {
+    let app = TestApp::spawn().await;
+    app.create_puppet("pu").await;
+    app.advance(61).await;
+    let out = app
+        .client
+        .export_server_engine_attribute()
+        .server_name("pu")
+        .export_attribute_name("Userdata")
+        .send()
+        .await
+        .unwrap();
+    let script = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(out.engine_attribute.unwrap().value.unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(script.contains("PUPPET_NODE_CSR"));
+    assert!(bash_syntax_ok(&script));
+}
