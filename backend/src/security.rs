@@ -38,7 +38,7 @@ impl AllowedHosts {
     /// Whether the `Host` header value `host` (with optional port) is allowed.
     pub fn allows(&self, host: &str) -> bool {
         let name = strip_port(host).to_ascii_lowercase();
-        self.names.iter().any(|n| *n == name)
+        self.names.contains(&name)
     }
 }
 

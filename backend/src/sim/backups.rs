@@ -219,12 +219,12 @@ impl Simulator {
     ) -> Result<DescribeBackupsResponse, ServiceError> {
         let now = self.now();
         self.read(|state| {
-            if let Some(id) = &req.backup_id {
-                if !state.backups.contains_key(id.as_str()) {
-                    return Err(ServiceError::not_found(format!(
-                        "Backup {id} does not exist."
-                    )));
-                }
+            if let Some(id) = &req.backup_id
+                && !state.backups.contains_key(id.as_str())
+            {
+                return Err(ServiceError::not_found(format!(
+                    "Backup {id} does not exist."
+                )));
             }
             if let Some(name) = &req.server_name {
                 let has_backups = state

@@ -80,8 +80,9 @@ impl Simulator {
                         "The engine attribute CHEF_NODE_PUBLIC_KEY is required.",
                     )
                 })?;
-                artifacts::keys::parse_public_key(key)
-                    .map_err(|e| ServiceError::validation(format!("CHEF_NODE_PUBLIC_KEY: {e}")))?;
+                artifacts::keys::parse_public_key(key).map_err(|e| {
+                    ServiceError::validation(e.for_attribute("CHEF_NODE_PUBLIC_KEY").to_string())
+                })?;
                 (Some(org), None)
             }
             EngineKind::Puppet => {
@@ -98,8 +99,13 @@ impl Simulator {
                 let cert = tokio::task::spawn_blocking(move || {
                     let ca = artifacts::ca::ServerCa::from_pem(&ca.0, &ca.1)
                         .map_err(|e| ServiceError::internal(&e))?;
-                    ca.sign_node_csr(&csr, &node_name, now)
-                        .map_err(|e| ServiceError::validation(e.to_string()))
+                    ca.sign_node_csr(&csr, &node_name, now).map_err(|e| {
+                        if e.is_validation() {
+                            ServiceError::validation(e.to_string())
+                        } else {
+                            ServiceError::internal(&e)
+                        }
+                    })
                 })
                 .await
                 .map_err(|e| ServiceError::internal(&e))??;

@@ -152,7 +152,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         let (_, token) = page(&req(None, Some(1), now), items(&["a", "b"])).unwrap();
         let token = token.unwrap();
-        let forged = format!("{}x", token);
+        let forged = format!("{token}x");
         for bad in [forged.as_str(), "garbage", "a.b"] {
             let err = page(&req(Some(bad), None, now), items(&["a"])).unwrap_err();
             assert_eq!(

@@ -219,7 +219,7 @@ fn provision(
                 endpoint: &endpoint,
                 organization: "default",
                 pivotal_key_pem: private_pem.as_deref(),
-                ca_cert_pem: &ca.cert_pem(),
+                ca_cert_pem: ca.cert_pem(),
             })
             .map_err(internal)?;
             if let Some(private) = private_pem {
@@ -239,7 +239,7 @@ fn provision(
                 artifacts::starter_kit::puppet_starter_kit(&artifacts::starter_kit::PuppetKit {
                     server_name: name,
                     endpoint: &endpoint,
-                    ca_cert_pem: &ca.cert_pem(),
+                    ca_cert_pem: ca.cert_pem(),
                     r10k_remote: inputs.r10k_remote.as_deref(),
                     control_repo_key_pem: &control_key.private_key_pem(),
                 })
@@ -521,12 +521,12 @@ impl Simulator {
         _ctx: &RequestContext,
         req: UpdateServerRequest,
     ) -> Result<UpdateServerResponse, ServiceError> {
-        if let Some(count) = req.backup_retention_count {
-            if i64::from(count) < 1 {
-                return Err(ServiceError::validation(
-                    "1 validation error detected: Value at 'backupRetentionCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
-                ));
-            }
+        if let Some(count) = req.backup_retention_count
+            && count < 1
+        {
+            return Err(ServiceError::validation(
+                "1 validation error detected: Value at 'backupRetentionCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
+            ));
         }
         let now = self.now();
         let name = req.server_name.as_str().to_owned();
@@ -672,10 +672,10 @@ impl Simulator {
                 ],
                 "restore",
             )?;
-            if let Some(t) = &req.instance_type {
-                if t.as_str().trim().is_empty() {
-                    return Err(ServiceError::validation("InstanceType must not be empty."));
-                }
+            if let Some(t) = &req.instance_type
+                && t.as_str().trim().is_empty()
+            {
+                return Err(ServiceError::validation("InstanceType must not be empty."));
             }
             rec.server.instance_type = req
                 .instance_type
@@ -737,13 +737,13 @@ impl Simulator {
                 action: Action::Delete,
             });
             changes.server_changed(state, &name);
-            if let Some(id) = interrupted {
-                if let Some(b) = state.backups.get_mut(&id) {
-                    b.backup.status = Some(BackupStatus::Failed);
-                    b.backup.status_description =
-                        Some("The server was deleted while the backup was in progress.".into());
-                    changes.backup_changed(state, &id);
-                }
+            if let Some(id) = interrupted
+                && let Some(b) = state.backups.get_mut(&id)
+            {
+                b.backup.status = Some(BackupStatus::Failed);
+                b.backup.status_description =
+                    Some("The server was deleted while the backup was in progress.".into());
+                changes.backup_changed(state, &id);
             }
             changes.event(
                 state,
@@ -890,16 +890,16 @@ impl Simulator {
                     ServiceError::not_found(format!("Server {name} does not exist."))
                 })
             })?;
-        if let Some(status) = rec.server.status {
-            if matches!(
+        if let Some(status) = rec.server.status
+            && matches!(
                 status,
                 S::Creating | S::Terminated | S::Failed | S::Deleting
-            ) {
-                return Err(ServiceError::invalid_state(format!(
-                    "Cannot export Userdata of server {name} while it is in state {}.",
-                    status.as_str()
-                )));
-            }
+            )
+        {
+            return Err(ServiceError::invalid_state(format!(
+                "Cannot export Userdata of server {name} while it is in state {}.",
+                status.as_str()
+            )));
         }
         let mut inputs = std::collections::HashMap::new();
         for (k, v) in attribute_pairs(req.input_attributes.as_deref()) {

@@ -72,7 +72,14 @@ impl SqliteStore {
         let announce = announcements.clone();
         thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || Writer { conn, announce }.run(inbox))
+            .spawn(move || {
+                Writer {
+                    conn,
+                    announce,
+                    pruned_at: 0,
+                }
+                .run(inbox)
+            })
             .map_err(|_| StoreError::Closed)?;
         Ok(Self {
             requests,
@@ -124,6 +131,8 @@ impl Store for SqliteStore {
 struct Writer {
     conn: Connection,
     announce: broadcast::Sender<JournalEntry>,
+    /// Journal id at the last pruning.
+    pruned_at: i64,
 }
 
 impl Writer {
@@ -212,11 +221,10 @@ impl Writer {
                 }
             }
         }
-        if let Some(last) = last_id {
-            if last % 1024 == 0 {
-                let floor = last.saturating_sub(JOURNAL_RETENTION as i64);
-                tx.execute("DELETE FROM journal WHERE id <= ?1", params![floor])?;
-            }
+        if let Some(last) = last_id.filter(|last| last - self.pruned_at >= 1024) {
+            let floor = last.saturating_sub(JOURNAL_RETENTION as i64);
+            tx.execute("DELETE FROM journal WHERE id <= ?1", params![floor])?;
+            self.pruned_at = last;
         }
         tx.commit()?;
         Ok(())

@@ -17,12 +17,12 @@ use chrono::TimeZone;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub const INSTANCE_PROFILE: &str =
+pub(crate) const INSTANCE_PROFILE: &str =
     "arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role";
-pub const SERVICE_ROLE: &str = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role";
+pub(crate) const SERVICE_ROLE: &str = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role";
 
 /// A running server plus the handles a test needs.
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub addr: SocketAddr,
     pub sim: Arc<Simulator>,
     pub clock: ManualClock,
@@ -38,7 +38,7 @@ impl Drop for TestApp {
 
 impl TestApp {
     /// In-memory store, default limits.
-    pub async fn spawn() -> Self {
+    pub(crate) async fn spawn() -> Self {
         Self::spawn_with(
             Arc::new(SqliteStore::in_memory().unwrap()),
             SimConfig::default(),
@@ -47,7 +47,7 @@ impl TestApp {
     }
 
     /// A file-backed store at `path`.
-    pub async fn spawn_at(path: &Path) -> Self {
+    pub(crate) async fn spawn_at(path: &Path) -> Self {
         Self::spawn_with(
             Arc::new(SqliteStore::open(path).unwrap()),
             SimConfig::default(),
@@ -55,14 +55,14 @@ impl TestApp {
         .await
     }
 
-    pub async fn spawn_with(store: Arc<dyn Store>, config: SimConfig) -> Self {
+    pub(crate) async fn spawn_with(store: Arc<dyn Store>, config: SimConfig) -> Self {
         let start = chrono::Utc
             .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
             .unwrap();
         Self::spawn_at_time(store, config, ManualClock::new(start)).await
     }
 
-    pub async fn spawn_at_time(
+    pub(crate) async fn spawn_at_time(
         store: Arc<dyn Store>,
         config: SimConfig,
         clock: ManualClock,
@@ -98,12 +98,12 @@ impl TestApp {
     }
 
     /// Moves simulated time forward and completes whatever fell due.
-    pub async fn advance(&self, seconds: u64) {
+    pub(crate) async fn advance(&self, seconds: u64) {
         self.clock.advance(Duration::from_secs(seconds));
         self.sim.run_due().await.unwrap();
     }
 
-    pub async fn create_chef(&self, name: &str) -> Server {
+    pub(crate) async fn create_chef(&self, name: &str) -> Server {
         self.client
             .create_server()
             .engine("ChefAutomate")
@@ -118,7 +118,7 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn create_puppet(&self, name: &str) -> Server {
+    pub(crate) async fn create_puppet(&self, name: &str) -> Server {
         self.client
             .create_server()
             .engine("Puppet")
@@ -134,13 +134,13 @@ impl TestApp {
     }
 
     /// A HEALTHY Chef server.
-    pub async fn healthy_chef(&self, name: &str) -> Server {
+    pub(crate) async fn healthy_chef(&self, name: &str) -> Server {
         self.create_chef(name).await;
         self.advance(61).await;
         self.server(name).await
     }
 
-    pub async fn server(&self, name: &str) -> Server {
+    pub(crate) async fn server(&self, name: &str) -> Server {
         self.client
             .describe_servers()
             .server_name(name)
@@ -152,11 +152,11 @@ impl TestApp {
             .remove(0)
     }
 
-    pub async fn status(&self, name: &str) -> String {
+    pub(crate) async fn status(&self, name: &str) -> String {
         self.server(name).await.status.unwrap().as_str().to_owned()
     }
 
-    pub async fn event_messages(&self, name: &str) -> Vec<String> {
+    pub(crate) async fn event_messages(&self, name: &str) -> Vec<String> {
         self.client
             .describe_events()
             .server_name(name)
@@ -172,7 +172,7 @@ impl TestApp {
 }
 
 /// An SDK client pointed at `addr` with test credentials.
-pub fn client_for(addr: SocketAddr) -> Client {
+pub(crate) fn client_for(addr: SocketAddr) -> Client {
     let config = aws_sdk_opsworkscm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -189,7 +189,7 @@ pub fn client_for(addr: SocketAddr) -> Client {
 }
 
 /// The value of engine attribute `name`.
-pub fn attr<'a>(attrs: &'a [EngineAttribute], name: &str) -> Option<&'a str> {
+pub(crate) fn attr<'a>(attrs: &'a [EngineAttribute], name: &str) -> Option<&'a str> {
     attrs
         .iter()
         .find(|a| a.name.as_deref() == Some(name))
@@ -197,7 +197,7 @@ pub fn attr<'a>(attrs: &'a [EngineAttribute], name: &str) -> Option<&'a str> {
 }
 
 /// The AWS error code of an SDK error.
-pub fn code<E, R>(err: &aws_sdk_opsworkscm::error::SdkError<E, R>) -> String
+pub(crate) fn code<E, R>(err: &aws_sdk_opsworkscm::error::SdkError<E, R>) -> String
 where
     E: aws_sdk_opsworkscm::error::ProvideErrorMetadata,
 {
@@ -206,27 +206,27 @@ where
 }
 
 /// A raw HTTP/1.1 response.
-pub struct RawResponse {
+pub(crate) struct RawResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl RawResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 }
 
 /// Sends one request with `Connection: close` and reads the whole response.
-pub async fn raw(
+pub(crate) async fn raw(
     addr: SocketAddr,
     method: &str,
     path: &str,
@@ -297,7 +297,7 @@ fn dechunk(mut body: &str) -> String {
 }
 
 /// Calls an operation through the wire door with raw HTTP.
-pub async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawResponse {
+pub(crate) async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawResponse {
     let target = format!("OpsWorksCM_V2016_11_01.{operation}");
     raw(
         addr,
