@@ -51,10 +51,11 @@ pub(crate) fn require_status(
 
 /// The earliest time anything is due.
 pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
-    let servers = state
-        .servers
-        .values()
-        .filter_map(|s| s.pending.as_ref().map(|p| p.due));
+    let servers = state.servers.values().flat_map(|s| {
+        [s.pending.as_ref().map(|p| p.due), s.next_automated_backup]
+            .into_iter()
+            .flatten()
+    });
     let backups = state.backups.values().filter_map(|b| b.delete_due);
     let nodes = state.associations.values().filter_map(|a| a.due);
     servers.chain(backups).chain(nodes).min()
@@ -62,6 +63,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
 
 enum Due {
     Server(String),
+    AutomatedBackup(String),
     BackupDeletion(String),
     Association(String),
 }
@@ -79,6 +81,9 @@ impl Simulator {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
                 due.push((p.due, Due::Server(name.clone())));
             }
+            if let Some(at) = rec.next_automated_backup.filter(|at| *at <= now) {
+                due.push((at, Due::AutomatedBackup(name.clone())));
+            }
         }
         for (id, rec) in &state.backups {
             if let Some(at) = rec.delete_due.filter(|d| *d <= now) {
@@ -95,11 +100,59 @@ impl Simulator {
         for (at, item) in due {
             match item {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),
+                Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
                 Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
                 Due::Association(token) => complete_association(state, changes, &token, at),
             }
         }
         count
+    }
+
+    /// Starts the automated backup whose window opened, or records why it
+    /// could not run; then plans the next window after `now` (so a clock jump
+    /// over several windows runs one backup, not a burst).
+    fn automated_backup(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        name: &str,
+        now: DateTime<Utc>,
+    ) {
+        let Some(rec) = state.servers.get_mut(name) else {
+            return;
+        };
+        rec.plan_automated_backup(now);
+        let status = rec.server.status.unwrap_or(ServerStatus::Healthy);
+        let ready = rec.pending.is_none()
+            && matches!(
+                status,
+                ServerStatus::Healthy | ServerStatus::Unhealthy | ServerStatus::Running
+            );
+        if ready {
+            if let Err(err) = self.start_backup(
+                state,
+                changes,
+                name,
+                BackupType::Automated,
+                None,
+                None,
+                Vec::new(),
+            ) {
+                tracing::warn!(server = name, error = %err, "automated backup did not start");
+            }
+        } else {
+            changes.server_changed(state, name);
+            changes.event(
+                state,
+                name,
+                now,
+                format!(
+                    "Automated backup skipped: the server is {}.",
+                    status.as_str()
+                ),
+                None,
+            );
+        }
     }
 
     fn complete_server(

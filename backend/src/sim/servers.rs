@@ -408,7 +408,10 @@ impl Simulator {
                 action: Action::Create,
             }),
             resume_status: None,
+            next_automated_backup: None,
         };
+        let mut record = record;
+        record.plan_automated_backup(now);
         let from_backup = req.backup_id.as_ref().map(|b| b.as_str().to_owned());
         let created = self
             .mutate(|state, changes| {
@@ -564,6 +567,9 @@ impl Simulator {
             if let Some(w) = &req.preferred_backup_window {
                 rec.server.preferred_backup_window = Some(w.to_string());
                 changed.push(format!("PreferredBackupWindow={w}"));
+            }
+            if req.disable_automated_backup.is_some() || req.preferred_backup_window.is_some() {
+                rec.plan_automated_backup(now);
             }
             let view = rec.server.clone();
             if !changed.is_empty() {

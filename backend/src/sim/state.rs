@@ -78,12 +78,30 @@ pub(crate) struct ServerRecord {
     pub(crate) pending: Option<Pending>,
     /// Status to return to after a backup.
     pub(crate) resume_status: Option<shared::opsworkscm::ServerStatus>,
+    /// Start of the next automated backup window, when automated backups are on.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) next_automated_backup: Option<DateTime<Utc>>,
 }
 
 impl ServerRecord {
     /// The server's name.
     pub(crate) fn name(&self) -> &str {
         self.server.server_name.as_deref().unwrap_or_default()
+    }
+
+    /// Plans the next automated backup strictly after `after`: the next start
+    /// of PreferredBackupWindow, or none when automated backups are disabled.
+    pub(crate) fn plan_automated_backup(&mut self, after: DateTime<Utc>) {
+        let enabled = self.server.disable_automated_backup == Some(false);
+        let window = self
+            .server
+            .preferred_backup_window
+            .as_deref()
+            .and_then(|w| shared::validation::TimeWindow::parse(w).ok());
+        self.next_automated_backup = match window {
+            Some(window) if enabled => Some(window.next_start_after(after)),
+            _ => None,
+        };
     }
 }
 

@@ -46,7 +46,10 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         backup.user_arn.as_deref(),
         Some("arn:aws:iam::123456789012:user/AKIDTEST")
     );
-    #[expect(deprecated, reason = "S3DataUrl is deprecated in the model but still returned")]
+    #[expect(
+        deprecated,
+        reason = "S3DataUrl is deprecated in the model but still returned"
+    )]
     let data_url = backup.s3_data_url.clone().unwrap();
     assert!(data_url.contains(&id));
     assert!(backup.s3_log_url.unwrap().ends_with(".log"));
@@ -320,4 +323,98 @@ async fn the_manual_backup_limit_is_enforced() {
         .find(|a| a.name.as_deref() == Some("ManualBackupLimit"))
         .unwrap();
     assert_eq!((manual.maximum, manual.used), (Some(2), Some(2)));
+}
+
+#[tokio::test]
+async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
+    let app = TestApp::spawn().await;
+    app.client
+        .create_server()
+        .engine("ChefAutomate")
+        .server_name("auto")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .disable_automated_backup(false)
+        .backup_retention_count(2)
+        .preferred_backup_window("12:30") // the test clock starts at 12:00 UTC
+        .send()
+        .await
+        .unwrap();
+    app.advance(61).await;
+    app.client
+        .create_backup()
+        .server_name("auto")
+        .send()
+        .await
+        .unwrap();
+    app.advance(31).await;
+    app.advance(28 * 60 + 30).await; // 12:30:02: the window has opened
+    assert_eq!(app.status("auto").await, "BACKING_UP");
+    let backups = || async {
+        app.client
+            .describe_backups()
+            .server_name("auto")
+            .send()
+            .await
+            .unwrap()
+            .backups
+            .unwrap()
+    };
+    let newest = backups().await.remove(0);
+    assert_eq!(newest.backup_type, Some(BackupType::Automated));
+    assert_eq!(newest.user_arn, None, "no requester for automated backups");
+    assert_eq!(newest.description, None);
+    app.advance(31).await;
+    assert_eq!(app.status("auto").await, "HEALTHY");
+
+    // Three days pass one by one: retention keeps the two newest automated backups.
+    for _ in 0..3 {
+        app.advance(24 * 3600).await;
+        app.advance(31).await;
+    }
+    let all = backups().await;
+    let automated: Vec<_> = all
+        .iter()
+        .filter(|b| b.backup_type == Some(BackupType::Automated))
+        .collect();
+    assert_eq!(automated.len(), 2, "{all:?}");
+    assert_eq!(
+        all.iter()
+            .filter(|b| b.backup_type == Some(BackupType::Manual))
+            .count(),
+        1,
+        "manual backups are never pruned"
+    );
+    let events = app.event_messages("auto").await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains("Automated backup") && e.contains("deleted")),
+        "{events:?}"
+    );
+
+    // A clock jump over several windows runs one backup, not a burst.
+    let before = backups().await.len();
+    app.advance(5 * 24 * 3600).await;
+    app.advance(31).await;
+    let after = backups().await;
+    let ok_automated = after
+        .iter()
+        .filter(|b| b.backup_type == Some(BackupType::Automated))
+        .count();
+    assert_eq!(ok_automated, 2);
+    assert!(after.len() <= before + 1);
+
+    // Turning automated backups off stops them.
+    app.client
+        .update_server()
+        .server_name("auto")
+        .disable_automated_backup(true)
+        .send()
+        .await
+        .unwrap();
+    let count = backups().await.len();
+    app.advance(3 * 24 * 3600).await;
+    assert_eq!(backups().await.len(), count);
 }
