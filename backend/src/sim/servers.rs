@@ -7,9 +7,9 @@ use rand::Rng;
 use shared::opsworkscm::BackupStatus;
 use shared::opsworkscm::{
     CreateServerRequest, CreateServerResponse, DeleteServerRequest, DeleteServerResponse,
-    DescribeServersRequest, DescribeServersResponse, EngineAttribute, EngineKind,
-    ExportServerEngineAttributeRequest, ExportServerEngineAttributeResponse, RestoreServerRequest,
-    RestoreServerResponse, Server, ServerStatus, StartMaintenanceRequest, StartMaintenanceResponse,
+    DescribeServersRequest, EngineAttribute, EngineKind, ExportServerEngineAttributeRequest,
+    ExportServerEngineAttributeResponse, RestoreServerRequest, RestoreServerResponse, Server,
+    ServerStatus, StartMaintenanceRequest, StartMaintenanceResponse,
     UpdateServerEngineAttributesRequest, UpdateServerEngineAttributesResponse, UpdateServerRequest,
     UpdateServerResponse, attributes,
 };
@@ -19,12 +19,21 @@ use super::artifacts;
 use super::lifecycle::{durations, require_status};
 use super::naming;
 use super::pagination::{PageRequest, page};
-use super::state::{Action, Pending, ServerRecord, State};
+use super::state::{Action, CachedJson, Pending, ServerRecord, State};
 use super::{Simulator, tags};
 use crate::error::ServiceError;
 use crate::target::RequestContext;
 
 use ServerStatus as S;
+
+/// DescribeServersResponse with pre-serialized servers (same JSON shape).
+#[derive(serde::Serialize)]
+pub(crate) struct ServersPage {
+    #[serde(rename = "Servers")]
+    servers: Vec<CachedJson>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
 
 /// One-time secrets and key material prepared outside the state lock.
 struct Provisioned {
@@ -476,25 +485,25 @@ impl Simulator {
         Ok(())
     }
 
-    /// DescribeServers.
+    /// DescribeServers, answered from each server's cached JSON.
     pub(crate) async fn describe_servers(
         &self,
         _ctx: &RequestContext,
         req: DescribeServersRequest,
-    ) -> Result<DescribeServersResponse, ServiceError> {
+    ) -> Result<ServersPage, ServiceError> {
         let now = self.now();
         self.read(|state| {
-            let items: Vec<(String, Server)> = match &req.server_name {
+            let items: Vec<(String, CachedJson)> = match &req.server_name {
                 Some(name) => {
-                    let rec = state.servers.get(name.as_str()).ok_or_else(|| {
+                    let view = state.server_views.get(name.as_str()).ok_or_else(|| {
                         ServiceError::not_found(format!("Server {name} does not exist."))
                     })?;
-                    vec![(name.as_str().to_owned(), rec.server.clone())]
+                    vec![(name.as_str().to_owned(), view.clone())]
                 }
                 None => state
                     .servers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.server.clone()))
+                    .keys()
+                    .filter_map(|k| Some((k.clone(), state.server_views.get(k)?.clone())))
                     .collect(),
             };
             let scope = format!(
@@ -511,7 +520,7 @@ impl Simulator {
                 },
                 items,
             )?;
-            Ok(DescribeServersResponse {
+            Ok(ServersPage {
                 servers,
                 next_token,
             })

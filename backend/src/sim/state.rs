@@ -2,9 +2,11 @@
 //! transaction type that turns in-memory changes into a durable [`Batch`].
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use shared::events::{BackupDeleted, EventKind, JournalEntry, ServerDeleted};
 use shared::opsworkscm::{
     Backup, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
@@ -185,6 +187,29 @@ impl AssociationRecord {
     }
 }
 
+/// A resource already serialized as Describe returns it.
+///
+/// DescribeServers is the hottest read; caching each server's JSON when it
+/// changes turns a list into a copy of bytes instead of a clone and a
+/// serialization of every server on every call.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedJson(Arc<RawValue>);
+
+impl CachedJson {
+    /// Serializes `value` once.
+    pub(crate) fn of(value: &impl Serialize) -> Self {
+        let text = serde_json::to_string(value).expect("views serialize to JSON");
+        let raw = RawValue::from_string(text).expect("serde_json output is valid JSON");
+        Self(Arc::from(raw))
+    }
+}
+
+impl Serialize for CachedJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// Internal metadata kept in the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Meta {
@@ -197,6 +222,8 @@ pub(crate) struct Meta {
 pub(crate) struct State {
     /// Servers by name.
     pub(crate) servers: BTreeMap<String, ServerRecord>,
+    /// Each server as DescribeServers returns it, kept in step with `servers`.
+    pub(crate) server_views: HashMap<String, CachedJson>,
     /// Backups by id.
     pub(crate) backups: BTreeMap<String, BackupRecord>,
     /// Events per server, oldest first.
@@ -257,6 +284,11 @@ impl State {
                 RecordKind::Meta => {}
             }
         }
+        state.server_views = state
+            .servers
+            .iter()
+            .map(|(name, rec)| (name.clone(), CachedJson::of(&rec.server)))
+            .collect();
         for events in state.events.values_mut() {
             events.sort_by_key(|e| e.seq);
         }
@@ -292,12 +324,16 @@ impl Changes {
         };
         self.batch.put(RecordKind::Server, name, rec);
         let view = rec.server.clone();
+        state
+            .server_views
+            .insert(name.to_owned(), CachedJson::of(&view));
         self.journal(state, EventKind::Server, &view);
     }
 
     /// Removes the server `name`, its events and its association requests.
     pub(crate) fn server_removed(&mut self, state: &mut State, name: &str) {
         state.servers.remove(name);
+        state.server_views.remove(name);
         state.events.remove(name);
         let tokens: Vec<String> = state
             .associations
