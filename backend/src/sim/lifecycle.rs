@@ -304,3 +304,104 @@ fn complete_association(state: &mut State, changes: &mut Changes, token: &str, a
     changes.server_changed(state, &server);
     changes.event(state, &server, at, message, None);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::state::{BackupRecord, Pending};
+    use chrono::TimeZone;
+    use shared::opsworkscm::{Backup, Server};
+
+    fn server(status: ServerStatus) -> ServerRecord {
+        ServerRecord {
+            server: Server {
+                server_name: Some("s".into()),
+                status: Some(status),
+                ..Server::default()
+            },
+            ca_cert_pem: String::new(),
+            ca_key_pem: String::new(),
+            pivotal_key_fingerprint: None,
+            tags: Vec::new(),
+            nodes: Default::default(),
+            pending: None,
+            resume_status: None,
+            next_automated_backup: None,
+        }
+    }
+
+    #[test]
+    fn require_status_names_the_state_and_the_allowed_ones() {
+        let rec = server(ServerStatus::BackingUp);
+        assert!(require_status(&rec, &[ServerStatus::BackingUp], "x").is_ok());
+        let err = require_status(
+            &rec,
+            &[ServerStatus::Healthy, ServerStatus::Unhealthy],
+            "back up",
+        )
+        .unwrap_err();
+        assert_eq!(err.code, shared::error::ErrorCode::InvalidStateException);
+        assert!(err.message.contains("BACKING_UP") && err.message.contains("HEALTHY, UNHEALTHY"));
+    }
+
+    #[test]
+    fn next_due_is_the_earliest_of_every_kind_of_pending_work() {
+        let t = |s| Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, s).unwrap();
+        let mut state = State::default();
+        assert_eq!(next_due(&state), None);
+        let mut rec = server(ServerStatus::Creating);
+        rec.pending = Some(Pending {
+            due: t(30),
+            action: Action::Create,
+        });
+        rec.next_automated_backup = Some(t(20));
+        state.servers.insert("s".into(), rec);
+        assert_eq!(next_due(&state), Some(t(20)));
+        state.backups.insert(
+            "b".into(),
+            BackupRecord {
+                backup: Backup::default(),
+                tags: Vec::new(),
+                delete_due: Some(t(10)),
+            },
+        );
+        assert_eq!(next_due(&state), Some(t(10)));
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_automated_backups_only() {
+        let t = |s| Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, s).unwrap();
+        let mut state = State::default();
+        for (i, kind) in [
+            BackupType::Automated,
+            BackupType::Manual,
+            BackupType::Automated,
+            BackupType::Automated,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = format!("s-{i}");
+            state.backups.insert(
+                id.clone(),
+                BackupRecord {
+                    backup: Backup {
+                        backup_id: Some(id),
+                        server_name: Some("s".into()),
+                        backup_type: Some(kind),
+                        status: Some(BackupStatus::Ok),
+                        created_at: Some(t(i as u32)),
+                        ..Backup::default()
+                    },
+                    tags: Vec::new(),
+                    delete_due: None,
+                },
+            );
+        }
+        let mut changes = Changes::default();
+        prune_automated(&mut state, &mut changes, "s", 1, t(59));
+        let mut left: Vec<&String> = state.backups.keys().collect();
+        left.sort();
+        assert_eq!(left, ["s-1", "s-3"]);
+    }
+}

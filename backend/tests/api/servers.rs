@@ -525,3 +525,82 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         .collect();
     assert_eq!(names, ["ev", "other"]);
 }
+
+#[tokio::test]
+async fn a_custom_domain_becomes_the_endpoint_and_puppet_passwords_reset() {
+    let app = TestApp::spawn().await;
+    let certificate =
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----\n";
+    let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
+    let server = app
+        .client
+        .create_server()
+        .engine("Puppet")
+        .server_name("custom")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .custom_domain("puppet.example.com")
+        .custom_certificate(certificate)
+        .custom_private_key(key)
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(server.custom_domain.as_deref(), Some("puppet.example.com"));
+    assert_eq!(server.endpoint.as_deref(), Some("puppet.example.com"));
+    let err = app
+        .client
+        .create_server()
+        .engine("Puppet")
+        .server_name("bad-domain")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .custom_domain("-bad-.example")
+        .custom_certificate(certificate)
+        .custom_private_key(key)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+
+    app.advance(61).await;
+    let reset = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("custom")
+        .attribute_name("PUPPET_ADMIN_PASSWORD")
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    assert_eq!(reset.status, Some(ServerStatus::Modifying));
+    let password = attr(
+        reset.engine_attributes.as_deref().unwrap(),
+        "PUPPET_ADMIN_PASSWORD",
+    )
+    .unwrap();
+    assert!(password.len() >= 8);
+    app.advance(21).await;
+    let described = app.server("custom").await;
+    assert!(
+        attr(
+            described.engine_attributes.as_deref().unwrap(),
+            "PUPPET_ADMIN_PASSWORD"
+        )
+        .is_none()
+    );
+    let err = app
+        .client
+        .update_server_engine_attributes()
+        .server_name("custom")
+        .attribute_name("PUPPET_ADMIN_PASSWORD")
+        .attribute_value("short")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ValidationException");
+}
