@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, get_service, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
@@ -57,8 +57,12 @@ pub fn app(state: AppState) -> Router {
         ));
     let mut router = api_routes.route("/api/events", get(events::stream));
     if let Some(dir) = &state.settings.ui_dir {
+        // Client-side routes (deep links) get index.html with 200, as does `/`
+        // (whose POST is the wire door).
         let index = ServeFile::new(dir.join("index.html"));
-        router = router.fallback_service(ServeDir::new(dir).not_found_service(index));
+        router = router
+            .route("/", get_service(index.clone()))
+            .fallback_service(ServeDir::new(dir).fallback(index));
     }
     let allowed = state.settings.allowed_hosts.clone();
     router

@@ -62,10 +62,33 @@ impl TestApp {
         Self::spawn_at_time(store, config, ManualClock::new(start)).await
     }
 
+    /// Serves the UI from `ui_dir` too.
+    pub(crate) async fn spawn_with_ui(store: Arc<dyn Store>, ui_dir: &Path) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        Self::start(
+            store,
+            SimConfig::default(),
+            ManualClock::new(start),
+            Some(ui_dir.to_owned()),
+        )
+        .await
+    }
+
     pub(crate) async fn spawn_at_time(
         store: Arc<dyn Store>,
         config: SimConfig,
         clock: ManualClock,
+    ) -> Self {
+        Self::start(store, config, clock, None).await
+    }
+
+    async fn start(
+        store: Arc<dyn Store>,
+        config: SimConfig,
+        clock: ManualClock,
+        ui_dir: Option<std::path::PathBuf>,
     ) -> Self {
         let region = config.region.clone();
         let account_id = config.account_id.clone();
@@ -80,7 +103,7 @@ impl TestApp {
             settings: Arc::new(Settings {
                 region,
                 account_id,
-                ui_dir: None,
+                ui_dir,
                 allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
             }),
         };

@@ -157,3 +157,25 @@ async fn health_config_host_check_and_body_limit() {
     let r = wire(app.addr, "CreateBackup", &huge).await;
     assert_eq!(r.status, 413);
 }
+
+#[tokio::test]
+async fn the_ui_is_served_at_the_root_and_on_deep_links() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html>console</html>").unwrap();
+    std::fs::write(dir.path().join("app.css"), "body{}").unwrap();
+    let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
+    let app = TestApp::spawn_with_ui(store, dir.path()).await;
+    for path in ["/", "/servers/web-1/backups", "/index.html"] {
+        let r = raw(app.addr, "GET", path, &[], "").await;
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "<html>console</html>"),
+            "{path}"
+        );
+    }
+    let r = raw(app.addr, "GET", "/app.css", &[], "").await;
+    assert_eq!(r.body, "body{}");
+    // POST / is still the wire door.
+    let r = wire(app.addr, "DescribeServers", "{}").await;
+    assert_eq!(r.json()["Servers"], serde_json::json!([]));
+}

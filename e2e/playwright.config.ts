@@ -1,0 +1,47 @@
+// Playwright runs Debian's Chromium (`npx playwright install` cannot download a
+// browser here) against the release backend in simulator mode, serving the
+// Trunk build from ../frontend/dist. `cargo xtask test` builds both first.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+// `cargo xtask test` passes the binary it built (it honours CARGO_TARGET_DIR).
+const BACKEND = process.env.CMCONSOLE_BIN ?? '../target/release/cmconsole';
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './artifacts/test-results',
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
+  use: {
+    baseURL: BASE_URL,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: `${BACKEND} serve --in-memory --speed 60 --listen 127.0.0.1:${PORT} --ui-dir ../frontend/dist`,
+    url: `${BASE_URL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,95 @@
+//! `cargo xtask`: the project's automation, std only so it builds in seconds.
+//!
+//! - `cargo xtask run [-- SERVE ARGS]`: build the UI and the backend, then run
+//!   `cmconsole serve` on the embedded simulator.
+//! - `cargo xtask test`: every gate CI runs (fmt, clippy, tests, UI build, e2e).
+//! - `cargo xtask bench [-- SERVE ARGS]`: cold start, idle RSS, read and write
+//!   throughput of the release backend on loopback (informational).
+//! - `cargo xtask tools`: only install the missing tools.
+//!
+//! Missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, Chromium) are
+//! installed first, each skipped when already present at the pinned version.
+
+mod bench;
+mod run;
+mod test;
+mod tools;
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// A failure of an xtask command, already worded for the user.
+#[derive(Debug)]
+pub(crate) struct Error(String);
+
+impl Error {
+    pub(crate) fn new(msg: impl Into<String>) -> Self {
+        Self(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Self(err.to_string())
+    }
+}
+
+/// Result of an xtask step.
+pub(crate) type Result<T = ()> = std::result::Result<T, Error>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [-- args]
+
+commands:
+  run   [-- SERVE ARGS]  build the UI and backend (release), then run
+                         `cmconsole serve --ui-dir frontend/dist SERVE ARGS`
+  test                   fmt, clippy (native + wasm32), cargo test, UI build,
+                         release backend, Playwright e2e; stops at the first failure
+  bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)
+  tools                  install the missing tools only
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run::run(strip_separator(rest)),
+        Some("test") => test::test(strip_separator(rest)),
+        Some("bench") => bench::bench(strip_separator(rest)),
+        Some("tools") => tools::ensure(tools::Needs::All),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        None => {
+            eprint!("{USAGE}");
+            Err(Error::new("no command given"))
+        }
+        Some(other) => {
+            eprint!("{USAGE}");
+            Err(Error::new(format!("unknown command `{other}`")))
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Drops one leading `--`, so `cargo xtask run -- --speed 10` and
+/// `cargo xtask run --speed 10` mean the same.
+fn strip_separator(args: &[String]) -> &[String] {
+    match args.first() {
+        Some(first) if first == "--" => &args[1..],
+        _ => args,
+    }
+}

@@ -1,0 +1,177 @@
+//! `cargo xtask test`: every gate, in order, stopping at the first failure.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::tools::{self, Needs};
+use crate::{Error, Result};
+
+/// One gate: a name for the summary and the command that decides it.
+struct Step {
+    name: &'static str,
+    command: Option<Command>,
+    /// Why the step is skipped, when it is.
+    skip: Option<&'static str>,
+}
+
+impl Step {
+    fn run(name: &'static str, command: Command) -> Self {
+        Self {
+            name,
+            command: Some(command),
+            skip: None,
+        }
+    }
+}
+
+/// Runs the tool check, then fmt, clippy, tests, UI and backend builds, e2e.
+pub(crate) fn test(extra: &[String]) -> Result {
+    if let Some(arg) = extra.first() {
+        return Err(Error::new(format!(
+            "`cargo xtask test` takes no arguments (got `{arg}`)"
+        )));
+    }
+    let start = Instant::now();
+    let mut summary: Vec<(&'static str, String, Duration)> = Vec::new();
+
+    let tools_start = Instant::now();
+    let tools_result = tools::ensure(Needs::All);
+    summary.push(("tools", verdict(&tools_result), tools_start.elapsed()));
+    if let Err(err) = tools_result {
+        print_summary(&summary, start.elapsed());
+        return Err(Error::new(format!("step `tools` failed: {err}")));
+    }
+
+    for step in steps() {
+        println!("\n==> {}", step.name);
+        let step_start = Instant::now();
+        let result = match (step.skip, step.command) {
+            (Some(reason), _) => {
+                println!("skipped: {reason}");
+                summary.push((step.name, "skipped".to_owned(), Duration::ZERO));
+                continue;
+            }
+            (None, Some(mut command)) => tools::run(&mut command),
+            (None, None) => Ok(()),
+        };
+        if step.name == "npm ci" && result.is_ok() {
+            remember_lockfile();
+        }
+        let took = step_start.elapsed();
+        println!(
+            "--> {} {} in {}",
+            step.name,
+            verdict(&result),
+            tools::fmt_duration(took)
+        );
+        summary.push((step.name, verdict(&result), took));
+        if let Err(err) = result {
+            print_summary(&summary, start.elapsed());
+            return Err(Error::new(format!("step `{}` failed: {err}", step.name)));
+        }
+    }
+    print_summary(&summary, start.elapsed());
+    Ok(())
+}
+
+fn verdict(result: &Result) -> String {
+    if result.is_ok() {
+        "ok".to_owned()
+    } else {
+        "FAILED".to_owned()
+    }
+}
+
+fn steps() -> Vec<Step> {
+    let cargo = |args: &[&str]| {
+        let mut command = tools::cmd("cargo");
+        command.args(args);
+        command
+    };
+    let e2e = tools::root().join("e2e");
+    let mut npm_ci = tools::cmd("npm");
+    npm_ci.arg("ci").current_dir(&e2e);
+    let mut playwright = tools::cmd("npx");
+    playwright
+        .args(["playwright", "test"])
+        .current_dir(&e2e)
+        .env("CMCONSOLE_BIN", tools::backend_binary());
+
+    vec![
+        Step::run("fmt", cargo(&["fmt", "--all", "--", "--check"])),
+        Step::run(
+            "clippy (native)",
+            cargo(&[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "frontend",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        Step::run(
+            "clippy (wasm32)",
+            cargo(&[
+                "clippy",
+                "-p",
+                "frontend",
+                "-p",
+                "shared",
+                "--target",
+                tools::WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
+        Step::run(
+            "cargo test",
+            cargo(&["test", "--workspace", "--exclude", "frontend"]),
+        ),
+        Step::run("trunk build --release", tools::trunk_build()),
+        Step::run("build backend (release)", tools::build_backend()),
+        Step {
+            name: "npm ci",
+            skip: (!lockfile_changed(&e2e)).then_some("node_modules matches package-lock.json"),
+            command: Some(npm_ci),
+        },
+        Step::run("playwright", playwright),
+    ]
+}
+
+/// Copy of the lockfile that the last successful `npm ci` installed.
+const STAMP: &str = "node_modules/.xtask-package-lock.json";
+
+/// True when `node_modules` is missing or was installed from another lockfile.
+fn lockfile_changed(e2e: &Path) -> bool {
+    let current = std::fs::read(e2e.join("package-lock.json")).ok();
+    let installed = std::fs::read(e2e.join(STAMP)).ok();
+    !e2e.join("node_modules").is_dir() || current.is_none() || current != installed
+}
+
+fn remember_lockfile() {
+    let e2e = tools::root().join("e2e");
+    if let Err(err) = std::fs::copy(e2e.join("package-lock.json"), e2e.join(STAMP)) {
+        eprintln!("xtask: warning: cannot record the installed lockfile: {err}");
+    }
+}
+
+fn print_summary(summary: &[(&'static str, String, Duration)], total: Duration) {
+    println!("\n==> summary");
+    for (name, verdict, took) in summary {
+        println!(
+            "  {name:<26} {verdict:<8} {:>8}",
+            tools::fmt_duration(*took)
+        );
+    }
+    println!(
+        "  {:<26} {:<8} {:>8}",
+        "total",
+        "",
+        tools::fmt_duration(total)
+    );
+}
