@@ -31,6 +31,9 @@ const READ_SERVERS: usize = 100;
 /// Simulated-time factor that makes CREATING → HEALTHY take milliseconds.
 const SPEED: &str = "1000";
 const SERVER_LIMIT: &str = "200";
+/// For the write run: backups finish within a millisecond, so a connection
+/// can delete the backup it just created almost at once.
+const WRITE_SPEED: &str = "1000000";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
 const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -94,12 +97,18 @@ pub(crate) fn bench(extra: &[String]) -> Result {
         Err(err) => problems.push(format!("reads: {err}")),
     }
 
-    println!("\n==> durable writes: TagResource/UntagResource (file-backed store)");
+    println!("\n==> durable writes: CreateBackup/DeleteBackup pairs (file-backed store)");
     match writes(&binary, extra, &scratch) {
         Ok(stats) => {
             stats.print_errors("writes", &mut problems);
+            if stats.retried > 0 {
+                println!(
+                    "    {} InvalidStateException retries (backup still in progress), not counted",
+                    stats.retried
+                );
+            }
             table.higher(
-                "writes Tag/UntagResource",
+                "writes Create/DeleteBackup",
                 stats.per_second(),
                 "/s",
                 TARGET_WRITES_PER_S,
@@ -184,29 +193,119 @@ fn writes(binary: &Path, extra: &[String], scratch: &Scratch) -> Result<LoadStat
             "--data-dir",
             &data_dir,
             "--speed",
-            SPEED,
+            WRITE_SPEED,
             "--server-limit",
             SERVER_LIMIT,
+            "--manual-backup-limit",
+            "100000000",
         ],
         extra,
         scratch,
     )?;
     server.wait_healthy(Instant::now())?;
     let names: Vec<String> = (0..CONNECTIONS).map(|i| format!("write-{i:02}")).collect();
-    let arns = create_servers(server.addr, &names)?;
+    create_servers(server.addr, &names)?;
     wait_all_healthy(server.addr, names.len())?;
     let addr = server.addr;
-    Ok(load(addr, |conn, n| {
-        let arn = &arns[conn];
-        if n % 2 == 0 {
-            let body =
-                format!(r#"{{"ResourceArn":"{arn}","Tags":[{{"Key":"bench","Value":"v{n}"}}]}}"#);
-            wire_request(addr, "TagResource", &body)
-        } else {
-            let body = format!(r#"{{"ResourceArn":"{arn}","TagKeys":["bench"]}}"#);
-            wire_request(addr, "UntagResource", &body)
+    let barrier = Barrier::new(CONNECTIONS);
+    let barrier = &barrier;
+    let results: Vec<LoadStats> = thread::scope(|scope| {
+        let handles: Vec<_> = names
+            .iter()
+            .map(|name| scope.spawn(move || backup_pairs(addr, name, barrier)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| LoadStats::failed("worker panicked"))
+            })
+            .collect()
+    });
+    let mut total = LoadStats::default();
+    for r in results {
+        total.merge(r);
+    }
+    total.latencies_us.sort_unstable();
+    Ok(total)
+}
+
+/// What one write attempt came to.
+enum Attempt {
+    /// 2xx: counted, with the response body.
+    Done(Vec<u8>),
+    /// InvalidStateException: the previous backup has not finished yet.
+    Retry,
+    /// Anything else (noted in the stats).
+    Failed,
+}
+
+/// One connection's closed loop of CreateBackup then DeleteBackup of that
+/// backup on its own server; each acknowledged call is one durable write.
+fn backup_pairs(addr: SocketAddr, server: &str, barrier: &Barrier) -> LoadStats {
+    let mut stats = LoadStats::default();
+    let conn = Conn::connect(addr);
+    barrier.wait();
+    let Ok(mut conn) = conn else {
+        return LoadStats::failed("connect failed");
+    };
+    let start = Instant::now();
+    let deadline = start + LOAD_TIME;
+    let create = wire_request(
+        addr,
+        "CreateBackup",
+        &format!(r#"{{"ServerName":"{server}"}}"#),
+    );
+    'pairs: while Instant::now() < deadline {
+        let body = match write_once(&mut conn, &create, &mut stats) {
+            Attempt::Done(body) => body,
+            Attempt::Retry => continue,
+            Attempt::Failed => break,
+        };
+        let Some(id) = json_strings(&String::from_utf8_lossy(&body), "BackupId").pop() else {
+            stats.note_error("CreateBackup answered no BackupId".into());
+            break;
+        };
+        let delete = wire_request(addr, "DeleteBackup", &format!(r#"{{"BackupId":"{id}"}}"#));
+        while Instant::now() < deadline {
+            match write_once(&mut conn, &delete, &mut stats) {
+                Attempt::Done(_) => continue 'pairs,
+                Attempt::Retry => {}
+                Attempt::Failed => break 'pairs,
+            }
         }
-    }))
+    }
+    stats.elapsed = start.elapsed();
+    stats
+}
+
+fn write_once(conn: &mut Conn, request: &[u8], stats: &mut LoadStats) -> Attempt {
+    let sent = Instant::now();
+    match conn.call(request) {
+        Ok((status, body)) if (200..300).contains(&status) => {
+            stats.ok += 1;
+            let took = sent.elapsed();
+            stats
+                .latencies_us
+                .push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
+            Attempt::Done(body)
+        }
+        Ok((_, body)) if String::from_utf8_lossy(&body).contains("InvalidStateException") => {
+            stats.retried += 1;
+            Attempt::Retry
+        }
+        Ok((status, body)) => {
+            stats.note_error(format!(
+                "HTTP {status}: {}",
+                clip(&String::from_utf8_lossy(&body))
+            ));
+            Attempt::Failed
+        }
+        Err(err) => {
+            stats.note_error(format!("I/O: {err}"));
+            Attempt::Failed
+        }
+    }
 }
 
 /// Creates the servers through the wire door; returns their ARNs.
@@ -380,6 +479,8 @@ where
 struct LoadStats {
     ok: u64,
     throttled: u64,
+    /// Writes refused with InvalidStateException and sent again.
+    retried: u64,
     failed: u64,
     first_error: Option<String>,
     latencies_us: Vec<u32>,
@@ -401,6 +502,7 @@ impl LoadStats {
     fn merge(&mut self, other: Self) {
         self.ok += other.ok;
         self.throttled += other.throttled;
+        self.retried += other.retried;
         self.failed += other.failed;
         if self.first_error.is_none() {
             self.first_error = other.first_error;

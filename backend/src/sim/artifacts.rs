@@ -13,7 +13,8 @@
 //! - [`starter_kit`]: the `CHEF_STARTER_KIT` / `PUPPET_STARTER_KIT` ZIP files.
 //! - [`userdata`]: the EC2 user data scripts returned by
 //!   `ExportServerEngineAttribute` (`Userdata`).
-//! - [`password`]: generation and validation of admin passwords.
+//! - [`password`]: generation of admin passwords (the rules they follow live
+//!   in `shared::validation::AdminPassword`).
 //!
 //! Errors are reported as [`ArtifactError`]; the Display text of the
 //! validation variants is meant to be returned verbatim as the message of an
@@ -21,10 +22,6 @@
 #![allow(
     unreachable_pub,
     reason = "declared as a private module of the simulator; `pub` marks its API"
-)]
-#![allow(
-    dead_code,
-    reason = "an API module: the simulator uses part of it (the rest is tested here)"
 )]
 
 pub mod ca;
@@ -57,14 +54,6 @@ pub enum ArtifactError {
         /// Why the CSR was rejected.
         reason: String,
     },
-    /// A user-supplied password does not follow the engine's rules.
-    #[error("{attribute} is not a valid password: {reason}")]
-    InvalidPassword {
-        /// The engine attribute that carried the password.
-        attribute: String,
-        /// Which rule the password breaks.
-        reason: String,
-    },
     /// Stored key material (a private key or CA certificate) could not be loaded.
     #[error("stored key material could not be loaded: {0}")]
     InvalidStoredMaterial(String),
@@ -85,7 +74,7 @@ impl ArtifactError {
     pub fn is_validation(&self) -> bool {
         matches!(
             self,
-            Self::InvalidPublicKey { .. } | Self::InvalidCsr { .. } | Self::InvalidPassword { .. }
+            Self::InvalidPublicKey { .. } | Self::InvalidCsr { .. }
         )
     }
 
@@ -99,10 +88,6 @@ impl ArtifactError {
                 reason,
             },
             Self::InvalidCsr { reason, .. } => Self::InvalidCsr {
-                attribute: name.to_owned(),
-                reason,
-            },
-            Self::InvalidPassword { reason, .. } => Self::InvalidPassword {
                 attribute: name.to_owned(),
                 reason,
             },

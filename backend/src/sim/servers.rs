@@ -223,13 +223,16 @@ fn provision(
                     Some(key.private_key_pem())
                 }
             };
-            let kit = artifacts::starter_kit::chef_starter_kit(&artifacts::starter_kit::ChefKit {
-                server_name: name,
-                endpoint: &endpoint,
-                organization: "default",
-                pivotal_key_pem: private_pem.as_deref(),
-                ca_cert_pem: ca.cert_pem(),
-            })
+            let kit = artifacts::starter_kit::chef_starter_kit_at(
+                &artifacts::starter_kit::ChefKit {
+                    server_name: name,
+                    endpoint: &endpoint,
+                    organization: "default",
+                    pivotal_key_pem: private_pem.as_deref(),
+                    ca_cert_pem: ca.cert_pem(),
+                },
+                now,
+            )
             .map_err(internal)?;
             if let Some(private) = private_pem {
                 one_time.push(attribute(attributes::CHEF_AUTOMATE_PIVOTAL_KEY, private));
@@ -244,15 +247,17 @@ fn provision(
         }
         EngineKind::Puppet => {
             let control_key = artifacts::keys::generate_rsa_private_key().map_err(internal)?;
-            let kit =
-                artifacts::starter_kit::puppet_starter_kit(&artifacts::starter_kit::PuppetKit {
+            let kit = artifacts::starter_kit::puppet_starter_kit_at(
+                &artifacts::starter_kit::PuppetKit {
                     server_name: name,
                     endpoint: &endpoint,
                     ca_cert_pem: ca.cert_pem(),
                     r10k_remote: inputs.r10k_remote.as_deref(),
                     control_repo_key_pem: &control_key.private_key_pem(),
-                })
-                .map_err(internal)?;
+                },
+                now,
+            )
+            .map_err(internal)?;
             let password = inputs
                 .admin_password
                 .clone()

@@ -33,38 +33,6 @@ impl std::fmt::Debug for RsaPrivateKey {
 }
 
 impl RsaPrivateKey {
-    /// Loads a PKCS#8 (`BEGIN PRIVATE KEY`) RSA key, e.g. one saved with
-    /// [`RsaPrivateKey::private_key_pem`].
-    pub fn from_pem(pem: &str) -> Result<Self, ArtifactError> {
-        let block = pem_decode(pem).map_err(ArtifactError::InvalidStoredMaterial)?;
-        if block.label != "PRIVATE KEY" {
-            return Err(ArtifactError::InvalidStoredMaterial(format!(
-                "expected a 'PRIVATE KEY' PEM block, found '{}'",
-                block.label
-            )));
-        }
-        let pair = aws_lc_rs::rsa::KeyPair::from_pkcs8(&block.der)
-            .map_err(|e| ArtifactError::InvalidStoredMaterial(format!("RSA key: {e}")))?;
-        let spki = pair
-            .public_key()
-            .as_der()
-            .map_err(|e| ArtifactError::InvalidStoredMaterial(format!("RSA key: {e}")))?;
-        Ok(Self {
-            pkcs8_der: block.der,
-            spki_der: spki.as_ref().to_vec(),
-        })
-    }
-
-    /// The private key as PKCS#8 DER.
-    pub fn pkcs8_der(&self) -> &[u8] {
-        &self.pkcs8_der
-    }
-
-    /// The public key as SubjectPublicKeyInfo DER.
-    pub fn public_key_der(&self) -> &[u8] {
-        &self.spki_der
-    }
-
     /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), which
     /// knife, chef-client, OpenSSH and Ruby's OpenSSL all read.
     pub fn private_key_pem(&self) -> String {
@@ -74,12 +42,6 @@ impl RsaPrivateKey {
     /// The public key as SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn public_key_pem(&self) -> String {
         pem_encode("PUBLIC KEY", &self.spki_der)
-    }
-
-    /// Lower-case hex SHA-256 of the public key's SubjectPublicKeyInfo DER,
-    /// the same value as [`ParsedPublicKey::fingerprint_sha256`].
-    pub fn public_key_fingerprint(&self) -> String {
-        sha256_hex(&self.spki_der)
     }
 }
 
@@ -261,8 +223,7 @@ mod tests {
         let block = pem_decode(&pem).unwrap();
         let pair = aws_lc_rs::rsa::KeyPair::from_pkcs8(&block.der).unwrap();
         assert_eq!(pair.public_modulus_len(), 256);
-        let reloaded = RsaPrivateKey::from_pem(&pem).unwrap();
-        assert_eq!(reloaded.public_key_pem(), key.public_key_pem());
+        assert_eq!(pair.public_key().as_der().unwrap().as_ref(), key.spki_der);
         assert!(!format!("{key:?}").contains(&pem[30..60]));
     }
 
@@ -274,7 +235,7 @@ mod tests {
         let parsed = parse_public_key(&public).unwrap();
         assert_eq!(parsed.bits, 2048);
         assert_eq!(parsed.spki_pem, public);
-        assert_eq!(parsed.fingerprint_sha256, key.public_key_fingerprint());
+        assert_eq!(parsed.fingerprint_sha256, sha256_hex(&key.spki_der));
         assert_eq!(parsed.fingerprint_sha256.len(), 64);
     }
 
@@ -287,7 +248,7 @@ mod tests {
         let wrapped = b64.encode(key.public_key_pem());
         assert_eq!(parse_public_key(&wrapped).unwrap(), expected);
         // base64 of the DER, with line breaks
-        let der_b64 = b64.encode(key.public_key_der());
+        let der_b64 = b64.encode(&key.spki_der);
         let folded = der_b64
             .as_bytes()
             .chunks(60)
@@ -296,7 +257,7 @@ mod tests {
             .join("\n");
         assert_eq!(parse_public_key(&folded).unwrap(), expected);
         // PKCS#1 PEM and DER
-        let pkcs1 = pkcs1_of(key.public_key_der());
+        let pkcs1 = pkcs1_of(&key.spki_der);
         let pkcs1_pem = pem_encode("RSA PUBLIC KEY", &pkcs1);
         assert_eq!(parse_public_key(&pkcs1_pem).unwrap(), expected);
         assert_eq!(parse_public_key(&b64.encode(&pkcs1)).unwrap(), expected);
@@ -318,7 +279,7 @@ mod tests {
             "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".to_owned(),
             "-----BEGIN PUBLIC KEY-----\nnot base64 !!\n-----END PUBLIC KEY-----\n".to_owned(),
             key.private_key_pem(),
-            pem_encode("CERTIFICATE", key.public_key_der()),
+            pem_encode("CERTIFICATE", &key.spki_der),
             "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ user@host".to_owned(),
         ];
         for case in cases {
@@ -333,7 +294,7 @@ mod tests {
         let private = parse_public_key(&key.private_key_pem()).unwrap_err();
         assert!(private.to_string().contains("private key"));
         // A truncated key body is rejected.
-        let der = key.public_key_der();
+        let der = &key.spki_der;
         let truncated = pem_encode("PUBLIC KEY", &der[..der.len() - 10]);
         assert!(parse_public_key(&truncated).is_err());
     }

@@ -53,22 +53,12 @@ pub struct PuppetKit<'a> {
     pub control_repo_key_pem: &'a str,
 }
 
-/// Builds the Chef starter kit ZIP with 1980-01-01 file times.
-pub fn chef_starter_kit(kit: &ChefKit<'_>) -> Result<Vec<u8>, ArtifactError> {
-    build_zip(&chef_files(kit), zip::DateTime::default())
-}
-
 /// Builds the Chef starter kit ZIP with file times set to `generated_at`.
 pub fn chef_starter_kit_at(
     kit: &ChefKit<'_>,
     generated_at: DateTime<Utc>,
 ) -> Result<Vec<u8>, ArtifactError> {
     build_zip(&chef_files(kit), zip_time(generated_at))
-}
-
-/// Builds the Puppet starter kit ZIP with 1980-01-01 file times.
-pub fn puppet_starter_kit(kit: &PuppetKit<'_>) -> Result<Vec<u8>, ArtifactError> {
-    build_zip(&puppet_files(kit), zip::DateTime::default())
 }
 
 /// Builds the Puppet starter kit ZIP with file times set to `generated_at`.
@@ -632,6 +622,12 @@ mod tests {
         String::from_utf8(data.clone()).unwrap()
     }
 
+    /// A fixed generation time for the kits.
+    fn at() -> DateTime<Utc> {
+        use chrono::TimeZone as _;
+        Utc.with_ymd_and_hms(2024, 2, 29, 13, 14, 15).unwrap()
+    }
+
     fn chef_kit(key: Option<&'static str>) -> ChefKit<'static> {
         ChefKit {
             server_name: "MyChef",
@@ -644,7 +640,7 @@ mod tests {
 
     #[test]
     fn chef_kit_contents() {
-        let zip = chef_starter_kit(&chef_kit(Some(KEY))).unwrap();
+        let zip = chef_starter_kit_at(&chef_kit(Some(KEY)), at()).unwrap();
         let entries = read_zip_entries(&zip);
         for name in [
             "starter_kit/",
@@ -706,7 +702,7 @@ mod tests {
 
     #[test]
     fn chef_kit_without_key() {
-        let zip = chef_starter_kit(&chef_kit(None)).unwrap();
+        let zip = chef_starter_kit_at(&chef_kit(None), at()).unwrap();
         let entries = read_zip_entries(&zip);
         assert!(!entries.contains_key("starter_kit/.chef/private.pem"));
         assert!(text(&entries, "starter_kit/README.md").contains("CHEF_PIVOTAL_KEY"));
@@ -718,7 +714,7 @@ mod tests {
             endpoint: "evil.example.com'; system('id'); '",
             ..chef_kit(None)
         };
-        let entries = read_zip_entries(&chef_starter_kit(&kit).unwrap());
+        let entries = read_zip_entries(&chef_starter_kit_at(&kit, at()).unwrap());
         let config = text(&entries, "starter_kit/.chef/config.rb");
         assert!(
             config.contains(
@@ -729,9 +725,7 @@ mod tests {
 
     #[test]
     fn kit_times() {
-        use chrono::TimeZone as _;
-        let at = Utc.with_ymd_and_hms(2024, 2, 29, 13, 14, 15).unwrap();
-        let zip = chef_starter_kit_at(&chef_kit(Some(KEY)), at).unwrap();
+        let zip = chef_starter_kit_at(&chef_kit(Some(KEY)), at()).unwrap();
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
         let entry = archive.by_name("starter_kit/README.md").unwrap();
         let t = entry.last_modified().unwrap();
@@ -758,7 +752,7 @@ mod tests {
             r10k_remote: Some("ssh://git@example.com/user/control-repo.git"),
             control_repo_key_pem: KEY,
         };
-        let zip = puppet_starter_kit(&kit).unwrap();
+        let zip = puppet_starter_kit_at(&kit, at()).unwrap();
         let entries = read_zip_entries(&zip);
         for name in [
             "starter_kit/README.md",
@@ -823,7 +817,7 @@ mod tests {
             r10k_remote: None,
             control_repo_key_pem: KEY,
         };
-        let entries = read_zip_entries(&puppet_starter_kit(&kit).unwrap());
+        let entries = read_zip_entries(&puppet_starter_kit_at(&kit, at()).unwrap());
         let db = text(
             &entries,
             "starter_kit/.config/puppetlabs/client-tools/puppetdb.conf",
