@@ -67,6 +67,9 @@ pub fn app(state: AppState) -> Router {
     let allowed = state.settings.allowed_hosts.clone();
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(
+            crate::errors_layer::protocol_errors,
+        ))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(allowed, check_host))
         .layer(TraceLayer::new_for_http())

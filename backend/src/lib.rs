@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod error;
+pub mod errors_layer;
 pub mod events;
 pub mod protocol;
 pub mod security;

@@ -156,6 +156,21 @@ async fn health_config_host_check_and_body_limit() {
     );
     let r = wire(app.addr, "CreateBackup", &huge).await;
     assert_eq!(r.status, 413);
+    assert_eq!(
+        r.json()["__type"],
+        "ValidationException",
+        "in the protocol's format"
+    );
+    let r = raw(app.addr, "PUT", "/", &[], "{}").await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json()["__type"], "UnknownOperationException");
+    let r = raw(app.addr, "GET", "/api/opsworks-cm/DescribeServers", &[], "").await;
+    assert_eq!(r.status, 405);
+    assert_eq!(
+        r.json()["code"],
+        "UnknownOperationException",
+        "the console door's envelope"
+    );
 }
 
 #[tokio::test]
