@@ -64,13 +64,13 @@ impl Simulator {
                 })
                 .unwrap_or_default();
             let (server_events, next_token) = page(
-                &PageRequest {
-                    key: &state.token_key,
-                    scope: format!("DescribeEvents|{name}"),
-                    max_results: req.max_results.map(|m| m.get()),
-                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                &PageRequest::new(
+                    &state.token_key,
+                    format!("DescribeEvents|{name}"),
+                    req.max_results,
+                    req.next_token.as_ref(),
                     now,
-                },
+                ),
                 items,
             )?;
             Ok(DescribeEventsResponse {

@@ -44,6 +44,25 @@ pub(crate) struct PageRequest<'a> {
     pub(crate) now: DateTime<Utc>,
 }
 
+impl<'a> PageRequest<'a> {
+    /// A page request from a Describe/List call's MaxResults and NextToken.
+    pub(crate) fn new(
+        key: &'a [u8],
+        scope: String,
+        max_results: Option<shared::validation::MaxResults>,
+        next_token: Option<&'a shared::validation::NextToken>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            key,
+            scope,
+            max_results: max_results.map(|m| m.get()),
+            next_token: next_token.map(|t| t.as_str()),
+            now,
+        }
+    }
+}
+
 /// Returns the page of `items` (sorted ascending by key) that `req` asks for,
 /// and the token for the next page if there is one.
 pub(crate) fn page<K, T>(

@@ -516,13 +516,13 @@ impl Simulator {
                 req.server_name.as_ref().map_or("", |n| n.as_str())
             );
             let (servers, next_token) = page(
-                &PageRequest {
-                    key: &state.token_key,
+                &PageRequest::new(
+                    &state.token_key,
                     scope,
-                    max_results: req.max_results.map(|m| m.get()),
-                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    req.max_results,
+                    req.next_token.as_ref(),
                     now,
-                },
+                ),
                 items,
             )?;
             Ok(ServersPage {

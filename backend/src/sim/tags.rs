@@ -174,13 +174,13 @@ impl Simulator {
                 tags.iter().map(|t| (t.key.clone(), t.clone())).collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
             let (tags, next_token) = page(
-                &PageRequest {
-                    key: &state.token_key,
-                    scope: format!("ListTagsForResource|{arn}"),
-                    max_results: req.max_results.map(|m| m.get()),
-                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                &PageRequest::new(
+                    &state.token_key,
+                    format!("ListTagsForResource|{arn}"),
+                    req.max_results,
+                    req.next_token.as_ref(),
                     now,
-                },
+                ),
                 items,
             )?;
             Ok(ListTagsForResourceResponse { tags, next_token })

@@ -37,13 +37,7 @@ async fn account_attributes_report_limits_and_usage() {
 async fn tags_on_servers_and_backups_round_trip_and_paginate() {
     let app = TestApp::spawn().await;
     let server = app
-        .client
-        .create_server()
-        .engine("Puppet")
-        .server_name("t")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+        .create_request("Puppet", "t")
         .tags(tag("team", "ops"))
         .send()
         .await

@@ -328,13 +328,7 @@ async fn the_manual_backup_limit_is_enforced() {
 #[tokio::test]
 async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
     let app = TestApp::spawn().await;
-    app.client
-        .create_server()
-        .engine("ChefAutomate")
-        .server_name("auto")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+    app.create_request("ChefAutomate", "auto")
         .disable_automated_backup(false)
         .backup_retention_count(2)
         .preferred_backup_window("12:30") // the test clock starts at 12:00 UTC

@@ -126,14 +126,23 @@ impl TestApp {
         self.sim.run_due().await.unwrap();
     }
 
-    pub(crate) async fn create_chef(&self, name: &str) -> Server {
+    /// CreateServer with the required members filled in.
+    pub(crate) fn create_request(
+        &self,
+        engine: &str,
+        name: &str,
+    ) -> aws_sdk_opsworkscm::operation::create_server::builders::CreateServerFluentBuilder {
         self.client
             .create_server()
-            .engine("ChefAutomate")
+            .engine(engine)
             .server_name(name)
             .instance_profile_arn(INSTANCE_PROFILE)
             .instance_type("m5.large")
             .service_role_arn(SERVICE_ROLE)
+    }
+
+    pub(crate) async fn create_chef(&self, name: &str) -> Server {
+        self.create_request("ChefAutomate", name)
             .send()
             .await
             .unwrap()
@@ -142,13 +151,7 @@ impl TestApp {
     }
 
     pub(crate) async fn create_puppet(&self, name: &str) -> Server {
-        self.client
-            .create_server()
-            .engine("Puppet")
-            .server_name(name)
-            .instance_profile_arn(INSTANCE_PROFILE)
-            .instance_type("m5.large")
-            .service_role_arn(SERVICE_ROLE)
+        self.create_request("Puppet", name)
             .send()
             .await
             .unwrap()

@@ -274,13 +274,7 @@ async fn the_server_limit_is_enforced() {
         app.create_chef(&format!("s{i}")).await;
     }
     let err = app
-        .client
-        .create_server()
-        .engine("Puppet")
-        .server_name("eleven")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+        .create_request("Puppet", "eleven")
         .send()
         .await
         .unwrap_err();
@@ -533,13 +527,7 @@ async fn a_custom_domain_becomes_the_endpoint_and_puppet_passwords_reset() {
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----\n";
     let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
     let server = app
-        .client
-        .create_server()
-        .engine("Puppet")
-        .server_name("custom")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+        .create_request("Puppet", "custom")
         .custom_domain("puppet.example.com")
         .custom_certificate(certificate)
         .custom_private_key(key)
@@ -551,13 +539,7 @@ async fn a_custom_domain_becomes_the_endpoint_and_puppet_passwords_reset() {
     assert_eq!(server.custom_domain.as_deref(), Some("puppet.example.com"));
     assert_eq!(server.endpoint.as_deref(), Some("puppet.example.com"));
     let err = app
-        .client
-        .create_server()
-        .engine("Puppet")
-        .server_name("bad-domain")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+        .create_request("Puppet", "bad-domain")
         .custom_domain("-bad-.example")
         .custom_certificate(certificate)
         .custom_private_key(key)
