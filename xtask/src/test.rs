@@ -58,6 +58,9 @@ pub(crate) fn test(extra: &[String]) -> Result {
         if step.name == "npm ci" && result.is_ok() {
             remember_lockfile();
         }
+        if step.name == CLIENTS_INSTALL && result.is_ok() {
+            remember_requirements();
+        }
         let took = step_start.elapsed();
         println!(
             "--> {} {} in {}",
@@ -140,7 +143,73 @@ fn steps() -> Vec<Step> {
             command: Some(npm_ci),
         },
         Step::run("playwright", playwright),
+        Step {
+            name: CLIENTS_VENV,
+            skip: venv_python().exists().then_some("virtualenv present"),
+            command: Some({
+                let mut venv = tools::cmd("python3");
+                venv.args(["-m", "venv"]).arg(venv_dir());
+                venv
+            }),
+        },
+        Step {
+            name: CLIENTS_INSTALL,
+            skip: (!requirements_changed()).then_some("installed packages match requirements.txt"),
+            command: Some({
+                let mut pip = tools::cmd(&venv_python().to_string_lossy());
+                pip.args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                ])
+                .arg(clients_dir().join("requirements.txt"));
+                pip
+            }),
+        },
+        Step::run("real clients (boto3, AWS CLI)", {
+            let mut check = tools::cmd(&venv_python().to_string_lossy());
+            check
+                .arg(clients_dir().join("check_real_clients.py"))
+                .env("CMCONSOLE_BIN", tools::backend_binary());
+            check
+        }),
     ]
+}
+
+const CLIENTS_VENV: &str = "python venv for real clients";
+const CLIENTS_INSTALL: &str = "pip install boto3/awscli";
+
+/// `e2e/clients`: the boto3 and AWS CLI checks and their pinned packages.
+fn clients_dir() -> std::path::PathBuf {
+    tools::root().join("e2e").join("clients")
+}
+
+fn venv_dir() -> std::path::PathBuf {
+    tools::root().join("e2e").join(".venv")
+}
+
+fn venv_python() -> std::path::PathBuf {
+    venv_dir().join("bin").join("python")
+}
+
+/// Copy of the requirements the last successful install used.
+fn requirements_stamp() -> std::path::PathBuf {
+    venv_dir().join(".xtask-requirements.txt")
+}
+
+fn requirements_changed() -> bool {
+    let wanted = std::fs::read(clients_dir().join("requirements.txt")).ok();
+    let installed = std::fs::read(requirements_stamp()).ok();
+    wanted.is_none() || wanted != installed
+}
+
+fn remember_requirements() {
+    if let Err(err) = std::fs::copy(clients_dir().join("requirements.txt"), requirements_stamp()) {
+        eprintln!("xtask: warning: cannot record the installed requirements: {err}");
+    }
 }
 
 /// Copy of the lockfile that the last successful `npm ci` installed.

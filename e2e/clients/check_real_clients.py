@@ -1,0 +1,243 @@
+"""Drives a running-from-scratch cmconsole with clients nobody on the team wrote:
+boto3/botocore 1.40.18 and AWS CLI v1 1.42.18 (the last releases with opsworkscm).
+
+Starts `$CMCONSOLE_BIN serve --in-memory --speed 60` on a free loopback port,
+runs every check, prints one line per check and a closing
+"N passed, N failed" line, and exits non-zero on any failure.
+"""
+
+import base64
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+import zipfile
+
+import boto3
+import botocore.exceptions
+
+ROLE = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role"
+PROFILE = "arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role"
+CHECKS = []
+
+
+def check(fn):
+    CHECKS.append(fn)
+    return fn
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, what, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def error_code(fn):
+    try:
+        fn()
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
+    raise AssertionError("expected an error")
+
+
+class Env:
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        self.c = boto3.client(
+            "opsworkscm", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id="AKIDCLIENTS", aws_secret_access_key="secret",
+        )
+
+    def create(self, engine, name, **kw):
+        return self.c.create_server(
+            Engine=engine, ServerName=name, InstanceProfileArn=PROFILE,
+            InstanceType="m5.large", ServiceRoleArn=ROLE, **kw,
+        )["Server"]
+
+    def status(self, name):
+        return self.c.describe_servers(ServerName=name)["Servers"][0]["Status"]
+
+    def healthy(self, name):
+        wait_for(lambda: self.status(name) == "HEALTHY", f"{name} HEALTHY")
+
+    def gone(self, name):
+        try:
+            self.c.describe_servers(ServerName=name)
+            return False
+        except self.c.exceptions.ResourceNotFoundException:
+            return True
+
+    def aws(self, *args):
+        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDCLI", AWS_SECRET_ACCESS_KEY="secret",
+                   AWS_DEFAULT_REGION="us-east-1")
+        cli = os.path.join(os.path.dirname(sys.executable), "aws")
+        return subprocess.run([cli, "--endpoint-url", self.endpoint, *args],
+                              capture_output=True, text=True, env=env)
+
+
+@check
+def chef_create_returns_secrets_and_becomes_healthy(env):
+    s = env.create("ChefAutomate", "boto-chef", Tags=[{"Key": "team", "Value": "ops"}])
+    assert s["Status"] == "CREATING"
+    assert hasattr(s["CreatedAt"], "year"), "CreatedAt parses as a datetime"
+    attrs = {a["Name"]: a["Value"] for a in s["EngineAttributes"]}
+    assert "PRIVATE KEY" in attrs["CHEF_AUTOMATE_PIVOTAL_KEY"]
+    kit = zipfile.ZipFile(io.BytesIO(base64.b64decode(attrs["CHEF_STARTER_KIT"])))
+    assert any(n.endswith(".chef/config.rb") for n in kit.namelist())
+    env.healthy("boto-chef")
+    assert "EngineAttributes" not in env.c.describe_servers(ServerName="boto-chef")["Servers"][0] or \
+        not env.c.describe_servers(ServerName="boto-chef")["Servers"][0]["EngineAttributes"]
+    tags = env.c.list_tags_for_resource(ResourceArn=s["ServerArn"])["Tags"]
+    assert tags == [{"Key": "team", "Value": "ops"}], tags
+
+
+@check
+def modeled_errors_map_to_boto3_exception_classes(env):
+    c = env.c
+    try:
+        c.describe_servers(ServerName="does-not-exist")
+        raise AssertionError("no error")
+    except c.exceptions.ResourceNotFoundException:
+        pass
+    assert error_code(lambda: env.create("ChefAutomate", "1bad")) == "ValidationException"
+    assert error_code(lambda: env.create("ChefAutomate", "boto-chef")) == "ResourceAlreadyExistsException"
+    assert error_code(lambda: c.describe_events(ServerName="boto-chef", NextToken="forged")) == \
+        "InvalidNextTokenException"
+    env.create("Puppet", "boto-busy")
+    assert error_code(lambda: c.create_backup(ServerName="boto-busy")) == "InvalidStateException"
+
+
+@check
+def backups_run_and_list_newest_first(env):
+    env.healthy("boto-chef")
+    b = env.c.create_backup(ServerName="boto-chef", Description="first")["Backup"]
+    assert b["Status"] == "IN_PROGRESS" and b["BackupId"].startswith("boto-chef-")
+    assert env.status("boto-chef") == "BACKING_UP"
+    env.healthy("boto-chef")
+    env.c.create_backup(ServerName="boto-chef", Description="second")
+    env.healthy("boto-chef")
+    listed = env.c.describe_backups(ServerName="boto-chef")["Backups"]
+    assert [x["Description"] for x in listed] == ["second", "first"]
+    assert all(x["Status"] == "OK" for x in listed)
+    env.c.delete_backup(BackupId=b["BackupId"])
+    wait_for(lambda: len(env.c.describe_backups(ServerName="boto-chef")["Backups"]) == 1, "backup deleted")
+
+
+@check
+def puppet_csr_is_signed_and_the_waiter_succeeds(env):
+    env.create("Puppet", "boto-puppet")
+    env.healthy("boto-puppet")
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", f"{d}/n.key", "-out", f"{d}/n.csr", "-subj", "/CN=node1.example.com"],
+                       check=True, capture_output=True)
+        csr = open(f"{d}/n.csr").read()
+    token = env.c.associate_node(ServerName="boto-puppet", NodeName="node1",
+                                 EngineAttributes=[{"Name": "PUPPET_NODE_CSR", "Value": csr}])["NodeAssociationStatusToken"]
+    waiter = env.c.get_waiter("node_associated")
+    waiter.wait(NodeAssociationStatusToken=token, ServerName="boto-puppet",
+                WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    r = env.c.describe_node_association_status(NodeAssociationStatusToken=token, ServerName="boto-puppet")
+    cert = {a["Name"]: a["Value"] for a in r["EngineAttributes"]}["PUPPET_NODE_CERT"]
+    assert cert.startswith("-----BEGIN CERTIFICATE-----")
+    bad = error_code(lambda: env.c.associate_node(ServerName="boto-puppet", NodeName="node2",
+                                                  EngineAttributes=[{"Name": "PUPPET_NODE_CSR", "Value": "junk"}]))
+    assert bad == "ValidationException"
+
+
+@check
+def paginators_walk_every_event(env):
+    all_events = env.c.describe_events(ServerName="boto-chef")["ServerEvents"]
+    paged = [e for page in env.c.get_paginator("describe_events").paginate(
+        ServerName="boto-chef", PaginationConfig={"PageSize": 2}) for e in page["ServerEvents"]]
+    assert len(all_events) >= 4 and paged == all_events
+
+
+@check
+def userdata_export_is_a_bash_script(env):
+    r = env.c.export_server_engine_attribute(
+        ExportAttributeName="Userdata", ServerName="boto-chef",
+        InputAttributes=[{"Name": "RunList", "Value": "recipe[nginx]"}])
+    script = base64.b64decode(r["EngineAttribute"]["Value"]).decode()
+    assert script.startswith("#!/bin/bash") and "recipe[nginx]" in script
+    assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+
+
+@check
+def maintenance_update_and_delete(env):
+    s = env.c.start_maintenance(ServerName="boto-chef")["Server"]
+    assert s["Status"] == "UNDER_MAINTENANCE"
+    env.healthy("boto-chef")
+    assert env.c.describe_servers(ServerName="boto-chef")["Servers"][0]["MaintenanceStatus"] == "SUCCESS"
+    s = env.c.update_server(ServerName="boto-chef", BackupRetentionCount=4, PreferredBackupWindow="Mon:03:00")["Server"]
+    assert s["BackupRetentionCount"] == 4 and s["PreferredBackupWindow"] == "Mon:03:00"
+    env.c.delete_server(ServerName="boto-chef")
+    assert env.status("boto-chef") == "DELETING"
+    wait_for(lambda: env.gone("boto-chef"), "server gone")
+
+
+@check
+def aws_cli_v1_lists_servers_and_reports_errors(env):
+    r = env.aws("opsworks-cm", "describe-servers")
+    assert r.returncode == 0, r.stderr
+    names = [s["ServerName"] for s in json.loads(r.stdout)["Servers"]]
+    assert "boto-puppet" in names, names
+    r = env.aws("opsworkscm", "describe-account-attributes")
+    attrs = {a["Name"]: a for a in json.loads(r.stdout)["Attributes"]}
+    assert attrs["ServerLimit"]["Maximum"] == 10
+    r = env.aws("opsworks-cm", "create-backup", "--server-name", "bad_name")
+    assert r.returncode != 0 and "ValidationException" in r.stderr, r.stderr
+
+
+def main():
+    binary = os.environ.get("CMCONSOLE_BIN", "target/release/cmconsole")
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([binary, "serve", "--in-memory", "--speed", "60",
+                               "--listen", f"127.0.0.1:{port}", "--ui-dir", "/nonexistent"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    passed = failed = 0
+    try:
+        wait_for(lambda: _health(endpoint), "backend start")
+        env = Env(endpoint)
+        for fn in CHECKS:
+            try:
+                fn(env)
+                passed += 1
+                print(f"ok     {fn.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAILED {fn.__name__}")
+                traceback.print_exc()
+    finally:
+        server.kill()
+        server.wait()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def _health(endpoint):
+    try:
+        with urllib.request.urlopen(f"{endpoint}/api/health", timeout=1) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
