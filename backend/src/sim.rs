@@ -183,7 +183,118 @@ impl Simulator {
             (result, self.store.commit(batch))
         };
         self.wake.notify_one();
-        commit.await?;
+        if let Err(err) = commit.await {
+            // The change is in memory but not durable: go back to what the
+            // store holds, so nothing unacknowledged is ever shown as done.
+            tracing::error!(error = %err, "commit failed; reloading state from the store");
+            if let Err(reload) = self.reload().await {
+                tracing::error!(error = %reload, "reloading state from the store failed");
+            }
+            return Err(err.into());
+        }
         Ok(result)
+    }
+
+    /// Replaces the in-memory state with what the store holds.
+    async fn reload(&self) -> Result<(), StoreError> {
+        let snapshot = self.store.load().await?;
+        let (mut fresh, _) = State::from_snapshot(snapshot)?;
+        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        fresh.token_key = std::mem::take(&mut state.token_key);
+        // Keep journal ids increasing even past entries that were never stored.
+        fresh.journal_seq = fresh.journal_seq.max(state.journal_seq);
+        *state = fresh;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use chrono::TimeZone;
+    use futures_util::future::BoxFuture;
+    use shared::events::JournalEntry;
+    use shared::opsworkscm::Operation;
+    use tokio::sync::broadcast;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::store::{Batch, Snapshot, SqliteStore};
+    use crate::target::RequestContext;
+
+    /// A store whose commits fail while `failing` is set.
+    struct FlakyStore {
+        inner: SqliteStore,
+        failing: AtomicBool,
+    }
+
+    impl Store for FlakyStore {
+        fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
+            self.inner.load()
+        }
+        fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
+            if self.failing.load(Ordering::SeqCst) {
+                Box::pin(async { Err(StoreError::Closed) })
+            } else {
+                self.inner.commit(batch)
+            }
+        }
+        fn journal_since(
+            &self,
+            after: u64,
+            limit: usize,
+        ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
+            self.inner.journal_since(after, limit)
+        }
+        fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>> {
+            self.inner.journal_floor()
+        }
+        fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+            self.inner.subscribe()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_commit_is_an_internal_failure_and_leaves_no_trace() {
+        let store = Arc::new(FlakyStore {
+            inner: SqliteStore::in_memory().unwrap(),
+            failing: AtomicBool::new(false),
+        });
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let sim = Simulator::open(store.clone(), Arc::new(clock), SimConfig::default())
+            .await
+            .unwrap();
+        let ctx = RequestContext::default();
+        let create = |name: &str| {
+            format!(
+                r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
+            )
+        };
+        sim.handle(&ctx, Operation::CreateServer, create("kept").as_bytes())
+            .await
+            .unwrap();
+        store.failing.store(true, Ordering::SeqCst);
+        let err = sim
+            .handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, shared::error::ErrorCode::InternalFailure);
+        store.failing.store(false, Ordering::SeqCst);
+        let listed = sim
+            .handle(&ctx, Operation::DescribeServers, b"{}")
+            .await
+            .unwrap();
+        let listed: serde_json::Value = serde_json::from_slice(&listed).unwrap();
+        let names: Vec<&str> = listed["Servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["ServerName"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["kept"], "the unacknowledged server is not shown");
+        sim.handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
+            .await
+            .unwrap();
     }
 }
