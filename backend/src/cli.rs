@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
@@ -157,6 +158,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         }),
     };
     println!("cmconsole listening on http://{addr}");
+    // Request/response traffic: never hold a response tail back for an ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
