@@ -176,7 +176,7 @@ fn apt_get(args: &[&str]) -> Command {
 
 fn apt_install(packages: &[&str]) -> Result {
     run(&mut apt_get(&["update"]))?;
-    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    let mut args = vec!["install", "-y"];
     args.extend_from_slice(packages);
     run(&mut apt_get(&args))
 }
