@@ -15,9 +15,11 @@ mod lifecycle;
 mod naming;
 mod nodes;
 mod pagination;
+mod server_updates;
 mod servers;
 mod state;
 mod tags;
+mod userdata_export;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

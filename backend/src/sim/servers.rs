@@ -7,16 +7,12 @@ use rand::Rng;
 use shared::opsworkscm::BackupStatus;
 use shared::opsworkscm::{
     CreateServerRequest, CreateServerResponse, DeleteServerRequest, DeleteServerResponse,
-    DescribeServersRequest, EngineAttribute, EngineKind, ExportServerEngineAttributeRequest,
-    ExportServerEngineAttributeResponse, RestoreServerRequest, RestoreServerResponse, Server,
-    ServerStatus, StartMaintenanceRequest, StartMaintenanceResponse,
-    UpdateServerEngineAttributesRequest, UpdateServerEngineAttributesResponse, UpdateServerRequest,
-    UpdateServerResponse, attributes,
+    DescribeServersRequest, EngineAttribute, EngineKind, Server, ServerStatus, attributes,
 };
 use shared::validation::AdminPassword;
 
 use super::artifacts;
-use super::lifecycle::{durations, require_status};
+use super::lifecycle::durations;
 use super::naming;
 use super::pagination::{PageRequest, page};
 use super::state::{Action, CachedJson, Pending, ServerRecord, State};
@@ -43,7 +39,7 @@ struct Provisioned {
     endpoint: String,
 }
 
-fn attribute(name: &str, value: impl Into<String>) -> EngineAttribute {
+pub(crate) fn attribute(name: &str, value: impl Into<String>) -> EngineAttribute {
     EngineAttribute {
         name: Some(name.to_owned()),
         value: Some(value.into()),
@@ -72,7 +68,7 @@ pub(crate) fn attribute_pairs(
         .collect()
 }
 
-fn engine_of(rec: &ServerRecord) -> EngineKind {
+pub(crate) fn engine_of(rec: &ServerRecord) -> EngineKind {
     rec.server
         .engine
         .as_deref()
@@ -95,7 +91,7 @@ fn random_backup_window() -> String {
     )
 }
 
-fn check_puppet_password(value: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_puppet_password(value: &str) -> Result<(), ServiceError> {
     let ok =
         (8..=32).contains(&value.chars().count()) && value.chars().all(|c| c.is_ascii_graphic());
     if ok {
@@ -107,7 +103,7 @@ fn check_puppet_password(value: &str) -> Result<(), ServiceError> {
     }
 }
 
-fn check_chef_password(value: &str) -> Result<(), ServiceError> {
+pub(crate) fn check_chef_password(value: &str) -> Result<(), ServiceError> {
     AdminPassword::parse(value).map(|_| ()).map_err(|_| {
         ServiceError::validation(format!(
             "CHEF_AUTOMATE_ADMIN_PASSWORD does not meet the password rules: {}",
@@ -186,7 +182,7 @@ fn parse_create_attributes(
     Ok(inputs)
 }
 
-fn engine_label(engine: EngineKind) -> &'static str {
+pub(crate) fn engine_label(engine: EngineKind) -> &'static str {
     match engine {
         EngineKind::Chef => "Chef Automate",
         EngineKind::Puppet => "Puppet Enterprise",
@@ -532,202 +528,6 @@ impl Simulator {
         })
     }
 
-    /// UpdateServer (synchronous).
-    pub(crate) async fn update_server(
-        &self,
-        _ctx: &RequestContext,
-        req: UpdateServerRequest,
-    ) -> Result<UpdateServerResponse, ServiceError> {
-        if let Some(count) = req.backup_retention_count
-            && count < 1
-        {
-            return Err(ServiceError::validation(
-                "1 validation error detected: Value at 'backupRetentionCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
-            ));
-        }
-        let now = self.now();
-        let name = req.server_name.as_str().to_owned();
-        self.mutate(|state, changes| {
-            let rec = server_mut(state, &name)?;
-            require_status(
-                rec,
-                &[
-                    S::Healthy,
-                    S::Unhealthy,
-                    S::ConnectionLost,
-                    S::Running,
-                    S::BackingUp,
-                    S::UnderMaintenance,
-                    S::Modifying,
-                    S::Restoring,
-                    S::Creating,
-                    S::Setup,
-                ],
-                "update",
-            )?;
-            let mut changed = Vec::new();
-            if let Some(disable) = req.disable_automated_backup {
-                rec.server.disable_automated_backup = Some(disable);
-                changed.push(format!("DisableAutomatedBackup={disable}"));
-            }
-            if let Some(count) = req.backup_retention_count {
-                rec.server.backup_retention_count = Some(count);
-                changed.push(format!("BackupRetentionCount={count}"));
-            }
-            if let Some(w) = &req.preferred_maintenance_window {
-                rec.server.preferred_maintenance_window = Some(w.to_string());
-                changed.push(format!("PreferredMaintenanceWindow={w}"));
-            }
-            if let Some(w) = &req.preferred_backup_window {
-                rec.server.preferred_backup_window = Some(w.to_string());
-                changed.push(format!("PreferredBackupWindow={w}"));
-            }
-            if req.disable_automated_backup.is_some() || req.preferred_backup_window.is_some() {
-                rec.plan_automated_backup(now);
-            }
-            let view = rec.server.clone();
-            if !changed.is_empty() {
-                changes.server_changed(state, &name);
-                changes.event(
-                    state,
-                    &name,
-                    now,
-                    format!("Server settings updated: {}.", changed.join(", ")),
-                    None,
-                );
-            }
-            Ok(UpdateServerResponse { server: Some(view) })
-        })
-        .await
-    }
-
-    /// StartMaintenance.
-    pub(crate) async fn start_maintenance(
-        &self,
-        _ctx: &RequestContext,
-        req: StartMaintenanceRequest,
-    ) -> Result<StartMaintenanceResponse, ServiceError> {
-        let pairs = attribute_pairs(req.engine_attributes.as_deref());
-        let now = self.now();
-        let due = self.due_in(durations::MAINTENANCE);
-        let name = req.server_name.as_str().to_owned();
-        self.mutate(|state, changes| {
-            let rec = server_mut(state, &name)?;
-            let engine = engine_of(rec);
-            let mut major_upgrade = false;
-            for (attr, value) in &pairs {
-                match (engine, attr.as_str()) {
-                    (EngineKind::Chef, attributes::CHEF_MAJOR_UPGRADE) => {
-                        major_upgrade = value.eq_ignore_ascii_case("true");
-                    }
-                    _ => {
-                        return Err(ServiceError::validation(format!(
-                            "Engine attribute '{attr}' is not supported by StartMaintenance for {}.",
-                            engine_label(engine)
-                        )));
-                    }
-                }
-            }
-            require_status(rec, &[S::Healthy, S::Unhealthy], "start maintenance on")?;
-            rec.server.status = Some(S::UnderMaintenance);
-            if major_upgrade && rec.server.engine_version.as_deref() == Some("12") {
-                rec.server.engine_version = Some("2".to_owned());
-            }
-            rec.pending = Some(Pending {
-                due,
-                action: Action::Maintenance,
-            });
-            let view = rec.server.clone();
-            changes.server_changed(state, &name);
-            let message = if major_upgrade {
-                "Maintenance started with a major upgrade to Chef Automate 2."
-            } else {
-                "Maintenance started: applying operating system and engine updates."
-            };
-            let log = naming::event_log_url(&self.config, &name, "maintenance", now);
-            changes.event(state, &name, now, message, Some(log));
-            Ok(StartMaintenanceResponse { server: Some(view) })
-        })
-        .await
-    }
-
-    /// RestoreServer.
-    pub(crate) async fn restore_server(
-        &self,
-        _ctx: &RequestContext,
-        req: RestoreServerRequest,
-    ) -> Result<RestoreServerResponse, ServiceError> {
-        let now = self.now();
-        let due = self.due_in(durations::RESTORE);
-        let name = req.server_name.as_str().to_owned();
-        let backup_id = req.backup_id.as_str().to_owned();
-        self.mutate(|state, changes| {
-            let backup = state
-                .backups
-                .get(&backup_id)
-                .ok_or_else(|| {
-                    ServiceError::not_found(format!("Backup {backup_id} does not exist."))
-                })?
-                .backup
-                .clone();
-            let rec = server_mut(state, &name)?;
-            if backup.server_name.as_deref() != Some(name.as_str()) {
-                return Err(ServiceError::validation(format!(
-                    "Backup {backup_id} was not taken from server {name}."
-                )));
-            }
-            if backup.status != Some(BackupStatus::Ok) {
-                return Err(ServiceError::invalid_state(format!(
-                    "Backup {backup_id} is not in state OK and cannot be restored."
-                )));
-            }
-            require_status(
-                rec,
-                &[
-                    S::ConnectionLost,
-                    S::Healthy,
-                    S::Running,
-                    S::Unhealthy,
-                    S::Terminated,
-                ],
-                "restore",
-            )?;
-            if let Some(t) = &req.instance_type
-                && t.as_str().trim().is_empty()
-            {
-                return Err(ServiceError::validation("InstanceType must not be empty."));
-            }
-            rec.server.instance_type = req
-                .instance_type
-                .as_ref()
-                .map(|t| t.as_str().to_owned())
-                .or(backup.instance_type.clone());
-            if let Some(k) = &req.key_pair {
-                rec.server.key_pair = Some(k.as_str().to_owned());
-            }
-            rec.server.status = Some(S::Restoring);
-            rec.server.status_reason = None;
-            rec.pending = Some(Pending {
-                due,
-                action: Action::Restore {
-                    backup_id: backup_id.clone(),
-                },
-            });
-            let view = rec.server.clone();
-            changes.server_changed(state, &name);
-            let log = naming::event_log_url(&self.config, &name, "restore", now);
-            changes.event(
-                state,
-                &name,
-                now,
-                format!("Restore from backup {backup_id} started: replacing the server instance."),
-                Some(log),
-            );
-            Ok(RestoreServerResponse { server: Some(view) })
-        })
-        .await
-    }
-
     /// DeleteServer.
     pub(crate) async fn delete_server(
         &self,
@@ -775,219 +575,6 @@ impl Simulator {
             Ok(DeleteServerResponse {})
         })
         .await
-    }
-
-    /// UpdateServerEngineAttributes.
-    pub(crate) async fn update_server_engine_attributes(
-        &self,
-        _ctx: &RequestContext,
-        req: UpdateServerEngineAttributesRequest,
-    ) -> Result<UpdateServerEngineAttributesResponse, ServiceError> {
-        let name = req.server_name.as_str().to_owned();
-        let attr = req.attribute_name.as_str().to_owned();
-        let value = req.attribute_value.as_ref().map(|v| v.as_str().to_owned());
-        let engine =
-            self.read(|state| {
-                state.servers.get(&name).map(engine_of).ok_or_else(|| {
-                    ServiceError::not_found(format!("Server {name} does not exist."))
-                })
-            })?;
-        // Work out the new secret (and what to return once) before locking.
-        let (fingerprint, one_time) = match (engine, attr.as_str()) {
-            (
-                EngineKind::Chef,
-                attributes::CHEF_PIVOTAL_KEY | attributes::CHEF_AUTOMATE_PIVOTAL_KEY,
-            ) => match &value {
-                Some(public) if !public.trim().is_empty() => {
-                    let parsed = artifacts::keys::parse_public_key(public)
-                        .map_err(|e| ServiceError::validation(format!("{attr}: {e}")))?;
-                    (Some(parsed.fingerprint_sha256), None)
-                }
-                _ => {
-                    let key =
-                        tokio::task::spawn_blocking(artifacts::keys::generate_rsa_private_key)
-                            .await
-                            .map_err(|e| ServiceError::internal(&e))?
-                            .map_err(|e| ServiceError::internal(&e))?;
-                    let parsed = artifacts::keys::parse_public_key(&key.public_key_pem())
-                        .map_err(|e| ServiceError::internal(&e))?;
-                    (
-                        Some(parsed.fingerprint_sha256),
-                        Some(attribute(&attr, key.private_key_pem())),
-                    )
-                }
-            },
-            (
-                EngineKind::Chef,
-                attributes::CHEF_AUTOMATE_ADMIN_PASSWORD | attributes::CHEF_DELIVERY_ADMIN_PASSWORD,
-            ) => match &value {
-                Some(v) => {
-                    check_chef_password(v)?;
-                    (None, None)
-                }
-                None => (
-                    None,
-                    Some(attribute(
-                        &attr,
-                        artifacts::password::generate_admin_password(),
-                    )),
-                ),
-            },
-            (EngineKind::Puppet, attributes::PUPPET_ADMIN_PASSWORD) => match &value {
-                Some(v) => {
-                    check_puppet_password(v)?;
-                    (None, None)
-                }
-                None => (
-                    None,
-                    Some(attribute(
-                        &attr,
-                        artifacts::password::generate_puppet_admin_password(),
-                    )),
-                ),
-            },
-            _ => {
-                return Err(ServiceError::validation(format!(
-                    "Engine attribute '{attr}' cannot be updated on a {} server.",
-                    engine_label(engine)
-                )));
-            }
-        };
-        let now = self.now();
-        let due = self.due_in(durations::MODIFY);
-        let mut server = self
-            .mutate(|state, changes| {
-                let rec = server_mut(state, &name)?;
-                require_status(
-                    rec,
-                    &[S::Healthy, S::Unhealthy],
-                    "update engine attributes of",
-                )?;
-                if fingerprint.is_some() {
-                    rec.pivotal_key_fingerprint = fingerprint;
-                }
-                rec.server.status = Some(S::Modifying);
-                rec.pending = Some(Pending {
-                    due,
-                    action: Action::Modify {
-                        attribute: attr.clone(),
-                    },
-                });
-                let view = rec.server.clone();
-                changes.server_changed(state, &name);
-                changes.event(
-                    state,
-                    &name,
-                    now,
-                    format!("Engine attribute {attr} update started."),
-                    None,
-                );
-                Ok(view)
-            })
-            .await?;
-        server.engine_attributes.extend(one_time);
-        Ok(UpdateServerEngineAttributesResponse {
-            server: Some(server),
-        })
-    }
-
-    /// ExportServerEngineAttribute (`Userdata`).
-    pub(crate) async fn export_server_engine_attribute(
-        &self,
-        _ctx: &RequestContext,
-        req: ExportServerEngineAttributeRequest,
-    ) -> Result<ExportServerEngineAttributeResponse, ServiceError> {
-        if req.export_attribute_name.as_str() != attributes::USERDATA {
-            return Err(ServiceError::validation(format!(
-                "ExportAttributeName '{}' is not supported; the only supported value is Userdata.",
-                req.export_attribute_name
-            )));
-        }
-        let name = req.server_name.as_str().to_owned();
-        let rec =
-            self.read(|state| {
-                state.servers.get(&name).cloned().ok_or_else(|| {
-                    ServiceError::not_found(format!("Server {name} does not exist."))
-                })
-            })?;
-        if let Some(status) = rec.server.status
-            && matches!(
-                status,
-                S::Creating | S::Terminated | S::Failed | S::Deleting
-            )
-        {
-            return Err(ServiceError::invalid_state(format!(
-                "Cannot export Userdata of server {name} while it is in state {}.",
-                status.as_str()
-            )));
-        }
-        let mut inputs = std::collections::HashMap::new();
-        for (k, v) in attribute_pairs(req.input_attributes.as_deref()) {
-            match k.as_str() {
-                attributes::RUN_LIST
-                | attributes::ORGANIZATION_NAME
-                | attributes::NODE_ENVIRONMENT
-                | attributes::NODE_CLIENT_VERSION => {
-                    inputs.insert(k, v);
-                }
-                _ => {
-                    return Err(ServiceError::validation(format!(
-                        "Input attribute '{k}' is not supported; use RunList, OrganizationName, NodeEnvironment or NodeClientVersion."
-                    )));
-                }
-            }
-        }
-        if let Some(v) = inputs.get(attributes::NODE_CLIENT_VERSION) {
-            let ok = v.is_empty()
-                || (v.split('.').count() == 3
-                    && v.split('.')
-                        .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())));
-            if !ok {
-                return Err(ServiceError::validation(
-                    "NodeClientVersion must be three numbers separated by dots, such as 13.8.5.",
-                ));
-            }
-        }
-        let endpoint = rec.server.endpoint.clone().unwrap_or_default();
-        let script = match engine_of(&rec) {
-            EngineKind::Chef => {
-                artifacts::userdata::chef_userdata(&artifacts::userdata::ChefUserdata {
-                    server_name: &name,
-                    region: &self.config.region,
-                    endpoint: &endpoint,
-                    ca_cert_pem: &rec.ca_cert_pem,
-                    run_list: inputs
-                        .get(attributes::RUN_LIST)
-                        .map(String::as_str)
-                        .filter(|s| !s.is_empty()),
-                    organization: inputs
-                        .get(attributes::ORGANIZATION_NAME)
-                        .map(String::as_str)
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or("default"),
-                    node_environment: inputs
-                        .get(attributes::NODE_ENVIRONMENT)
-                        .map(String::as_str)
-                        .filter(|s| !s.is_empty()),
-                    chef_client_version: inputs
-                        .get(attributes::NODE_CLIENT_VERSION)
-                        .map(String::as_str)
-                        .filter(|s| !s.is_empty()),
-                })
-            }
-            EngineKind::Puppet => {
-                artifacts::userdata::puppet_userdata(&artifacts::userdata::PuppetUserdata {
-                    server_name: &name,
-                    region: &self.config.region,
-                    endpoint: &endpoint,
-                    ca_cert_pem: &rec.ca_cert_pem,
-                })
-            }
-        };
-        Ok(ExportServerEngineAttributeResponse {
-            engine_attribute: Some(attribute(attributes::USERDATA, BASE64.encode(script))),
-            server_name: Some(name),
-        })
     }
 }
 
