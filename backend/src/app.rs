@@ -42,6 +42,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The wire door's rate limit, when on.
+    pub throttle: Option<Arc<crate::throttle::TokenBucket>>,
 }
 
 /// Builds the whole application.

@@ -13,6 +13,7 @@ use crate::clock::SystemClock;
 use crate::security::AllowedHosts;
 use crate::sim::{SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
+use crate::throttle::{RateLimit, TokenBucket};
 
 /// cmconsole: a local AWS OpsWorks CM simulator and web console.
 #[derive(Debug, Parser)]
@@ -60,6 +61,9 @@ pub struct ServeArgs {
     /// Maximum number of manual backups (ManualBackupLimit).
     #[arg(long, default_value_t = 50)]
     pub manual_backup_limit: usize,
+    /// Wire-door rate limit per account: `RPS/BURST`, `RPS`, or `0` for none.
+    #[arg(long, default_value = "5/10")]
+    pub rate_limit: RateLimit,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -156,6 +160,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             ui_dir: Some(args.ui_dir),
             allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
         }),
+        throttle: args
+            .rate_limit
+            .is_enabled()
+            .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
     };
     println!("cmconsole listening on http://{addr}");
     // Request/response traffic: never hold a response tail back for an ACK.

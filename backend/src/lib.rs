@@ -20,4 +20,5 @@ pub mod security;
 pub mod sim;
 pub mod store;
 pub mod target;
+pub mod throttle;
 pub mod wire;

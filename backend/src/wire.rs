@@ -25,6 +25,12 @@ pub async fn handle(State(app): State<AppState>, headers: HeaderMap, body: Bytes
         request_id: uuid::Uuid::new_v4().to_string(),
         access_key_id: access_key_id(&headers),
     };
+    if let Some(bucket) = &app.throttle
+        && !bucket.try_acquire(std::time::Instant::now())
+    {
+        let err = ServiceError::new(ErrorCode::ThrottlingException, "Rate exceeded");
+        return error_response(&err, &ctx.request_id);
+    }
     let result = match parse_target(&headers) {
         Ok((service, operation)) => app.target.call(&ctx, service, &operation, &body).await,
         Err(err) => Err(err),

@@ -208,7 +208,7 @@ def main():
     binary = os.environ.get("CMCONSOLE_BIN", "target/release/cmconsole")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([binary, "serve", "--in-memory", "--speed", "60",
+    server = subprocess.Popen([binary, "serve", "--in-memory", "--speed", "60", "--rate-limit", "0",
                                "--listen", f"127.0.0.1:{port}", "--ui-dir", "/nonexistent"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     passed = failed = 0

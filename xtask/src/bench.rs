@@ -650,6 +650,8 @@ impl Backend {
             .arg("serve")
             .arg("--listen")
             .arg(addr.to_string())
+            // Measure the server, not its documented 5 requests/s limit.
+            .args(["--rate-limit", "0"])
             .args(mode)
             .args(extra)
             .stdin(Stdio::null())

@@ -72,6 +72,7 @@ impl TestApp {
             SimConfig::default(),
             ManualClock::new(start),
             Some(ui_dir.to_owned()),
+            None,
         )
         .await
     }
@@ -81,7 +82,24 @@ impl TestApp {
         config: SimConfig,
         clock: ManualClock,
     ) -> Self {
-        Self::start(store, config, clock, None).await
+        Self::start(store, config, clock, None, None).await
+    }
+
+    /// With the wire door throttled at `limit`.
+    pub(crate) async fn spawn_throttled(limit: &str) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        let bucket = Arc::new(backend::throttle::TokenBucket::new(limit.parse().unwrap()));
+        Self::start(
+            store,
+            SimConfig::default(),
+            ManualClock::new(start),
+            None,
+            Some(bucket),
+        )
+        .await
     }
 
     async fn start(
@@ -89,6 +107,7 @@ impl TestApp {
         config: SimConfig,
         clock: ManualClock,
         ui_dir: Option<std::path::PathBuf>,
+        throttle: Option<Arc<backend::throttle::TokenBucket>>,
     ) -> Self {
         let region = config.region.clone();
         let account_id = config.account_id.clone();
@@ -106,6 +125,7 @@ impl TestApp {
                 ui_dir,
                 allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
             }),
+            throttle,
         };
         let server = tokio::spawn(async move {
             axum::serve(listener, app(state)).await.unwrap();

@@ -9,5 +9,6 @@ mod nodes;
 mod persistence;
 mod servers;
 mod sse;
+mod throttling;
 mod userdata;
 mod wire_format;

@@ -99,6 +99,8 @@ fn start(data_dir: &std::path::Path) -> (Process, SocketAddr) {
             "30",
             "--ui-dir",
             "/nonexistent",
+            "--rate-limit",
+            "0",
         ])
         .arg("--data-dir")
         .arg(data_dir)

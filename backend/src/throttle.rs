@@ -1,0 +1,142 @@
+//! Request throttling on the wire door: a token bucket per account, as the
+//! service documents it ("five requests per second with a burst of 10").
+//!
+//! A refused request is answered with HTTP 400 `ThrottlingException`, which
+//! AWS SDKs recognise and retry with backoff, so retry logic gets exercised.
+
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// Requests per second and burst size; `0` switches throttling off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    /// Sustained requests per second.
+    pub per_second: f64,
+    /// Requests allowed at once from a full bucket.
+    pub burst: f64,
+}
+
+impl RateLimit {
+    /// The service's documented limit: 5 requests per second, burst of 10.
+    pub const SERVICE: Self = Self {
+        per_second: 5.0,
+        burst: 10.0,
+    };
+
+    /// Whether this limit throttles at all.
+    pub fn is_enabled(&self) -> bool {
+        self.per_second > 0.0
+    }
+}
+
+impl FromStr for RateLimit {
+    type Err = String;
+
+    /// `RPS`, `RPS/BURST` or `0` (off). A bare `RPS` gets a burst of twice it.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let number = |v: &str| -> Result<f64, String> {
+            let n: f64 = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("'{v}' is not a number"))?;
+            if n.is_finite() && n >= 0.0 {
+                Ok(n)
+            } else {
+                Err(format!("'{v}' must be zero or positive"))
+            }
+        };
+        let (per_second, burst) = match s.split_once('/') {
+            Some((rate, burst)) => (number(rate)?, number(burst)?),
+            None => {
+                let rate = number(s)?;
+                (rate, rate * 2.0)
+            }
+        };
+        if per_second > 0.0 && burst < 1.0 {
+            return Err("the burst must allow at least one request".into());
+        }
+        Ok(Self { per_second, burst })
+    }
+}
+
+/// A token bucket; time is passed in so tests need no sleeping.
+#[derive(Debug)]
+pub struct TokenBucket {
+    limit: RateLimit,
+    state: Mutex<(f64, Option<Instant>)>,
+}
+
+impl TokenBucket {
+    /// A full bucket for `limit`.
+    pub fn new(limit: RateLimit) -> Self {
+        Self {
+            limit,
+            state: Mutex::new((limit.burst, None)),
+        }
+    }
+
+    /// Takes one token if there is one at `now`.
+    pub fn try_acquire(&self, now: Instant) -> bool {
+        if !self.limit.is_enabled() {
+            return true;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = &mut *state;
+        if let Some(last) = *last {
+            let elapsed = now.saturating_duration_since(last).as_secs_f64();
+            *tokens = (*tokens + elapsed * self.limit.per_second).min(self.limit.burst);
+        }
+        *last = Some(now);
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn parses_rate_and_burst() {
+        assert_eq!("5/10".parse::<RateLimit>().unwrap(), RateLimit::SERVICE);
+        assert_eq!("5".parse::<RateLimit>().unwrap(), RateLimit::SERVICE);
+        assert!(!"0".parse::<RateLimit>().unwrap().is_enabled());
+        assert!("x".parse::<RateLimit>().is_err());
+        assert!("-1".parse::<RateLimit>().is_err());
+        assert!("5/0".parse::<RateLimit>().is_err());
+    }
+
+    #[test]
+    fn a_burst_then_the_sustained_rate() {
+        let bucket = TokenBucket::new(RateLimit::SERVICE);
+        let t0 = Instant::now();
+        let granted = (0..15).filter(|_| bucket.try_acquire(t0)).count();
+        assert_eq!(granted, 10, "the burst");
+        assert!(
+            !bucket.try_acquire(t0 + Duration::from_millis(100)),
+            "0.5 token refilled"
+        );
+        assert!(
+            bucket.try_acquire(t0 + Duration::from_millis(200)),
+            "one token after 200 ms"
+        );
+        assert!(!bucket.try_acquire(t0 + Duration::from_millis(210)));
+        // A long pause refills to the burst, not beyond.
+        let later = t0 + Duration::from_secs(60);
+        let granted = (0..15).filter(|_| bucket.try_acquire(later)).count();
+        assert_eq!(granted, 10);
+    }
+
+    #[test]
+    fn zero_switches_throttling_off() {
+        let bucket = TokenBucket::new("0".parse().unwrap());
+        let t0 = Instant::now();
+        assert!((0..1000).all(|_| bucket.try_acquire(t0)));
+    }
+}
