@@ -44,6 +44,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The wire door's rate limit, when on.
     pub throttle: Option<Arc<crate::throttle::TokenBucket>>,
+    /// The simulator behind `/api/sim` (none in upstream mode).
+    pub control: Option<Arc<crate::sim::Simulator>>,
 }
 
 /// Builds the whole application.
@@ -52,6 +54,7 @@ pub fn app(state: AppState) -> Router {
         .route("/", post(wire::handle))
         .route("/api/health", get(api::health))
         .route("/api/config", get(api::config))
+        .nest("/api/sim", crate::sim_api::routes())
         .route("/api/{service}/{operation}", post(api::operation))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, Settings, app};
-use crate::clock::SystemClock;
+use crate::clock::SimClock;
 use crate::security::AllowedHosts;
 use crate::sim::{SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
@@ -64,6 +64,9 @@ pub struct ServeArgs {
     /// Wire-door rate limit per account: `RPS/BURST`, `RPS`, or `0` for none.
     #[arg(long, default_value = "5/10")]
     pub rate_limit: RateLimit,
+    /// Fill an empty account with demo Chef and Puppet servers at start.
+    #[arg(long)]
+    pub seed_demo: bool,
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -108,6 +111,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// Seeding the demo account failed.
+    #[error("cannot seed the demo account: {0}")]
+    Seed(crate::error::ServiceError),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -142,7 +148,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         manual_backup_limit: args.manual_backup_limit,
         ..SimConfig::default()
     };
-    let sim = Simulator::open(Arc::clone(&store), Arc::new(SystemClock), config).await?;
+    let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
+    if args.seed_demo && sim.server_count() == 0 {
+        sim.seed_demo().await.map_err(StartError::Seed)?;
+    }
     sim.spawn_scheduler();
     let listener = TcpListener::bind(args.listen)
         .await
@@ -152,7 +161,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     let state = AppState {
-        target: sim,
+        target: sim.clone(),
         store,
         settings: Arc::new(Settings {
             region: args.region,
@@ -160,6 +169,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             ui_dir: Some(args.ui_dir),
             allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
         }),
+        control: Some(Arc::clone(&sim)),
         throttle: args
             .rate_limit
             .is_enabled()

@@ -16,6 +16,74 @@ pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
     /// Resolves once [`Clock::now`] has reached `deadline` (or at once if it has).
     fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()>;
+    /// Moves simulated time forward by `by`; false when this clock cannot move.
+    fn advance(&self, by: Duration) -> bool {
+        let _ = by;
+        false
+    }
+}
+
+/// The wall clock plus an offset that the simulator's time control moves
+/// forward: the clock of `cmconsole serve`.
+#[derive(Debug)]
+pub struct SimClock {
+    offset_ms: watch::Sender<i64>,
+}
+
+impl Default for SimClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SimClock {
+    /// Real time, not yet advanced.
+    pub fn new() -> Self {
+        Self {
+            offset_ms: watch::channel(0).0,
+        }
+    }
+
+    /// How far ahead of real time the clock is.
+    pub fn offset(&self) -> chrono::Duration {
+        chrono::Duration::milliseconds(*self.offset_ms.borrow())
+    }
+}
+
+impl Clock for SimClock {
+    fn now(&self) -> DateTime<Utc> {
+        SystemClock.now() + self.offset()
+    }
+
+    fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()> {
+        let mut offsets = self.offset_ms.subscribe();
+        Box::pin(async move {
+            loop {
+                let offset = chrono::Duration::milliseconds(*offsets.borrow_and_update());
+                let wait = (deadline - (SystemClock.now() + offset))
+                    .to_std()
+                    .unwrap_or(Duration::ZERO);
+                if wait.is_zero() {
+                    return;
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    changed = offsets.changed() => {
+                        if changed.is_err() {
+                            tokio::time::sleep(wait).await;
+                            return;
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn advance(&self, by: Duration) -> bool {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.offset_ms.send_modify(|o| *o = o.saturating_add(ms));
+        true
+    }
 }
 
 /// The real wall clock.
@@ -50,19 +118,19 @@ impl ManualClock {
             ticks,
         }
     }
-
-    /// Moves the clock forward by `by`.
-    pub fn advance(&self, by: Duration) {
-        let delta = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
-        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
-        *now += delta;
-        self.ticks.send_replace(*now);
-    }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.now.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn advance(&self, by: Duration) -> bool {
+        let delta = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        *now += delta;
+        self.ticks.send_replace(*now);
+        true
     }
 
     fn sleep_until(&self, deadline: DateTime<Utc>) -> BoxFuture<'static, ()> {
@@ -91,5 +159,20 @@ mod tests {
         clock.advance(Duration::from_secs(5));
         sleeper.await.unwrap();
         assert_eq!(clock.now(), deadline);
+    }
+
+    #[tokio::test]
+    async fn advancing_the_sim_clock_wakes_a_sleeper_early() {
+        let clock = SimClock::new();
+        let deadline = clock.now() + chrono::Duration::hours(1);
+        let sleeper = tokio::spawn(clock.sleep_until(deadline));
+        tokio::task::yield_now().await;
+        assert!(!sleeper.is_finished());
+        assert!(clock.advance(Duration::from_secs(3600)));
+        tokio::time::timeout(Duration::from_secs(5), sleeper)
+            .await
+            .expect("woken by the jump")
+            .unwrap();
+        assert!(clock.offset() >= chrono::Duration::hours(1));
     }
 }

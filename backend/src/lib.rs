@@ -18,6 +18,7 @@ pub mod events;
 pub mod protocol;
 pub mod security;
 pub mod sim;
+pub mod sim_api;
 pub mod store;
 pub mod target;
 pub mod throttle;

@@ -10,6 +10,7 @@
 mod account;
 mod artifacts;
 mod backups;
+mod control;
 mod dispatch;
 mod lifecycle;
 mod naming;
@@ -21,6 +22,7 @@ mod state;
 mod tags;
 mod userdata_export;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -30,6 +32,7 @@ use tokio::sync::Notify;
 use crate::clock::Clock;
 use crate::error::ServiceError;
 use crate::store::{Store, StoreError};
+pub use control::DEMO_SERVERS;
 use state::{Changes, Meta, State};
 
 /// Settings of the simulated account.
@@ -68,6 +71,8 @@ pub struct Simulator {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: SimConfig,
+    /// Current time factor (f64 bits); starts at `config.speed`.
+    speed: AtomicU64,
     wake: Notify,
 }
 
@@ -97,9 +102,15 @@ impl Simulator {
             state: RwLock::new(state),
             store,
             clock,
+            speed: AtomicU64::new(config.speed.to_bits()),
             config,
             wake: Notify::new(),
         }))
+    }
+
+    /// How many servers exist.
+    pub fn server_count(&self) -> usize {
+        self.read(|state| state.servers.len())
     }
 
     /// The simulator's settings.
@@ -143,17 +154,23 @@ impl Simulator {
     }
 
     /// The current simulated time.
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The current time factor for simulated durations.
+    pub fn speed(&self) -> f64 {
+        let speed = f64::from_bits(self.speed.load(Ordering::Relaxed));
+        if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            1.0
+        }
     }
 
     /// When something that nominally takes `seconds` finishes if started now.
     pub(crate) fn due_in(&self, seconds: f64) -> DateTime<Utc> {
-        let speed = if self.config.speed > 0.0 {
-            self.config.speed
-        } else {
-            1.0
-        };
+        let speed = self.speed();
         let millis = (seconds * 1000.0 / speed).round().max(1.0);
         self.now() + chrono::Duration::milliseconds(millis as i64)
     }

@@ -9,7 +9,7 @@ use aws_sdk_opsworkscm::Client;
 use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_opsworkscm::types::{EngineAttribute, Server};
 use backend::app::{AppState, Settings, app};
-use backend::clock::ManualClock;
+use backend::clock::{Clock, ManualClock};
 use backend::security::AllowedHosts;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
@@ -126,6 +126,7 @@ impl TestApp {
                 allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
             }),
             throttle,
+            control: Some(sim.clone()),
         };
         let server = tokio::spawn(async move {
             axum::serve(listener, app(state)).await.unwrap();

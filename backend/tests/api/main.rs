@@ -8,6 +8,7 @@ mod backups;
 mod nodes;
 mod persistence;
 mod servers;
+mod sim_control;
 mod sse;
 mod throttling;
 mod userdata;

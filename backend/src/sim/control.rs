@@ -1,0 +1,191 @@
+//! Time and account control of the simulator (`/api/sim/...`, `--seed-demo`):
+//! move the clock, change the speed, empty the account, seed a demo account.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use serde_json::json;
+use shared::opsworkscm::{BackupType, Operation};
+
+use super::Simulator;
+use super::artifacts;
+use crate::error::ServiceError;
+use crate::target::RequestContext;
+
+/// Names of the servers `seed_demo` creates.
+pub const DEMO_SERVERS: [&str; 3] = ["chef-prod", "chef-dev", "puppet-prod"];
+
+impl Simulator {
+    /// Sets the time factor for durations started from now on.
+    pub fn set_speed(&self, speed: f64) -> Result<(), ServiceError> {
+        if !(speed.is_finite() && speed > 0.0) {
+            return Err(ServiceError::validation(
+                "The speed must be a positive number.",
+            ));
+        }
+        self.speed.store(speed.to_bits(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Moves simulated time forward and completes what fell due, in order.
+    pub async fn advance_clock(&self, by: Duration) -> Result<usize, ServiceError> {
+        if !self.clock.advance(by) {
+            return Err(ServiceError::validation("This clock cannot be moved."));
+        }
+        self.wake.notify_one();
+        self.run_due().await
+    }
+
+    /// Deletes every server, backup, event and node association.
+    pub async fn reset(&self) -> Result<(), ServiceError> {
+        self.mutate(|state, changes| {
+            let servers: Vec<String> = state.servers.keys().cloned().collect();
+            for name in servers {
+                changes.server_removed(state, &name);
+            }
+            let backups: Vec<String> = state.backups.keys().cloned().collect();
+            for id in backups {
+                changes.backup_removed(state, &id);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Completes every transition in progress at once.
+    async fn finish_everything_now(&self) -> Result<(), ServiceError> {
+        let now = self.now();
+        self.mutate(|state, changes| {
+            for rec in state.servers.values_mut() {
+                if let Some(p) = rec.pending.as_mut() {
+                    p.due = p.due.min(now);
+                }
+            }
+            for rec in state.associations.values_mut() {
+                rec.due = rec.due.map(|d| d.min(now));
+            }
+            self.complete_due(state, changes, now);
+            Ok(())
+        })
+        .await
+    }
+
+    /// Fills an empty account with Chef and Puppet servers, backups, events
+    /// and associated nodes, all made through the ordinary operations.
+    pub async fn seed_demo(&self) -> Result<Vec<String>, ServiceError> {
+        let taken = self.read(|state| DEMO_SERVERS.iter().any(|n| state.servers.contains_key(*n)));
+        if taken {
+            return Err(ServiceError::already_exists(
+                "The demo servers already exist; reset the account before seeding it again.",
+            ));
+        }
+        let ctx = RequestContext::default();
+        let call = |op: Operation, body: serde_json::Value| {
+            let ctx = &ctx;
+            async move { self.handle(ctx, op, body.to_string().as_bytes()).await }
+        };
+        let role = format!(
+            "arn:aws:iam::{}:role/aws-opsworks-cm-service-role",
+            self.config.account_id
+        );
+        let profile = format!(
+            "arn:aws:iam::{}:instance-profile/aws-opsworks-cm-ec2-role",
+            self.config.account_id
+        );
+        let server = |engine: &str, name: &str, extra: serde_json::Value| {
+            let mut body = json!({
+                "Engine": engine, "ServerName": name, "InstanceType": "m5.large",
+                "InstanceProfileArn": profile, "ServiceRoleArn": role,
+            });
+            if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+                body.extend(extra.clone());
+            }
+            body
+        };
+        call(
+            Operation::CreateServer,
+            server("ChefAutomate", "chef-prod", json!({
+                "DisableAutomatedBackup": false, "BackupRetentionCount": 3,
+                "PreferredBackupWindow": "02:00", "PreferredMaintenanceWindow": "Sun:04:00",
+                "KeyPair": "ops-admin", "Tags": [{"Key": "env", "Value": "production"}, {"Key": "team", "Value": "platform"}],
+            })),
+        )
+        .await?;
+        call(
+            Operation::CreateServer,
+            server("ChefAutomate", "chef-dev", json!({"EngineVersion": "2"})),
+        )
+        .await?;
+        call(
+            Operation::CreateServer,
+            server(
+                "Puppet",
+                "puppet-prod",
+                json!({"Tags": [{"Key": "env", "Value": "production"}]}),
+            ),
+        )
+        .await?;
+        self.finish_everything_now().await?;
+
+        call(
+            Operation::CreateBackup,
+            json!({"ServerName": "chef-prod", "Description": "Before the cookbook upgrade"}),
+        )
+        .await?;
+        self.mutate(|state, changes| {
+            self.start_backup(
+                state,
+                changes,
+                "puppet-prod",
+                BackupType::Automated,
+                None,
+                None,
+                Vec::new(),
+            )
+        })
+        .await?;
+        self.finish_everything_now().await?;
+
+        let node_key = tokio::task::spawn_blocking(artifacts::keys::generate_rsa_private_key)
+            .await
+            .map_err(|e| ServiceError::internal(&e))?
+            .map_err(|e| ServiceError::internal(&e))?;
+        call(
+            Operation::AssociateNode,
+            json!({"ServerName": "chef-prod", "NodeName": "i-0a1b2c3d4e5f60718", "EngineAttributes": [
+                {"Name": "CHEF_ORGANIZATION", "Value": "default"},
+                {"Name": "CHEF_NODE_PUBLIC_KEY", "Value": node_key.public_key_pem()},
+            ]}),
+        )
+        .await?;
+        let csr = demo_csr("web-01.example.com")?;
+        call(
+            Operation::AssociateNode,
+            json!({"ServerName": "puppet-prod", "NodeName": "web-01", "EngineAttributes": [
+                {"Name": "PUPPET_NODE_CSR", "Value": csr},
+            ]}),
+        )
+        .await?;
+        call(
+            Operation::StartMaintenance,
+            json!({"ServerName": "chef-dev"}),
+        )
+        .await?;
+        self.finish_everything_now().await?;
+        Ok(DEMO_SERVERS.iter().map(|s| (*s).to_owned()).collect())
+    }
+}
+
+/// A CSR as a Puppet agent would send it.
+fn demo_csr(common_name: &str) -> Result<String, ServiceError> {
+    let key = rcgen::KeyPair::generate().map_err(|e| ServiceError::internal(&e))?;
+    let mut params = rcgen::CertificateParams::new(vec![common_name.to_owned()])
+        .map_err(|e| ServiceError::internal(&e))?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    params
+        .serialize_request(&key)
+        .and_then(|csr| csr.pem())
+        .map_err(|e| ServiceError::internal(&e))
+}
