@@ -19,8 +19,24 @@ pub async fn protocol_errors(request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("json"));
-    let error = match response.status() {
+    let status = response.status();
+    let error = match status {
         _ if is_json => return response,
+        // Extractor rejections (malformed JSON on the control door...).
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        | StatusCode::UNPROCESSABLE_ENTITY => {
+            let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+                .await
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+            let mut rewritten = shaped(
+                console,
+                &ServiceError::new(ErrorCode::SerializationException, text),
+            );
+            *rewritten.status_mut() = StatusCode::BAD_REQUEST;
+            return rewritten;
+        }
         StatusCode::PAYLOAD_TOO_LARGE => ServiceError::validation(format!(
             "The request body is larger than the limit of {} bytes.",
             crate::app::BODY_LIMIT
@@ -35,13 +51,16 @@ pub async fn protocol_errors(request: Request, next: Next) -> Response {
         ),
         _ => return response,
     };
-    let status = response.status();
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let mut rewritten = if console {
-        crate::api::envelope(&error, &request_id)
-    } else {
-        crate::wire::error_response(&error, &request_id)
-    };
+    let mut rewritten = shaped(console, &error);
     *rewritten.status_mut() = status;
     rewritten
+}
+
+fn shaped(console: bool, error: &ServiceError) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    if console {
+        crate::api::envelope(error, &request_id)
+    } else {
+        crate::wire::error_response(error, &request_id)
+    }
 }

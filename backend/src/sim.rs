@@ -12,6 +12,7 @@ mod artifacts;
 mod backups;
 mod control;
 mod dispatch;
+pub mod faults;
 mod lifecycle;
 mod naming;
 mod nodes;
@@ -73,6 +74,8 @@ pub struct Simulator {
     config: SimConfig,
     /// Current time factor (f64 bits); starts at `config.speed`.
     speed: AtomicU64,
+    /// Injected faults.
+    faults: faults::Faults,
     wake: Notify,
 }
 
@@ -103,9 +106,15 @@ impl Simulator {
             store,
             clock,
             speed: AtomicU64::new(config.speed.to_bits()),
+            faults: faults::Faults::default(),
             config,
             wake: Notify::new(),
         }))
+    }
+
+    /// The injected faults.
+    pub fn faults(&self) -> &faults::Faults {
+        &self.faults
     }
 
     /// How many servers exist.

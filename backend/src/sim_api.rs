@@ -6,9 +6,13 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::Path;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
+use shared::opsworkscm::ServerStatus;
+
+use crate::sim::faults::FaultSpec;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -25,6 +29,63 @@ pub fn routes() -> Router<AppState> {
         .route("/speed", post(speed))
         .route("/reset", post(reset))
         .route("/seed-demo", post(seed_demo))
+        .route("/faults", get(list_faults).post(add_fault))
+        .route("/faults/{id}", delete(remove_fault))
+        .route("/servers/{name}/health", post(health))
+}
+
+/// `POST /api/sim/servers/{name}/health` body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// HEALTHY, UNHEALTHY or CONNECTION_LOST.
+    status: ServerStatus,
+    /// StatusReason: a message or a JSON health-check block.
+    reason: Option<String>,
+    /// Simulated seconds until the server recovers on its own.
+    recover_after_seconds: Option<f64>,
+}
+
+async fn list_faults(State(app): State<AppState>) -> Response {
+    answer(simulator(&app).map(|sim| json!({ "faults": sim.faults().list() })))
+}
+
+async fn add_fault(State(app): State<AppState>, body: Json<FaultSpec>) -> Response {
+    answer(simulator(&app).and_then(|sim| {
+        let fault = sim.faults().add(body.0)?;
+        serde_json::to_value(fault).map_err(|e| ServiceError::internal(&e))
+    }))
+}
+
+async fn remove_fault(State(app): State<AppState>, Path(id): Path<u64>) -> Response {
+    answer(simulator(&app).and_then(|sim| {
+        if sim.faults().remove(id) {
+            Ok(json!({}))
+        } else {
+            Err(ServiceError::not_found(format!(
+                "Fault {id} does not exist."
+            )))
+        }
+    }))
+}
+
+async fn health(
+    State(app): State<AppState>,
+    Path(name): Path<String>,
+    body: Json<Health>,
+) -> Response {
+    let result = async {
+        let Json(Health {
+            status,
+            reason,
+            recover_after_seconds,
+        }) = body;
+        let server = simulator(&app)?
+            .set_health(&name, status, reason, recover_after_seconds)
+            .await?;
+        serde_json::to_value(server).map_err(|e| ServiceError::internal(&e))
+    };
+    answer(result.await)
 }
 
 /// `POST /api/sim/clock/advance` body.
@@ -96,7 +157,9 @@ async fn speed(State(app): State<AppState>, body: Json<Speed>) -> Response {
 
 async fn reset(State(app): State<AppState>) -> Response {
     let result = async {
-        simulator(&app)?.reset().await?;
+        let sim = simulator(&app)?;
+        sim.reset().await?;
+        sim.faults().clear();
         Ok(json!({}))
     };
     answer(result.await)

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::json;
-use shared::opsworkscm::{BackupType, Operation};
+use shared::opsworkscm::{BackupType, Operation, Server, ServerStatus};
 
 use super::Simulator;
 use super::artifacts;
@@ -48,6 +48,55 @@ impl Simulator {
                 changes.backup_removed(state, &id);
             }
             Ok(())
+        })
+        .await
+    }
+
+    /// Makes a settled server UNHEALTHY or CONNECTION_LOST (with a reason,
+    /// recovering after `recover_after_seconds` of simulated time when
+    /// given), or HEALTHY again.
+    pub async fn set_health(
+        &self,
+        name: &str,
+        status: ServerStatus,
+        reason: Option<String>,
+        recover_after_seconds: Option<f64>,
+    ) -> Result<Server, ServiceError> {
+        use ServerStatus as S;
+        if !matches!(status, S::Healthy | S::Unhealthy | S::ConnectionLost) {
+            return Err(ServiceError::validation(
+                "status must be HEALTHY, UNHEALTHY or CONNECTION_LOST.",
+            ));
+        }
+        if recover_after_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+            return Err(ServiceError::validation(
+                "recoverAfterSeconds must be positive.",
+            ));
+        }
+        let now = self.now();
+        let recover_at = recover_after_seconds
+            .map(|s| now + chrono::Duration::milliseconds((s * 1000.0) as i64));
+        self.mutate(|state, changes| {
+            let rec = super::servers::server_mut(state, name)?;
+            super::lifecycle::require_status(rec, &[S::Healthy, S::Unhealthy, S::ConnectionLost, S::Running], "change the health of")?;
+            let reason = match status {
+                S::Healthy => None,
+                S::Unhealthy => Some(reason.unwrap_or_else(|| {
+                    r#"{"healthChecks":[{"name":"chef-server","status":"FAILED","message":"HTTP 502 from https://localhost/_status"}]}"#.to_owned()
+                })),
+                _ => Some(reason.unwrap_or_else(|| "The service lost its connection to the server instance.".to_owned())),
+            };
+            rec.server.status = Some(status);
+            rec.server.status_reason = reason.clone();
+            rec.recover_at = if status == S::Healthy { None } else { recover_at };
+            let view = rec.server.clone();
+            changes.server_changed(state, name);
+            let message = match (&reason, status) {
+                (None, _) => "Health checks pass again. The server is HEALTHY.".to_owned(),
+                (Some(r), s) => format!("The server is {}: {r}", s.as_str()),
+            };
+            changes.event(state, name, now, message, None);
+            Ok(view)
         })
         .await
     }

@@ -5,9 +5,11 @@ use futures_util::future::BoxFuture;
 use shared::opsworkscm::Operation;
 
 use super::Simulator;
+use super::faults::FaultKind;
 use crate::error::ServiceError;
 use crate::protocol::parse_request;
 use crate::target::{RequestContext, Service, Target};
+use shared::error::ErrorCode;
 
 /// Parses the request, runs the method and serializes the response.
 macro_rules! route {
@@ -30,6 +32,7 @@ impl Simulator {
         op: Operation,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
+        self.injected_request_faults(op, body).await?;
         route!(self, ctx, op, body, {
             AssociateNode => associate_node,
             CreateBackup => create_backup,
@@ -51,6 +54,47 @@ impl Simulator {
             UpdateServer => update_server,
             UpdateServerEngineAttributes => update_server_engine_attributes,
         })
+    }
+}
+
+impl Simulator {
+    /// Applies injected latency and error faults for this request.
+    async fn injected_request_faults(
+        &self,
+        op: Operation,
+        body: &[u8],
+    ) -> Result<(), ServiceError> {
+        let server = if self.faults().any_server_scoped() {
+            serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("ServerName")?.as_str().map(str::to_owned))
+        } else {
+            None
+        };
+        let server = server.as_deref();
+        if let Some(FaultKind::Latency { millis }) = self.faults().fire(
+            |k| matches!(k, FaultKind::Latency { .. }),
+            op.as_str(),
+            server,
+        ) {
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+        }
+        if let Some(FaultKind::Error { code, message }) = self.faults().fire(
+            |k| matches!(k, FaultKind::Error { .. }),
+            op.as_str(),
+            server,
+        ) {
+            let code = ErrorCode::from_code(&code).unwrap_or(ErrorCode::InternalFailure);
+            let message = message.unwrap_or_else(|| {
+                format!(
+                    "Injected fault: {} answered {}.",
+                    op.as_str(),
+                    code.as_str()
+                )
+            });
+            return Err(ServiceError::new(code, message));
+        }
+        Ok(())
     }
 }
 

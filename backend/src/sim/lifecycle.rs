@@ -7,6 +7,7 @@ use shared::opsworkscm::{
 };
 
 use super::Simulator;
+use super::faults::FaultKind;
 use super::state::{Action, AssociationKind, Changes, NodeRecord, ServerRecord, State};
 use crate::error::ServiceError;
 
@@ -52,9 +53,13 @@ pub(crate) fn require_status(
 /// The earliest time anything is due.
 pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
     let servers = state.servers.values().flat_map(|s| {
-        [s.pending.as_ref().map(|p| p.due), s.next_automated_backup]
-            .into_iter()
-            .flatten()
+        [
+            s.pending.as_ref().map(|p| p.due),
+            s.next_automated_backup,
+            s.recover_at,
+        ]
+        .into_iter()
+        .flatten()
     });
     let backups = state.backups.values().filter_map(|b| b.delete_due);
     let nodes = state.associations.values().filter_map(|a| a.due);
@@ -63,6 +68,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
 
 enum Due {
     Server(String),
+    Recovery(String),
     AutomatedBackup(String),
     BackupDeletion(String),
     Association(String),
@@ -80,6 +86,9 @@ impl Simulator {
         for (name, rec) in &state.servers {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
                 due.push((p.due, Due::Server(name.clone())));
+            }
+            if let Some(at) = rec.recover_at.filter(|at| *at <= now) {
+                due.push((at, Due::Recovery(name.clone())));
             }
             if let Some(at) = rec.next_automated_backup.filter(|at| *at <= now) {
                 due.push((at, Due::AutomatedBackup(name.clone())));
@@ -101,8 +110,9 @@ impl Simulator {
             match item {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),
                 Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
+                Due::Recovery(name) => recover(state, changes, &name, at),
                 Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
-                Due::Association(token) => complete_association(state, changes, &token, at),
+                Due::Association(token) => self.complete_association(state, changes, &token, at),
             }
         }
         count
@@ -173,11 +183,26 @@ impl Simulator {
                 changes.server_removed(state, name);
                 return;
             }
-            Action::Create => {
-                rec.server.status = Some(ServerStatus::Healthy);
-                rec.server.status_reason = None;
-                "Server creation completed. The server is now HEALTHY and ready to use.".to_owned()
-            }
+            Action::Create => match self.faults.fire(
+                |k| matches!(k, FaultKind::CreateFails { .. }),
+                "CreateServer",
+                Some(name),
+            ) {
+                Some(FaultKind::CreateFails { reason }) => {
+                    let reason = reason.unwrap_or_else(|| {
+                        "The CloudFormation stack failed to create the server instance.".to_owned()
+                    });
+                    rec.server.status = Some(ServerStatus::Failed);
+                    rec.server.status_reason = Some(reason.clone());
+                    format!("Server creation failed: {reason}")
+                }
+                _ => {
+                    rec.server.status = Some(ServerStatus::Healthy);
+                    rec.server.status_reason = None;
+                    "Server creation completed. The server is now HEALTHY and ready to use."
+                        .to_owned()
+                }
+            },
             Action::Maintenance => {
                 rec.server.status = Some(ServerStatus::Healthy);
                 rec.server.maintenance_status = Some(MaintenanceStatus::Success);
@@ -196,15 +221,39 @@ impl Simulator {
                 let resume = rec.resume_status.take().unwrap_or(ServerStatus::Healthy);
                 rec.server.status = Some(resume);
                 let retention = rec.server.backup_retention_count.unwrap_or(1).max(1);
-                if let Some(backup) = state.backups.get_mut(&backup_id) {
-                    backup.backup.status = Some(BackupStatus::Ok);
-                    backup.backup.status_description =
-                        Some("Backup completed successfully.".to_owned());
-                    let automated = backup.backup.backup_type == Some(BackupType::Automated);
+                let failure = self.faults.fire(
+                    |k| matches!(k, FaultKind::BackupFails { .. }),
+                    "CreateBackup",
+                    Some(name),
+                );
+                let Some(backup) = state.backups.get_mut(&backup_id) else {
+                    changes.server_changed(state, name);
+                    return;
+                };
+                if let Some(FaultKind::BackupFails { reason }) = failure {
+                    let reason = reason.unwrap_or_else(|| {
+                        "The backup could not be uploaded to Amazon S3.".to_owned()
+                    });
+                    backup.backup.status = Some(BackupStatus::Failed);
+                    backup.backup.status_description = Some(reason.clone());
                     changes.backup_changed(state, &backup_id);
-                    if automated {
-                        prune_automated(state, changes, name, retention as usize, at);
-                    }
+                    changes.server_changed(state, name);
+                    changes.event(
+                        state,
+                        name,
+                        at,
+                        format!("Backup {backup_id} failed: {reason}"),
+                        None,
+                    );
+                    return;
+                }
+                backup.backup.status = Some(BackupStatus::Ok);
+                backup.backup.status_description =
+                    Some("Backup completed successfully.".to_owned());
+                let automated = backup.backup.backup_type == Some(BackupType::Automated);
+                changes.backup_changed(state, &backup_id);
+                if automated {
+                    prune_automated(state, changes, name, retention as usize, at);
                 }
                 format!("Backup {backup_id} completed successfully.")
             }
@@ -267,42 +316,102 @@ fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, 
     }
 }
 
-fn complete_association(state: &mut State, changes: &mut Changes, token: &str, at: DateTime<Utc>) {
-    let Some(rec) = state.associations.get_mut(token) else {
+/// An UNHEALTHY or CONNECTION_LOST server is healthy again.
+fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
+    let Some(rec) = state.servers.get_mut(name) else {
         return;
     };
-    rec.due = None;
-    let (server, node, kind, org) = (
-        rec.server_name.clone(),
-        rec.node_name.clone(),
-        rec.kind,
-        rec.organization.clone(),
+    rec.recover_at = None;
+    let lost = |s: Option<ServerStatus>| {
+        matches!(
+            s,
+            Some(ServerStatus::Unhealthy | ServerStatus::ConnectionLost)
+        )
+    };
+    if lost(rec.server.status) {
+        rec.server.status = Some(ServerStatus::Healthy);
+    } else if lost(rec.resume_status) {
+        rec.resume_status = Some(ServerStatus::Healthy);
+    } else {
+        changes.server_changed(state, name);
+        return;
+    }
+    rec.server.status_reason = None;
+    changes.server_changed(state, name);
+    changes.event(
+        state,
+        name,
+        at,
+        "Health checks pass again. The server is HEALTHY.",
+        None,
     );
-    let Some(server_rec) = state.servers.get_mut(&server) else {
-        rec.status = NodeAssociationStatus::Failed;
-        changes.association_changed(state, token);
-        return;
-    };
-    rec.status = NodeAssociationStatus::Success;
-    let message = match kind {
-        AssociationKind::Associate => {
-            server_rec.nodes.insert(
-                node.clone(),
-                NodeRecord {
-                    associated_at: at,
-                    organization: org,
-                },
+}
+
+impl Simulator {
+    fn complete_association(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        token: &str,
+        at: DateTime<Utc>,
+    ) {
+        let Some(rec) = state.associations.get_mut(token) else {
+            return;
+        };
+        rec.due = None;
+        let (server, node, kind, org) = (
+            rec.server_name.clone(),
+            rec.node_name.clone(),
+            rec.kind,
+            rec.organization.clone(),
+        );
+        let Some(server_rec) = state.servers.get_mut(&server) else {
+            rec.status = NodeAssociationStatus::Failed;
+            changes.association_changed(state, token);
+            return;
+        };
+        if kind == AssociationKind::Associate
+            && let Some(FaultKind::NodeAssociationFails { reason }) = self.faults.fire(
+                |k| matches!(k, FaultKind::NodeAssociationFails { .. }),
+                "AssociateNode",
+                Some(&server),
+            )
+        {
+            rec.status = NodeAssociationStatus::Failed;
+            let reason = reason.unwrap_or_else(|| {
+                "the node did not answer the server's configuration request".to_owned()
+            });
+            changes.association_changed(state, token);
+            changes.event(
+                state,
+                &server,
+                at,
+                format!("Association of node {node} failed: {reason}"),
+                None,
             );
-            format!("Node {node} associated with the server.")
+            return;
         }
-        AssociationKind::Disassociate => {
-            server_rec.nodes.remove(&node);
-            format!("Node {node} disassociated from the server.")
-        }
-    };
-    changes.association_changed(state, token);
-    changes.server_changed(state, &server);
-    changes.event(state, &server, at, message, None);
+        rec.status = NodeAssociationStatus::Success;
+        let message = match kind {
+            AssociationKind::Associate => {
+                server_rec.nodes.insert(
+                    node.clone(),
+                    NodeRecord {
+                        associated_at: at,
+                        organization: org,
+                    },
+                );
+                format!("Node {node} associated with the server.")
+            }
+            AssociationKind::Disassociate => {
+                server_rec.nodes.remove(&node);
+                format!("Node {node} disassociated from the server.")
+            }
+        };
+        changes.association_changed(state, token);
+        changes.server_changed(state, &server);
+        changes.event(state, &server, at, message, None);
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +436,7 @@ mod tests {
             pending: None,
             resume_status: None,
             next_automated_backup: None,
+            recover_at: None,
         }
     }
 

@@ -419,6 +419,7 @@ impl Simulator {
             }),
             resume_status: None,
             next_automated_backup: None,
+            recover_at: None,
         };
         let mut record = record;
         record.plan_automated_backup(now);

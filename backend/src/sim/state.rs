@@ -80,6 +80,9 @@ pub(crate) struct ServerRecord {
     pub(crate) pending: Option<Pending>,
     /// Status to return to after a backup.
     pub(crate) resume_status: Option<shared::opsworkscm::ServerStatus>,
+    /// When an UNHEALTHY or CONNECTION_LOST server recovers.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) recover_at: Option<DateTime<Utc>>,
     /// Start of the next automated backup window, when automated backups are on.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) next_automated_backup: Option<DateTime<Utc>>,

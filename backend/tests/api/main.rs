@@ -5,6 +5,7 @@ mod helpers;
 
 mod account_and_tags;
 mod backups;
+mod faults;
 mod nodes;
 mod persistence;
 mod servers;

@@ -1,0 +1,256 @@
+//! Injected faults and server health, through `/api/sim`.
+
+use crate::helpers::*;
+
+async fn post(app: &TestApp, path: &str, body: &str) -> RawResponse {
+    raw(
+        app.addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_error_fault_answers_its_code_a_given_number_of_times() {
+    let app = TestApp::spawn().await;
+    let r = post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"error","code":"InternalFailure","operation":"DescribeServers","count":1}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = r.json()["id"].as_u64().unwrap();
+    let listed = raw(app.addr, "GET", "/api/sim/faults", &[], "")
+        .await
+        .json();
+    assert_eq!(listed["faults"][0]["id"], id);
+    let failed = wire(app.addr, "DescribeServers", "{}").await;
+    assert_eq!(failed.status, 500);
+    assert_eq!(failed.json()["__type"], "InternalFailure");
+    assert_eq!(
+        wire(app.addr, "DescribeServers", "{}").await.status,
+        200,
+        "count used up"
+    );
+    assert_eq!(
+        wire(app.addr, "DescribeAccountAttributes", "{}")
+            .await
+            .status,
+        200
+    );
+
+    // A throttling fault scoped to one server, removed by id.
+    let r = post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"error","code":"ThrottlingException","serverName":"x"}"#,
+    )
+    .await;
+    let id = r.json()["id"].as_u64().unwrap();
+    let r = wire(app.addr, "DescribeEvents", r#"{"ServerName":"x"}"#).await;
+    assert_eq!(r.json()["__type"], "ThrottlingException");
+    let r = wire(app.addr, "DescribeEvents", r#"{"ServerName":"y"}"#).await;
+    assert_eq!(
+        r.json()["__type"],
+        "ResourceNotFoundException",
+        "other servers are untouched"
+    );
+    let r = raw(
+        app.addr,
+        "DELETE",
+        &format!("/api/sim/faults/{id}"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = raw(
+        app.addr,
+        "DELETE",
+        &format!("/api/sim/faults/{id}"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(r.json()["code"], "ResourceNotFoundException");
+
+    for bad in [
+        r#"{"kind":"error","code":"NotACode"}"#,
+        r#"{"kind":"latency","millis":1,"probability":3}"#,
+        r#"{"kind":"nope"}"#,
+        "{",
+    ] {
+        let r = post(&app, "/api/sim/faults", bad).await;
+        assert_eq!(r.status, 400, "{bad}");
+        assert!(r.json()["code"].as_str().is_some(), "{bad}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn lifecycle_faults_end_creation_backup_and_association_failed() {
+    let app = TestApp::spawn().await;
+    post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"create-fails","serverName":"doomed","reason":"Subnet has no free addresses"}"#,
+    )
+    .await;
+    app.create_chef("doomed").await;
+    app.create_puppet("fine").await;
+    app.advance(61).await;
+    let doomed = app.server("doomed").await;
+    assert_eq!(doomed.status.unwrap().as_str(), "FAILED");
+    assert_eq!(
+        doomed.status_reason.as_deref(),
+        Some("Subnet has no free addresses")
+    );
+    assert!(app.event_messages("doomed").await[0].contains("Subnet has no free addresses"));
+    assert_eq!(app.status("fine").await, "HEALTHY");
+
+    post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"backup-fails","count":1}"#,
+    )
+    .await;
+    let id = app
+        .client
+        .create_backup()
+        .server_name("fine")
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap()
+        .backup_id
+        .unwrap();
+    app.advance(31).await;
+    let backup = app
+        .client
+        .describe_backups()
+        .backup_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap()
+        .remove(0);
+    assert_eq!(backup.status.unwrap().as_str(), "FAILED");
+    assert_eq!(app.status("fine").await, "HEALTHY");
+
+    post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"node-association-fails"}"#,
+    )
+    .await;
+    let csr = {
+        let key = rcgen::KeyPair::generate().unwrap();
+        rcgen::CertificateParams::new(vec!["n1".to_owned()])
+            .unwrap()
+            .serialize_request(&key)
+            .unwrap()
+            .pem()
+            .unwrap()
+    };
+    let token = app
+        .client
+        .associate_node()
+        .server_name("fine")
+        .node_name("n1")
+        .engine_attributes(
+            aws_sdk_opsworkscm::types::EngineAttribute::builder()
+                .name("PUPPET_NODE_CSR")
+                .value(csr)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .node_association_status_token
+        .unwrap();
+    app.advance(16).await;
+    let status = app
+        .client
+        .describe_node_association_status()
+        .server_name("fine")
+        .node_association_status_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(status.node_association_status.unwrap().as_str(), "FAILED");
+}
+
+#[tokio::test]
+async fn a_server_loses_health_with_a_reason_and_recovers() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("sick").await;
+    let r = post(
+        &app,
+        "/api/sim/servers/sick/health",
+        r#"{"status":"UNHEALTHY","recoverAfterSeconds":300}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s = app.server("sick").await;
+    assert_eq!(s.status.unwrap().as_str(), "UNHEALTHY");
+    let reason: serde_json::Value =
+        serde_json::from_str(s.status_reason.as_deref().unwrap()).unwrap();
+    assert!(
+        reason["healthChecks"].is_array(),
+        "a JSON health-check block"
+    );
+    // Backups are allowed while UNHEALTHY, and the server goes back to UNHEALTHY after.
+    app.client
+        .create_backup()
+        .server_name("sick")
+        .send()
+        .await
+        .unwrap();
+    app.advance(31).await;
+    assert_eq!(app.status("sick").await, "UNHEALTHY");
+    app.advance(300).await;
+    assert_eq!(app.status("sick").await, "HEALTHY");
+    assert!(app.server("sick").await.status_reason.is_none());
+
+    let r = post(
+        &app,
+        "/api/sim/servers/sick/health",
+        r#"{"status":"CONNECTION_LOST","reason":"Instance stopped"}"#,
+    )
+    .await;
+    assert_eq!(r.json()["Status"], "CONNECTION_LOST");
+    let err = app
+        .client
+        .create_backup()
+        .server_name("sick")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidStateException");
+    let r = post(
+        &app,
+        "/api/sim/servers/sick/health",
+        r#"{"status":"HEALTHY"}"#,
+    )
+    .await;
+    assert_eq!(r.json()["Status"], "HEALTHY");
+    let r = post(
+        &app,
+        "/api/sim/servers/sick/health",
+        r#"{"status":"DELETING"}"#,
+    )
+    .await;
+    assert_eq!(r.json()["code"], "ValidationException");
+    let r = post(
+        &app,
+        "/api/sim/servers/none/health",
+        r#"{"status":"UNHEALTHY"}"#,
+    )
+    .await;
+    assert_eq!(r.json()["code"], "ResourceNotFoundException");
+}
