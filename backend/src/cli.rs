@@ -64,6 +64,10 @@ pub struct ServeArgs {
     /// Wire-door rate limit per account: `RPS/BURST`, `RPS`, or `0` for none.
     #[arg(long, default_value = "5/10")]
     pub rate_limit: RateLimit,
+    /// JSON file with a list of faults to inject from the start (the bodies
+    /// `POST /api/sim/faults` takes).
+    #[arg(long)]
+    pub faults_file: Option<PathBuf>,
     /// Fill an empty account with demo Chef and Puppet servers at start.
     #[arg(long)]
     pub seed_demo: bool,
@@ -111,6 +115,14 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The faults file could not be used.
+    #[error("cannot load faults from {path}: {reason}")]
+    Faults {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// Seeding the demo account failed.
     #[error("cannot seed the demo account: {0}")]
     Seed(crate::error::ServiceError),
@@ -149,6 +161,23 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         ..SimConfig::default()
     };
     let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
+    if let Some(path) = &args.faults_file {
+        let text = std::fs::read_to_string(path).map_err(|source| StartError::Faults {
+            path: path.clone(),
+            reason: source.to_string(),
+        })?;
+        let specs: Vec<crate::sim::faults::FaultSpec> =
+            serde_json::from_str(&text).map_err(|e| StartError::Faults {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        for spec in specs {
+            sim.faults().add(spec).map_err(|e| StartError::Faults {
+                path: path.clone(),
+                reason: e.message,
+            })?;
+        }
+    }
     if args.seed_demo && sim.server_count() == 0 {
         sim.seed_demo().await.map_err(StartError::Seed)?;
     }

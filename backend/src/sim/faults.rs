@@ -41,6 +41,12 @@ pub enum FaultKind {
         /// StatusDescription of the failed backup.
         reason: Option<String>,
     },
+    /// The next maintenance ends with MaintenanceStatus FAILED.
+    #[serde(rename_all = "camelCase")]
+    MaintenanceFails {
+        /// Message of the server event.
+        reason: Option<String>,
+    },
     /// The next node association ends FAILED.
     #[serde(rename_all = "camelCase")]
     NodeAssociationFails {

@@ -56,6 +56,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         [
             s.pending.as_ref().map(|p| p.due),
             s.next_automated_backup,
+            s.next_maintenance,
             s.recover_at,
         ]
         .into_iter()
@@ -68,6 +69,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
 
 enum Due {
     Server(String),
+    ScheduledMaintenance(String),
     Recovery(String),
     AutomatedBackup(String),
     BackupDeletion(String),
@@ -86,6 +88,9 @@ impl Simulator {
         for (name, rec) in &state.servers {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
                 due.push((p.due, Due::Server(name.clone())));
+            }
+            if let Some(at) = rec.next_maintenance.filter(|at| *at <= now) {
+                due.push((at, Due::ScheduledMaintenance(name.clone())));
             }
             if let Some(at) = rec.recover_at.filter(|at| *at <= now) {
                 due.push((at, Due::Recovery(name.clone())));
@@ -111,6 +116,9 @@ impl Simulator {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),
                 Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
                 Due::Recovery(name) => recover(state, changes, &name, at),
+                Due::ScheduledMaintenance(name) => {
+                    self.scheduled_maintenance(state, changes, &name, now)
+                }
                 Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
                 Due::Association(token) => self.complete_association(state, changes, &token, at),
             }
@@ -165,6 +173,40 @@ impl Simulator {
         }
     }
 
+    /// Starts the maintenance whose window opened, or records why it could
+    /// not run; then plans the next window after `now`.
+    fn scheduled_maintenance(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        name: &str,
+        now: DateTime<Utc>,
+    ) {
+        let due = self.due_in(durations::MAINTENANCE);
+        let Some(rec) = state.servers.get_mut(name) else {
+            return;
+        };
+        rec.plan_maintenance(now);
+        let status = rec.server.status.unwrap_or(ServerStatus::Healthy);
+        let message = if rec.pending.is_none()
+            && matches!(status, ServerStatus::Healthy | ServerStatus::Unhealthy)
+        {
+            rec.server.status = Some(ServerStatus::UnderMaintenance);
+            rec.pending = Some(super::state::Pending {
+                due,
+                action: Action::Maintenance,
+            });
+            "Scheduled maintenance started in the maintenance window.".to_owned()
+        } else {
+            format!(
+                "Scheduled maintenance skipped: the server is {}.",
+                status.as_str()
+            )
+        };
+        changes.server_changed(state, name);
+        changes.event(state, name, now, message, None);
+    }
+
     fn complete_server(
         &self,
         state: &mut State,
@@ -205,8 +247,25 @@ impl Simulator {
             },
             Action::Maintenance => {
                 rec.server.status = Some(ServerStatus::Healthy);
-                rec.server.maintenance_status = Some(MaintenanceStatus::Success);
-                "Maintenance completed successfully. The server is HEALTHY.".to_owned()
+                match self.faults.fire(
+                    |k| matches!(k, FaultKind::MaintenanceFails { .. }),
+                    "StartMaintenance",
+                    Some(name),
+                ) {
+                    Some(FaultKind::MaintenanceFails { reason }) => {
+                        rec.server.maintenance_status = Some(MaintenanceStatus::Failed);
+                        let reason = reason.unwrap_or_else(|| {
+                            "an operating system update could not be applied".to_owned()
+                        });
+                        format!(
+                            "Maintenance failed: {reason}. The server is HEALTHY; start maintenance again once the cause is fixed."
+                        )
+                    }
+                    _ => {
+                        rec.server.maintenance_status = Some(MaintenanceStatus::Success);
+                        "Maintenance completed successfully. The server is HEALTHY.".to_owned()
+                    }
+                }
             }
             Action::Restore { backup_id } => {
                 rec.server.status = Some(ServerStatus::Healthy);
@@ -437,6 +496,7 @@ mod tests {
             resume_status: None,
             next_automated_backup: None,
             recover_at: None,
+            next_maintenance: None,
         }
     }
 

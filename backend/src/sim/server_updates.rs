@@ -75,6 +75,9 @@ impl Simulator {
             if req.disable_automated_backup.is_some() || req.preferred_backup_window.is_some() {
                 rec.plan_automated_backup(now);
             }
+            if req.preferred_maintenance_window.is_some() {
+                rec.plan_maintenance(now);
+            }
             let view = rec.server.clone();
             if !changed.is_empty() {
                 changes.server_changed(state, &name);

@@ -420,9 +420,11 @@ impl Simulator {
             resume_status: None,
             next_automated_backup: None,
             recover_at: None,
+            next_maintenance: None,
         };
         let mut record = record;
         record.plan_automated_backup(now);
+        record.plan_maintenance(now);
         let from_backup = req.backup_id.as_ref().map(|b| b.as_str().to_owned());
         let created = self
             .mutate(|state, changes| {

@@ -80,6 +80,9 @@ pub(crate) struct ServerRecord {
     pub(crate) pending: Option<Pending>,
     /// Status to return to after a backup.
     pub(crate) resume_status: Option<shared::opsworkscm::ServerStatus>,
+    /// Start of the next PreferredMaintenanceWindow.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) next_maintenance: Option<DateTime<Utc>>,
     /// When an UNHEALTHY or CONNECTION_LOST server recovers.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) recover_at: Option<DateTime<Utc>>,
@@ -92,6 +95,17 @@ impl ServerRecord {
     /// The server's name.
     pub(crate) fn name(&self) -> &str {
         self.server.server_name.as_deref().unwrap_or_default()
+    }
+
+    /// Plans the next scheduled maintenance: the next start of
+    /// PreferredMaintenanceWindow strictly after `after`.
+    pub(crate) fn plan_maintenance(&mut self, after: DateTime<Utc>) {
+        self.next_maintenance = self
+            .server
+            .preferred_maintenance_window
+            .as_deref()
+            .and_then(|w| shared::validation::TimeWindow::parse(w).ok())
+            .map(|window| window.next_start_after(after));
     }
 
     /// Plans the next automated backup strictly after `after`: the next start

@@ -332,6 +332,7 @@ async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
         .disable_automated_backup(false)
         .backup_retention_count(2)
         .preferred_backup_window("12:30") // the test clock starts at 12:00 UTC
+        .preferred_maintenance_window("Sat:23:00")
         .send()
         .await
         .unwrap();

@@ -254,3 +254,40 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
     .await;
     assert_eq!(r.json()["code"], "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn maintenance_runs_in_its_window_and_can_fail() {
+    let app = TestApp::spawn().await;
+    // The test clock starts on Tuesday 2026-11-24 at 12:00 UTC.
+    app.create_request("ChefAutomate", "weekly")
+        .preferred_maintenance_window("Tue:13:00")
+        .send()
+        .await
+        .unwrap();
+    app.advance(61).await;
+    app.advance(59 * 60).await; // 13:00:01
+    assert_eq!(app.status("weekly").await, "UNDER_MAINTENANCE");
+    app.advance(60).await;
+    let s = app.server("weekly").await;
+    assert_eq!(s.status.unwrap().as_str(), "HEALTHY");
+    assert_eq!(s.maintenance_status.unwrap().as_str(), "SUCCESS");
+    assert!(
+        app.event_messages("weekly")
+            .await
+            .iter()
+            .any(|m| m.contains("Scheduled maintenance started"))
+    );
+
+    post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"maintenance-fails","reason":"yum could not reach its mirror"}"#,
+    )
+    .await;
+    app.advance(7 * 24 * 3600).await; // next Tuesday 13:01
+    app.advance(60).await;
+    let s = app.server("weekly").await;
+    assert_eq!(s.status.unwrap().as_str(), "HEALTHY");
+    assert_eq!(s.maintenance_status.unwrap().as_str(), "FAILED");
+    assert!(app.event_messages("weekly").await[0].contains("yum could not reach its mirror"));
+}
