@@ -37,7 +37,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `${BACKEND} serve --in-memory --speed 60 --listen 127.0.0.1:${PORT} --ui-dir ../frontend/dist`,
+    // `--server-limit 50`: the suite creates more servers than the default limit of 10.
+    command: `${BACKEND} serve --in-memory --speed 60 --server-limit 50 --listen 127.0.0.1:${PORT} --ui-dir ../frontend/dist`,
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -1,7 +1,8 @@
-// Smoke test: the console loads against the simulator and lists a server that
-// an SDK-style client created through the wire door.
-import { expect, test } from '@playwright/test';
-import { ConsolePage, createServerRequest, wireCall } from './pages/console';
+// Smoke test: the console loads against the simulator, and a server that an
+// SDK-style client creates through the wire door appears in the list live.
+import { expect, test } from './pages/fixtures';
+import { ConsolePage, createServerRequest, uniqueName, wireCall } from './pages/console';
+import { ServersPage } from './pages/servers';
 
 test('shows the product heading, region and simulator mode', async ({ page }) => {
   const ui = new ConsolePage(page);
@@ -11,16 +12,16 @@ test('shows the product heading, region and simulator mode', async ({ page }) =>
   await expect(ui.environmentValue('Region')).toHaveText('us-east-1');
   await expect(ui.environmentValue('Mode')).toHaveText('simulator');
   await expect(ui.serversHeading).toBeVisible();
+  await expect(ui.liveIndicator).toHaveText('Live');
   await expect(ui.errorBanner).toHaveCount(0);
 });
 
-test('a server created through the wire door appears after Refresh', async ({ page, baseURL }) => {
-  const ui = new ConsolePage(page);
-  await ui.goto();
-  // Wait for the first load to settle (empty state or a table), so Refresh is a real refetch.
+test('a server created through the wire door appears live, without Refresh', async ({ page, baseURL }) => {
+  const ui = new ServersPage(page);
+  await ui.open();
   await expect(ui.emptyState.or(ui.serversTable)).toBeVisible();
 
-  const name = `web-${Date.now().toString(36)}`;
+  const name = uniqueName('wire');
   const created = await wireCall<{ Server: { ServerName: string; Status: string } }>(
     baseURL!,
     'CreateServer',
@@ -28,12 +29,50 @@ test('a server created through the wire door appears after Refresh', async ({ pa
   );
   expect(created.Server.ServerName).toBe(name);
 
-  await ui.refresh();
+  // No Refresh, no reload: the live stream brings the row and its status changes.
   const row = ui.serverRow(name);
   await expect(row).toBeVisible();
   await expect(row).toContainText('ChefAutomate');
-  await expect(row).toContainText(/CREATING|HEALTHY/);
+  await expect(ui.status(name)).toHaveText('HEALTHY');
   await expect(ui.emptyState).toHaveCount(0);
 
   await page.screenshot({ path: 'artifacts/servers.png', fullPage: true });
+});
+
+test('the live indicator shows an outage, and what was missed arrives after it', async ({ page, baseURL }) => {
+  // Keep a handle on the console's EventSource so the test can cut it.
+  await page.addInitScript(() => {
+    const sources: EventSource[] = [];
+    (window as unknown as { sources: EventSource[] }).sources = sources;
+    window.EventSource = class extends EventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(this);
+      }
+    };
+  });
+  const ui = new ServersPage(page);
+  await ui.open();
+  const seen = uniqueName('seen');
+  await wireCall(baseURL!, 'CreateServer', createServerRequest(seen));
+  await expect(ui.status(seen)).toHaveText('HEALTHY');
+
+  // The stream dies for good (as when the browser gives up): the console
+  // must notice, say so, and open a new stream resuming after the last id.
+  await page.evaluate(() => {
+    const [source] = (window as unknown as { sources: EventSource[] }).sources;
+    source.close();
+    source.dispatchEvent(new Event('error'));
+  });
+  await expect(ui.liveIndicator).toHaveText('Reconnecting');
+  const name = uniqueName('missed');
+  await wireCall(baseURL!, 'CreateServer', createServerRequest(name));
+
+  await expect(ui.liveIndicator).toHaveText('Live');
+  await expect(ui.status(name)).toHaveText('HEALTHY');
+  const urls = await page.evaluate(() =>
+    (window as unknown as { sources: EventSource[] }).sources.map((s) => s.url),
+  );
+  expect(urls).toHaveLength(2);
+  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=\d+$/);
 });

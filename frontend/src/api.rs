@@ -9,7 +9,15 @@ use std::fmt;
 use gloo_net::http::{Request, Response};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 pub use shared::error::ErrorEnvelope;
-use shared::opsworkscm::{DescribeServersRequest, DescribeServersResponse, Server};
+use shared::opsworkscm::{
+    AccountAttribute, Backup, BackupId, CreateBackupRequest, CreateBackupResponse,
+    CreateServerRequest, CreateServerResponse, DeleteBackupRequest, DeleteBackupResponse,
+    DeleteServerRequest, DeleteServerResponse, DescribeAccountAttributesRequest,
+    DescribeAccountAttributesResponse, DescribeBackupsRequest, DescribeBackupsResponse,
+    DescribeEventsRequest, DescribeEventsResponse, DescribeServersRequest, DescribeServersResponse,
+    KeyPair, RestoreServerRequest, RestoreServerResponse, Server, ServerEvent, ServerName,
+    StartMaintenanceRequest, StartMaintenanceResponse, Text,
+};
 
 /// Why a call to the backend failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +35,8 @@ pub enum ApiError {
     Network(String),
     /// A 2xx response whose body is not the expected shape.
     Decode(String),
+    /// The input was refused before sending (a `shared` validator said no).
+    Invalid(String),
 }
 
 impl fmt::Display for ApiError {
@@ -37,6 +47,7 @@ impl fmt::Display for ApiError {
             Self::Http { status, body } => write!(f, "HTTP {status}: {body}"),
             Self::Network(msg) => write!(f, "cannot reach the backend: {msg}"),
             Self::Decode(msg) => write!(f, "unexpected response: {msg}"),
+            Self::Invalid(msg) => write!(f, "invalid input: {msg}"),
         }
     }
 }
@@ -44,6 +55,22 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl ApiError {
+    /// The AWS error code (e.g. `InvalidStateException`), when the backend sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Service(env) => Some(&env.code),
+            _ => None,
+        }
+    }
+
+    /// The message without the code.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Service(env) => env.message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The request id to quote in a bug report, when the backend gave one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -73,15 +100,31 @@ where
     Req: Serialize + ?Sized,
     Resp: DeserializeOwned,
 {
-    let url = format!("/api/opsworks-cm/{operation}");
-    let request = Request::post(&url)
-        .json(req)
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let response = request
+    let body = serde_json::to_string(req).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let text = post_text(format!("/api/opsworks-cm/{operation}"), body).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The HTTP exchange, kept out of the generic [`post_json`] so it is compiled
+/// once rather than once per operation (a smaller WASM).
+async fn post_text(url: String, body: String) -> Result<String, ApiError> {
+    let response = Request::post(&url)
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|e| ApiError::Network(e.to_string()))?
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    let status = response.status();
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(text)
+    } else {
+        Err(error_from_body(status, &text))
+    }
 }
 
 /// Reads `GET /api/config`.
@@ -100,16 +143,126 @@ pub async fn describe_servers() -> Result<Vec<Server>, ApiError> {
     Ok(page.servers)
 }
 
+/// The account's limits and their usage (ServerLimit, ManualBackupLimit).
+pub async fn describe_account_attributes() -> Result<Vec<AccountAttribute>, ApiError> {
+    let response: DescribeAccountAttributesResponse = post_json(
+        "DescribeAccountAttributes",
+        &DescribeAccountAttributesRequest::default(),
+    )
+    .await?;
+    Ok(response.attributes)
+}
+
+/// Lists every backup of every server (newest first).
+pub async fn describe_backups() -> Result<Vec<Backup>, ApiError> {
+    let page: DescribeBackupsResponse =
+        post_json("DescribeBackups", &DescribeBackupsRequest::default()).await?;
+    Ok(page.backups)
+}
+
+/// Lists the events of one server (newest first).
+pub async fn describe_events(server_name: &str) -> Result<Vec<ServerEvent>, ApiError> {
+    let request = DescribeEventsRequest {
+        server_name: server_name_of(server_name)?,
+        next_token: None,
+        max_results: None,
+    };
+    let page: DescribeEventsResponse = post_json("DescribeEvents", &request).await?;
+    Ok(page.server_events)
+}
+
+/// Creates a server; the answer carries the one-time secrets in `EngineAttributes`.
+pub async fn create_server(request: &CreateServerRequest) -> Result<Server, ApiError> {
+    let response: CreateServerResponse = post_json("CreateServer", request).await?;
+    response
+        .server
+        .ok_or_else(|| ApiError::Decode("CreateServer answered without a Server".to_owned()))
+}
+
+/// Starts a manual backup of `server_name`, with an optional description.
+pub async fn create_backup(server_name: &str, description: &str) -> Result<Backup, ApiError> {
+    let description = description.trim();
+    let request = CreateBackupRequest {
+        server_name: server_name_of(server_name)?,
+        description: if description.is_empty() {
+            None
+        } else {
+            Some(Text::parse(description).map_err(|e| ApiError::Invalid(e.to_string()))?)
+        },
+        tags: None,
+    };
+    let response: CreateBackupResponse = post_json("CreateBackup", &request).await?;
+    response
+        .backup
+        .ok_or_else(|| ApiError::Decode("CreateBackup answered without a Backup".to_owned()))
+}
+
+/// Deletes a backup.
+pub async fn delete_backup(backup_id: &str) -> Result<(), ApiError> {
+    let request = DeleteBackupRequest {
+        backup_id: BackupId::parse(backup_id).map_err(|e| ApiError::Invalid(e.to_string()))?,
+    };
+    let _: DeleteBackupResponse = post_json("DeleteBackup", &request).await?;
+    Ok(())
+}
+
+/// Deletes a server (it goes DELETING, then disappears).
+pub async fn delete_server(server_name: &str) -> Result<(), ApiError> {
+    let request = DeleteServerRequest {
+        server_name: server_name_of(server_name)?,
+    };
+    let _: DeleteServerResponse = post_json("DeleteServer", &request).await?;
+    Ok(())
+}
+
+/// Starts maintenance on a server now.
+pub async fn start_maintenance(server_name: &str) -> Result<(), ApiError> {
+    let request = StartMaintenanceRequest {
+        server_name: server_name_of(server_name)?,
+        engine_attributes: None,
+    };
+    let _: StartMaintenanceResponse = post_json("StartMaintenance", &request).await?;
+    Ok(())
+}
+
+/// Restores a server from one of its backups, optionally on a new instance type or key pair.
+pub async fn restore_server(
+    server_name: &str,
+    backup_id: &str,
+    instance_type: &str,
+    key_pair: &str,
+) -> Result<(), ApiError> {
+    let invalid = |e: shared::validation::ValidationError| ApiError::Invalid(e.to_string());
+    let (instance_type, key_pair) = (instance_type.trim(), key_pair.trim());
+    let request = RestoreServerRequest {
+        backup_id: BackupId::parse(backup_id).map_err(invalid)?,
+        server_name: server_name_of(server_name)?,
+        instance_type: (!instance_type.is_empty())
+            .then(|| Text::parse(instance_type))
+            .transpose()
+            .map_err(invalid)?,
+        key_pair: (!key_pair.is_empty())
+            .then(|| KeyPair::parse(key_pair))
+            .transpose()
+            .map_err(invalid)?,
+    };
+    let _: RestoreServerResponse = post_json("RestoreServer", &request).await?;
+    Ok(())
+}
+
+fn server_name_of(name: &str) -> Result<ServerName, ApiError> {
+    ServerName::parse(name).map_err(|e| ApiError::Invalid(e.to_string()))
+}
+
 async fn decode<Resp: DeserializeOwned>(response: Response) -> Result<Resp, ApiError> {
-    if response.ok() {
-        return response
-            .json::<Resp>()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
-    }
     let status = response.status();
+    let ok = response.ok();
     let body = response.text().await.unwrap_or_default();
-    Err(error_from_body(status, &body))
+    if ok {
+        serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
+    } else {
+        Err(error_from_body(status, &body))
+    }
 }
 
 /// Maps a non-2xx body to an [`ApiError`]: the envelope when it parses, else the raw text.

@@ -1,42 +1,95 @@
-//! The cmconsole browser console: the [`App`] root, its header and the Servers list.
+//! The cmconsole browser console: the [`App`] root with its header, flash
+//! messages and router.
 //!
-//! Client-side rendered with Leptos and built by Trunk; it talks to the backend
-//! only through the typed client in [`api`].
+//! Client-side rendered with Leptos and built by Trunk. It talks to the backend
+//! through the typed client in [`api`] and stays current through the live
+//! store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
+//! (wizard), `/servers/:name/{overview,backups,events}` (details), `/backups`
+//! (every backup) and `/account` (limits).
 
 pub mod api;
+pub mod components;
+pub mod format;
+pub mod live;
+pub mod pages;
 
 use leptos::prelude::*;
+use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
+use leptos_router::path;
 
-use shared::opsworkscm::{Server, ServerStatus};
+use crate::api::ConsoleConfig;
+use crate::components::flash::{FlashBar, Flashes};
+use crate::live::{Connection, LiveStore, provide_live_store};
+use crate::pages::account::AccountPage;
+use crate::pages::backups::BackupsPage;
+use crate::pages::create_server::CreateServerPage;
+use crate::pages::server_details::{BackupsTab, EventsTab, OverviewTab, ServerDetailsPage};
+use crate::pages::servers::ServersPage;
 
-use crate::api::{ApiError, ConsoleConfig};
+/// What `/api/config` said, shared with the pages (the wizard uses the account id).
+#[derive(Clone, Copy)]
+pub struct Config(pub LocalResource<Result<ConsoleConfig, api::ApiError>>);
 
-/// Root component: the top bar (product, region, mode) and the Servers page.
+impl Config {
+    /// The account id once the config has loaded.
+    pub fn account_id(&self) -> Option<String> {
+        self.0.get().and_then(Result::ok).map(|cfg| cfg.account_id)
+    }
+}
+
+/// Root component: top bar (product, region, mode, live indicator), flash
+/// messages and the routed page.
 #[component]
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(api::get_config);
+    provide_context(Config(config));
+    provide_context(Flashes::new());
+    let live = provide_live_store();
     view! {
-        <header class="topbar">
-            <h1 class="brand">"cmconsole"</h1>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match config.await {
-                        Ok(cfg) => view! { <ContextBar cfg=cfg /> }.into_any(),
-                        Err(err) => {
-                            view! {
-                                <span class="context context-error">
-                                    "backend unavailable: " {err.to_string()}
-                                </span>
+        <Router>
+            <header class="topbar">
+                <h1 class="brand">
+                    <A href="/servers">"cmconsole"</A>
+                </h1>
+                <nav class="topnav" aria-label="Main">
+                    <A href="/servers">"Servers"</A>
+                    <A href="/backups">"Backups"</A>
+                    <A href="/account">"Account"</A>
+                </nav>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match config.await {
+                            Ok(cfg) => view! { <ContextBar cfg=cfg /> }.into_any(),
+                            Err(err) => {
+                                view! {
+                                    <span class="context context-error">
+                                        "backend unavailable: " {err.to_string()}
+                                    </span>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
                         }
-                    }
-                })}
-            </Transition>
-        </header>
-        <main class="content">
-            <ServersPage />
-        </main>
+                    })}
+                </Transition>
+                <LiveIndicator live=live />
+            </header>
+            <main class="content">
+                <FlashBar />
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=ServersPage />
+                    <Route path=path!("/servers") view=ServersPage />
+                    <Route path=path!("/servers/new") view=CreateServerPage />
+                    <ParentRoute path=path!("/servers/:name") view=ServerDetailsPage>
+                        <Route path=path!("") view=OverviewTab />
+                        <Route path=path!("overview") view=OverviewTab />
+                        <Route path=path!("backups") view=BackupsTab />
+                        <Route path=path!("events") view=EventsTab />
+                    </ParentRoute>
+                    <Route path=path!("/backups") view=BackupsPage />
+                    <Route path=path!("/account") view=AccountPage />
+                </Routes>
+            </main>
+        </Router>
     }
 }
 
@@ -61,128 +114,42 @@ fn ContextBar(cfg: ConsoleConfig) -> impl IntoView {
     }
 }
 
-/// The Servers list: count, Refresh, then a table, the empty state or an error banner.
+/// Connection state of the live stream; announced politely when it changes.
 #[component]
-fn ServersPage() -> impl IntoView {
-    let servers = LocalResource::new(api::describe_servers);
-    let (pending, set_pending) = signal(false);
-    let count = move || {
-        servers
-            .get()
-            .and_then(Result::ok)
-            .map(|list| format!("({})", list.len()))
-    };
+fn LiveIndicator(live: LiveStore) -> impl IntoView {
+    let state = move || live.connection();
     view! {
-        <section class="panel" aria-labelledby="servers-heading">
-            <div class="panel-header">
-                <h2 id="servers-heading">
-                    "Servers " <span class="count">{count}</span>
-                </h2>
-                <div class="actions">
-                    <button
-                        type="button"
-                        class="btn"
-                        aria-busy=move || pending.get().to_string()
-                        on:click=move |_| servers.refetch()
-                    >
-                        "Refresh"
-                    </button>
-                </div>
-            </div>
-            <Transition
-                fallback=|| view! { <p class="loading" role="status">"Loading servers…"</p> }
-                set_pending=set_pending
-            >
-                {move || Suspend::new(async move {
-                    match servers.await {
-                        Ok(list) if list.is_empty() => view! { <EmptyState /> }.into_any(),
-                        Ok(list) => view! { <ServersTable servers=list /> }.into_any(),
-                        Err(err) => view! { <ErrorBanner err=err /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-}
-
-/// Shown when the account has no servers.
-#[component]
-fn EmptyState() -> impl IntoView {
-    view! {
-        <div class="empty">
-            <p class="empty-title">"No servers yet"</p>
-            <p class="muted">
-                "Servers created with the AWS CLI, an SDK or this console appear here."
-            </p>
-        </div>
-    }
-}
-
-/// A failed call, with the AWS error code and request id when the backend sent them.
-#[component]
-fn ErrorBanner(err: ApiError) -> impl IntoView {
-    let request_id = err
-        .request_id()
-        .map(|id| view! { <p class="muted">"Request id: " {id.to_owned()}</p> });
-    view! {
-        <div class="flash flash-error" role="alert">
-            <p class="flash-title">"Could not load servers"</p>
-            <p>{err.to_string()}</p>
-            {request_id}
-        </div>
-    }
-}
-
-/// The servers as a table: name, engine, status, endpoint.
-#[component]
-fn ServersTable(servers: Vec<Server>) -> impl IntoView {
-    let rows = servers
-        .into_iter()
-        .map(|server| {
-            let tone = server.status.map_or("pending", status_tone);
-            let status = server.status.map_or("-", ServerStatus::as_str);
-            let name = server.server_name.unwrap_or_default();
-            let engine = server.engine.unwrap_or_default();
-            let endpoint = server.endpoint.unwrap_or_else(|| "-".to_owned());
-            view! {
-                <tr>
-                    <th scope="row">{name}</th>
-                    <td>{engine}</td>
-                    <td>
-                        <span class=format!("status status-{tone}")>{status}</span>
-                    </td>
-                    <td class="mono">{endpoint}</td>
-                </tr>
+        <p
+            class=move || {
+                format!(
+                    "live live-{}",
+                    match state() {
+                        Connection::Live => "on",
+                        Connection::Connecting => "connecting",
+                        Connection::Reconnecting => "off",
+                    },
+                )
             }
-        })
-        .collect_view();
-    view! {
-        <table class="table" aria-labelledby="servers-heading">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Engine"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Endpoint"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+            role="status"
+            aria-live="polite"
+            aria-label="Live updates"
+        >
+            {move || state().label()}
+        </p>
     }
 }
 
-/// Colour family of a server status: success, in-progress, error or stopped.
-fn status_tone(status: ServerStatus) -> &'static str {
-    match status {
-        ServerStatus::Healthy | ServerStatus::Running => "success",
-        ServerStatus::Creating
-        | ServerStatus::BackingUp
-        | ServerStatus::Modifying
-        | ServerStatus::Restoring
-        | ServerStatus::UnderMaintenance
-        | ServerStatus::Setup
-        | ServerStatus::Deleting => "in-progress",
-        ServerStatus::Failed | ServerStatus::Unhealthy | ServerStatus::ConnectionLost => "error",
-        ServerStatus::Terminated => "stopped",
+/// Unknown paths.
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="panel">
+            <div class="empty">
+                <h2 class="empty-title">"Page not found"</h2>
+                <p>
+                    <A href="/servers">"Go to the servers list"</A>
+                </p>
+            </div>
+        </section>
     }
 }

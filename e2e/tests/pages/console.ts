@@ -1,13 +1,15 @@
-// Page object of the console: what a user sees, found by role and label.
+// Page objects of the console: what a user sees, found by role and label.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export const WIRE_TARGET_PREFIX = 'OpsWorksCM_V2016_11_01';
 
+/** The frame every page shares: top bar, live indicator, flash messages. */
 export class ConsolePage {
   readonly page: Page;
   readonly banner: Locator;
   readonly heading: Locator;
   readonly environment: Locator;
+  readonly liveIndicator: Locator;
   readonly serversHeading: Locator;
   readonly serversTable: Locator;
   readonly refreshButton: Locator;
@@ -19,6 +21,7 @@ export class ConsolePage {
     this.banner = page.getByRole('banner');
     this.heading = page.getByRole('heading', { level: 1, name: 'cmconsole' });
     this.environment = page.getByLabel('Environment');
+    this.liveIndicator = page.getByRole('status', { name: 'Live updates' });
     this.serversHeading = page.getByRole('heading', { level: 2, name: /^Servers/ });
     this.serversTable = page.getByRole('table', { name: /^Servers/ });
     this.refreshButton = page.getByRole('button', { name: 'Refresh' });
@@ -26,9 +29,14 @@ export class ConsolePage {
     this.errorBanner = page.getByRole('alert');
   }
 
-  async goto(): Promise<void> {
-    await this.page.goto('/');
+  async goto(path = '/'): Promise<void> {
+    await this.page.goto(path);
     await expect(this.heading).toBeVisible();
+  }
+
+  /** Waits until the live stream is connected (events will not be missed). */
+  async waitLive(): Promise<void> {
+    await expect(this.liveIndicator).toHaveText('Live');
   }
 
   /** The value shown next to a label in the top bar, e.g. "Region". */
@@ -44,6 +52,11 @@ export class ConsolePage {
   async refresh(): Promise<void> {
     await this.refreshButton.click();
   }
+
+  /** A flash message (alert for errors, status otherwise) containing `text`. */
+  flash(text: string | RegExp): Locator {
+    return this.page.locator('.flashbar').getByText(text);
+  }
 }
 
 /** Calls an OpsWorks CM operation through the wire door, as an AWS SDK would. */
@@ -52,19 +65,26 @@ export async function wireCall<T = unknown>(
   operation: string,
   body: Record<string, unknown>,
 ): Promise<T> {
-  const response = await fetch(`${baseURL}/`, {
-    method: 'POST',
-    headers: {
-      'X-Amz-Target': `${WIRE_TARGET_PREFIX}.${operation}`,
-      'Content-Type': 'application/x-amz-json-1.1',
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) {
+  // The wire door throttles like the service (5/s, burst 10): back off and retry as SDKs do.
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${baseURL}/`, {
+      method: 'POST',
+      headers: {
+        'X-Amz-Target': `${WIRE_TARGET_PREFIX}.${operation}`,
+        'Content-Type': 'application/x-amz-json-1.1',
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.ok) {
+      return JSON.parse(text) as T;
+    }
+    if (attempt < 5 && text.includes('ThrottlingException')) {
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      continue;
+    }
     throw new Error(`${operation} failed: HTTP ${response.status}: ${text}`);
   }
-  return JSON.parse(text) as T;
 }
 
 /** Minimal CreateServer request for a Chef Automate server. */
@@ -76,4 +96,16 @@ export function createServerRequest(name: string): Record<string, unknown> {
     InstanceType: 'm5.large',
     ServiceRoleArn: 'arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role',
   };
+}
+
+/** Creates a Chef server through the wire door and returns its name. */
+export async function createServerOnWire(baseURL: string, prefix: string): Promise<string> {
+  const name = uniqueName(prefix);
+  await wireCall(baseURL, 'CreateServer', createServerRequest(name));
+  return name;
+}
+
+/** A server name unlikely to collide with other tests. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 }

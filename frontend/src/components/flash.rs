@@ -1,0 +1,244 @@
+//! Flash messages above the page: an operation shows "in progress", then
+//! success, or the AWS error code and message with a Retry button.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+
+/// How long a success message stays before it dismisses itself.
+const SUCCESS_TTL: Duration = Duration::from_secs(8);
+
+/// Tone of a flash message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tone {
+    /// The operation is running.
+    InProgress,
+    /// The operation was accepted.
+    Success,
+    /// The operation failed.
+    Error,
+}
+
+/// One flash message.
+#[derive(Clone)]
+pub struct Flash {
+    id: u64,
+    tone: Tone,
+    title: String,
+    detail: Option<String>,
+    retry: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+/// The flash messages of the page (a `Copy` handle; provided as context).
+#[derive(Clone, Copy)]
+pub struct Flashes {
+    list: RwSignal<Vec<Flash>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Default for Flashes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Flashes {
+    /// No messages.
+    pub fn new() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+
+    /// The flashes provided by [`App`](crate::App).
+    pub fn expect() -> Self {
+        expect_context::<Self>()
+    }
+
+    fn push(&self, tone: Tone, title: String, detail: Option<String>) -> u64 {
+        let id = self.next_id.get_value() + 1;
+        self.next_id.set_value(id);
+        self.list.update(|list| {
+            list.push(Flash {
+                id,
+                tone,
+                title,
+                detail,
+                retry: None,
+            });
+        });
+        id
+    }
+
+    fn replace(&self, id: u64, flash: Flash) {
+        self.list.update(|list| {
+            if let Some(slot) = list.iter_mut().find(|f| f.id == id) {
+                *slot = Flash { id, ..flash };
+            } else {
+                list.push(Flash { id, ..flash });
+            }
+        });
+        if flash.tone == Tone::Success {
+            let flashes = *self;
+            set_timeout(move || flashes.dismiss(id), SUCCESS_TTL);
+        }
+    }
+
+    /// Removes a message.
+    pub fn dismiss(&self, id: u64) {
+        self.list.try_update(|list| list.retain(|f| f.id != id));
+    }
+
+    /// Shows an error (code and message) with an optional Retry.
+    pub fn error(
+        &self,
+        title: impl Into<String>,
+        err: &ApiError,
+        retry: Option<Arc<dyn Fn() + Send + Sync>>,
+    ) {
+        let id = self.push(Tone::Error, String::new(), None);
+        self.replace(id, error_flash(title.into(), err, retry));
+    }
+
+    /// Runs `op` with a flash: `pending` while it runs, then `done` or the error
+    /// (titled `failed`) with Retry, which runs it again.
+    pub fn track<F, Fut, T>(&self, texts: OpTexts, op: F)
+    where
+        F: Fn() -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+        T: 'static,
+    {
+        let flashes = *self;
+        let id = self.push(Tone::InProgress, texts.pending.clone(), None);
+        let future = op();
+        spawn_local(async move {
+            match future.await {
+                Ok(_) => flashes.replace(
+                    id,
+                    Flash {
+                        id,
+                        tone: Tone::Success,
+                        title: texts.done.clone(),
+                        detail: None,
+                        retry: None,
+                    },
+                ),
+                Err(err) => {
+                    let retry: Arc<dyn Fn() + Send + Sync> = {
+                        let texts = texts.clone();
+                        Arc::new(move || {
+                            flashes.dismiss(id);
+                            flashes.track(texts.clone(), op.clone());
+                        })
+                    };
+                    flashes.replace(id, error_flash(texts.failed.clone(), &err, Some(retry)));
+                }
+            }
+        });
+    }
+}
+
+fn error_flash(title: String, err: &ApiError, retry: Option<Arc<dyn Fn() + Send + Sync>>) -> Flash {
+    let mut detail = match err.code() {
+        Some(code) => format!("{code}: {}", err.message()),
+        None => err.to_string(),
+    };
+    if let Some(request_id) = err.request_id() {
+        detail.push_str(&format!(" (request id {request_id})"));
+    }
+    Flash {
+        id: 0,
+        tone: Tone::Error,
+        title,
+        detail: Some(detail),
+        retry,
+    }
+}
+
+/// The three texts of a tracked operation.
+#[derive(Debug, Clone)]
+pub struct OpTexts {
+    /// While the request runs, e.g. "Deleting server web-1".
+    pub pending: String,
+    /// When it was accepted.
+    pub done: String,
+    /// Title of the error message.
+    pub failed: String,
+}
+
+impl OpTexts {
+    /// Builds the three texts.
+    pub fn new(
+        pending: impl Into<String>,
+        done: impl Into<String>,
+        failed: impl Into<String>,
+    ) -> Self {
+        Self {
+            pending: pending.into(),
+            done: done.into(),
+            failed: failed.into(),
+        }
+    }
+}
+
+/// The stack of flash messages; errors are alerts, the rest polite status updates.
+#[component]
+pub fn FlashBar() -> impl IntoView {
+    let flashes = Flashes::expect();
+    view! {
+        <div class="flashbar" aria-live="polite">
+            <For
+                each=move || flashes.list.get()
+                key=|flash| (flash.id, flash.tone, flash.title.clone())
+                let:flash
+            >
+                <FlashMessage flash=flash />
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn FlashMessage(flash: Flash) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let id = flash.id;
+    let (class, role) = match flash.tone {
+        Tone::InProgress => ("flash flash-in-progress", "status"),
+        Tone::Success => ("flash flash-success", "status"),
+        Tone::Error => ("flash flash-error", "alert"),
+    };
+    let retry = flash.retry.map(|retry| {
+        view! {
+            <button type="button" class="btn btn-small" on:click=move |_| retry()>
+                "Retry"
+            </button>
+        }
+    });
+    let spinner = (flash.tone == Tone::InProgress)
+        .then(|| view! { <span class="spinner" aria-hidden="true"></span> });
+    view! {
+        <div class=class role=role>
+            <div class="flash-body">
+                <p class="flash-title">{spinner} {flash.title}</p>
+                {flash.detail.map(|d| view! { <p class="flash-detail">{d}</p> })}
+            </div>
+            <div class="flash-actions">
+                {retry}
+                <button
+                    type="button"
+                    class="btn-icon"
+                    aria-label="Dismiss"
+                    on:click=move |_| flashes.dismiss(id)
+                >
+                    "×"
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,103 @@
+//! The destructive-action modal: a native `<dialog>` opened with `showModal()`
+//! (focus moves in, the page behind is inert, Escape closes), asking the user
+//! to type `confirm` before the Delete button enables.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// The word to type.
+pub const CONFIRM_WORD: &str = "confirm";
+
+/// A modal that asks to type `confirm`; shown while `open` is true.
+#[component]
+pub fn ConfirmDelete(
+    /// Whether the dialog is shown; set to false on close.
+    open: RwSignal<bool>,
+    /// Dialog title, e.g. "Delete server web-1".
+    #[prop(into)]
+    title: Signal<String>,
+    /// What will happen, in one sentence.
+    #[prop(into)]
+    message: Signal<String>,
+    /// Called once when the user confirms.
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <ConfirmDialog open=open title=title message=message on_confirm=on_confirm />
+        </Show>
+    }
+}
+
+#[component]
+fn ConfirmDialog(
+    open: RwSignal<bool>,
+    title: Signal<String>,
+    message: Signal<String>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let confirmed = move || typed.with(|t| t.trim() == CONFIRM_WORD);
+    let dialog = NodeRef::<html::Dialog>::new();
+    dialog.on_load(|dialog| {
+        let _ = dialog.show_modal();
+    });
+    // Close the dialog itself first: the browser then gives focus back to the
+    // button that opened it, before the dialog leaves the DOM.
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+        open.set(false);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if confirmed() {
+            close();
+            on_confirm.run(());
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="modal"
+            aria-labelledby="confirm-title"
+            aria-describedby="confirm-message"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    close();
+                }
+            }
+        >
+            <form on:submit=submit>
+                <h2 id="confirm-title">{move || title.get()}</h2>
+                <p id="confirm-message">{move || message.get()}</p>
+                <label for="confirm-input">
+                    "To confirm deletion, type " <q>{CONFIRM_WORD}</q> " in the field."
+                </label>
+                <input
+                    id="confirm-input"
+                    type="text"
+                    autocomplete="off"
+                    autofocus
+                    placeholder=CONFIRM_WORD
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                <div class="modal-actions">
+                    <button type="button" class="btn btn-link" on:click=move |_| close()>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="submit"
+                        class="btn btn-primary btn-danger"
+                        disabled=move || !confirmed()
+                    >
+                        "Delete"
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+}

@@ -1,0 +1,84 @@
+//! The Account page at `/account`: the limits DescribeAccountAttributes
+//! reports, each as used / maximum with a bar. Refetched when the number of
+//! servers or backups changes.
+
+use leptos::prelude::*;
+use shared::opsworkscm::AccountAttribute;
+
+use crate::api;
+use crate::live::LiveStore;
+
+/// Human name of an account attribute.
+fn label(name: &str) -> &str {
+    match name {
+        "ServerLimit" => "Servers",
+        "ManualBackupLimit" => "Manual backups",
+        other => other,
+    }
+}
+
+/// The limits page.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let live = LiveStore::expect();
+    let attributes = LocalResource::new(move || {
+        // Usage changes with the number of servers and backups.
+        let _ = (live.server_count(), live.backup_count());
+        api::describe_account_attributes()
+    });
+    view! {
+        <section class="panel" aria-labelledby="account-heading">
+            <div class="panel-header">
+                <h2 id="account-heading">"Account limits"</h2>
+            </div>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading limits…"</p> }>
+                {move || Suspend::new(async move {
+                    match attributes.await {
+                        Ok(list) => {
+                            view! {
+                                <div class="limits">
+                                    {list.into_iter().map(|a| view! { <Limit attribute=a /> }).collect_view()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="flash flash-error" role="alert">
+                                    <div class="flash-body">
+                                        <p class="flash-title">"Could not load the account limits"</p>
+                                        <p class="flash-detail">{err.to_string()}</p>
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Limit(attribute: AccountAttribute) -> impl IntoView {
+    let name = attribute.name.unwrap_or_default();
+    let used = attribute.used.unwrap_or(0);
+    let maximum = attribute.maximum.unwrap_or(0);
+    let label = label(&name).to_owned();
+    view! {
+        <div class="limit">
+            <label for=format!("limit-{name}")>{label}</label>
+            <meter
+                id=format!("limit-{name}")
+                min="0"
+                max=maximum.to_string()
+                value=used.to_string()
+                high=(maximum * 8 / 10).to_string()
+            >
+                {format!("{used} of {maximum}")}
+            </meter>
+            <span class="muted">{format!("{used} of {maximum} used")}</span>
+        </div>
+    }
+}

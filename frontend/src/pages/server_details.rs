@@ -1,0 +1,566 @@
+//! Server details at `/servers/:name`: a header with name, status and actions,
+//! and tabs with their own URLs: Overview (every Server field), Backups (the
+//! server's backups, newest first; create and delete) and Events
+//! (DescribeEvents, refetched when a `server-event` for this server arrives).
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::opsworkscm::{Backup, Server};
+
+use crate::api;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::modal::ConfirmDelete;
+use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
+use crate::format;
+use crate::live::{LiveStore, Snapshot};
+
+/// The server named in the URL, for the tabs.
+#[derive(Clone, Copy)]
+struct CurrentServer(Memo<String>);
+
+/// The details page frame: header, actions, tab links and the tab.
+#[component]
+pub fn ServerDetailsPage() -> impl IntoView {
+    let live = LiveStore::expect();
+    let flashes = Flashes::expect();
+    let params = use_params_map();
+    let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
+    provide_context(CurrentServer(name));
+    let exists = move || live.has_server(&name.get());
+    let status =
+        Signal::derive(move || server_status_view(live.server(&name.get()).and_then(|s| s.status)));
+    let delete_open = RwSignal::new(false);
+    let navigate = use_navigate();
+    let confirm_delete = Callback::new(move |()| {
+        let target = name.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Deleting {target}"),
+                format!("Deletion of {target} started"),
+                format!("Could not delete {target}"),
+            ),
+            move || {
+                let target = target.clone();
+                async move { api::delete_server(&target).await }
+            },
+        );
+        navigate("/servers", Default::default());
+    });
+    let start_maintenance = move |_| {
+        let target = name.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Starting maintenance on {target}"),
+                format!("Maintenance of {target} started"),
+                format!("Could not start maintenance on {target}"),
+            ),
+            move || {
+                let target = target.clone();
+                async move { api::start_maintenance(&target).await }
+            },
+        );
+    };
+    let tab = move |path: &'static str, label: &'static str| {
+        view! { <A href=move || format!("/servers/{}/{path}", name.get())>{label}</A> }
+    };
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <A href="/servers">"Servers"</A>
+            <span aria-hidden="true">" › "</span>
+            <span>{move || name.get()}</span>
+        </nav>
+        <Show
+            when=exists
+            fallback=move || {
+                if live.snapshot() == Snapshot::Loading {
+                    view! { <p class="loading" role="status">"Loading server…"</p> }.into_any()
+                } else {
+                    view! {
+                        <section class="panel">
+                            <div class="empty">
+                                <h2 class="empty-title">{move || format!("Server {} not found", name.get())}</h2>
+                                <p class="muted">"It may have been deleted."</p>
+                                <A href="/servers">"Go to the servers list"</A>
+                            </div>
+                        </section>
+                    }
+                        .into_any()
+                }
+            }
+        >
+            <div class="page-header">
+                <h2 id="server-heading">{move || name.get()}</h2>
+                <StatusIndicator status=status />
+                <div class="actions">
+                    <button type="button" class="btn" on:click=start_maintenance>
+                        "Start maintenance"
+                    </button>
+                    <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
+                        "Delete"
+                    </button>
+                </div>
+            </div>
+            <nav class="tabs" aria-label="Server sections">
+                {tab("overview", "Overview")}
+                {tab("backups", "Backups")}
+                {tab("events", "Events")}
+            </nav>
+            <Outlet />
+        </Show>
+        <ConfirmDelete
+            open=delete_open
+            title=Signal::derive(move || format!("Delete {}", name.get()))
+            message=Signal::derive(move || {
+                format!(
+                    "Deleting {} stops and removes the server and its events. Its backups are kept.",
+                    name.get(),
+                )
+            })
+            on_confirm=confirm_delete
+        />
+    }
+}
+
+fn current() -> Memo<String> {
+    expect_context::<CurrentServer>().0
+}
+
+/// Overview tab: every field of the Server.
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    let live = LiveStore::expect();
+    let name = current();
+    let server = Memo::new(move |_| live.server(&name.get()));
+    view! {
+        <section class="panel" aria-label="Overview">
+            {move || server.get().map(|s| view! { <ServerFields server=s /> })}
+        </section>
+    }
+}
+
+#[component]
+fn ServerFields(server: Server) -> impl IntoView {
+    let text = |v: &Option<String>| format::or_dash(v.as_deref());
+    let yes_no = |v: Option<bool>| v.map_or("-", |b| if b { "Yes" } else { "No" }).to_owned();
+    let automated = server
+        .disable_automated_backup
+        .map_or(
+            "-",
+            |disabled| if disabled { "Disabled" } else { "Enabled" },
+        )
+        .to_owned();
+    let rows: Vec<(&'static str, String, bool)> = vec![
+        ("Name", text(&server.server_name), false),
+        (
+            "Status",
+            server
+                .status
+                .map_or("-".to_owned(), |s| s.as_str().to_owned()),
+            false,
+        ),
+        ("Status reason", text(&server.status_reason), false),
+        ("Engine", text(&server.engine), false),
+        ("Engine model", text(&server.engine_model), false),
+        ("Engine version", text(&server.engine_version), false),
+        ("Endpoint", text(&server.endpoint), true),
+        ("Custom domain", text(&server.custom_domain), true),
+        ("Created", format::time(server.created_at), false),
+        ("Server ARN", text(&server.server_arn), true),
+        ("Instance type", text(&server.instance_type), false),
+        ("SSH key pair", text(&server.key_pair), false),
+        (
+            "Instance profile ARN",
+            text(&server.instance_profile_arn),
+            true,
+        ),
+        ("Service role ARN", text(&server.service_role_arn), true),
+        (
+            "CloudFormation stack ARN",
+            text(&server.cloud_formation_stack_arn),
+            true,
+        ),
+        ("Subnets", format::list(&server.subnet_ids), true),
+        (
+            "Security groups",
+            format::list(&server.security_group_ids),
+            true,
+        ),
+        (
+            "Public IP address",
+            yes_no(server.associate_public_ip_address),
+            false,
+        ),
+        (
+            "Maintenance window",
+            text(&server.preferred_maintenance_window),
+            false,
+        ),
+        (
+            "Last maintenance",
+            server
+                .maintenance_status
+                .map_or("-".to_owned(), |m| m.as_str().to_owned()),
+            false,
+        ),
+        ("Automated backups", automated, false),
+        (
+            "Backup window",
+            text(&server.preferred_backup_window),
+            false,
+        ),
+        (
+            "Backups to keep",
+            server
+                .backup_retention_count
+                .map_or("-".to_owned(), |n| n.to_string()),
+            false,
+        ),
+    ];
+    view! {
+        <dl class="details details-grid">
+            {rows
+                .into_iter()
+                .map(|(label, value, mono)| {
+                    view! {
+                        <div>
+                            <dt>{label}</dt>
+                            <dd class:mono=mono>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// Backups tab: the server's backups, newest first; create and delete.
+#[component]
+pub fn BackupsTab() -> impl IntoView {
+    let live = LiveStore::expect();
+    let flashes = Flashes::expect();
+    let name = current();
+    let backups = Memo::new(move |_| live.backups_of(&name.get()));
+    let description = RwSignal::new(String::new());
+    let delete_open = RwSignal::new(false);
+    let delete_target = RwSignal::new(String::new());
+
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let target = name.get_untracked();
+        let text = description.get_untracked();
+        description.set(String::new());
+        flashes.track(
+            OpTexts::new(
+                format!("Starting a backup of {target}"),
+                format!("Backup of {target} started"),
+                format!("Could not back up {target}"),
+            ),
+            move || {
+                let (target, text) = (target.clone(), text.clone());
+                async move { api::create_backup(&target, &text).await }
+            },
+        );
+    };
+    let confirm_delete = Callback::new(move |()| {
+        let id = delete_target.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Deleting backup {id}"),
+                format!("Deletion of backup {id} started"),
+                format!("Could not delete backup {id}"),
+            ),
+            move || {
+                let id = id.clone();
+                async move { api::delete_backup(&id).await }
+            },
+        );
+    });
+    let ask_delete = Callback::new(move |id: String| {
+        delete_target.set(id);
+        delete_open.set(true);
+    });
+    let restore_open = RwSignal::new(false);
+    let restore_target = RwSignal::new(String::new());
+    let ask_restore = Callback::new(move |id: String| {
+        restore_target.set(id);
+        restore_open.set(true);
+    });
+
+    view! {
+        <section class="panel" aria-labelledby="backups-heading">
+            <div class="panel-header">
+                <h3 id="backups-heading">
+                    "Backups " <span class="count">{move || format!("({})", backups.with(Vec::len))}</span>
+                </h3>
+                <form class="inline-form" on:submit=create>
+                    <label for="backup-description">"Backup description"</label>
+                    <input
+                        id="backup-description"
+                        type="text"
+                        placeholder="Optional"
+                        prop:value=move || description.get()
+                        on:input=move |ev| description.set(event_target_value(&ev))
+                    />
+                    <button type="submit" class="btn btn-primary">"Create backup"</button>
+                </form>
+            </div>
+            <Show
+                when=move || backups.with(|b| !b.is_empty())
+                fallback=|| {
+                    view! {
+                        <div class="empty">
+                            <p class="empty-title">"No backups"</p>
+                            <p class="muted">"Manual and automated backups of this server appear here."</p>
+                        </div>
+                    }
+                }
+            >
+                <table class="table" aria-labelledby="backups-heading">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Backup ID"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">"Description"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || backups.get()
+                            key=|b| (b.backup_id.clone(), b.status, b.description.clone())
+                            let:backup
+                        >
+                            <BackupRow backup=backup on_delete=ask_delete on_restore=ask_restore />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+        <ConfirmDelete
+            open=delete_open
+            title=Signal::derive(move || format!("Delete backup {}", delete_target.get()))
+            message=Signal::derive(|| "The backup and its data are removed.".to_owned())
+            on_confirm=confirm_delete
+        />
+        <Show when=move || restore_open.get()>
+            <RestoreDialog open=restore_open server=name.get_untracked() backup_id=restore_target.get_untracked() />
+        </Show>
+    }
+}
+
+/// Asks for the optional new instance type and key pair, then restores.
+#[component]
+fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let instance_type = RwSignal::new(String::new());
+    let key_pair = RwSignal::new(String::new());
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    dialog.on_load(|dialog| {
+        let _ = dialog.show_modal();
+    });
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+        open.set(false);
+    };
+    let title = format!("Restore {server} from {backup_id}");
+    let submit = {
+        let (server, backup_id) = (server.clone(), backup_id.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            close();
+            let (server, backup_id) = (server.clone(), backup_id.clone());
+            let (instance_type, key_pair) =
+                (instance_type.get_untracked(), key_pair.get_untracked());
+            flashes.track(
+                OpTexts::new(
+                    format!("Restoring {server} from {backup_id}"),
+                    format!("Restore of {server} started"),
+                    format!("Could not restore {server}"),
+                ),
+                move || {
+                    let (server, backup_id) = (server.clone(), backup_id.clone());
+                    let (instance_type, key_pair) = (instance_type.clone(), key_pair.clone());
+                    async move {
+                        api::restore_server(&server, &backup_id, &instance_type, &key_pair).await
+                    }
+                },
+            );
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="modal"
+            aria-labelledby="restore-title"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    close();
+                }
+            }
+        >
+            <form on:submit=submit>
+                <h2 id="restore-title">{title}</h2>
+                <p>
+                    "The server goes RESTORING and comes back with the backup's data. "
+                    "Leave the fields empty to keep its instance type and key pair."
+                </p>
+                <label for="restore-instance-type">"Instance type (optional)"</label>
+                <input
+                    id="restore-instance-type"
+                    type="text"
+                    autocomplete="off"
+                    autofocus
+                    prop:value=move || instance_type.get()
+                    on:input=move |ev| instance_type.set(event_target_value(&ev))
+                />
+                <label for="restore-key-pair">"SSH key pair (optional)"</label>
+                <input
+                    id="restore-key-pair"
+                    type="text"
+                    autocomplete="off"
+                    prop:value=move || key_pair.get()
+                    on:input=move |ev| key_pair.set(event_target_value(&ev))
+                />
+                <div class="modal-actions">
+                    <button type="button" class="btn btn-link" on:click=move |_| close()>
+                        "Cancel"
+                    </button>
+                    <button type="submit" class="btn btn-primary">"Restore"</button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
+
+#[component]
+fn BackupRow(
+    backup: Backup,
+    on_delete: Callback<String>,
+    on_restore: Callback<String>,
+) -> impl IntoView {
+    let id = backup.backup_id.clone().unwrap_or_default();
+    let status = backup_status_view(backup.status);
+    let kind = backup
+        .backup_type
+        .map_or("-".to_owned(), |t| t.as_str().to_owned());
+    let label = format!("Delete backup {id}");
+    let restore_label = format!("Restore from backup {id}");
+    let restorable = backup.status == Some(shared::opsworkscm::BackupStatus::Ok);
+    let restore_id = id.clone();
+    view! {
+        <tr>
+            <th scope="row" class="mono">{id.clone()}</th>
+            <td>{kind}</td>
+            <td>
+                <StatusIndicator status=Signal::stored(status) />
+            </td>
+            <td>{format::time(backup.created_at)}</td>
+            <td>{format::or_dash(backup.description.as_deref())}</td>
+            <td>
+                <div class="row-actions">
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    aria-label=restore_label
+                    disabled=!restorable
+                    on:click=move |_| on_restore.run(restore_id.clone())
+                >
+                    "Restore"
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    aria-label=label
+                    on:click=move |_| on_delete.run(id.clone())
+                >
+                    "Delete"
+                </button>
+            </div>
+            </td>
+        </tr>
+    }
+}
+
+/// Events tab: DescribeEvents, newest first, refetched on live `server-event`s.
+#[component]
+pub fn EventsTab() -> impl IntoView {
+    let live = LiveStore::expect();
+    let name = current();
+    let events = LocalResource::new(move || {
+        let name = name.get();
+        // A new server-event for this server means the list changed.
+        let _tick = live.server_event_tick(&name);
+        async move { api::describe_events(&name).await }
+    });
+    view! {
+        <section class="panel" aria-labelledby="events-heading">
+            <div class="panel-header">
+                <h3 id="events-heading">"Events"</h3>
+            </div>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading events…"</p> }>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        Ok(mut list) => {
+                            list.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+                            if list.is_empty() {
+                                view! { <div class="empty"><p class="empty-title">"No events"</p></div> }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <table class="table" aria-labelledby="events-heading">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Time"</th>
+                                                <th scope="col">"Message"</th>
+                                                <th scope="col">"Log"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|event| {
+                                                    view! {
+                                                        <tr>
+                                                            <td class="nowrap">{format::time(event.created_at)}</td>
+                                                            <td>{format::or_dash(event.message.as_deref())}</td>
+                                                            <td class="mono">{format::or_dash(event.log_url.as_deref())}</td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="flash flash-error" role="alert">
+                                    <div class="flash-body">
+                                        <p class="flash-title">"Could not load events"</p>
+                                        <p class="flash-detail">{err.to_string()}</p>
+                                    </div>
+                                    <div class="flash-actions">
+                                        <button type="button" class="btn btn-small" on:click=move |_| events.refetch()>
+                                            "Retry"
+                                        </button>
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
