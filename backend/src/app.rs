@@ -67,7 +67,13 @@ pub fn app(state: AppState) -> Router {
         let index = ServeFile::new(dir.join("index.html"));
         router = router
             .route("/", get_service(index.clone()))
-            .fallback_service(ServeDir::new(dir).fallback(index));
+            .fallback_service(
+                // `cargo xtask` writes .br/.gz beside each asset at build time.
+                ServeDir::new(dir)
+                    .precompressed_br()
+                    .precompressed_gzip()
+                    .fallback(index),
+            );
     }
     let allowed = state.settings.allowed_hosts.clone();
     router

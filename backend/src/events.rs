@@ -75,7 +75,7 @@ impl Feed {
     async fn next(&mut self) -> Option<Event> {
         if !self.checked_floor {
             self.checked_floor = true;
-            if let Some(reset) = self.reset_if_pruned().await {
+            if let Some(reset) = self.reset_if_unreachable().await {
                 return Some(reset);
             }
         }
@@ -109,13 +109,17 @@ impl Feed {
         }
     }
 
-    /// When the client's position was pruned from the journal, it cannot be
-    /// caught up event by event: tell it to reload everything.
-    async fn reset_if_pruned(&mut self) -> Option<Event> {
+    /// When the client's position cannot be caught up event by event (it was
+    /// pruned from the journal, or it is ahead of it because the journal is
+    /// not the one the client saw, e.g. an in-memory server restarted), tell
+    /// it to reload everything, then continue from the journal's head.
+    async fn reset_if_unreachable(&mut self) -> Option<Event> {
         let last = self.last?;
-        let floor = self.store.journal_floor().await.ok()?;
-        (floor > last + 1).then(|| {
-            self.last = Some(floor - 1);
+        let (floor, head) = self.store.journal_bounds().await.ok()?;
+        let pruned = floor > last + 1;
+        let ahead = last > head;
+        (pruned || ahead).then(|| {
+            self.last = Some(if ahead { head } else { floor - 1 });
             Event::default().event("reset").data("{}")
         })
     }

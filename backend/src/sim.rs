@@ -275,8 +275,8 @@ mod tests {
         ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
             self.inner.journal_since(after, limit)
         }
-        fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>> {
-            self.inner.journal_floor()
+        fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
+            self.inner.journal_bounds()
         }
         fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
             self.inner.subscribe()

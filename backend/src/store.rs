@@ -157,8 +157,8 @@ pub trait Store: Send + Sync + 'static {
         after: u64,
         limit: usize,
     ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>>;
-    /// The oldest journal id still retained (entries before it were pruned).
-    fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>>;
+    /// The oldest and newest journal ids retained, `(0, 0)` when empty.
+    fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>>;
     /// A channel announcing each committed journal entry, in commit order.
     fn subscribe(&self) -> broadcast::Receiver<JournalEntry>;
 }

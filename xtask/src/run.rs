@@ -14,6 +14,7 @@ pub(crate) fn run(extra: &[String]) -> Result {
     let start = Instant::now();
     tools::ensure(Needs::Ui)?;
     tools::run(&mut tools::trunk_build())?;
+    tools::run(&mut tools::precompress_ui())?;
     tools::run(&mut tools::build_backend())?;
     println!("xtask: built in {}", tools::fmt_duration(start.elapsed()));
 

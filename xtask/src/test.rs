@@ -133,6 +133,7 @@ fn steps() -> Vec<Step> {
         ),
         Step::run("cargo test", cargo(&["test", "--workspace"])),
         Step::run("trunk build --release", tools::trunk_build()),
+        Step::run("precompress UI (brotli, gzip)", tools::precompress_ui()),
         Step::run("build backend (release)", tools::build_backend()),
         Step {
             name: "npm ci",

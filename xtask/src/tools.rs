@@ -352,6 +352,22 @@ pub(crate) fn trunk_build() -> Command {
     command
 }
 
+/// Writes `.br` (brotli -q 11) and `.gz` (gzip -9) beside every asset in
+/// `frontend/dist`, which the backend serves as they are (no compression per
+/// request, best ratio), and prints the compressed first-load size.
+pub(crate) fn precompress_ui() -> Command {
+    let mut command = cmd("sh");
+    command
+        .arg("-c")
+        .arg(
+            "set -e; for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do \
+               brotli -f -q 11 -k \"$f\"; gzip -f -9 -k \"$f\"; done; \
+             echo \"UI first load, brotli: $(cat dist/*.wasm.br dist/*.js.br dist/*.css.br dist/*.html.br | wc -c) bytes\"",
+        )
+        .current_dir(root().join("frontend"));
+    command
+}
+
 /// `cargo build --release -p backend`.
 pub(crate) fn build_backend() -> Command {
     let mut command = cmd("cargo");

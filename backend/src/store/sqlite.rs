@@ -29,7 +29,7 @@ enum Request {
         usize,
         oneshot::Sender<Result<Vec<JournalEntry>, StoreError>>,
     ),
-    JournalFloor(oneshot::Sender<Result<u64, StoreError>>),
+    JournalBounds(oneshot::Sender<Result<(u64, u64), StoreError>>),
 }
 
 /// SQLite-backed store; cheap to share behind an `Arc`.
@@ -119,8 +119,8 @@ impl Store for SqliteStore {
         self.ask(|tx| Request::JournalSince(after, limit, tx))
     }
 
-    fn journal_floor(&self) -> BoxFuture<'static, Result<u64, StoreError>> {
-        self.ask(Request::JournalFloor)
+    fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
+        self.ask(Request::JournalBounds)
     }
 
     fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
@@ -238,15 +238,22 @@ impl Writer {
             Request::JournalSince(after, limit, reply) => {
                 let _ = reply.send(self.journal_since(after, limit));
             }
-            Request::JournalFloor(reply) => {
-                let floor = self
+            Request::JournalBounds(reply) => {
+                let bounds = self
                     .conn
-                    .query_row("SELECT COALESCE(MIN(id), 0) FROM journal", [], |r| {
-                        r.get::<_, i64>(0)
+                    .query_row(
+                        "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM journal",
+                        [],
+                        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+                    )
+                    .map(|(lo, hi)| {
+                        (
+                            u64::try_from(lo).unwrap_or(0),
+                            u64::try_from(hi).unwrap_or(0),
+                        )
                     })
-                    .map(|v| u64::try_from(v).unwrap_or(0))
                     .map_err(StoreError::from);
-                let _ = reply.send(floor);
+                let _ = reply.send(bounds);
             }
             Request::Commit(..) => unreachable!("commits are grouped by the caller"),
         }

@@ -59,11 +59,12 @@ impl SseClient {
             assert!(n > 0, "stream ended");
             let line = line.trim_end_matches(['\r', '\n']);
             if line.is_empty() {
-                if let Some(id) = id {
+                if id.is_some() || !kind.is_empty() {
+                    let data = serde_json::from_str(&data).unwrap();
                     return SseEvent {
-                        id,
+                        id: id.unwrap_or(0),
                         kind,
-                        data: serde_json::from_str(&data).unwrap(),
+                        data,
                     };
                 }
                 continue;
@@ -139,4 +140,25 @@ async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
     let next = resumed.next().await;
     assert_eq!(next.id, ids.last().unwrap() + 1);
     assert!(next.kind == "server" || next.kind == "backup");
+}
+
+#[tokio::test]
+async fn a_position_the_journal_cannot_serve_gets_a_reset_event() {
+    let app = TestApp::spawn().await;
+    app.create_chef("r").await;
+    // As after an in-memory restart: the client's last id is ahead of the journal.
+    let mut client = SseClient::connect(app.addr, Some(10_000)).await;
+    let first = client.next().await;
+    assert_eq!(first.kind, "reset");
+    app.client
+        .delete_server()
+        .server_name("r")
+        .send()
+        .await
+        .unwrap();
+    let next = client.next().await;
+    assert_eq!(
+        next.kind, "server",
+        "then live events from the journal's head"
+    );
 }
