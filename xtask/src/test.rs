@@ -231,12 +231,12 @@ fn print_summary(summary: &[(&'static str, String, Duration)], total: Duration) 
     println!("\n==> summary");
     for (name, verdict, took) in summary {
         println!(
-            "  {name:<26} {verdict:<8} {:>8}",
+            "  {name:<30} {verdict:<8} {:>8}",
             tools::fmt_duration(*took)
         );
     }
     println!(
-        "  {:<26} {:<8} {:>8}",
+        "  {:<30} {:<8} {:>8}",
         "total",
         "",
         tools::fmt_duration(total)
