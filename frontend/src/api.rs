@@ -4,6 +4,8 @@
 //! request shape as JSON; a non-2xx answer carries the console error envelope
 //! `{code, message, requestId}`.
 
+pub mod sim;
+
 use std::fmt;
 
 use gloo_net::http::{Request, Response};

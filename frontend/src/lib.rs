@@ -5,7 +5,8 @@
 //! through the typed client in [`api`] and stays current through the live
 //! store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
 //! (wizard), `/servers/:name/{overview,backups,events}` (details), `/backups`
-//! (every backup) and `/account` (limits).
+//! (every backup), `/account` (limits) and `/simulator` (simulator controls,
+//! linked in simulator mode only).
 
 pub mod api;
 pub mod components;
@@ -25,6 +26,7 @@ use crate::pages::backups::BackupsPage;
 use crate::pages::create_server::CreateServerPage;
 use crate::pages::server_details::{BackupsTab, EventsTab, OverviewTab, ServerDetailsPage};
 use crate::pages::servers::ServersPage;
+use crate::pages::simulator::SimulatorPage;
 
 /// What `/api/config` said, shared with the pages (the wizard uses the account id).
 #[derive(Clone, Copy)]
@@ -34,6 +36,13 @@ impl Config {
     /// The account id once the config has loaded.
     pub fn account_id(&self) -> Option<String> {
         self.0.get().and_then(Result::ok).map(|cfg| cfg.account_id)
+    }
+
+    /// True once the config has loaded and the backend runs the simulator.
+    pub fn is_simulator(&self) -> bool {
+        self.0
+            .get()
+            .is_some_and(|cfg| cfg.is_ok_and(|cfg| cfg.mode == "simulator"))
     }
 }
 
@@ -55,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <A href="/servers">"Servers"</A>
                     <A href="/backups">"Backups"</A>
                     <A href="/account">"Account"</A>
+                    <Show when=move || Config(config).is_simulator()>
+                        <A href="/simulator">"Simulator"</A>
+                    </Show>
                 </nav>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -87,6 +99,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                     <Route path=path!("/backups") view=BackupsPage />
                     <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/simulator") view=SimulatorPage />
                 </Routes>
             </main>
         </Router>

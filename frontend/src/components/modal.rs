@@ -21,10 +21,20 @@ pub fn ConfirmDelete(
     message: Signal<String>,
     /// Called once when the user confirms.
     on_confirm: Callback<()>,
+    /// Text of the confirming button; "Delete" when absent.
+    #[prop(optional)]
+    action: Option<&'static str>,
 ) -> impl IntoView {
+    let action = action.unwrap_or("Delete");
     view! {
         <Show when=move || open.get()>
-            <ConfirmDialog open=open title=title message=message on_confirm=on_confirm />
+            <ConfirmDialog
+                open=open
+                title=title
+                message=message
+                on_confirm=on_confirm
+                action=action
+            />
         </Show>
     }
 }
@@ -35,6 +45,7 @@ fn ConfirmDialog(
     title: Signal<String>,
     message: Signal<String>,
     on_confirm: Callback<()>,
+    action: &'static str,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let confirmed = move || typed.with(|t| t.trim() == CONFIRM_WORD);
@@ -94,7 +105,7 @@ fn ConfirmDialog(
                         class="btn btn-primary btn-danger"
                         disabled=move || !confirmed()
                     >
-                        "Delete"
+                        {action}
                     </button>
                 </div>
             </form>
