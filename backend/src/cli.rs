@@ -172,7 +172,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
                 reason: e.to_string(),
             })?;
         for spec in specs {
-            sim.faults().add(spec).map_err(|e| StartError::Faults {
+            sim.add_fault(spec).map_err(|e| StartError::Faults {
                 path: path.clone(),
                 reason: e.message,
             })?;

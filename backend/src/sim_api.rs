@@ -52,7 +52,7 @@ async fn list_faults(State(app): State<AppState>) -> Response {
 
 async fn add_fault(State(app): State<AppState>, body: Json<FaultSpec>) -> Response {
     answer(simulator(&app).and_then(|sim| {
-        let fault = sim.faults().add(body.0)?;
+        let fault = sim.add_fault(body.0)?;
         serde_json::to_value(fault).map_err(|e| ServiceError::internal(&e))
     }))
 }

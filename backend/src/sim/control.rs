@@ -78,27 +78,31 @@ impl Simulator {
             .map(|s| now + chrono::Duration::milliseconds((s * 1000.0) as i64));
         self.mutate(|state, changes| {
             let rec = super::servers::server_mut(state, name)?;
-            super::lifecycle::require_status(rec, &[S::Healthy, S::Unhealthy, S::ConnectionLost, S::Running], "change the health of")?;
-            let reason = match status {
-                S::Healthy => None,
-                S::Unhealthy => Some(reason.unwrap_or_else(|| {
-                    r#"{"healthChecks":[{"name":"chef-server","status":"FAILED","message":"HTTP 502 from https://localhost/_status"}]}"#.to_owned()
-                })),
-                _ => Some(reason.unwrap_or_else(|| "The service lost its connection to the server instance.".to_owned())),
-            };
-            rec.server.status = Some(status);
-            rec.server.status_reason = reason.clone();
-            rec.recover_at = if status == S::Healthy { None } else { recover_at };
-            let view = rec.server.clone();
-            changes.server_changed(state, name);
-            let message = match (&reason, status) {
-                (None, _) => "Health checks pass again. The server is HEALTHY.".to_owned(),
-                (Some(r), s) => format!("The server is {}: {r}", s.as_str()),
-            };
-            changes.event(state, name, now, message, None);
-            Ok(view)
+            super::lifecycle::require_status(
+                rec,
+                &[S::Healthy, S::Unhealthy, S::ConnectionLost, S::Running],
+                "change the health of",
+            )?;
+            super::lifecycle::change_health(state, changes, name, status, reason, recover_at, now);
+            Ok(state.servers[name].server.clone())
         })
         .await
+    }
+
+    /// Adds a fault; health faults start the minute health checks.
+    pub fn add_fault(
+        &self,
+        spec: super::faults::FaultSpec,
+    ) -> Result<super::faults::Fault, ServiceError> {
+        let fault = self.faults.add(spec)?;
+        if fault.spec.kind.is_health() {
+            let first = self.due_in(super::lifecycle::durations::HEALTH_CHECK);
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            state.next_health_check = Some(state.next_health_check.map_or(first, |t| t.min(first)));
+            drop(state);
+            self.wake.notify_one();
+        }
+        Ok(fault)
     }
 
     /// Completes every transition in progress at once.

@@ -47,12 +47,36 @@ pub enum FaultKind {
         /// Message of the server event.
         reason: Option<String>,
     },
+    /// At the next health check (every simulated minute) a HEALTHY server
+    /// goes UNHEALTHY.
+    #[serde(rename_all = "camelCase")]
+    Unhealthy {
+        /// StatusReason; a JSON health-check block when absent.
+        reason: Option<String>,
+        /// Simulated seconds until it recovers; never when absent.
+        recover_after_seconds: Option<f64>,
+    },
+    /// At the next health check a HEALTHY server goes CONNECTION_LOST.
+    #[serde(rename_all = "camelCase")]
+    ConnectionLost {
+        /// StatusReason.
+        reason: Option<String>,
+        /// Simulated seconds until it recovers; never when absent.
+        recover_after_seconds: Option<f64>,
+    },
     /// The next node association ends FAILED.
     #[serde(rename_all = "camelCase")]
     NodeAssociationFails {
         /// Message of the server event.
         reason: Option<String>,
     },
+}
+
+impl FaultKind {
+    /// Whether this fault acts at health checks.
+    pub fn is_health(&self) -> bool {
+        matches!(self, Self::Unhealthy { .. } | Self::ConnectionLost { .. })
+    }
 }
 
 /// A fault as requested: what, where, how often.
@@ -151,6 +175,16 @@ impl Faults {
             .unwrap_or_else(|e| e.into_inner())
             .1
             .clear();
+    }
+
+    /// Whether a fault waits for a health check.
+    pub fn any_health_faults(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .iter()
+            .any(|f| f.spec.kind.is_health())
     }
 
     /// Whether any fault is scoped to a server (so requests must be read for it).

@@ -15,6 +15,8 @@ use crate::error::ServiceError;
 pub(crate) mod durations {
     /// CREATING → HEALTHY.
     pub(crate) const CREATE: f64 = 60.0;
+    /// Between two health checks (while health faults wait).
+    pub(crate) const HEALTH_CHECK: f64 = 60.0;
     /// A backup.
     pub(crate) const BACKUP: f64 = 30.0;
     /// Removing a backup.
@@ -64,10 +66,15 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
     });
     let backups = state.backups.values().filter_map(|b| b.delete_due);
     let nodes = state.associations.values().filter_map(|a| a.due);
-    servers.chain(backups).chain(nodes).min()
+    servers
+        .chain(backups)
+        .chain(nodes)
+        .chain(state.next_health_check)
+        .min()
 }
 
 enum Due {
+    HealthCheck,
     Server(String),
     ScheduledMaintenance(String),
     Recovery(String),
@@ -109,11 +116,15 @@ impl Simulator {
                 due.push((at, Due::Association(token.clone())));
             }
         }
+        if let Some(at) = state.next_health_check.filter(|at| *at <= now) {
+            due.push((at, Due::HealthCheck));
+        }
         due.sort_by_key(|(at, _)| *at);
         let count = due.len();
         for (at, item) in due {
             match item {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),
+                Due::HealthCheck => self.health_check(state, changes, now),
                 Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
                 Due::Recovery(name) => recover(state, changes, &name, at),
                 Due::ScheduledMaintenance(name) => {
@@ -171,6 +182,38 @@ impl Simulator {
                 None,
             );
         }
+    }
+
+    /// Runs the health check: health faults fire on HEALTHY servers; the
+    /// next check is planned while health faults remain.
+    fn health_check(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) {
+        let healthy: Vec<String> = state
+            .servers
+            .iter()
+            .filter(|(_, s)| s.server.status == Some(ServerStatus::Healthy) && s.pending.is_none())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in healthy {
+            let (status, reason, recover) =
+                match self.faults.fire(FaultKind::is_health, "", Some(&name)) {
+                    Some(FaultKind::Unhealthy {
+                        reason,
+                        recover_after_seconds,
+                    }) => (ServerStatus::Unhealthy, reason, recover_after_seconds),
+                    Some(FaultKind::ConnectionLost {
+                        reason,
+                        recover_after_seconds,
+                    }) => (ServerStatus::ConnectionLost, reason, recover_after_seconds),
+                    _ => continue,
+                };
+            let recover_at =
+                recover.map(|s| now + chrono::Duration::milliseconds((s * 1000.0) as i64));
+            change_health(state, changes, &name, status, reason, recover_at, now);
+        }
+        state.next_health_check = self
+            .faults
+            .any_health_faults()
+            .then(|| self.due_in(durations::HEALTH_CHECK));
     }
 
     /// Starts the maintenance whose window opened, or records why it could
@@ -373,6 +416,42 @@ fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, 
     if state.servers.contains_key(&server) {
         changes.event(state, &server, at, format!("Backup {id} deleted."), None);
     }
+}
+
+/// Sets a settled server's health (HEALTHY, UNHEALTHY or CONNECTION_LOST)
+/// with a StatusReason and an optional recovery time, with an event.
+pub(crate) fn change_health(
+    state: &mut State,
+    changes: &mut Changes,
+    name: &str,
+    status: ServerStatus,
+    reason: Option<String>,
+    recover_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) {
+    let Some(rec) = state.servers.get_mut(name) else {
+        return;
+    };
+    let reason = match status {
+        ServerStatus::Healthy => None,
+        ServerStatus::Unhealthy => Some(reason.unwrap_or_else(|| {
+            r#"{"healthChecks":[{"name":"engine","status":"FAILED","message":"HTTP 502 from https://localhost/_status"}]}"#.to_owned()
+        })),
+        _ => Some(reason.unwrap_or_else(|| "The service lost its connection to the server instance.".to_owned())),
+    };
+    rec.server.status = Some(status);
+    rec.server.status_reason = reason.clone();
+    rec.recover_at = if status == ServerStatus::Healthy {
+        None
+    } else {
+        recover_at
+    };
+    changes.server_changed(state, name);
+    let message = match reason {
+        None => "Health checks pass again. The server is HEALTHY.".to_owned(),
+        Some(r) => format!("The server is {}: {r}", status.as_str()),
+    };
+    changes.event(state, name, at, message, None);
 }
 
 /// An UNHEALTHY or CONNECTION_LOST server is healthy again.

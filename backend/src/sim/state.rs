@@ -253,6 +253,9 @@ pub(crate) struct State {
     pub(crate) event_seq: u64,
     /// Pagination token key.
     pub(crate) token_key: Vec<u8>,
+    /// Next health check, while health faults wait for one (not persisted:
+    /// faults are not either).
+    pub(crate) next_health_check: Option<DateTime<Utc>>,
 }
 
 const META_KEY: &str = "meta";

@@ -291,3 +291,38 @@ async fn maintenance_runs_in_its_window_and_can_fail() {
     assert_eq!(s.maintenance_status.unwrap().as_str(), "FAILED");
     assert!(app.event_messages("weekly").await[0].contains("yum could not reach its mirror"));
 }
+
+#[tokio::test]
+async fn health_faults_fire_at_the_next_health_check() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("flaky").await;
+    app.healthy_chef("solid").await;
+    let r = post(
+        &app,
+        "/api/sim/faults",
+        r#"{"kind":"connection-lost","serverName":"flaky","count":1,"reason":"Instance stopped","recoverAfterSeconds":120}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.status("flaky").await,
+        "HEALTHY",
+        "not before the health check"
+    );
+    app.advance(61).await;
+    let s = app.server("flaky").await;
+    assert_eq!(s.status.unwrap().as_str(), "CONNECTION_LOST");
+    assert_eq!(s.status_reason.as_deref(), Some("Instance stopped"));
+    assert_eq!(app.status("solid").await, "HEALTHY", "scoped to one server");
+    let faults = raw(app.addr, "GET", "/api/sim/faults", &[], "")
+        .await
+        .json();
+    assert_eq!(faults["faults"], serde_json::json!([]), "count used up");
+    app.advance(121).await;
+    assert_eq!(app.status("flaky").await, "HEALTHY", "recovered");
+
+    post(&app, "/api/sim/faults", r#"{"kind":"unhealthy","count":2}"#).await;
+    app.advance(61).await;
+    assert_eq!(app.status("flaky").await, "UNHEALTHY");
+    assert_eq!(app.status("solid").await, "UNHEALTHY");
+}
