@@ -17,9 +17,12 @@ use shared::opsworkscm::{
     DeleteServerRequest, DeleteServerResponse, DescribeAccountAttributesRequest,
     DescribeAccountAttributesResponse, DescribeBackupsRequest, DescribeBackupsResponse,
     DescribeEventsRequest, DescribeEventsResponse, DescribeServersRequest, DescribeServersResponse,
-    KeyPair, RestoreServerRequest, RestoreServerResponse, Server, ServerEvent, ServerName,
-    StartMaintenanceRequest, StartMaintenanceResponse, Text,
+    KeyPair, ListTagsForResourceRequest, ListTagsForResourceResponse, RestoreServerRequest,
+    RestoreServerResponse, Server, ServerEvent, ServerName, StartMaintenanceRequest,
+    StartMaintenanceResponse, Tag, TagInput, TagResourceRequest, TagResourceResponse, Text,
+    UntagResourceRequest, UntagResourceResponse, UpdateServerRequest, UpdateServerResponse,
 };
+use shared::validation::{OpsWorksCmArn, TagKey, TagValue};
 
 /// Why a call to the backend failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,6 +253,65 @@ pub async fn restore_server(
     };
     let _: RestoreServerResponse = post_json("RestoreServer", &request).await?;
     Ok(())
+}
+
+/// Lists every tag of a server or backup (follows the pages).
+pub async fn list_tags(resource_arn: &str) -> Result<Vec<Tag>, ApiError> {
+    let arn = arn_of(resource_arn)?;
+    let mut tags = Vec::new();
+    let mut next_token = None;
+    loop {
+        let request = ListTagsForResourceRequest {
+            resource_arn: arn.clone(),
+            next_token: next_token.take(),
+            max_results: None,
+        };
+        let page: ListTagsForResourceResponse = post_json("ListTagsForResource", &request).await?;
+        tags.extend(page.tags);
+        match page.next_token {
+            Some(token) if !token.is_empty() => {
+                next_token = Some(
+                    shared::validation::NextToken::parse(token)
+                        .map_err(|e| ApiError::Decode(e.to_string()))?,
+                );
+            }
+            _ => return Ok(tags),
+        }
+    }
+}
+
+/// Adds a tag, overwriting the value of an existing key.
+pub async fn tag_resource(resource_arn: &str, key: &str, value: &str) -> Result<(), ApiError> {
+    let invalid = |e: shared::validation::ValidationError| ApiError::Invalid(e.to_string());
+    let request = TagResourceRequest {
+        resource_arn: arn_of(resource_arn)?,
+        tags: vec![TagInput {
+            key: TagKey::parse(key).map_err(invalid)?,
+            value: TagValue::parse(value).map_err(invalid)?,
+        }],
+    };
+    let _: TagResourceResponse = post_json("TagResource", &request).await?;
+    Ok(())
+}
+
+/// Removes a tag.
+pub async fn untag_resource(resource_arn: &str, key: &str) -> Result<(), ApiError> {
+    let request = UntagResourceRequest {
+        resource_arn: arn_of(resource_arn)?,
+        tag_keys: vec![TagKey::parse(key).map_err(|e| ApiError::Invalid(e.to_string()))?],
+    };
+    let _: UntagResourceResponse = post_json("UntagResource", &request).await?;
+    Ok(())
+}
+
+/// Changes a server's windows and automated backup settings.
+pub async fn update_server(request: &UpdateServerRequest) -> Result<(), ApiError> {
+    let _: UpdateServerResponse = post_json("UpdateServer", request).await?;
+    Ok(())
+}
+
+fn arn_of(arn: &str) -> Result<OpsWorksCmArn, ApiError> {
+    OpsWorksCmArn::parse(arn).map_err(|e| ApiError::Invalid(e.to_string()))
 }
 
 fn server_name_of(name: &str) -> Result<ServerName, ApiError> {

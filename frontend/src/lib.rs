@@ -4,7 +4,7 @@
 //! Client-side rendered with Leptos and built by Trunk. It talks to the backend
 //! through the typed client in [`api`] and stays current through the live
 //! store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
-//! (wizard), `/servers/:name/{overview,backups,events}` (details), `/backups`
+//! (wizard), `/servers/:name/{overview,backups,events,settings,tags}` (details), `/backups`
 //! (every backup), `/account` (limits) and `/simulator` (simulator controls,
 //! linked in simulator mode only).
 
@@ -25,6 +25,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::backups::BackupsPage;
 use crate::pages::create_server::CreateServerPage;
 use crate::pages::server_details::{BackupsTab, EventsTab, OverviewTab, ServerDetailsPage};
+use crate::pages::server_settings::{SettingsTab, TagsTab};
 use crate::pages::servers::ServersPage;
 use crate::pages::simulator::SimulatorPage;
 
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("overview") view=OverviewTab />
                         <Route path=path!("backups") view=BackupsTab />
                         <Route path=path!("events") view=EventsTab />
+                        <Route path=path!("settings") view=SettingsTab />
+                        <Route path=path!("tags") view=TagsTab />
                     </ParentRoute>
                     <Route path=path!("/backups") view=BackupsPage />
                     <Route path=path!("/account") view=AccountPage />

@@ -5,5 +5,6 @@ pub mod account;
 pub mod backups;
 pub mod create_server;
 pub mod server_details;
+pub mod server_settings;
 pub mod servers;
 pub mod simulator;

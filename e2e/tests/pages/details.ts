@@ -12,13 +12,16 @@ export class DetailsPage extends ConsolePage {
     this.dialog = page.getByRole('dialog');
   }
 
-  async open(name: string, tab: 'overview' | 'backups' | 'events' = 'overview'): Promise<void> {
+  async open(
+    name: string,
+    tab: 'overview' | 'backups' | 'events' | 'settings' | 'tags' = 'overview',
+  ): Promise<void> {
     await this.goto(`/servers/${name}/${tab}`);
     await this.waitLive();
     await expect(this.page.getByRole('heading', { level: 2, name })).toBeVisible();
   }
 
-  tab(label: 'Overview' | 'Backups' | 'Events'): Locator {
+  tab(label: 'Overview' | 'Backups' | 'Events' | 'Settings' | 'Tags'): Locator {
     return this.tabs.getByRole('link', { name: label });
   }
 

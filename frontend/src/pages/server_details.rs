@@ -105,6 +105,8 @@ pub fn ServerDetailsPage() -> impl IntoView {
                 {tab("overview", "Overview")}
                 {tab("backups", "Backups")}
                 {tab("events", "Events")}
+                {tab("settings", "Settings")}
+                {tab("tags", "Tags")}
             </nav>
             <Outlet />
         </Show>
@@ -122,7 +124,8 @@ pub fn ServerDetailsPage() -> impl IntoView {
     }
 }
 
-fn current() -> Memo<String> {
+/// The server named in the URL (for tabs in other modules).
+pub(crate) fn current() -> Memo<String> {
     expect_context::<CurrentServer>().0
 }
 

@@ -1,0 +1,339 @@
+//! The Settings tab (UpdateServer: windows and automated backups) and the
+//! Tags tab (ListTagsForResource, TagResource, UntagResource) of the server
+//! details page.
+
+use leptos::prelude::*;
+use shared::opsworkscm::UpdateServerRequest;
+use shared::validation::{ServerName, TagKey, TagValue, TimeWindow};
+
+use crate::api;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::live::LiveStore;
+use crate::pages::server_details::current;
+
+/// An optional window: empty means "not sent".
+fn window_of(value: &str) -> Result<Option<TimeWindow>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    TimeWindow::parse(value)
+        .map(Some)
+        .map_err(|_| format!("{value} is not a window: use HH:MM or Ddd:HH:MM (e.g. Mon:08:00)"))
+}
+
+/// The backup retention count: an integer of at least 1.
+fn retention_of(value: &str) -> Result<i64, String> {
+    match value.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err("Enter a whole number of at least 1".to_owned()),
+    }
+}
+
+/// Settings tab: the UpdateServer form, prefilled from the server.
+#[component]
+pub fn SettingsTab() -> impl IntoView {
+    let live = LiveStore::expect();
+    let flashes = Flashes::expect();
+    let name = current();
+    let server = live.server(&name.get_untracked()).unwrap_or_default();
+    let maintenance = RwSignal::new(server.preferred_maintenance_window.unwrap_or_default());
+    let backup = RwSignal::new(server.preferred_backup_window.unwrap_or_default());
+    let automated = RwSignal::new(!server.disable_automated_backup.unwrap_or(false));
+    let retention = RwSignal::new(
+        server
+            .backup_retention_count
+            .map_or(String::new(), |n| n.to_string()),
+    );
+    let maintenance_error = RwSignal::new(None::<String>);
+    let backup_error = RwSignal::new(None::<String>);
+    let retention_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let m = window_of(&maintenance.get_untracked());
+        let b = window_of(&backup.get_untracked());
+        let r = retention_of(&retention.get_untracked());
+        maintenance_error.set(m.as_ref().err().cloned());
+        backup_error.set(b.as_ref().err().cloned());
+        retention_error.set(r.as_ref().err().cloned());
+        let (Ok(m), Ok(b), Ok(r)) = (m, b, r) else {
+            return;
+        };
+        let target = name.get_untracked();
+        let Ok(server_name) = ServerName::parse(target.clone()) else {
+            return;
+        };
+        let request = UpdateServerRequest {
+            disable_automated_backup: Some(!automated.get_untracked()),
+            backup_retention_count: Some(r),
+            server_name,
+            preferred_maintenance_window: m,
+            preferred_backup_window: b,
+        };
+        flashes.track(
+            OpTexts::new(
+                format!("Saving settings of {target}"),
+                format!("Settings of {target} saved"),
+                format!("Could not save settings of {target}"),
+            ),
+            move || {
+                let request = request.clone();
+                async move { api::update_server(&request).await }
+            },
+        );
+    };
+    let field_error = |error: RwSignal<Option<String>>, id: &'static str| {
+        move || {
+            error
+                .get()
+                .map(|e| view! { <p class="field-error" id=id role="alert">{e}</p> })
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="settings-heading">
+            <div class="panel-header">
+                <h3 id="settings-heading">"Settings"</h3>
+            </div>
+            <form class="form" on:submit=submit novalidate>
+                <label for="settings-maintenance">"Maintenance window"</label>
+                <input
+                    id="settings-maintenance"
+                    type="text"
+                    autocomplete="off"
+                    placeholder="Mon:08:00"
+                    aria-invalid=move || maintenance_error.get().is_some().to_string()
+                    aria-describedby="settings-maintenance-error"
+                    prop:value=move || maintenance.get()
+                    on:input=move |ev| maintenance.set(event_target_value(&ev))
+                />
+                {field_error(maintenance_error, "settings-maintenance-error")}
+                <label for="settings-backup">"Backup window"</label>
+                <input
+                    id="settings-backup"
+                    type="text"
+                    autocomplete="off"
+                    placeholder="08:00"
+                    aria-invalid=move || backup_error.get().is_some().to_string()
+                    aria-describedby="settings-backup-error"
+                    prop:value=move || backup.get()
+                    on:input=move |ev| backup.set(event_target_value(&ev))
+                />
+                {field_error(backup_error, "settings-backup-error")}
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || automated.get()
+                        on:change=move |ev| automated.set(event_target_checked(&ev))
+                    />
+                    "Automated backups"
+                </label>
+                <label for="settings-retention">"Backups to keep"</label>
+                <input
+                    id="settings-retention"
+                    type="number"
+                    min="1"
+                    step="1"
+                    aria-invalid=move || retention_error.get().is_some().to_string()
+                    aria-describedby="settings-retention-error"
+                    prop:value=move || retention.get()
+                    on:input=move |ev| retention.set(event_target_value(&ev))
+                />
+                {field_error(retention_error, "settings-retention-error")}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Save"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// Tags tab: the server's tags; add or edit (TagResource overwrites) and remove.
+#[component]
+pub fn TagsTab() -> impl IntoView {
+    let live = LiveStore::expect();
+    let flashes = Flashes::expect();
+    let name = current();
+    let arn = Memo::new(move |_| {
+        live.server(&name.get())
+            .and_then(|s| s.server_arn)
+            .unwrap_or_default()
+    });
+    let refresh = RwSignal::new(0_u64);
+    let tags = LocalResource::new(move || {
+        let arn = arn.get();
+        let _ = refresh.get();
+        async move { api::list_tags(&arn).await }
+    });
+    let key = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let key_error = RwSignal::new(None::<String>);
+    let value_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
+        let ke = TagKey::parse(k.clone()).err().map(|e| e.to_string());
+        let ve = TagValue::parse(v.clone()).err().map(|e| e.to_string());
+        key_error.set(ke.clone());
+        value_error.set(ve.clone());
+        if ke.is_some() || ve.is_some() {
+            return;
+        }
+        let target = arn.get_untracked();
+        key.set(String::new());
+        value.set(String::new());
+        flashes.track(
+            OpTexts::new(
+                format!("Saving tag {k}"),
+                format!("Tag {k} saved"),
+                format!("Could not save tag {k}"),
+            ),
+            move || {
+                let (target, k, v) = (target.clone(), k.clone(), v.clone());
+                async move {
+                    let result = api::tag_resource(&target, &k, &v).await;
+                    refresh.update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    };
+    let remove = Callback::new(move |k: String| {
+        let target = arn.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Removing tag {k}"),
+                format!("Tag {k} removed"),
+                format!("Could not remove tag {k}"),
+            ),
+            move || {
+                let (target, k) = (target.clone(), k.clone());
+                async move {
+                    let result = api::untag_resource(&target, &k).await;
+                    refresh.update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    });
+    let edit = Callback::new(move |(k, v): (String, String)| {
+        key.set(k);
+        value.set(v);
+    });
+    view! {
+        <section class="panel" aria-labelledby="tags-heading">
+            <div class="panel-header">
+                <h3 id="tags-heading">"Tags"</h3>
+            </div>
+            <form class="form" on:submit=submit novalidate>
+                <label for="tag-key">"Tag key"</label>
+                <input
+                    id="tag-key"
+                    type="text"
+                    autocomplete="off"
+                    aria-invalid=move || key_error.get().is_some().to_string()
+                    prop:value=move || key.get()
+                    on:input=move |ev| key.set(event_target_value(&ev))
+                />
+                {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <label for="tag-value">"Tag value"</label>
+                <input
+                    id="tag-value"
+                    type="text"
+                    autocomplete="off"
+                    aria-invalid=move || value_error.get().is_some().to_string()
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+                {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Save tag"</button>
+                </div>
+            </form>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
+                {move || Suspend::new(async move {
+                    match tags.await {
+                        Ok(mut list) => {
+                            list.sort();
+                            view! {
+                                <table class="table" aria-labelledby="tags-heading">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Key"</th>
+                                            <th scope="col">"Value"</th>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Actions"</span>
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|tag| {
+                                                let (k, v) = (tag.key.clone(), tag.value.clone());
+                                                let k2 = k.clone();
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row" class="mono">{tag.key.clone()}</th>
+                                                        <td>{tag.value.clone()}</td>
+                                                        <td>
+                                                            <div class="row-actions">
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small"
+                                                                    aria-label=format!("Edit tag {}", tag.key)
+                                                                    on:click=move |_| edit.run((k.clone(), v.clone()))
+                                                                >
+                                                                    "Edit"
+                                                                </button>
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small"
+                                                                    aria-label=format!("Remove tag {}", tag.key)
+                                                                    on:click=move |_| remove.run(k2.clone())
+                                                                >
+                                                                    "Remove"
+                                                                </button>
+                                                            </div>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="flash flash-error" role="alert">
+                                    <div class="flash-body">
+                                        <p class="flash-title">"Could not load tags"</p>
+                                        <p class="flash-detail">{err.to_string()}</p>
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_and_retention_are_checked() {
+        assert!(window_of("Mon:08:00").unwrap().is_some());
+        assert!(window_of("08:00").unwrap().is_some());
+        assert!(window_of("").unwrap().is_none());
+        assert!(window_of("Funday").is_err());
+        assert_eq!(retention_of("3"), Ok(3));
+        assert!(retention_of("0").is_err());
+        assert!(retention_of("x").is_err());
+    }
+}
