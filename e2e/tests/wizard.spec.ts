@@ -12,7 +12,7 @@ test('creates a Chef server, shows the one-time secrets, and it reaches HEALTHY 
 
   await wizard.fillToReview(name);
   await expect(page.getByRole('region', { name: 'Configure server' })).toContainText(name);
-  await page.getByText('Equivalent AWS CLI command').click();
+  await page.getByText('Copy as CLI').click();
   const cli = page.getByLabel('AWS CLI command');
   await expect(cli).toContainText("aws opsworks-cm create-server --cli-input-json '{");
   await expect(cli).toContainText(`"ServerName":"${name}"`);

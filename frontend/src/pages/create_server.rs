@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use shared::opsworkscm::{
-    AdminPassword, CreateServerRequest, EngineAttributeValue, EngineKind, Server,
+    AdminPassword, CreateServerRequest, EngineAttributeValue, EngineKind, Operation, Server,
 };
 
 use self::created::created_panel;
@@ -21,6 +21,7 @@ use self::form::{
 };
 use crate::Config;
 use crate::api::{self, ApiError};
+use crate::components::cli::CopyAsCli;
 use crate::components::flash::Flashes;
 use crate::format;
 use crate::live::LiveStore;
@@ -562,8 +563,7 @@ fn TagEditorRow(form: Form, row: TagRow, show: Signal<bool>) -> impl IntoView {
 }
 
 /// `aws opsworks-cm create-server --cli-input-json '...'` for the request,
-/// with the admin password replaced by a placeholder. Compact JSON: it reuses
-/// the serializer the API client already has (no pretty printer in the WASM).
+/// with the admin password replaced by a placeholder.
 fn cli_command(request: &CreateServerRequest) -> String {
     let mut request = request.clone();
     if let Some(attributes) = request.engine_attributes.as_mut() {
@@ -571,11 +571,7 @@ fn cli_command(request: &CreateServerRequest) -> String {
             attribute.value = EngineAttributeValue::parse("REPLACE_WITH_ADMIN_PASSWORD").ok();
         }
     }
-    let body = serde_json::to_string(&request).unwrap_or_default();
-    format!(
-        "aws opsworks-cm create-server --cli-input-json '{}'",
-        body.replace('\'', "'\\''")
-    )
+    crate::components::cli::cli_command(Operation::CreateServer, &request)
 }
 
 /// The review page: every choice, with Edit links back to its step.
@@ -616,27 +612,7 @@ fn Review(form: Form, step: RwSignal<u8>) -> impl IntoView {
     let cli = untrack(|| form.request())
         .ok()
         .map(|request| cli_command(&request));
-    let copied = RwSignal::new(false);
-    let copy = {
-        let cli = cli.clone();
-        move |_| {
-            if let (Some(text), Some(window)) = (cli.as_deref(), web_sys::window()) {
-                let _ = window.navigator().clipboard().write_text(text);
-                copied.set(true);
-            }
-        }
-    };
-    let cli_view = cli.map(|text| {
-        view! {
-            <details class="cli">
-                <summary>"Equivalent AWS CLI command"</summary>
-                <pre class="mono" aria-label="AWS CLI command">{text}</pre>
-                <button type="button" class="btn btn-small" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy command" }}
-                </button>
-            </details>
-        }
-    });
+    let cli_view = view! { <CopyAsCli command=Signal::stored(cli) /> };
     untrack(move || {
         view! {
             {section(
