@@ -4,6 +4,8 @@
 //! request shape as JSON; a non-2xx answer carries the console error envelope
 //! `{code, message, requestId}`.
 
+pub mod engine_attributes;
+pub mod nodes;
 pub mod sim;
 
 use std::fmt;
@@ -17,8 +19,8 @@ use shared::opsworkscm::{
     DeleteServerRequest, DeleteServerResponse, DescribeAccountAttributesRequest,
     DescribeAccountAttributesResponse, DescribeBackupsRequest, DescribeBackupsResponse,
     DescribeEventsRequest, DescribeEventsResponse, DescribeServersRequest, DescribeServersResponse,
-    KeyPair, ListTagsForResourceRequest, ListTagsForResourceResponse, RestoreServerRequest,
-    RestoreServerResponse, Server, ServerEvent, ServerName, StartMaintenanceRequest,
+    KeyPair, ListTagsForResourceRequest, ListTagsForResourceResponse, MaxResults, NextToken,
+    RestoreServerRequest, RestoreServerResponse, Server, ServerName, StartMaintenanceRequest,
     StartMaintenanceResponse, Tag, TagInput, TagResourceRequest, TagResourceResponse, Text,
     UntagResourceRequest, UntagResourceResponse, UpdateServerRequest, UpdateServerResponse,
 };
@@ -165,15 +167,22 @@ pub async fn describe_backups() -> Result<Vec<Backup>, ApiError> {
     Ok(page.backups)
 }
 
-/// Lists the events of one server (newest first).
-pub async fn describe_events(server_name: &str) -> Result<Vec<ServerEvent>, ApiError> {
+/// One page of a server's events (newest first): at most `max_results`
+/// events after `next_token` (the first page when `None`).
+pub async fn describe_events_page(
+    server_name: &str,
+    next_token: Option<&str>,
+    max_results: i64,
+) -> Result<DescribeEventsResponse, ApiError> {
     let request = DescribeEventsRequest {
         server_name: server_name_of(server_name)?,
-        next_token: None,
-        max_results: None,
+        next_token: next_token
+            .map(NextToken::parse)
+            .transpose()
+            .map_err(invalid)?,
+        max_results: Some(MaxResults::parse(max_results).map_err(invalid)?),
     };
-    let page: DescribeEventsResponse = post_json("DescribeEvents", &request).await?;
-    Ok(page.server_events)
+    post_json("DescribeEvents", &request).await
 }
 
 /// Creates a server; the answer carries the one-time secrets in `EngineAttributes`.
@@ -184,18 +193,25 @@ pub async fn create_server(request: &CreateServerRequest) -> Result<Server, ApiE
         .ok_or_else(|| ApiError::Decode("CreateServer answered without a Server".to_owned()))
 }
 
+/// The CreateBackup request for `server_name`, with an optional description.
+pub fn create_backup_request(
+    server_name: &str,
+    description: &str,
+) -> Result<CreateBackupRequest, ApiError> {
+    let description = description.trim();
+    Ok(CreateBackupRequest {
+        server_name: server_name_of(server_name)?,
+        description: (!description.is_empty())
+            .then(|| Text::parse(description))
+            .transpose()
+            .map_err(invalid)?,
+        tags: None,
+    })
+}
+
 /// Starts a manual backup of `server_name`, with an optional description.
 pub async fn create_backup(server_name: &str, description: &str) -> Result<Backup, ApiError> {
-    let description = description.trim();
-    let request = CreateBackupRequest {
-        server_name: server_name_of(server_name)?,
-        description: if description.is_empty() {
-            None
-        } else {
-            Some(Text::parse(description).map_err(|e| ApiError::Invalid(e.to_string()))?)
-        },
-        tags: None,
-    };
+    let request = create_backup_request(server_name, description)?;
     let response: CreateBackupResponse = post_json("CreateBackup", &request).await?;
     response
         .backup
@@ -205,7 +221,7 @@ pub async fn create_backup(server_name: &str, description: &str) -> Result<Backu
 /// Deletes a backup.
 pub async fn delete_backup(backup_id: &str) -> Result<(), ApiError> {
     let request = DeleteBackupRequest {
-        backup_id: BackupId::parse(backup_id).map_err(|e| ApiError::Invalid(e.to_string()))?,
+        backup_id: BackupId::parse(backup_id).map_err(invalid)?,
     };
     let _: DeleteBackupResponse = post_json("DeleteBackup", &request).await?;
     Ok(())
@@ -230,16 +246,15 @@ pub async fn start_maintenance(server_name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Restores a server from one of its backups, optionally on a new instance type or key pair.
-pub async fn restore_server(
+/// The RestoreServer request; empty instance type and key pair keep the server's own.
+pub fn restore_server_request(
     server_name: &str,
     backup_id: &str,
     instance_type: &str,
     key_pair: &str,
-) -> Result<(), ApiError> {
-    let invalid = |e: shared::validation::ValidationError| ApiError::Invalid(e.to_string());
+) -> Result<RestoreServerRequest, ApiError> {
     let (instance_type, key_pair) = (instance_type.trim(), key_pair.trim());
-    let request = RestoreServerRequest {
+    Ok(RestoreServerRequest {
         backup_id: BackupId::parse(backup_id).map_err(invalid)?,
         server_name: server_name_of(server_name)?,
         instance_type: (!instance_type.is_empty())
@@ -250,7 +265,17 @@ pub async fn restore_server(
             .then(|| KeyPair::parse(key_pair))
             .transpose()
             .map_err(invalid)?,
-    };
+    })
+}
+
+/// Restores a server from one of its backups, optionally on a new instance type or key pair.
+pub async fn restore_server(
+    server_name: &str,
+    backup_id: &str,
+    instance_type: &str,
+    key_pair: &str,
+) -> Result<(), ApiError> {
+    let request = restore_server_request(server_name, backup_id, instance_type, key_pair)?;
     let _: RestoreServerResponse = post_json("RestoreServer", &request).await?;
     Ok(())
 }
@@ -280,16 +305,24 @@ pub async fn list_tags(resource_arn: &str) -> Result<Vec<Tag>, ApiError> {
     }
 }
 
-/// Adds a tag, overwriting the value of an existing key.
-pub async fn tag_resource(resource_arn: &str, key: &str, value: &str) -> Result<(), ApiError> {
-    let invalid = |e: shared::validation::ValidationError| ApiError::Invalid(e.to_string());
-    let request = TagResourceRequest {
+/// The TagResource request adding one tag (overwriting the value of an existing key).
+pub fn tag_resource_request(
+    resource_arn: &str,
+    key: &str,
+    value: &str,
+) -> Result<TagResourceRequest, ApiError> {
+    Ok(TagResourceRequest {
         resource_arn: arn_of(resource_arn)?,
         tags: vec![TagInput {
             key: TagKey::parse(key).map_err(invalid)?,
             value: TagValue::parse(value).map_err(invalid)?,
         }],
-    };
+    })
+}
+
+/// Adds a tag, overwriting the value of an existing key.
+pub async fn tag_resource(resource_arn: &str, key: &str, value: &str) -> Result<(), ApiError> {
+    let request = tag_resource_request(resource_arn, key, value)?;
     let _: TagResourceResponse = post_json("TagResource", &request).await?;
     Ok(())
 }
@@ -298,7 +331,7 @@ pub async fn tag_resource(resource_arn: &str, key: &str, value: &str) -> Result<
 pub async fn untag_resource(resource_arn: &str, key: &str) -> Result<(), ApiError> {
     let request = UntagResourceRequest {
         resource_arn: arn_of(resource_arn)?,
-        tag_keys: vec![TagKey::parse(key).map_err(|e| ApiError::Invalid(e.to_string()))?],
+        tag_keys: vec![TagKey::parse(key).map_err(invalid)?],
     };
     let _: UntagResourceResponse = post_json("UntagResource", &request).await?;
     Ok(())
@@ -310,12 +343,17 @@ pub async fn update_server(request: &UpdateServerRequest) -> Result<(), ApiError
     Ok(())
 }
 
+/// A `shared` validator's refusal as an [`ApiError::Invalid`].
+fn invalid(error: shared::validation::ValidationError) -> ApiError {
+    ApiError::Invalid(error.to_string())
+}
+
 fn arn_of(arn: &str) -> Result<OpsWorksCmArn, ApiError> {
-    OpsWorksCmArn::parse(arn).map_err(|e| ApiError::Invalid(e.to_string()))
+    OpsWorksCmArn::parse(arn).map_err(invalid)
 }
 
 fn server_name_of(name: &str) -> Result<ServerName, ApiError> {
-    ServerName::parse(name).map_err(|e| ApiError::Invalid(e.to_string()))
+    ServerName::parse(name).map_err(invalid)
 }
 
 async fn decode<Resp: DeserializeOwned>(response: Response) -> Result<Resp, ApiError> {

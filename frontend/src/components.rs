@@ -1,9 +1,17 @@
 //! Reusable pieces of the console: status indicators, flash messages, the
-//! "Copy as CLI" section, the delete confirmation modal and the file download
-//! helper.
+//! "Copy as CLI" section and the Copy button, labelled form fields (text, PEM
+//! with file upload) and the form's error box, the password rules checklist,
+//! read-only text and one-time secrets with Copy and Download, the delete
+//! confirmation modal, the file download helper, and the headings, table
+//! heads and empty states of list pages.
 
 pub mod cli;
+pub mod clipboard;
 pub mod download;
+pub mod field;
 pub mod flash;
+pub mod list;
 pub mod modal;
+pub mod password_rules;
 pub mod status;
+pub mod text_output;

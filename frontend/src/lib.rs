@@ -4,7 +4,7 @@
 //! Client-side rendered with Leptos and built by Trunk. It talks to the backend
 //! through the typed client in [`api`] and stays current through the live
 //! store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
-//! (wizard), `/servers/:name/{overview,backups,events,settings,tags}` (details), `/backups`
+//! (wizard), `/servers/:name/{overview,backups,nodes,events,settings,tags}` (details), `/backups`
 //! (every backup), `/account` (limits) and `/simulator` (simulator controls,
 //! linked in simulator mode only).
 
@@ -20,11 +20,14 @@ use leptos_router::path;
 
 use crate::api::ConsoleConfig;
 use crate::components::flash::{FlashBar, Flashes};
+use crate::components::list::EmptyState;
 use crate::live::{Connection, LiveStore, provide_live_store};
 use crate::pages::account::AccountPage;
 use crate::pages::backups::BackupsPage;
 use crate::pages::create_server::CreateServerPage;
-use crate::pages::server_details::{BackupsTab, EventsTab, OverviewTab, ServerDetailsPage};
+use crate::pages::server_details::{BackupsTab, OverviewTab, ServerDetailsPage};
+use crate::pages::server_events::EventsTab;
+use crate::pages::server_nodes::NodesTab;
 use crate::pages::server_settings::{SettingsTab, TagsTab};
 use crate::pages::servers::ServersPage;
 use crate::pages::simulator::SimulatorPage;
@@ -96,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=OverviewTab />
                         <Route path=path!("overview") view=OverviewTab />
                         <Route path=path!("backups") view=BackupsTab />
+                        <Route path=path!("nodes") view=NodesTab />
                         <Route path=path!("events") view=EventsTab />
                         <Route path=path!("settings") view=SettingsTab />
                         <Route path=path!("tags") view=TagsTab />
@@ -159,13 +163,12 @@ fn LiveIndicator(live: LiveStore) -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
-        <section class="panel">
-            <div class="empty">
-                <h2 class="empty-title">"Page not found"</h2>
+        <section class="panel" aria-labelledby="not-found-heading">
+            <EmptyState title="Page not found" heading_id="not-found-heading">
                 <p>
                     <A href="/servers">"Go to the servers list"</A>
                 </p>
-            </div>
+            </EmptyState>
         </section>
     }
 }

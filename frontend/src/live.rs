@@ -11,6 +11,10 @@
 //!
 //! Each server lives in its own signal inside a keyed map: a status change
 //! touches that server's signal only, so only its row re-renders.
+//! `node-association` events update the node requests started from this
+//! console ([`associations`]).
+
+pub mod associations;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -19,12 +23,13 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::events::{BackupDeleted, EventKind, ServerDeleted};
-use shared::opsworkscm::{Backup, Server, ServerEvent};
+use shared::events::{BackupDeleted, EventKind, NodeAssociation, ServerDeleted};
+use shared::opsworkscm::{Backup, BackupStatus, Server, ServerEvent};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
+use self::associations::Associations;
 use crate::api::{self, ApiError};
 
 /// Path of the live door.
@@ -71,6 +76,7 @@ pub struct LiveStore {
     servers: RwSignal<BTreeMap<String, ArcRwSignal<Server>>>,
     backups: RwSignal<BTreeMap<String, Backup>>,
     server_event_ticks: RwSignal<BTreeMap<String, u32>>,
+    associations: Associations,
     connection: RwSignal<Connection>,
     snapshot: RwSignal<Snapshot>,
     stream: StoredValue<Option<LiveConnection>, LocalStorage>,
@@ -89,6 +95,7 @@ impl LiveStore {
             servers: RwSignal::new(BTreeMap::new()),
             backups: RwSignal::new(BTreeMap::new()),
             server_event_ticks: RwSignal::new(BTreeMap::new()),
+            associations: Associations::new(),
             connection: RwSignal::new(Connection::Connecting),
             snapshot: RwSignal::new(Snapshot::Loading),
             stream: StoredValue::new_local(None),
@@ -182,10 +189,31 @@ impl LiveStore {
         list
     }
 
+    /// How backup `backup_id` ended (tracked): `None` while it runs (or is not
+    /// known yet), `Ok` once OK, `Err` with its StatusDescription once FAILED.
+    pub fn backup_outcome(&self, backup_id: &str) -> Option<Result<(), String>> {
+        self.backups.with(|map| {
+            let backup = map.get(backup_id)?;
+            match backup.status? {
+                BackupStatus::Ok => Some(Ok(())),
+                BackupStatus::Failed => Some(Err(backup
+                    .status_description
+                    .clone()
+                    .unwrap_or_else(|| format!("Backup {backup_id} failed.")))),
+                BackupStatus::InProgress | BackupStatus::Deleting => None,
+            }
+        })
+    }
+
     /// Counts the `server-event`s seen for a server (tracked; a change means "refetch").
     pub fn server_event_tick(&self, server_name: &str) -> u32 {
         self.server_event_ticks
             .with(|ticks| ticks.get(server_name).copied().unwrap_or(0))
+    }
+
+    /// The node associations and disassociations started from this console.
+    pub fn associations(&self) -> Associations {
+        self.associations
     }
 
     /// Inserts or updates a server; an unchanged server notifies nobody.
@@ -293,7 +321,11 @@ impl LiveStore {
                         .update(|ticks| *ticks.entry(name).or_default() += 1);
                 }
             }
-            EventKind::NodeAssociation => {}
+            EventKind::NodeAssociation => {
+                if let Ok(association) = serde_json::from_str::<NodeAssociation>(data) {
+                    self.associations.apply_event(association);
+                }
+            }
         }
     }
 }
@@ -563,6 +595,26 @@ mod tests {
             r#"{"BackupId":"web-2","ServerName":"web"}"#,
         );
         assert_eq!(store.backups_of("web").len(), 1);
+    }
+
+    #[test]
+    fn backup_outcome_follows_the_status() {
+        let store = LiveStore::new();
+        let backup = |status: &str| {
+            format!(
+                r#"{{"BackupId":"web-1","ServerName":"web","Status":"{status}","StatusDescription":"disk full"}}"#
+            )
+        };
+        assert_eq!(store.backup_outcome("web-1"), None);
+        store.apply(EventKind::Backup, &backup("IN_PROGRESS"));
+        assert_eq!(store.backup_outcome("web-1"), None);
+        store.apply(EventKind::Backup, &backup("OK"));
+        assert_eq!(store.backup_outcome("web-1"), Some(Ok(())));
+        store.apply(EventKind::Backup, &backup("FAILED"));
+        assert_eq!(
+            store.backup_outcome("web-1"),
+            Some(Err("disk full".to_owned()))
+        );
     }
 
     #[test]

@@ -1,10 +1,15 @@
-//! The routed pages: servers list, create-server wizard, server details,
-//! backups of every server, the account's limits and the simulator panel.
+//! The routed pages: servers list, create-server wizard, server details
+//! (with its tabs: nodes, events, settings with credentials and userdata,
+//! tags), backups of every server, the account's limits and the simulator panel.
 
 pub mod account;
 pub mod backups;
 pub mod create_server;
+pub mod server_credentials;
 pub mod server_details;
+pub mod server_events;
+pub mod server_nodes;
 pub mod server_settings;
+pub mod server_userdata;
 pub mod servers;
 pub mod simulator;

@@ -26,7 +26,7 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 pub(crate) enum Needs {
     /// Building the UI: wasm target, trunk, wasm-bindgen, wasm-opt.
     Ui,
-    /// Building the UI and running the browser tests: also Chromium, brotli, npm.
+    /// Building the UI and running the browser tests: also Chromium, brotli, openssl, npm.
     All,
 }
 
@@ -181,16 +181,19 @@ fn apt_install(packages: &[&str]) -> Result {
     run(&mut apt_get(&args))
 }
 
-/// Chromium (browser tests) and brotli (bundle size figures) from Debian.
+/// Chromium (browser tests), brotli (bundle size figures) and openssl (the
+/// node tests make real CSRs and keys with it) from Debian.
 fn ensure_apt_packages() -> Result {
     let has_chromium = Path::new(CHROMIUM).exists();
     let has_brotli = version_of("brotli").is_some();
-    if has_chromium && has_brotli {
-        println!("xtask: chromium, brotli present");
+    // `openssl --version` is not a command; `openssl version` is.
+    let has_openssl = probe(cmd("openssl").arg("version")).is_some_and(|out| out.status.success());
+    if has_chromium && has_brotli && has_openssl {
+        println!("xtask: chromium, brotli, openssl present");
         return Ok(());
     }
-    installing("chromium and brotli (apt)", || {
-        apt_install(&["chromium", "brotli"])
+    installing("chromium, brotli and openssl (apt)", || {
+        apt_install(&["chromium", "brotli", "openssl"])
     })?;
     if !Path::new(CHROMIUM).exists() {
         return Err(Error::new(format!(

@@ -14,14 +14,14 @@ export class DetailsPage extends ConsolePage {
 
   async open(
     name: string,
-    tab: 'overview' | 'backups' | 'events' | 'settings' | 'tags' = 'overview',
+    tab: 'overview' | 'backups' | 'nodes' | 'events' | 'settings' | 'tags' = 'overview',
   ): Promise<void> {
     await this.goto(`/servers/${name}/${tab}`);
     await this.waitLive();
     await expect(this.page.getByRole('heading', { level: 2, name })).toBeVisible();
   }
 
-  tab(label: 'Overview' | 'Backups' | 'Events' | 'Settings' | 'Tags'): Locator {
+  tab(label: 'Overview' | 'Backups' | 'Nodes' | 'Events' | 'Settings' | 'Tags'): Locator {
     return this.tabs.getByRole('link', { name: label });
   }
 

@@ -11,6 +11,9 @@ export class ServersPage extends ConsolePage {
   readonly startMaintenanceButton: Locator;
   readonly deleteButton: Locator;
   readonly dialog: Locator;
+  readonly pagination: Locator;
+  readonly pageIndicator: Locator;
+  readonly pageSize: Locator;
 
   constructor(page: Page) {
     super(page);
@@ -23,6 +26,22 @@ export class ServersPage extends ConsolePage {
     this.startMaintenanceButton = toolbar.getByRole('button', { name: 'Start maintenance' });
     this.deleteButton = toolbar.getByRole('button', { name: 'Delete' });
     this.dialog = page.getByRole('dialog');
+    this.pagination = page.getByRole('navigation', { name: 'Pagination' });
+    this.pageIndicator = this.pagination.getByText(/^Page \d+ of \d+$/);
+    this.pageSize = page.getByLabel('Page size');
+  }
+
+  /** The rows of the page shown. */
+  rows(): Locator {
+    return this.serversTable.locator('tbody tr');
+  }
+
+  async nextPage(): Promise<void> {
+    await this.pagination.getByRole('button', { name: 'Next page' }).click();
+  }
+
+  async previousPage(): Promise<void> {
+    await this.pagination.getByRole('button', { name: 'Previous page' }).click();
   }
 
   async open(): Promise<void> {

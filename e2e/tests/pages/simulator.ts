@@ -49,6 +49,7 @@ export class SimulatorPanel extends ConsolePage {
     code?: string;
     millis?: string;
     reason?: string;
+    recover?: string;
   }): Promise<void> {
     const form = this.addFaultForm;
     await form.getByLabel('Kind').selectOption(fault.kind);
@@ -59,6 +60,7 @@ export class SimulatorPanel extends ConsolePage {
     if (fault.code) await form.getByLabel('Error code').fill(fault.code);
     if (fault.millis) await form.getByLabel('Delay (milliseconds)').fill(fault.millis);
     if (fault.reason) await form.getByLabel('Reason').fill(fault.reason);
+    if (fault.recover) await form.getByLabel('Recover after (seconds)').fill(fault.recover);
     await form.getByRole('button', { name: 'Add fault' }).click();
   }
 

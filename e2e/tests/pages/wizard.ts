@@ -39,13 +39,23 @@ export class WizardPage extends ConsolePage {
 
   /** Walks the four steps with defaults except the name, up to the review page. */
   async fillToReview(name: string): Promise<void> {
-    await this.chooseEngine('Chef Automate');
+    await this.toServerStep('Chef Automate', name);
+    await this.toReview();
+  }
+
+  /** Chooses the engine and goes to step 2, where it types the server name. */
+  async toServerStep(engine: 'Chef Automate' | 'Puppet Enterprise', name: string): Promise<void> {
+    await this.chooseEngine(engine);
     await this.next.click();
     await expect(this.stepCount).toHaveText('Step 2 of 4');
     await this.field('Server name').fill(name);
     await expect(this.field('Instance profile ARN')).toHaveValue(
       'arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role',
     );
+  }
+
+  /** From step 2, the remaining steps with defaults (maintenance on Mondays) to the review page. */
+  async toReview(): Promise<void> {
     await this.next.click();
     await expect(this.stepCount).toHaveText('Step 3 of 4');
     await this.next.click();
@@ -53,5 +63,28 @@ export class WizardPage extends ConsolePage {
     await this.field('Maintenance window (optional)').fill('Mon:08:00');
     await this.reviewAndCreate.click();
     await expect(this.page.getByRole('heading', { level: 2, name: 'Review and create' })).toBeVisible();
+  }
+
+  /** Reads a file into a PEM field through its file chooser (the browser's File API). */
+  async upload(label: string, file: string): Promise<void> {
+    await this.page.getByLabel(label, { exact: true }).setInputFiles(file);
+  }
+
+  /** One review section, by its step title (e.g. "Configure server"). */
+  reviewSection(title: string): Locator {
+    return this.page.getByRole('region', { name: title });
+  }
+
+  /** The value shown for `term` in a review section. */
+  reviewValue(title: string, term: string): Locator {
+    return this.reviewSection(title)
+      .locator('div', { has: this.page.locator('dt', { hasText: new RegExp(`^${term}$`) }) })
+      .locator('dd');
+  }
+
+  /** The AWS CLI command of the review page (opens "Copy as CLI"). */
+  async cliCommand(): Promise<Locator> {
+    await this.page.getByText('Copy as CLI').click();
+    return this.page.getByLabel('AWS CLI command');
   }
 }

@@ -27,8 +27,7 @@ pub struct Clock {
 pub struct Fault {
     /// Identifier for removal.
     pub id: u64,
-    /// `error`, `latency`, `create-fails`, `backup-fails`, `maintenance-fails`
-    /// or `node-association-fails`.
+    /// One of [`FAULT_KINDS`].
     pub kind: String,
     /// Only this operation; any when absent.
     #[serde(default)]
@@ -54,9 +53,12 @@ pub struct Fault {
     /// Added delay (`latency`).
     #[serde(default)]
     pub millis: Option<u64>,
-    /// Failure reason (the `*-fails` kinds).
+    /// Failure reason (the `*-fails` kinds) or StatusReason (health kinds).
     #[serde(default)]
     pub reason: Option<String>,
+    /// Simulated seconds until a server recovers (health kinds).
+    #[serde(default)]
+    pub recover_after_seconds: Option<f64>,
 }
 
 /// A fault to add (`POST /api/sim/faults`); absent members are left out.
@@ -86,20 +88,98 @@ pub struct NewFault {
     /// Added delay (`latency`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub millis: Option<u64>,
-    /// Failure reason (the `*-fails` kinds).
+    /// Failure reason (the `*-fails` kinds) or StatusReason (health kinds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Simulated seconds until a server recovers (health kinds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recover_after_seconds: Option<f64>,
 }
 
-/// The fault kinds the simulator knows, in menu order.
-pub const FAULT_KINDS: [&str; 6] = [
-    "error",
-    "latency",
-    "create-fails",
-    "backup-fails",
-    "maintenance-fails",
-    "node-association-fails",
+/// What a fault kind takes besides its server, count and probability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultInputs {
+    /// An operation, an AWS error `code` and an optional `message`.
+    Error,
+    /// An operation and a delay in `millis`.
+    Latency,
+    /// An optional `reason`; it fires in its own lifecycle step, not per operation.
+    Reason,
+    /// An optional `reason` and `recoverAfterSeconds`; it fires at health checks.
+    Health,
+}
+
+/// A fault kind the simulator knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaultKindInfo {
+    /// The `kind` member.
+    pub kind: &'static str,
+    /// What it does, for the menu.
+    pub summary: &'static str,
+    /// Which inputs it takes.
+    pub inputs: FaultInputs,
+}
+
+const fn kind(kind: &'static str, summary: &'static str, inputs: FaultInputs) -> FaultKindInfo {
+    FaultKindInfo {
+        kind,
+        summary,
+        inputs,
+    }
+}
+
+/// Every fault kind of the simulator (`backend/src/sim/faults.rs`), in menu order.
+pub const FAULT_KINDS: [FaultKindInfo; 8] = [
+    kind(
+        "error",
+        "the operation answers an AWS error",
+        FaultInputs::Error,
+    ),
+    kind(
+        "latency",
+        "the operation answers late",
+        FaultInputs::Latency,
+    ),
+    kind(
+        "create-fails",
+        "the next server creation ends FAILED",
+        FaultInputs::Reason,
+    ),
+    kind(
+        "backup-fails",
+        "the next backup ends FAILED",
+        FaultInputs::Reason,
+    ),
+    kind(
+        "maintenance-fails",
+        "the next maintenance ends FAILED",
+        FaultInputs::Reason,
+    ),
+    kind(
+        "node-association-fails",
+        "the next node association ends FAILED",
+        FaultInputs::Reason,
+    ),
+    kind(
+        "unhealthy",
+        "a HEALTHY server goes UNHEALTHY at the next health check",
+        FaultInputs::Health,
+    ),
+    kind(
+        "connection-lost",
+        "a HEALTHY server goes CONNECTION_LOST at the next health check",
+        FaultInputs::Health,
+    ),
 ];
+
+/// The inputs of fault kind `kind` (`Reason` for an unknown one).
+#[must_use]
+pub fn fault_inputs(kind: &str) -> FaultInputs {
+    FAULT_KINDS
+        .iter()
+        .find(|k| k.kind == kind)
+        .map_or(FaultInputs::Reason, |k| k.inputs)
+}
 
 /// A health change (`POST /api/sim/servers/{name}/health`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -209,6 +289,26 @@ mod tests {
         .unwrap();
         assert_eq!(list.faults[0].server_name.as_deref(), Some("web-1"));
         assert_eq!(list.faults[0].reason.as_deref(), Some("no subnet"));
+    }
+
+    #[test]
+    fn health_faults_carry_their_recovery() {
+        let fault = NewFault {
+            kind: "connection-lost".to_owned(),
+            recover_after_seconds: Some(300.0),
+            ..NewFault::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&fault).unwrap(),
+            r#"{"kind":"connection-lost","recoverAfterSeconds":300.0}"#
+        );
+        assert_eq!(fault_inputs("connection-lost"), FaultInputs::Health);
+        assert_eq!(fault_inputs("error"), FaultInputs::Error);
+        let listed: Fault = serde_json::from_str(
+            r#"{"id":1,"kind":"unhealthy","recoverAfterSeconds":60,"fired":0}"#,
+        )
+        .unwrap();
+        assert_eq!(listed.recover_after_seconds, Some(60.0));
     }
 
     #[test]

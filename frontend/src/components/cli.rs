@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use serde::Serialize;
 use shared::opsworkscm::Operation;
 
+use crate::components::clipboard::CopyButton;
+
 /// The AWS CLI sub-command of an operation: `CreateServer` → `create-server`.
 #[must_use]
 pub fn cli_operation(operation: Operation) -> String {
@@ -44,23 +46,14 @@ pub fn CopyAsCli(
     #[prop(into)]
     command: Signal<Option<String>>,
 ) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        if let (Some(text), Some(window)) = (command.get_untracked(), web_sys::window()) {
-            let _ = window.navigator().clipboard().write_text(&text);
-            copied.set(true);
-        }
-    };
     view! {
-        <details class="cli" on:toggle=move |_| copied.set(false)>
+        <details class="cli">
             <summary>"Copy as CLI"</summary>
             {move || match command.get() {
                 Some(text) => {
                     view! {
-                        <pre class="mono" aria-label="AWS CLI command">{text}</pre>
-                        <button type="button" class="btn btn-small" on:click=copy>
-                            {move || if copied.get() { "Copied" } else { "Copy command" }}
-                        </button>
+                        <pre class="mono" aria-label="AWS CLI command">{text.clone()}</pre>
+                        <CopyButton text=Signal::stored(text) label="Copy command" />
                     }
                         .into_any()
                 }

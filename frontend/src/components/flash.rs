@@ -1,10 +1,13 @@
 //! Flash messages above the page: an operation shows "in progress", then
-//! success, or the AWS error code and message with a Retry button.
+//! success, or the AWS error code and message with a Retry button. An
+//! asynchronous operation (a backup) can stay "in progress" after the service
+//! accepted it, until the live store says how it ended ([`Flashes::track_until`]).
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -114,33 +117,101 @@ impl Flashes {
         Fut: Future<Output = Result<T, ApiError>> + 'static,
         T: 'static,
     {
+        self.run(texts, op, None::<fn(&T) -> Completion>);
+    }
+
+    /// Like [`track`](Self::track), for an operation that goes on after the
+    /// service accepted it: the flash shows `done` in progress until the
+    /// [`Completion`] that `until` makes from the answer resolves, then its
+    /// `done` title, or `failed` with the reason and Retry.
+    pub fn track_until<F, Fut, T, U>(&self, texts: OpTexts, op: F, until: U)
+    where
+        F: Fn() -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+        T: 'static,
+        U: Fn(&T) -> Completion + Clone + Send + Sync + 'static,
+    {
+        self.run(texts, op, Some(until));
+    }
+
+    fn run<F, Fut, T, U>(&self, texts: OpTexts, op: F, until: Option<U>)
+    where
+        F: Fn() -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+        T: 'static,
+        U: Fn(&T) -> Completion + Clone + Send + Sync + 'static,
+    {
         let flashes = *self;
         let id = self.push(Tone::InProgress, texts.pending.clone(), None);
         let future = op();
+        let retry = {
+            let texts = texts.clone();
+            let until = until.clone();
+            move || -> Arc<dyn Fn() + Send + Sync> {
+                let (texts, op, until) = (texts.clone(), op.clone(), until.clone());
+                Arc::new(move || {
+                    flashes.dismiss(id);
+                    flashes.run(texts.clone(), op.clone(), until.clone());
+                })
+            }
+        };
         spawn_local(async move {
-            match future.await {
-                Ok(_) => flashes.replace(
+            let value = match future.await {
+                Ok(value) => value,
+                Err(err) => {
+                    let flash = error_flash(texts.failed.clone(), &err, Some(retry()));
+                    flashes.replace(id, flash);
+                    return;
+                }
+            };
+            let Some(until) = until else {
+                flashes.replace(id, plain(Tone::Success, texts.done.clone(), None));
+                return;
+            };
+            flashes.replace(id, plain(Tone::InProgress, texts.done.clone(), None));
+            // The watch lives in its own owner, dropped once it resolved.
+            let owner = Owner::new();
+            let Completion { done, outcome } = owner.with(|| until(&value));
+            let mut outcomes = owner.with(|| outcome.to_stream());
+            let outcome = loop {
+                match outcomes.next().await {
+                    Some(Some(outcome)) => break Some(outcome),
+                    Some(None) => {}
+                    None => break None,
+                }
+            };
+            drop(owner);
+            match outcome {
+                Some(Ok(())) => flashes.replace(id, plain(Tone::Success, done, None)),
+                Some(Err(reason)) => flashes.replace(
                     id,
                     Flash {
-                        id,
-                        tone: Tone::Success,
-                        title: texts.done.clone(),
-                        detail: None,
-                        retry: None,
+                        retry: Some(retry()),
+                        ..plain(Tone::Error, texts.failed.clone(), Some(reason))
                     },
                 ),
-                Err(err) => {
-                    let retry: Arc<dyn Fn() + Send + Sync> = {
-                        let texts = texts.clone();
-                        Arc::new(move || {
-                            flashes.dismiss(id);
-                            flashes.track(texts.clone(), op.clone());
-                        })
-                    };
-                    flashes.replace(id, error_flash(texts.failed.clone(), &err, Some(retry)));
-                }
+                None => flashes.dismiss(id),
             }
         });
+    }
+}
+
+/// How an accepted operation ends, as [`Flashes::track_until`] watches it.
+pub struct Completion {
+    /// Title of the success message.
+    pub done: String,
+    /// `None` while it runs; then `Ok` or `Err` with the reason (tracked).
+    pub outcome: Signal<Option<Result<(), String>>>,
+}
+
+/// A message without Retry.
+fn plain(tone: Tone, title: String, detail: Option<String>) -> Flash {
+    Flash {
+        id: 0,
+        tone,
+        title,
+        detail,
+        retry: None,
     }
 }
 
@@ -153,11 +224,8 @@ fn error_flash(title: String, err: &ApiError, retry: Option<Arc<dyn Fn() + Send 
         detail.push_str(&format!(" (request id {request_id})"));
     }
     Flash {
-        id: 0,
-        tone: Tone::Error,
-        title,
-        detail: Some(detail),
         retry,
+        ..plain(Tone::Error, title, Some(detail))
     }
 }
 
@@ -166,7 +234,7 @@ fn error_flash(title: String, err: &ApiError, retry: Option<Arc<dyn Fn() + Send 
 pub struct OpTexts {
     /// While the request runs, e.g. "Deleting server web-1".
     pub pending: String,
-    /// When it was accepted.
+    /// When it was accepted (for [`Flashes::track_until`]: while it goes on).
     pub done: String,
     /// Title of the error message.
     pub failed: String,

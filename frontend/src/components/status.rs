@@ -1,8 +1,9 @@
 //! Status indicators: a tone (pending, in-progress, success, error, stopped)
-//! per server or backup status, with a spinner for transitional states.
+//! per server, backup or node association status, with a spinner for
+//! transitional states.
 
 use leptos::prelude::*;
-use shared::opsworkscm::{BackupStatus, ServerStatus};
+use shared::opsworkscm::{BackupStatus, NodeAssociationStatus, ServerStatus};
 
 /// Colour family of a server status.
 pub fn server_tone(status: ServerStatus) -> &'static str {
@@ -21,6 +22,16 @@ pub fn backup_tone(status: BackupStatus) -> &'static str {
         BackupStatus::InProgress | BackupStatus::Deleting => "in-progress",
         BackupStatus::Failed => "error",
     }
+}
+
+/// `(tone, label)` of a node association status.
+pub fn association_status_view(status: NodeAssociationStatus) -> (&'static str, String) {
+    let tone = match status {
+        NodeAssociationStatus::Success => "success",
+        NodeAssociationStatus::InProgress => "in-progress",
+        NodeAssociationStatus::Failed => "error",
+    };
+    (tone, status.as_str().to_owned())
 }
 
 /// A status label with its tone; `status` is read reactively.
@@ -64,5 +75,13 @@ mod tests {
         assert_eq!(server_tone(ServerStatus::Healthy), "success");
         assert_eq!(server_tone(ServerStatus::Terminated), "stopped");
         assert_eq!(backup_tone(BackupStatus::Ok), "success");
+        assert_eq!(
+            association_status_view(NodeAssociationStatus::InProgress).0,
+            "in-progress"
+        );
+        assert_eq!(
+            association_status_view(NodeAssociationStatus::Failed),
+            ("error", "FAILED".to_owned())
+        );
     }
 }

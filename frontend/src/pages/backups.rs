@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::opsworkscm::Backup;
 
+use crate::components::list::{CountHeading, EmptyState, TableHead};
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -17,9 +18,11 @@ pub fn BackupsPage() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="all-backups-heading">
             <div class="panel-header">
-                <h2 id="all-backups-heading">
-                    "Backups " <span class="count">{move || format!("({})", backups.with(Vec::len))}</span>
-                </h2>
+                <CountHeading
+                    id="all-backups-heading"
+                    title="Backups"
+                    count=Signal::derive(move || backups.with(Vec::len))
+                />
             </div>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
@@ -28,28 +31,17 @@ pub fn BackupsPage() -> impl IntoView {
                         view! { <p class="loading" role="status">"Loading backups…"</p> }.into_any()
                     } else {
                         view! {
-                            <div class="empty">
-                                <p class="empty-title">"No backups"</p>
-                                <p class="muted">
-                                    "Backups appear here when a server is backed up, manually or in its backup window."
-                                </p>
-                            </div>
+                            <EmptyState
+                                title="No backups"
+                                detail="Backups appear here when a server is backed up, manually or in its backup window."
+                            />
                         }
                             .into_any()
                     }
                 }
             >
                 <table class="table" aria-labelledby="all-backups-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Backup ID"</th>
-                            <th scope="col">"Server"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"Description"</th>
-                        </tr>
-                    </thead>
+                    <TableHead columns=&["Backup ID", "Server", "Type", "Status", "Created", "Description"] />
                     <tbody>
                         <For
                             each=move || backups.get()

@@ -1,14 +1,15 @@
 //! Server details at `/servers/:name`: a header with name, status and actions,
-//! and tabs with their own URLs: Overview (every Server field), Backups (the
-//! server's backups, newest first; create and delete) and Events
-//! (DescribeEvents, refetched when a `server-event` for this server arrives).
+//! and tabs with their own URLs: Overview (every Server field) and Backups
+//! (the server's backups, newest first; create, delete, restore) here; Nodes,
+//! Events, Settings and Tags in their own modules.
 
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::opsworkscm::{Backup, Server};
+use shared::opsworkscm::{Backup, Operation, Server};
 
 use crate::api;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
@@ -104,6 +105,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
             <nav class="tabs" aria-label="Server sections">
                 {tab("overview", "Overview")}
                 {tab("backups", "Backups")}
+                {tab("nodes", "Nodes")}
                 {tab("events", "Events")}
                 {tab("settings", "Settings")}
                 {tab("tags", "Tags")}
@@ -308,6 +310,13 @@ pub fn BackupsTab() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Create backup"</button>
                 </form>
             </div>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    api::create_backup_request(&name.get(), &description.get())
+                        .ok()
+                        .map(|request| cli_command(Operation::CreateBackup, &request))
+                }) />
+            </div>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=|| {
@@ -373,6 +382,14 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
         open.set(false);
     };
     let title = format!("Restore {server} from {backup_id}");
+    let cli = {
+        let (server, backup_id) = (server.clone(), backup_id.clone());
+        Signal::derive(move || {
+            api::restore_server_request(&server, &backup_id, &instance_type.get(), &key_pair.get())
+                .ok()
+                .map(|request| cli_command(Operation::RestoreServer, &request))
+        })
+    };
     let submit = {
         let (server, backup_id) = (server.clone(), backup_id.clone());
         move |ev: leptos::ev::SubmitEvent| {
@@ -432,6 +449,7 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
                     prop:value=move || key_pair.get()
                     on:input=move |ev| key_pair.set(event_target_value(&ev))
                 />
+                <CopyAsCli command=cli />
                 <div class="modal-actions">
                     <button type="button" class="btn btn-link" on:click=move |_| close()>
                         "Cancel"
@@ -489,81 +507,5 @@ fn BackupRow(
             </div>
             </td>
         </tr>
-    }
-}
-
-/// Events tab: DescribeEvents, newest first, refetched on live `server-event`s.
-#[component]
-pub fn EventsTab() -> impl IntoView {
-    let live = LiveStore::expect();
-    let name = current();
-    let events = LocalResource::new(move || {
-        let name = name.get();
-        // A new server-event for this server means the list changed.
-        let _tick = live.server_event_tick(&name);
-        async move { api::describe_events(&name).await }
-    });
-    view! {
-        <section class="panel" aria-labelledby="events-heading">
-            <div class="panel-header">
-                <h3 id="events-heading">"Events"</h3>
-            </div>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading events…"</p> }>
-                {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(mut list) => {
-                            list.sort_by_key(|e| std::cmp::Reverse(e.created_at));
-                            if list.is_empty() {
-                                view! { <div class="empty"><p class="empty-title">"No events"</p></div> }
-                                    .into_any()
-                            } else {
-                                view! {
-                                    <table class="table" aria-labelledby="events-heading">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Time"</th>
-                                                <th scope="col">"Message"</th>
-                                                <th scope="col">"Log"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list
-                                                .into_iter()
-                                                .map(|event| {
-                                                    view! {
-                                                        <tr>
-                                                            <td class="nowrap">{format::time(event.created_at)}</td>
-                                                            <td>{format::or_dash(event.message.as_deref())}</td>
-                                                            <td class="mono">{format::or_dash(event.log_url.as_deref())}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                }
-                                    .into_any()
-                            }
-                        }
-                        Err(err) => {
-                            view! {
-                                <div class="flash flash-error" role="alert">
-                                    <div class="flash-body">
-                                        <p class="flash-title">"Could not load events"</p>
-                                        <p class="flash-detail">{err.to_string()}</p>
-                                    </div>
-                                    <div class="flash-actions">
-                                        <button type="button" class="btn btn-small" on:click=move |_| events.refetch()>
-                                            "Retry"
-                                        </button>
-                                    </div>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }

@@ -1,15 +1,18 @@
-//! The Settings tab (UpdateServer: windows and automated backups) and the
-//! Tags tab (ListTagsForResource, TagResource, UntagResource) of the server
-//! details page.
+//! The Settings tab (UpdateServer: windows and automated backups; then the
+//! credentials and userdata panels) and the Tags tab (ListTagsForResource,
+//! TagResource, UntagResource) of the server details page.
 
 use leptos::prelude::*;
-use shared::opsworkscm::UpdateServerRequest;
+use shared::opsworkscm::{Operation, UpdateServerRequest};
 use shared::validation::{ServerName, TagKey, TagValue, TimeWindow};
 
 use crate::api;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::live::LiveStore;
+use crate::pages::server_credentials::CredentialsPanel;
 use crate::pages::server_details::current;
+use crate::pages::server_userdata::UserdataPanel;
 
 /// An optional window: empty means "not sent".
 fn window_of(value: &str) -> Result<Option<TimeWindow>, String> {
@@ -48,28 +51,28 @@ pub fn SettingsTab() -> impl IntoView {
     let maintenance_error = RwSignal::new(None::<String>);
     let backup_error = RwSignal::new(None::<String>);
     let retention_error = RwSignal::new(None::<String>);
+    // The request the fields make, or `None` while one is invalid (tracked).
+    let request = move || {
+        let m = window_of(&maintenance.get()).ok()?;
+        let b = window_of(&backup.get()).ok()?;
+        let r = retention_of(&retention.get()).ok()?;
+        Some(UpdateServerRequest {
+            disable_automated_backup: Some(!automated.get()),
+            backup_retention_count: Some(r),
+            server_name: ServerName::parse(name.get()).ok()?,
+            preferred_maintenance_window: m,
+            preferred_backup_window: b,
+        })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let m = window_of(&maintenance.get_untracked());
-        let b = window_of(&backup.get_untracked());
-        let r = retention_of(&retention.get_untracked());
-        maintenance_error.set(m.as_ref().err().cloned());
-        backup_error.set(b.as_ref().err().cloned());
-        retention_error.set(r.as_ref().err().cloned());
-        let (Ok(m), Ok(b), Ok(r)) = (m, b, r) else {
+        maintenance_error.set(window_of(&maintenance.get_untracked()).err());
+        backup_error.set(window_of(&backup.get_untracked()).err());
+        retention_error.set(retention_of(&retention.get_untracked()).err());
+        let Some(request) = untrack(request) else {
             return;
         };
         let target = name.get_untracked();
-        let Ok(server_name) = ServerName::parse(target.clone()) else {
-            return;
-        };
-        let request = UpdateServerRequest {
-            disable_automated_backup: Some(!automated.get_untracked()),
-            backup_retention_count: Some(r),
-            server_name,
-            preferred_maintenance_window: m,
-            preferred_backup_window: b,
-        };
         flashes.track(
             OpTexts::new(
                 format!("Saving settings of {target}"),
@@ -90,60 +93,74 @@ pub fn SettingsTab() -> impl IntoView {
         }
     };
     view! {
-        <section class="panel" aria-labelledby="settings-heading">
-            <div class="panel-header">
-                <h3 id="settings-heading">"Settings"</h3>
-            </div>
-            <form class="form" on:submit=submit novalidate>
-                <label for="settings-maintenance">"Maintenance window"</label>
-                <input
-                    id="settings-maintenance"
-                    type="text"
-                    autocomplete="off"
-                    placeholder="Mon:08:00"
-                    aria-invalid=move || maintenance_error.get().is_some().to_string()
-                    aria-describedby="settings-maintenance-error"
-                    prop:value=move || maintenance.get()
-                    on:input=move |ev| maintenance.set(event_target_value(&ev))
-                />
-                {field_error(maintenance_error, "settings-maintenance-error")}
-                <label for="settings-backup">"Backup window"</label>
-                <input
-                    id="settings-backup"
-                    type="text"
-                    autocomplete="off"
-                    placeholder="08:00"
-                    aria-invalid=move || backup_error.get().is_some().to_string()
-                    aria-describedby="settings-backup-error"
-                    prop:value=move || backup.get()
-                    on:input=move |ev| backup.set(event_target_value(&ev))
-                />
-                {field_error(backup_error, "settings-backup-error")}
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || automated.get()
-                        on:change=move |ev| automated.set(event_target_checked(&ev))
-                    />
-                    "Automated backups"
-                </label>
-                <label for="settings-retention">"Backups to keep"</label>
-                <input
-                    id="settings-retention"
-                    type="number"
-                    min="1"
-                    step="1"
-                    aria-invalid=move || retention_error.get().is_some().to_string()
-                    aria-describedby="settings-retention-error"
-                    prop:value=move || retention.get()
-                    on:input=move |ev| retention.set(event_target_value(&ev))
-                />
-                {field_error(retention_error, "settings-retention-error")}
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Save"</button>
+        <div class="tab-stack">
+            <section class="panel" aria-labelledby="settings-heading">
+                <div class="panel-header">
+                    <h3 id="settings-heading">"Settings"</h3>
                 </div>
-            </form>
-        </section>
+                <form class="form" on:submit=submit novalidate>
+                    <div class="field">
+                        <label for="settings-maintenance">"Maintenance window"</label>
+                        <input
+                            id="settings-maintenance"
+                            type="text"
+                            autocomplete="off"
+                            placeholder="Mon:08:00"
+                            aria-invalid=move || maintenance_error.get().is_some().to_string()
+                            aria-describedby="settings-maintenance-error"
+                            prop:value=move || maintenance.get()
+                            on:input=move |ev| maintenance.set(event_target_value(&ev))
+                        />
+                        {field_error(maintenance_error, "settings-maintenance-error")}
+                    </div>
+                    <div class="field">
+                        <label for="settings-backup">"Backup window"</label>
+                        <input
+                            id="settings-backup"
+                            type="text"
+                            autocomplete="off"
+                            placeholder="08:00"
+                            aria-invalid=move || backup_error.get().is_some().to_string()
+                            aria-describedby="settings-backup-error"
+                            prop:value=move || backup.get()
+                            on:input=move |ev| backup.set(event_target_value(&ev))
+                        />
+                        {field_error(backup_error, "settings-backup-error")}
+                    </div>
+                    <div class="field choice">
+                        <input
+                            id="settings-automated"
+                            type="checkbox"
+                            prop:checked=move || automated.get()
+                            on:change=move |ev| automated.set(event_target_checked(&ev))
+                        />
+                        <label for="settings-automated">"Automated backups"</label>
+                    </div>
+                    <div class="field">
+                        <label for="settings-retention">"Backups to keep"</label>
+                        <input
+                            id="settings-retention"
+                            type="number"
+                            min="1"
+                            step="1"
+                            aria-invalid=move || retention_error.get().is_some().to_string()
+                            aria-describedby="settings-retention-error"
+                            prop:value=move || retention.get()
+                            on:input=move |ev| retention.set(event_target_value(&ev))
+                        />
+                        {field_error(retention_error, "settings-retention-error")}
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-primary">"Save"</button>
+                    </div>
+                    <CopyAsCli command=Signal::derive(move || {
+                        request().map(|request| cli_command(Operation::UpdateServer, &request))
+                    }) />
+                </form>
+            </section>
+            <CredentialsPanel />
+            <UserdataPanel />
+        </div>
     }
 }
 
@@ -248,6 +265,11 @@ pub fn TagsTab() -> impl IntoView {
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">"Save tag"</button>
                 </div>
+                <CopyAsCli command=Signal::derive(move || {
+                    api::tag_resource_request(&arn.get(), key.get().trim(), &value.get())
+                        .ok()
+                        .map(|request| cli_command(Operation::TagResource, &request))
+                }) />
             </form>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
                 {move || Suspend::new(async move {

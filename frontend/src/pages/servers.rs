@@ -7,17 +7,20 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::opsworkscm::Server;
+use shared::opsworkscm::{Backup, Server};
 
 use crate::api;
-use crate::components::flash::{Flashes, OpTexts};
+use crate::components::flash::{Completion, Flashes, OpTexts};
+use crate::components::list::{CountHeading, EmptyState};
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// Page sizes offered by the pagination.
-const PAGE_SIZES: [usize; 4] = [10, 20, 50, 100];
+/// Page sizes offered by the pagination; `None` shows every server on one page.
+const PAGE_SIZES: [Option<usize>; 5] = [Some(10), Some(20), Some(50), Some(100), None];
+/// The page size option that shows every server.
+const ALL: &str = "all";
 
 /// A column the list can be sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,16 @@ fn matches_query(server: &Server, query: &str) -> bool {
         .any(|field| field.to_ascii_lowercase().contains(query))
 }
 
+/// Page `page` (clamped to the last) of `names`, `size` names a page (every
+/// name when `None`): the page's names, the page shown and the page count.
+fn paginate(names: Vec<String>, size: Option<usize>, page: usize) -> (Vec<String>, usize, usize) {
+    let size = size.unwrap_or(names.len()).max(1);
+    let pages = names.len().div_ceil(size).max(1);
+    let page = page.min(pages - 1);
+    let names = names.into_iter().skip(page * size).take(size).collect();
+    (names, page, pages)
+}
+
 /// The list page at `/` and `/servers`.
 #[component]
 pub fn ServersPage() -> impl IntoView {
@@ -99,19 +112,14 @@ pub fn ServersPage() -> impl IntoView {
             };
             if ascending { order } else { order.reverse() }
         });
-        let size = page_size.get().max(1);
-        let pages = rows.len().div_ceil(size).max(1);
-        let current = page.get().min(pages - 1);
+        let matches = rows.len();
+        let names = rows.into_iter().map(|r| r.name).collect();
+        let (names, page, pages) = paginate(names, page_size.get(), page.get());
         Listing {
-            matches: rows.len(),
-            names: rows
-                .into_iter()
-                .skip(current * size)
-                .take(size)
-                .map(|r| r.name)
-                .collect(),
+            names,
+            matches,
             total,
-            page: current,
+            page,
             pages,
         }
     });
@@ -129,15 +137,25 @@ pub fn ServersPage() -> impl IntoView {
     };
     let create_backup = move |_| {
         if let Some(name) = selection.get_untracked() {
-            flashes.track(
+            flashes.track_until(
                 OpTexts::new(
                     format!("Starting a backup of {name}"),
                     format!("Backup of {name} started"),
                     format!("Could not back up {name}"),
                 ),
-                move || {
+                {
                     let name = name.clone();
-                    async move { api::create_backup(&name, "").await }
+                    move || {
+                        let name = name.clone();
+                        async move { api::create_backup(&name, "").await }
+                    }
+                },
+                move |backup: &Backup| {
+                    let id = backup.backup_id.clone().unwrap_or_default();
+                    Completion {
+                        done: format!("Backup {id} of {name} completed"),
+                        outcome: Signal::derive(move || live.backup_outcome(&id)),
+                    }
                 },
             );
         }
@@ -179,15 +197,17 @@ pub fn ServersPage() -> impl IntoView {
     });
     let go_create = {
         let navigate = navigate.clone();
-        move |_| navigate("/servers/new", Default::default())
+        Callback::new(move |_: leptos::ev::MouseEvent| navigate("/servers/new", Default::default()))
     };
 
     view! {
         <section class="panel" aria-labelledby="servers-heading">
             <div class="panel-header">
-                <h2 id="servers-heading">
-                    "Servers " <span class="count">{move || format!("({})", live.server_count())}</span>
-                </h2>
+                <CountHeading
+                    id="servers-heading"
+                    title="Servers"
+                    count=Signal::derive(move || live.server_count())
+                />
                 <div class="actions" role="toolbar" aria-label="Server actions">
                     <button type="button" class="btn" on:click=move |_| live.reload()>
                         "Refresh"
@@ -209,7 +229,7 @@ pub fn ServersPage() -> impl IntoView {
                     <button type="button" class="btn" disabled=no_selection on:click=ask_delete>
                         "Delete"
                     </button>
-                    <button type="button" class="btn btn-primary" on:click=go_create.clone()>
+                    <button type="button" class="btn btn-primary" on:click=move |ev| go_create.run(ev)>
                         "Create server"
                     </button>
                 </div>
@@ -266,26 +286,23 @@ pub fn ServersPage() -> impl IntoView {
                 <ServersTable listing=listing selected=selected sort=sort />
             </Show>
             <Show when=move || live.snapshot() == Snapshot::Ready && live.server_count() == 0>
-                <div class="empty">
-                    <p class="empty-title">"No servers yet"</p>
-                    <p class="muted">
-                        "Servers created with the AWS CLI, an SDK or this console appear here."
-                    </p>
-                    <button type="button" class="btn btn-primary" on:click=go_create.clone()>
+                <EmptyState
+                    title="No servers yet"
+                    detail="Servers created with the AWS CLI, an SDK or this console appear here."
+                >
+                    <button type="button" class="btn btn-primary" on:click=move |ev| go_create.run(ev)>
                         "Create server"
                     </button>
-                </div>
+                </EmptyState>
             </Show>
             <Show when=move || {
                 live.server_count() > 0 && listing.with(|l| l.matches == 0)
             }>
-                <div class="empty">
-                    <p class="empty-title">"No matches"</p>
-                    <p class="muted">"No server matches the filter."</p>
+                <EmptyState title="No matches" detail="No server matches the filter.">
                     <button type="button" class="btn" on:click=move |_| filter.set(String::new())>
                         "Clear filter"
                     </button>
-                </div>
+                </EmptyState>
             </Show>
         </section>
         <ConfirmDelete
@@ -307,7 +324,7 @@ pub fn ServersPage() -> impl IntoView {
 fn Pagination(
     listing: Memo<Listing>,
     page: RwSignal<usize>,
-    page_size: RwSignal<usize>,
+    page_size: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     view! {
         <nav class="pagination" aria-label="Pagination">
@@ -334,7 +351,9 @@ fn Pagination(
             <select
                 id="page-size"
                 on:change=move |ev| {
-                    if let Ok(size) = event_target_value(&ev).parse() {
+                    let value = event_target_value(&ev);
+                    let size = if value == ALL { Some(None) } else { value.parse().ok().map(Some) };
+                    if let Some(size) = size {
                         page_size.set(size);
                         page.set(0);
                     }
@@ -343,9 +362,13 @@ fn Pagination(
                 {PAGE_SIZES
                     .into_iter()
                     .map(|size| {
+                        let (value, label) = match size {
+                            Some(n) => (n.to_string(), n.to_string()),
+                            None => (ALL.to_owned(), "All".to_owned()),
+                        };
                         view! {
-                            <option value=size.to_string() selected=move || page_size.get() == size>
-                                {size}
+                            <option value=value selected=move || page_size.get() == size>
+                                {label}
                             </option>
                         }
                     })
@@ -513,6 +536,21 @@ fn ServerRow(
 mod tests {
     use super::*;
     use shared::opsworkscm::ServerStatus;
+
+    #[test]
+    fn pages_of_ten_and_all() {
+        let names: Vec<String> = (0..12).map(|i| format!("s{i:02}")).collect();
+        let (page, current, pages) = paginate(names.clone(), Some(10), 1);
+        assert_eq!(
+            (page, current, pages),
+            (vec!["s10".to_owned(), "s11".to_owned()], 1, 2)
+        );
+        // Past the end: the last page.
+        assert_eq!(paginate(names.clone(), Some(10), 7).1, 1);
+        let (page, current, pages) = paginate(names, None, 3);
+        assert_eq!((page.len(), current, pages), (12, 0, 1));
+        assert_eq!(paginate(Vec::new(), None, 0), (Vec::new(), 0, 1));
+    }
 
     #[test]
     fn filter_looks_at_name_engine_status_and_endpoint() {

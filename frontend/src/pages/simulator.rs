@@ -1,15 +1,20 @@
 //! The Simulator panel at `/simulator` (simulator mode only): move the
 //! simulated clock and set its speed, inject and remove faults, change a
 //! server's health, reset or seed the account. Calls go to `/api/sim/...`;
-//! outcomes show as flash messages.
+//! outcomes show as flash messages. When `/api/config` says the backend runs
+//! in upstream mode there is no simulator: the page says so and calls nothing.
+
+pub mod faults;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::error::ErrorCode;
-use shared::opsworkscm::{Operation, ServerName};
 
-use crate::api::sim::{self, Clock, FAULT_KINDS, Fault, HealthChange, NewFault};
+use self::faults::FaultsPanel;
+use crate::Config;
+use crate::api::sim::{self, Clock, Fault, HealthChange};
+use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
 use crate::live::LiveStore;
 
@@ -19,9 +24,83 @@ const POLL: std::time::Duration = std::time::Duration::from_secs(5);
 /// Health statuses the simulator accepts.
 const HEALTH_STATUSES: [&str; 3] = ["UNHEALTHY", "CONNECTION_LOST", "HEALTHY"];
 
-/// The simulator's control panel.
+/// What `/simulator` shows for the backend's mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Availability {
+    /// `/api/config` has not answered yet.
+    Loading,
+    /// Simulator mode: the panel.
+    Available,
+    /// Another mode (upstream): no simulator behind `/api/sim`.
+    Unavailable(String),
+    /// `/api/config` failed: the mode is unknown.
+    Unknown(String),
+}
+
+fn availability(config: Option<Result<String, String>>) -> Availability {
+    match config {
+        None => Availability::Loading,
+        Some(Ok(mode)) if mode == "simulator" => Availability::Available,
+        Some(Ok(mode)) => Availability::Unavailable(mode),
+        Some(Err(err)) => Availability::Unknown(err),
+    }
+}
+
+/// `/simulator`: the control panel in simulator mode, an explanation otherwise.
 #[component]
 pub fn SimulatorPage() -> impl IntoView {
+    let config = expect_context::<Config>();
+    let state = Memo::new(move |_| {
+        availability(
+            config
+                .0
+                .get()
+                .map(|result| result.map(|cfg| cfg.mode).map_err(|err| err.to_string())),
+        )
+    });
+    move || {
+        match state.get() {
+        Availability::Loading => {
+            view! { <p class="loading" role="status">"Loading…"</p> }.into_any()
+        }
+        Availability::Available => view! { <SimulatorPanel /> }.into_any(),
+        Availability::Unavailable(mode) => view! {
+            <Notice
+                title="The simulator panel is only available in simulator mode"
+                detail=format!(
+                    "This backend runs in {mode} mode: it forwards every call to AWS (or another endpoint), so there is no simulated clock, fault or server health to control. Start cmconsole without --upstream to use the simulator.",
+                )
+            />
+        }
+            .into_any(),
+        Availability::Unknown(err) => view! {
+            <Notice
+                title="The simulator panel needs to know the backend's mode"
+                detail=format!("/api/config did not answer ({err}); reload the page once the backend is back.")
+            />
+        }
+            .into_any(),
+    }
+    }
+}
+
+/// A page-sized notice instead of the panel, with a way back to the list.
+#[component]
+fn Notice(title: &'static str, detail: String) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="sim-notice-heading">
+            <EmptyState title=title detail=detail heading_id="sim-notice-heading">
+                <p>
+                    <a href="/servers">"Go to the servers list"</a>
+                </p>
+            </EmptyState>
+        </section>
+    }
+}
+
+/// The simulator's control panel.
+#[component]
+fn SimulatorPanel() -> impl IntoView {
     let flashes = Flashes::expect();
     let clock = RwSignal::new(None::<Clock>);
     let faults = RwSignal::new(Vec::<Fault>::new());
@@ -74,16 +153,23 @@ fn optional_text(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// A labelled input of a form with its inline error.
+/// Checks an optional "recover after (seconds)" field: blank or a positive number.
+fn check_recovery(text: &str) -> Option<String> {
+    match optional_number::<f64>(text) {
+        Ok(Some(s)) if s.is_finite() && s > 0.0 => None,
+        Ok(None) => None,
+        _ => Some("Enter a positive number of seconds, or leave it blank.".to_owned()),
+    }
+}
+
+/// A labelled select over `(value, label)` options, with an optional inline error.
 #[component]
-fn Field(
+fn SelectField(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] placeholder: &'static str,
-    #[prop(optional)] step: Option<&'static str>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let described = {
@@ -93,34 +179,12 @@ fn Field(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input
+            <select
                 id=id
-                type=kind
-                step=step
-                placeholder=placeholder
-                autocomplete="off"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-        </div>
-    }
-}
-
-/// A labelled select over fixed `(value, label)` options.
-#[component]
-fn SelectField(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] options: Signal<Vec<(String, String)>>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
                 {move || {
                     options
                         .get()
@@ -136,6 +200,7 @@ fn SelectField(
                         .collect_view()
                 }}
             </select>
+            {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
         </div>
     }
 }
@@ -160,14 +225,11 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
     };
     let speed = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
-    let speed_error = Signal::derive(move || {
-        if !tried.get() {
-            return None;
-        }
-        match optional_number::<f64>(&speed.get()) {
-            Ok(Some(s)) if s.is_finite() && s > 0.0 => None,
-            _ => Some("Enter a positive number, e.g. 60.".to_owned()),
-        }
+    // Blank is only wrong once submitted (the field is cleared after a change).
+    let speed_error = Signal::derive(move || match optional_number::<f64>(&speed.get()) {
+        Ok(Some(s)) if s.is_finite() && s > 0.0 => None,
+        Ok(None) if !tried.get() => None,
+        _ => Some("Enter a positive number, e.g. 60.".to_owned()),
     });
     let set_speed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -227,335 +289,19 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
                     </button>
                 </div>
                 <form class="inline-form" on:submit=set_speed novalidate>
-                    <Field
+                    <TextField
                         id="sim-speed-input"
                         label="Speed"
                         value=speed
                         error=speed_error
+                        show=tried
                         kind="number"
-                        step="any"
                         placeholder="e.g. 60"
                     />
                     <button type="submit" class="btn">"Set speed"</button>
                 </form>
             </div>
         </section>
-    }
-}
-
-/// Human scope of a fault.
-fn scope(fault: &Fault) -> String {
-    let operation = fault.operation.as_deref().unwrap_or("any operation");
-    match &fault.server_name {
-        Some(server) => format!("{operation} on {server}"),
-        None => format!("{operation}, any server"),
-    }
-}
-
-/// What a fault does beyond its kind (code, delay or reason).
-fn fault_detail(fault: &Fault) -> Option<String> {
-    match (&fault.code, fault.millis, &fault.reason) {
-        (Some(code), _, _) => Some(match &fault.message {
-            Some(message) => format!("{code}: {message}"),
-            None => code.clone(),
-        }),
-        (_, Some(millis), _) => Some(format!("{millis} ms")),
-        (_, _, Some(reason)) => Some(reason.clone()),
-        _ => None,
-    }
-}
-
-/// Count and probability of a fault.
-fn frequency(fault: &Fault) -> String {
-    let count = fault
-        .count
-        .map_or_else(|| "unlimited".to_owned(), |c| format!("{c}×"));
-    let probability = fault
-        .probability
-        .map_or_else(|| "always".to_owned(), |p| format!("p = {p}"));
-    format!("{count}, {probability}")
-}
-
-/// The active faults and the form that adds one.
-#[component]
-fn FaultsPanel(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
-    let flashes = Flashes::expect();
-    let remove = move |id: u64| {
-        flashes.track(
-            OpTexts::new(
-                format!("Removing fault {id}"),
-                format!("Fault {id} removed"),
-                format!("Could not remove fault {id}"),
-            ),
-            move || async move {
-                sim::remove_fault(id).await?;
-                faults.try_update(|list| list.retain(|f| f.id != id));
-                Ok(())
-            },
-        );
-    };
-    view! {
-        <section class="panel" aria-labelledby="faults-heading">
-            <div class="panel-header">
-                <h2 id="faults-heading">
-                    "Active faults " <span class="count">{move || format!("({})", faults.with(Vec::len))}</span>
-                </h2>
-            </div>
-            <Show
-                when=move || faults.with(|f| !f.is_empty())
-                fallback=|| {
-                    view! {
-                        <div class="empty">
-                            <p class="empty-title">"No active faults"</p>
-                            <p class="muted">"Operations run as the service would run them."</p>
-                        </div>
-                    }
-                }
-            >
-                <table class="table" aria-labelledby="faults-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"ID"</th>
-                            <th scope="col">"Kind"</th>
-                            <th scope="col">"Scope"</th>
-                            <th scope="col">"Count / probability"</th>
-                            <th scope="col">"Fired"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For each=move || faults.get() key=|f| (f.id, f.fired) let:fault>
-                            {
-                                let id = fault.id;
-                                view! {
-                                    <tr>
-                                        <th scope="row">{id}</th>
-                                        <td>
-                                            {fault.kind.clone()}
-                                            {fault_detail(&fault)
-                                                .map(|d| view! { <span class="hint">{d}</span> })}
-                                        </td>
-                                        <td>{scope(&fault)}</td>
-                                        <td>{frequency(&fault)}</td>
-                                        <td>{fault.fired}</td>
-                                        <td>
-                                            <button
-                                                type="button"
-                                                class="btn btn-small"
-                                                aria-label=format!("Remove fault {id}")
-                                                on:click=move |_| remove(id)
-                                            >
-                                                "Remove"
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
-                            }
-                        </For>
-                    </tbody>
-                </table>
-            </Show>
-            <AddFault faults=faults />
-        </section>
-    }
-}
-
-/// The "Add fault" form with its inline checks.
-#[component]
-fn AddFault(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
-    let flashes = Flashes::expect();
-    let kind = RwSignal::new(FAULT_KINDS[0].to_owned());
-    let operation = RwSignal::new(String::new());
-    let server = RwSignal::new(String::new());
-    let count = RwSignal::new(String::new());
-    let probability = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let message = RwSignal::new(String::new());
-    let millis = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    let tried = RwSignal::new(false);
-
-    let shown = move |check: Option<String>| check.filter(|_| tried.get());
-    let server_error = Signal::derive(move || {
-        shown(
-            optional_text(&server.get())
-                .and_then(|name| ServerName::parse(name).err().map(|e| e.to_string())),
-        )
-    });
-    let count_error = Signal::derive(move || {
-        shown(match optional_number::<u32>(&count.get()) {
-            Ok(Some(0)) | Err(()) => {
-                Some("Enter a whole number of at least 1, or leave it blank.".to_owned())
-            }
-            Ok(_) => None,
-        })
-    });
-    let probability_error = Signal::derive(move || {
-        shown(match optional_number::<f64>(&probability.get()) {
-            Ok(Some(p)) if !(0.0..=1.0).contains(&p) => {
-                Some("Enter a number between 0 and 1.".to_owned())
-            }
-            Err(()) => Some("Enter a number between 0 and 1.".to_owned()),
-            Ok(_) => None,
-        })
-    });
-    let code_error = Signal::derive(move || {
-        shown(match optional_text(&code.get()) {
-            None => Some("Enter an AWS error code, e.g. ThrottlingException.".to_owned()),
-            Some(c) if ErrorCode::from_code(&c).is_none() => {
-                Some(format!("{c} is not a known AWS error code."))
-            }
-            Some(_) => None,
-        })
-    });
-    let millis_error = Signal::derive(move || {
-        shown(match optional_number::<u64>(&millis.get()) {
-            Ok(Some(_)) => None,
-            _ => Some("Enter the delay in milliseconds, e.g. 800.".to_owned()),
-        })
-    });
-    let is_error = move || kind.with(|k| k == "error");
-    let is_latency = move || kind.with(|k| k == "latency");
-    let has_errors = move || {
-        server_error.get().is_some()
-            || count_error.get().is_some()
-            || probability_error.get().is_some()
-            || (is_error() && code_error.get().is_some())
-            || (is_latency() && millis_error.get().is_some())
-    };
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        tried.set(true);
-        if has_errors() {
-            return;
-        }
-        let kind_value = kind.get_untracked();
-        let mut fault = NewFault {
-            kind: kind_value.clone(),
-            operation: optional_text(&operation.get_untracked()),
-            server_name: optional_text(&server.get_untracked()),
-            count: optional_number(&count.get_untracked()).ok().flatten(),
-            probability: optional_number(&probability.get_untracked()).ok().flatten(),
-            ..NewFault::default()
-        };
-        match kind_value.as_str() {
-            "error" => {
-                fault.code = optional_text(&code.get_untracked());
-                fault.message = optional_text(&message.get_untracked());
-            }
-            "latency" => fault.millis = optional_number(&millis.get_untracked()).ok().flatten(),
-            _ => fault.reason = optional_text(&reason.get_untracked()),
-        }
-        flashes.track(
-            OpTexts::new(
-                format!("Adding a {kind_value} fault"),
-                format!("{kind_value} fault added"),
-                format!("Could not add the {kind_value} fault"),
-            ),
-            move || {
-                let fault = fault.clone();
-                async move {
-                    let added = sim::add_fault(&fault).await?;
-                    faults.try_update(|list| {
-                        if !list.iter().any(|f| f.id == added.id) {
-                            list.push(added.clone());
-                        }
-                    });
-                    Ok(added)
-                }
-            },
-        );
-        tried.set(false);
-    };
-
-    let kinds = Signal::derive(|| {
-        FAULT_KINDS
-            .iter()
-            .map(|k| ((*k).to_owned(), (*k).to_owned()))
-            .collect::<Vec<_>>()
-    });
-    let operations = Signal::derive(|| {
-        std::iter::once((String::new(), "Any operation".to_owned()))
-            .chain(
-                Operation::ALL
-                    .iter()
-                    .map(|op| (op.as_str().to_owned(), op.as_str().to_owned())),
-            )
-            .collect::<Vec<_>>()
-    });
-    let no_error = Signal::derive(|| None::<String>);
-
-    view! {
-        <form class="form sim-form" on:submit=submit novalidate aria-labelledby="add-fault-heading">
-            <h3 id="add-fault-heading">"Add fault"</h3>
-            <div class="sim-fields">
-                <SelectField id="fault-kind" label="Kind" value=kind options=kinds />
-                <SelectField id="fault-operation" label="Operation" value=operation options=operations />
-                <Field
-                    id="fault-server"
-                    label="Server name"
-                    value=server
-                    error=server_error
-                    placeholder="Any server"
-                />
-                <Field
-                    id="fault-count"
-                    label="Count"
-                    value=count
-                    error=count_error
-                    kind="number"
-                    placeholder="Unlimited"
-                />
-                <Field
-                    id="fault-probability"
-                    label="Probability"
-                    value=probability
-                    error=probability_error
-                    kind="number"
-                    step="any"
-                    placeholder="Always (1)"
-                />
-                <Show when=is_error>
-                    <Field
-                        id="fault-code"
-                        label="Error code"
-                        value=code
-                        error=code_error
-                        placeholder="ThrottlingException"
-                    />
-                    <Field
-                        id="fault-message"
-                        label="Error message"
-                        value=message
-                        error=no_error
-                        placeholder="Optional"
-                    />
-                </Show>
-                <Show when=is_latency>
-                    <Field
-                        id="fault-millis"
-                        label="Delay (milliseconds)"
-                        value=millis
-                        error=millis_error
-                        kind="number"
-                        placeholder="800"
-                    />
-                </Show>
-                <Show when=move || !is_error() && !is_latency()>
-                    <Field
-                        id="fault-reason"
-                        label="Reason"
-                        value=reason
-                        error=no_error
-                        placeholder="Optional"
-                    />
-                </Show>
-            </div>
-            <button type="submit" class="btn btn-primary">"Add fault"</button>
-        </form>
     }
 }
 
@@ -592,18 +338,7 @@ fn HealthPanel() -> impl IntoView {
     let server_error = Signal::derive(move || {
         (tried.get() && server.with(String::is_empty)).then(|| "Choose a server.".to_owned())
     });
-    let recover_error = Signal::derive(move || {
-        if !tried.get() {
-            return None;
-        }
-        match optional_number::<f64>(&recover.get()) {
-            Ok(Some(s)) if !(s.is_finite() && s > 0.0) => {
-                Some("Enter a positive number of seconds, or leave it blank.".to_owned())
-            }
-            Err(()) => Some("Enter a positive number of seconds, or leave it blank.".to_owned()),
-            Ok(_) => None,
-        }
-    });
+    let recover_error = Signal::derive(move || check_recovery(&recover.get()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
@@ -635,50 +370,29 @@ fn HealthPanel() -> impl IntoView {
                 <h2 id="health-heading">"Server health"</h2>
             </div>
             <form class="form sim-form" on:submit=submit novalidate aria-labelledby="health-heading">
-                <div class="field">
-                    <label for="health-server">"Server"</label>
-                    <select
-                        id="health-server"
-                        aria-invalid=move || server_error.get().is_some().to_string()
-                        aria-describedby=move || server_error.get().map(|_| "health-server-error")
-                        on:change=move |ev| server.set(event_target_value(&ev))
-                    >
-                        {move || {
-                            server_options
-                                .get()
-                                .into_iter()
-                                .map(|(v, text)| {
-                                    let selected = server.get_untracked() == v;
-                                    view! {
-                                        <option value=v selected=selected>
-                                            {text}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                    {move || {
-                        server_error
-                            .get()
-                            .map(|e| view! { <p class="field-error" id="health-server-error">{e}</p> })
-                    }}
-                </div>
+                <SelectField
+                    id="health-server"
+                    label="Server"
+                    value=server
+                    options=server_options
+                    error=server_error
+                />
                 <SelectField id="health-status" label="Status" value=status options=statuses />
-                <Field
+                <TextField
                     id="health-reason"
                     label="Reason"
                     value=reason
                     error=Signal::derive(|| None::<String>)
+                    show=tried
                     placeholder="Optional"
                 />
-                <Field
+                <TextField
                     id="health-recover"
                     label="Recover after (seconds)"
                     value=recover
                     error=recover_error
+                    show=tried
                     kind="number"
-                    step="any"
                     placeholder="Never"
                 />
                 <button type="submit" class="btn btn-primary">"Set health"</button>
@@ -748,5 +462,36 @@ fn AccountPanel(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
                 on_confirm=reset
             />
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_needs_simulator_mode() {
+        assert_eq!(availability(None), Availability::Loading);
+        assert_eq!(
+            availability(Some(Ok("simulator".to_owned()))),
+            Availability::Available
+        );
+        assert_eq!(
+            availability(Some(Ok("upstream".to_owned()))),
+            Availability::Unavailable("upstream".to_owned())
+        );
+        assert_eq!(
+            availability(Some(Err("HTTP 502".to_owned()))),
+            Availability::Unknown("HTTP 502".to_owned())
+        );
+    }
+
+    #[test]
+    fn recovery_is_blank_or_positive() {
+        assert_eq!(check_recovery(""), None);
+        assert_eq!(check_recovery(" 90 "), None);
+        for bad in ["0", "-1", "soon", "inf"] {
+            assert!(check_recovery(bad).is_some(), "{bad}");
+        }
     }
 }

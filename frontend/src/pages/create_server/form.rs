@@ -22,8 +22,6 @@ pub(super) const STEP_TITLES: [&str; STEPS as usize] = [
     "Network",
     "Backups, maintenance and tags",
 ];
-/// Password characters besides letters and digits (from the documented rules).
-pub(super) const PASSWORD_SPECIALS: &str = "!/@#$%^&+=_";
 
 /// Instance types offered per engine, the default first.
 pub(super) fn instance_types(engine: EngineKind) -> &'static [&'static str] {
@@ -51,7 +49,7 @@ pub(super) struct TagRow {
 
 /// The wizard's inputs, as typed.
 #[derive(Clone, Copy)]
-pub(super) struct Form {
+pub struct Form {
     pub(super) engine: RwSignal<EngineKind>,
     pub(super) version: RwSignal<String>,
     pub(super) name: RwSignal<String>,
@@ -62,6 +60,14 @@ pub(super) struct Form {
     /// `None` until edited: the default ARN for the account is shown.
     pub(super) service_role: RwSignal<Option<String>>,
     pub(super) password: RwSignal<String>,
+    /// Puppet only: `PUPPET_R10K_REMOTE`, the control repository's git URL.
+    pub(super) r10k_remote: RwSignal<String>,
+    /// Puppet only: `PUPPET_R10K_PRIVATE_KEY`, the SSH key of a private repository.
+    pub(super) r10k_private_key: RwSignal<String>,
+    /// `CustomDomain`, `CustomCertificate`, `CustomPrivateKey`: all three or none.
+    pub(super) custom_domain: RwSignal<String>,
+    pub(super) custom_certificate: RwSignal<String>,
+    pub(super) custom_private_key: RwSignal<String>,
     pub(super) subnets: RwSignal<String>,
     pub(super) security_groups: RwSignal<String>,
     pub(super) public_ip: RwSignal<bool>,
@@ -77,7 +83,7 @@ pub(super) struct Form {
 /// What each field's validator says; `None` is valid.
 pub(super) type Check = Option<String>;
 
-fn message(error: impl std::fmt::Display) -> String {
+pub(super) fn message(error: impl std::fmt::Display) -> String {
     error.to_string()
 }
 
@@ -93,6 +99,11 @@ impl Form {
             instance_profile: RwSignal::new(None),
             service_role: RwSignal::new(None),
             password: RwSignal::new(String::new()),
+            r10k_remote: RwSignal::new(String::new()),
+            r10k_private_key: RwSignal::new(String::new()),
+            custom_domain: RwSignal::new(String::new()),
+            custom_certificate: RwSignal::new(String::new()),
+            custom_private_key: RwSignal::new(String::new()),
             subnets: RwSignal::new(String::new()),
             security_groups: RwSignal::new(String::new()),
             public_ip: RwSignal::new(true),
@@ -239,6 +250,11 @@ impl Form {
                 self.check_instance_profile(),
                 self.check_service_role(),
                 self.check_password(),
+                self.check_r10k_remote(),
+                self.check_r10k_private_key(),
+                self.check_custom_domain(),
+                self.check_custom_certificate(),
+                self.check_custom_private_key(),
             ],
             3 => vec![self.check_subnets(), self.check_security_groups()],
             4 => vec![
@@ -295,13 +311,15 @@ impl Form {
                 EngineKind::Chef => CHEF_AUTOMATE_ADMIN_PASSWORD,
                 EngineKind::Puppet => PUPPET_ADMIN_PASSWORD,
             };
-            let engine_attributes = match optional(self.password.get()) {
-                Some(password) => Some(vec![EngineAttributeInput {
+            let mut engine_attributes = Vec::new();
+            if let Some(password) = optional(self.password.get()) {
+                engine_attributes.push(EngineAttributeInput {
                     name: Some(EngineAttributeName::parse(password_name).map_err(message)?),
                     value: Some(EngineAttributeValue::parse(password).map_err(message)?),
-                }]),
-                None => None,
-            };
+                });
+            }
+            engine_attributes.extend(self.r10k_attributes()?);
+            let custom = self.custom_domain_request()?;
             let tags: Vec<TagInput> = self
                 .tags
                 .get()
@@ -316,14 +334,14 @@ impl Form {
             let automated = self.automated_backups.get();
             Ok(CreateServerRequest {
                 associate_public_ip_address: Some(self.public_ip.get()),
-                custom_domain: None,
-                custom_certificate: None,
-                custom_private_key: None,
+                custom_domain: custom.domain,
+                custom_certificate: custom.certificate,
+                custom_private_key: custom.private_key,
                 disable_automated_backup: Some(!automated),
                 engine: text(engine.engine_name().to_owned())?,
                 engine_model: Some(text(engine.default_model().to_owned())?),
                 engine_version: Some(text(self.version.get())?),
-                engine_attributes,
+                engine_attributes: (!engine_attributes.is_empty()).then_some(engine_attributes),
                 backup_retention_count: match optional(self.retention.get()) {
                     Some(n) if automated => Some(
                         BackupRetentionCount::parse(n.parse::<i64>().map_err(message)?)

@@ -1,0 +1,84 @@
+//! The markup list pages share: a panel heading with the item count, a table
+//! head of plain column titles, and the empty state ("No servers yet", "No
+//! matches", …) with an optional action.
+
+use leptos::prelude::*;
+
+/// `<h2 id=id>Title <span class="count">(n)</span></h2>`; tables point their
+/// `aria-labelledby` at `id`, so their name is "Title (n)".
+#[component]
+pub fn CountHeading(
+    /// Element id of the heading.
+    id: &'static str,
+    /// The heading text before the count.
+    title: &'static str,
+    /// How many items there are (read reactively).
+    #[prop(into)]
+    count: Signal<usize>,
+) -> impl IntoView {
+    view! {
+        <h2 id=id>
+            {title} " " <span class="count">{move || format!("({})", count.get())}</span>
+        </h2>
+    }
+}
+
+/// `<thead>` with one `<th scope="col">` per title; an empty title is a
+/// column without a visible header (its screen-reader name is "Actions").
+#[component]
+pub fn TableHead(
+    /// Column titles, in order.
+    columns: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {columns
+                    .iter()
+                    .map(|title| {
+                        if title.is_empty() {
+                            view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">"Actions"</span>
+                                </th>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <th scope="col">{*title}</th> }.into_any()
+                        }
+                    })
+                    .collect_view()}
+            </tr>
+        </thead>
+    }
+}
+
+/// The empty state of a list (or of a page with nothing to show): a title,
+/// an explanation and an optional action (the children, e.g. a "Create
+/// server" button or a link).
+#[component]
+pub fn EmptyState(
+    /// What is (not) there, e.g. "No servers yet".
+    title: &'static str,
+    /// One sentence under the title.
+    #[prop(optional, into)]
+    detail: String,
+    /// The title is the page's heading (`<h2 id=…>`) rather than a paragraph.
+    #[prop(optional)]
+    heading_id: Option<&'static str>,
+    /// An action under the text.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let title = match heading_id {
+        Some(id) => view! { <h2 id=id class="empty-title">{title}</h2> }.into_any(),
+        None => view! { <p class="empty-title">{title}</p> }.into_any(),
+    };
+    view! {
+        <div class="empty">
+            {title}
+            {(!detail.is_empty()).then(|| view! { <p class="muted">{detail}</p> })}
+            {children.map(|children| children())}
+        </div>
+    }
+}

@@ -1,0 +1,351 @@
+//! The Credentials panel of the Settings tab: UpdateServerEngineAttributes
+//! to regenerate a Chef server's pivotal key (`CHEF_PIVOTAL_KEY`, sent
+//! without a value so the service generates the pair) and to reset the admin
+//! password (`CHEF_AUTOMATE_ADMIN_PASSWORD` or `PUPPET_ADMIN_PASSWORD`),
+//! generated or chosen. What the service generates is shown once.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::opsworkscm::attributes::{
+    CHEF_AUTOMATE_ADMIN_PASSWORD, CHEF_PIVOTAL_KEY, PUPPET_ADMIN_PASSWORD,
+};
+use shared::opsworkscm::{
+    AdminPassword, AttributeName, EngineAttributeValue, EngineKind, Operation, ServerName,
+    UpdateServerEngineAttributesRequest,
+};
+
+use crate::api::{ApiError, engine_attributes};
+use crate::components::cli::{CopyAsCli, cli_command};
+use crate::components::field::{FormError, TextField};
+use crate::components::modal::ConfirmDelete;
+use crate::components::password_rules::PasswordRules;
+use crate::components::text_output::{FileOffer, OneTimeSecret};
+use crate::live::LiveStore;
+use crate::pages::server_details::current;
+
+/// Placeholder for a chosen password in the CLI command.
+const PASSWORD_PLACEHOLDER: &str = "REPLACE_WITH_ADMIN_PASSWORD";
+
+/// The admin password attribute of an engine.
+fn password_attribute(engine: EngineKind) -> &'static str {
+    match engine {
+        EngineKind::Chef => CHEF_AUTOMATE_ADMIN_PASSWORD,
+        EngineKind::Puppet => PUPPET_ADMIN_PASSWORD,
+    }
+}
+
+/// UpdateServerEngineAttributes for `attribute`, with `value` or none (the
+/// service generates one and returns it once).
+fn reset_request(
+    server: &str,
+    attribute: &str,
+    value: Option<&str>,
+) -> Result<UpdateServerEngineAttributesRequest, String> {
+    Ok(UpdateServerEngineAttributesRequest {
+        server_name: ServerName::parse(server).map_err(|e| e.to_string())?,
+        attribute_name: AttributeName::parse(attribute).map_err(|e| e.to_string())?,
+        attribute_value: value
+            .map(EngineAttributeValue::parse)
+            .transpose()
+            .map_err(|e| e.to_string())?,
+    })
+}
+
+/// The admin password request: a chosen password must meet the rules.
+fn password_request(
+    server: &str,
+    engine: EngineKind,
+    chosen: Option<&str>,
+) -> Result<UpdateServerEngineAttributesRequest, String> {
+    if let Some(password) = chosen {
+        AdminPassword::parse(password).map_err(|_| AdminPassword::rules().to_owned())?;
+    }
+    reset_request(server, password_attribute(engine), chosen)
+}
+
+/// The command for `request`, with a chosen secret replaced by a placeholder.
+fn reset_cli(request: &UpdateServerEngineAttributesRequest) -> String {
+    let mut request = request.clone();
+    if request.attribute_value.is_some() {
+        request.attribute_value = EngineAttributeValue::parse(PASSWORD_PLACEHOLDER).ok();
+    }
+    cli_command(Operation::UpdateServerEngineAttributes, &request)
+}
+
+/// Sends the request; the answer is the generated value, if the service made one.
+async fn send_reset(
+    request: UpdateServerEngineAttributesRequest,
+) -> Result<Option<String>, ApiError> {
+    let server = engine_attributes::update_server_engine_attributes(&request).await?;
+    Ok(server
+        .engine_attributes
+        .into_iter()
+        .find(|a| a.name.as_deref() == Some(request.attribute_name.as_str()))
+        .and_then(|a| a.value))
+}
+
+/// The Credentials panel, per engine.
+#[component]
+pub fn CredentialsPanel() -> impl IntoView {
+    let live = LiveStore::expect();
+    let server = current();
+    let engine = Memo::new(move |_| {
+        live.server(&server.get())
+            .and_then(|s| s.engine)
+            .and_then(|engine| EngineKind::parse(&engine))
+    });
+    move || {
+        engine.get().map(|engine| {
+            view! {
+                <section class="panel" aria-labelledby="credentials-heading">
+                    <div class="panel-header">
+                        <h3 id="credentials-heading">"Credentials"</h3>
+                    </div>
+                    <div class="form">
+                        <p class="hint">
+                            "Changes go through UpdateServerEngineAttributes: the server is MODIFYING for a while, "
+                            "one change at a time, and only from HEALTHY or UNHEALTHY."
+                        </p>
+                        {(engine == EngineKind::Chef).then(|| view! { <PivotalKeyReset server=server /> })}
+                        <AdminPasswordReset server=server engine=engine />
+                    </div>
+                </section>
+            }
+        })
+    }
+}
+
+/// Regenerates the Chef pivotal key after a confirmation.
+#[component]
+fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
+    let confirm_open = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let secret = RwSignal::new(None::<String>);
+    let request = move || reset_request(&server.get(), CHEF_PIVOTAL_KEY, None);
+    let confirm = Callback::new(move |()| {
+        let Ok(request) = untrack(request) else {
+            return;
+        };
+        sending.set(true);
+        error.set(None);
+        secret.set(None);
+        spawn_local(async move {
+            let answer = send_reset(request).await;
+            sending.set(false);
+            match answer {
+                Ok(Some(key)) => secret.set(Some(key)),
+                Ok(None) => error.set(Some(ApiError::Decode(
+                    "the service generated no pivotal key".to_owned(),
+                ))),
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    });
+    view! {
+        <fieldset class="field credential" aria-labelledby="pivotal-heading">
+            <h4 id="pivotal-heading">"Pivotal key"</h4>
+            <p class="hint">
+                "The pivotal user's key signs knife and Chef API calls. A reset generates a new key pair: "
+                "the old key, and the starter kits holding it, stop working."
+            </p>
+            <div>
+                <button
+                    type="button"
+                    class="btn"
+                    disabled=move || sending.get()
+                    aria-busy=move || sending.get().to_string()
+                    on:click=move |_| confirm_open.set(true)
+                >
+                    "Reset pivotal key"
+                </button>
+            </div>
+            <FormError title="Could not reset the pivotal key" error=error />
+            {move || {
+                secret.get().map(|key| {
+                    view! {
+                        <OneTimeSecret
+                            title="New pivotal key".to_owned()
+                            secret=key
+                            file=Some(FileOffer {
+                                name: format!("{}-pivotal.pem", server.get_untracked()),
+                                mime: "application/x-pem-file",
+                            })
+                            on_done=Callback::new(move |()| secret.set(None))
+                        />
+                    }
+                })
+            }}
+            <CopyAsCli command=Signal::derive(move || request().ok().map(|r| reset_cli(&r))) />
+        </fieldset>
+        <ConfirmDelete
+            open=confirm_open
+            title=Signal::derive(move || format!("Reset the pivotal key of {}", server.get()))
+            message=Signal::derive(|| {
+                "A new pivotal key pair is generated and the current key stops working. The new private key is shown once."
+                    .to_owned()
+            })
+            on_confirm=confirm
+            action="Reset"
+        />
+    }
+}
+
+/// Resets the admin password: generated (shown once) or chosen (checked as you type).
+#[component]
+fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView {
+    let choose = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let sending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let secret = RwSignal::new(None::<String>);
+    let applied = RwSignal::new(false);
+    let request = move || {
+        let chosen = choose.get().then(|| password.get());
+        password_request(&server.get(), engine, chosen.as_deref())
+    };
+    let password_error = Signal::derive(move || {
+        AdminPassword::parse(password.get())
+            .err()
+            .map(|_| "The password does not meet the rules below.".to_owned())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        let Ok(request) = untrack(request) else {
+            return;
+        };
+        sending.set(true);
+        error.set(None);
+        secret.set(None);
+        applied.set(false);
+        spawn_local(async move {
+            let answer = send_reset(request).await;
+            sending.set(false);
+            match answer {
+                Ok(Some(generated)) => secret.set(Some(generated)),
+                Ok(None) => {
+                    applied.set(true);
+                    password.set(String::new());
+                    attempted.set(false);
+                }
+                Err(err) => error.set(Some(err)),
+            }
+        });
+    };
+    let mode = move |chosen: bool, id: &'static str, label: &'static str| {
+        view! {
+            <div class="choice">
+                <input
+                    type="radio"
+                    id=id
+                    name="password-mode"
+                    prop:checked=move || choose.get() == chosen
+                    on:change=move |_| choose.set(chosen)
+                />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <form class="credential" on:submit=submit novalidate aria-labelledby="password-heading">
+            <h4 id="password-heading">"Admin password"</h4>
+            <p class="hint">
+                {format!(
+                    "Signs the admin user in to the {} console ({}).",
+                    match engine {
+                        EngineKind::Chef => "Chef Automate",
+                        EngineKind::Puppet => "Puppet Enterprise",
+                    },
+                    password_attribute(engine),
+                )}
+            </p>
+            <fieldset class="field">
+                <legend>"New password"</legend>
+                {mode(false, "password-generate", "Generate a password (shown once)")}
+                {mode(true, "password-choose", "Choose a password")}
+            </fieldset>
+            <Show when=move || choose.get()>
+                <TextField
+                    id="new-admin-password"
+                    label="New admin password"
+                    kind="password"
+                    value=password
+                    error=password_error
+                    show=attempted
+                />
+                <PasswordRules password=password />
+            </Show>
+            <FormError title="Could not reset the admin password" error=error />
+            {move || {
+                applied
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="info" role="status">
+                                "The new password is being applied while the server is MODIFYING."
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                secret.get().map(|generated| {
+                    view! {
+                        <OneTimeSecret
+                            title="New admin password".to_owned()
+                            secret=generated
+                            file=None
+                            on_done=Callback::new(move |()| secret.set(None))
+                        />
+                    }
+                })
+            }}
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="btn"
+                    disabled=move || sending.get()
+                    aria-busy=move || sending.get().to_string()
+                >
+                    "Reset admin password"
+                </button>
+            </div>
+            <CopyAsCli command=Signal::derive(move || request().ok().map(|r| reset_cli(&r))) />
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pivotal_key_reset_sends_no_value() {
+        let request = reset_request("chef-1", CHEF_PIVOTAL_KEY, None).unwrap();
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"ServerName": "chef-1", "AttributeName": "CHEF_PIVOTAL_KEY"})
+        );
+        assert_eq!(
+            reset_cli(&request),
+            r#"aws opsworks-cm update-server-engine-attributes --cli-input-json '{"ServerName":"chef-1","AttributeName":"CHEF_PIVOTAL_KEY"}'"#
+        );
+    }
+
+    #[test]
+    fn a_chosen_password_is_checked_and_hidden_in_the_command() {
+        assert!(password_request("pup", EngineKind::Puppet, Some("weak")).is_err());
+        let request = password_request("pup", EngineKind::Puppet, Some("Str0ng!Passw0rd")).unwrap();
+        assert_eq!(request.attribute_name.as_str(), PUPPET_ADMIN_PASSWORD);
+        let command = reset_cli(&request);
+        assert!(command.contains(PASSWORD_PLACEHOLDER), "{command}");
+        assert!(!command.contains("Str0ng"), "{command}");
+        let generated = password_request("chef", EngineKind::Chef, None).unwrap();
+        assert_eq!(
+            generated.attribute_name.as_str(),
+            CHEF_AUTOMATE_ADMIN_PASSWORD
+        );
+        assert_eq!(generated.attribute_value, None);
+    }
+}

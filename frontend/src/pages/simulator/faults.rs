@@ -1,0 +1,493 @@
+//! The Simulator panel's faults: the active ones in a table with Remove, and
+//! the "Add fault" form, whose inputs follow the kind (an error code, a
+//! delay, a failure reason, a health reason and recovery time).
+
+use leptos::prelude::*;
+use shared::error::ErrorCode;
+use shared::opsworkscm::{Operation, ServerName};
+
+use super::{SelectField, check_recovery, optional_number, optional_text};
+use crate::api::sim::{self, FAULT_KINDS, Fault, FaultInputs, NewFault, fault_inputs};
+use crate::components::field::TextField;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::list::{CountHeading, EmptyState, TableHead};
+
+/// Human scope of a fault.
+fn scope(fault: &Fault) -> String {
+    let operation = match fault_inputs(&fault.kind) {
+        FaultInputs::Error | FaultInputs::Latency => {
+            fault.operation.as_deref().unwrap_or("any operation")
+        }
+        FaultInputs::Reason => "its lifecycle step",
+        FaultInputs::Health => "health checks",
+    };
+    match &fault.server_name {
+        Some(server) => format!("{operation} on {server}"),
+        None => format!("{operation}, any server"),
+    }
+}
+
+/// What a fault does beyond its kind (code, delay, reason, recovery).
+fn fault_detail(fault: &Fault) -> Option<String> {
+    match fault_inputs(&fault.kind) {
+        FaultInputs::Error => fault.code.as_ref().map(|code| match &fault.message {
+            Some(message) => format!("{code}: {message}"),
+            None => code.clone(),
+        }),
+        FaultInputs::Latency => fault.millis.map(|millis| format!("{millis} ms")),
+        FaultInputs::Reason => fault.reason.clone(),
+        FaultInputs::Health => {
+            let recovery = fault
+                .recover_after_seconds
+                .map(|s| format!("recovers after {s} s"));
+            match (fault.reason.clone(), recovery) {
+                (Some(reason), Some(recovery)) => Some(format!("{reason}; {recovery}")),
+                (reason, recovery) => reason.or(recovery),
+            }
+        }
+    }
+}
+
+/// Count and probability of a fault.
+fn frequency(fault: &Fault) -> String {
+    let count = fault
+        .count
+        .map_or_else(|| "unlimited".to_owned(), |c| format!("{c}×"));
+    let probability = fault
+        .probability
+        .map_or_else(|| "always".to_owned(), |p| format!("p = {p}"));
+    format!("{count}, {probability}")
+}
+
+/// The active faults and the form that adds one.
+#[component]
+pub fn FaultsPanel(
+    /// The active faults (polled by the page, updated by Add and Remove).
+    faults: RwSignal<Vec<Fault>>,
+) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let remove = move |id: u64| {
+        flashes.track(
+            OpTexts::new(
+                format!("Removing fault {id}"),
+                format!("Fault {id} removed"),
+                format!("Could not remove fault {id}"),
+            ),
+            move || async move {
+                sim::remove_fault(id).await?;
+                faults.try_update(|list| list.retain(|f| f.id != id));
+                Ok(())
+            },
+        );
+    };
+    view! {
+        <section class="panel" aria-labelledby="faults-heading">
+            <div class="panel-header">
+                <CountHeading
+                    id="faults-heading"
+                    title="Active faults"
+                    count=Signal::derive(move || faults.with(Vec::len))
+                />
+            </div>
+            <Show
+                when=move || faults.with(|f| !f.is_empty())
+                fallback=|| {
+                    view! {
+                        <EmptyState
+                            title="No active faults"
+                            detail="Operations run as the service would run them."
+                        />
+                    }
+                }
+            >
+                <table class="table" aria-labelledby="faults-heading">
+                    <TableHead columns=&["ID", "Kind", "Scope", "Count / probability", "Fired", ""] />
+                    <tbody>
+                        <For each=move || faults.get() key=|f| (f.id, f.fired) let:fault>
+                            {
+                                let id = fault.id;
+                                view! {
+                                    <tr>
+                                        <th scope="row">{id}</th>
+                                        <td>
+                                            {fault.kind.clone()}
+                                            {fault_detail(&fault)
+                                                .map(|d| view! { <span class="hint">{d}</span> })}
+                                        </td>
+                                        <td>{scope(&fault)}</td>
+                                        <td>{frequency(&fault)}</td>
+                                        <td>{fault.fired}</td>
+                                        <td>
+                                            <button
+                                                type="button"
+                                                class="btn btn-small"
+                                                aria-label=format!("Remove fault {id}")
+                                                on:click=move |_| remove(id)
+                                            >
+                                                "Remove"
+                                            </button>
+                                        </td>
+                                    </tr>
+                                }
+                            }
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <AddFault faults=faults />
+        </section>
+    }
+}
+
+/// The inputs of the "Add fault" form, as typed.
+#[derive(Clone, Copy)]
+struct FaultForm {
+    kind: RwSignal<String>,
+    operation: RwSignal<String>,
+    server: RwSignal<String>,
+    count: RwSignal<String>,
+    probability: RwSignal<String>,
+    code: RwSignal<String>,
+    message: RwSignal<String>,
+    millis: RwSignal<String>,
+    reason: RwSignal<String>,
+    recover: RwSignal<String>,
+}
+
+impl FaultForm {
+    fn new() -> Self {
+        let text = || RwSignal::new(String::new());
+        Self {
+            kind: RwSignal::new(FAULT_KINDS[0].kind.to_owned()),
+            operation: text(),
+            server: text(),
+            count: text(),
+            probability: text(),
+            code: text(),
+            message: text(),
+            millis: text(),
+            reason: text(),
+            recover: text(),
+        }
+    }
+
+    fn inputs(&self) -> FaultInputs {
+        self.kind.with(|k| fault_inputs(k))
+    }
+
+    fn server_error(&self) -> Option<String> {
+        optional_text(&self.server.get())
+            .and_then(|name| ServerName::parse(name).err().map(|e| e.to_string()))
+    }
+
+    fn count_error(&self) -> Option<String> {
+        match optional_number::<u32>(&self.count.get()) {
+            Ok(Some(0)) | Err(()) => {
+                Some("Enter a whole number of at least 1, or leave it blank.".to_owned())
+            }
+            Ok(_) => None,
+        }
+    }
+
+    fn probability_error(&self) -> Option<String> {
+        match optional_number::<f64>(&self.probability.get()) {
+            Ok(Some(p)) if (0.0..=1.0).contains(&p) => None,
+            Ok(None) => None,
+            _ => Some("Enter a number between 0 and 1.".to_owned()),
+        }
+    }
+
+    fn code_error(&self) -> Option<String> {
+        if self.inputs() != FaultInputs::Error {
+            return None;
+        }
+        match optional_text(&self.code.get()) {
+            None => Some("Enter an AWS error code, e.g. ThrottlingException.".to_owned()),
+            Some(c) if ErrorCode::from_code(&c).is_none() => {
+                Some(format!("{c} is not a known AWS error code."))
+            }
+            Some(_) => None,
+        }
+    }
+
+    fn millis_error(&self) -> Option<String> {
+        if self.inputs() != FaultInputs::Latency {
+            return None;
+        }
+        match optional_number::<u64>(&self.millis.get()) {
+            Ok(Some(_)) => None,
+            _ => Some("Enter the delay in milliseconds, e.g. 800.".to_owned()),
+        }
+    }
+
+    fn recover_error(&self) -> Option<String> {
+        if self.inputs() != FaultInputs::Health {
+            return None;
+        }
+        check_recovery(&self.recover.get())
+    }
+
+    /// The fault to add, or `None` while an input is wrong (untracked).
+    fn fault(&self) -> Option<NewFault> {
+        untrack(|| {
+            let errors = [
+                self.server_error(),
+                self.count_error(),
+                self.probability_error(),
+                self.code_error(),
+                self.millis_error(),
+                self.recover_error(),
+            ];
+            if errors.iter().any(Option::is_some) {
+                return None;
+            }
+            let inputs = self.inputs();
+            let mut fault = NewFault {
+                kind: self.kind.get(),
+                server_name: optional_text(&self.server.get()),
+                count: optional_number(&self.count.get()).ok().flatten(),
+                probability: optional_number(&self.probability.get()).ok().flatten(),
+                ..NewFault::default()
+            };
+            match inputs {
+                FaultInputs::Error => {
+                    fault.operation = optional_text(&self.operation.get());
+                    fault.code = optional_text(&self.code.get());
+                    fault.message = optional_text(&self.message.get());
+                }
+                FaultInputs::Latency => {
+                    fault.operation = optional_text(&self.operation.get());
+                    fault.millis = optional_number(&self.millis.get()).ok().flatten();
+                }
+                FaultInputs::Reason => fault.reason = optional_text(&self.reason.get()),
+                FaultInputs::Health => {
+                    fault.reason = optional_text(&self.reason.get());
+                    fault.recover_after_seconds =
+                        optional_number(&self.recover.get()).ok().flatten();
+                }
+            }
+            Some(fault)
+        })
+    }
+}
+
+/// The "Add fault" form with its inline checks.
+#[component]
+fn AddFault(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let form = FaultForm::new();
+    let tried = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        tried.set(true);
+        let Some(fault) = form.fault() else {
+            return;
+        };
+        let kind = fault.kind.clone();
+        flashes.track(
+            OpTexts::new(
+                format!("Adding a {kind} fault"),
+                format!("{kind} fault added"),
+                format!("Could not add the {kind} fault"),
+            ),
+            move || {
+                let fault = fault.clone();
+                async move {
+                    let added = sim::add_fault(&fault).await?;
+                    faults.try_update(|list| {
+                        if !list.iter().any(|f| f.id == added.id) {
+                            list.push(added.clone());
+                        }
+                    });
+                    Ok(added)
+                }
+            },
+        );
+        tried.set(false);
+    };
+
+    let kinds = Signal::derive(|| {
+        FAULT_KINDS
+            .iter()
+            .map(|k| (k.kind.to_owned(), format!("{}: {}", k.kind, k.summary)))
+            .collect::<Vec<_>>()
+    });
+    let operations = Signal::derive(|| {
+        std::iter::once((String::new(), "Any operation".to_owned()))
+            .chain(
+                Operation::ALL
+                    .iter()
+                    .map(|op| (op.as_str().to_owned(), op.as_str().to_owned())),
+            )
+            .collect::<Vec<_>>()
+    });
+    let show = Signal::from(tried);
+    let no_error = Signal::derive(|| None::<String>);
+    let is = move |inputs: FaultInputs| move || form.inputs() == inputs;
+    let per_operation = move || matches!(form.inputs(), FaultInputs::Error | FaultInputs::Latency);
+    let has_reason = move || matches!(form.inputs(), FaultInputs::Reason | FaultInputs::Health);
+
+    view! {
+        <form class="form sim-form" on:submit=submit novalidate aria-labelledby="add-fault-heading">
+            <h3 id="add-fault-heading">"Add fault"</h3>
+            <div class="sim-fields">
+                <SelectField id="fault-kind" label="Kind" value=form.kind options=kinds />
+                <Show when=per_operation>
+                    <SelectField
+                        id="fault-operation"
+                        label="Operation"
+                        value=form.operation
+                        options=operations
+                    />
+                </Show>
+                <TextField
+                    id="fault-server"
+                    label="Server name"
+                    value=form.server
+                    error=Signal::derive(move || form.server_error())
+                    show=show
+                    placeholder="Any server"
+                />
+                <TextField
+                    id="fault-count"
+                    label="Count"
+                    value=form.count
+                    error=Signal::derive(move || form.count_error())
+                    show=show
+                    kind="number"
+                    placeholder="Unlimited"
+                />
+                <TextField
+                    id="fault-probability"
+                    label="Probability"
+                    value=form.probability
+                    error=Signal::derive(move || form.probability_error())
+                    show=show
+                    kind="number"
+                    placeholder="Always (1)"
+                />
+                <Show when=is(FaultInputs::Error)>
+                    <TextField
+                        id="fault-code"
+                        label="Error code"
+                        value=form.code
+                        error=Signal::derive(move || form.code_error())
+                        show=show
+                        placeholder="ThrottlingException"
+                    />
+                    <TextField
+                        id="fault-message"
+                        label="Error message"
+                        value=form.message
+                        error=no_error
+                        show=show
+                        placeholder="Optional"
+                    />
+                </Show>
+                <Show when=is(FaultInputs::Latency)>
+                    <TextField
+                        id="fault-millis"
+                        label="Delay (milliseconds)"
+                        value=form.millis
+                        error=Signal::derive(move || form.millis_error())
+                        show=show
+                        kind="number"
+                        placeholder="800"
+                    />
+                </Show>
+                <Show when=has_reason>
+                    <TextField
+                        id="fault-reason"
+                        label="Reason"
+                        value=form.reason
+                        error=no_error
+                        show=show
+                        placeholder="Optional"
+                    />
+                </Show>
+                <Show when=is(FaultInputs::Health)>
+                    <TextField
+                        id="fault-recover"
+                        label="Recover after (seconds)"
+                        value=form.recover
+                        error=Signal::derive(move || form.recover_error())
+                        show=show
+                        kind="number"
+                        placeholder="Never"
+                    />
+                </Show>
+            </div>
+            <button type="submit" class="btn btn-primary">"Add fault"</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_sends_its_own_inputs() {
+        let form = FaultForm::new();
+        form.operation.set("CreateBackup".to_owned());
+        form.reason.set("disk full".to_owned());
+        form.code.set("ThrottlingException".to_owned());
+        form.recover.set("300".to_owned());
+
+        form.kind.set("unhealthy".to_owned());
+        let fault = form.fault().unwrap();
+        assert_eq!(fault.reason.as_deref(), Some("disk full"));
+        assert_eq!(fault.recover_after_seconds, Some(300.0));
+        // Health checks are no operation: an operation would never match.
+        assert_eq!((fault.operation, fault.code), (None, None));
+
+        form.kind.set("backup-fails".to_owned());
+        let fault = form.fault().unwrap();
+        assert_eq!(fault.reason.as_deref(), Some("disk full"));
+        assert_eq!((fault.operation, fault.recover_after_seconds), (None, None));
+
+        form.kind.set("error".to_owned());
+        let fault = form.fault().unwrap();
+        assert_eq!(fault.operation.as_deref(), Some("CreateBackup"));
+        assert_eq!(fault.code.as_deref(), Some("ThrottlingException"));
+        assert_eq!(fault.reason, None);
+    }
+
+    #[test]
+    fn wrong_inputs_of_the_chosen_kind_block_it() {
+        let form = FaultForm::new();
+        form.kind.set("connection-lost".to_owned());
+        form.recover.set("-5".to_owned());
+        assert!(form.fault().is_none());
+        // The recovery time does not matter for a latency fault.
+        form.kind.set("latency".to_owned());
+        form.millis.set("800".to_owned());
+        assert!(form.fault().is_some());
+        form.probability.set("2".to_owned());
+        assert!(form.fault().is_none());
+    }
+
+    #[test]
+    fn health_faults_are_described_by_reason_and_recovery() {
+        let fault = Fault {
+            id: 1,
+            kind: "unhealthy".to_owned(),
+            operation: None,
+            server_name: Some("web".to_owned()),
+            count: Some(1),
+            probability: None,
+            fired: 0,
+            code: None,
+            message: None,
+            millis: None,
+            reason: Some("Disk is full".to_owned()),
+            recover_after_seconds: Some(120.0),
+        };
+        assert_eq!(
+            fault_detail(&fault).as_deref(),
+            Some("Disk is full; recovers after 120 s")
+        );
+        assert_eq!(scope(&fault), "health checks on web");
+        assert_eq!(frequency(&fault), "1×, always");
+    }
+}
