@@ -17,6 +17,7 @@ pub mod errors_layer;
 pub mod events;
 pub mod protocol;
 pub mod security;
+pub mod sigv4;
 pub mod sim;
 pub mod sim_api;
 pub mod store;
