@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, Settings, app};
-use crate::clock::SimClock;
+use crate::clock::{SimClock, SystemClock};
 use crate::security::AllowedHosts;
+use crate::sigv4::Verifier;
 use crate::sim::{SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
 use crate::throttle::{RateLimit, TokenBucket};
@@ -71,6 +72,42 @@ pub struct ServeArgs {
     /// Fill an empty account with demo Chef and Puppet servers at start.
     #[arg(long)]
     pub seed_demo: bool,
+    /// Check SigV4 signatures on the wire door, as AWS does, against the
+    /// `--access-key-id`/`--secret-access-key` pairs.
+    #[arg(long, requires = "access_key_id")]
+    pub require_sigv4: bool,
+    /// An access key id accepted by `--require-sigv4` (repeatable; pairs
+    /// with the `--secret-access-key` in the same position).
+    #[arg(long = "access-key-id", requires = "require_sigv4")]
+    pub access_key_id: Vec<String>,
+    /// The secret of the `--access-key-id` in the same position.
+    #[arg(long = "secret-access-key", requires = "require_sigv4")]
+    pub secret_access_key: Vec<String>,
+}
+
+impl ServeArgs {
+    /// The SigV4 verifier the flags ask for, if any.
+    ///
+    /// # Errors
+    /// When the ids and secrets do not pair up.
+    pub fn verifier(&self) -> Result<Option<Arc<Verifier>>, StartError> {
+        if !self.require_sigv4 {
+            return Ok(None);
+        }
+        if self.access_key_id.len() != self.secret_access_key.len() {
+            return Err(StartError::Keys(format!(
+                "{} --access-key-id but {} --secret-access-key",
+                self.access_key_id.len(),
+                self.secret_access_key.len()
+            )));
+        }
+        let pairs = self
+            .access_key_id
+            .iter()
+            .cloned()
+            .zip(self.secret_access_key.iter().cloned());
+        Ok(Some(Arc::new(Verifier::new(pairs, Arc::new(SystemClock)))))
+    }
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -126,6 +163,9 @@ pub enum StartError {
     /// Seeding the demo account failed.
     #[error("cannot seed the demo account: {0}")]
     Seed(crate::error::ServiceError),
+    /// The SigV4 access keys are not in pairs.
+    #[error("--require-sigv4: {0}")]
+    Keys(String),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -151,6 +191,7 @@ pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
 
 /// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
+    let verifier = args.verifier()?;
     let store = open_store(&args)?;
     let config = SimConfig {
         region: args.region.clone(),
@@ -198,6 +239,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             ui_dir: Some(args.ui_dir),
             allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
         }),
+        verifier,
         control: Some(Arc::clone(&sim)),
         throttle: args
             .rate_limit

@@ -23,6 +23,13 @@ impl Service {
         }
     }
 
+    /// The name SigV4 credential scopes carry for this service.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Self::OpsWorksCm => "opsworks-cm",
+        }
+    }
+
     /// The `X-Amz-Target` prefix of the wire door.
     pub fn target_prefix(self) -> &'static str {
         match self {

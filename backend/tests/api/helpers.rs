@@ -21,6 +21,14 @@ pub(crate) const INSTANCE_PROFILE: &str =
     "arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role";
 pub(crate) const SERVICE_ROLE: &str = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role";
 
+/// What a test may add to the default app.
+#[derive(Default)]
+struct Options {
+    ui_dir: Option<std::path::PathBuf>,
+    throttle: Option<Arc<backend::throttle::TokenBucket>>,
+    verifier: Option<Arc<backend::sigv4::Verifier>>,
+}
+
 /// A running server plus the handles a test needs.
 pub(crate) struct TestApp {
     pub addr: SocketAddr,
@@ -67,12 +75,15 @@ impl TestApp {
         let start = chrono::Utc
             .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
             .unwrap();
+        let options = Options {
+            ui_dir: Some(ui_dir.to_owned()),
+            ..Options::default()
+        };
         Self::start(
             store,
             SimConfig::default(),
             ManualClock::new(start),
-            Some(ui_dir.to_owned()),
-            None,
+            options,
         )
         .await
     }
@@ -82,7 +93,7 @@ impl TestApp {
         config: SimConfig,
         clock: ManualClock,
     ) -> Self {
-        Self::start(store, config, clock, None, None).await
+        Self::start(store, config, clock, Options::default()).await
     }
 
     /// With the wire door throttled at `limit`.
@@ -92,12 +103,43 @@ impl TestApp {
             .unwrap();
         let store = Arc::new(SqliteStore::in_memory().unwrap());
         let bucket = Arc::new(backend::throttle::TokenBucket::new(limit.parse().unwrap()));
+        let options = Options {
+            throttle: Some(bucket),
+            ..Options::default()
+        };
         Self::start(
             store,
             SimConfig::default(),
             ManualClock::new(start),
-            None,
-            Some(bucket),
+            options,
+        )
+        .await
+    }
+
+    /// With the wire door requiring SigV4 with `pairs`, judged by `verifier_clock`.
+    pub(crate) async fn spawn_requiring_sigv4(
+        pairs: &[(&str, &str)],
+        verifier_clock: Arc<dyn Clock>,
+    ) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        let pairs = pairs
+            .iter()
+            .map(|(id, secret)| ((*id).to_owned(), (*secret).to_owned()));
+        let options = Options {
+            verifier: Some(Arc::new(backend::sigv4::Verifier::new(
+                pairs,
+                verifier_clock,
+            ))),
+            ..Options::default()
+        };
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        Self::start(
+            store,
+            SimConfig::default(),
+            ManualClock::new(start),
+            options,
         )
         .await
     }
@@ -106,8 +148,7 @@ impl TestApp {
         store: Arc<dyn Store>,
         config: SimConfig,
         clock: ManualClock,
-        ui_dir: Option<std::path::PathBuf>,
-        throttle: Option<Arc<backend::throttle::TokenBucket>>,
+        options: Options,
     ) -> Self {
         let region = config.region.clone();
         let account_id = config.account_id.clone();
@@ -122,10 +163,11 @@ impl TestApp {
             settings: Arc::new(Settings {
                 region,
                 account_id,
-                ui_dir,
+                ui_dir: options.ui_dir,
                 allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
             }),
-            throttle,
+            throttle: options.throttle,
+            verifier: options.verifier,
             control: Some(sim.clone()),
         };
         let server = tokio::spawn(async move {
@@ -220,16 +262,20 @@ impl TestApp {
 
 /// An SDK client pointed at `addr` with test credentials.
 pub(crate) fn client_for(addr: SocketAddr) -> Client {
+    client_with(addr, "AKIDTEST", "test-secret", "us-east-1")
+}
+
+/// An SDK client signing with `access_key_id`/`secret` for `region`.
+pub(crate) fn client_with(
+    addr: SocketAddr,
+    access_key_id: &str,
+    secret: &str,
+    region: &str,
+) -> Client {
     let config = aws_sdk_opsworkscm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        ))
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(access_key_id, secret, None, None, "test"))
         .endpoint_url(format!("http://{addr}"))
         .build();
     Client::from_conf(config)

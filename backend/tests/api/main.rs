@@ -9,6 +9,7 @@ mod faults;
 mod nodes;
 mod persistence;
 mod servers;
+mod sigv4;
 mod sim_control;
 mod sse;
 mod throttling;
