@@ -23,4 +23,5 @@ pub mod sim_api;
 pub mod store;
 pub mod target;
 pub mod throttle;
+pub mod upstream;
 pub mod wire;

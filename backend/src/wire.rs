@@ -76,30 +76,27 @@ pub async fn handle(
 
 /// Renders an error in AWS JSON 1.1 form.
 pub fn error_response(err: &ServiceError, request_id: &str) -> Response {
-    let body = json!({"__type": err.code.as_str(), "message": err.message});
+    let body = json!({"__type": err.code_str(), "message": err.message});
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
     respond(
         status,
         request_id,
         body.to_string().into_bytes(),
-        Some(err.code),
+        Some(err.code_str()),
     )
 }
 
-fn respond(
-    status: StatusCode,
-    request_id: &str,
-    body: Vec<u8>,
-    code: Option<ErrorCode>,
-) -> Response {
+fn respond(status: StatusCode, request_id: &str, body: Vec<u8>, code: Option<&str>) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
-    if let Some(code) = code {
-        headers.insert("x-amzn-errortype", HeaderValue::from_static(code.as_str()));
+    if let Some(code) = code
+        && let Ok(code) = HeaderValue::from_str(code)
+    {
+        headers.insert("x-amzn-errortype", code);
     }
     response
 }

@@ -54,7 +54,13 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
 
 /// The hex signature of `string_to_sign` with the key derived from `secret`
 /// for `date` (`YYYYMMDD`), `region` and `service`.
-pub fn signature(secret: &str, date: &str, region: &str, service: &str, string_to_sign: &str) -> String {
+pub fn signature(
+    secret: &str,
+    date: &str,
+    region: &str,
+    service: &str,
+    string_to_sign: &str,
+) -> String {
     let k_date = hmac_sha256(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac_sha256(&k_date, region.as_bytes());
     let k_service = hmac_sha256(&k_region, service.as_bytes());
@@ -65,8 +71,7 @@ pub fn signature(secret: &str, date: &str, region: &str, service: &str, string_t
 /// Constant-time comparison of two signatures.
 pub fn same_signature(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0

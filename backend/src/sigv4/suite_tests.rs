@@ -141,13 +141,22 @@ fn signed_headers(case: &Case) -> Vec<String> {
         .unwrap()
         .1;
     let list = auth.split("SignedHeaders=").nth(1).unwrap();
-    list.split(',').next().unwrap().split(';').map(str::to_owned).collect()
+    list.split(',')
+        .next()
+        .unwrap()
+        .split(';')
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
 fn every_suite_case_verifies_with_the_suites_canonical_request() {
     let cases = cases();
-    assert!(cases.len() >= 30, "suite not found in {}", suite_dir().display());
+    assert!(
+        cases.len() >= 30,
+        "suite not found in {}",
+        suite_dir().display()
+    );
     for case in &cases {
         let names = signed_headers(case);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -174,7 +183,9 @@ fn a_wrong_secret_does_not_match() {
     let mut case = vanilla();
     case.secret = "not-the-secret".to_owned();
     let err = case.verify().unwrap_err();
-    assert!(message(err).starts_with("InvalidSignatureException: The request signature we calculated does not match"));
+    assert!(message(err).starts_with(
+        "InvalidSignatureException: The request signature we calculated does not match"
+    ));
 }
 
 #[test]
@@ -241,7 +252,9 @@ fn the_scope_must_name_this_region_and_service() {
     let err = verifier
         .verify(&case.parts(), "service", Some("eu-west-1"))
         .unwrap_err();
-    assert!(message(err).contains("Credential should be scoped to a valid region, not 'us-east-1'"));
+    assert!(
+        message(err).contains("Credential should be scoped to a valid region, not 'us-east-1'")
+    );
     let err = verifier
         .verify(&case.parts(), "opsworks-cm", Some("us-east-1"))
         .unwrap_err();
