@@ -14,7 +14,7 @@ use backend::security::AllowedHosts;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
 use chrono::TimeZone;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 pub(crate) const INSTANCE_PROFILE: &str =
@@ -403,4 +403,98 @@ pub(crate) async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawRe
         body,
     )
     .await
+}
+
+/// One server-sent event.
+#[derive(Debug)]
+pub(crate) struct SseEvent {
+    pub id: u64,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// A raw client of `GET /api/events`.
+pub(crate) struct SseClient {
+    reader: BufReader<TcpStream>,
+}
+
+impl SseClient {
+    pub(crate) async fn connect(addr: SocketAddr, last_event_id: Option<u64>) -> Self {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let resume = last_event_id
+            .map(|id| format!("Last-Event-ID: {id}\r\n"))
+            .unwrap_or_default();
+        // HTTP/1.0: the body is delimited by the connection, not chunked.
+        let request = format!(
+            "GET /api/events HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).await.unwrap();
+        assert!(status.contains(" 200 "), "{status}");
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).await.unwrap();
+            if line == "\r\n" || line == "\n" {
+                break;
+            }
+        }
+        Self { reader }
+    }
+
+    pub(crate) async fn next(&mut self) -> SseEvent {
+        tokio::time::timeout(Duration::from_secs(10), self.read_event())
+            .await
+            .expect("an event within 10 s")
+    }
+
+    async fn read_event(&mut self) -> SseEvent {
+        let (mut id, mut kind, mut data) = (None, String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = self.reader.read_line(&mut line).await.unwrap();
+            assert!(n > 0, "stream ended");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if id.is_some() || !kind.is_empty() {
+                    let data = serde_json::from_str(&data).unwrap();
+                    return SseEvent {
+                        id: id.unwrap_or(0),
+                        kind,
+                        data,
+                    };
+                }
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("id:") {
+                id = Some(v.trim().parse().unwrap());
+            } else if let Some(v) = line.strip_prefix("event:") {
+                kind = v.trim().to_owned();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+    }
+}
+
+/// A fresh RSA public key in PEM, as a Chef node sends it.
+pub(crate) fn node_public_key() -> String {
+    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    let der = key.public_key().as_der().unwrap();
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(der.as_ref())
+    };
+    let body: Vec<String> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        body.join("\n")
+    )
 }

@@ -13,5 +13,6 @@ mod sigv4;
 mod sim_control;
 mod sse;
 mod throttling;
+mod upstream;
 mod userdata;
 mod wire_format;
