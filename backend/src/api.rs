@@ -48,7 +48,7 @@ pub async fn operation(
 pub fn envelope(err: &ServiceError, request_id: &str) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = ErrorEnvelope {
-        code: err.code.as_str().to_owned(),
+        code: err.code_str().to_owned(),
         message: err.message.clone(),
         request_id: request_id.to_owned(),
     };

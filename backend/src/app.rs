@@ -44,6 +44,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The wire door's rate limit, when on.
     pub throttle: Option<Arc<crate::throttle::TokenBucket>>,
+    /// The SigV4 check of the wire door (`serve --require-sigv4`).
+    pub verifier: Option<Arc<crate::sigv4::Verifier>>,
     /// The simulator behind `/api/sim` (none in upstream mode).
     pub control: Option<Arc<crate::sim::Simulator>>,
 }

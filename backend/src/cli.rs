@@ -9,11 +9,19 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::app::{AppState, Settings, app};
-use crate::clock::SimClock;
+use std::time::Duration;
+
+use crate::clock::{Clock, SimClock, SystemClock};
 use crate::security::AllowedHosts;
+use crate::sigv4::Verifier;
 use crate::sim::{SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
+use crate::target::Target;
 use crate::throttle::{RateLimit, TokenBucket};
+use crate::upstream::{
+    ClientSettings, CredentialSource, Endpoint, PollIntervals, Poller, UpstreamClient,
+    UpstreamTarget, Watch,
+};
 
 /// cmconsole: a local AWS OpsWorks CM simulator and web console.
 #[derive(Debug, Parser)]
@@ -71,6 +79,59 @@ pub struct ServeArgs {
     /// Fill an empty account with demo Chef and Puppet servers at start.
     #[arg(long)]
     pub seed_demo: bool,
+    /// Forward every call to this AWS-compatible endpoint instead of the
+    /// simulator: an `http(s)://` URL, or `aws` for the service's regional
+    /// AWS endpoint. Credentials come from the standard AWS chain.
+    #[arg(long, value_parser = Endpoint::parse, conflicts_with_all = ["seed_demo", "faults_file"])]
+    pub upstream: Option<Endpoint>,
+    /// The shared-config profile whose credentials sign upstream calls.
+    #[arg(long, requires = "upstream")]
+    pub profile: Option<String>,
+    /// Client-side rate limit of upstream calls: `RPS/BURST`, `RPS`, or `0`.
+    #[arg(long, default_value = "5/1", requires = "upstream")]
+    pub upstream_rate: RateLimit,
+    /// Seconds between upstream polls while something is in transition.
+    #[arg(long, default_value_t = 2.0, value_parser = parse_speed, requires = "upstream")]
+    pub poll_fast: f64,
+    /// Seconds between upstream polls when everything is settled.
+    #[arg(long, default_value_t = 30.0, value_parser = parse_speed, requires = "upstream")]
+    pub poll_slow: f64,
+    /// Check SigV4 signatures on the wire door, as AWS does, against the
+    /// `--access-key-id`/`--secret-access-key` pairs.
+    #[arg(long, requires = "access_key_id")]
+    pub require_sigv4: bool,
+    /// An access key id accepted by `--require-sigv4` (repeatable; pairs
+    /// with the `--secret-access-key` in the same position).
+    #[arg(long = "access-key-id", requires = "require_sigv4")]
+    pub access_key_id: Vec<String>,
+    /// The secret of the `--access-key-id` in the same position.
+    #[arg(long = "secret-access-key", requires = "require_sigv4")]
+    pub secret_access_key: Vec<String>,
+}
+
+impl ServeArgs {
+    /// The SigV4 verifier the flags ask for, if any.
+    ///
+    /// # Errors
+    /// When the ids and secrets do not pair up.
+    pub fn verifier(&self) -> Result<Option<Arc<Verifier>>, StartError> {
+        if !self.require_sigv4 {
+            return Ok(None);
+        }
+        if self.access_key_id.len() != self.secret_access_key.len() {
+            return Err(StartError::Keys(format!(
+                "{} --access-key-id but {} --secret-access-key",
+                self.access_key_id.len(),
+                self.secret_access_key.len()
+            )));
+        }
+        let pairs = self
+            .access_key_id
+            .iter()
+            .cloned()
+            .zip(self.secret_access_key.iter().cloned());
+        Ok(Some(Arc::new(Verifier::new(pairs, Arc::new(SystemClock)))))
+    }
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -126,6 +187,12 @@ pub enum StartError {
     /// Seeding the demo account failed.
     #[error("cannot seed the demo account: {0}")]
     Seed(crate::error::ServiceError),
+    /// Upstream mode found no AWS credential chain.
+    #[error("no AWS credential provider is configured")]
+    NoCredentials,
+    /// The SigV4 access keys are not in pairs.
+    #[error("--require-sigv4: {0}")]
+    Keys(String),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -149,9 +216,13 @@ pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
     Ok(Arc::new(SqliteStore::open(&dir.join("cmconsole.sqlite3"))?))
 }
 
-/// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
-pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
-    let store = open_store(&args)?;
+/// What the doors talk to, the journal behind the live door, and the
+/// simulator's controls (none upstream).
+type Backing = (Arc<dyn Target>, Arc<dyn Store>, Option<Arc<Simulator>>);
+
+/// The simulator, its store and its scheduler.
+async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
+    let store = open_store(args)?;
     let config = SimConfig {
         region: args.region.clone(),
         account_id: args.account_id.clone(),
@@ -182,6 +253,58 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         sim.seed_demo().await.map_err(StartError::Seed)?;
     }
     sim.spawn_scheduler();
+    Ok((sim.clone(), store, Some(sim)))
+}
+
+/// The signing proxy to `endpoint` and its poller, journaling in memory
+/// (the truth lives upstream; a restart starts a fresh journal and browsers
+/// reload their snapshot).
+async fn upstream(args: &ServeArgs, endpoint: &Endpoint) -> Result<Backing, StartError> {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory()?);
+    let wall: Arc<dyn Clock> = Arc::new(SystemClock);
+    let provider = CredentialSource::standard_chain(args.profile.as_deref(), &args.region)
+        .await
+        .ok_or(StartError::NoCredentials)?;
+    let credentials = CredentialSource::new(provider, Arc::clone(&wall));
+    if let Err(err) = credentials.get().await {
+        // Not fatal: the chain may work later (SSO login, metadata); every
+        // call until then answers this error.
+        tracing::warn!(error = %err, "no AWS credentials yet");
+    }
+    let settings = ClientSettings {
+        endpoint: endpoint.clone(),
+        region: args.region.clone(),
+        rate: args.upstream_rate,
+    };
+    let client = Arc::new(UpstreamClient::new(
+        settings,
+        credentials,
+        Arc::clone(&wall),
+    ));
+    let watch = Arc::new(Watch::default());
+    let intervals = PollIntervals {
+        fast: Duration::from_secs_f64(args.poll_fast),
+        slow: Duration::from_secs_f64(args.poll_slow),
+    };
+    Poller::new(
+        Arc::clone(&client),
+        Arc::clone(&store),
+        Arc::clone(&watch),
+        intervals,
+    )
+    .await?
+    .spawn();
+    let target = Arc::new(UpstreamTarget::new(client, watch, wall));
+    Ok((target, store, None))
+}
+
+/// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
+    let verifier = args.verifier()?;
+    let (target, store, control) = match &args.upstream {
+        Some(endpoint) => upstream(&args, endpoint).await?,
+        None => simulator(&args).await?,
+    };
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -190,7 +313,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     let state = AppState {
-        target: sim.clone(),
+        target,
         store,
         settings: Arc::new(Settings {
             region: args.region,
@@ -198,7 +321,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             ui_dir: Some(args.ui_dir),
             allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
         }),
-        control: Some(Arc::clone(&sim)),
+        verifier,
+        control,
         throttle: args
             .rate_limit
             .is_enabled()

@@ -7,12 +7,15 @@ use shared::error::ErrorCode;
 
 /// An error answered to a client, carrying the exact AWS error code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}", code = .code.as_str())]
+#[error("{}: {message}", self.code_str())]
 pub struct ServiceError {
-    /// AWS error code (`__type` on the wire).
+    /// AWS error code (`__type` on the wire); for an upstream error whose
+    /// code this crate does not know, the closest known one.
     pub code: ErrorCode,
     /// Human-readable message.
     pub message: String,
+    /// An upstream endpoint's own code and HTTP status, passed through as is.
+    upstream: Option<Box<(String, u16)>>,
 }
 
 impl ServiceError {
@@ -21,6 +24,32 @@ impl ServiceError {
         Self {
             code,
             message: message.into(),
+            upstream: None,
+        }
+    }
+
+    /// An error answered by an upstream endpoint: its `code` (short form,
+    /// any namespace stripped), `message` and HTTP `status` are kept.
+    pub fn from_upstream(code: &str, message: impl Into<String>, status: u16) -> Self {
+        let short = code.rsplit('#').next().unwrap_or(code);
+        let short = short.split(':').next().unwrap_or(short).trim();
+        let known = ErrorCode::from_code(short).unwrap_or(if status >= 500 {
+            ErrorCode::InternalFailure
+        } else {
+            ErrorCode::ValidationException
+        });
+        Self {
+            code: known,
+            message: message.into(),
+            upstream: Some(Box::new((short.to_owned(), status))),
+        }
+    }
+
+    /// The code sent on the wire: the upstream's own, else [`Self::code`].
+    pub fn code_str(&self) -> &str {
+        match &self.upstream {
+            Some(upstream) => &upstream.0,
+            None => self.code.as_str(),
         }
     }
 
@@ -66,9 +95,12 @@ impl ServiceError {
         )
     }
 
-    /// HTTP status for this error.
+    /// HTTP status for this error (the upstream's, when passed through).
     pub fn status(&self) -> u16 {
-        self.code.http_status()
+        match &self.upstream {
+            Some(upstream) => upstream.1,
+            None => self.code.http_status(),
+        }
     }
 }
 

@@ -23,6 +23,20 @@ impl Service {
         }
     }
 
+    /// The first label of the service's AWS endpoint host name.
+    pub fn endpoint_prefix(self) -> &'static str {
+        match self {
+            Self::OpsWorksCm => "opsworks-cm",
+        }
+    }
+
+    /// The name SigV4 credential scopes carry for this service.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Self::OpsWorksCm => "opsworks-cm",
+        }
+    }
+
     /// The `X-Amz-Target` prefix of the wire door.
     pub fn target_prefix(self) -> &'static str {
         match self {

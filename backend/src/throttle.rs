@@ -6,7 +6,7 @@
 
 use std::str::FromStr;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Requests per second and burst size; `0` switches throttling off.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,25 +82,46 @@ impl TokenBucket {
             return true;
         }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let (tokens, last) = &mut *state;
-        if let Some(last) = *last {
-            let elapsed = now.saturating_duration_since(last).as_secs_f64();
-            *tokens = (*tokens + elapsed * self.limit.per_second).min(self.limit.burst);
-        }
-        *last = Some(now);
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
+        let tokens = Self::refill(&mut state, self.limit, now);
+        if tokens >= 1.0 {
+            state.0 -= 1.0;
             true
         } else {
             false
         }
+    }
+
+    /// Takes one token now, going into debt when there is none, and returns
+    /// how long the caller must wait before using it: callers that each wait
+    /// their turn never exceed the rate (a client-side limiter).
+    pub fn reserve(&self, now: Instant) -> Duration {
+        if !self.limit.is_enabled() {
+            return Duration::ZERO;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        Self::refill(&mut state, self.limit, now);
+        state.0 -= 1.0;
+        if state.0 >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-state.0 / self.limit.per_second)
+        }
+    }
+
+    fn refill(state: &mut (f64, Option<Instant>), limit: RateLimit, now: Instant) -> f64 {
+        let (tokens, last) = state;
+        if let Some(last) = *last {
+            let elapsed = now.saturating_duration_since(last).as_secs_f64();
+            *tokens = (*tokens + elapsed * limit.per_second).min(limit.burst);
+        }
+        *last = Some(now.max(last.unwrap_or(now)));
+        *tokens
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn parses_rate_and_burst() {
@@ -110,6 +131,20 @@ mod tests {
         assert!("x".parse::<RateLimit>().is_err());
         assert!("-1".parse::<RateLimit>().is_err());
         assert!("5/0".parse::<RateLimit>().is_err());
+    }
+
+    #[test]
+    fn reservations_space_callers_at_the_rate() {
+        let bucket = TokenBucket::new("5/1".parse().unwrap());
+        let t0 = Instant::now();
+        assert_eq!(bucket.reserve(t0), Duration::ZERO);
+        assert_eq!(bucket.reserve(t0), Duration::from_millis(200));
+        assert_eq!(bucket.reserve(t0), Duration::from_millis(400));
+        // Slots went at 0, 200 and 400 ms: at 500 ms the next is 100 ms away.
+        let later = t0 + Duration::from_millis(500);
+        assert_eq!(bucket.reserve(later), Duration::from_millis(100));
+        let unlimited = TokenBucket::new("0".parse().unwrap());
+        assert_eq!(unlimited.reserve(t0), Duration::ZERO);
     }
 
     #[test]

@@ -3,35 +3,68 @@
 //! `X-Amz-Target: <prefix>.<Operation>` selects the operation; responses are
 //! `application/x-amz-json-1.1` with an `x-amzn-RequestId`; errors are
 //! `{"__type": "<Code>", "message": "..."}` with the code's HTTP status.
-//! Signed and unsigned requests are both accepted.
+//! Signed and unsigned requests are both accepted, unless `serve
+//! --require-sigv4` gave a [`crate::sigv4::Verifier`].
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use shared::error::ErrorCode;
 
 use crate::app::AppState;
 use crate::error::ServiceError;
+use crate::sigv4::SignedParts;
 use crate::target::{RequestContext, Service};
 
 /// Content type of AWS JSON 1.1.
 pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 /// Handles `POST /`.
-pub async fn handle(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let ctx = RequestContext {
+pub async fn handle(
+    State(app): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut ctx = RequestContext {
         request_id: uuid::Uuid::new_v4().to_string(),
         access_key_id: access_key_id(&headers),
     };
+    let target = parse_target(&headers);
+    if let Some(verifier) = &app.verifier {
+        // AWS authenticates before it looks at the target or the rate.
+        let service = target.as_ref().map_or(Service::OpsWorksCm, |(s, _)| *s);
+        let header_list: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let parts = SignedParts {
+            method: method.as_str(),
+            path: uri.path(),
+            query: uri.query().unwrap_or(""),
+            headers: &header_list,
+            body: &body,
+        };
+        match verifier.verify(&parts, service.signing_name(), Some(&app.settings.region)) {
+            Ok(access_key_id) => ctx.access_key_id = Some(access_key_id),
+            Err(err) => return error_response(&err.into(), &ctx.request_id),
+        }
+    }
     if let Some(bucket) = &app.throttle
         && !bucket.try_acquire(std::time::Instant::now())
     {
         let err = ServiceError::new(ErrorCode::ThrottlingException, "Rate exceeded");
         return error_response(&err, &ctx.request_id);
     }
-    let result = match parse_target(&headers) {
+    let result = match target {
         Ok((service, operation)) => app.target.call(&ctx, service, &operation, &body).await,
         Err(err) => Err(err),
     };
@@ -43,30 +76,27 @@ pub async fn handle(State(app): State<AppState>, headers: HeaderMap, body: Bytes
 
 /// Renders an error in AWS JSON 1.1 form.
 pub fn error_response(err: &ServiceError, request_id: &str) -> Response {
-    let body = json!({"__type": err.code.as_str(), "message": err.message});
+    let body = json!({"__type": err.code_str(), "message": err.message});
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
     respond(
         status,
         request_id,
         body.to_string().into_bytes(),
-        Some(err.code),
+        Some(err.code_str()),
     )
 }
 
-fn respond(
-    status: StatusCode,
-    request_id: &str,
-    body: Vec<u8>,
-    code: Option<ErrorCode>,
-) -> Response {
+fn respond(status: StatusCode, request_id: &str, body: Vec<u8>, code: Option<&str>) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
     if let Ok(id) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", id);
     }
-    if let Some(code) = code {
-        headers.insert("x-amzn-errortype", HeaderValue::from_static(code.as_str()));
+    if let Some(code) = code
+        && let Ok(code) = HeaderValue::from_str(code)
+    {
+        headers.insert("x-amzn-errortype", code);
     }
     response
 }

@@ -21,6 +21,7 @@ wire_enum! {
         MissingAuthenticationTokenException = "MissingAuthenticationTokenException",
         UnrecognizedClientException = "UnrecognizedClientException",
         InvalidSignatureException = "InvalidSignatureException",
+        IncompleteSignatureException = "IncompleteSignatureException",
         CloudHsmAccessDeniedException = "CloudHsmAccessDeniedException",
         CloudHsmInternalFailureException = "CloudHsmInternalFailureException",
         CloudHsmInvalidRequestException = "CloudHsmInvalidRequestException",
@@ -50,10 +51,17 @@ impl ErrorCode {
         )
     }
 
-    /// The HTTP status: 500 for server faults, 400 otherwise.
+    /// The HTTP status: 500 for server faults, 403 for a request without
+    /// credentials, 400 otherwise.
     #[must_use]
     pub fn http_status(self) -> u16 {
-        if self.is_server_fault() { 500 } else { 400 }
+        if self.is_server_fault() {
+            500
+        } else if self == Self::MissingAuthenticationTokenException {
+            403
+        } else {
+            400
+        }
     }
 }
 

@@ -14,12 +14,20 @@ use backend::security::AllowedHosts;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
 use chrono::TimeZone;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 pub(crate) const INSTANCE_PROFILE: &str =
     "arn:aws:iam::123456789012:instance-profile/aws-opsworks-cm-ec2-role";
 pub(crate) const SERVICE_ROLE: &str = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role";
+
+/// What a test may add to the default app.
+#[derive(Default)]
+struct Options {
+    ui_dir: Option<std::path::PathBuf>,
+    throttle: Option<Arc<backend::throttle::TokenBucket>>,
+    verifier: Option<Arc<backend::sigv4::Verifier>>,
+}
 
 /// A running server plus the handles a test needs.
 pub(crate) struct TestApp {
@@ -67,12 +75,15 @@ impl TestApp {
         let start = chrono::Utc
             .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
             .unwrap();
+        let options = Options {
+            ui_dir: Some(ui_dir.to_owned()),
+            ..Options::default()
+        };
         Self::start(
             store,
             SimConfig::default(),
             ManualClock::new(start),
-            Some(ui_dir.to_owned()),
-            None,
+            options,
         )
         .await
     }
@@ -82,7 +93,7 @@ impl TestApp {
         config: SimConfig,
         clock: ManualClock,
     ) -> Self {
-        Self::start(store, config, clock, None, None).await
+        Self::start(store, config, clock, Options::default()).await
     }
 
     /// With the wire door throttled at `limit`.
@@ -92,12 +103,43 @@ impl TestApp {
             .unwrap();
         let store = Arc::new(SqliteStore::in_memory().unwrap());
         let bucket = Arc::new(backend::throttle::TokenBucket::new(limit.parse().unwrap()));
+        let options = Options {
+            throttle: Some(bucket),
+            ..Options::default()
+        };
         Self::start(
             store,
             SimConfig::default(),
             ManualClock::new(start),
-            None,
-            Some(bucket),
+            options,
+        )
+        .await
+    }
+
+    /// With the wire door requiring SigV4 with `pairs`, judged by `verifier_clock`.
+    pub(crate) async fn spawn_requiring_sigv4(
+        pairs: &[(&str, &str)],
+        verifier_clock: Arc<dyn Clock>,
+    ) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        let pairs = pairs
+            .iter()
+            .map(|(id, secret)| ((*id).to_owned(), (*secret).to_owned()));
+        let options = Options {
+            verifier: Some(Arc::new(backend::sigv4::Verifier::new(
+                pairs,
+                verifier_clock,
+            ))),
+            ..Options::default()
+        };
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        Self::start(
+            store,
+            SimConfig::default(),
+            ManualClock::new(start),
+            options,
         )
         .await
     }
@@ -106,8 +148,7 @@ impl TestApp {
         store: Arc<dyn Store>,
         config: SimConfig,
         clock: ManualClock,
-        ui_dir: Option<std::path::PathBuf>,
-        throttle: Option<Arc<backend::throttle::TokenBucket>>,
+        options: Options,
     ) -> Self {
         let region = config.region.clone();
         let account_id = config.account_id.clone();
@@ -122,10 +163,11 @@ impl TestApp {
             settings: Arc::new(Settings {
                 region,
                 account_id,
-                ui_dir,
+                ui_dir: options.ui_dir,
                 allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
             }),
-            throttle,
+            throttle: options.throttle,
+            verifier: options.verifier,
             control: Some(sim.clone()),
         };
         let server = tokio::spawn(async move {
@@ -220,16 +262,20 @@ impl TestApp {
 
 /// An SDK client pointed at `addr` with test credentials.
 pub(crate) fn client_for(addr: SocketAddr) -> Client {
+    client_with(addr, "AKIDTEST", "test-secret", "us-east-1")
+}
+
+/// An SDK client signing with `access_key_id`/`secret` for `region`.
+pub(crate) fn client_with(
+    addr: SocketAddr,
+    access_key_id: &str,
+    secret: &str,
+    region: &str,
+) -> Client {
     let config = aws_sdk_opsworkscm::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        ))
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(access_key_id, secret, None, None, "test"))
         .endpoint_url(format!("http://{addr}"))
         .build();
     Client::from_conf(config)
@@ -357,4 +403,98 @@ pub(crate) async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawRe
         body,
     )
     .await
+}
+
+/// One server-sent event.
+#[derive(Debug)]
+pub(crate) struct SseEvent {
+    pub id: u64,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// A raw client of `GET /api/events`.
+pub(crate) struct SseClient {
+    reader: BufReader<TcpStream>,
+}
+
+impl SseClient {
+    pub(crate) async fn connect(addr: SocketAddr, last_event_id: Option<u64>) -> Self {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let resume = last_event_id
+            .map(|id| format!("Last-Event-ID: {id}\r\n"))
+            .unwrap_or_default();
+        // HTTP/1.0: the body is delimited by the connection, not chunked.
+        let request = format!(
+            "GET /api/events HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).await.unwrap();
+        assert!(status.contains(" 200 "), "{status}");
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).await.unwrap();
+            if line == "\r\n" || line == "\n" {
+                break;
+            }
+        }
+        Self { reader }
+    }
+
+    pub(crate) async fn next(&mut self) -> SseEvent {
+        tokio::time::timeout(Duration::from_secs(10), self.read_event())
+            .await
+            .expect("an event within 10 s")
+    }
+
+    async fn read_event(&mut self) -> SseEvent {
+        let (mut id, mut kind, mut data) = (None, String::new(), String::new());
+        loop {
+            let mut line = String::new();
+            let n = self.reader.read_line(&mut line).await.unwrap();
+            assert!(n > 0, "stream ended");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if id.is_some() || !kind.is_empty() {
+                    let data = serde_json::from_str(&data).unwrap();
+                    return SseEvent {
+                        id: id.unwrap_or(0),
+                        kind,
+                        data,
+                    };
+                }
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("id:") {
+                id = Some(v.trim().parse().unwrap());
+            } else if let Some(v) = line.strip_prefix("event:") {
+                kind = v.trim().to_owned();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                data.push_str(v.trim_start());
+            }
+        }
+    }
+}
+
+/// A fresh RSA public key in PEM, as a Chef node sends it.
+pub(crate) fn node_public_key() -> String {
+    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair as _;
+    let der = key.public_key().as_der().unwrap();
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(der.as_ref())
+    };
+    let body: Vec<String> = b64
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        body.join("\n")
+    )
 }

@@ -10,26 +10,6 @@ fn ea(name: &str, value: &str) -> EngineAttribute {
     EngineAttribute::builder().name(name).value(value).build()
 }
 
-fn node_public_key() -> String {
-    let key = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
-    use aws_lc_rs::encoding::AsDer;
-    use aws_lc_rs::signature::KeyPair as _;
-    let der = key.public_key().as_der().unwrap();
-    let b64 = {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(der.as_ref())
-    };
-    let body: Vec<String> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| String::from_utf8(c.to_vec()).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
-        body.join("\n")
-    )
-}
-
 fn node_csr(cn: &str) -> String {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(vec![cn.to_owned()]).unwrap();

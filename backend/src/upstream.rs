@@ -1,0 +1,107 @@
+//! Upstream mode (`serve --upstream <URL>|aws`): the console door and the
+//! wire door forward every call, signed with the caller-side AWS
+//! credentials, to a real AWS-compatible endpoint; a [`Poller`] turns what
+//! changes there into the same journal the simulator writes, so the live
+//! stream works unchanged.
+//!
+//! Credentials, signatures and session tokens never leave this module: they
+//! are not logged, not journaled and not answered to the browser.
+
+mod client;
+mod credentials;
+mod poller;
+mod retry;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use serde_json::Value;
+use shared::error::ErrorCode;
+use shared::opsworkscm::Operation;
+
+pub use client::{ClientSettings, Endpoint, UpstreamClient};
+pub use credentials::{CredentialSource, REFRESH_MARGIN};
+pub use poller::{PollIntervals, Poller, Watch};
+pub use retry::{MAX_ATTEMPTS, RetryQuota};
+
+use crate::clock::Clock;
+use crate::error::ServiceError;
+use crate::target::{RequestContext, Service, Target};
+
+/// The [`Target`] of upstream mode.
+pub struct UpstreamTarget {
+    client: Arc<UpstreamClient>,
+    watch: Arc<Watch>,
+    clock: Arc<dyn Clock>,
+}
+
+impl UpstreamTarget {
+    /// Forwards through `client`, telling `watch` what changed.
+    pub fn new(client: Arc<UpstreamClient>, watch: Arc<Watch>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            client,
+            watch,
+            clock,
+        }
+    }
+
+    /// After a successful call: poll soon, and follow node associations.
+    fn observe(&self, operation: Operation, request: &[u8], answer: &[u8]) {
+        if !operation.is_mutating() {
+            return;
+        }
+        if matches!(
+            operation,
+            Operation::AssociateNode | Operation::DisassociateNode
+        ) {
+            let request: Value = serde_json::from_slice(request).unwrap_or_default();
+            let answer: Value = serde_json::from_slice(answer).unwrap_or_default();
+            if let (Some(server), Some(node), Some(token)) = (
+                request["ServerName"].as_str(),
+                request["NodeName"].as_str(),
+                answer["NodeAssociationStatusToken"].as_str(),
+            ) {
+                let now = self.clock.now().timestamp_millis() as f64 / 1000.0;
+                self.watch.follow_association(server, node, token, now);
+                return;
+            }
+        }
+        self.watch.kick();
+    }
+}
+
+impl Target for UpstreamTarget {
+    fn mode(&self) -> &'static str {
+        "upstream"
+    }
+
+    fn call<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        service: Service,
+        operation: &'a str,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>> {
+        Box::pin(async move {
+            // Only the service's own operations go out; anything else is
+            // answered here, as the service itself would.
+            let Some(known) = Operation::from_name(operation) else {
+                return Err(ServiceError::new(
+                    ErrorCode::UnknownOperationException,
+                    format!("Unknown operation {operation}"),
+                ));
+            };
+            let answer = self.client.call(service, operation, body).await;
+            match &answer {
+                Ok(bytes) => self.observe(known, body, bytes),
+                Err(err) => tracing::info!(
+                    request_id = %ctx.request_id,
+                    operation,
+                    code = err.code_str(),
+                    "upstream answered with an error"
+                ),
+            }
+            answer
+        })
+    }
+}

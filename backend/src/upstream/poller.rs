@@ -1,0 +1,452 @@
+//! Live updates in upstream mode: a poller lists servers, backups, recent
+//! events and watched node associations, diffs them with what it saw last
+//! and journals the differences, so the browser's event stream behaves as
+//! in simulator mode. It polls fast while anything is in transition and
+//! slowly once all is settled, and at once after a change made through the
+//! console or the wire door.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use shared::events::{EventKind, JournalEntry};
+use tokio::sync::Notify;
+
+use super::client::UpstreamClient;
+use crate::error::ServiceError;
+use crate::store::{Batch, Store};
+use crate::target::Service;
+
+/// Server statuses that change on their own.
+const TRANSITIONAL_SERVER: &[&str] = &[
+    "BACKING_UP",
+    "CREATING",
+    "DELETING",
+    "MODIFYING",
+    "RESTORING",
+    "SETUP",
+    "UNDER_MAINTENANCE",
+];
+/// Backup statuses that change on their own.
+const TRANSITIONAL_BACKUP: &[&str] = &["IN_PROGRESS", "DELETING"];
+/// Events read per server and poll (newest first).
+const EVENTS_PER_POLL: u32 = 50;
+/// Every this many polls, events are read for settled servers too.
+const EVENT_SWEEP_EVERY: u64 = 5;
+
+/// How often to poll.
+#[derive(Debug, Clone, Copy)]
+pub struct PollIntervals {
+    /// While something is in transition.
+    pub fast: Duration,
+    /// When everything is settled.
+    pub slow: Duration,
+}
+
+impl Default for PollIntervals {
+    fn default() -> Self {
+        Self {
+            fast: Duration::from_secs(2),
+            slow: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A node association or disassociation whose status is being followed.
+#[derive(Debug, Clone)]
+struct Association {
+    server_name: String,
+    node_name: String,
+    token: String,
+    created_at: f64,
+    last_status: Option<String>,
+}
+
+/// What the doors tell the poller: poll now, and follow this association.
+#[derive(Debug, Default)]
+pub struct Watch {
+    kick: Notify,
+    associations: Mutex<Vec<Association>>,
+}
+
+impl Watch {
+    /// Something changed upstream: poll soon.
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+
+    /// Follows the association `token` of `node_name` on `server_name`
+    /// until it reaches SUCCESS or FAILED.
+    pub fn follow_association(
+        &self,
+        server_name: &str,
+        node_name: &str,
+        token: &str,
+        created_at: f64,
+    ) {
+        self.associations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Association {
+                server_name: server_name.to_owned(),
+                node_name: node_name.to_owned(),
+                token: token.to_owned(),
+                created_at,
+                last_status: None,
+            });
+        self.kick();
+    }
+
+    fn associations(&self) -> Vec<Association> {
+        self.associations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn update_association(&self, token: &str, status: &str, done: bool) {
+        let mut list = self.associations.lock().unwrap_or_else(|e| e.into_inner());
+        if done {
+            list.retain(|a| a.token != token);
+        } else if let Some(a) = list.iter_mut().find(|a| a.token == token) {
+            a.last_status = Some(status.to_owned());
+        }
+    }
+}
+
+/// What the poller saw last.
+#[derive(Debug, Default)]
+struct Seen {
+    polls: u64,
+    servers: BTreeMap<String, Value>,
+    backups: BTreeMap<String, Value>,
+    events: HashMap<String, HashSet<String>>,
+}
+
+/// The poller; [`Poller::spawn`] runs it until the process ends.
+pub struct Poller {
+    client: Arc<UpstreamClient>,
+    store: Arc<dyn Store>,
+    watch: Arc<Watch>,
+    intervals: PollIntervals,
+    seen: Seen,
+    next_id: u64,
+}
+
+impl Poller {
+    /// A poller journaling into `store` after its newest entry.
+    ///
+    /// # Errors
+    /// When the store cannot say where its journal ends.
+    pub async fn new(
+        client: Arc<UpstreamClient>,
+        store: Arc<dyn Store>,
+        watch: Arc<Watch>,
+        intervals: PollIntervals,
+    ) -> Result<Self, crate::store::StoreError> {
+        let (_, newest) = store.journal_bounds().await?;
+        Ok(Self {
+            client,
+            store,
+            watch,
+            intervals,
+            seen: Seen::default(),
+            next_id: newest + 1,
+        })
+    }
+
+    /// Runs the poll loop in the background.
+    pub fn spawn(mut self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                let busy = match self.poll_once().await {
+                    Ok(busy) => busy,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "polling the upstream failed");
+                        true
+                    }
+                };
+                let wait = if busy {
+                    self.intervals.fast
+                } else {
+                    self.intervals.slow
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = self.watch.kick.notified() => {}
+                }
+            }
+        })
+    }
+
+    /// One poll: list, diff, journal. Returns whether anything is in transition.
+    ///
+    /// # Errors
+    /// When the upstream or the store fails; nothing is journaled then.
+    pub async fn poll_once(&mut self) -> Result<bool, ServiceError> {
+        let first = self.seen.polls == 0;
+        let servers = self
+            .list("DescribeServers", "Servers", "ServerName")
+            .await?;
+        let backups = self.list("DescribeBackups", "Backups", "BackupId").await?;
+        let mut changes: Vec<(EventKind, Value)> = Vec::new();
+        let changed_servers = diff(
+            &self.seen.servers,
+            &servers,
+            EventKind::Server,
+            &mut changes,
+            |name, _| (EventKind::ServerDeleted, json!({"ServerName": name})),
+        );
+        diff(
+            &self.seen.backups,
+            &backups,
+            EventKind::Backup,
+            &mut changes,
+            |id, old| {
+                (
+                    EventKind::BackupDeleted,
+                    json!({"BackupId": id, "ServerName": old["ServerName"]}),
+                )
+            },
+        );
+        let sweep = self.seen.polls.is_multiple_of(EVENT_SWEEP_EVERY);
+        let mut events_now = HashMap::new();
+        for (name, server) in &servers {
+            if !(sweep || changed_servers.contains(name) || is_transitional(server)) {
+                continue;
+            }
+            let fetched = self.events(name).await?;
+            let known = self.seen.events.get(name);
+            let baseline = first && known.is_none();
+            let mut fresh: Vec<&Value> = fetched
+                .iter()
+                .filter(|e| !baseline && known.is_none_or(|k| !k.contains(&event_key(e))))
+                .collect();
+            fresh.sort_by(|a, b| created(a).total_cmp(&created(b)));
+            changes.extend(
+                fresh
+                    .into_iter()
+                    .map(|e| (EventKind::ServerEvent, e.clone())),
+            );
+            events_now.insert(
+                name.clone(),
+                fetched.iter().map(event_key).collect::<HashSet<_>>(),
+            );
+        }
+        let mut settled = Vec::new();
+        for association in self.watch.associations() {
+            let status = self.association_status(&association).await?;
+            let state = status["NodeAssociationStatus"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let done = matches!(state.as_str(), "SUCCESS" | "FAILED");
+            if association.last_status.as_deref() != Some(state.as_str()) {
+                changes.push((EventKind::NodeAssociation, json!({
+                    "ServerName": association.server_name,
+                    "NodeName": association.node_name,
+                    "NodeAssociationStatusToken": association.token,
+                    "NodeAssociationStatus": state,
+                    "EngineAttributes": status.get("EngineAttributes").cloned().unwrap_or_else(|| json!([])),
+                    "CreatedAt": association.created_at,
+                })));
+            }
+            settled.push((association.token, state, done));
+        }
+        self.journal(changes).await?;
+        // Only once the journal has them are the changes "seen".
+        for (token, state, done) in settled {
+            self.watch.update_association(&token, &state, done);
+        }
+        for (name, keys) in events_now {
+            self.seen.events.entry(name).or_default().extend(keys);
+        }
+        self.seen
+            .events
+            .retain(|name, _| servers.contains_key(name));
+        let busy = servers.values().any(is_transitional)
+            || backups.values().any(|b| {
+                b["Status"]
+                    .as_str()
+                    .is_some_and(|s| TRANSITIONAL_BACKUP.contains(&s))
+            })
+            || !self.watch.associations().is_empty();
+        self.seen.servers = servers;
+        self.seen.backups = backups;
+        self.seen.polls += 1;
+        Ok(busy)
+    }
+
+    async fn journal(&mut self, changes: Vec<(EventKind, Value)>) -> Result<(), ServiceError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut batch = Batch::default();
+        let mut id = self.next_id;
+        for (kind, data) in changes {
+            batch.journal.push(JournalEntry { id, kind, data });
+            id += 1;
+        }
+        self.store.commit(batch).await?;
+        self.next_id = id;
+        Ok(())
+    }
+
+    async fn call(&self, operation: &str, body: &Value) -> Result<Value, ServiceError> {
+        let answer = self
+            .client
+            .call(Service::OpsWorksCm, operation, body.to_string().as_bytes())
+            .await?;
+        serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))
+    }
+
+    /// Every item of a paginated Describe*, keyed by `key`.
+    async fn list(
+        &self,
+        operation: &str,
+        items: &str,
+        key: &str,
+    ) -> Result<BTreeMap<String, Value>, ServiceError> {
+        let mut out = BTreeMap::new();
+        let mut token: Option<String> = None;
+        loop {
+            let body = match &token {
+                Some(t) => json!({"NextToken": t}),
+                None => json!({}),
+            };
+            let page = self.call(operation, &body).await?;
+            for item in page[items].as_array().into_iter().flatten() {
+                if let Some(id) = item[key].as_str() {
+                    out.insert(id.to_owned(), item.clone());
+                }
+            }
+            match page["NextToken"].as_str() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn events(&self, server_name: &str) -> Result<Vec<Value>, ServiceError> {
+        let body = json!({"ServerName": server_name, "MaxResults": EVENTS_PER_POLL});
+        match self.call("DescribeEvents", &body).await {
+            Ok(page) => Ok(page["ServerEvents"].as_array().cloned().unwrap_or_default()),
+            // Deleted between the two calls.
+            Err(err) if err.code_str() == "ResourceNotFoundException" => Ok(Vec::new()),
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn association_status(&self, association: &Association) -> Result<Value, ServiceError> {
+        let body = json!({
+            "NodeAssociationStatusToken": association.token,
+            "ServerName": association.server_name,
+        });
+        match self.call("DescribeNodeAssociationStatus", &body).await {
+            Ok(status) => Ok(status),
+            // The server is gone: the association failed with it.
+            Err(err) if err.code_str() == "ResourceNotFoundException" => {
+                Ok(json!({"NodeAssociationStatus": "FAILED"}))
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
+/// Appends an entry of `kind` for every new or changed item and one made by
+/// `gone` for every item that disappeared; returns the new or changed keys.
+fn diff(
+    old: &BTreeMap<String, Value>,
+    new: &BTreeMap<String, Value>,
+    kind: EventKind,
+    changes: &mut Vec<(EventKind, Value)>,
+    gone: impl Fn(&str, &Value) -> (EventKind, Value),
+) -> HashSet<String> {
+    let mut changed = HashSet::new();
+    for (key, item) in new {
+        if old.get(key) != Some(item) {
+            changes.push((kind, item.clone()));
+            changed.insert(key.clone());
+        }
+    }
+    for (key, item) in old {
+        if !new.contains_key(key) {
+            changes.push(gone(key, item));
+        }
+    }
+    changed
+}
+
+fn is_transitional(server: &Value) -> bool {
+    server["Status"]
+        .as_str()
+        .is_some_and(|s| TRANSITIONAL_SERVER.contains(&s))
+}
+
+fn created(event: &Value) -> f64 {
+    event["CreatedAt"].as_f64().unwrap_or_default()
+}
+
+/// Events have no id: time and message tell them apart.
+fn event_key(event: &Value) -> String {
+    format!(
+        "{}|{}",
+        created(event),
+        event["Message"].as_str().unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_report_new_changed_and_gone_items() {
+        let old: BTreeMap<String, Value> = [
+            (
+                "a".to_owned(),
+                json!({"ServerName": "a", "Status": "CREATING"}),
+            ),
+            (
+                "b".to_owned(),
+                json!({"ServerName": "b", "Status": "HEALTHY"}),
+            ),
+        ]
+        .into();
+        let new: BTreeMap<String, Value> = [
+            (
+                "a".to_owned(),
+                json!({"ServerName": "a", "Status": "HEALTHY"}),
+            ),
+            (
+                "c".to_owned(),
+                json!({"ServerName": "c", "Status": "CREATING"}),
+            ),
+        ]
+        .into();
+        let mut changes = Vec::new();
+        let changed = diff(&old, &new, EventKind::Server, &mut changes, |name, _| {
+            (EventKind::ServerDeleted, json!({"ServerName": name}))
+        });
+        assert_eq!(changed, HashSet::from(["a".to_owned(), "c".to_owned()]));
+        let kinds: Vec<EventKind> = changes.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::Server,
+                EventKind::Server,
+                EventKind::ServerDeleted
+            ]
+        );
+        assert_eq!(changes[2].1, json!({"ServerName": "b"}));
+    }
+
+    #[test]
+    fn transitional_states_keep_the_poller_fast() {
+        assert!(is_transitional(&json!({"Status": "CREATING"})));
+        assert!(is_transitional(&json!({"Status": "UNDER_MAINTENANCE"})));
+        assert!(!is_transitional(&json!({"Status": "HEALTHY"})));
+        assert!(!is_transitional(&json!({})));
+    }
+}
