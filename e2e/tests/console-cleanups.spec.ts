@@ -1,7 +1,7 @@
 // Follow-ups in the console: a backup started from the list is followed to OK
 // (or FAILED) in its flash message; the Simulator panel offers every fault
-// kind with the inputs it takes; and /simulator explains itself when the
-// backend is not a simulator.
+// kind with the inputs it takes. (/simulator in upstream mode is checked
+// against a real upstream backend in upstream.spec.ts.)
 import { createServerOnWire } from './pages/console';
 import { expect, test } from './pages/fixtures';
 import { ServersPage } from './pages/servers';
@@ -99,30 +99,4 @@ test('the fault menu offers every kind with its own inputs; an unhealthy fault c
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
   await expect(servers.status(name)).toHaveText('UNHEALTHY');
   await expect(servers.status(name)).toHaveText('HEALTHY');
-});
-
-test('/simulator in upstream mode explains that there is no simulator, and calls none', async ({ page }) => {
-  // The backend has no upstream mode yet: take its real /api/config answer
-  // and change only the mode, as an upstream backend would answer.
-  await page.route('**/api/config', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
-    await route.fulfill({ response, json: { ...config, mode: 'upstream' } });
-  });
-  const simCalls: string[] = [];
-  page.on('request', (request) => {
-    if (new URL(request.url()).pathname.startsWith('/api/sim')) simCalls.push(request.url());
-  });
-  const ui = new ServersPage(page);
-  await ui.goto('/simulator');
-  await expect(ui.environmentValue('Mode')).toHaveText('upstream');
-  await expect(
-    page.getByRole('heading', { level: 2, name: 'The simulator panel is only available in simulator mode' }),
-  ).toBeVisible();
-  await expect(page.getByText('This backend runs in upstream mode')).toBeVisible();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Simulator' })).toHaveCount(0);
-  await expect(ui.errorBanner).toHaveCount(0);
-  await page.getByRole('link', { name: 'Go to the servers list' }).click();
-  await expect(ui.serversHeading).toBeVisible();
-  expect(simCalls).toEqual([]);
 });

@@ -5,6 +5,7 @@
 //! confirmation modal, the file download helper, and the headings, table
 //! heads and empty states of list pages.
 
+pub mod backup_flash;
 pub mod cli;
 pub mod clipboard;
 pub mod download;

@@ -36,7 +36,6 @@ struct Provisioned {
     ca: artifacts::ca::ServerCa,
     pivotal_fingerprint: Option<String>,
     one_time: Vec<EngineAttribute>,
-    endpoint: String,
 }
 
 pub(crate) fn attribute(name: &str, value: impl Into<String>) -> EngineAttribute {
@@ -269,7 +268,6 @@ fn provision(
         ca,
         pivotal_fingerprint,
         one_time,
-        endpoint,
     })
 }
 
@@ -347,9 +345,13 @@ impl Simulator {
         })?;
 
         let now = self.now();
+        // The generated DNS name stays the Endpoint; with a custom domain,
+        // that is the address users (and the starter kit) browse to, and the
+        // generated one no longer serves the engine.
+        let generated_endpoint = naming::endpoint(&self.config, &name);
         let endpoint = match &req.custom_domain {
             Some(domain) => domain.as_str().to_owned(),
-            None => naming::endpoint(&self.config, &name),
+            None => generated_endpoint.clone(),
         };
         let prov = {
             let name = name.clone();
@@ -374,7 +376,7 @@ impl Simulator {
             cloud_formation_stack_arn: Some(naming::stack_arn(&self.config, &name, &uuid)),
             custom_domain: req.custom_domain.as_ref().map(|d| d.as_str().to_owned()),
             disable_automated_backup: Some(req.disable_automated_backup.unwrap_or(true)),
-            endpoint: Some(prov.endpoint.clone()),
+            endpoint: Some(generated_endpoint),
             engine: Some(req.engine.as_str().to_owned()),
             engine_model: Some(model.to_owned()),
             engine_attributes,

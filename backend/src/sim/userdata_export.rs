@@ -71,7 +71,13 @@ impl Simulator {
                 ));
             }
         }
-        let endpoint = rec.server.endpoint.clone().unwrap_or_default();
+        // Nodes register with the address users browse to.
+        let endpoint = rec
+            .server
+            .custom_domain
+            .clone()
+            .or_else(|| rec.server.endpoint.clone())
+            .unwrap_or_default();
         let script = match engine_of(&rec) {
             EngineKind::Chef => {
                 artifacts::userdata::chef_userdata(&artifacts::userdata::ChefUserdata {

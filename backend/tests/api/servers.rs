@@ -521,7 +521,7 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
 }
 
 #[tokio::test]
-async fn a_custom_domain_becomes_the_endpoint_and_puppet_passwords_reset() {
+async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwords_reset() {
     let app = TestApp::spawn().await;
     let certificate =
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----\n";
@@ -537,7 +537,13 @@ async fn a_custom_domain_becomes_the_endpoint_and_puppet_passwords_reset() {
         .server
         .unwrap();
     assert_eq!(server.custom_domain.as_deref(), Some("puppet.example.com"));
-    assert_eq!(server.endpoint.as_deref(), Some("puppet.example.com"));
+    // "You cannot access the server by using the Endpoint value if the
+    // server has a CustomDomain specified": the Endpoint stays generated.
+    let endpoint = server.endpoint.as_deref().unwrap();
+    assert!(
+        endpoint.starts_with("custom-") && endpoint.ends_with(".us-east-1.opsworks-cm.io"),
+        "{endpoint}"
+    );
     let err = app
         .create_request("Puppet", "bad-domain")
         .custom_domain("-bad-.example")

@@ -44,19 +44,24 @@ export class Backend {
   readonly port: number;
   readonly baseURL: string;
   private readonly flags: string[];
+  private readonly env: Record<string, string>;
   private child: ChildProcess | null = null;
   /** The last lines the process wrote, shown when it fails to start. */
   private readonly output: string[] = [];
 
-  private constructor(port: number, flags: string[]) {
+  private constructor(port: number, flags: string[], env: Record<string, string>) {
     this.port = port;
     this.baseURL = `http://127.0.0.1:${port}`;
     this.flags = flags;
+    this.env = env;
   }
 
-  /** Starts `cmconsole serve FLAGS --listen 127.0.0.1:<free port> --ui-dir …` and waits for /api/health. */
-  static async start(flags: string[]): Promise<Backend> {
-    const backend = new Backend(await freePort(), flags);
+  /**
+   * Starts `cmconsole serve FLAGS --listen 127.0.0.1:<free port> --ui-dir …`
+   * (with `env` added to the environment) and waits for /api/health.
+   */
+  static async start(flags: string[], env: Record<string, string> = {}): Promise<Backend> {
+    const backend = new Backend(await freePort(), flags, env);
     await backend.launch();
     return backend;
   }
@@ -68,7 +73,10 @@ export class Backend {
 
   private async launch(): Promise<void> {
     const args = ['serve', ...this.flags, '--listen', `127.0.0.1:${this.port}`, '--ui-dir', UI_DIR];
-    const child = spawn(BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BINARY, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.env },
+    });
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output.push(...chunk.toString().split('\n').filter(Boolean));
@@ -89,6 +97,11 @@ export class Backend {
     }
     await this.stop();
     throw new Error(`cmconsole ${args.join(' ')} did not become healthy:\n${this.output.join('\n')}`);
+  }
+
+  /** Everything the process wrote lately (the last 40 lines). */
+  get log(): string {
+    return this.output.join('\n');
   }
 
   /** Ends the process with `signal` (SIGKILL: a crash) and waits until it is gone. */

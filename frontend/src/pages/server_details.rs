@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::opsworkscm::{Backup, Operation, Server};
 
 use crate::api;
+use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
@@ -255,17 +256,7 @@ pub fn BackupsTab() -> impl IntoView {
         let target = name.get_untracked();
         let text = description.get_untracked();
         description.set(String::new());
-        flashes.track(
-            OpTexts::new(
-                format!("Starting a backup of {target}"),
-                format!("Backup of {target} started"),
-                format!("Could not back up {target}"),
-            ),
-            move || {
-                let (target, text) = (target.clone(), text.clone());
-                async move { api::create_backup(&target, &text).await }
-            },
-        );
+        create_backup_tracked(flashes, live, target, text);
     };
     let confirm_delete = Callback::new(move |()| {
         let id = delete_target.get_untracked();

@@ -7,10 +7,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::opsworkscm::{Backup, Server};
+use shared::opsworkscm::Server;
 
 use crate::api;
-use crate::components::flash::{Completion, Flashes, OpTexts};
+use crate::components::backup_flash::create_backup_tracked;
+use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::{CountHeading, EmptyState};
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, server_status_view};
@@ -137,27 +138,7 @@ pub fn ServersPage() -> impl IntoView {
     };
     let create_backup = move |_| {
         if let Some(name) = selection.get_untracked() {
-            flashes.track_until(
-                OpTexts::new(
-                    format!("Starting a backup of {name}"),
-                    format!("Backup of {name} started"),
-                    format!("Could not back up {name}"),
-                ),
-                {
-                    let name = name.clone();
-                    move || {
-                        let name = name.clone();
-                        async move { api::create_backup(&name, "").await }
-                    }
-                },
-                move |backup: &Backup| {
-                    let id = backup.backup_id.clone().unwrap_or_default();
-                    Completion {
-                        done: format!("Backup {id} of {name} completed"),
-                        outcome: Signal::derive(move || live.backup_outcome(&id)),
-                    }
-                },
-            );
+            create_backup_tracked(flashes, live, name, String::new());
         }
     };
     let start_maintenance = move |_| {
@@ -491,7 +472,10 @@ fn ServerRow(
     };
     let endpoint = {
         let server = server.clone();
-        move || server.with(|s| format::or_dash(s.endpoint.as_deref()))
+        // With a custom domain, that is the address users browse to.
+        move || {
+            server.with(|s| format::or_dash(s.custom_domain.as_deref().or(s.endpoint.as_deref())))
+        }
     };
     let created = {
         let server = server.clone();
