@@ -293,7 +293,12 @@ impl LiveStore {
                         .update(|ticks| *ticks.entry(name).or_default() += 1);
                 }
             }
-            EventKind::NodeAssociation => {}
+            // The CloudHSM section of the console does not exist yet.
+            EventKind::NodeAssociation
+            | EventKind::Cluster
+            | EventKind::ClusterDeleted
+            | EventKind::HsmBackup
+            | EventKind::HsmBackupDeleted => {}
         }
     }
 }
