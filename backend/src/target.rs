@@ -13,13 +13,19 @@ use crate::error::ServiceError;
 pub enum Service {
     /// AWS OpsWorks CM (`OpsWorksCM_V2016_11_01`).
     OpsWorksCm,
+    /// AWS CloudHSM v2 (`BaldrApiService`).
+    CloudHsmV2,
 }
 
 impl Service {
+    /// Every service.
+    pub const ALL: [Self; 2] = [Self::OpsWorksCm, Self::CloudHsmV2];
+
     /// The path segment of the console door (`/api/<segment>/<Operation>`).
     pub fn console_segment(self) -> &'static str {
         match self {
             Self::OpsWorksCm => "opsworks-cm",
+            Self::CloudHsmV2 => "cloudhsmv2",
         }
     }
 
@@ -27,17 +33,22 @@ impl Service {
     pub fn target_prefix(self) -> &'static str {
         match self {
             Self::OpsWorksCm => shared::opsworkscm::TARGET_PREFIX,
+            Self::CloudHsmV2 => shared::cloudhsmv2::TARGET_PREFIX,
         }
     }
 
     /// Finds the service for an `X-Amz-Target` prefix.
     pub fn from_target_prefix(prefix: &str) -> Option<Self> {
-        (prefix == Self::OpsWorksCm.target_prefix()).then_some(Self::OpsWorksCm)
+        Self::ALL
+            .into_iter()
+            .find(|service| service.target_prefix() == prefix)
     }
 
     /// Finds the service for a console path segment.
     pub fn from_console_segment(segment: &str) -> Option<Self> {
-        (segment == Self::OpsWorksCm.console_segment()).then_some(Self::OpsWorksCm)
+        Self::ALL
+            .into_iter()
+            .find(|service| service.console_segment() == segment)
     }
 }
 
@@ -48,6 +59,10 @@ pub struct RequestContext {
     pub request_id: String,
     /// The access key id from a SigV4 `Authorization` header, if any.
     pub access_key_id: Option<String>,
+    /// The region the request addresses: the SigV4 credential scope's region
+    /// on the wire door, the `X-Cmconsole-Region` header on the console door;
+    /// `None` means the simulator's `--region`.
+    pub region: Option<String>,
 }
 
 /// A backend that executes AWS operations.

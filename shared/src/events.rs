@@ -219,7 +219,7 @@ mod tests {
         let json = serde_json::to_value(&changed).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"Region": "eu-west-1", "BackupId": "backup-ro5c4er4aac", "BackupState": "READY"})
+            serde_json::json!({"Region": "eu-west-1", "BackupId": "backup-ro5c4er4aac", "BackupState": "READY", "TagList": []})
         );
         assert_eq!(
             serde_json::from_value::<HsmBackupChanged>(json).unwrap(),

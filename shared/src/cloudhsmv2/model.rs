@@ -69,8 +69,8 @@ pub struct Backup {
         with = "crate::time::epoch_seconds_option"
     )]
     pub delete_timestamp: Option<DateTime<Utc>>,
-    /// The backup's tags.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The backup's tags (always present, `[]` when none).
+    #[serde(default)]
     pub tag_list: Vec<Tag>,
     /// HSM type of the backed-up cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,8 +208,8 @@ pub struct Cluster {
     /// The cluster's certificates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Certificates>,
-    /// The cluster's tags.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The cluster's tags (always present, `[]` when none).
+    #[serde(default)]
     pub tag_list: Vec<Tag>,
     /// `FIPS` or `NON_FIPS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,7 +315,8 @@ mod tests {
             serde_json::json!({
                 "BackupRetentionPolicy": {"Type": "DAYS", "Value": "90"},
                 "Hsms": [{"HsmId": "hsm-ucx4b7ydvdr", "EniIpV6": "::1"}],
-                "SubnetMapping": {}
+                "SubnetMapping": {},
+                "TagList": []
             })
         );
     }
