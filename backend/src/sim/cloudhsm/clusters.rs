@@ -358,6 +358,7 @@ impl Simulator {
             require_state(
                 rec,
                 &[
+                    ClusterState::CreateInProgress,
                     ClusterState::Uninitialized,
                     ClusterState::InitializeInProgress,
                     ClusterState::Initialized,
