@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use shared::error::{ErrorCode, ErrorEnvelope};
@@ -14,15 +14,23 @@ use crate::app::AppState;
 use crate::error::ServiceError;
 use crate::target::{RequestContext, Service};
 
+/// The console door's region header: which region a CloudHSM operation
+/// addresses (the simulator's `--region` without it).
+pub const REGION_HEADER: &str = "x-cmconsole-region";
+
 /// `POST /api/{service}/{operation}`.
 pub async fn operation(
     State(app): State<AppState>,
     Path((service, operation)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let ctx = RequestContext {
         request_id: uuid::Uuid::new_v4().to_string(),
         access_key_id: None,
+        region: headers
+            .get(REGION_HEADER)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned()),
     };
     let result = match Service::from_console_segment(&service) {
         Some(service) => app.target.call(&ctx, service, &operation, &body).await,

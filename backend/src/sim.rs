@@ -1,4 +1,4 @@
-//! The embedded OpsWorks CM simulator.
+//! The embedded OpsWorks CM and CloudHSM v2 simulator.
 //!
 //! State lives in memory behind one lock; every mutation is validated first,
 //! applied, turned into a [`Batch`](crate::store::Batch) and acknowledged
@@ -10,6 +10,7 @@
 mod account;
 mod artifacts;
 mod backups;
+mod cloudhsm;
 mod control;
 mod dispatch;
 pub mod faults;
@@ -51,6 +52,12 @@ pub struct SimConfig {
     pub manual_backup_limit: usize,
     /// Maximum number of user tags per resource.
     pub tag_limit: usize,
+    /// CloudHSM quota: clusters per region (documented default 4).
+    pub hsm_cluster_limit: usize,
+    /// CloudHSM quota: HSMs per region (documented default 6).
+    pub hsm_limit: usize,
+    /// CloudHSM quota: HSMs per cluster (documented, fixed at 28).
+    pub hsms_per_cluster: usize,
 }
 
 impl Default for SimConfig {
@@ -62,6 +69,9 @@ impl Default for SimConfig {
             server_limit: 10,
             manual_backup_limit: 50,
             tag_limit: 50,
+            hsm_cluster_limit: 4,
+            hsm_limit: 6,
+            hsms_per_cluster: 28,
         }
     }
 }

@@ -28,6 +28,10 @@ pub enum RecordKind {
     NodeAssociation,
     /// Internal metadata (keys, counters).
     Meta,
+    /// A CloudHSM cluster and its HSMs.
+    HsmCluster,
+    /// A CloudHSM backup.
+    HsmBackup,
 }
 
 impl RecordKind {
@@ -39,6 +43,8 @@ impl RecordKind {
             Self::ServerEvent => "server-event",
             Self::NodeAssociation => "node-association",
             Self::Meta => "meta",
+            Self::HsmCluster => "hsm-cluster",
+            Self::HsmBackup => "hsm-backup",
         }
     }
 
@@ -49,6 +55,8 @@ impl RecordKind {
             Self::ServerEvent,
             Self::NodeAssociation,
             Self::Meta,
+            Self::HsmCluster,
+            Self::HsmBackup,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)

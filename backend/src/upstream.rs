@@ -85,15 +85,27 @@ impl Target for UpstreamTarget {
         Box::pin(async move {
             // Only the service's own operations go out; anything else is
             // answered here, as the service itself would.
-            let Some(known) = Operation::from_name(operation) else {
+            let known = match service {
+                Service::OpsWorksCm => Operation::from_name(operation).map(Some),
+                Service::CloudHsmV2 => {
+                    shared::cloudhsmv2::Operation::from_name(operation).map(|_| None)
+                }
+            };
+            let Some(opsworks) = known else {
                 return Err(ServiceError::new(
                     ErrorCode::UnknownOperationException,
                     format!("Unknown operation {operation}"),
                 ));
             };
-            let answer = self.client.call(service, operation, body).await;
+            // A multi-region service is signed for the region the caller named.
+            let region = ctx.region.as_deref().filter(|_| service.is_multi_region());
+            let answer = self.client.call(service, region, operation, body).await;
             match &answer {
-                Ok(bytes) => self.observe(known, body, bytes),
+                Ok(bytes) => {
+                    if let Some(op) = opsworks {
+                        self.observe(op, body, bytes);
+                    }
+                }
                 Err(err) => tracing::info!(
                     request_id = %ctx.request_id,
                     operation,

@@ -32,6 +32,7 @@ pub async fn handle(
     let mut ctx = RequestContext {
         request_id: uuid::Uuid::new_v4().to_string(),
         access_key_id: access_key_id(&headers),
+        region: scope_region(&headers),
     };
     let target = parse_target(&headers);
     if let Some(verifier) = &app.verifier {
@@ -53,7 +54,8 @@ pub async fn handle(
             headers: &header_list,
             body: &body,
         };
-        match verifier.verify(&parts, service.signing_name(), Some(&app.settings.region)) {
+        let region = (!service.is_multi_region()).then_some(app.settings.region.as_str());
+        match verifier.verify(&parts, service.signing_name(), region) {
             Ok(access_key_id) => ctx.access_key_id = Some(access_key_id),
             Err(err) => return error_response(&err.into(), &ctx.request_id),
         }
@@ -131,6 +133,16 @@ fn access_key_id(headers: &HeaderMap) -> Option<String> {
     (!akid.is_empty() && akid.chars().all(|c| c.is_ascii_alphanumeric())).then(|| akid.to_owned())
 }
 
+/// The region of a SigV4 credential scope
+/// (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), if present.
+fn scope_region(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let credential = auth.split("Credential=").nth(1)?;
+    let credential = credential.split([',', ' ']).next()?;
+    let region = credential.split('/').nth(2)?;
+    (!region.is_empty()).then(|| region.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +155,22 @@ mod tests {
             HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/opsworks-cm/aws4_request, SignedHeaders=host, Signature=abc"),
         );
         assert_eq!(access_key_id(&headers).as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(scope_region(&headers).as_deref(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn region_is_read_from_the_credential_scope() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(scope_region(&headers), None);
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-2/cloudhsm/aws4_request, SignedHeaders=host, Signature=abc"),
+        );
+        assert_eq!(scope_region(&headers).as_deref(), Some("eu-west-2"));
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101"),
+        );
+        assert_eq!(scope_region(&headers), None);
     }
 }

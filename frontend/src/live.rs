@@ -326,6 +326,11 @@ impl LiveStore {
                     self.associations.apply_event(association);
                 }
             }
+            // The CloudHSM section of the console does not exist yet.
+            EventKind::Cluster
+            | EventKind::ClusterDeleted
+            | EventKind::HsmBackup
+            | EventKind::HsmBackupDeleted => {}
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Live event stream: the kinds and payloads the backend journals and
 //! pushes to the console (server-sent events).
 
+use crate::cloudhsmv2;
 use crate::opsworkscm::{EngineAttribute, NodeAssociationStatus};
 use crate::wire_enum::wire_enum;
 use chrono::{DateTime, Utc};
@@ -21,6 +22,14 @@ wire_enum! {
         ServerDeleted = "server-deleted",
         /// Data: a [`BackupDeleted`].
         BackupDeleted = "backup-deleted",
+        /// Data: a [`ClusterChanged`] (CloudHSM v2).
+        Cluster = "cluster",
+        /// Data: a [`ClusterDeleted`] (CloudHSM v2).
+        ClusterDeleted = "cluster-deleted",
+        /// Data: an [`HsmBackupChanged`] (CloudHSM v2).
+        HsmBackup = "hsm-backup",
+        /// Data: an [`HsmBackupDeleted`] (CloudHSM v2).
+        HsmBackupDeleted = "hsm-backup-deleted",
     }
 }
 
@@ -48,6 +57,52 @@ pub struct BackupDeleted {
     pub backup_id: String,
     /// Its server.
     pub server_name: String,
+}
+
+/// A CloudHSM cluster changed: the cluster as DescribeClusters returns it,
+/// plus its region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterChanged {
+    /// The cluster's region.
+    pub region: String,
+    /// The cluster.
+    #[serde(flatten)]
+    pub cluster: cloudhsmv2::Cluster,
+}
+
+/// A CloudHSM cluster is gone (deletion finished).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterDeleted {
+    /// The deleted cluster.
+    pub cluster_id: String,
+    /// Its region.
+    pub region: String,
+}
+
+/// A CloudHSM backup changed: the backup as DescribeBackups returns it, plus
+/// its region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HsmBackupChanged {
+    /// The backup's region.
+    pub region: String,
+    /// The backup.
+    #[serde(flatten)]
+    pub backup: cloudhsmv2::Backup,
+}
+
+/// A CloudHSM backup is gone (deleted for good, or expired).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HsmBackupDeleted {
+    /// The deleted backup.
+    pub backup_id: String,
+    /// The cluster it was a backup of.
+    pub cluster_id: Option<String>,
+    /// Its region.
+    pub region: String,
 }
 
 /// A node association or disassociation changed status.
@@ -123,7 +178,11 @@ mod tests {
                 "server-event",
                 "node-association",
                 "server-deleted",
-                "backup-deleted"
+                "backup-deleted",
+                "cluster",
+                "cluster-deleted",
+                "hsm-backup",
+                "hsm-backup-deleted"
             ]
         );
         for kind in EventKind::ALL {
@@ -145,6 +204,41 @@ mod tests {
             serde_json::json!({"id": 7, "kind": "backup-deleted", "data": {"BackupId": "web-1", "ServerName": "web"}})
         );
         assert_eq!(entry.decode::<BackupDeleted>().unwrap(), payload);
+    }
+
+    #[test]
+    fn cloudhsm_payloads_carry_the_region() {
+        let changed = HsmBackupChanged {
+            region: "eu-west-1".to_owned(),
+            backup: cloudhsmv2::Backup {
+                backup_id: "backup-ro5c4er4aac".to_owned(),
+                backup_state: Some(cloudhsmv2::BackupState::Ready),
+                ..cloudhsmv2::Backup::default()
+            },
+        };
+        let json = serde_json::to_value(&changed).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"Region": "eu-west-1", "BackupId": "backup-ro5c4er4aac", "BackupState": "READY", "TagList": []})
+        );
+        assert_eq!(
+            serde_json::from_value::<HsmBackupChanged>(json).unwrap(),
+            changed
+        );
+        let cluster = ClusterChanged {
+            region: "us-east-1".to_owned(),
+            cluster: cloudhsmv2::Cluster {
+                cluster_id: Some("cluster-igklspoyj5v".to_owned()),
+                ..cloudhsmv2::Cluster::default()
+            },
+        };
+        let json = serde_json::to_value(&cluster).unwrap();
+        assert_eq!(json["Region"], "us-east-1");
+        assert_eq!(json["ClusterId"], "cluster-igklspoyj5v");
+        assert_eq!(
+            serde_json::from_value::<ClusterChanged>(json).unwrap(),
+            cluster
+        );
     }
 
     #[test]

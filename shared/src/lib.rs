@@ -1,13 +1,15 @@
 //! Types shared by the cmconsole backend and the browser console.
 //!
 //! This crate is the serde-only boundary between the simulator and the WASM
-//! console: wire models of the AWS OpsWorks CM API (`opsworkscm`), the
-//! validating newtypes for its constrained members (`validation`), error codes
+//! console: wire models of the AWS OpsWorks CM API (`opsworkscm`) and of the
+//! AWS CloudHSM v2 API (`cloudhsmv2`, with its own validators), the validating
+//! newtypes for OpsWorks CM's constrained members (`validation`), error codes
 //! and the console's error envelope (`error`), the epoch-seconds timestamp
 //! format (`time`) and the live event stream payloads (`events`).
 
 mod wire_enum;
 
+pub mod cloudhsmv2;
 pub mod error;
 pub mod events;
 pub mod opsworkscm;

@@ -110,10 +110,12 @@ macro_rules! string_newtype {
     };
 }
 
+pub(crate) use string_newtype;
+
 mod arns;
 mod certificates;
 mod integers;
-mod matchers;
+pub(crate) mod matchers;
 mod names;
 mod password;
 mod tags;

@@ -47,6 +47,14 @@ impl Simulator {
             for id in backups {
                 changes.backup_removed(state, &id);
             }
+            let clusters: Vec<String> = state.clusters.keys().cloned().collect();
+            for id in clusters {
+                changes.cluster_removed(state, &id);
+            }
+            let hsm_backups: Vec<String> = state.hsm_backups.keys().cloned().collect();
+            for id in hsm_backups {
+                changes.hsm_backup_removed(state, &id);
+            }
             Ok(())
         })
         .await

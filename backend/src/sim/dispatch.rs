@@ -32,7 +32,7 @@ impl Simulator {
         op: Operation,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
-        self.injected_request_faults(op, body).await?;
+        self.injected_request_faults(op.as_str(), body).await?;
         route!(self, ctx, op, body, {
             AssociateNode => associate_node,
             CreateBackup => create_backup,
@@ -58,10 +58,11 @@ impl Simulator {
 }
 
 impl Simulator {
-    /// Applies injected latency and error faults for this request.
-    async fn injected_request_faults(
+    /// Applies injected latency and error faults for a request of operation
+    /// `op` (of either service).
+    pub(crate) async fn injected_request_faults(
         &self,
-        op: Operation,
+        op: &str,
         body: &[u8],
     ) -> Result<(), ServiceError> {
         let server = if self.faults().any_server_scoped() {
@@ -72,26 +73,19 @@ impl Simulator {
             None
         };
         let server = server.as_deref();
-        if let Some(FaultKind::Latency { millis }) = self.faults().fire(
-            |k| matches!(k, FaultKind::Latency { .. }),
-            op.as_str(),
-            server,
-        ) {
+        if let Some(FaultKind::Latency { millis }) =
+            self.faults()
+                .fire(|k| matches!(k, FaultKind::Latency { .. }), op, server)
+        {
             tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
         }
-        if let Some(FaultKind::Error { code, message }) = self.faults().fire(
-            |k| matches!(k, FaultKind::Error { .. }),
-            op.as_str(),
-            server,
-        ) {
+        if let Some(FaultKind::Error { code, message }) =
+            self.faults()
+                .fire(|k| matches!(k, FaultKind::Error { .. }), op, server)
+        {
             let code = ErrorCode::from_code(&code).unwrap_or(ErrorCode::InternalFailure);
-            let message = message.unwrap_or_else(|| {
-                format!(
-                    "Injected fault: {} answered {}.",
-                    op.as_str(),
-                    code.as_str()
-                )
-            });
+            let message = message
+                .unwrap_or_else(|| format!("Injected fault: {op} answered {}.", code.as_str()));
             return Err(ServiceError::new(code, message));
         }
         Ok(())
@@ -116,6 +110,11 @@ impl Target for Simulator {
                     let op = Operation::from_name(operation)
                         .ok_or_else(|| unknown_operation(operation))?;
                     self.handle(ctx, op, body).await
+                }
+                Service::CloudHsmV2 => {
+                    let op = shared::cloudhsmv2::Operation::from_name(operation)
+                        .ok_or_else(|| unknown_operation(operation))?;
+                    self.handle_cloudhsm(ctx, op, body).await
                 }
             }
         })

@@ -86,7 +86,8 @@ pub struct FaultSpec {
     /// What happens.
     #[serde(flatten)]
     pub kind: FaultKind,
-    /// Only this operation (e.g. `CreateServer`); any when absent.
+    /// Only this operation (e.g. `CreateServer`, or a CloudHSM v2 one such
+    /// as `DescribeBackups`, which then fails in both services); any when absent.
     pub operation: Option<String>,
     /// Only this server; any when absent.
     pub server_name: Option<String>,
@@ -127,9 +128,10 @@ impl Faults {
         }
         if let Some(op) = &spec.operation
             && Operation::from_name(op).is_none()
+            && shared::cloudhsmv2::Operation::from_name(op).is_none()
         {
             return Err(ServiceError::validation(format!(
-                "'{op}' is not an OpsWorks CM operation."
+                "'{op}' is not an OpsWorks CM or CloudHSM v2 operation."
             )));
         }
         if spec.count == Some(0) {

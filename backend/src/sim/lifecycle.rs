@@ -70,6 +70,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .chain(backups)
         .chain(nodes)
         .chain(state.next_health_check)
+        .chain(super::cloudhsm::next_due(state))
         .min()
 }
 
@@ -120,7 +121,7 @@ impl Simulator {
             due.push((at, Due::HealthCheck));
         }
         due.sort_by_key(|(at, _)| *at);
-        let count = due.len();
+        let count = due.len() + self.complete_cloudhsm_due(state, changes, now);
         for (at, item) in due {
             match item {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),

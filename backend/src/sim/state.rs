@@ -256,6 +256,10 @@ pub(crate) struct State {
     /// Next health check, while health faults wait for one (not persisted:
     /// faults are not either).
     pub(crate) next_health_check: Option<DateTime<Utc>>,
+    /// CloudHSM clusters (every region) by id.
+    pub(crate) clusters: BTreeMap<String, super::cloudhsm::ClusterRecord>,
+    /// CloudHSM backups (every region) by id.
+    pub(crate) hsm_backups: BTreeMap<String, super::cloudhsm::HsmBackupRecord>,
 }
 
 const META_KEY: &str = "meta";
@@ -302,6 +306,16 @@ impl State {
                     meta = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
                 }
                 RecordKind::Meta => {}
+                RecordKind::HsmCluster => {
+                    let rec: super::cloudhsm::ClusterRecord =
+                        serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state.clusters.insert(key.clone(), rec);
+                }
+                RecordKind::HsmBackup => {
+                    let rec: super::cloudhsm::HsmBackupRecord =
+                        serde_json::from_str(&body).map_err(|_| corrupt())?;
+                    state.hsm_backups.insert(key.clone(), rec);
+                }
             }
         }
         state.server_views = state
@@ -328,7 +342,13 @@ impl Changes {
         self.batch
     }
 
-    fn journal(&mut self, state: &mut State, kind: EventKind, data: &impl Serialize) {
+    /// The batch being built.
+    pub(crate) fn batch_mut(&mut self) -> &mut Batch {
+        &mut self.batch
+    }
+
+    /// Appends a journal entry with the next id.
+    pub(crate) fn journal(&mut self, state: &mut State, kind: EventKind, data: &impl Serialize) {
         state.journal_seq += 1;
         self.batch.journal.push(JournalEntry {
             id: state.journal_seq,

@@ -146,8 +146,9 @@ impl UpstreamClient {
         &self.settings.region
     }
 
-    /// Calls `operation` of `service` with the JSON `body`; returns the JSON
-    /// answer, or the upstream's error with its code, message and status.
+    /// Calls `operation` of `service` with the JSON `body` in `region` (the
+    /// configured one when `None`); returns the JSON answer, or the
+    /// upstream's error with its code, message and status.
     ///
     /// # Errors
     /// The upstream's error, or `InternalFailure` (HTTP 502) when it cannot
@@ -155,9 +156,11 @@ impl UpstreamClient {
     pub async fn call(
         &self,
         service: Service,
+        region: Option<&str>,
         operation: &str,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
+        let region = region.unwrap_or(&self.settings.region);
         let mut spent = 0;
         let mut attempt = 1;
         loop {
@@ -165,7 +168,7 @@ impl UpstreamClient {
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
-            let result = self.attempt(service, operation, body).await;
+            let result = self.attempt(service, region, operation, body).await;
             let outcome = match &result {
                 Ok(_) => Outcome::Success,
                 Err(AttemptError::Answer(err)) => classify(err.status(), Some(err.code_str())),
@@ -193,9 +196,7 @@ impl UpstreamClient {
                     ErrorCode::InternalFailure.as_str(),
                     format!(
                         "The upstream endpoint {} cannot be reached: {reason}",
-                        self.settings
-                            .endpoint
-                            .uri_for(service, &self.settings.region)
+                        self.settings.endpoint.uri_for(service, region)
                     ),
                     502,
                 )),
@@ -206,10 +207,13 @@ impl UpstreamClient {
     async fn attempt(
         &self,
         service: Service,
+        region: &str,
         operation: &str,
         body: &[u8],
     ) -> Result<Vec<u8>, AttemptError> {
-        let request = self.signed_request(service, operation, body).await?;
+        let request = self
+            .signed_request(service, region, operation, body)
+            .await?;
         let response = tokio::time::timeout(ATTEMPT_TIMEOUT, self.http.request(request))
             .await
             .map_err(|_| AttemptError::Transport("timed out".to_owned()))?
@@ -238,13 +242,11 @@ impl UpstreamClient {
     async fn signed_request(
         &self,
         service: Service,
+        region: &str,
         operation: &str,
         body: &[u8],
     ) -> Result<Request<Full<Bytes>>, AttemptError> {
-        let uri = self
-            .settings
-            .endpoint
-            .uri_for(service, &self.settings.region);
+        let uri = self.settings.endpoint.uri_for(service, region);
         let parsed: Uri = uri
             .parse()
             .map_err(|_| AttemptError::Local(ServiceError::internal(&"bad upstream URL")))?;
@@ -263,7 +265,7 @@ impl UpstreamClient {
         let identity: Identity = credentials.into();
         let params = v4::SigningParams::builder()
             .identity(&identity)
-            .region(&self.settings.region)
+            .region(region)
             .name(service.signing_name())
             .time(SystemTime::from(self.clock.now()))
             .settings(SigningSettings::default())

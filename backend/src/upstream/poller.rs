@@ -296,7 +296,12 @@ impl Poller {
     async fn call(&self, operation: &str, body: &Value) -> Result<Value, ServiceError> {
         let answer = self
             .client
-            .call(Service::OpsWorksCm, operation, body.to_string().as_bytes())
+            .call(
+                Service::OpsWorksCm,
+                None,
+                operation,
+                body.to_string().as_bytes(),
+            )
             .await?;
         serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))
     }

@@ -5,6 +5,8 @@ mod helpers;
 
 mod account_and_tags;
 mod backups;
+mod cloudhsm;
+mod cloudhsm_backups;
 mod faults;
 mod nodes;
 mod persistence;

@@ -474,3 +474,35 @@ async fn a_profile_from_the_shared_credentials_file_signs_the_calls() {
     let answer = proxy.console("DescribeServers", "{}").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
+
+#[tokio::test]
+async fn cloudhsm_calls_are_signed_as_cloudhsm_for_the_callers_region() {
+    use crate::cloudhsm::{create_cluster, hsm_client, hsm_client_at};
+    let b = upstream().await;
+    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    // Through A, in eu-west-1: A signs for service `cloudhsm` in that region,
+    // and B (which checks signatures) accepts it in any region.
+    let created = create_cluster(&hsm_client_at(a.addr, "eu-west-1")).await;
+    let id = created.cluster_id().unwrap();
+    let ids = |clusters: &[aws_sdk_cloudhsmv2::types::Cluster]| -> Vec<String> {
+        clusters
+            .iter()
+            .filter_map(|c| c.cluster_id().map(str::to_owned))
+            .collect()
+    };
+    let in_eu = hsm_client(&b, "eu-west-1")
+        .describe_clusters()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ids(in_eu.clusters()), [id]);
+    let in_us = hsm_client(&b, "us-east-1")
+        .describe_clusters()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        ids(in_us.clusters()).is_empty(),
+        "the cluster is in eu-west-1 only"
+    );
+}

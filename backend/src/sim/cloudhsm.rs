@@ -1,0 +1,187 @@
+//! The embedded AWS CloudHSM v2 simulator (`BaldrApiService`): clusters,
+//! HSMs and the backup lifecycle, in every region at once.
+//!
+//! The region of a request is [`RequestContext::region`] (the SigV4
+//! credential scope on the wire door, `X-Cmconsole-Region` on the console
+//! door) or the simulator's `--region`. Each region has its own clusters and
+//! backups; ids are unique across regions, and a resource of another region
+//! is not found. Records share the simulator's state, store, journal and
+//! scheduler with OpsWorks CM.
+
+mod backups;
+mod certs;
+mod clusters;
+mod hsms;
+mod lifecycle;
+mod records;
+mod tags;
+
+use shared::cloudhsmv2::Operation;
+use shared::error::ErrorCode;
+
+pub(crate) use lifecycle::next_due;
+pub(crate) use records::{ClusterRecord, HsmBackupRecord};
+
+use super::Simulator;
+use crate::error::ServiceError;
+use crate::protocol::parse_request;
+use crate::target::RequestContext;
+
+/// `CloudHsmInvalidRequestException`.
+pub(crate) fn invalid(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::CloudHsmInvalidRequestException, message)
+}
+
+/// `CloudHsmResourceNotFoundException`.
+pub(crate) fn not_found(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::CloudHsmResourceNotFoundException, message)
+}
+
+/// `CloudHsmTagException`.
+pub(crate) fn tag_error(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::CloudHsmTagException, message)
+}
+
+/// `CloudHsmResourceLimitExceededException`.
+pub(crate) fn limit_exceeded(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::CloudHsmResourceLimitExceededException, message)
+}
+
+/// Maps the protocol's generic errors to the codes CloudHSM sends: a
+/// constraint violation or a bad NextToken is `CloudHsmInvalidRequestException`,
+/// an internal failure `CloudHsmInternalFailureException`. Malformed JSON
+/// stays the protocol's `SerializationException`.
+fn in_cloudhsm_terms(err: ServiceError) -> ServiceError {
+    let code = match err.code {
+        ErrorCode::ValidationException | ErrorCode::InvalidNextTokenException => {
+            ErrorCode::CloudHsmInvalidRequestException
+        }
+        ErrorCode::InternalFailure => ErrorCode::CloudHsmInternalFailureException,
+        ErrorCode::ResourceNotFoundException => ErrorCode::CloudHsmResourceNotFoundException,
+        ErrorCode::LimitExceededException => ErrorCode::CloudHsmResourceLimitExceededException,
+        ErrorCode::AccessDeniedException => ErrorCode::CloudHsmAccessDeniedException,
+        other => other,
+    };
+    ServiceError::new(code, err.message)
+}
+
+/// Parses the request, runs the method in the request's region and
+/// serializes the response.
+macro_rules! route {
+    ($sim:expr, $region:expr, $op:expr, $body:expr, { $($name:ident => $method:ident),* $(,)? }) => {
+        match $op {
+            $(Operation::$name => {
+                let request = parse_request($body)?;
+                let response = $sim.$method($region, request).await?;
+                serde_json::to_vec(&response).map_err(|e| ServiceError::internal(&e))
+            })*
+        }
+    };
+}
+
+impl Simulator {
+    /// Executes one CloudHSM v2 operation.
+    pub(crate) async fn handle_cloudhsm(
+        &self,
+        ctx: &RequestContext,
+        op: Operation,
+        body: &[u8],
+    ) -> Result<Vec<u8>, ServiceError> {
+        self.run_cloudhsm(ctx, op, body)
+            .await
+            .map_err(in_cloudhsm_terms)
+    }
+
+    async fn run_cloudhsm(
+        &self,
+        ctx: &RequestContext,
+        op: Operation,
+        body: &[u8],
+    ) -> Result<Vec<u8>, ServiceError> {
+        self.injected_request_faults(op.as_str(), body).await?;
+        let region = self.cloudhsm_region(ctx)?;
+        let region = region.as_str();
+        route!(self, region, op, body, {
+            CopyBackupToRegion => copy_backup_to_region,
+            CreateCluster => create_cluster,
+            CreateHsm => create_hsm,
+            DeleteBackup => delete_hsm_backup,
+            DeleteCluster => delete_cluster,
+            DeleteHsm => delete_hsm,
+            DescribeBackups => describe_hsm_backups,
+            DescribeClusters => describe_clusters,
+            InitializeCluster => initialize_cluster,
+            ListTags => list_hsm_tags,
+            ModifyBackupAttributes => modify_backup_attributes,
+            ModifyCluster => modify_cluster,
+            RestoreBackup => restore_hsm_backup,
+            TagResource => tag_hsm_resource,
+            UntagResource => untag_hsm_resource,
+        })
+    }
+
+    /// The region a request addresses; it must look like an AWS region
+    /// (ARNs and CopyBackupToRegion name it).
+    fn cloudhsm_region(&self, ctx: &RequestContext) -> Result<String, ServiceError> {
+        let region = ctx.region.as_deref().unwrap_or(&self.config.region);
+        if shared::cloudhsmv2::ids::is_region(region) {
+            Ok(region.to_owned())
+        } else {
+            Err(invalid(format!(
+                "The region '{region}' is not a valid AWS Region name (e.g. us-east-1)."
+            )))
+        }
+    }
+}
+
+/// A new id `<prefix>-` plus 11 random characters of `[a-z2-7]`, as the
+/// service makes them (`cluster-igklspoyj5v`).
+pub(crate) fn new_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    loop {
+        let mut rng = rand::rng();
+        let suffix: String = (0..11)
+            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+            .collect();
+        let id = format!("{prefix}-{suffix}");
+        if !taken(&id) {
+            return id;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_match_the_model_patterns() {
+        for _ in 0..50 {
+            let cluster = new_id("cluster", |_| false);
+            assert!(
+                shared::cloudhsmv2::ClusterId::parse(&cluster).is_ok(),
+                "{cluster}"
+            );
+            let backup = new_id("backup", |_| false);
+            assert!(
+                shared::cloudhsmv2::BackupId::parse(&backup).is_ok(),
+                "{backup}"
+            );
+            let hsm = new_id("hsm", |_| false);
+            assert!(shared::cloudhsmv2::HsmId::parse(&hsm).is_ok(), "{hsm}");
+        }
+    }
+
+    #[test]
+    fn generic_protocol_errors_become_cloudhsm_errors() {
+        let mapped = in_cloudhsm_terms(ServiceError::validation("bad"));
+        assert_eq!(mapped.code, ErrorCode::CloudHsmInvalidRequestException);
+        assert_eq!(mapped.message, "bad");
+        let mapped = in_cloudhsm_terms(ServiceError::new(ErrorCode::InternalFailure, "x"));
+        assert_eq!(mapped.code, ErrorCode::CloudHsmInternalFailureException);
+        assert_eq!(mapped.status(), 500);
+        let kept = in_cloudhsm_terms(ServiceError::new(ErrorCode::SerializationException, "x"));
+        assert_eq!(kept.code, ErrorCode::SerializationException);
+    }
+}

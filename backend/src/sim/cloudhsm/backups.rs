@@ -1,0 +1,342 @@
+//! Backup operations: DescribeBackups, DeleteBackup, RestoreBackup,
+//! CopyBackupToRegion, ModifyBackupAttributes; and the backups the service
+//! takes by itself.
+
+use chrono::{DateTime, Utc};
+use shared::cloudhsmv2::{
+    Backup, BackupState, CopyBackupToRegionRequest, CopyBackupToRegionResponse,
+    DeleteBackupRequest, DeleteBackupResponse, DescribeBackupsRequest, DescribeBackupsResponse,
+    DestinationBackup, ModifyBackupAttributesRequest, ModifyBackupAttributesResponse,
+    RestoreBackupRequest, RestoreBackupResponse,
+};
+
+use super::lifecycle::{PENDING_DELETION_DAYS, durations};
+use super::records::HsmBackupRecord;
+use super::{invalid, new_id, not_found, tags};
+use crate::error::ServiceError;
+use crate::sim::Simulator;
+use crate::sim::pagination::{PageRequest, page};
+use crate::sim::state::{Changes, State};
+
+/// The backup `id` of `region`, or `CloudHsmResourceNotFoundException`.
+pub(super) fn backup_mut<'a>(
+    state: &'a mut State,
+    region: &str,
+    id: &str,
+) -> Result<&'a mut HsmBackupRecord, ServiceError> {
+    state
+        .hsm_backups
+        .get_mut(id)
+        .filter(|b| b.region == region)
+        .ok_or_else(|| backup_not_found(id))
+}
+
+/// `CloudHsmResourceNotFoundException` for backup `id`.
+pub(super) fn backup_not_found(id: &str) -> ServiceError {
+    not_found(format!("Backup {id} not found."))
+}
+
+/// `arn:aws:cloudhsm:REGION:ACCOUNT:backup/ID`.
+fn backup_arn(region: &str, account: &str, id: &str) -> String {
+    format!("arn:aws:cloudhsm:{region}:{account}:backup/{id}")
+}
+
+const FILTERS: [&str; 5] = [
+    "backupIds",
+    "sourceBackupIds",
+    "clusterIds",
+    "states",
+    "neverExpires",
+];
+
+impl Simulator {
+    /// Starts a backup of cluster `cluster_id` (CREATE_IN_PROGRESS until
+    /// READY); returns its id.
+    pub(super) fn start_cluster_backup(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        cluster_id: &str,
+        now: DateTime<Utc>,
+    ) -> Option<String> {
+        let rec = state.clusters.get(cluster_id)?;
+        let region = rec.region.clone();
+        let (hsm_type, mode) = (rec.cluster.hsm_type.clone(), rec.cluster.mode);
+        let id = new_id("backup", |id| state.hsm_backups.contains_key(id));
+        let backup = Backup {
+            backup_arn: Some(backup_arn(&region, &self.config.account_id, &id)),
+            backup_id: id.clone(),
+            backup_state: Some(BackupState::CreateInProgress),
+            cluster_id: Some(cluster_id.to_owned()),
+            create_timestamp: Some(now),
+            never_expires: Some(false),
+            hsm_type,
+            mode,
+            ..Backup::default()
+        };
+        state.hsm_backups.insert(
+            id.clone(),
+            HsmBackupRecord {
+                region,
+                backup,
+                ready_due: Some(self.due_in(durations::BACKUP)),
+            },
+        );
+        changes.hsm_backup_changed(state, &id);
+        Some(id)
+    }
+
+    /// DescribeBackups: the region's backups, newest first (oldest first
+    /// with SortAscending), filtered by `backupIds`, `sourceBackupIds`,
+    /// `clusterIds`, `states` and `neverExpires`.
+    pub(crate) async fn describe_hsm_backups(
+        &self,
+        region: &str,
+        req: DescribeBackupsRequest,
+    ) -> Result<DescribeBackupsResponse, ServiceError> {
+        let filters = req.filters.clone().unwrap_or_default();
+        for name in filters.names() {
+            if !FILTERS.contains(&name) {
+                return Err(invalid(format!(
+                    "Invalid filter name {name}. Valid filters for DescribeBackups: {}.",
+                    FILTERS.join(", ")
+                )));
+            }
+        }
+        let states = match filters.get("states") {
+            Some(values) => Some(
+                values
+                    .iter()
+                    .map(|v| {
+                        BackupState::from_name(v)
+                            .ok_or_else(|| invalid(format!("Invalid value {v} for filter states.")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let never_expires = match filters.get("neverExpires") {
+            Some(values) => Some(
+                values
+                    .iter()
+                    .map(|v| match v.as_str() {
+                        "true" => Ok(true),
+                        "false" => Ok(false),
+                        _ => Err(invalid(format!(
+                            "Invalid value {v} for filter neverExpires: use true or false."
+                        ))),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let matches = |values: Option<&[String]>, value: Option<&str>| {
+            values.is_none_or(|values| value.is_some_and(|v| values.iter().any(|x| x == v)))
+        };
+        let ascending = req.sort_ascending == Some(true);
+        let shared = req.shared == Some(true);
+        let now = self.now();
+        self.read(|state| {
+            let mut items: Vec<((i64, String), Backup)> = state
+                .hsm_backups
+                .values()
+                // No account shares backups with this one (no AWS RAM here).
+                .filter(|_| !shared)
+                .filter(|b| b.region == region)
+                .filter(|b| matches(filters.get("backupIds"), Some(&b.backup.backup_id)))
+                .filter(|b| {
+                    matches(
+                        filters.get("sourceBackupIds"),
+                        b.backup.source_backup.as_deref(),
+                    )
+                })
+                .filter(|b| matches(filters.get("clusterIds"), b.backup.cluster_id.as_deref()))
+                .filter(|b| states.as_ref().is_none_or(|s| s.contains(&b.state())))
+                .filter(|b| {
+                    never_expires
+                        .as_ref()
+                        .is_none_or(|n| n.contains(&b.backup.never_expires.unwrap_or(false)))
+                })
+                .map(|b| {
+                    let millis = b
+                        .backup
+                        .create_timestamp
+                        .map_or(0, |t| t.timestamp_millis());
+                    let key = if ascending { millis } else { -millis };
+                    ((key, b.backup.backup_id.clone()), b.backup.clone())
+                })
+                .collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let scope = format!(
+                "DescribeBackups|{region}|{}|{ascending}|{shared}",
+                filters.canonical()
+            );
+            let (backups, next_token) = page(
+                &PageRequest {
+                    key: &state.token_key,
+                    scope,
+                    max_results: req.max_results.map(|m| m.get()),
+                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    now,
+                },
+                items,
+            )?;
+            Ok(DescribeBackupsResponse {
+                backups,
+                next_token,
+            })
+        })
+    }
+
+    /// DeleteBackup: a READY backup goes PENDING_DELETION for seven days,
+    /// during which RestoreBackup brings it back.
+    pub(crate) async fn delete_hsm_backup(
+        &self,
+        region: &str,
+        req: DeleteBackupRequest,
+    ) -> Result<DeleteBackupResponse, ServiceError> {
+        let id = req.backup_id.as_str();
+        let delete_at = self.now() + chrono::Duration::days(PENDING_DELETION_DAYS);
+        self.mutate(|state, changes| {
+            let rec = backup_mut(state, region, id)?;
+            match rec.state() {
+                BackupState::Ready => {}
+                BackupState::PendingDeletion => {
+                    return Err(invalid(format!(
+                        "Backup {id} is already in state PENDING_DELETION."
+                    )));
+                }
+                other => {
+                    return Err(invalid(format!(
+                        "Backup {id} is in state {} and cannot be deleted; only READY backups can.",
+                        other.as_str()
+                    )));
+                }
+            }
+            rec.backup.backup_state = Some(BackupState::PendingDeletion);
+            rec.backup.delete_timestamp = Some(delete_at);
+            let backup = rec.backup.clone();
+            changes.hsm_backup_changed(state, id);
+            Ok(DeleteBackupResponse {
+                backup: Some(backup),
+            })
+        })
+        .await
+    }
+
+    /// RestoreBackup: a PENDING_DELETION backup is READY again.
+    pub(crate) async fn restore_hsm_backup(
+        &self,
+        region: &str,
+        req: RestoreBackupRequest,
+    ) -> Result<RestoreBackupResponse, ServiceError> {
+        let id = req.backup_id.as_str();
+        self.mutate(|state, changes| {
+            let rec = backup_mut(state, region, id)?;
+            if rec.state() != BackupState::PendingDeletion {
+                return Err(invalid(format!(
+                    "Backup {id} is in state {}; only a backup in state PENDING_DELETION can be restored.",
+                    rec.state().as_str()
+                )));
+            }
+            rec.backup.backup_state = Some(BackupState::Ready);
+            rec.backup.delete_timestamp = None;
+            let backup = rec.backup.clone();
+            changes.hsm_backup_changed(state, id);
+            Ok(RestoreBackupResponse {
+                backup: Some(backup),
+            })
+        })
+        .await
+    }
+
+    /// ModifyBackupAttributes: sets NeverExpires.
+    pub(crate) async fn modify_backup_attributes(
+        &self,
+        region: &str,
+        req: ModifyBackupAttributesRequest,
+    ) -> Result<ModifyBackupAttributesResponse, ServiceError> {
+        let id = req.backup_id.as_str();
+        self.mutate(|state, changes| {
+            let rec = backup_mut(state, region, id)?;
+            let changed = rec.backup.never_expires != Some(req.never_expires);
+            rec.backup.never_expires = Some(req.never_expires);
+            let backup = rec.backup.clone();
+            if changed {
+                changes.hsm_backup_changed(state, id);
+            }
+            Ok(ModifyBackupAttributesResponse {
+                backup: Some(backup),
+            })
+        })
+        .await
+    }
+
+    /// CopyBackupToRegion: a new backup in DestinationRegion
+    /// (CREATE_IN_PROGRESS until READY) naming its source; the source's tags
+    /// unless TagList is given.
+    pub(crate) async fn copy_backup_to_region(
+        &self,
+        region: &str,
+        req: CopyBackupToRegionRequest,
+    ) -> Result<CopyBackupToRegionResponse, ServiceError> {
+        let id = req.backup_id.as_str();
+        let destination = req.destination_region.as_str();
+        if destination == region {
+            return Err(invalid(format!(
+                "DestinationRegion {destination} is the backup's own region: copy it to another region."
+            )));
+        }
+        let new_tags = match &req.tag_list {
+            Some(list) => Some(tags::check_new_tags(Some(list))?),
+            None => None,
+        };
+        let now = self.now();
+        let due = self.due_in(durations::COPY_BACKUP);
+        self.mutate(|state, changes| {
+            let source = backup_mut(state, region, id)?;
+            if source.state() != BackupState::Ready {
+                return Err(invalid(format!(
+                    "Backup {id} is in state {}; only READY backups can be copied.",
+                    source.state().as_str()
+                )));
+            }
+            let source = source.backup.clone();
+            let copy_id = new_id("backup", |id| state.hsm_backups.contains_key(id));
+            let backup = Backup {
+                backup_arn: Some(backup_arn(destination, &self.config.account_id, &copy_id)),
+                backup_id: copy_id.clone(),
+                backup_state: Some(BackupState::CreateInProgress),
+                cluster_id: source.cluster_id.clone(),
+                create_timestamp: Some(now),
+                copy_timestamp: Some(now),
+                never_expires: Some(false),
+                source_region: Some(region.to_owned()),
+                source_backup: Some(id.to_owned()),
+                source_cluster: source.cluster_id.clone(),
+                delete_timestamp: None,
+                tag_list: new_tags.unwrap_or_else(|| source.tag_list.clone()),
+                hsm_type: source.hsm_type.clone(),
+                mode: source.mode,
+            };
+            state.hsm_backups.insert(
+                copy_id.clone(),
+                HsmBackupRecord {
+                    region: destination.to_owned(),
+                    backup,
+                    ready_due: Some(due),
+                },
+            );
+            changes.hsm_backup_changed(state, &copy_id);
+            Ok(CopyBackupToRegionResponse {
+                destination_backup: Some(DestinationBackup {
+                    create_timestamp: Some(now),
+                    source_region: Some(region.to_owned()),
+                    source_backup: Some(id.to_owned()),
+                    source_cluster: source.cluster_id,
+                }),
+            })
+        })
+        .await
+    }
+}

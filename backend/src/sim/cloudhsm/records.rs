@@ -1,0 +1,184 @@
+//! What the simulator keeps per cluster and per backup, and how changes to
+//! them become durable records and journal entries.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::cloudhsmv2::{Backup, BackupState, Cluster, ClusterState, HsmState};
+use shared::events::{
+    ClusterChanged, ClusterDeleted, EventKind, HsmBackupChanged, HsmBackupDeleted,
+};
+
+use crate::sim::state::{Changes, State};
+use crate::store::RecordKind;
+
+/// Default retention of a new cluster's backups, in days.
+pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// What a cluster is doing until `due`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ClusterPending {
+    /// When the step completes.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) due: DateTime<Utc>,
+    /// The step.
+    pub(crate) action: ClusterAction,
+}
+
+/// A cluster's asynchronous steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub(crate) enum ClusterAction {
+    /// CREATE_IN_PROGRESS → UNINITIALIZED (or INITIALIZED from a backup).
+    Create,
+    /// INITIALIZE_IN_PROGRESS → INITIALIZED.
+    Initialize,
+    /// INITIALIZED → ACTIVE once an HSM is ACTIVE.
+    Activate,
+    /// MODIFY_IN_PROGRESS → ACTIVE with the new HSM type.
+    Modify {
+        /// The new HSM type.
+        hsm_type: String,
+    },
+    /// DELETE_IN_PROGRESS → gone.
+    Delete,
+}
+
+/// What an HSM is doing until `due`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct HsmPending {
+    /// When the step completes.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) due: DateTime<Utc>,
+    /// True for DELETE_IN_PROGRESS → gone, false for CREATE_IN_PROGRESS → ACTIVE.
+    pub(crate) delete: bool,
+}
+
+/// A cluster with the internal state DescribeClusters does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ClusterRecord {
+    /// The cluster's region.
+    pub(crate) region: String,
+    /// What DescribeClusters returns (HSMs and tags included).
+    pub(crate) cluster: Cluster,
+    /// The cluster's step in progress.
+    pub(crate) pending: Option<ClusterPending>,
+    /// HSM steps in progress, by HSM id.
+    #[serde(default)]
+    pub(crate) hsm_pending: BTreeMap<String, HsmPending>,
+    /// When the next daily backup is due.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) next_daily_backup: Option<DateTime<Utc>>,
+}
+
+impl ClusterRecord {
+    /// The cluster's id.
+    pub(crate) fn id(&self) -> &str {
+        self.cluster.cluster_id.as_deref().unwrap_or_default()
+    }
+
+    /// The cluster's state.
+    pub(crate) fn state(&self) -> ClusterState {
+        self.cluster.state.unwrap_or(ClusterState::Active)
+    }
+
+    /// Days the retention policy keeps backups.
+    pub(crate) fn retention_days(&self) -> u32 {
+        self.cluster
+            .backup_retention_policy
+            .as_ref()
+            .and_then(|p| p.value.as_deref())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_RETENTION_DAYS)
+    }
+
+    /// Whether at least one HSM is ACTIVE.
+    pub(crate) fn has_active_hsm(&self) -> bool {
+        self.cluster
+            .hsms
+            .iter()
+            .any(|h| h.state == Some(HsmState::Active))
+    }
+}
+
+/// A backup with the internal state DescribeBackups does not show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct HsmBackupRecord {
+    /// The backup's region.
+    pub(crate) region: String,
+    /// What DescribeBackups returns (tags included).
+    pub(crate) backup: Backup,
+    /// When a CREATE_IN_PROGRESS backup becomes READY.
+    #[serde(default, with = "shared::time::epoch_seconds_option")]
+    pub(crate) ready_due: Option<DateTime<Utc>>,
+}
+
+impl HsmBackupRecord {
+    /// The backup's state.
+    pub(crate) fn state(&self) -> BackupState {
+        self.backup.backup_state.unwrap_or(BackupState::Ready)
+    }
+
+    /// When a PENDING_DELETION backup is deleted for good.
+    pub(crate) fn purge_due(&self) -> Option<DateTime<Utc>> {
+        (self.state() == BackupState::PendingDeletion)
+            .then_some(self.backup.delete_timestamp)
+            .flatten()
+    }
+}
+
+impl Changes {
+    /// Persists the cluster `id` as it now is and announces it.
+    pub(crate) fn cluster_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.clusters.get(id) else {
+            return;
+        };
+        self.batch_mut().put(RecordKind::HsmCluster, id, rec);
+        let view = ClusterChanged {
+            region: rec.region.clone(),
+            cluster: rec.cluster.clone(),
+        };
+        self.journal(state, EventKind::Cluster, &view);
+    }
+
+    /// Removes the cluster `id`.
+    pub(crate) fn cluster_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.clusters.remove(id) else {
+            return;
+        };
+        self.batch_mut().delete(RecordKind::HsmCluster, id);
+        let view = ClusterDeleted {
+            cluster_id: id.to_owned(),
+            region: rec.region,
+        };
+        self.journal(state, EventKind::ClusterDeleted, &view);
+    }
+
+    /// Persists the backup `id` as it now is and announces it.
+    pub(crate) fn hsm_backup_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.hsm_backups.get(id) else {
+            return;
+        };
+        self.batch_mut().put(RecordKind::HsmBackup, id, rec);
+        let view = HsmBackupChanged {
+            region: rec.region.clone(),
+            backup: rec.backup.clone(),
+        };
+        self.journal(state, EventKind::HsmBackup, &view);
+    }
+
+    /// Removes the backup `id`.
+    pub(crate) fn hsm_backup_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.hsm_backups.remove(id) else {
+            return;
+        };
+        self.batch_mut().delete(RecordKind::HsmBackup, id);
+        let view = HsmBackupDeleted {
+            backup_id: id.to_owned(),
+            cluster_id: rec.backup.cluster_id,
+            region: rec.region,
+        };
+        self.journal(state, EventKind::HsmBackupDeleted, &view);
+    }
+}

@@ -1,0 +1,172 @@
+//! Tags on clusters and backups: TagResource, UntagResource, ListTags.
+//! Unlike OpsWorks CM, CloudHSM also returns tags in DescribeClusters and
+//! DescribeBackups (`TagList`).
+
+use shared::cloudhsmv2::{
+    ListTagsRequest, ListTagsResponse, Tag, TagInput, TagResourceRequest, TagResourceResponse,
+    UntagResourceRequest, UntagResourceResponse,
+};
+use shared::validation::TagKey;
+
+use super::backups::backup_not_found;
+use super::clusters::cluster_not_found;
+use super::{limit_exceeded, tag_error};
+use crate::error::ServiceError;
+use crate::sim::Simulator;
+use crate::sim::pagination::{PageRequest, page};
+use crate::sim::state::{Changes, State};
+
+/// Most tags a cluster or backup may have.
+pub(crate) const TAG_LIMIT: usize = 50;
+
+/// Checks the tags of a request: no reserved `aws:` keys, no key twice.
+pub(super) fn check_new_tags(tags: Option<&[TagInput]>) -> Result<Vec<Tag>, ServiceError> {
+    let mut out: Vec<Tag> = Vec::new();
+    for tag in tags.unwrap_or_default() {
+        let key = tag.key.as_str();
+        if key
+            .to_ascii_lowercase()
+            .starts_with(TagKey::RESERVED_PREFIX)
+        {
+            return Err(tag_error(format!(
+                "Tag key '{key}' uses the reserved prefix 'aws:'."
+            )));
+        }
+        if out.iter().any(|t| t.key == key) {
+            return Err(tag_error(format!(
+                "Tag key '{key}' appears more than once."
+            )));
+        }
+        out.push(tag.clone().into());
+    }
+    Ok(out)
+}
+
+/// The tags of resource `id` (a cluster or a backup) in `region`.
+fn tags_mut<'a>(
+    state: &'a mut State,
+    region: &str,
+    id: &str,
+) -> Result<&'a mut Vec<Tag>, ServiceError> {
+    if id.starts_with("cluster-") {
+        state
+            .clusters
+            .get_mut(id)
+            .filter(|c| c.region == region)
+            .map(|c| &mut c.cluster.tag_list)
+            .ok_or_else(|| cluster_not_found(id))
+    } else {
+        state
+            .hsm_backups
+            .get_mut(id)
+            .filter(|b| b.region == region)
+            .map(|b| &mut b.backup.tag_list)
+            .ok_or_else(|| backup_not_found(id))
+    }
+}
+
+fn persist(state: &mut State, changes: &mut Changes, id: &str) {
+    if id.starts_with("cluster-") {
+        changes.cluster_changed(state, id);
+    } else {
+        changes.hsm_backup_changed(state, id);
+    }
+}
+
+impl Simulator {
+    /// TagResource: adds or overwrites tags, at most 50 per resource.
+    pub(crate) async fn tag_hsm_resource(
+        &self,
+        region: &str,
+        req: TagResourceRequest,
+    ) -> Result<TagResourceResponse, ServiceError> {
+        let new_tags = check_new_tags(Some(&req.tag_list))?;
+        let id = req.resource_id.as_str();
+        self.mutate(|state, changes| {
+            let tags = tags_mut(state, region, id)?;
+            let mut merged = tags.clone();
+            for tag in new_tags {
+                match merged.iter_mut().find(|t| t.key == tag.key) {
+                    Some(existing) => existing.value = tag.value,
+                    None => merged.push(tag),
+                }
+            }
+            if merged.len() > TAG_LIMIT {
+                return Err(limit_exceeded(format!(
+                    "Resource {id} can have at most {TAG_LIMIT} tags; this request would give it {}.",
+                    merged.len()
+                )));
+            }
+            if *tags != merged {
+                *tags = merged;
+                persist(state, changes, id);
+            }
+            Ok(TagResourceResponse {})
+        })
+        .await
+    }
+
+    /// UntagResource: removes tags by key; unknown keys are ignored.
+    pub(crate) async fn untag_hsm_resource(
+        &self,
+        region: &str,
+        req: UntagResourceRequest,
+    ) -> Result<UntagResourceResponse, ServiceError> {
+        let id = req.resource_id.as_str();
+        let keys: Vec<&str> = req.tag_key_list.iter().map(TagKey::as_str).collect();
+        self.mutate(|state, changes| {
+            let tags = tags_mut(state, region, id)?;
+            let before = tags.len();
+            tags.retain(|t| !keys.contains(&t.key.as_str()));
+            if tags.len() != before {
+                persist(state, changes, id);
+            }
+            Ok(UntagResourceResponse {})
+        })
+        .await
+    }
+
+    /// ListTags, paginated in key order.
+    pub(crate) async fn list_hsm_tags(
+        &self,
+        region: &str,
+        req: ListTagsRequest,
+    ) -> Result<ListTagsResponse, ServiceError> {
+        let id = req.resource_id.as_str();
+        let now = self.now();
+        self.read(|state| {
+            let tags = if req.resource_id.is_cluster() {
+                state
+                    .clusters
+                    .get(id)
+                    .filter(|c| c.region == region)
+                    .map(|c| &c.cluster.tag_list)
+                    .ok_or_else(|| cluster_not_found(id))?
+            } else {
+                state
+                    .hsm_backups
+                    .get(id)
+                    .filter(|b| b.region == region)
+                    .map(|b| &b.backup.tag_list)
+                    .ok_or_else(|| backup_not_found(id))?
+            };
+            let mut items: Vec<(String, Tag)> =
+                tags.iter().map(|t| (t.key.clone(), t.clone())).collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            let (tag_list, next_token) = page(
+                &PageRequest {
+                    key: &state.token_key,
+                    scope: format!("ListTags|{region}|{id}"),
+                    max_results: req.max_results.map(|m| m.get()),
+                    next_token: req.next_token.as_ref().map(|t| t.as_str()),
+                    now,
+                },
+                items,
+            )?;
+            Ok(ListTagsResponse {
+                tag_list,
+                next_token,
+            })
+        })
+    }
+}

@@ -1,0 +1,34 @@
+//! The AWS CloudHSM v2 API (2017-04-28, target `BaldrApiService`):
+//! operations, enums, output data types, request and response structures, and
+//! the validating newtypes of its constrained members.
+//!
+//! Output types hold plain `String`s; request types hold the validating
+//! newtypes of [`ids`] and [`lists`], so deserializing a request checks every
+//! length, range and pattern constraint of the model (botocore checks none of
+//! the patterns client-side). The simulator answers a violation with
+//! `CloudHsmInvalidRequestException`.
+
+mod enums;
+pub mod ids;
+pub mod lists;
+mod model;
+mod operation;
+mod requests;
+mod responses;
+
+pub use enums::{
+    BackupPolicy, BackupRetentionType, BackupState, ClusterMode, ClusterState, HsmState,
+    NetworkType,
+};
+pub use ids::{
+    AvailabilityZone, BackupArn, BackupId, BackupRetentionValue, BackupsMaxResults, Cert,
+    ClusterId, ClustersMaxResults, EniId, FilterField, HsmId, HsmType, IpAddress, NextToken,
+    Region, ResourceId, SubnetId, TagsMaxResults,
+};
+pub use lists::{BoundedList, Filters};
+pub use model::{
+    Backup, BackupRetentionPolicy, Certificates, Cluster, DestinationBackup, Hsm, Tag,
+};
+pub use operation::{Operation, TARGET_PREFIX};
+pub use requests::*;
+pub use responses::*;
