@@ -9,8 +9,10 @@ pub mod nodes;
 pub mod sim;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 pub use shared::error::ErrorEnvelope;
 use shared::opsworkscm::{
@@ -107,40 +109,72 @@ where
     Req: Serialize + ?Sized,
     Resp: DeserializeOwned,
 {
-    let body = serde_json::to_string(req).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let body = serde_json::to_string(req).map_err(unserializable)?;
     let text = post_text(format!("/api/opsworks-cm/{operation}"), body).await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    serde_json::from_str(&text).map_err(undecodable)
 }
 
-/// The HTTP exchange, kept out of the generic [`post_json`] so it is compiled
-/// once rather than once per operation (a smaller WASM).
-async fn post_text(url: String, body: String) -> Result<String, ApiError> {
-    let response = Request::post(&url)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|e| ApiError::Network(e.to_string()))?
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(text)
-    } else {
-        Err(error_from_body(status, &text))
-    }
+/// The answer body of a request, or why there is none. Boxed (and built by
+/// plain functions) so the HTTP exchange is compiled once rather than into
+/// every typed call: a smaller WASM.
+type BodyFuture = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
+
+/// `POST url` with a JSON `body`: the 2xx body, or the error the answer says.
+fn post_text(url: String, body: String) -> BodyFuture {
+    Box::pin(async move {
+        let response = Request::post(&url)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(|e| ApiError::Network(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            Ok(text)
+        } else {
+            Err(error_from_body(status, &text))
+        }
+    })
+}
+
+/// Sends a request without a body (`GET`, `DELETE`): the 2xx body (empty if
+/// it cannot be read), or the error the answer says.
+fn fetch_text(request: RequestBuilder) -> BodyFuture {
+    Box::pin(async move {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        let status = response.status();
+        let ok = response.ok();
+        let body = response.text().await.unwrap_or_default();
+        if ok {
+            Ok(body)
+        } else {
+            Err(error_from_body(status, &body))
+        }
+    })
+}
+
+/// A request body that does not serialize.
+fn unserializable(error: serde_json::Error) -> ApiError {
+    ApiError::Invalid(error.to_string())
+}
+
+/// A 2xx body that is not the expected shape.
+fn undecodable(error: serde_json::Error) -> ApiError {
+    ApiError::Decode(error.to_string())
 }
 
 /// Reads `GET /api/config`.
 pub async fn get_config() -> Result<ConsoleConfig, ApiError> {
-    let response = Request::get("/api/config")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    let text = fetch_text(Request::get("/api/config")).await?;
+    serde_json::from_str(&text).map_err(undecodable)
 }
 
 /// Lists the servers (the service returns them all in one page).
@@ -354,17 +388,6 @@ fn arn_of(arn: &str) -> Result<OpsWorksCmArn, ApiError> {
 
 fn server_name_of(name: &str) -> Result<ServerName, ApiError> {
     ServerName::parse(name).map_err(invalid)
-}
-
-async fn decode<Resp: DeserializeOwned>(response: Response) -> Result<Resp, ApiError> {
-    let status = response.status();
-    let ok = response.ok();
-    let body = response.text().await.unwrap_or_default();
-    if ok {
-        serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))
-    } else {
-        Err(error_from_body(status, &body))
-    }
 }
 
 /// Maps a non-2xx body to an [`ApiError`]: the envelope when it parses, else the raw text.

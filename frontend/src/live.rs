@@ -165,11 +165,7 @@ impl LiveStore {
                 .cloned()
                 .collect()
         });
-        list.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| b.backup_id.cmp(&a.backup_id))
-        });
+        newest_first(&mut list);
         list
     }
 
@@ -181,11 +177,7 @@ impl LiveStore {
     /// Every backup, newest first (tracked).
     pub fn all_backups(&self) -> Vec<Backup> {
         let mut list: Vec<Backup> = self.backups.with(|map| map.values().cloned().collect());
-        list.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then_with(|| b.backup_id.cmp(&a.backup_id))
-        });
+        newest_first(&mut list);
         list
     }
 
@@ -275,10 +267,14 @@ impl LiveStore {
         for server in servers {
             self.upsert_server(server);
         }
-        let fresh: BTreeMap<String, Backup> = backups
-            .into_iter()
-            .filter_map(|b| b.backup_id.clone().map(|id| (id, b)))
-            .collect();
+        // Inserted one by one (the last of a duplicate id wins, as with
+        // `collect`): it spares the WASM a sort routine for this one type.
+        let mut fresh = BTreeMap::new();
+        for backup in backups {
+            if let Some(id) = backup.backup_id.clone() {
+                fresh.insert(id, backup);
+            }
+        }
         if self.backups.with_untracked(|map| map != &fresh) {
             self.backups.set(fresh);
         }
@@ -333,6 +329,16 @@ impl LiveStore {
             | EventKind::HsmBackupDeleted => {}
         }
     }
+}
+
+/// Sorts backups newest first (then by id, descending); one sort routine
+/// serves every backup list.
+fn newest_first(list: &mut [Backup]) {
+    list.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.backup_id.cmp(&a.backup_id))
+    });
 }
 
 /// Non-reactive side of the connection: the `EventSource`, its handlers, the

@@ -5,7 +5,7 @@
 use gloo_net::http::Request;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, decode, post_text};
+use super::{ApiError, fetch_text, post_text, undecodable, unserializable};
 
 /// The simulated clock (`GET /api/sim/clock` and the answers that move it).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -209,18 +209,15 @@ async fn post<Resp: serde::de::DeserializeOwned>(
     path: &str,
     body: &impl Serialize,
 ) -> Result<Resp, ApiError> {
-    let body = serde_json::to_string(body).map_err(|e| ApiError::Invalid(e.to_string()))?;
+    let body = serde_json::to_string(body).map_err(unserializable)?;
     let text = post_text(format!("/api/sim/{path}"), body).await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    serde_json::from_str(&text).map_err(undecodable)
 }
 
 /// Reads the simulated clock.
 pub async fn clock() -> Result<Clock, ApiError> {
-    let response = Request::get("/api/sim/clock")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    decode(response).await
+    let text = fetch_text(Request::get("/api/sim/clock")).await?;
+    serde_json::from_str(&text).map_err(undecodable)
 }
 
 /// Moves simulated time forward by `seconds`; what fell due completes.
@@ -235,11 +232,8 @@ pub async fn set_speed(speed: f64) -> Result<Clock, ApiError> {
 
 /// Lists the active faults.
 pub async fn faults() -> Result<Vec<Fault>, ApiError> {
-    let response = Request::get("/api/sim/faults")
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let list: FaultList = decode(response).await?;
+    let text = fetch_text(Request::get("/api/sim/faults")).await?;
+    let list: FaultList = serde_json::from_str(&text).map_err(undecodable)?;
     Ok(list.faults)
 }
 
@@ -250,11 +244,8 @@ pub async fn add_fault(fault: &NewFault) -> Result<Fault, ApiError> {
 
 /// Removes a fault.
 pub async fn remove_fault(id: u64) -> Result<(), ApiError> {
-    let response = Request::delete(&format!("/api/sim/faults/{id}"))
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
-    let _: serde_json::Value = decode(response).await?;
+    let text = fetch_text(Request::delete(&format!("/api/sim/faults/{id}"))).await?;
+    let _: serde_json::Value = serde_json::from_str(&text).map_err(undecodable)?;
     Ok(())
 }
 

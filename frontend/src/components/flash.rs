@@ -4,6 +4,7 @@
 //! accepted it, until the live store says how it ended ([`Flashes::track_until`]).
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -117,7 +118,13 @@ impl Flashes {
         Fut: Future<Output = Result<T, ApiError>> + 'static,
         T: 'static,
     {
-        self.run(texts, op, None::<fn(&T) -> Completion>);
+        self.run(
+            texts,
+            Arc::new(move || -> OpFuture {
+                let future = op();
+                Box::pin(async move { future.await.map(|_| None) })
+            }),
+        );
     }
 
     /// Like [`track`](Self::track), for an operation that goes on after the
@@ -131,47 +138,52 @@ impl Flashes {
         T: 'static,
         U: Fn(&T) -> Completion + Clone + Send + Sync + 'static,
     {
-        self.run(texts, op, Some(until));
+        self.run(
+            texts,
+            Arc::new(move || -> OpFuture {
+                let future = op();
+                let until = until.clone();
+                Box::pin(async move {
+                    let value = future.await?;
+                    Ok(Some(Box::new(move || until(&value)) as Watch))
+                })
+            }),
+        );
     }
 
-    fn run<F, Fut, T, U>(&self, texts: OpTexts, op: F, until: Option<U>)
-    where
-        F: Fn() -> Fut + Clone + Send + Sync + 'static,
-        Fut: Future<Output = Result<T, ApiError>> + 'static,
-        T: 'static,
-        U: Fn(&T) -> Completion + Clone + Send + Sync + 'static,
-    {
+    /// The body of [`track`](Self::track) and [`track_until`](Self::track_until),
+    /// on a type-erased operation so it is compiled once (a smaller WASM).
+    fn run(&self, texts: OpTexts, op: Op) {
         let flashes = *self;
         let id = self.push(Tone::InProgress, texts.pending.clone(), None);
         let future = op();
         let retry = {
             let texts = texts.clone();
-            let until = until.clone();
             move || -> Arc<dyn Fn() + Send + Sync> {
-                let (texts, op, until) = (texts.clone(), op.clone(), until.clone());
+                let (texts, op) = (texts.clone(), op.clone());
                 Arc::new(move || {
                     flashes.dismiss(id);
-                    flashes.run(texts.clone(), op.clone(), until.clone());
+                    flashes.run(texts.clone(), op.clone());
                 })
             }
         };
         spawn_local(async move {
-            let value = match future.await {
-                Ok(value) => value,
+            let watch = match future.await {
+                Ok(watch) => watch,
                 Err(err) => {
                     let flash = error_flash(texts.failed.clone(), &err, Some(retry()));
                     flashes.replace(id, flash);
                     return;
                 }
             };
-            let Some(until) = until else {
+            let Some(watch) = watch else {
                 flashes.replace(id, plain(Tone::Success, texts.done.clone(), None));
                 return;
             };
             flashes.replace(id, plain(Tone::InProgress, texts.done.clone(), None));
             // The watch lives in its own owner, dropped once it resolved.
             let owner = Owner::new();
-            let Completion { done, outcome } = owner.with(|| until(&value));
+            let Completion { done, outcome } = owner.with(watch);
             let mut outcomes = owner.with(|| outcome.to_stream());
             let outcome = loop {
                 match outcomes.next().await {
@@ -195,6 +207,16 @@ impl Flashes {
         });
     }
 }
+
+/// A tracked operation with its answer erased: `Some` watch for
+/// [`Flashes::track_until`], `None` for [`Flashes::track`].
+type Op = Arc<dyn Fn() -> OpFuture + Send + Sync>;
+
+/// One run of an [`Op`].
+type OpFuture = Pin<Box<dyn Future<Output = Result<Option<Watch>, ApiError>>>>;
+
+/// Makes the [`Completion`] from the answer (called inside the watch's owner).
+type Watch = Box<dyn FnOnce() -> Completion>;
 
 /// How an accepted operation ends, as [`Flashes::track_until`] watches it.
 pub struct Completion {

@@ -19,7 +19,8 @@ pub struct FileOffer {
 /// `text` in a labelled `<pre>`, with Copy and (when `file` is given) Download.
 #[component]
 pub fn TextOutput(
-    /// Accessible name of the text, e.g. "Userdata script".
+    /// Accessible name of the text, e.g. "Userdata script"; ASCII, since the
+    /// Copy button names it in ASCII lower case.
     label: String,
     /// The text.
     text: String,
@@ -43,11 +44,13 @@ pub fn TextOutput(
             </button>
         }
     });
+    // Not `to_lowercase`: it would bring Unicode's case tables into the WASM.
+    let what = label.to_ascii_lowercase();
     view! {
         <div class="text-output">
             <pre class="mono" aria-label=label.clone() tabindex="0">{text.clone()}</pre>
             <div class="actions">
-                <CopyButton text=Signal::stored(text) label="Copy" what=label.to_lowercase() />
+                <CopyButton text=Signal::stored(text) label="Copy" what=what />
                 {download}
             </div>
             {move || download_error.get().map(|e| view! { <p class="form-error">{e}</p> })}

@@ -16,6 +16,7 @@ use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
+use crate::format;
 use crate::live::LiveStore;
 
 /// How often the clock and the fault list are re-read (time moves on its own).
@@ -138,12 +139,36 @@ fn SimulatorPanel() -> impl IntoView {
 }
 
 /// Parses an optional number field: `Ok(None)` when blank.
-fn optional_number<T: std::str::FromStr>(text: &str) -> Result<Option<T>, ()> {
+fn optional_number<T: FieldNumber>(text: &str) -> Result<Option<T>, ()> {
     let text = text.trim();
     if text.is_empty() {
         Ok(None)
     } else {
-        text.parse().map(Some).map_err(|_| ())
+        T::parse_field(text).map(Some).ok_or(())
+    }
+}
+
+/// A number a field holds, read as `str::parse` reads it.
+trait FieldNumber: Sized {
+    fn parse_field(text: &str) -> Option<Self>;
+}
+
+impl FieldNumber for u32 {
+    fn parse_field(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FieldNumber for u64 {
+    fn parse_field(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+/// Through [`format::parse_number`]: the same answers, a smaller WASM.
+impl FieldNumber for f64 {
+    fn parse_field(text: &str) -> Option<Self> {
+        format::parse_number(text)
     }
 }
 
@@ -242,8 +267,8 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
         };
         flashes.track(
             OpTexts::new(
-                format!("Setting the speed to {value}"),
-                format!("Speed set to {value}"),
+                format!("Setting the speed to {}", format::number(value)),
+                format!("Speed set to {}", format::number(value)),
                 "Could not set the speed",
             ),
             move || async move {
@@ -273,7 +298,7 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
                     <div>
                         <dt>"Speed"</dt>
                         <dd data-testid="sim-speed">
-                            {move || clock.get().map(|c| format!("×{}", c.speed)).unwrap_or_default()}
+                            {move || clock.get().map(|c| format!("×{}", format::number(c.speed))).unwrap_or_default()}
                         </dd>
                     </div>
                 </dl>

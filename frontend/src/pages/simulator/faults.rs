@@ -11,6 +11,7 @@ use crate::api::sim::{self, FAULT_KINDS, Fault, FaultInputs, NewFault, fault_inp
 use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::{CountHeading, EmptyState, TableHead};
+use crate::format;
 
 /// Human scope of a fault.
 fn scope(fault: &Fault) -> String {
@@ -39,7 +40,7 @@ fn fault_detail(fault: &Fault) -> Option<String> {
         FaultInputs::Health => {
             let recovery = fault
                 .recover_after_seconds
-                .map(|s| format!("recovers after {s} s"));
+                .map(|s| format!("recovers after {} s", format::number(s)));
             match (fault.reason.clone(), recovery) {
                 (Some(reason), Some(recovery)) => Some(format!("{reason}; {recovery}")),
                 (reason, recovery) => reason.or(recovery),
@@ -53,9 +54,10 @@ fn frequency(fault: &Fault) -> String {
     let count = fault
         .count
         .map_or_else(|| "unlimited".to_owned(), |c| format!("{c}×"));
-    let probability = fault
-        .probability
-        .map_or_else(|| "always".to_owned(), |p| format!("p = {p}"));
+    let probability = fault.probability.map_or_else(
+        || "always".to_owned(),
+        |p| format!("p = {}", format::number(p)),
+    );
     format!("{count}, {probability}")
 }
 
