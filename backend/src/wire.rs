@@ -125,21 +125,23 @@ fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> 
     Ok((service, operation.to_owned()))
 }
 
+/// The `/`-separated parts of a SigV4 `Authorization` header's
+/// `Credential=AKID/DATE/REGION/SERVICE/aws4_request`, if present.
+fn credential_parts(headers: &HeaderMap) -> Option<Vec<&str>> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let credential = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
+    Some(credential.split('/').collect())
+}
+
 /// The access key id of a SigV4 `Authorization` header, if present.
 fn access_key_id(headers: &HeaderMap) -> Option<String> {
-    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let credential = auth.split("Credential=").nth(1)?;
-    let akid = credential.split('/').next()?;
+    let akid = *credential_parts(headers)?.first()?;
     (!akid.is_empty() && akid.chars().all(|c| c.is_ascii_alphanumeric())).then(|| akid.to_owned())
 }
 
-/// The region of a SigV4 credential scope
-/// (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), if present.
+/// The region of a SigV4 credential scope, if present.
 fn scope_region(headers: &HeaderMap) -> Option<String> {
-    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let credential = auth.split("Credential=").nth(1)?;
-    let credential = credential.split([',', ' ']).next()?;
-    let region = credential.split('/').nth(2)?;
+    let region = *credential_parts(headers)?.get(2)?;
     (!region.is_empty()).then(|| region.to_owned())
 }
 

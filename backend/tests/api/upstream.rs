@@ -35,7 +35,24 @@ impl Drop for Proxy {
 impl Proxy {
     /// Starts A against `upstream` with `key`/`secret` in its environment.
     fn start(upstream: SocketAddr, key: &str, secret: &str, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        let mut command = Self::command(upstream);
+        command
+            .args(with_defaults(extra))
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+            // As chatty as it gets: nothing secret may show even here.
+            .env("RUST_LOG", "debug,backend=trace");
+        Self::spawn(command)
+    }
+
+    /// `cmconsole serve --upstream http://<upstream>` on a free port, with an
+    /// environment holding nothing but PATH and no instance metadata.
+    fn command(upstream: SocketAddr) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cmconsole"));
+        command
             .args([
                 "serve",
                 "--listen",
@@ -45,17 +62,15 @@ impl Proxy {
             ])
             .arg("--upstream")
             .arg(format!("http://{upstream}"))
-            .args(with_defaults(extra))
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_ACCESS_KEY_ID", key)
-            .env("AWS_SECRET_ACCESS_KEY", secret)
-            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-            .env("AWS_CONFIG_FILE", "/nonexistent/config")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            // As chatty as it gets: nothing secret may show even here.
-            .env("RUST_LOG", "debug,backend=trace")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        command
+    }
+
+    /// Runs `command`, reads the address it listens on and keeps its output.
+    fn spawn(mut command: Command) -> Self {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -435,42 +450,12 @@ async fn a_profile_from_the_shared_credentials_file_signs_the_calls() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--ui-dir",
-            "/nonexistent",
-            "--profile",
-            "ci",
-        ])
-        .arg("--upstream")
-        .arg(format!("http://{}", b.addr))
-        .env_clear()
+    let mut command = Proxy::command(b.addr);
+    command
+        .args(["--profile", "ci"])
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
-        .env("AWS_CONFIG_FILE", dir.path().join("config"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr: SocketAddr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let proxy = Proxy {
-        child,
-        addr,
-        output: Arc::new(Mutex::new(String::new())),
-    };
+        .env("AWS_CONFIG_FILE", dir.path().join("config"));
+    let proxy = Proxy::spawn(command);
     let answer = proxy.console("DescribeServers", "{}").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
