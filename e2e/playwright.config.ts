@@ -1,6 +1,6 @@
 // Playwright runs Debian's Chromium (`npx playwright install` cannot download a
 // browser here) against the release backend in simulator mode, serving the
-// Trunk build from ../frontend/dist. `cargo xtask test` builds both first.
+// release UI build (split into chunks) from ../frontend/dist. `cargo xtask test` builds both first.
 import { defineConfig } from '@playwright/test';
 
 const PORT = 4173;

@@ -1,9 +1,10 @@
 //! The cmconsole browser console: the [`App`] root with its header, flash
 //! messages and router.
 //!
-//! Client-side rendered with Leptos and built by Trunk. It talks to the backend
-//! through the typed client in [`api`] and stays current through the live
-//! store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
+//! Client-side rendered with Leptos; built by Trunk in development and by
+//! `cargo xtask ui` for release, with the pages of [`lazy_pages`] split off.
+//! It talks to the backend through the typed client in [`api`] and stays
+//! current through the live store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
 //! (wizard), `/servers/:name/{overview,backups,nodes,events,settings,tags}` (details), `/backups`
 //! (every backup), `/account` (limits) and `/simulator` (simulator controls,
 //! linked in simulator mode only).
@@ -11,26 +12,24 @@
 pub mod api;
 pub mod components;
 pub mod format;
+pub mod lazy_pages;
 pub mod live;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos_router::components::{A, ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 use crate::api::ConsoleConfig;
 use crate::components::flash::{FlashBar, Flashes};
 use crate::components::list::EmptyState;
+use crate::lazy_pages::{
+    AccountRoute, BackupsRoute, BackupsTabRoute, CreateServerRoute, EventsTabRoute, NodesTabRoute,
+    SettingsTabRoute, SimulatorRoute, TagsTabRoute,
+};
 use crate::live::{Connection, LiveStore, provide_live_store};
-use crate::pages::account::AccountPage;
-use crate::pages::backups::BackupsPage;
-use crate::pages::create_server::CreateServerPage;
-use crate::pages::server_details::{BackupsTab, OverviewTab, ServerDetailsPage};
-use crate::pages::server_events::EventsTab;
-use crate::pages::server_nodes::NodesTab;
-use crate::pages::server_settings::{SettingsTab, TagsTab};
+use crate::pages::server_details::{OverviewTab, ServerDetailsPage};
 use crate::pages::servers::ServersPage;
-use crate::pages::simulator::SimulatorPage;
 
 /// What `/api/config` said, shared with the pages (the wizard uses the account id).
 #[derive(Clone, Copy)]
@@ -94,19 +93,19 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=ServersPage />
                     <Route path=path!("/servers") view=ServersPage />
-                    <Route path=path!("/servers/new") view=CreateServerPage />
+                    <Route path=path!("/servers/new") view={Lazy::<CreateServerRoute>::new()} />
                     <ParentRoute path=path!("/servers/:name") view=ServerDetailsPage>
                         <Route path=path!("") view=OverviewTab />
                         <Route path=path!("overview") view=OverviewTab />
-                        <Route path=path!("backups") view=BackupsTab />
-                        <Route path=path!("nodes") view=NodesTab />
-                        <Route path=path!("events") view=EventsTab />
-                        <Route path=path!("settings") view=SettingsTab />
-                        <Route path=path!("tags") view=TagsTab />
+                        <Route path=path!("backups") view={Lazy::<BackupsTabRoute>::new()} />
+                        <Route path=path!("nodes") view={Lazy::<NodesTabRoute>::new()} />
+                        <Route path=path!("events") view={Lazy::<EventsTabRoute>::new()} />
+                        <Route path=path!("settings") view={Lazy::<SettingsTabRoute>::new()} />
+                        <Route path=path!("tags") view={Lazy::<TagsTabRoute>::new()} />
                     </ParentRoute>
-                    <Route path=path!("/backups") view=BackupsPage />
-                    <Route path=path!("/account") view=AccountPage />
-                    <Route path=path!("/simulator") view=SimulatorPage />
+                    <Route path=path!("/backups") view={Lazy::<BackupsRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/simulator") view={Lazy::<SimulatorRoute>::new()} />
                 </Routes>
             </main>
         </Router>

@@ -5,15 +5,17 @@
 //! - `cargo xtask test`: every gate CI runs (fmt, clippy, tests, UI build, e2e).
 //! - `cargo xtask bench [-- SERVE ARGS]`: cold start, idle RSS, read and write
 //!   throughput of the release backend on loopback (informational).
+//! - `cargo xtask ui`: only build the console (release) into `frontend/dist`.
 //! - `cargo xtask tools`: only install the missing tools.
 //!
-//! Missing tools (wasm32 target, trunk, wasm-bindgen, wasm-opt, Chromium) are
+//! Missing tools (wasm32 target, trunk, wasm-split, wasm-bindgen, wasm-opt, Chromium) are
 //! installed first, each skipped when already present at the pinned version.
 
 mod bench;
 mod run;
 mod test;
 mod tools;
+mod ui;
 
 use std::fmt;
 use std::process::ExitCode;
@@ -51,6 +53,8 @@ commands:
                          `cmconsole serve --ui-dir frontend/dist SERVE ARGS`
   test                   fmt, clippy (native + wasm32), cargo test, UI build,
                          release backend, Playwright e2e; stops at the first failure
+  ui                     build the console only (release, split into chunks,
+                         precompressed) into frontend/dist
   bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)
   tools                  install the missing tools only
 ";
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(strip_separator(rest)),
         Some("test") => test::test(strip_separator(rest)),
         Some("bench") => bench::bench(strip_separator(rest)),
+        Some("ui") => tools::ensure(tools::Needs::Ui).and_then(|()| ui::build_release()),
         Some("tools") => tools::ensure(tools::Needs::All),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::tools::{self, Needs};
-use crate::{Error, Result};
+use crate::{Error, Result, ui};
 
 /// Default `--listen` of `cmconsole serve`.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -13,8 +13,7 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub(crate) fn run(extra: &[String]) -> Result {
     let start = Instant::now();
     tools::ensure(Needs::Ui)?;
-    tools::run(&mut tools::trunk_build())?;
-    tools::run(&mut tools::precompress_ui())?;
+    ui::build_release()?;
     tools::run(&mut tools::build_backend())?;
     println!("xtask: built in {}", tools::fmt_duration(start.elapsed()));
 

@@ -5,22 +5,39 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::tools::{self, Needs};
-use crate::{Error, Result};
+use crate::{Error, Result, ui};
 
-/// One gate: a name for the summary and the command that decides it.
+/// What a step does.
+type Action = Box<dyn FnOnce() -> Result>;
+
+/// One gate: a name for the summary and the action that decides it.
 struct Step {
     name: &'static str,
-    command: Option<Command>,
+    action: Option<Action>,
     /// Why the step is skipped, when it is.
     skip: Option<&'static str>,
 }
 
 impl Step {
-    fn run(name: &'static str, command: Command) -> Self {
+    /// A step that runs `command`.
+    fn run(name: &'static str, mut command: Command) -> Self {
+        Self::call(name, move || tools::run(&mut command))
+    }
+
+    /// A step that calls `action`.
+    fn call(name: &'static str, action: impl FnOnce() -> Result + 'static) -> Self {
         Self {
             name,
-            command: Some(command),
+            action: Some(Box::new(action)),
             skip: None,
+        }
+    }
+
+    /// A step that runs `command` unless `skip` gives a reason not to.
+    fn unless(name: &'static str, skip: Option<&'static str>, command: Command) -> Self {
+        Self {
+            skip,
+            ..Self::run(name, command)
         }
     }
 }
@@ -46,13 +63,13 @@ pub(crate) fn test(extra: &[String]) -> Result {
     for step in steps() {
         println!("\n==> {}", step.name);
         let step_start = Instant::now();
-        let result = match (step.skip, step.command) {
+        let result = match (step.skip, step.action) {
             (Some(reason), _) => {
                 println!("skipped: {reason}");
                 summary.push((step.name, "skipped".to_owned(), Duration::ZERO));
                 continue;
             }
-            (None, Some(mut command)) => tools::run(&mut command),
+            (None, Some(action)) => action(),
             (None, None) => Ok(()),
         };
         if step.name == "npm ci" && result.is_ok() {
@@ -132,28 +149,28 @@ fn steps() -> Vec<Step> {
             ]),
         ),
         Step::run("cargo test", cargo(&["test", "--workspace"])),
-        Step::run("trunk build --release", tools::trunk_build()),
-        Step::run("precompress UI (brotli, gzip)", tools::precompress_ui()),
+        Step::call("UI release build (split, precompressed)", ui::build_release),
+        Step::run("trunk build (development)", tools::trunk_build_dev()),
         Step::run("build backend (release)", tools::build_backend()),
-        Step {
-            name: "npm ci",
-            skip: (!lockfile_changed(&e2e)).then_some("node_modules matches package-lock.json"),
-            command: Some(npm_ci),
-        },
+        Step::unless(
+            "npm ci",
+            (!lockfile_changed(&e2e)).then_some("node_modules matches package-lock.json"),
+            npm_ci,
+        ),
         Step::run("playwright", playwright),
-        Step {
-            name: CLIENTS_VENV,
-            skip: venv_python().exists().then_some("virtualenv present"),
-            command: Some({
+        Step::unless(
+            CLIENTS_VENV,
+            venv_python().exists().then_some("virtualenv present"),
+            {
                 let mut venv = tools::cmd("python3");
                 venv.args(["-m", "venv"]).arg(venv_dir());
                 venv
-            }),
-        },
-        Step {
-            name: CLIENTS_INSTALL,
-            skip: (!requirements_changed()).then_some("installed packages match requirements.txt"),
-            command: Some({
+            },
+        ),
+        Step::unless(
+            CLIENTS_INSTALL,
+            (!requirements_changed()).then_some("installed packages match requirements.txt"),
+            {
                 let mut pip = tools::cmd(&venv_python().to_string_lossy());
                 pip.args([
                     "-m",
@@ -165,8 +182,8 @@ fn steps() -> Vec<Step> {
                 ])
                 .arg(clients_dir().join("requirements.txt"));
                 pip
-            }),
-        },
+            },
+        ),
         Step::run("real clients (boto3, AWS CLI)", {
             let mut check = tools::cmd(&venv_python().to_string_lossy());
             check

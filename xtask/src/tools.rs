@@ -16,6 +16,9 @@ use crate::{Error, Result};
 pub(crate) const TRUNK_VERSION: &str = "0.21.14";
 /// npm `binaryen` version providing `wasm-opt` (Debian's 108 miscompiles the bundle).
 pub(crate) const BINARYEN_VERSION: &str = "132.0.0";
+/// `wasm_split_cli_support` version providing `wasm-split-cli` (what
+/// `cargo leptos --split` uses), which splits the release WASM into chunks.
+pub(crate) const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// WASM target of the frontend.
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Where the e2e tests expect the browser.
@@ -24,9 +27,9 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 /// Which tools a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Needs {
-    /// Building the UI: wasm target, trunk, wasm-bindgen, wasm-opt.
+    /// Building the UI: wasm target, trunk, wasm-split, wasm-bindgen, wasm-opt, brotli.
     Ui,
-    /// Building the UI and running the browser tests: also Chromium, brotli, openssl, npm.
+    /// Building the UI and running the browser tests: also Chromium, openssl, npm.
     All,
 }
 
@@ -141,15 +144,14 @@ pub(crate) fn fmt_duration(d: Duration) -> String {
 /// Installs whatever `needs` requires and is missing or at the wrong version.
 pub(crate) fn ensure(needs: Needs) -> Result {
     let start = Instant::now();
-    if needs == Needs::All {
-        ensure_apt_packages()?;
-    }
+    ensure_apt_packages(needs)?;
     ensure_npm()?;
     ensure_wasm_target()?;
     ensure_trunk()?;
     let bindgen = wasm_bindgen_version()?;
     check_trunk_toml(&bindgen)?;
     ensure_wasm_bindgen(&bindgen)?;
+    ensure_wasm_split()?;
     ensure_wasm_opt()?;
     println!("xtask: tools ready ({})", fmt_duration(start.elapsed()));
     Ok(())
@@ -181,21 +183,35 @@ fn apt_install(packages: &[&str]) -> Result {
     run(&mut apt_get(&args))
 }
 
-/// Chromium (browser tests), brotli (bundle size figures) and openssl (the
-/// node tests make real CSRs and keys with it) from Debian.
-fn ensure_apt_packages() -> Result {
-    let has_chromium = Path::new(CHROMIUM).exists();
+/// Debian packages: brotli (the UI is served precompressed) always; with
+/// [`Needs::All`] also Chromium (browser tests) and openssl (the node tests
+/// make real CSRs and keys with it).
+fn ensure_apt_packages(needs: Needs) -> Result {
     let has_brotli = version_of("brotli").is_some();
+    let has_chromium = Path::new(CHROMIUM).exists();
     // `openssl --version` is not a command; `openssl version` is.
-    let has_openssl = probe(cmd("openssl").arg("version")).is_some_and(|out| out.status.success());
-    if has_chromium && has_brotli && has_openssl {
-        println!("xtask: chromium, brotli, openssl present");
+    let has_openssl =
+        || probe(cmd("openssl").arg("version")).is_some_and(|out| out.status.success());
+    let missing: Vec<&str> = match needs {
+        Needs::Ui => [("brotli", has_brotli)].to_vec(),
+        Needs::All => [
+            ("brotli", has_brotli),
+            ("chromium", has_chromium),
+            ("openssl", has_openssl()),
+        ]
+        .to_vec(),
+    }
+    .into_iter()
+    .filter_map(|(package, present)| (!present).then_some(package))
+    .collect();
+    if missing.is_empty() {
+        println!("xtask: apt packages present");
         return Ok(());
     }
-    installing("chromium, brotli and openssl (apt)", || {
-        apt_install(&["chromium", "brotli", "openssl"])
+    installing(&format!("{} (apt)", missing.join(", ")), || {
+        apt_install(&missing)
     })?;
-    if !Path::new(CHROMIUM).exists() {
+    if needs == Needs::All && !Path::new(CHROMIUM).exists() {
         return Err(Error::new(format!(
             "apt installed chromium but {CHROMIUM} is still missing"
         )));
@@ -307,6 +323,41 @@ fn ensure_wasm_bindgen(version: &str) -> Result {
     expect_version("wasm-bindgen", &want)
 }
 
+/// `wasm-split-cli` has no `--version`; `cargo install --list` says which
+/// version of its crate put it in cargo's bin dir.
+fn ensure_wasm_split() -> Result {
+    let want = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    let installed = || {
+        probe(cmd("cargo").args(["install", "--list"])).is_some_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .any(|line| line.trim() == want)
+        }) && cargo_bin_dir().join("wasm-split-cli").exists()
+    };
+    if installed() {
+        println!("xtask: wasm-split-cli {WASM_SPLIT_VERSION} present");
+        return Ok(());
+    }
+    installing(&format!("wasm-split-cli {WASM_SPLIT_VERSION}"), || {
+        run(cmd("cargo").args([
+            "install",
+            "wasm_split_cli_support",
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+            "--locked",
+        ]))
+    })?;
+    if installed() {
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "after installing, `cargo install --list` does not show {want} with wasm-split-cli"
+        )))
+    }
+}
+
 fn ensure_wasm_opt() -> Result {
     let major = BINARYEN_VERSION
         .split('.')
@@ -344,30 +395,17 @@ fn expect_version(program: &str, want: &str) -> Result {
     }
 }
 
-/// `trunk build --release` in `frontend/`, offline (tools come from PATH).
-pub(crate) fn trunk_build() -> Command {
+/// `trunk build` (development profile, no chunk splitting) in `frontend/`,
+/// offline (tools come from PATH), into `target/trunk-dev` so the release
+/// `frontend/dist` stays as it is: proves `trunk serve` still builds.
+pub(crate) fn trunk_build_dev() -> Command {
     let mut command = cmd("trunk");
     command
-        .args(["build", "--release"])
+        .args(["build", "--dist"])
+        .arg(target_dir().join("trunk-dev"))
         .current_dir(root().join("frontend"))
         .env("TRUNK_OFFLINE", "true")
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    command
-}
-
-/// Writes `.br` (brotli -q 11) and `.gz` (gzip -9) beside every asset in
-/// `frontend/dist`, which the backend serves as they are (no compression per
-/// request, best ratio), and prints the compressed first-load size.
-pub(crate) fn precompress_ui() -> Command {
-    let mut command = cmd("sh");
-    command
-        .arg("-c")
-        .arg(
-            "set -e; for f in dist/*.wasm dist/*.js dist/*.css dist/*.html; do \
-               brotli -f -q 11 -k \"$f\"; gzip -f -9 -k \"$f\"; done; \
-             echo \"UI first load, brotli: $(cat dist/*.wasm.br dist/*.js.br dist/*.css.br dist/*.html.br | wc -c) bytes\"",
-        )
-        .current_dir(root().join("frontend"));
     command
 }
 
@@ -378,9 +416,9 @@ pub(crate) fn build_backend() -> Command {
     command
 }
 
-/// Path of the release `cmconsole` binary (default target dir or `CARGO_TARGET_DIR`).
-pub(crate) fn backend_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
+/// Cargo's target dir: `CARGO_TARGET_DIR`, else `target/` in the root.
+pub(crate) fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| {
             if dir.is_absolute() {
@@ -389,8 +427,12 @@ pub(crate) fn backend_binary() -> PathBuf {
                 root().join(dir)
             }
         })
-        .unwrap_or_else(|| root().join("target"));
-    target.join("release").join("cmconsole")
+        .unwrap_or_else(|| root().join("target"))
+}
+
+/// Path of the release `cmconsole` binary.
+pub(crate) fn backend_binary() -> PathBuf {
+    target_dir().join("release").join("cmconsole")
 }
 
 #[cfg(test)]

@@ -174,6 +174,36 @@ async fn health_config_host_check_and_body_limit() {
 }
 
 #[tokio::test]
+async fn a_builds_files_are_cached_for_good_and_the_page_is_revalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html>console</html>").unwrap();
+    std::fs::create_dir(dir.path().join("pkg-0123")).unwrap();
+    std::fs::write(dir.path().join("pkg-0123/app.js"), "main()").unwrap();
+    let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
+    let app = TestApp::spawn_with_ui(store, dir.path()).await;
+
+    let r = raw(app.addr, "GET", "/pkg-0123/app.js", &[], "").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "main()"));
+    assert_eq!(
+        r.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    for path in ["/", "/servers/web-1/backups"] {
+        let r = raw(app.addr, "GET", path, &[], "").await;
+        assert_eq!(r.header("cache-control"), Some("no-cache"), "{path}");
+    }
+    // A file a build does not have is a 404, never the page under its name.
+    for path in ["/pkg-9999/app.js", "/pkg-0123/../index.html", "/pkg-0123/"] {
+        let r = raw(app.addr, "GET", path, &[], "").await;
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.header("cache-control"), None, "{path}");
+    }
+    // API answers carry no caching policy of the UI's.
+    let r = raw(app.addr, "GET", "/api/health", &[], "").await;
+    assert_eq!(r.header("cache-control"), None);
+}
+
+#[tokio::test]
 async fn the_ui_is_served_at_the_root_and_on_deep_links() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<html>console</html>").unwrap();
