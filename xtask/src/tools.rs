@@ -88,6 +88,11 @@ pub(crate) fn show(command: &Command) -> String {
 /// Runs `command` with inherited stdio; an error names the command and its exit status.
 pub(crate) fn run(command: &mut Command) -> Result {
     println!("$ {}", show(command));
+    run_quiet(command)
+}
+
+/// [`run`] without echoing the command line (for commands run per file).
+pub(crate) fn run_quiet(command: &mut Command) -> Result {
     let status = command
         .status()
         .map_err(|e| Error::new(format!("cannot start `{}`: {e}", show(command))))?;

@@ -24,7 +24,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::tools::{self, cmd, run};
+use crate::tools::{self, cmd, run, run_quiet};
 use crate::{Error, Result};
 
 /// Budget for the first load (index, JS, main WASM, CSS; brotli, as served).
@@ -269,27 +269,12 @@ fn precompress(dist: &Path) -> Result {
                 .extension()
                 .is_some_and(|e| ["wasm", "js", "css", "html"].iter().any(|x| e == *x))
             {
-                quiet(cmd("brotli").args(["-f", "-q", "11", "-k"]).arg(&path))?;
-                quiet(cmd("gzip").args(["-f", "-9", "-k"]).arg(&path))?;
+                run_quiet(cmd("brotli").args(["-f", "-q", "11", "-k"]).arg(&path))?;
+                run_quiet(cmd("gzip").args(["-f", "-9", "-k"]).arg(&path))?;
             }
         }
     }
     Ok(())
-}
-
-/// Runs `command` without echoing it (precompression runs it per file).
-fn quiet(command: &mut Command) -> Result {
-    let status = command
-        .status()
-        .map_err(|e| Error::new(format!("cannot start `{}`: {e}", tools::show(command))))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Error::new(format!(
-            "`{}` failed ({status})",
-            tools::show(command)
-        )))
-    }
 }
 
 /// Brotli sizes of a build: what the first load fetches, and each chunk.
