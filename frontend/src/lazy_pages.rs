@@ -36,12 +36,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkLoadFailed {
     }
 }
 
-/// Declares `$route`, a [`LazyRoute`] rendering the component `$page`
+/// Declares each `$route`, a [`LazyRoute`] rendering the component `$page`
 /// through `$view`, whose code lives in the chunk `$group` in split builds.
 /// (`$view` is named by the caller: wasm-split derives the link symbols from
 /// the function's name, so each must be unique.)
-macro_rules! lazy_page {
-    ($(#[$doc:meta])* $group:ident: $view:ident, $route:ident => $page:ident) => {
+macro_rules! lazy_pages {
+    ($($(#[$doc:meta])* $group:ident: $view:ident, $route:ident => $page:ident;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $route;
@@ -67,45 +67,29 @@ macro_rules! lazy_page {
                 page.unwrap_or_else(|ChunkLoadFailed| view! { <LoadFailed /> }.into_any())
             }
         }
-    };
+    )*};
 }
 
-lazy_page!(
+lazy_pages! {
     /// `/servers/new`: the create-server wizard.
-    wizard: create_server_view, CreateServerRoute => CreateServerPage
-);
-lazy_page!(
+    wizard: create_server_view, CreateServerRoute => CreateServerPage;
     /// `/servers/:name/backups`: a server's backups, create and restore.
-    server_tabs: backups_tab_view, BackupsTabRoute => BackupsTab
-);
-lazy_page!(
+    server_tabs: backups_tab_view, BackupsTabRoute => BackupsTab;
     /// `/servers/:name/nodes`: associate and disassociate nodes.
-    server_tabs: nodes_tab_view, NodesTabRoute => NodesTab
-);
-lazy_page!(
+    server_tabs: nodes_tab_view, NodesTabRoute => NodesTab;
     /// `/servers/:name/events`: a server's events, paged.
-    server_tabs: events_tab_view, EventsTabRoute => EventsTab
-);
-lazy_page!(
+    server_tabs: events_tab_view, EventsTabRoute => EventsTab;
     /// `/servers/:name/settings`: windows, backups, credentials, userdata.
-    server_tabs: settings_tab_view, SettingsTabRoute => SettingsTab
-);
-lazy_page!(
+    server_tabs: settings_tab_view, SettingsTabRoute => SettingsTab;
     /// `/servers/:name/tags`: a server's tags.
-    server_tabs: tags_tab_view, TagsTabRoute => TagsTab
-);
-lazy_page!(
+    server_tabs: tags_tab_view, TagsTabRoute => TagsTab;
     /// `/backups`: the backups of every server.
-    account_pages: backups_view, BackupsRoute => BackupsPage
-);
-lazy_page!(
+    account_pages: backups_view, BackupsRoute => BackupsPage;
     /// `/account`: the account's limits.
-    account_pages: account_view, AccountRoute => AccountPage
-);
-lazy_page!(
+    account_pages: account_view, AccountRoute => AccountPage;
     /// `/simulator`: the simulator's controls.
-    simulator: simulator_view, SimulatorRoute => SimulatorPage
-);
+    simulator: simulator_view, SimulatorRoute => SimulatorPage;
+}
 
 /// Shown in place of a page whose chunk did not load.
 #[component]
