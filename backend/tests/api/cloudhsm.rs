@@ -823,7 +823,7 @@ async fn the_wire_and_console_doors_speak_cloudhsm_errors() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.1"));
     assert_eq!(r.json(), serde_json::json!({"Backups": []}));
-    let r = call(target("GetResourcePolicy"), "{}").await;
+    let r = call(target("DescribeHsms"), "{}").await;
     assert_eq!(r.json()["__type"], "UnknownOperationException");
     let r = call(target("DeleteBackup"), "{not json").await;
     assert_eq!(r.json()["__type"], "SerializationException");
