@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
 use serde_json::Value;
+use shared::cloudhsmv2::Operation as HsmOperation;
 use shared::error::ErrorCode;
 use shared::opsworkscm::Operation;
 
@@ -27,6 +28,13 @@ pub use retry::{MAX_ATTEMPTS, RetryQuota};
 use crate::clock::Clock;
 use crate::error::ServiceError;
 use crate::target::{RequestContext, Service, Target};
+
+/// An operation this target forwards.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    OpsWorks(Operation),
+    CloudHsm(HsmOperation),
+}
 
 /// The [`Target`] of upstream mode.
 pub struct UpstreamTarget {
@@ -45,7 +53,26 @@ impl UpstreamTarget {
         }
     }
 
-    /// After a successful call: poll soon, and follow node associations.
+    /// After a successful CloudHSM call in `region`: follow the region (and
+    /// a copy's destination), and poll at once when the call changed what
+    /// DescribeClusters or DescribeBackups show.
+    fn observe_cloudhsm(&self, operation: HsmOperation, region: &str, request: &[u8]) {
+        let changed = operation.is_mutating()
+            && !matches!(
+                operation,
+                HsmOperation::PutResourcePolicy | HsmOperation::DeleteResourcePolicy
+            );
+        self.watch.follow_cloudhsm_region(region, changed);
+        if operation == HsmOperation::CopyBackupToRegion {
+            let request: Value = serde_json::from_slice(request).unwrap_or_default();
+            if let Some(destination) = request["DestinationRegion"].as_str() {
+                self.watch.follow_cloudhsm_region(destination, true);
+            }
+        }
+    }
+
+    /// After a successful OpsWorks CM call: poll soon, and follow node
+    /// associations.
     fn observe(&self, operation: Operation, request: &[u8], answer: &[u8]) {
         if !operation.is_mutating() {
             return;
@@ -86,12 +113,10 @@ impl Target for UpstreamTarget {
             // Only the service's own operations go out; anything else is
             // answered here, as the service itself would.
             let known = match service {
-                Service::OpsWorksCm => Operation::from_name(operation).map(Some),
-                Service::CloudHsmV2 => {
-                    shared::cloudhsmv2::Operation::from_name(operation).map(|_| None)
-                }
+                Service::OpsWorksCm => Operation::from_name(operation).map(Known::OpsWorks),
+                Service::CloudHsmV2 => HsmOperation::from_name(operation).map(Known::CloudHsm),
             };
-            let Some(opsworks) = known else {
+            let Some(known) = known else {
                 return Err(ServiceError::new(
                     ErrorCode::UnknownOperationException,
                     format!("Unknown operation {operation}"),
@@ -101,11 +126,13 @@ impl Target for UpstreamTarget {
             let region = ctx.region.as_deref().filter(|_| service.is_multi_region());
             let answer = self.client.call(service, region, operation, body).await;
             match &answer {
-                Ok(bytes) => {
-                    if let Some(op) = opsworks {
-                        self.observe(op, body, bytes);
+                Ok(bytes) => match known {
+                    Known::OpsWorks(op) => self.observe(op, body, bytes),
+                    Known::CloudHsm(op) => {
+                        let region = region.unwrap_or(self.client.region());
+                        self.observe_cloudhsm(op, region, body);
                     }
-                }
+                },
                 Err(err) => tracing::info!(
                     request_id = %ctx.request_id,
                     operation,

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod lists;
 mod model;
 mod operation;
+mod policy;
 mod requests;
 mod responses;
 
@@ -21,14 +22,16 @@ pub use enums::{
     NetworkType,
 };
 pub use ids::{
-    AvailabilityZone, BackupArn, BackupId, BackupRetentionValue, BackupsMaxResults, Cert,
-    ClusterId, ClustersMaxResults, EniId, FilterField, HsmId, HsmType, IpAddress, NextToken,
-    Region, ResourceId, SubnetId, TagsMaxResults,
+    ArnResourceType, AvailabilityZone, BackupArn, BackupId, BackupRetentionValue,
+    BackupsMaxResults, Cert, CloudHsmArn, CloudHsmArnParts, ClusterId, ClustersMaxResults, EniId,
+    FilterField, HsmId, HsmType, IpAddress, NextToken, Region, ResourceId, SubnetId,
+    TagsMaxResults,
 };
 pub use lists::{BoundedList, Filters};
 pub use model::{
     Backup, BackupRetentionPolicy, Certificates, Cluster, DestinationBackup, Hsm, Tag,
 };
 pub use operation::{Operation, TARGET_PREFIX};
+pub use policy::{PolicyDocumentError, ResourcePolicy};
 pub use requests::*;
 pub use responses::*;

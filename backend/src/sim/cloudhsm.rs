@@ -1,5 +1,6 @@
 //! The embedded AWS CloudHSM v2 simulator (`BaldrApiService`): clusters,
-//! HSMs and the backup lifecycle, in every region at once.
+//! HSMs, the backup lifecycle and backup resource policies, in every region
+//! at once.
 //!
 //! The region of a request is [`RequestContext::region`] (the SigV4
 //! credential scope on the wire door, `X-Cmconsole-Region` on the console
@@ -13,6 +14,7 @@ mod certs;
 mod clusters;
 mod hsms;
 mod lifecycle;
+mod policies;
 mod records;
 mod tags;
 
@@ -35,6 +37,11 @@ pub(crate) fn invalid(message: impl Into<String>) -> ServiceError {
 /// `CloudHsmResourceNotFoundException`.
 pub(crate) fn not_found(message: impl Into<String>) -> ServiceError {
     ServiceError::new(ErrorCode::CloudHsmResourceNotFoundException, message)
+}
+
+/// `CloudHsmAccessDeniedException`.
+pub(crate) fn access_denied(message: impl Into<String>) -> ServiceError {
+    ServiceError::new(ErrorCode::CloudHsmAccessDeniedException, message)
 }
 
 /// `CloudHsmTagException`.
@@ -108,12 +115,15 @@ impl Simulator {
             DeleteBackup => delete_hsm_backup,
             DeleteCluster => delete_cluster,
             DeleteHsm => delete_hsm,
+            DeleteResourcePolicy => delete_resource_policy,
             DescribeBackups => describe_hsm_backups,
             DescribeClusters => describe_clusters,
+            GetResourcePolicy => get_resource_policy,
             InitializeCluster => initialize_cluster,
             ListTags => list_hsm_tags,
             ModifyBackupAttributes => modify_backup_attributes,
             ModifyCluster => modify_cluster,
+            PutResourcePolicy => put_resource_policy,
             RestoreBackup => restore_hsm_backup,
             TagResource => tag_hsm_resource,
             UntagResource => untag_hsm_resource,

@@ -1,9 +1,14 @@
-//! Live updates in upstream mode: a poller lists servers, backups, recent
-//! events and watched node associations, diffs them with what it saw last
-//! and journals the differences, so the browser's event stream behaves as
-//! in simulator mode. It polls fast while anything is in transition and
-//! slowly once all is settled, and at once after a change made through the
-//! console or the wire door.
+//! Live updates in upstream mode: a poller lists OpsWorks CM servers,
+//! backups, recent events and watched node associations, and CloudHSM v2
+//! clusters and backups in every region the console has used
+//! ([`cloudhsm`]), diffs them with what it saw last and journals the
+//! differences, so the browser's event stream behaves as in simulator mode.
+//! It polls fast while anything is in transition and slowly once all is
+//! settled, and at once after a change made through the console or the wire
+//! door. The two services are polled independently: one failing does not
+//! stop the other's updates.
+
+mod cloudhsm;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -34,6 +39,9 @@ const TRANSITIONAL_BACKUP: &[&str] = &["IN_PROGRESS", "DELETING"];
 const EVENTS_PER_POLL: u32 = 50;
 /// Every this many polls, events are read for settled servers too.
 const EVENT_SWEEP_EVERY: u64 = 5;
+/// Most pages read from one paginated Describe (a guard against a
+/// NextToken that never ends).
+const MAX_PAGES: usize = 1000;
 
 /// How often to poll.
 #[derive(Debug, Clone, Copy)]
@@ -63,11 +71,13 @@ struct Association {
     last_status: Option<String>,
 }
 
-/// What the doors tell the poller: poll now, and follow this association.
+/// What the doors tell the poller: poll now, follow this association, and
+/// watch CloudHSM in this region.
 #[derive(Debug, Default)]
 pub struct Watch {
     kick: Notify,
     associations: Mutex<Vec<Association>>,
+    hsm_regions: Mutex<cloudhsm::Regions>,
 }
 
 impl Watch {
@@ -131,11 +141,13 @@ pub struct Poller {
     watch: Arc<Watch>,
     intervals: PollIntervals,
     seen: Seen,
+    hsm: cloudhsm::HsmPoller,
     next_id: u64,
 }
 
 impl Poller {
-    /// A poller journaling into `store` after its newest entry.
+    /// A poller journaling into `store` after its newest entry; it watches
+    /// CloudHSM in the client's region from the start.
     ///
     /// # Errors
     /// When the store cannot say where its journal ends.
@@ -146,7 +158,9 @@ impl Poller {
         intervals: PollIntervals,
     ) -> Result<Self, crate::store::StoreError> {
         let (_, newest) = store.journal_bounds().await?;
+        watch.follow_cloudhsm_region(client.region(), false);
         Ok(Self {
+            hsm: cloudhsm::HsmPoller::new(intervals.slow),
             client,
             store,
             watch,
@@ -180,11 +194,28 @@ impl Poller {
         })
     }
 
-    /// One poll: list, diff, journal. Returns whether anything is in transition.
+    /// One poll of both services: list, diff, journal. Returns whether
+    /// anything is in transition.
+    ///
+    /// The first poll records what exists without journaling it (CloudHSM)
+    /// or journals it as it is (OpsWorks CM servers and backups; events are
+    /// history and are not replayed).
     ///
     /// # Errors
-    /// When the upstream or the store fails; nothing is journaled then.
+    /// When OpsWorks CM or the store fails; that service's changes are not
+    /// journaled then. A CloudHSM region that fails is logged and listed
+    /// again next time.
     pub async fn poll_once(&mut self) -> Result<bool, ServiceError> {
+        let mut round = self.hsm.poll(&self.client, &self.watch).await;
+        let journaled = self.journal(std::mem::take(&mut round.changes)).await;
+        self.hsm.settle(round, &self.watch, journaled.is_ok());
+        let opsworks_busy = self.poll_opsworks().await;
+        journaled?;
+        Ok(opsworks_busy? || self.hsm.busy())
+    }
+
+    /// The OpsWorks CM half of a poll.
+    async fn poll_opsworks(&mut self) -> Result<bool, ServiceError> {
         let first = self.seen.polls == 0;
         let servers = self
             .list("DescribeServers", "Servers", "ServerName")
@@ -306,31 +337,21 @@ impl Poller {
         serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))
     }
 
-    /// Every item of a paginated Describe*, keyed by `key`.
+    /// Every OpsWorks CM item of a paginated Describe*, keyed by `key`.
     async fn list(
         &self,
         operation: &str,
         items: &str,
         key: &str,
     ) -> Result<BTreeMap<String, Value>, ServiceError> {
-        let mut out = BTreeMap::new();
-        let mut token: Option<String> = None;
-        loop {
-            let body = match &token {
-                Some(t) => json!({"NextToken": t}),
-                None => json!({}),
-            };
-            let page = self.call(operation, &body).await?;
-            for item in page[items].as_array().into_iter().flatten() {
-                if let Some(id) = item[key].as_str() {
-                    out.insert(id.to_owned(), item.clone());
-                }
-            }
-            match page["NextToken"].as_str() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(out),
-            }
-        }
+        let describe = Describe {
+            service: Service::OpsWorksCm,
+            region: None,
+            operation,
+            items,
+            key,
+        };
+        describe.all(&self.client).await
     }
 
     async fn events(&self, server_name: &str) -> Result<Vec<Value>, ServiceError> {
@@ -356,6 +377,53 @@ impl Poller {
             }
             Err(err) => Err(err),
         }
+    }
+}
+
+/// One paginated Describe* call: where, what, and which member holds the
+/// items and their ids.
+struct Describe<'a> {
+    service: Service,
+    region: Option<&'a str>,
+    operation: &'a str,
+    items: &'a str,
+    key: &'a str,
+}
+
+impl Describe<'_> {
+    /// Every item of every page, keyed by `key`.
+    async fn all(&self, client: &UpstreamClient) -> Result<BTreeMap<String, Value>, ServiceError> {
+        let mut out = BTreeMap::new();
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let body = match &token {
+                Some(t) => json!({"NextToken": t}),
+                None => json!({}),
+            };
+            let answer = client
+                .call(
+                    self.service,
+                    self.region,
+                    self.operation,
+                    body.to_string().as_bytes(),
+                )
+                .await?;
+            let page: Value =
+                serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))?;
+            for item in page[self.items].as_array().into_iter().flatten() {
+                if let Some(id) = item[self.key].as_str() {
+                    out.insert(id.to_owned(), item.clone());
+                }
+            }
+            match page["NextToken"].as_str() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(out),
+            }
+        }
+        Err(ServiceError::internal(&format!(
+            "{} returned more than {MAX_PAGES} pages",
+            self.operation
+        )))
     }
 }
 

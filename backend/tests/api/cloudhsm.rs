@@ -84,10 +84,17 @@ pub(crate) fn sign_csr(csr: &str) -> (String, String) {
 pub(crate) async fn active_cluster(app: &TestApp, hsm: &Client) -> (String, String) {
     let id = create_cluster(hsm).await.cluster_id.unwrap();
     app.advance(61).await;
+    let hsm_id = activate(app, hsm, &id).await;
+    (id, hsm_id)
+}
+
+/// Takes the UNINITIALIZED cluster `id` of `app` to ACTIVE with one ACTIVE
+/// HSM and its first backup READY; returns the HSM's id.
+pub(crate) async fn activate(app: &TestApp, hsm: &Client, id: &str) -> String {
     let az = format!("{}a", region_of(hsm));
     let hsm_id = hsm
         .create_hsm()
-        .cluster_id(&id)
+        .cluster_id(id)
         .availability_zone(az)
         .send()
         .await
@@ -96,7 +103,7 @@ pub(crate) async fn active_cluster(app: &TestApp, hsm: &Client) -> (String, Stri
         .unwrap()
         .hsm_id;
     app.advance(61).await;
-    let csr = cluster(hsm, &id)
+    let csr = cluster(hsm, id)
         .await
         .certificates
         .unwrap()
@@ -104,7 +111,7 @@ pub(crate) async fn active_cluster(app: &TestApp, hsm: &Client) -> (String, Stri
         .unwrap();
     let (signed, anchor) = sign_csr(&csr);
     hsm.initialize_cluster()
-        .cluster_id(&id)
+        .cluster_id(id)
         .signed_cert(signed)
         .trust_anchor(anchor)
         .send()
@@ -113,8 +120,8 @@ pub(crate) async fn active_cluster(app: &TestApp, hsm: &Client) -> (String, Stri
     app.advance(31).await;
     app.advance(11).await;
     app.advance(31).await;
-    assert_eq!(cluster(hsm, &id).await.state, Some(ClusterState::Active));
-    (id, hsm_id)
+    assert_eq!(cluster(hsm, id).await.state, Some(ClusterState::Active));
+    hsm_id
 }
 
 fn region_of(hsm: &Client) -> String {
@@ -823,7 +830,7 @@ async fn the_wire_and_console_doors_speak_cloudhsm_errors() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("content-type"), Some("application/x-amz-json-1.1"));
     assert_eq!(r.json(), serde_json::json!({"Backups": []}));
-    let r = call(target("GetResourcePolicy"), "{}").await;
+    let r = call(target("DescribeHsms"), "{}").await;
     assert_eq!(r.json()["__type"], "UnknownOperationException");
     let r = call(target("DeleteBackup"), "{not json").await;
     assert_eq!(r.json()["__type"], "SerializationException");

@@ -7,6 +7,7 @@ mod account_and_tags;
 mod backups;
 mod cloudhsm;
 mod cloudhsm_backups;
+mod cloudhsm_policies;
 mod faults;
 mod nodes;
 mod persistence;

@@ -491,3 +491,209 @@ async fn cloudhsm_calls_are_signed_as_cloudhsm_for_the_callers_region() {
         "the cluster is in eu-west-1 only"
     );
 }
+
+/// Reads `what` from B's own stream (what the simulator journals) and from
+/// A's (what A's poller journaled), checks both payloads are identical and
+/// returns A's.
+async fn same_on_both(
+    a: &mut Stream,
+    b: &mut Stream,
+    what: &str,
+    want: impl Fn(&SseEvent) -> bool,
+) -> serde_json::Value {
+    let truth = b.wait_for(what, &want).await.data.clone();
+    let seen = a.wait_for(what, &want).await.data.clone();
+    assert_eq!(seen, truth, "{what}: A's payload is the simulator's");
+    seen
+}
+
+#[tokio::test]
+async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_used() {
+    use crate::cloudhsm::{activate, backups_of, create_cluster, hsm_client, hsm_client_at};
+    const DAY: u64 = 24 * 3600;
+    let b = upstream().await;
+    let on_b = hsm_client(&b, "us-east-1");
+    // Settled before A starts: A's first poll records it without replaying it.
+    let before = create_cluster(&on_b).await.cluster_id.unwrap();
+    b.advance(61).await;
+
+    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let mut sse = Stream::open(a.addr).await;
+    let mut truth = Stream::open(b.addr).await;
+    let via_a = hsm_client_at(a.addr, "us-east-1");
+    let is =
+        |kind: &'static str, id_member: &'static str, id: String, state: Option<&'static str>| {
+            move |e: &SseEvent| {
+                e.kind == kind
+                    && e.data[id_member] == id.as_str()
+                    && state.is_none_or(|s| e.data["State"] == s || e.data["BackupState"] == s)
+            }
+        };
+
+    // A cluster created through A (in A's --region) goes UNINITIALIZED in B.
+    let id = create_cluster(&via_a).await.cluster_id.unwrap();
+    b.advance(61).await;
+    let uninitialized = same_on_both(
+        &mut sse,
+        &mut truth,
+        "cluster UNINITIALIZED",
+        is("cluster", "ClusterId", id.clone(), Some("UNINITIALIZED")),
+    )
+    .await;
+    assert_eq!(uninitialized["Region"], "us-east-1");
+
+    // Activated directly in B: A sees it ACTIVE and its first backup READY.
+    activate(&b, &on_b, &id).await;
+    sse.wait_for(
+        "cluster ACTIVE",
+        is("cluster", "ClusterId", id.clone(), Some("ACTIVE")),
+    )
+    .await;
+    let backup = backups_of(&on_b, &id).await.remove(0).backup_id;
+    same_on_both(
+        &mut sse,
+        &mut truth,
+        "backup READY",
+        is("hsm-backup", "BackupId", backup.clone(), Some("READY")),
+    )
+    .await;
+
+    // A copy made through A lands in eu-west-1, which A now follows too.
+    via_a
+        .copy_backup_to_region()
+        .backup_id(&backup)
+        .destination_region("eu-west-1")
+        .send()
+        .await
+        .unwrap();
+    let copy = hsm_client(&b, "eu-west-1")
+        .describe_backups()
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap()
+        .remove(0)
+        .backup_id;
+    let creating = same_on_both(
+        &mut sse,
+        &mut truth,
+        "copy CREATE_IN_PROGRESS",
+        is(
+            "hsm-backup",
+            "BackupId",
+            copy.clone(),
+            Some("CREATE_IN_PROGRESS"),
+        ),
+    )
+    .await;
+    assert_eq!(creating["Region"], "eu-west-1");
+    assert_eq!(creating["SourceRegion"], "us-east-1");
+    assert_eq!(creating["SourceBackup"], backup.as_str());
+    b.advance(61).await;
+    let ready = same_on_both(
+        &mut sse,
+        &mut truth,
+        "copy READY",
+        is("hsm-backup", "BackupId", copy.clone(), Some("READY")),
+    )
+    .await;
+    assert_eq!(ready["Region"], "eu-west-1");
+
+    // Deleted directly in B: PENDING_DELETION for seven days, then gone.
+    on_b.delete_backup()
+        .backup_id(&backup)
+        .send()
+        .await
+        .unwrap();
+    let pending = same_on_both(
+        &mut sse,
+        &mut truth,
+        "backup PENDING_DELETION",
+        is(
+            "hsm-backup",
+            "BackupId",
+            backup.clone(),
+            Some("PENDING_DELETION"),
+        ),
+    )
+    .await;
+    assert!(pending["DeleteTimestamp"].is_number(), "{pending}");
+    assert_eq!(pending["Region"], "us-east-1");
+    b.advance(8 * DAY).await;
+    let gone = same_on_both(
+        &mut sse,
+        &mut truth,
+        "backup deleted",
+        is("hsm-backup-deleted", "BackupId", backup.clone(), None),
+    )
+    .await;
+    assert_eq!(
+        gone,
+        serde_json::json!({"BackupId": backup, "ClusterId": id, "Region": "us-east-1"})
+    );
+
+    // The cluster, emptied in B and deleted through A's console door.
+    let hsm_id = crate::cloudhsm::cluster(&on_b, &id).await.hsms.unwrap()[0]
+        .hsm_id
+        .clone();
+    on_b.delete_hsm()
+        .cluster_id(&id)
+        .hsm_id(hsm_id)
+        .send()
+        .await
+        .unwrap();
+    b.advance(31).await;
+    let deleted = raw(
+        a.addr,
+        "POST",
+        "/api/cloudhsmv2/DeleteCluster",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Cmconsole-Region", "us-east-1"),
+        ],
+        &serde_json::json!({ "ClusterId": id }).to_string(),
+    )
+    .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    sse.wait_for(
+        "cluster DELETE_IN_PROGRESS",
+        is(
+            "cluster",
+            "ClusterId",
+            id.clone(),
+            Some("DELETE_IN_PROGRESS"),
+        ),
+    )
+    .await;
+    b.advance(31).await;
+    let gone = same_on_both(
+        &mut sse,
+        &mut truth,
+        "cluster deleted",
+        is("cluster-deleted", "ClusterId", id.clone(), None),
+    )
+    .await;
+    assert_eq!(
+        gone,
+        serde_json::json!({"ClusterId": id, "Region": "us-east-1"})
+    );
+
+    // Everything A streamed carries its region; nothing replayed the cluster
+    // that existed before A started.
+    let hsm_kinds = [
+        "cluster",
+        "cluster-deleted",
+        "hsm-backup",
+        "hsm-backup-deleted",
+    ];
+    for event in sse
+        .seen
+        .iter()
+        .filter(|e| hsm_kinds.contains(&e.kind.as_str()))
+    {
+        assert!(event.data["Region"].is_string(), "{event:?}");
+        assert_ne!(event.data["ClusterId"], before.as_str(), "{event:?}");
+    }
+    assert_secrets_absent(&a).await;
+}

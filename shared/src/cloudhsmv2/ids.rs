@@ -2,7 +2,7 @@
 //! certificates, page sizes. Each newtype's only constructor checks the
 //! model's length and pattern (matched by hand, like Java's `String.matches`).
 
-use crate::validation::matchers::{is_java_space, is_single_line};
+use crate::validation::matchers::{is_digits, is_java_space, is_single_line};
 use crate::validation::{ValidationError, check_length, check_pattern, string_newtype};
 
 /// Pattern of `ClusterId`.
@@ -15,6 +15,8 @@ const HSM_ID_PATTERN: &str = "hsm-[2-7a-zA-Z]{11,16}";
 const RESOURCE_ID_PATTERN: &str = "(?:cluster|backup)-[2-7a-zA-Z]{11,16}";
 /// Pattern of `BackupArn`.
 const BACKUP_ARN_PATTERN: &str = "^(arn:aws(-(us-gov))?:cloudhsm:([a-z]{2}(-(gov|isob|iso))?-(east|west|north|south|central){1,2}-[0-9]{1}):[0-9]{12}:backup/)?backup-[2-7a-zA-Z]{11,16}";
+/// Pattern of `CloudHsmArn`.
+const CLOUDHSM_ARN_PATTERN: &str = "arn:aws(-(us-gov))?:cloudhsm:([a-z]{2}(-(gov|isob|iso))?-(east|west|north|south|central){1,2}-[0-9]{1}):[0-9]{12}:(backup/backup|cluster/cluster|hsm/hsm)-[2-7a-zA-Z]{11,16}";
 /// Pattern of `Region`.
 const REGION_PATTERN: &str = r"[a-z]{2}(-(gov))?-(east|west|north|south|central){1,2}-\d";
 /// Pattern of `ExternalAz`.
@@ -116,6 +118,73 @@ fn split_backup_arn(s: &str) -> Option<(&str, &str, &str)> {
 fn check_backup_arn(s: &str) -> Result<(), ValidationError> {
     let ok = is_prefixed_id(s, "backup") || split_backup_arn(s).is_some();
     check_pattern(s, BACKUP_ARN_PATTERN, ok)
+}
+
+/// The resource types a `CloudHsmArn` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArnResourceType {
+    /// `backup/backup-...`.
+    Backup,
+    /// `cluster/cluster-...`.
+    Cluster,
+    /// `hsm/hsm-...`.
+    Hsm,
+}
+
+impl ArnResourceType {
+    /// The ARN's resource type word (`backup`, `cluster`, `hsm`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Backup => "backup",
+            Self::Cluster => "cluster",
+            Self::Hsm => "hsm",
+        }
+    }
+}
+
+/// The parts of a CloudHSM ARN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CloudHsmArnParts<'a> {
+    /// `us-east-1`.
+    pub region: &'a str,
+    /// Twelve digits.
+    pub account: &'a str,
+    /// What the ARN names.
+    pub resource_type: ArnResourceType,
+    /// `backup-...`, `cluster-...` or `hsm-...`.
+    pub resource_id: &'a str,
+}
+
+/// Splits `arn:aws[-us-gov]:cloudhsm:REGION:ACCOUNT:TYPE/TYPE-ID` as the
+/// `CloudHsmArn` pattern allows it.
+fn split_cloudhsm_arn(s: &str) -> Option<CloudHsmArnParts<'_>> {
+    let rest = s
+        .strip_prefix("arn:aws:cloudhsm:")
+        .or_else(|| s.strip_prefix("arn:aws-us-gov:cloudhsm:"))?;
+    let (region, rest) = rest.split_once(':')?;
+    let (account, resource) = rest.split_once(':')?;
+    let (word, resource_id) = resource.split_once('/')?;
+    let resource_type = [
+        ArnResourceType::Backup,
+        ArnResourceType::Cluster,
+        ArnResourceType::Hsm,
+    ]
+    .into_iter()
+    .find(|t| t.as_str() == word)?;
+    let ok = is_region_like(region, &["gov", "isob", "iso"], is_one_digit)
+        && is_digits(account, 12)
+        && is_prefixed_id(resource_id, word);
+    ok.then_some(CloudHsmArnParts {
+        region,
+        account,
+        resource_type,
+        resource_id,
+    })
+}
+
+fn check_cloudhsm_arn(s: &str) -> Result<(), ValidationError> {
+    check_pattern(s, CLOUDHSM_ARN_PATTERN, split_cloudhsm_arn(s).is_some())
 }
 
 fn check_region(s: &str) -> Result<(), ValidationError> {
@@ -229,6 +298,12 @@ string_newtype!(
     check_backup_arn
 );
 string_newtype!(
+    /// `CloudHsmArn` (resource policies): the ARN of a backup, cluster or
+    /// HSM, `arn:aws:cloudhsm:REGION:ACCOUNT:backup/backup-...`.
+    CloudHsmArn,
+    check_cloudhsm_arn
+);
+string_newtype!(
     /// `Region`, e.g. `us-east-1`, `ap-northeast-2`, `us-gov-west-1`.
     Region,
     check_region
@@ -292,6 +367,20 @@ impl BackupArn {
     #[must_use]
     pub fn region_and_account(&self) -> Option<(&str, &str)> {
         split_backup_arn(self.as_str()).map(|(region, account, _)| (region, account))
+    }
+}
+
+impl CloudHsmArn {
+    /// The ARN's region, account, resource type and resource id.
+    #[must_use]
+    pub fn parts(&self) -> CloudHsmArnParts<'_> {
+        // Every value was checked by `split_cloudhsm_arn` when it was made.
+        split_cloudhsm_arn(self.as_str()).unwrap_or(CloudHsmArnParts {
+            region: "",
+            account: "",
+            resource_type: ArnResourceType::Backup,
+            resource_id: "",
+        })
     }
 }
 
@@ -452,6 +541,48 @@ mod tests {
             "arn:aws:cloudhsm:eu-west-1:123456789012:cluster/backup-ro5c4er4aac",
         ] {
             assert!(BackupArn::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cloudhsm_arns() {
+        let arn =
+            CloudHsmArn::parse("arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-ro5c4er4aac")
+                .unwrap();
+        assert_eq!(
+            arn.parts(),
+            CloudHsmArnParts {
+                region: "eu-west-1",
+                account: "123456789012",
+                resource_type: ArnResourceType::Backup,
+                resource_id: "backup-ro5c4er4aac",
+            }
+        );
+        let cluster = CloudHsmArn::parse(
+            "arn:aws-us-gov:cloudhsm:us-gov-west-1:123456789012:cluster/cluster-igklspoyj5v",
+        )
+        .unwrap();
+        assert_eq!(cluster.parts().resource_type, ArnResourceType::Cluster);
+        assert_eq!(cluster.parts().region, "us-gov-west-1");
+        let hsm = CloudHsmArn::parse("arn:aws:cloudhsm:us-east-1:123456789012:hsm/hsm-ucx4b7ydvdr")
+            .unwrap();
+        assert_eq!(hsm.parts().resource_type, ArnResourceType::Hsm);
+        for bad in [
+            "backup-ro5c4er4aac",
+            "arn:aws:cloudhsm:eu-west-1:12345678901:backup/backup-ro5c4er4aac",
+            "arn:aws:cloudhsm:eu-west-1:123456789012:backup/cluster-ro5c4er4aac",
+            "arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-short",
+            "arn:aws:cloudhsm:eu-west-1:123456789012:server/backup-ro5c4er4aac",
+            "arn:aws:kms:eu-west-1:123456789012:backup/backup-ro5c4er4aac",
+            "arn:aws:cloudhsm:eu-west:123456789012:backup/backup-ro5c4er4aac",
+            "arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-ro5c4er4aac/x",
+        ] {
+            let err = CloudHsmArn::parse(bad).unwrap_err();
+            assert_eq!(
+                err.constraint(),
+                format!("Member must satisfy regular expression pattern: {CLOUDHSM_ARN_PATTERN}"),
+                "{bad}"
+            );
         }
     }
 

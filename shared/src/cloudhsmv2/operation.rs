@@ -6,8 +6,7 @@ use crate::wire_enum::wire_enum;
 pub const TARGET_PREFIX: &str = "BaldrApiService";
 
 wire_enum! {
-    /// A CloudHSM v2 API operation (every one except the three resource
-    /// policy operations, which cmconsole does not simulate).
+    /// A CloudHSM v2 API operation (all 18 of the 2017-04-28 model).
     pub enum Operation {
         CopyBackupToRegion = "CopyBackupToRegion",
         CreateCluster = "CreateCluster",
@@ -15,12 +14,15 @@ wire_enum! {
         DeleteBackup = "DeleteBackup",
         DeleteCluster = "DeleteCluster",
         DeleteHsm = "DeleteHsm",
+        DeleteResourcePolicy = "DeleteResourcePolicy",
         DescribeBackups = "DescribeBackups",
         DescribeClusters = "DescribeClusters",
+        GetResourcePolicy = "GetResourcePolicy",
         InitializeCluster = "InitializeCluster",
         ListTags = "ListTags",
         ModifyBackupAttributes = "ModifyBackupAttributes",
         ModifyCluster = "ModifyCluster",
+        PutResourcePolicy = "PutResourcePolicy",
         RestoreBackup = "RestoreBackup",
         TagResource = "TagResource",
         UntagResource = "UntagResource",
@@ -42,12 +44,15 @@ impl Operation {
     }
 
     /// True when the operation changes state; false for DescribeBackups,
-    /// DescribeClusters and ListTags.
+    /// DescribeClusters, GetResourcePolicy and ListTags.
     #[must_use]
     pub fn is_mutating(self) -> bool {
         !matches!(
             self,
-            Self::DescribeBackups | Self::DescribeClusters | Self::ListTags
+            Self::DescribeBackups
+                | Self::DescribeClusters
+                | Self::GetResourcePolicy
+                | Self::ListTags
         )
     }
 }
@@ -58,7 +63,7 @@ mod tests {
 
     #[test]
     fn operations_round_trip() {
-        assert_eq!(Operation::ALL.len(), 15);
+        assert_eq!(Operation::ALL.len(), 18);
         for op in Operation::ALL {
             assert_eq!(Operation::from_name(op.as_str()), Some(op));
         }
@@ -69,7 +74,7 @@ mod tests {
         assert_eq!(Operation::from_name("DescribeServers"), None);
         assert_eq!(
             Operation::ALL.iter().filter(|op| op.is_mutating()).count(),
-            12
+            14
         );
     }
 }

@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use super::enums::{BackupRetentionType, ClusterMode, NetworkType};
 use super::ids::{
     AvailabilityZone, BackupArn, BackupId, BackupRetentionValue, BackupsMaxResults, Cert,
-    ClusterId, ClustersMaxResults, EniId, HsmId, HsmType, IpAddress, NextToken, Region, ResourceId,
-    SubnetId, TagsMaxResults,
+    CloudHsmArn, ClusterId, ClustersMaxResults, EniId, HsmId, HsmType, IpAddress, NextToken,
+    Region, ResourceId, SubnetId, TagsMaxResults,
 };
 use super::lists::{BoundedList, Filters};
 use super::model::Tag;
+use super::policy::ResourcePolicy;
 use crate::validation::{TagKey, TagValue};
 
 /// A tag sent to the service (`Tag` input).
@@ -154,6 +155,16 @@ pub struct DeleteHsmRequest {
     pub eni_ip: Option<IpAddress>,
 }
 
+/// DeleteResourcePolicy input. The model marks no member required; the
+/// service answers a missing ResourceArn as an invalid request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteResourcePolicyRequest {
+    /// The backup whose policy to delete.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<CloudHsmArn>,
+}
+
 /// DescribeBackups input.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -188,6 +199,16 @@ pub struct DescribeClustersRequest {
     /// Page size, 1-25.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<ClustersMaxResults>,
+}
+
+/// GetResourcePolicy input. The model marks no member required; the
+/// service answers a missing ResourceArn as an invalid request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetResourcePolicyRequest {
+    /// The backup whose policy to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<CloudHsmArn>,
 }
 
 /// InitializeCluster input.
@@ -238,6 +259,19 @@ pub struct ModifyClusterRequest {
     pub backup_retention_policy: Option<BackupRetentionPolicyInput>,
     /// The cluster.
     pub cluster_id: ClusterId,
+}
+
+/// PutResourcePolicy input. The model marks no member required; the
+/// service answers a missing ResourceArn or Policy as an invalid request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutResourcePolicyRequest {
+    /// The backup to attach the policy to (only backups take policies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<CloudHsmArn>,
+    /// The policy document (JSON), replacing any policy the backup had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<ResourcePolicy>,
 }
 
 /// RestoreBackup input.
@@ -310,6 +344,29 @@ mod tests {
             value: Some(BackupRetentionValue::parse("9").unwrap()),
         };
         assert!(untyped.days().is_err());
+    }
+
+    #[test]
+    fn resource_policy_requests_check_the_arn_and_the_length() {
+        let arn = "arn:aws:cloudhsm:us-east-1:123456789012:backup/backup-ro5c4er4aac";
+        let req: PutResourcePolicyRequest =
+            serde_json::from_str(&format!(r#"{{"ResourceArn":"{arn}","Policy":"{{}}"}}"#)).unwrap();
+        assert_eq!(req.resource_arn.unwrap().as_str(), arn);
+        assert_eq!(req.policy.unwrap().as_str(), "{}");
+        let empty: GetResourcePolicyRequest = serde_json::from_str("{}").unwrap();
+        assert_eq!(empty.resource_arn, None);
+        for bad in [
+            r#"{"ResourceArn":"backup-ro5c4er4aac"}"#,
+            r#"{"ResourceArn":"arn:aws:cloudhsm:us-east-1:123456789012:backup/backup-ro5c4er4aac","Policy":""}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<PutResourcePolicyRequest>(bad).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            serde_json::from_str::<DeleteResourcePolicyRequest>(r#"{"ResourceArn":"x"}"#).is_err()
+        );
     }
 
     #[test]

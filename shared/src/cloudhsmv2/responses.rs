@@ -58,6 +58,18 @@ single_member_response!(
     RestoreBackupResponse { backup: Backup }
 );
 
+/// DeleteResourcePolicy output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteResourcePolicyResponse {
+    /// The backup whose policy was deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    /// The policy it had (absent when it had none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
 /// DescribeBackups output.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -82,6 +94,15 @@ pub struct DescribeClustersResponse {
     pub next_token: Option<String>,
 }
 
+/// GetResourcePolicy output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetResourcePolicyResponse {
+    /// The policy attached to the backup (absent when it has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
 /// InitializeCluster output.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -104,6 +125,18 @@ pub struct ListTagsResponse {
     /// Token for the next page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+/// PutResourcePolicy output.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutResourcePolicyResponse {
+    /// The backup the policy is attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_arn: Option<String>,
+    /// The policy now attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 /// TagResource output (no members).

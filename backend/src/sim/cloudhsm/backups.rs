@@ -37,7 +37,7 @@ pub(super) fn backup_not_found(id: &str) -> ServiceError {
 }
 
 /// `arn:aws:cloudhsm:REGION:ACCOUNT:backup/ID`.
-fn backup_arn(region: &str, account: &str, id: &str) -> String {
+pub(super) fn backup_arn(region: &str, account: &str, id: &str) -> String {
     format!("arn:aws:cloudhsm:{region}:{account}:backup/{id}")
 }
 
@@ -80,6 +80,7 @@ impl Simulator {
                 region,
                 backup,
                 ready_due: Some(self.due_in(durations::BACKUP)),
+                resource_policy: None,
             },
         );
         changes.hsm_backup_changed(state, &id);
@@ -325,6 +326,8 @@ impl Simulator {
                     region: destination.to_owned(),
                     backup,
                     ready_due: Some(due),
+                    // A copy is a new resource: the source's policy stays behind.
+                    resource_policy: None,
                 },
             );
             changes.hsm_backup_changed(state, &copy_id);

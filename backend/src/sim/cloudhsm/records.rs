@@ -112,6 +112,9 @@ pub(crate) struct HsmBackupRecord {
     /// When a CREATE_IN_PROGRESS backup becomes READY.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) ready_due: Option<DateTime<Utc>>,
+    /// The resource policy PutResourcePolicy attached (JSON, as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) resource_policy: Option<String>,
 }
 
 impl HsmBackupRecord {
@@ -153,6 +156,14 @@ impl Changes {
             region: rec.region,
         };
         self.journal(state, EventKind::ClusterDeleted, &view);
+    }
+
+    /// Persists the backup `id` as it now is without announcing it: for
+    /// changes DescribeBackups does not show (its resource policy).
+    pub(crate) fn hsm_backup_stored(&mut self, state: &State, id: &str) {
+        if let Some(rec) = state.hsm_backups.get(id) {
+            self.batch_mut().put(RecordKind::HsmBackup, id, rec);
+        }
     }
 
     /// Persists the backup `id` as it now is and announces it.
