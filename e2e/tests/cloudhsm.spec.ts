@@ -342,3 +342,43 @@ test('a cluster created through the wire door appears live; HSM, initialization,
   await advance(base, 31);
   await expect(row).toHaveCount(0);
 });
+
+test('after the stream drops, a backup change made meanwhile arrives when it resumes from its last event id', async ({
+  page,
+}) => {
+  const region = 'ca-central-1';
+  const { backupId } = await activeClusterWithBackup(base, region);
+  // Keep a handle on the console's EventSource so the test can cut it.
+  await page.addInitScript(() => {
+    const sources: EventSource[] = [];
+    (window as unknown as { sources: EventSource[] }).sources = sources;
+    window.EventSource = class extends EventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(this);
+      }
+    };
+  });
+  const backups = new HsmBackupsPage(page);
+  await backups.open(`${base}/cloudhsm/backups?region=${region}`);
+  await expect(backups.state(backupId)).toHaveText('READY');
+  // One event seen live (so the console has a position in the journal).
+  await hsmWireCall(base, region, 'ModifyBackupAttributes', { BackupId: backupId, NeverExpires: true });
+  await expect(page.getByRole('switch', { name: `Never expires: ${backupId}` })).toBeChecked();
+
+  await page.evaluate(() => {
+    const [source] = (window as unknown as { sources: EventSource[] }).sources;
+    source.close();
+    source.dispatchEvent(new Event('error'));
+  });
+  await expect(backups.liveIndicator).toHaveText('Reconnecting');
+  // An SDK deletes it while the console is not listening.
+  await hsmWireCall(base, region, 'DeleteBackup', { BackupId: backupId });
+
+  await expect(backups.liveIndicator).toHaveText('Live');
+  await expect(backups.state(backupId)).toHaveText('PENDING_DELETION');
+  await expect(backups.row(backupId).locator('.deadline')).toContainText('days');
+  const urls = await page.evaluate(() => (window as unknown as { sources: EventSource[] }).sources.map((s) => s.url));
+  expect(urls).toHaveLength(2);
+  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=\d+$/);
+});
