@@ -1,9 +1,11 @@
 //! Typed client for the console door (`/api/...`) of the cmconsole backend.
 //!
-//! Every operation is `POST /api/opsworks-cm/<Operation>` with the operation's
-//! request shape as JSON; a non-2xx answer carries the console error envelope
-//! `{code, message, requestId}`.
+//! Every operation is `POST /api/<service>/<Operation>` with the operation's
+//! request shape as JSON (`opsworks-cm` here, `cloudhsmv2` in [`cloudhsm`],
+//! which names its region in `X-Cmconsole-Region`); a non-2xx answer carries
+//! the console error envelope `{code, message, requestId}`.
 
+pub mod cloudhsm;
 pub mod engine_attributes;
 pub mod nodes;
 pub mod sim;
@@ -110,7 +112,7 @@ where
     Resp: DeserializeOwned,
 {
     let body = serde_json::to_string(req).map_err(unserializable)?;
-    let text = post_text(format!("/api/opsworks-cm/{operation}"), body).await?;
+    let text = post_text(format!("/api/opsworks-cm/{operation}"), body, None).await?;
     serde_json::from_str(&text).map_err(undecodable)
 }
 
@@ -119,11 +121,18 @@ where
 /// every typed call: a smaller WASM.
 type BodyFuture = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
 
-/// `POST url` with a JSON `body`: the 2xx body, or the error the answer says.
-fn post_text(url: String, body: String) -> BodyFuture {
+/// Header naming the region of a CloudHSM call on the console door.
+const REGION_HEADER: &str = "X-Cmconsole-Region";
+
+/// `POST url` with a JSON `body` (and, for a CloudHSM call, the region it
+/// addresses): the 2xx body, or the error the answer says.
+fn post_text(url: String, body: String, region: Option<String>) -> BodyFuture {
     Box::pin(async move {
-        let response = Request::post(&url)
-            .header("Content-Type", "application/json")
+        let mut request = Request::post(&url).header("Content-Type", "application/json");
+        if let Some(region) = &region {
+            request = request.header(REGION_HEADER, region);
+        }
+        let response = request
             .body(body)
             .map_err(|e| ApiError::Network(e.to_string()))?
             .send()
@@ -378,7 +387,7 @@ pub async fn update_server(request: &UpdateServerRequest) -> Result<(), ApiError
 }
 
 /// A `shared` validator's refusal as an [`ApiError::Invalid`].
-fn invalid(error: shared::validation::ValidationError) -> ApiError {
+pub(crate) fn invalid(error: shared::validation::ValidationError) -> ApiError {
     ApiError::Invalid(error.to_string())
 }
 

@@ -2,8 +2,9 @@
 //! "Copy as CLI" section and the Copy button, labelled form fields (text, PEM
 //! with file upload) and the form's error box, the password rules checklist,
 //! read-only text and one-time secrets with Copy and Download, the delete
-//! confirmation modal, the file download helper, and the headings, table
-//! heads and empty states of list pages.
+//! confirmation modal, the file download helper, the headings, table
+//! heads and empty states of list pages, the tag rows of a form and the
+//! Tags panel of a resource.
 
 pub mod backup_flash;
 pub mod cli;
@@ -15,4 +16,6 @@ pub mod list;
 pub mod modal;
 pub mod password_rules;
 pub mod status;
+pub mod tag_editor;
+pub mod tags_panel;
 pub mod text_output;

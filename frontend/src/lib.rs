@@ -6,8 +6,9 @@
 //! It talks to the backend through the typed client in [`api`] and stays
 //! current through the live store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
 //! (wizard), `/servers/:name/{overview,backups,nodes,events,settings,tags}` (details), `/backups`
-//! (every backup), `/account` (limits) and `/simulator` (simulator controls,
-//! linked in simulator mode only).
+//! (every backup), `/account` (limits), `/simulator` (simulator controls,
+//! linked in simulator mode only) and the CloudHSM section under `/cloudhsm`
+//! (see [`pages::cloudhsm`]).
 
 pub mod api;
 pub mod components;
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                 <nav class="topnav" aria-label="Main">
                     <A href="/servers">"Servers"</A>
                     <A href="/backups">"Backups"</A>
+                    <A href="/cloudhsm">"CloudHSM"</A>
                     <A href="/account">"Account"</A>
                     <Show when=move || Config(config).is_simulator()>
                         <A href="/simulator">"Simulator"</A>
@@ -91,6 +93,13 @@ pub fn App() -> impl IntoView {
             <main class="content">
                 <FlashBar />
                 <Routes fallback=|| view! { <NotFound /> }>
+                    // CloudHSM: one self-contained page component per route.
+                    <Route path=path!("/cloudhsm") view=pages::cloudhsm::HsmClustersPage />
+                    <Route path=path!("/cloudhsm/clusters") view=pages::cloudhsm::HsmClustersPage />
+                    <Route path=path!("/cloudhsm/clusters/new") view=pages::cloudhsm::HsmCreateClusterPage />
+                    <Route path=path!("/cloudhsm/clusters/:id") view=pages::cloudhsm::HsmClusterPage />
+                    <Route path=path!("/cloudhsm/backups") view=pages::cloudhsm::HsmBackupsPage />
+                    <Route path=path!("/cloudhsm/backups/:id") view=pages::cloudhsm::HsmBackupPage />
                     <Route path=path!("/") view=ServersPage />
                     <Route path=path!("/servers") view=ServersPage />
                     <Route path=path!("/servers/new") view={Lazy::<CreateServerRoute>::new()} />

@@ -12,13 +12,16 @@
 //! Each server lives in its own signal inside a keyed map: a status change
 //! touches that server's signal only, so only its row re-renders.
 //! `node-association` events update the node requests started from this
-//! console ([`associations`]).
+//! console ([`associations`]). CloudHSM clusters and backups are kept per
+//! region, for the regions the CloudHSM pages asked for ([`cloudhsm`]).
 
 pub mod associations;
+pub mod cloudhsm;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -30,6 +33,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
 use self::associations::Associations;
+use self::cloudhsm::{HsmFeed, HsmStore};
 use crate::api::{self, ApiError};
 
 /// Path of the live door.
@@ -77,6 +81,12 @@ pub struct LiveStore {
     backups: RwSignal<BTreeMap<String, Backup>>,
     server_event_ticks: RwSignal<BTreeMap<String, u32>>,
     associations: Associations,
+    /// The CloudHSM store, once a CloudHSM page created it (behind a trait
+    /// object, so its code is not part of the first load).
+    cloudhsm: StoredValue<Option<Arc<dyn HsmFeed>>>,
+    /// The owner the store was made in: the CloudHSM store is made in it
+    /// too, so it outlives the page that asked for it.
+    owner: StoredValue<Option<Owner>>,
     connection: RwSignal<Connection>,
     snapshot: RwSignal<Snapshot>,
     stream: StoredValue<Option<LiveConnection>, LocalStorage>,
@@ -96,6 +106,8 @@ impl LiveStore {
             backups: RwSignal::new(BTreeMap::new()),
             server_event_ticks: RwSignal::new(BTreeMap::new()),
             associations: Associations::new(),
+            cloudhsm: StoredValue::new(None),
+            owner: StoredValue::new(Owner::current()),
             connection: RwSignal::new(Connection::Connecting),
             snapshot: RwSignal::new(Snapshot::Loading),
             stream: StoredValue::new_local(None),
@@ -206,6 +218,30 @@ impl LiveStore {
     /// The node associations and disassociations started from this console.
     pub fn associations(&self) -> Associations {
         self.associations
+    }
+
+    /// The CloudHSM clusters and backups, per region (created on first use:
+    /// only the CloudHSM pages ask).
+    pub fn cloudhsm(&self) -> HsmStore {
+        let existing = self.cloudhsm.with_value(|feed| {
+            feed.as_ref()
+                .and_then(|feed| feed.as_any().downcast_ref::<HsmStore>().copied())
+        });
+        existing.unwrap_or_else(|| {
+            let store = match self.owner.get_value() {
+                Some(owner) => owner.with(HsmStore::new),
+                None => HsmStore::new(),
+            };
+            self.cloudhsm.set_value(Some(Arc::new(store)));
+            store
+        })
+    }
+
+    /// Hands a CloudHSM event to the CloudHSM store, if there is one.
+    fn apply_cloudhsm(&self, kind: EventKind, data: &str) {
+        if let Some(feed) = self.cloudhsm.get_value() {
+            feed.apply(kind, data);
+        }
     }
 
     /// Inserts or updates a server; an unchanged server notifies nobody.
@@ -322,11 +358,10 @@ impl LiveStore {
                     self.associations.apply_event(association);
                 }
             }
-            // The CloudHSM section of the console does not exist yet.
             EventKind::Cluster
             | EventKind::ClusterDeleted
             | EventKind::HsmBackup
-            | EventKind::HsmBackupDeleted => {}
+            | EventKind::HsmBackupDeleted => self.apply_cloudhsm(kind, data),
         }
     }
 }
@@ -496,7 +531,8 @@ fn schedule_reconnect(inner: &Shared) {
     );
 }
 
-/// Requests DescribeServers + DescribeBackups, buffering events meanwhile.
+/// Requests DescribeServers + DescribeBackups, buffering events meanwhile;
+/// reloads the CloudHSM regions in view too (they buffer their own events).
 fn load_snapshot(inner: &Shared) {
     let store = {
         let mut stream = inner.borrow_mut();
@@ -506,6 +542,9 @@ fn load_snapshot(inner: &Shared) {
         stream.buffer = Some(Vec::new());
         stream.store
     };
+    if let Some(feed) = store.cloudhsm.get_value() {
+        feed.reload_watched();
+    }
     let inner = Rc::clone(inner);
     spawn_local(async move {
         let result = match api::describe_servers().await {
@@ -638,5 +677,25 @@ mod tests {
         );
         assert_eq!(store.server_event_tick("web"), 1);
         assert_eq!(store.server_event_tick("db"), 0);
+    }
+
+    #[test]
+    fn cloudhsm_events_reach_the_cloudhsm_store_once_a_page_created_it() {
+        let store = LiveStore::new();
+        let event = r#"{"Region":"us-east-1","ClusterId":"cluster-aaaaaaaaaaa","State":"ACTIVE","Hsms":[],"SubnetMapping":{},"TagList":[]}"#;
+        // No CloudHSM page yet: nothing to feed.
+        store.apply(EventKind::Cluster, event);
+        assert!(store.cloudhsm.with_value(Option::is_none));
+        let hsm = store.cloudhsm();
+        // The same store every time.
+        assert!(store.cloudhsm().region_state("us-east-1") == Snapshot::Loading);
+        hsm.mark_loaded("us-east-1");
+        store.apply(EventKind::Cluster, event);
+        assert!(
+            store
+                .cloudhsm()
+                .cluster("us-east-1", "cluster-aaaaaaaaaaa")
+                .is_some()
+        );
     }
 }

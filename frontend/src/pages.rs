@@ -1,9 +1,11 @@
 //! The routed pages: servers list, create-server wizard, server details
 //! (with its tabs: nodes, events, settings with credentials and userdata,
-//! tags), backups of every server, the account's limits and the simulator panel.
+//! tags), backups of every server, the account's limits, the simulator panel
+//! and the CloudHSM section (clusters and backups, per region).
 
 pub mod account;
 pub mod backups;
+pub mod cloudhsm;
 pub mod create_server;
 pub mod server_credentials;
 pub mod server_details;

@@ -210,7 +210,7 @@ async fn post<Resp: serde::de::DeserializeOwned>(
     body: &impl Serialize,
 ) -> Result<Resp, ApiError> {
     let body = serde_json::to_string(body).map_err(unserializable)?;
-    let text = post_text(format!("/api/sim/{path}"), body).await?;
+    let text = post_text(format!("/api/sim/{path}"), body, None).await?;
     serde_json::from_str(&text).map_err(undecodable)
 }
 

@@ -1,8 +1,9 @@
 //! Status indicators: a tone (pending, in-progress, success, error, stopped)
-//! per server, backup or node association status, with a spinner for
-//! transitional states.
+//! per server, backup or node association status, and per CloudHSM cluster,
+//! HSM or backup state, with a spinner for transitional states.
 
 use leptos::prelude::*;
+use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 use shared::opsworkscm::{BackupStatus, NodeAssociationStatus, ServerStatus};
 
 /// Colour family of a server status.
@@ -62,6 +63,66 @@ pub fn backup_status_view(status: Option<BackupStatus>) -> (&'static str, String
     })
 }
 
+/// Colour family of a CloudHSM cluster state: the `*_IN_PROGRESS` states
+/// spin; UNINITIALIZED and INITIALIZED wait for the user (an HSM, the
+/// initialization).
+pub fn cluster_tone(state: ClusterState) -> &'static str {
+    match state {
+        ClusterState::Active => "success",
+        ClusterState::Uninitialized | ClusterState::Initialized => "pending",
+        ClusterState::Degraded => "error",
+        ClusterState::Deleted => "stopped",
+        ClusterState::CreateInProgress
+        | ClusterState::InitializeInProgress
+        | ClusterState::UpdateInProgress
+        | ClusterState::ModifyInProgress
+        | ClusterState::RollbackInProgress
+        | ClusterState::DeleteInProgress => "in-progress",
+    }
+}
+
+/// Colour family of a CloudHSM backup state: PENDING_DELETION waits for its
+/// deadline (or a restore).
+pub fn hsm_backup_tone(state: BackupState) -> &'static str {
+    match state {
+        BackupState::Ready => "success",
+        BackupState::CreateInProgress => "in-progress",
+        BackupState::PendingDeletion => "pending",
+        BackupState::Deleted => "stopped",
+    }
+}
+
+/// Colour family of an HSM state.
+pub fn hsm_tone(state: HsmState) -> &'static str {
+    match state {
+        HsmState::Active => "success",
+        HsmState::CreateInProgress | HsmState::DeleteInProgress => "in-progress",
+        HsmState::Degraded => "error",
+        HsmState::Deleted => "stopped",
+    }
+}
+
+/// `(tone, label)` for an optional CloudHSM cluster state.
+pub fn cluster_state_view(state: Option<ClusterState>) -> (&'static str, String) {
+    state.map_or(("pending", "-".to_owned()), |s| {
+        (cluster_tone(s), s.as_str().to_owned())
+    })
+}
+
+/// `(tone, label)` for an optional CloudHSM backup state.
+pub fn hsm_backup_state_view(state: Option<BackupState>) -> (&'static str, String) {
+    state.map_or(("pending", "-".to_owned()), |s| {
+        (hsm_backup_tone(s), s.as_str().to_owned())
+    })
+}
+
+/// `(tone, label)` for an optional HSM state.
+pub fn hsm_state_view(state: Option<HsmState>) -> (&'static str, String) {
+    state.map_or(("pending", "-".to_owned()), |s| {
+        (hsm_tone(s), s.as_str().to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +144,26 @@ mod tests {
             association_status_view(NodeAssociationStatus::Failed),
             ("error", "FAILED".to_owned())
         );
+    }
+
+    #[test]
+    fn cloudhsm_states_in_progress_spin() {
+        for state in ClusterState::ALL {
+            let spins = cluster_tone(state) == "in-progress";
+            assert_eq!(spins, state.as_str().ends_with("_IN_PROGRESS"), "{state}");
+        }
+        for state in HsmState::ALL {
+            let spins = hsm_tone(state) == "in-progress";
+            assert_eq!(spins, state.as_str().ends_with("_IN_PROGRESS"), "{state}");
+        }
+        assert_eq!(
+            hsm_backup_tone(BackupState::CreateInProgress),
+            "in-progress"
+        );
+        assert_eq!(
+            hsm_backup_state_view(Some(BackupState::PendingDeletion)),
+            ("pending", "PENDING_DELETION".to_owned())
+        );
+        assert_eq!(cluster_state_view(None).1, "-");
     }
 }

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 use shared::opsworkscm::{Operation, UpdateServerRequest};
-use shared::validation::{ServerName, TagKey, TagValue, TimeWindow};
+use shared::validation::{ServerName, TimeWindow};
 
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::tags_panel::TagsPanel;
 use crate::live::LiveStore;
 use crate::pages::server_credentials::CredentialsPanel;
 use crate::pages::server_details::current;
@@ -179,25 +180,13 @@ pub fn TagsTab() -> impl IntoView {
     let tags = LocalResource::new(move || {
         let arn = arn.get();
         let _ = refresh.get();
-        async move { api::list_tags(&arn).await }
-    });
-    let key = RwSignal::new(String::new());
-    let value = RwSignal::new(String::new());
-    let key_error = RwSignal::new(None::<String>);
-    let value_error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
-        let ke = TagKey::parse(k.clone()).err().map(|e| e.to_string());
-        let ve = TagValue::parse(v.clone()).err().map(|e| e.to_string());
-        key_error.set(ke.clone());
-        value_error.set(ve.clone());
-        if ke.is_some() || ve.is_some() {
-            return;
+        async move {
+            let tags = api::list_tags(&arn).await?;
+            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
         }
+    });
+    let save = Callback::new(move |(k, v): (String, String)| {
         let target = arn.get_untracked();
-        key.set(String::new());
-        value.set(String::new());
         flashes.track(
             OpTexts::new(
                 format!("Saving tag {k}"),
@@ -213,7 +202,7 @@ pub fn TagsTab() -> impl IntoView {
                 }
             },
         );
-    };
+    });
     let remove = Callback::new(move |k: String| {
         let target = arn.get_untracked();
         flashes.track(
@@ -232,116 +221,12 @@ pub fn TagsTab() -> impl IntoView {
             },
         );
     });
-    let edit = Callback::new(move |(k, v): (String, String)| {
-        key.set(k);
-        value.set(v);
+    let cli = Callback::new(move |(k, v): (String, String)| {
+        api::tag_resource_request(&arn.get(), &k, &v)
+            .ok()
+            .map(|request| cli_command(Operation::TagResource, &request))
     });
-    view! {
-        <section class="panel" aria-labelledby="tags-heading">
-            <div class="panel-header">
-                <h3 id="tags-heading">"Tags"</h3>
-            </div>
-            <form class="form" on:submit=submit novalidate>
-                <label for="tag-key">"Tag key"</label>
-                <input
-                    id="tag-key"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || key_error.get().is_some().to_string()
-                    prop:value=move || key.get()
-                    on:input=move |ev| key.set(event_target_value(&ev))
-                />
-                {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <label for="tag-value">"Tag value"</label>
-                <input
-                    id="tag-value"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || value_error.get().is_some().to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Save tag"</button>
-                </div>
-                <CopyAsCli command=Signal::derive(move || {
-                    api::tag_resource_request(&arn.get(), key.get().trim(), &value.get())
-                        .ok()
-                        .map(|request| cli_command(Operation::TagResource, &request))
-                }) />
-            </form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
-                {move || Suspend::new(async move {
-                    match tags.await {
-                        Ok(mut list) => {
-                            list.sort();
-                            view! {
-                                <table class="table" aria-labelledby="tags-heading">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Key"</th>
-                                            <th scope="col">"Value"</th>
-                                            <th scope="col">
-                                                <span class="visually-hidden">"Actions"</span>
-                                            </th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|tag| {
-                                                let (k, v) = (tag.key.clone(), tag.value.clone());
-                                                let k2 = k.clone();
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row" class="mono">{tag.key.clone()}</th>
-                                                        <td>{tag.value.clone()}</td>
-                                                        <td>
-                                                            <div class="row-actions">
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small"
-                                                                    aria-label=format!("Edit tag {}", tag.key)
-                                                                    on:click=move |_| edit.run((k.clone(), v.clone()))
-                                                                >
-                                                                    "Edit"
-                                                                </button>
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small"
-                                                                    aria-label=format!("Remove tag {}", tag.key)
-                                                                    on:click=move |_| remove.run(k2.clone())
-                                                                >
-                                                                    "Remove"
-                                                                </button>
-                                                            </div>
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            }
-                                .into_any()
-                        }
-                        Err(err) => {
-                            view! {
-                                <div class="flash flash-error" role="alert">
-                                    <div class="flash-body">
-                                        <p class="flash-title">"Could not load tags"</p>
-                                        <p class="flash-detail">{err.to_string()}</p>
-                                    </div>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
-        </section>
-    }
+    view! { <TagsPanel tags=tags on_save=save on_remove=remove cli=cli /> }
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@ use shared::opsworkscm::attributes::{CHEF_AUTOMATE_ADMIN_PASSWORD, PUPPET_ADMIN_
 use shared::opsworkscm::{
     AdminPassword, BackupRetentionCount, CreateServerRequest, EngineAttributeInput,
     EngineAttributeName, EngineAttributeValue, EngineKind, InstanceProfileArn, KeyPair, ServerName,
-    ServiceRoleArn, TagInput, TagKey, TagValue, Text, TimeWindow,
+    ServiceRoleArn, TagInput, Text, TimeWindow,
 };
 
+use crate::components::tag_editor::TagDrafts;
 use crate::format;
 
 /// Number of steps before "Review and create".
@@ -39,14 +40,6 @@ pub(super) fn engine_label(engine: EngineKind) -> &'static str {
     }
 }
 
-/// One editable tag row.
-#[derive(Clone, Copy)]
-pub(super) struct TagRow {
-    pub(super) id: u32,
-    pub(super) key: RwSignal<String>,
-    pub(super) value: RwSignal<String>,
-}
-
 /// The wizard's inputs, as typed.
 #[derive(Clone, Copy)]
 pub struct Form {
@@ -75,8 +68,7 @@ pub struct Form {
     pub(super) automated_backups: RwSignal<bool>,
     pub(super) backup_window: RwSignal<String>,
     pub(super) retention: RwSignal<String>,
-    pub(super) tags: RwSignal<Vec<TagRow>>,
-    pub(super) next_tag: StoredValue<u32>,
+    pub(super) tags: TagDrafts,
     pub(super) account_id: Signal<String>,
 }
 
@@ -111,8 +103,7 @@ impl Form {
             automated_backups: RwSignal::new(true),
             backup_window: RwSignal::new(String::new()),
             retention: RwSignal::new("1".to_owned()),
-            tags: RwSignal::new(Vec::new()),
-            next_tag: StoredValue::new(0),
+            tags: TagDrafts::new(),
             account_id,
         }
     }
@@ -219,24 +210,8 @@ impl Form {
         }
     }
 
-    pub(super) fn check_tag_key(key: &str) -> Check {
-        if key.starts_with(TagKey::RESERVED_PREFIX) {
-            return Some(format!(
-                "Keys starting with {} are reserved by AWS.",
-                TagKey::RESERVED_PREFIX
-            ));
-        }
-        TagKey::parse(key).err().map(message)
-    }
-
-    pub(super) fn check_tag_value(value: &str) -> Check {
-        TagValue::parse(value).err().map(message)
-    }
-
     pub(super) fn check_tags(&self) -> Check {
-        self.tags.get().iter().find_map(|row| {
-            Self::check_tag_key(&row.key.get()).or_else(|| Self::check_tag_value(&row.value.get()))
-        })
+        self.tags.error()
     }
 
     /// The first error of a step, if any (tracked).
@@ -266,22 +241,6 @@ impl Form {
             _ => vec![],
         };
         checks.into_iter().flatten().next()
-    }
-
-    pub(super) fn add_tag(&self) {
-        let id = self.next_tag.get_value() + 1;
-        self.next_tag.set_value(id);
-        self.tags.update(|tags| {
-            tags.push(TagRow {
-                id,
-                key: RwSignal::new(String::new()),
-                value: RwSignal::new(String::new()),
-            });
-        });
-    }
-
-    pub(super) fn remove_tag(&self, id: u32) {
-        self.tags.update(|tags| tags.retain(|t| t.id != id));
     }
 
     /// The CreateServer request, or the first error (untracked).
@@ -322,15 +281,10 @@ impl Form {
             let custom = self.custom_domain_request()?;
             let tags: Vec<TagInput> = self
                 .tags
-                .get()
-                .iter()
-                .map(|row| {
-                    Ok(TagInput {
-                        key: TagKey::parse(row.key.get()).map_err(message)?,
-                        value: TagValue::parse(row.value.get()).map_err(message)?,
-                    })
-                })
-                .collect::<Result<_, String>>()?;
+                .pairs()?
+                .into_iter()
+                .map(|(key, value)| TagInput { key, value })
+                .collect();
             let automated = self.automated_backups.get();
             Ok(CreateServerRequest {
                 associate_public_ip_address: Some(self.public_ip.get()),
@@ -421,10 +375,7 @@ mod tests {
         form.maintenance_window.set("Mon:08:00".to_owned());
         form.backup_window.set("02:00".to_owned());
         form.retention.set("3".to_owned());
-        form.add_tag();
-        let row = form.tags.get_untracked()[0];
-        row.key.set("team".to_owned());
-        row.value.set("ops".to_owned());
+        form.tags.add_filled("team", "ops");
         let request = serde_json::to_value(form.request().unwrap()).unwrap();
         assert_eq!(request["Engine"], "Puppet");
         assert_eq!(request["EngineModel"], "Monolithic");
@@ -464,8 +415,7 @@ mod tests {
         form.retention.set("0".to_owned());
         assert!(form.step_error(4).is_some());
         form.retention.set("1".to_owned());
-        form.add_tag();
-        form.tags.get_untracked()[0].key.set("aws:x".to_owned());
+        form.tags.add_filled("aws:x", "");
         assert!(form.step_error(4).unwrap().contains("reserved"));
         assert!(form.request().is_err());
     }

@@ -139,12 +139,7 @@ pub fn Review(
         }
     };
     let automated = form.automated_backups.get_untracked();
-    let tags = form
-        .tags
-        .get_untracked()
-        .iter()
-        .map(|t| format!("{}={}", t.key.get_untracked(), t.value.get_untracked()))
-        .collect::<Vec<_>>();
+    let tags = form.tags.summary();
     let cli = untrack(|| form.request())
         .ok()
         .map(|request| cli_command(&request));

@@ -7,9 +7,10 @@ use shared::opsworkscm::EngineKind;
 
 use super::custom_domain::CustomDomainFields;
 use super::fields::{TextField, setter};
-use super::form::{Form, TagRow, engine_label, instance_types};
+use super::form::{Form, engine_label, instance_types};
 use super::r10k::R10kFields;
 use crate::components::password_rules::PasswordRules;
+use crate::components::tag_editor::TagEditor;
 
 /// Step 1: engine and version.
 #[component]
@@ -243,53 +244,6 @@ pub fn BackupStep(
                 show=show
             />
         </Show>
-        <fieldset class="field tags">
-            <legend>"Tags"</legend>
-            <For each=move || form.tags.get() key=|row| row.id let:row>
-                <TagEditorRow form=form row=row show=show />
-            </For>
-            <button type="button" class="btn btn-small" on:click=move |_| form.add_tag()>
-                "Add tag"
-            </button>
-        </fieldset>
-    }
-}
-
-#[component]
-fn TagEditorRow(form: Form, row: TagRow, show: Signal<bool>) -> impl IntoView {
-    let key_id = format!("tag-key-{}", row.id);
-    let value_id = format!("tag-value-{}", row.id);
-    let error = move || {
-        if show.get() || !row.key.with(String::is_empty) {
-            Form::check_tag_key(&row.key.get()).or_else(|| Form::check_tag_value(&row.value.get()))
-        } else {
-            None
-        }
-    };
-    view! {
-        <div class="tag-row">
-            <div>
-                <label for=key_id.clone()>"Key"</label>
-                <input
-                    id=key_id
-                    type="text"
-                    prop:value=move || row.key.get()
-                    on:input=move |ev| row.key.set(event_target_value(&ev))
-                />
-            </div>
-            <div>
-                <label for=value_id.clone()>"Value"</label>
-                <input
-                    id=value_id
-                    type="text"
-                    prop:value=move || row.value.get()
-                    on:input=move |ev| row.value.set(event_target_value(&ev))
-                />
-            </div>
-            <button type="button" class="btn btn-small" on:click=move |_| form.remove_tag(row.id)>
-                "Remove"
-            </button>
-            {move || error().map(|e| view! { <p class="field-error">{e}</p> })}
-        </div>
+        <TagEditor tags=form.tags show=show />
     }
 }

@@ -1,0 +1,425 @@
+//! Typed client for AWS CloudHSM v2 on the console door:
+//! `POST /api/cloudhsmv2/<Operation>` with `X-Cmconsole-Region: <region>`
+//! naming the region the call addresses (the simulator keeps every region).
+//!
+//! The `*_request` functions build a request from what a form holds, checked
+//! by the `shared` validators; the pages also render them as "Copy as CLI".
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::cloudhsmv2::{
+    Backup, BackupId, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
+    CopyBackupToRegionRequest, CopyBackupToRegionResponse, CreateClusterRequest,
+    CreateClusterResponse, CreateHsmRequest, CreateHsmResponse, DeleteBackupRequest,
+    DeleteBackupResponse, DeleteClusterRequest, DeleteClusterResponse, DeleteHsmRequest,
+    DeleteHsmResponse, DescribeBackupsRequest, DescribeBackupsResponse, DescribeClustersRequest,
+    DescribeClustersResponse, DestinationBackup, FilterField, Filters, Hsm, HsmId,
+    InitializeClusterRequest, InitializeClusterResponse, ListTagsRequest, ListTagsResponse,
+    ModifyBackupAttributesRequest, ModifyBackupAttributesResponse, ModifyClusterRequest,
+    ModifyClusterResponse, NextToken, Operation, ResourceId, RestoreBackupRequest,
+    RestoreBackupResponse, Tag, TagInput, TagKeyList, TagList, TagResourceRequest,
+    TagResourceResponse, TagsMaxResults, UntagResourceRequest, UntagResourceResponse,
+};
+use shared::validation::{TagKey, TagValue};
+
+use super::{ApiError, invalid, post_text, undecodable, unserializable};
+
+/// Calls `operation` in `region` with `request`; decodes the answer.
+pub async fn call<Req, Resp>(
+    region: &str,
+    operation: Operation,
+    request: &Req,
+) -> Result<Resp, ApiError>
+where
+    Req: Serialize + ?Sized,
+    Resp: DeserializeOwned,
+{
+    let body = serde_json::to_string(request).map_err(unserializable)?;
+    let url = format!("/api/cloudhsmv2/{}", operation.as_str());
+    let text = post_text(url, body, Some(region.to_owned())).await?;
+    serde_json::from_str(&text).map_err(undecodable)
+}
+
+/// A `NextToken` the service sent, to send back.
+fn next_token(token: Option<String>) -> Result<Option<NextToken>, ApiError> {
+    match token {
+        Some(token) if !token.is_empty() => NextToken::parse(token)
+            .map(Some)
+            .map_err(|e| ApiError::Decode(e.to_string())),
+        _ => Ok(None),
+    }
+}
+
+/// Every cluster of `region` (follows the pages).
+pub async fn describe_clusters(region: &str) -> Result<Vec<Cluster>, ApiError> {
+    let mut clusters = Vec::new();
+    let mut token = None;
+    loop {
+        let request = DescribeClustersRequest {
+            filters: None,
+            next_token: token.take(),
+            max_results: Some(ClustersMaxResults::parse(25).map_err(invalid)?),
+        };
+        let page: DescribeClustersResponse =
+            call(region, Operation::DescribeClusters, &request).await?;
+        clusters.extend(page.clusters);
+        token = next_token(page.next_token)?;
+        if token.is_none() {
+            return Ok(clusters);
+        }
+    }
+}
+
+/// Every backup of `region` matching `filters` (all of them when `None`),
+/// newest first (follows the pages).
+pub async fn describe_backups(
+    region: &str,
+    filters: Option<Filters>,
+) -> Result<Vec<Backup>, ApiError> {
+    let mut backups = Vec::new();
+    let mut token = None;
+    loop {
+        let request = DescribeBackupsRequest {
+            next_token: token.take(),
+            max_results: Some(BackupsMaxResults::parse(50).map_err(invalid)?),
+            filters: filters.clone(),
+            shared: None,
+            sort_ascending: None,
+        };
+        let page: DescribeBackupsResponse =
+            call(region, Operation::DescribeBackups, &request).await?;
+        backups.extend(page.backups);
+        token = next_token(page.next_token)?;
+        if token.is_none() {
+            return Ok(backups);
+        }
+    }
+}
+
+/// `Filters` with one filter `name` of `values`.
+pub fn filter(name: &str, values: Vec<String>) -> Result<Filters, ApiError> {
+    let mut map = BTreeMap::new();
+    map.insert(FilterField::parse(name).map_err(invalid)?, values);
+    Filters::new(map).map_err(invalid)
+}
+
+/// Creates a cluster; the answer is the new cluster (CREATE_IN_PROGRESS).
+pub async fn create_cluster(
+    region: &str,
+    request: &CreateClusterRequest,
+) -> Result<Cluster, ApiError> {
+    let response: CreateClusterResponse = call(region, Operation::CreateCluster, request).await?;
+    response
+        .cluster
+        .ok_or_else(|| ApiError::Decode("CreateCluster answered without a Cluster".to_owned()))
+}
+
+/// The DeleteCluster request for `cluster_id`.
+pub fn delete_cluster_request(cluster_id: &str) -> Result<DeleteClusterRequest, ApiError> {
+    Ok(DeleteClusterRequest {
+        cluster_id: ClusterId::parse(cluster_id).map_err(invalid)?,
+    })
+}
+
+/// Deletes a cluster without HSMs (it goes DELETE_IN_PROGRESS, then away).
+pub async fn delete_cluster(region: &str, cluster_id: &str) -> Result<(), ApiError> {
+    let request = delete_cluster_request(cluster_id)?;
+    let _: DeleteClusterResponse = call(region, Operation::DeleteCluster, &request).await?;
+    Ok(())
+}
+
+/// Adds an HSM to a cluster; the answer is the HSM (CREATE_IN_PROGRESS).
+pub async fn create_hsm(region: &str, request: &CreateHsmRequest) -> Result<Hsm, ApiError> {
+    let response: CreateHsmResponse = call(region, Operation::CreateHsm, request).await?;
+    response
+        .hsm
+        .ok_or_else(|| ApiError::Decode("CreateHsm answered without an Hsm".to_owned()))
+}
+
+/// The DeleteHsm request for HSM `hsm_id` of `cluster_id`.
+pub fn delete_hsm_request(cluster_id: &str, hsm_id: &str) -> Result<DeleteHsmRequest, ApiError> {
+    Ok(DeleteHsmRequest {
+        cluster_id: ClusterId::parse(cluster_id).map_err(invalid)?,
+        hsm_id: Some(HsmId::parse(hsm_id).map_err(invalid)?),
+        eni_id: None,
+        eni_ip: None,
+    })
+}
+
+/// Deletes an HSM of a cluster.
+pub async fn delete_hsm(region: &str, cluster_id: &str, hsm_id: &str) -> Result<(), ApiError> {
+    let request = delete_hsm_request(cluster_id, hsm_id)?;
+    let _: DeleteHsmResponse = call(region, Operation::DeleteHsm, &request).await?;
+    Ok(())
+}
+
+/// Initializes a cluster with its CSR signed by the customer's CA.
+pub async fn initialize_cluster(
+    region: &str,
+    request: &InitializeClusterRequest,
+) -> Result<(), ApiError> {
+    let _: InitializeClusterResponse = call(region, Operation::InitializeCluster, request).await?;
+    Ok(())
+}
+
+/// Changes a cluster's backup retention and/or HSM type.
+pub async fn modify_cluster(region: &str, request: &ModifyClusterRequest) -> Result<(), ApiError> {
+    let _: ModifyClusterResponse = call(region, Operation::ModifyCluster, request).await?;
+    Ok(())
+}
+
+fn backup_id_of(backup_id: &str) -> Result<BackupId, ApiError> {
+    BackupId::parse(backup_id).map_err(invalid)
+}
+
+/// The DeleteBackup request for `backup_id`.
+pub fn delete_backup_request(backup_id: &str) -> Result<DeleteBackupRequest, ApiError> {
+    Ok(DeleteBackupRequest {
+        backup_id: backup_id_of(backup_id)?,
+    })
+}
+
+/// Deletes a READY backup: it stays PENDING_DELETION for seven days.
+pub async fn delete_backup(region: &str, backup_id: &str) -> Result<Backup, ApiError> {
+    let request = delete_backup_request(backup_id)?;
+    let response: DeleteBackupResponse = call(region, Operation::DeleteBackup, &request).await?;
+    response
+        .backup
+        .ok_or_else(|| ApiError::Decode("DeleteBackup answered without a Backup".to_owned()))
+}
+
+/// The RestoreBackup request for `backup_id`.
+pub fn restore_backup_request(backup_id: &str) -> Result<RestoreBackupRequest, ApiError> {
+    Ok(RestoreBackupRequest {
+        backup_id: backup_id_of(backup_id)?,
+    })
+}
+
+/// Restores a PENDING_DELETION backup: it is READY again.
+pub async fn restore_backup(region: &str, backup_id: &str) -> Result<Backup, ApiError> {
+    let request = restore_backup_request(backup_id)?;
+    let response: RestoreBackupResponse = call(region, Operation::RestoreBackup, &request).await?;
+    response
+        .backup
+        .ok_or_else(|| ApiError::Decode("RestoreBackup answered without a Backup".to_owned()))
+}
+
+/// The ModifyBackupAttributes request setting NeverExpires.
+pub fn never_expires_request(
+    backup_id: &str,
+    never_expires: bool,
+) -> Result<ModifyBackupAttributesRequest, ApiError> {
+    Ok(ModifyBackupAttributesRequest {
+        backup_id: backup_id_of(backup_id)?,
+        never_expires,
+    })
+}
+
+/// Exempts a backup from its cluster's retention policy (or not).
+pub async fn set_never_expires(
+    region: &str,
+    backup_id: &str,
+    never_expires: bool,
+) -> Result<Backup, ApiError> {
+    let request = never_expires_request(backup_id, never_expires)?;
+    let response: ModifyBackupAttributesResponse =
+        call(region, Operation::ModifyBackupAttributes, &request).await?;
+    response.backup.ok_or_else(|| {
+        ApiError::Decode("ModifyBackupAttributes answered without a Backup".to_owned())
+    })
+}
+
+/// What CopyBackupToRegion started, with the new backup's id once found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedBackup {
+    /// The region the copy is made in.
+    pub destination_region: String,
+    /// The copy's id, found with DescribeBackups in the destination region
+    /// (the service does not return it); `None` when it is not listed yet.
+    pub backup_id: Option<String>,
+    /// The service's answer.
+    pub destination: DestinationBackup,
+}
+
+/// Copies a READY backup to another region, then looks the copy up there.
+pub async fn copy_backup_to_region(
+    region: &str,
+    request: &CopyBackupToRegionRequest,
+) -> Result<CopiedBackup, ApiError> {
+    let response: CopyBackupToRegionResponse =
+        call(region, Operation::CopyBackupToRegion, request).await?;
+    let destination = response.destination_backup.ok_or_else(|| {
+        ApiError::Decode("CopyBackupToRegion answered without a DestinationBackup".to_owned())
+    })?;
+    let destination_region = request.destination_region.to_string();
+    let source = request.backup_id.to_string();
+    let copies = describe_backups(
+        &destination_region,
+        Some(filter("sourceBackupIds", vec![source])?),
+    )
+    .await?;
+    Ok(CopiedBackup {
+        backup_id: pick_copy(&copies, destination.create_timestamp),
+        destination_region,
+        destination,
+    })
+}
+
+/// Of the copies of one source backup, the one the copy created at
+/// `created` made (copies made earlier have other timestamps); the newest
+/// when none matches exactly.
+pub fn pick_copy(copies: &[Backup], created: Option<DateTime<Utc>>) -> Option<String> {
+    let same_time = |b: &&Backup| {
+        created.is_some() && (b.copy_timestamp == created || b.create_timestamp == created)
+    };
+    copies
+        .iter()
+        .find(same_time)
+        .or_else(|| copies.iter().max_by_key(|b| b.create_timestamp))
+        .map(|b| b.backup_id.clone())
+}
+
+fn resource_of(resource_id: &str) -> Result<ResourceId, ApiError> {
+    ResourceId::parse(resource_id).map_err(invalid)
+}
+
+/// Every tag of a cluster or backup (follows the pages).
+pub async fn list_tags(region: &str, resource_id: &str) -> Result<Vec<Tag>, ApiError> {
+    let resource = resource_of(resource_id)?;
+    let mut tags = Vec::new();
+    let mut token = None;
+    loop {
+        let request = ListTagsRequest {
+            resource_id: resource.clone(),
+            next_token: token.take(),
+            max_results: Some(TagsMaxResults::parse(100).map_err(invalid)?),
+        };
+        let page: ListTagsResponse = call(region, Operation::ListTags, &request).await?;
+        tags.extend(page.tag_list);
+        token = next_token(page.next_token)?;
+        if token.is_none() {
+            return Ok(tags);
+        }
+    }
+}
+
+/// A `TagList` from key and value pairs; `None` when there are none.
+pub fn tag_list(pairs: Vec<(TagKey, TagValue)>) -> Result<Option<TagList>, ApiError> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let tags = pairs
+        .into_iter()
+        .map(|(key, value)| TagInput { key, value })
+        .collect();
+    TagList::new(tags).map(Some).map_err(invalid)
+}
+
+/// The TagResource request adding one tag (overwriting the value of an existing key).
+pub fn tag_resource_request(
+    resource_id: &str,
+    key: &str,
+    value: &str,
+) -> Result<TagResourceRequest, ApiError> {
+    let pair = (
+        TagKey::parse(key).map_err(invalid)?,
+        TagValue::parse(value).map_err(invalid)?,
+    );
+    Ok(TagResourceRequest {
+        resource_id: resource_of(resource_id)?,
+        tag_list: tag_list(vec![pair])?
+            .ok_or_else(|| ApiError::Invalid("no tag to add".to_owned()))?,
+    })
+}
+
+/// Adds a tag to a cluster or backup, overwriting the value of an existing key.
+pub async fn tag_resource(
+    region: &str,
+    resource_id: &str,
+    key: &str,
+    value: &str,
+) -> Result<(), ApiError> {
+    let request = tag_resource_request(resource_id, key, value)?;
+    let _: TagResourceResponse = call(region, Operation::TagResource, &request).await?;
+    Ok(())
+}
+
+/// Removes a tag from a cluster or backup.
+pub async fn untag_resource(region: &str, resource_id: &str, key: &str) -> Result<(), ApiError> {
+    let request = UntagResourceRequest {
+        resource_id: resource_of(resource_id)?,
+        tag_key_list: TagKeyList::new(vec![TagKey::parse(key).map_err(invalid)?])
+            .map_err(invalid)?,
+    };
+    let _: UntagResourceResponse = call(region, Operation::UntagResource, &request).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn copy(id: &str, created: i64, copied: Option<i64>) -> Backup {
+        let at = |s: i64| Utc.timestamp_opt(s, 0).unwrap();
+        Backup {
+            backup_id: id.to_owned(),
+            create_timestamp: Some(at(created)),
+            copy_timestamp: copied.map(at),
+            ..Backup::default()
+        }
+    }
+
+    #[test]
+    fn the_copy_made_now_is_picked_among_earlier_copies() {
+        let copies = [
+            copy("backup-aaaaaaaaaaa", 100, Some(100)),
+            copy("backup-bbbbbbbbbbb", 300, Some(300)),
+            copy("backup-ccccccccccc", 200, Some(200)),
+        ];
+        let at = Utc.timestamp_opt(200, 0).unwrap();
+        assert_eq!(
+            pick_copy(&copies, Some(at)).as_deref(),
+            Some("backup-ccccccccccc")
+        );
+        // No exact match (or no timestamp in the answer): the newest.
+        assert_eq!(
+            pick_copy(&copies, None).as_deref(),
+            Some("backup-bbbbbbbbbbb")
+        );
+        assert_eq!(pick_copy(&[], None), None);
+    }
+
+    #[test]
+    fn requests_are_checked_before_sending() {
+        assert!(delete_backup_request("backup-ro5c4er4aac").is_ok());
+        assert!(matches!(
+            delete_backup_request("backup-1"),
+            Err(ApiError::Invalid(_))
+        ));
+        let request = tag_resource_request("cluster-igklspoyj5v", "team", "pki").unwrap();
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"ResourceId": "cluster-igklspoyj5v", "TagList": [{"Key": "team", "Value": "pki"}]})
+        );
+        assert!(tag_resource_request("hsm-ucx4b7ydvdr", "team", "pki").is_err());
+        assert_eq!(
+            serde_json::to_value(never_expires_request("backup-ro5c4er4aac", true).unwrap())
+                .unwrap(),
+            serde_json::json!({"BackupId": "backup-ro5c4er4aac", "NeverExpires": true})
+        );
+        assert_eq!(tag_list(vec![]).unwrap(), None);
+    }
+
+    #[test]
+    fn filters_name_one_field() {
+        let filters = filter("sourceBackupIds", vec!["backup-ro5c4er4aac".to_owned()]).unwrap();
+        assert_eq!(
+            serde_json::to_value(&filters).unwrap(),
+            serde_json::json!({"sourceBackupIds": ["backup-ro5c4er4aac"]})
+        );
+    }
+}

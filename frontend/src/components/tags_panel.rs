@@ -1,0 +1,162 @@
+//! The Tags panel of a resource (an OpsWorks CM server, a CloudHSM cluster
+//! or backup): its tags in a table with Edit and Remove, and a form adding a
+//! tag or overwriting the value of a key, checked by the `shared` validators,
+//! with its "Copy as CLI". The caller loads the tags and sends the changes.
+
+use leptos::prelude::*;
+use shared::validation::{TagKey, TagValue};
+
+use crate::api::ApiError;
+use crate::components::cli::CopyAsCli;
+
+/// The tags of a resource as `(key, value)` pairs, or why they could not be read.
+pub type TagsResult = Result<Vec<(String, String)>, ApiError>;
+
+/// A "Tags" panel (heading `tags-heading`, table named "Tags").
+#[component]
+pub fn TagsPanel(
+    /// The resource's tags (reloaded by the caller after a change).
+    tags: LocalResource<TagsResult>,
+    /// Adds a tag or overwrites its value: `(key, value)`, both valid.
+    on_save: Callback<(String, String)>,
+    /// Removes the tag of a key.
+    on_remove: Callback<String>,
+    /// The CLI command for `(key, value)` as typed; `None` when invalid.
+    cli: Callback<(String, String), Option<String>>,
+) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let key_error = RwSignal::new(None::<String>);
+    let value_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
+        let ke = TagKey::parse(k.clone()).err().map(|e| e.to_string());
+        let ve = TagValue::parse(v.clone()).err().map(|e| e.to_string());
+        key_error.set(ke.clone());
+        value_error.set(ve.clone());
+        if ke.is_some() || ve.is_some() {
+            return;
+        }
+        key.set(String::new());
+        value.set(String::new());
+        on_save.run((k, v));
+    };
+    let edit = move |k: String, v: String| {
+        key.set(k);
+        value.set(v);
+    };
+    view! {
+        <section class="panel" aria-labelledby="tags-heading">
+            <div class="panel-header">
+                <h3 id="tags-heading">"Tags"</h3>
+            </div>
+            <form class="form" on:submit=submit novalidate>
+                <label for="tag-key">"Tag key"</label>
+                <input
+                    id="tag-key"
+                    type="text"
+                    autocomplete="off"
+                    aria-invalid=move || key_error.get().is_some().to_string()
+                    prop:value=move || key.get()
+                    on:input=move |ev| key.set(event_target_value(&ev))
+                />
+                {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <label for="tag-value">"Tag value"</label>
+                <input
+                    id="tag-value"
+                    type="text"
+                    autocomplete="off"
+                    aria-invalid=move || value_error.get().is_some().to_string()
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+                {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Save tag"</button>
+                </div>
+                <CopyAsCli command=Signal::derive(move || {
+                    cli.run((key.get().trim().to_owned(), value.get()))
+                }) />
+            </form>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
+                {move || Suspend::new(async move {
+                    match tags.await {
+                        Ok(mut list) => {
+                            list.sort();
+                            let none = list
+                                .is_empty()
+                                .then(|| {
+                                    view! {
+                                        <tr>
+                                            <td colspan="3" class="muted">"No tags"</td>
+                                        </tr>
+                                    }
+                                });
+                            view! {
+                                <table class="table" aria-labelledby="tags-heading">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Key"</th>
+                                            <th scope="col">"Value"</th>
+                                            <th scope="col">
+                                                <span class="visually-hidden">"Actions"</span>
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {none}
+                                        {list
+                                            .into_iter()
+                                            .map(|(k, v)| {
+                                                let (k1, v1, k2) = (k.clone(), v.clone(), k.clone());
+                                                view! {
+                                                    <tr>
+                                                        <th scope="row" class="mono">{k.clone()}</th>
+                                                        <td>{v}</td>
+                                                        <td>
+                                                            <div class="row-actions">
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small"
+                                                                    aria-label=format!("Edit tag {k}")
+                                                                    on:click=move |_| edit(k1.clone(), v1.clone())
+                                                                >
+                                                                    "Edit"
+                                                                </button>
+                                                                <button
+                                                                    type="button"
+                                                                    class="btn btn-small"
+                                                                    aria-label=format!("Remove tag {k}")
+                                                                    on:click=move |_| on_remove.run(k2.clone())
+                                                                >
+                                                                    "Remove"
+                                                                </button>
+                                                            </div>
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <div class="flash flash-error" role="alert">
+                                    <div class="flash-body">
+                                        <p class="flash-title">"Could not load tags"</p>
+                                        <p class="flash-detail">{err.to_string()}</p>
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

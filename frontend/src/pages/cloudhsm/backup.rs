@@ -1,0 +1,246 @@
+//! A CloudHSM backup at `/cloudhsm/backups/:id`: every Backup field (the
+//! source region, backup and cluster of a copy), the deletion deadline with
+//! the time left, Never expires, its actions and its tags.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::cloudhsmv2::{Backup, BackupState};
+
+use super::backup_actions::{
+    CopyBackupDialog, CopyNotices, DeleteBackupDialog, DeletionDeadline, NeverExpiresSwitch,
+    restore_backup,
+};
+use super::tags::HsmTags;
+use super::{
+    RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region, use_now,
+    use_region, use_region_snapshot,
+};
+use crate::api::cloudhsm::CopiedBackup;
+use crate::components::flash::Flashes;
+use crate::components::status::{StatusIndicator, hsm_backup_state_view};
+use crate::format;
+use crate::live::{LiveStore, Snapshot};
+
+/// The backup details page.
+#[component]
+pub fn HsmBackupPage() -> impl IntoView {
+    let region = use_region();
+    let snapshot = use_region_snapshot(region);
+    let hsm = LiveStore::expect().cloudhsm();
+    let flashes = Flashes::expect();
+    let now = use_now();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let backup = Memo::new(move |_| hsm.backup(&region.get(), &id.get()));
+    let state = Signal::derive(move || backup.with(|b| b.as_ref().and_then(|b| b.backup_state)));
+
+    let delete_open = RwSignal::new(false);
+    let delete_target = RwSignal::new(String::new());
+    let copy_open = RwSignal::new(false);
+    let copies = RwSignal::new(Vec::<CopiedBackup>::new());
+
+    let actions = move || {
+        let id = id.get();
+        match state.get() {
+            Some(BackupState::PendingDeletion) => view! {
+                <button
+                    type="button"
+                    class="btn btn-primary"
+                    on:click=move |_| restore_backup(flashes, region.get_untracked(), id.clone())
+                >
+                    "Restore"
+                </button>
+            }
+            .into_any(),
+            Some(BackupState::Ready) => {
+                let create = in_region("/cloudhsm/clusters/new", &region.get_untracked())
+                    + &format!("&sourceBackupId={id}");
+                view! {
+                    <button type="button" class="btn" on:click=move |_| copy_open.set(true)>
+                        "Copy to region"
+                    </button>
+                    <a class="btn" href=create>
+                        "Create cluster from this backup"
+                    </a>
+                    <button
+                        type="button"
+                        class="btn"
+                        on:click=move |_| {
+                            delete_target.set(id.clone());
+                            delete_open.set(true);
+                        }
+                    >
+                        "Delete"
+                    </button>
+                }
+                .into_any()
+            }
+            _ => ().into_any(),
+        }
+    };
+
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href=move || in_region("/cloudhsm/backups", &region.get())>"CloudHSM backups"</a>
+            <span aria-hidden="true">" › "</span>
+            <span>{move || id.get()}</span>
+        </nav>
+        <SectionNav region=region current=Section::Backups />
+        <RegionLoadError region=region snapshot=snapshot what="backups" />
+        <Show
+            when=move || backup.with(Option::is_some)
+            fallback=move || {
+                match snapshot.get() {
+                    Snapshot::Loading => {
+                        view! { <p class="loading" role="status">"Loading backup…"</p> }.into_any()
+                    }
+                    Snapshot::Failed(_) => ().into_any(),
+                    Snapshot::Ready => {
+                        view! {
+                            <section class="panel">
+                                <div class="empty">
+                                    <h2 class="empty-title">
+                                        {move || format!("Backup {} not found in {}", id.get(), region.get())}
+                                    </h2>
+                                    <p class="muted">
+                                        "It may have been deleted for good (7 days after its deletion), or be in another region."
+                                    </p>
+                                    <a href=move || in_region("/cloudhsm/backups", &region.get())>
+                                        "Go to the backups list"
+                                    </a>
+                                </div>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            }
+        >
+            <div class="page-header">
+                <h2 id="hsm-backup-heading" class="mono">{move || id.get()}</h2>
+                <span aria-live="polite">
+                    <StatusIndicator status=Signal::derive(move || hsm_backup_state_view(state.get())) />
+                </span>
+                <div class="actions">{actions}</div>
+            </div>
+            <CopyNotices copies=copies />
+            <div class="tab-stack">
+            <section class="panel" aria-labelledby="hsm-backup-details-heading">
+                <div class="panel-header">
+                    <h3 id="hsm-backup-details-heading">"Details"</h3>
+                </div>
+                {move || {
+                    backup
+                        .get()
+                        .map(|b| view! { <BackupFields region=region backup=b now=now /> })
+                }}
+            </section>
+            <HsmTags region=region resource_id=id />
+            </div>
+        </Show>
+        <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
+        <Show when=move || copy_open.get()>
+            <CopyBackupDialog
+                open=copy_open
+                region=region.get_untracked()
+                backup_id=id.get_untracked()
+                copies=copies
+            />
+        </Show>
+    }
+}
+
+/// Every field of the Backup.
+#[component]
+fn BackupFields(
+    region: Memo<String>,
+    backup: Backup,
+    now: Signal<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
+    let text = |v: &Option<String>| format::or_dash(v.as_deref());
+    // A copy's cluster is in the source region.
+    let region_now = backup
+        .source_region
+        .clone()
+        .unwrap_or_else(|| region.get_untracked());
+    let cluster = backup.cluster_id.clone().map_or_else(
+        || view! { "-" }.into_any(),
+        |c| view! { <a href=cluster_href(&region_now, &c) class="mono">{c.clone()}</a> }.into_any(),
+    );
+    let source_backup = match (&backup.source_region, &backup.source_backup) {
+        (Some(r), Some(s)) => view! {
+            <a href=backup_href(r, s) class="mono">{s.clone()}</a>
+        }
+        .into_any(),
+        _ => view! { "-" }.into_any(),
+    };
+    let deadline = (backup.backup_state == Some(BackupState::PendingDeletion))
+        .then_some(backup.delete_timestamp)
+        .flatten();
+    let rows: Vec<(&'static str, String, bool)> = vec![
+        ("Backup ID", backup.backup_id.clone(), true),
+        ("Backup ARN", text(&backup.backup_arn), true),
+        (
+            "State",
+            backup
+                .backup_state
+                .map_or("-".to_owned(), |s| s.as_str().to_owned()),
+            false,
+        ),
+        ("HSM type", text(&backup.hsm_type), false),
+        (
+            "Mode",
+            backup
+                .mode
+                .map_or("-".to_owned(), |m| m.as_str().to_owned()),
+            false,
+        ),
+        ("Created", format::time(backup.create_timestamp), false),
+        ("Copied", format::time(backup.copy_timestamp), false),
+        ("Source region", text(&backup.source_region), false),
+        ("Source cluster", text(&backup.source_cluster), true),
+    ];
+    let never_expires = backup.never_expires == Some(true);
+    view! {
+        <dl class="details details-grid">
+            {rows
+                .into_iter()
+                .map(|(label, value, mono)| {
+                    view! {
+                        <div>
+                            <dt>{label}</dt>
+                            <dd class:mono=mono>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <div>
+                <dt>"Cluster"</dt>
+                <dd>{cluster}</dd>
+            </div>
+            <div>
+                <dt>"Source backup"</dt>
+                <dd>{source_backup}</dd>
+            </div>
+            <div>
+                <dt>"Never expires"</dt>
+                <dd>
+                    <NeverExpiresSwitch
+                        region=region
+                        backup_id=backup.backup_id.clone()
+                        stored=Signal::stored(never_expires)
+                    />
+                </dd>
+            </div>
+            <div>
+                <dt>"Deleted for good on"</dt>
+                <dd>
+                    {match deadline {
+                        Some(at) => view! { <DeletionDeadline deadline=Signal::stored(Some(at)) now=now /> }.into_any(),
+                        None => view! { "-" }.into_any(),
+                    }}
+                </dd>
+            </div>
+        </dl>
+    }
+}

@@ -1,0 +1,338 @@
+//! A CloudHSM cluster at `/cloudhsm/clusters/:id`: every Cluster field,
+//! its HSMs (create, delete), the initialization of an UNINITIALIZED
+//! cluster, its certificates, backup retention and HSM type (ModifyCluster),
+//! its backups, its tags, and Delete with a typed confirmation.
+
+pub mod hsms;
+pub mod initialize;
+pub mod settings;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::cloudhsmv2::{Backup, Certificates, Cluster, ClusterState};
+
+use self::hsms::HsmsPanel;
+use self::initialize::InitializePanel;
+use self::settings::ModifyClusterPanel;
+use super::tags::HsmTags;
+use super::{
+    RegionLoadError, Section, SectionNav, backup_href, in_region, retention_text, use_region,
+    use_region_snapshot,
+};
+use crate::api::cloudhsm;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::list::TableHead;
+use crate::components::modal::ConfirmDelete;
+use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
+use crate::format;
+use crate::live::{LiveStore, Snapshot};
+
+/// The cluster in the URL, for the panels.
+#[derive(Clone, Copy)]
+pub struct Current {
+    region: Memo<String>,
+    id: Memo<String>,
+    /// The cluster as the store has it (tracked); `None` once gone.
+    cluster: Memo<Option<Cluster>>,
+}
+
+/// The cluster details page.
+#[component]
+pub fn HsmClusterPage() -> impl IntoView {
+    let region = use_region();
+    let snapshot = use_region_snapshot(region);
+    let hsm = LiveStore::expect().cloudhsm();
+    let flashes = Flashes::expect();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let cluster = Memo::new(move |_| hsm.cluster(&region.get(), &id.get()));
+    let current = Current {
+        region,
+        id,
+        cluster,
+    };
+    let state = Signal::derive(move || cluster.with(|c| c.as_ref().and_then(|c| c.state)));
+    let delete_open = RwSignal::new(false);
+    let confirm_delete = Callback::new(move |()| {
+        let (region, target) = (region.get_untracked(), id.get_untracked());
+        flashes.track(
+            OpTexts::new(
+                format!("Deleting cluster {target}"),
+                format!("Deletion of cluster {target} started"),
+                format!("Could not delete cluster {target}"),
+            ),
+            {
+                let region = region.clone();
+                move || {
+                    let (region, target) = (region.clone(), target.clone());
+                    async move { cloudhsm::delete_cluster(&region, &target).await }
+                }
+            },
+        );
+        navigate(
+            &in_region("/cloudhsm/clusters", &region),
+            Default::default(),
+        );
+    });
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href=move || in_region("/cloudhsm/clusters", &region.get())>"CloudHSM clusters"</a>
+            <span aria-hidden="true">" › "</span>
+            <span>{move || id.get()}</span>
+        </nav>
+        <SectionNav region=region current=Section::Clusters />
+        <RegionLoadError region=region snapshot=snapshot what="clusters" />
+        <Show
+            when=move || cluster.with(Option::is_some)
+            fallback=move || {
+                match snapshot.get() {
+                    Snapshot::Loading => {
+                        view! { <p class="loading" role="status">"Loading cluster…"</p> }.into_any()
+                    }
+                    Snapshot::Failed(_) => ().into_any(),
+                    Snapshot::Ready => {
+                        view! {
+                            <section class="panel">
+                                <div class="empty">
+                                    <h2 class="empty-title">
+                                        {move || format!("Cluster {} not found in {}", id.get(), region.get())}
+                                    </h2>
+                                    <p class="muted">"It may have been deleted, or be in another region."</p>
+                                    <a href=move || in_region("/cloudhsm/clusters", &region.get())>
+                                        "Go to the clusters list"
+                                    </a>
+                                </div>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            }
+        >
+            <div class="page-header">
+                <h2 id="hsm-cluster-heading" class="mono">{move || id.get()}</h2>
+                <span aria-live="polite">
+                    <StatusIndicator status=Signal::derive(move || cluster_state_view(state.get())) />
+                </span>
+                <div class="actions">
+                    <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
+                        "Delete cluster"
+                    </button>
+                </div>
+            </div>
+            <div class="tab-stack">
+                <section class="panel" aria-labelledby="hsm-cluster-details-heading">
+                    <div class="panel-header">
+                        <h3 id="hsm-cluster-details-heading">"Details"</h3>
+                    </div>
+                    {move || cluster.get().map(|c| view! { <ClusterFields cluster=c /> })}
+                </section>
+                <HsmsPanel current=current />
+                <Show when=move || state.get() == Some(ClusterState::Uninitialized)>
+                    <InitializePanel current=current />
+                </Show>
+                <ModifyClusterPanel current=current />
+                <ClusterBackups current=current />
+                <CertificatesPanel current=current />
+                <HsmTags region=region resource_id=id />
+            </div>
+        </Show>
+        <ConfirmDelete
+            open=delete_open
+            title=Signal::derive(move || format!("Delete cluster {}", id.get()))
+            message=Signal::derive(move || {
+                format!(
+                    "Cluster {} goes DELETE_IN_PROGRESS and is removed. Delete its HSMs first: a cluster with HSMs cannot be deleted. Its backups are kept and can restore a new cluster.",
+                    id.get(),
+                )
+            })
+            on_confirm=confirm_delete
+        />
+    }
+}
+
+/// Every field of the Cluster (the HSMs, certificates and tags have panels of their own).
+#[component]
+fn ClusterFields(cluster: Cluster) -> impl IntoView {
+    let text = |v: &Option<String>| format::or_dash(v.as_deref());
+    let subnets: Vec<String> = cluster
+        .subnet_mapping
+        .iter()
+        .map(|(zone, subnet)| format!("{zone}: {subnet}"))
+        .collect();
+    let rows: Vec<(&'static str, String, bool)> = vec![
+        ("Cluster ID", text(&cluster.cluster_id), true),
+        (
+            "State",
+            cluster
+                .state
+                .map_or("-".to_owned(), |s| s.as_str().to_owned()),
+            false,
+        ),
+        ("State message", text(&cluster.state_message), false),
+        ("HSM type", text(&cluster.hsm_type), false),
+        (
+            "HSM type rollback until",
+            format::time(cluster.hsm_type_rollback_expiration),
+            false,
+        ),
+        (
+            "Mode",
+            cluster
+                .mode
+                .map_or("-".to_owned(), |m| m.as_str().to_owned()),
+            false,
+        ),
+        ("HSMs", cluster.hsms.len().to_string(), false),
+        ("Created", format::time(cluster.create_timestamp), false),
+        ("VPC", text(&cluster.vpc_id), true),
+        ("Subnets", format::list(&subnets), true),
+        (
+            "Network type",
+            cluster
+                .network_type
+                .map_or("-".to_owned(), |n| n.as_str().to_owned()),
+            false,
+        ),
+        ("Security group", text(&cluster.security_group), true),
+        (
+            "Backup policy",
+            cluster
+                .backup_policy
+                .map_or("-".to_owned(), |p| p.as_str().to_owned()),
+            false,
+        ),
+        ("Backup retention", retention_text(&cluster), false),
+        ("Source backup", text(&cluster.source_backup_id), true),
+    ];
+    view! {
+        <dl class="details details-grid">
+            {rows
+                .into_iter()
+                .map(|(label, value, mono)| {
+                    view! {
+                        <div>
+                            <dt>{label}</dt>
+                            <dd class:mono=mono>{value}</dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// The cluster's backups in its region, newest first, live.
+#[component]
+fn ClusterBackups(current: Current) -> impl IntoView {
+    let hsm = LiveStore::expect().cloudhsm();
+    let Current { region, id, .. } = current;
+    let backups = Memo::new(move |_| {
+        let id = id.get();
+        let mut list: Vec<Backup> = Vec::new();
+        hsm.for_each_backup(&region.get(), |b| {
+            if b.cluster_id.as_deref() == Some(id.as_str()) {
+                list.push(b.clone());
+            }
+        });
+        list.sort_by_key(|b| std::cmp::Reverse(b.create_timestamp));
+        list
+    });
+    view! {
+        <section class="panel" aria-labelledby="hsm-cluster-backups-heading">
+            <div class="panel-header">
+                <h3 id="hsm-cluster-backups-heading">
+                    "Backups " <span class="count">{move || format!("({})", backups.with(Vec::len))}</span>
+                </h3>
+                <a
+                    class="btn"
+                    href=move || format!("{}&filter={}", in_region("/cloudhsm/backups", &region.get()), id.get())
+                >
+                    "Manage backups"
+                </a>
+            </div>
+            <Show
+                when=move || backups.with(|b| !b.is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="muted empty-inline">
+                            "The service backs the cluster up when it becomes active (an initialized cluster with an ACTIVE HSM), then daily."
+                        </p>
+                    }
+                }
+            >
+                <table class="table" aria-labelledby="hsm-cluster-backups-heading">
+                    <TableHead columns=&["Backup ID", "State", "Created", "Never expires"] />
+                    <tbody>
+                        <For
+                            each=move || backups.get()
+                            key=|b| (b.backup_id.clone(), b.backup_state, b.never_expires)
+                            let:backup
+                        >
+                            <tr>
+                                <th scope="row">
+                                    <a href=backup_href(&region.get_untracked(), &backup.backup_id) class="mono">
+                                        {backup.backup_id.clone()}
+                                    </a>
+                                </th>
+                                <td>
+                                    <StatusIndicator status=Signal::stored(hsm_backup_state_view(backup.backup_state)) />
+                                </td>
+                                <td class="nowrap">{format::time(backup.create_timestamp)}</td>
+                                <td>{if backup.never_expires == Some(true) { "Yes" } else { "No" }}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
+
+/// The cluster's certificates: which exist, each viewable.
+#[component]
+fn CertificatesPanel(current: Current) -> impl IntoView {
+    let certificates = Memo::new(move |_| {
+        current
+            .cluster
+            .with(|c| c.as_ref().and_then(|c| c.certificates.clone()))
+            .unwrap_or_default()
+    });
+    let row = move |label: &'static str, pick: fn(&Certificates) -> Option<String>| {
+        move || {
+            let pem = certificates.with(pick);
+            view! {
+                <div>
+                    <dt>{label}</dt>
+                    <dd>
+                        {match pem {
+                            Some(pem) => view! {
+                                <details class="cert">
+                                    <summary>"Present: show PEM"</summary>
+                                    <pre class="mono" tabindex="0" aria-label=format!("{label} (PEM)")>{pem}</pre>
+                                </details>
+                            }
+                            .into_any(),
+                            None => view! { <span class="muted">"Not issued"</span> }.into_any(),
+                        }}
+                    </dd>
+                </div>
+            }
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="hsm-certificates-heading">
+            <div class="panel-header">
+                <h3 id="hsm-certificates-heading">"Certificates"</h3>
+            </div>
+            <dl class="details">
+                {row("Cluster CSR", |c| c.cluster_csr.clone())}
+                {row("Cluster certificate", |c| c.cluster_certificate.clone())}
+                {row("HSM certificate", |c| c.hsm_certificate.clone())}
+                {row("AWS hardware certificate", |c| c.aws_hardware_certificate.clone())}
+                {row("Manufacturer hardware certificate", |c| c.manufacturer_hardware_certificate.clone())}
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,283 @@
+//! The HSMs of a cluster: their zones, network interfaces and live states,
+//! Delete (typed confirmation) and the Create HSM form (an Availability Zone
+//! of the cluster's subnets, an optional IP address).
+
+use leptos::prelude::*;
+use shared::cloudhsmv2::{
+    AvailabilityZone, ClusterId, CreateHsmRequest, Hsm, IpAddress, Operation,
+};
+
+use super::Current;
+use crate::api::{ApiError, cloudhsm};
+use crate::components::cli::{CopyAsCli, cli_command_in};
+use crate::components::field::{FormError, TextField};
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::list::TableHead;
+use crate::components::modal::ConfirmDelete;
+use crate::components::status::{StatusIndicator, hsm_state_view};
+use crate::format;
+
+/// The CreateHsm request for the form's zone and optional IP address.
+fn create_hsm_request(cluster_id: &str, zone: &str, ip: &str) -> Result<CreateHsmRequest, String> {
+    let ip = ip.trim();
+    Ok(CreateHsmRequest {
+        cluster_id: ClusterId::parse(cluster_id).map_err(|e| e.to_string())?,
+        availability_zone: AvailabilityZone::parse(zone)
+            .map_err(|_| "Choose an Availability Zone of the cluster.".to_owned())?,
+        ip_address: (!ip.is_empty())
+            .then(|| IpAddress::parse(ip))
+            .transpose()
+            .map_err(|_| format!("{ip} is not an IPv4 address, e.g. 10.0.0.12."))?,
+    })
+}
+
+/// The HSMs panel.
+#[component]
+pub fn HsmsPanel(
+    /// The cluster of the page.
+    current: Current,
+) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let Current {
+        region,
+        id,
+        cluster,
+    } = current;
+    let hsms = Memo::new(move |_| {
+        cluster
+            .with(|c| c.as_ref().map(|c| c.hsms.clone()))
+            .unwrap_or_default()
+    });
+    let zones = Memo::new(move |_| {
+        cluster
+            .with(|c| {
+                c.as_ref().map(|c| {
+                    c.subnet_mapping
+                        .iter()
+                        .map(|(z, s)| (z.clone(), s.clone()))
+                        .collect()
+                })
+            })
+            .unwrap_or_else(Vec::<(String, String)>::new)
+    });
+    let zone = RwSignal::new(
+        zones
+            .with_untracked(|z| z.first().map(|(z, _)| z.clone()))
+            .unwrap_or_default(),
+    );
+    let ip = RwSignal::new(String::new());
+    let attempted = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let request = move || create_hsm_request(&id.get(), &zone.get(), &ip.get());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        attempted.set(true);
+        let Ok(request) = untrack(request) else {
+            return;
+        };
+        error.set(None);
+        ip.set(String::new());
+        attempted.set(false);
+        let (region, target) = (region.get_untracked(), id.get_untracked());
+        let zone = request.availability_zone.to_string();
+        flashes.track(
+            OpTexts::new(
+                format!("Creating an HSM in {zone}"),
+                format!("HSM creation in {zone} started for cluster {target}"),
+                format!("Could not create an HSM in {zone}"),
+            ),
+            move || {
+                let (region, request) = (region.clone(), request.clone());
+                async move {
+                    let result = cloudhsm::create_hsm(&region, &request).await;
+                    error.try_set(result.as_ref().err().cloned());
+                    result
+                }
+            },
+        );
+    };
+    let delete_open = RwSignal::new(false);
+    let delete_target = RwSignal::new(String::new());
+    let confirm_delete = Callback::new(move |()| {
+        let (region, cluster_id, hsm_id) = (
+            region.get_untracked(),
+            id.get_untracked(),
+            delete_target.get_untracked(),
+        );
+        flashes.track(
+            OpTexts::new(
+                format!("Deleting HSM {hsm_id}"),
+                format!("Deletion of HSM {hsm_id} started"),
+                format!("Could not delete HSM {hsm_id}"),
+            ),
+            move || {
+                let (region, cluster_id, hsm_id) =
+                    (region.clone(), cluster_id.clone(), hsm_id.clone());
+                async move { cloudhsm::delete_hsm(&region, &cluster_id, &hsm_id).await }
+            },
+        );
+    });
+    let ask_delete = Callback::new(move |hsm_id: String| {
+        delete_target.set(hsm_id);
+        delete_open.set(true);
+    });
+    let cli = Signal::derive(move || {
+        request()
+            .ok()
+            .map(|r| cli_command_in(Operation::CreateHsm, &region.get(), &r))
+    });
+    view! {
+        <section class="panel" aria-labelledby="hsms-heading">
+            <div class="panel-header">
+                <h3 id="hsms-heading">
+                    "HSMs " <span class="count">{move || format!("({})", hsms.with(Vec::len))}</span>
+                </h3>
+            </div>
+            <Show
+                when=move || hsms.with(|h| !h.is_empty())
+                fallback=|| {
+                    view! {
+                        <p class="muted empty-inline">
+                            "No HSMs yet. Create one in an Availability Zone of the cluster: the first ACTIVE HSM makes the cluster's CSR."
+                        </p>
+                    }
+                }
+            >
+                <table class="table" aria-labelledby="hsms-heading">
+                    <TableHead columns=&[
+                        "HSM ID",
+                        "Availability Zone",
+                        "Subnet",
+                        "ENI",
+                        "IP address",
+                        "State",
+                        "",
+                    ] />
+                    <tbody>
+                        <For
+                            each=move || hsms.get()
+                            key=|h| (h.hsm_id.clone(), h.state, h.state_message.clone())
+                            let:hsm
+                        >
+                            <HsmRow hsm=hsm on_delete=ask_delete />
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <form class="form inline-fields" on:submit=submit novalidate aria-labelledby="create-hsm-heading">
+                <h4 id="create-hsm-heading">"Create HSM"</h4>
+                <div class="field">
+                    <label for="hsm-zone">"Availability Zone"</label>
+                    <select id="hsm-zone" on:change=move |ev| zone.set(event_target_value(&ev))>
+                        {move || {
+                            zones
+                                .get()
+                                .into_iter()
+                                .map(|(z, subnet)| {
+                                    let value = z.clone();
+                                    view! {
+                                        <option value=value.clone() selected=move || zone.get() == value>
+                                            {format!("{z} ({subnet})")}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <TextField
+                    id="hsm-ip"
+                    label="IP address (optional)"
+                    hint="An address of the zone's subnet; empty: one is chosen for you."
+                    placeholder="10.0.0.12"
+                    value=ip
+                    error=Signal::derive(move || {
+                        let ip = ip.get();
+                        create_hsm_request(&id.get(), &zone.get(), &ip)
+                            .err()
+                            .filter(|_| !ip.trim().is_empty())
+                    })
+                    show=attempted
+                />
+                <FormError title="Could not create the HSM" error=error />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">"Create HSM"</button>
+                </div>
+                <CopyAsCli command=cli />
+            </form>
+        </section>
+        <ConfirmDelete
+            open=delete_open
+            title=Signal::derive(move || format!("Delete HSM {}", delete_target.get()))
+            message=Signal::derive(move || {
+                format!(
+                    "HSM {} goes DELETE_IN_PROGRESS and is removed from cluster {}. The keys stay on the cluster's other HSMs and in its backups.",
+                    delete_target.get(),
+                    id.get(),
+                )
+            })
+            on_confirm=confirm_delete
+        />
+    }
+}
+
+#[component]
+fn HsmRow(hsm: Hsm, on_delete: Callback<String>) -> impl IntoView {
+    let id = hsm.hsm_id.clone();
+    let ip = match (&hsm.eni_ip, &hsm.eni_ip_v6) {
+        (Some(v4), Some(v6)) => format!("{v4}, {v6}"),
+        (Some(v4), None) => v4.clone(),
+        (None, Some(v6)) => v6.clone(),
+        (None, None) => "-".to_owned(),
+    };
+    let deletable = hsm.state == Some(shared::cloudhsmv2::HsmState::Active)
+        || hsm.state == Some(shared::cloudhsmv2::HsmState::Degraded);
+    let message = hsm.state_message.clone();
+    view! {
+        <tr>
+            <th scope="row" class="mono">{id.clone()}</th>
+            <td>{format::or_dash(hsm.availability_zone.as_deref())}</td>
+            <td class="mono">{format::or_dash(hsm.subnet_id.as_deref())}</td>
+            <td class="mono">{format::or_dash(hsm.eni_id.as_deref())}</td>
+            <td class="mono">{ip}</td>
+            <td>
+                <StatusIndicator status=Signal::stored(hsm_state_view(hsm.state)) />
+                {message.map(|m| view! { <p class="hint">{m}</p> })}
+            </td>
+            <td>
+                <button
+                    type="button"
+                    class="btn btn-small"
+                    aria-label=format!("Delete HSM {id}")
+                    disabled=!deletable
+                    on:click=move |_| on_delete.run(id.clone())
+                >
+                    "Delete"
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_hsm_requests_check_zone_and_address() {
+        let request = create_hsm_request("cluster-igklspoyj5v", "us-east-1a", "").unwrap();
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"ClusterId": "cluster-igklspoyj5v", "AvailabilityZone": "us-east-1a"})
+        );
+        let request =
+            create_hsm_request("cluster-igklspoyj5v", "us-east-1a", " 10.0.0.12 ").unwrap();
+        assert_eq!(request.ip_address.unwrap().as_str(), "10.0.0.12");
+        assert!(create_hsm_request("cluster-igklspoyj5v", "", "").is_err());
+        assert!(
+            create_hsm_request("cluster-igklspoyj5v", "us-east-1a", "10.0.0")
+                .unwrap_err()
+                .contains("10.0.0")
+        );
+    }
+}

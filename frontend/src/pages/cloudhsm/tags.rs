@@ -1,0 +1,72 @@
+//! The Tags panel of a CloudHSM cluster or backup: ListTags, TagResource
+//! and UntagResource in the page's region.
+
+use leptos::prelude::*;
+use shared::cloudhsmv2::Operation;
+
+use crate::api::cloudhsm;
+use crate::components::cli::cli_command_in;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::tags_panel::TagsPanel;
+
+/// The tags of `resource_id` (a cluster or backup id) in `region`.
+#[component]
+pub fn HsmTags(
+    /// The resource's region.
+    region: Memo<String>,
+    /// A cluster id or backup id.
+    resource_id: Memo<String>,
+) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let refresh = RwSignal::new(0_u64);
+    let tags = LocalResource::new(move || {
+        let (region, id) = (region.get(), resource_id.get());
+        let _ = refresh.get();
+        async move {
+            let tags = cloudhsm::list_tags(&region, &id).await?;
+            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
+        }
+    });
+    let save = Callback::new(move |(k, v): (String, String)| {
+        let (region, id) = (region.get_untracked(), resource_id.get_untracked());
+        flashes.track(
+            OpTexts::new(
+                format!("Saving tag {k}"),
+                format!("Tag {k} saved"),
+                format!("Could not save tag {k}"),
+            ),
+            move || {
+                let (region, id, k, v) = (region.clone(), id.clone(), k.clone(), v.clone());
+                async move {
+                    let result = cloudhsm::tag_resource(&region, &id, &k, &v).await;
+                    refresh.try_update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    });
+    let remove = Callback::new(move |k: String| {
+        let (region, id) = (region.get_untracked(), resource_id.get_untracked());
+        flashes.track(
+            OpTexts::new(
+                format!("Removing tag {k}"),
+                format!("Tag {k} removed"),
+                format!("Could not remove tag {k}"),
+            ),
+            move || {
+                let (region, id, k) = (region.clone(), id.clone(), k.clone());
+                async move {
+                    let result = cloudhsm::untag_resource(&region, &id, &k).await;
+                    refresh.try_update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    });
+    let cli = Callback::new(move |(k, v): (String, String)| {
+        cloudhsm::tag_resource_request(&resource_id.get(), &k, &v)
+            .ok()
+            .map(|request| cli_command_in(Operation::TagResource, &region.get(), &request))
+    });
+    view! { <TagsPanel tags=tags on_save=save on_remove=remove cli=cli /> }
+}
