@@ -5,9 +5,10 @@
 //! page's view function is a wasm-split point: wasm-split moves it, with the
 //! code only it uses, into the WASM chunk of its group, which the router
 //! fetches when one of the group's routes is first matched. Pages are grouped
-//! (the server tabs load together) so that a visit fetches a few files, not
-//! dozens of tiny shared chunks. Without the feature (`trunk serve`), the same
-//! routes render their pages directly, so development needs no split step.
+//! (the server tabs load together, as do the CloudHSM pages) so that a visit
+//! fetches a few files, not dozens of tiny shared chunks. Without the feature
+//! (`trunk serve`), the same routes render their pages directly, so
+//! development needs no split step.
 //!
 //! A chunk that cannot be fetched (the backend went away, or was updated
 //! since the page loaded and no longer has this build's files) shows
@@ -19,6 +20,9 @@ use leptos_router::LazyRoute;
 use crate::components::list::EmptyState;
 use crate::pages::account::AccountPage;
 use crate::pages::backups::BackupsPage;
+use crate::pages::cloudhsm::{
+    HsmBackupPage, HsmBackupsPage, HsmClusterPage, HsmClustersPage, HsmCreateClusterPage,
+};
 use crate::pages::create_server::CreateServerPage;
 use crate::pages::server_details::BackupsTab;
 use crate::pages::server_events::EventsTab;
@@ -89,6 +93,16 @@ lazy_pages! {
     account_pages: account_view, AccountRoute => AccountPage;
     /// `/simulator`: the simulator's controls.
     simulator: simulator_view, SimulatorRoute => SimulatorPage;
+    /// `/cloudhsm`, `/cloudhsm/clusters`: CloudHSM clusters of a region.
+    cloudhsm: hsm_clusters_view, HsmClustersRoute => HsmClustersPage;
+    /// `/cloudhsm/clusters/new`: create a cluster, also from a backup.
+    cloudhsm: hsm_create_cluster_view, HsmCreateClusterRoute => HsmCreateClusterPage;
+    /// `/cloudhsm/clusters/:id`: a cluster, its HSMs, settings and tags.
+    cloudhsm: hsm_cluster_view, HsmClusterRoute => HsmClusterPage;
+    /// `/cloudhsm/backups`: CloudHSM backups of a region.
+    cloudhsm: hsm_backups_view, HsmBackupsRoute => HsmBackupsPage;
+    /// `/cloudhsm/backups/:id`: a backup: delete, restore, copy, tags.
+    cloudhsm: hsm_backup_view, HsmBackupRoute => HsmBackupPage;
 }
 
 /// Shown in place of a page whose chunk did not load.

@@ -25,7 +25,8 @@ use crate::api::ConsoleConfig;
 use crate::components::flash::{FlashBar, Flashes};
 use crate::components::list::EmptyState;
 use crate::lazy_pages::{
-    AccountRoute, BackupsRoute, BackupsTabRoute, CreateServerRoute, EventsTabRoute, NodesTabRoute,
+    AccountRoute, BackupsRoute, BackupsTabRoute, CreateServerRoute, EventsTabRoute, HsmBackupRoute,
+    HsmBackupsRoute, HsmClusterRoute, HsmClustersRoute, HsmCreateClusterRoute, NodesTabRoute,
     SettingsTabRoute, SimulatorRoute, TagsTabRoute,
 };
 use crate::live::{Connection, LiveStore, provide_live_store};
@@ -93,13 +94,6 @@ pub fn App() -> impl IntoView {
             <main class="content">
                 <FlashBar />
                 <Routes fallback=|| view! { <NotFound /> }>
-                    // CloudHSM: one self-contained page component per route.
-                    <Route path=path!("/cloudhsm") view=pages::cloudhsm::HsmClustersPage />
-                    <Route path=path!("/cloudhsm/clusters") view=pages::cloudhsm::HsmClustersPage />
-                    <Route path=path!("/cloudhsm/clusters/new") view=pages::cloudhsm::HsmCreateClusterPage />
-                    <Route path=path!("/cloudhsm/clusters/:id") view=pages::cloudhsm::HsmClusterPage />
-                    <Route path=path!("/cloudhsm/backups") view=pages::cloudhsm::HsmBackupsPage />
-                    <Route path=path!("/cloudhsm/backups/:id") view=pages::cloudhsm::HsmBackupPage />
                     <Route path=path!("/") view=ServersPage />
                     <Route path=path!("/servers") view=ServersPage />
                     <Route path=path!("/servers/new") view={Lazy::<CreateServerRoute>::new()} />
@@ -115,6 +109,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/backups") view={Lazy::<BackupsRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                     <Route path=path!("/simulator") view={Lazy::<SimulatorRoute>::new()} />
+                    <Route path=path!("/cloudhsm") view={Lazy::<HsmClustersRoute>::new()} />
+                    <Route path=path!("/cloudhsm/clusters") view={Lazy::<HsmClustersRoute>::new()} />
+                    <Route
+                        path=path!("/cloudhsm/clusters/new")
+                        view={Lazy::<HsmCreateClusterRoute>::new()}
+                    />
+                    <Route path=path!("/cloudhsm/clusters/:id") view={Lazy::<HsmClusterRoute>::new()} />
+                    <Route path=path!("/cloudhsm/backups") view={Lazy::<HsmBackupsRoute>::new()} />
+                    <Route path=path!("/cloudhsm/backups/:id") view={Lazy::<HsmBackupRoute>::new()} />
                 </Routes>
             </main>
         </Router>
