@@ -4,6 +4,9 @@
 // a server through the wizard and watch it reach HEALTHY (A's poller turns
 // B's changes into A's live stream), back it up, delete it; everything lands
 // in B. /simulator explains that there is none, and A never shows its keys.
+// The CloudHSM section works the same way: a backup deleted in A's console is
+// pending deletion in B, and a restore made in B arrives in A's page live.
+import { activeClusterWithBackup, backupsOf, hsmCall, HsmBackupsPage } from './pages/cloudhsm';
 import { expect, test } from './pages/fixtures';
 import { uniqueName } from './pages/console';
 import { ServersPage } from './pages/servers';
@@ -27,8 +30,8 @@ test.beforeAll(async () => {
     '--secret-access-key',
     SECRET,
   ]);
-  // The default client-side limit (5 requests/s) and a quicker poll.
-  proxy = await Backend.start(['--upstream', upstream.baseURL, '--poll-fast', '0.5'], {
+  // The default client-side limit (5 requests/s) and quicker polls.
+  proxy = await Backend.start(['--upstream', upstream.baseURL, '--poll-fast', '0.5', '--poll-slow', '2'], {
     AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: SECRET,
     AWS_CONFIG_FILE: '/nonexistent/config',
@@ -113,4 +116,26 @@ test('/simulator in upstream mode explains that there is no simulator, and calls
   await page.getByRole('link', { name: 'Go to the servers list' }).click();
   await expect(ui.serversHeading).toBeVisible();
   expect(simCalls).toEqual([]);
+});
+
+test('CloudHSM through an upstream-mode console: a delete lands in B, and a restore made in B arrives live', async ({
+  page,
+}) => {
+  const region = 'us-east-1';
+  const { backupId } = await activeClusterWithBackup(upstream.baseURL, region);
+  const stateInUpstream = async () => (await backupsOf(upstream.baseURL, region, { backupIds: [backupId] }))[0]?.BackupState;
+
+  const ui = new HsmBackupsPage(page);
+  await ui.open(`${proxy.baseURL}/cloudhsm/backups?region=${region}`);
+  await expect(ui.environmentValue('Mode')).toHaveText('upstream');
+  await expect(ui.state(backupId)).toHaveText('READY');
+
+  await ui.deleteBackup(backupId);
+  await expect(ui.state(backupId)).toHaveText('PENDING_DELETION');
+  await expect.poll(stateInUpstream).toBe('PENDING_DELETION');
+
+  // Made in B, not through A: only A's poller can bring it to the page.
+  await hsmCall(upstream.baseURL, region, 'RestoreBackup', { BackupId: backupId });
+  await expect(ui.state(backupId)).toHaveText('READY');
+  expect(await stateInUpstream()).toBe('READY');
 });
