@@ -382,3 +382,18 @@ test('after the stream drops, a backup change made meanwhile arrives when it res
   expect(urls).toHaveLength(2);
   expect(urls[1]).toMatch(/\/api\/events\?lastEventId=\d+$/);
 });
+
+test('a cluster or backup that is not in the region says so and links back to its list in that region', async ({
+  page,
+}) => {
+  const ui = new HsmPage(page);
+  await ui.open(`${base}/cloudhsm/backups/backup-aaaaaaaaaaa?region=ca-central-1`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Backup backup-aaaaaaaaaaa not found in ca-central-1' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the backups list' }).click();
+  await expect(page).toHaveURL(/\/cloudhsm\/backups\?region=ca-central-1$/);
+
+  await ui.open(`${base}/cloudhsm/clusters/cluster-aaaaaaaaaaa?region=ca-central-1`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Cluster cluster-aaaaaaaaaaa not found in ca-central-1' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the clusters list' }).click();
+  await expect(page).toHaveURL(/\/cloudhsm\/clusters\?region=ca-central-1$/);
+});

@@ -12,14 +12,14 @@ use super::backup_actions::{
 };
 use super::tags::HsmTags;
 use super::{
-    RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region, use_now,
-    use_region, use_region_snapshot,
+    MissingResource, RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region,
+    use_now, use_region, use_region_snapshot,
 };
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
-use crate::live::{LiveStore, Snapshot};
+use crate::live::LiveStore;
 
 /// The backup details page.
 #[component]
@@ -90,29 +90,15 @@ pub fn HsmBackupPage() -> impl IntoView {
         <Show
             when=move || backup.with(Option::is_some)
             fallback=move || {
-                match snapshot.get() {
-                    Snapshot::Loading => {
-                        view! { <p class="loading" role="status">"Loading backup…"</p> }.into_any()
-                    }
-                    Snapshot::Failed(_) => ().into_any(),
-                    Snapshot::Ready => {
-                        view! {
-                            <section class="panel">
-                                <div class="empty">
-                                    <h2 class="empty-title">
-                                        {move || format!("Backup {} not found in {}", id.get(), region.get())}
-                                    </h2>
-                                    <p class="muted">
-                                        "It may have been deleted for good (7 days after its deletion), or be in another region."
-                                    </p>
-                                    <a href=move || in_region("/cloudhsm/backups", &region.get())>
-                                        "Go to the backups list"
-                                    </a>
-                                </div>
-                            </section>
-                        }
-                            .into_any()
-                    }
+                view! {
+                    <MissingResource
+                        snapshot=snapshot
+                        kind="backup"
+                        id=id
+                        region=region
+                        hint="It may have been deleted for good (7 days after its deletion), or be in another region."
+                        list_path="/cloudhsm/backups"
+                    />
                 }
             }
         >

@@ -16,16 +16,16 @@ use self::initialize::InitializePanel;
 use self::settings::ModifyClusterPanel;
 use super::tags::HsmTags;
 use super::{
-    RegionLoadError, Section, SectionNav, backup_href, in_region, retention_text, use_region,
-    use_region_snapshot,
+    MissingResource, RegionLoadError, Section, SectionNav, backup_href, in_region, retention_text,
+    use_region, use_region_snapshot,
 };
-use crate::api::cloudhsm;
+use crate::api::{ApiError, cloudhsm};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
 use crate::format;
-use crate::live::{LiveStore, Snapshot};
+use crate::live::LiveStore;
 
 /// The cluster in the URL, for the panels.
 #[derive(Clone, Copy)]
@@ -34,6 +34,71 @@ pub struct Current {
     id: Memo<String>,
     /// The cluster as the store has it (tracked); `None` once gone.
     cluster: Memo<Option<Cluster>>,
+}
+
+/// What each form of the cluster page keeps: whether Submit was pressed
+/// (inline errors show from then on) and the service's refusal of the last
+/// request, shown in the form as well as in its flash.
+#[derive(Clone, Copy)]
+pub(crate) struct PanelForm {
+    /// Submit was pressed.
+    attempted: RwSignal<bool>,
+    /// The service refused the last request.
+    error: RwSignal<Option<ApiError>>,
+    flashes: Flashes,
+}
+
+impl PanelForm {
+    /// A form not yet submitted (call in the component).
+    pub(crate) fn new() -> Self {
+        Self {
+            attempted: RwSignal::new(false),
+            error: RwSignal::new(None),
+            flashes: Flashes::expect(),
+        }
+    }
+
+    /// On Submit: inline errors show from now on; the request when it is
+    /// valid, with the last refusal cleared.
+    pub(crate) fn begin<R, E>(self, request: impl Fn() -> Result<R, E>) -> Option<R> {
+        self.attempted.set(true);
+        let request = untrack(request).ok()?;
+        self.error.set(None);
+        Some(request)
+    }
+
+    /// Hides inline errors again (after a send that cleared the inputs).
+    pub(crate) fn reset(self) {
+        self.attempted.set(false);
+    }
+
+    /// Runs `op` under a flash with `texts`; a refusal also shows in the form.
+    pub(crate) fn send<F, Fut, T>(self, texts: OpTexts, op: F)
+    where
+        F: Fn() -> Fut + Clone + Send + Sync + 'static,
+        Fut: Future<Output = Result<T, ApiError>> + 'static,
+        T: 'static,
+    {
+        let error = self.error;
+        self.flashes.track(texts, move || {
+            let attempt = op();
+            async move {
+                let result = attempt.await;
+                error.try_set(result.as_ref().err().cloned());
+                result
+            }
+        });
+    }
+
+    /// Whether Submit was pressed (for the fields' inline errors).
+    pub(crate) fn attempted(self) -> RwSignal<bool> {
+        self.attempted
+    }
+
+    /// The service's refusal of the last request (for [`FormError`](crate::components::field::FormError)).
+    pub(crate) fn error(self) -> RwSignal<Option<ApiError>> {
+        self.error
+    }
 }
 
 /// The cluster details page.
@@ -86,27 +151,15 @@ pub fn HsmClusterPage() -> impl IntoView {
         <Show
             when=move || cluster.with(Option::is_some)
             fallback=move || {
-                match snapshot.get() {
-                    Snapshot::Loading => {
-                        view! { <p class="loading" role="status">"Loading cluster…"</p> }.into_any()
-                    }
-                    Snapshot::Failed(_) => ().into_any(),
-                    Snapshot::Ready => {
-                        view! {
-                            <section class="panel">
-                                <div class="empty">
-                                    <h2 class="empty-title">
-                                        {move || format!("Cluster {} not found in {}", id.get(), region.get())}
-                                    </h2>
-                                    <p class="muted">"It may have been deleted, or be in another region."</p>
-                                    <a href=move || in_region("/cloudhsm/clusters", &region.get())>
-                                        "Go to the clusters list"
-                                    </a>
-                                </div>
-                            </section>
-                        }
-                            .into_any()
-                    }
+                view! {
+                    <MissingResource
+                        snapshot=snapshot
+                        kind="cluster"
+                        id=id
+                        region=region
+                        hint="It may have been deleted, or be in another region."
+                        list_path="/cloudhsm/clusters"
+                    />
                 }
             }
         >

@@ -7,8 +7,8 @@ use shared::cloudhsmv2::{
     AvailabilityZone, ClusterId, CreateHsmRequest, Hsm, IpAddress, Operation,
 };
 
-use super::Current;
-use crate::api::{ApiError, cloudhsm};
+use super::{Current, PanelForm};
+use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Flashes, OpTexts};
@@ -66,21 +66,19 @@ pub fn HsmsPanel(
             .unwrap_or_default(),
     );
     let ip = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = PanelForm::new();
+    let (attempted, error) = (form.attempted(), form.error());
     let request = move || create_hsm_request(&id.get(), &zone.get(), &ip.get());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
+        let Some(request) = form.begin(request) else {
             return;
         };
-        error.set(None);
         ip.set(String::new());
-        attempted.set(false);
+        form.reset();
         let (region, target) = (region.get_untracked(), id.get_untracked());
         let zone = request.availability_zone.to_string();
-        flashes.track(
+        form.send(
             OpTexts::new(
                 format!("Creating an HSM in {zone}"),
                 format!("HSM creation in {zone} started for cluster {target}"),
@@ -88,11 +86,7 @@ pub fn HsmsPanel(
             ),
             move || {
                 let (region, request) = (region.clone(), request.clone());
-                async move {
-                    let result = cloudhsm::create_hsm(&region, &request).await;
-                    error.try_set(result.as_ref().err().cloned());
-                    result
-                }
+                async move { cloudhsm::create_hsm(&region, &request).await }
             },
         );
     };

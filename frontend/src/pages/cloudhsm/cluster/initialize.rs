@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use shared::cloudhsmv2::{Cert, ClusterId, InitializeClusterRequest, Operation};
 
-use super::Current;
-use crate::api::{ApiError, cloudhsm};
+use super::{Current, PanelForm};
+use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, PemField};
-use crate::components::flash::{Flashes, OpTexts};
+use crate::components::flash::OpTexts;
 use crate::components::text_output::{FileOffer, TextOutput};
 
 /// A PEM certificate for field `what`, or what is wrong with it.
@@ -45,7 +45,6 @@ pub fn InitializePanel(
     /// The cluster of the page.
     current: Current,
 ) -> impl IntoView {
-    let flashes = Flashes::expect();
     let Current {
         region,
         id,
@@ -60,18 +59,16 @@ pub fn InitializePanel(
     });
     let signed = RwSignal::new(String::new());
     let anchor = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = PanelForm::new();
+    let (attempted, error) = (form.attempted(), form.error());
     let request = move || initialize_request(&id.get(), &signed.get(), &anchor.get());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
+        let Some(request) = form.begin(request) else {
             return;
         };
-        error.set(None);
         let (region, target) = (region.get_untracked(), id.get_untracked());
-        flashes.track(
+        form.send(
             OpTexts::new(
                 format!("Initializing cluster {target}"),
                 format!("Initialization of cluster {target} started"),
@@ -79,11 +76,7 @@ pub fn InitializePanel(
             ),
             move || {
                 let (region, request) = (region.clone(), request.clone());
-                async move {
-                    let result = cloudhsm::initialize_cluster(&region, &request).await;
-                    error.try_set(result.as_ref().err().cloned());
-                    result
-                }
+                async move { cloudhsm::initialize_cluster(&region, &request).await }
             },
         );
     };

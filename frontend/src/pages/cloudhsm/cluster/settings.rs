@@ -8,11 +8,11 @@ use shared::cloudhsmv2::{
     ModifyClusterRequest, Operation,
 };
 
-use super::Current;
-use crate::api::{ApiError, cloudhsm};
+use super::{Current, PanelForm};
+use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
-use crate::components::flash::{Flashes, OpTexts};
+use crate::components::flash::OpTexts;
 
 /// The HSM type hsm1.medium clusters can migrate to.
 const MIGRATION_TARGET: &str = "hsm2m.medium";
@@ -51,7 +51,6 @@ pub fn ModifyClusterPanel(
     /// The cluster of the page.
     current: Current,
 ) -> impl IntoView {
-    let flashes = Flashes::expect();
     let Current {
         region,
         id,
@@ -72,19 +71,17 @@ pub fn ModifyClusterPanel(
             .unwrap_or_default(),
     );
     let hsm_type = RwSignal::new(current_type.get_untracked());
-    let attempted = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = PanelForm::new();
+    let (attempted, error) = (form.attempted(), form.error());
     let request =
         move || modify_request(&id.get(), &days.get(), &hsm_type.get(), &current_type.get());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
+        let Some(request) = form.begin(request) else {
             return;
         };
-        error.set(None);
         let (region, target) = (region.get_untracked(), id.get_untracked());
-        flashes.track(
+        form.send(
             OpTexts::new(
                 format!("Saving cluster {target}"),
                 format!("Cluster {target} saved"),
@@ -92,11 +89,7 @@ pub fn ModifyClusterPanel(
             ),
             move || {
                 let (region, request) = (region.clone(), request.clone());
-                async move {
-                    let result = cloudhsm::modify_cluster(&region, &request).await;
-                    error.try_set(result.as_ref().err().cloned());
-                    result
-                }
+                async move { cloudhsm::modify_cluster(&region, &request).await }
             },
         );
     };
