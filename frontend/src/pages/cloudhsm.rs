@@ -276,6 +276,49 @@ pub fn RegionLoadError(
     }
 }
 
+/// What a cluster's or backup's page shows until it has the resource:
+/// "Loading…" while the region's snapshot loads, nothing if it failed
+/// ([`RegionLoadError`] says why), else that the resource is not there.
+#[component]
+pub fn MissingResource(
+    /// The region's snapshot state.
+    snapshot: Signal<Snapshot>,
+    /// "cluster" or "backup".
+    kind: &'static str,
+    /// The resource's id.
+    id: Memo<String>,
+    /// The page's region.
+    region: Memo<String>,
+    /// Why it may be missing.
+    hint: &'static str,
+    /// Where its list is, e.g. "/cloudhsm/clusters".
+    list_path: &'static str,
+) -> impl IntoView {
+    let title = move || {
+        let mut kind = kind.to_owned();
+        kind[..1].make_ascii_uppercase();
+        format!("{kind} {} not found in {}", id.get(), region.get())
+    };
+    move || match snapshot.get() {
+        Snapshot::Loading => {
+            view! { <p class="loading" role="status">{format!("Loading {kind}…")}</p> }.into_any()
+        }
+        Snapshot::Failed(_) => ().into_any(),
+        Snapshot::Ready => view! {
+            <section class="panel">
+                <div class="empty">
+                    <h2 class="empty-title">{title}</h2>
+                    <p class="muted">{hint}</p>
+                    <a href=move || in_region(list_path, &region.get())>
+                        {format!("Go to the {kind}s list")}
+                    </a>
+                </div>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
 /// The clock deadlines are counted against: the simulated clock in
 /// simulator mode (read from `/api/sim/clock` now and then; it runs at the
 /// speed of real time between reads), else the browser's. Ticks every second.
