@@ -88,6 +88,32 @@ impl Section {
             Self::Backups => "Backups",
         }
     }
+
+    /// What the section lists, e.g. "clusters" in "Could not load clusters".
+    fn plural(self) -> &'static str {
+        match self {
+            Self::Clusters => "clusters",
+            Self::Backups => "backups",
+        }
+    }
+
+    /// One of what it lists, e.g. "cluster".
+    fn singular(self) -> &'static str {
+        match self {
+            Self::Clusters => "cluster",
+            Self::Backups => "backup",
+        }
+    }
+
+    /// Why one of its resources may be missing from its region.
+    fn missing_hint(self) -> &'static str {
+        match self {
+            Self::Clusters => "It may have been deleted, or be in another region.",
+            Self::Backups => {
+                "It may have been deleted for good (7 days after its deletion), or be in another region."
+            }
+        }
+    }
 }
 
 /// `path?region=<region>`.
@@ -236,8 +262,8 @@ pub fn RegionLoadError(
     region: Memo<String>,
     /// The snapshot state.
     snapshot: Signal<Snapshot>,
-    /// What was being loaded, e.g. "clusters".
-    what: &'static str,
+    /// The section whose resources were being loaded.
+    section: Section,
 ) -> impl IntoView {
     let hsm = LiveStore::expect().cloudhsm();
     move || match snapshot.get() {
@@ -263,7 +289,7 @@ pub fn RegionLoadError(
                 <div class="flash flash-error" role="alert">
                     <div class="flash-body">
                         <p class="flash-title">
-                            {format!("Could not load {what} of {}", region.get_untracked())}
+                            {format!("Could not load {} of {}", section.plural(), region.get_untracked())}
                         </p>
                         <p class="flash-detail">{detail}</p>
                     </div>
@@ -276,46 +302,64 @@ pub fn RegionLoadError(
     }
 }
 
-/// What a cluster's or backup's page shows until it has the resource:
-/// "Loading…" while the region's snapshot loads, nothing if it failed
-/// ([`RegionLoadError`] says why), else that the resource is not there.
+/// The frame of a cluster's or backup's page: breadcrumbs back to its list,
+/// the section's tabs and region picker, the region's load error, then the
+/// page's content once the resource is in the store. Until then:
+/// "Loading…" while the region's snapshot loads, nothing more if it failed,
+/// else that the resource is not in this region.
 #[component]
-pub fn MissingResource(
-    /// The region's snapshot state.
-    snapshot: Signal<Snapshot>,
-    /// "cluster" or "backup".
-    kind: &'static str,
-    /// The resource's id.
-    id: Memo<String>,
+pub fn ResourcePage(
+    /// The section the resource belongs to.
+    section: Section,
     /// The page's region.
     region: Memo<String>,
-    /// Why it may be missing.
-    hint: &'static str,
-    /// Where its list is, e.g. "/cloudhsm/clusters".
-    list_path: &'static str,
+    /// The resource's id.
+    id: Memo<String>,
+    /// The region's snapshot state.
+    snapshot: Signal<Snapshot>,
+    /// Whether the store has the resource.
+    found: Signal<bool>,
+    /// The page's content, shown while the resource is found.
+    children: ChildrenFn,
 ) -> impl IntoView {
-    let title = move || {
-        let mut kind = kind.to_owned();
-        kind[..1].make_ascii_uppercase();
-        format!("{kind} {} not found in {}", id.get(), region.get())
-    };
-    move || match snapshot.get() {
-        Snapshot::Loading => {
-            view! { <p class="loading" role="status">{format!("Loading {kind}…")}</p> }.into_any()
+    let missing = move || match snapshot.get() {
+        Snapshot::Loading => view! {
+            <p class="loading" role="status">{format!("Loading {}…", section.singular())}</p>
         }
+        .into_any(),
         Snapshot::Failed(_) => ().into_any(),
         Snapshot::Ready => view! {
             <section class="panel">
                 <div class="empty">
-                    <h2 class="empty-title">{title}</h2>
-                    <p class="muted">{hint}</p>
-                    <a href=move || in_region(list_path, &region.get())>
-                        {format!("Go to the {kind}s list")}
+                    <h2 class="empty-title">
+                        {move || {
+                            let mut kind = section.singular().to_owned();
+                            kind[..1].make_ascii_uppercase();
+                            format!("{kind} {} not found in {}", id.get(), region.get())
+                        }}
+                    </h2>
+                    <p class="muted">{section.missing_hint()}</p>
+                    <a href=move || in_region(section.path(), &region.get())>
+                        {format!("Go to the {} list", section.plural())}
                     </a>
                 </div>
             </section>
         }
         .into_any(),
+    };
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumbs">
+            <a href=move || {
+                in_region(section.path(), &region.get())
+            }>{format!("CloudHSM {}", section.plural())}</a>
+            <span aria-hidden="true">" › "</span>
+            <span>{move || id.get()}</span>
+        </nav>
+        <SectionNav region=region current=section />
+        <RegionLoadError region=region snapshot=snapshot section=section />
+        <Show when=move || found.get() fallback=missing>
+            {children()}
+        </Show>
     }
 }
 

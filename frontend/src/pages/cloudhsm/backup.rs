@@ -12,8 +12,8 @@ use super::backup_actions::{
 };
 use super::tags::HsmTags;
 use super::{
-    MissingResource, RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region,
-    use_now, use_region, use_region_snapshot,
+    ResourcePage, Section, backup_href, cluster_href, in_region, use_now, use_region,
+    use_region_snapshot,
 };
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
@@ -80,27 +80,12 @@ pub fn HsmBackupPage() -> impl IntoView {
     };
 
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <a href=move || in_region("/cloudhsm/backups", &region.get())>"CloudHSM backups"</a>
-            <span aria-hidden="true">" › "</span>
-            <span>{move || id.get()}</span>
-        </nav>
-        <SectionNav region=region current=Section::Backups />
-        <RegionLoadError region=region snapshot=snapshot what="backups" />
-        <Show
-            when=move || backup.with(Option::is_some)
-            fallback=move || {
-                view! {
-                    <MissingResource
-                        snapshot=snapshot
-                        kind="backup"
-                        id=id
-                        region=region
-                        hint="It may have been deleted for good (7 days after its deletion), or be in another region."
-                        list_path="/cloudhsm/backups"
-                    />
-                }
-            }
+        <ResourcePage
+            section=Section::Backups
+            region=region
+            id=id
+            snapshot=snapshot
+            found=Signal::derive(move || backup.with(Option::is_some))
         >
             <div class="page-header">
                 <h2 id="hsm-backup-heading" class="mono">{move || id.get()}</h2>
@@ -123,7 +108,7 @@ pub fn HsmBackupPage() -> impl IntoView {
             </section>
             <HsmTags region=region resource_id=id />
             </div>
-        </Show>
+        </ResourcePage>
         <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
         <Show when=move || copy_open.get()>
             <CopyBackupDialog

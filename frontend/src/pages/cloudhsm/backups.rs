@@ -268,7 +268,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                     }}
                 </span>
             </div>
-            <RegionLoadError region=region snapshot=snapshot what="backups" />
+            <RegionLoadError region=region snapshot=snapshot section=Section::Backups />
             {move || {
                 let loading = snapshot.get() == Snapshot::Loading;
                 let (total, shown) = listing.with(|l| (l.total, l.ids.len()));

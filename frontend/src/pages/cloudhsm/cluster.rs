@@ -16,8 +16,7 @@ use self::initialize::InitializePanel;
 use self::settings::ModifyClusterPanel;
 use super::tags::HsmTags;
 use super::{
-    MissingResource, RegionLoadError, Section, SectionNav, backup_href, in_region, retention_text,
-    use_region, use_region_snapshot,
+    ResourcePage, Section, backup_href, in_region, retention_text, use_region, use_region_snapshot,
 };
 use crate::api::{ApiError, cloudhsm};
 use crate::components::flash::{Flashes, OpTexts};
@@ -141,27 +140,12 @@ pub fn HsmClusterPage() -> impl IntoView {
         );
     });
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <a href=move || in_region("/cloudhsm/clusters", &region.get())>"CloudHSM clusters"</a>
-            <span aria-hidden="true">" › "</span>
-            <span>{move || id.get()}</span>
-        </nav>
-        <SectionNav region=region current=Section::Clusters />
-        <RegionLoadError region=region snapshot=snapshot what="clusters" />
-        <Show
-            when=move || cluster.with(Option::is_some)
-            fallback=move || {
-                view! {
-                    <MissingResource
-                        snapshot=snapshot
-                        kind="cluster"
-                        id=id
-                        region=region
-                        hint="It may have been deleted, or be in another region."
-                        list_path="/cloudhsm/clusters"
-                    />
-                }
-            }
+        <ResourcePage
+            section=Section::Clusters
+            region=region
+            id=id
+            snapshot=snapshot
+            found=Signal::derive(move || cluster.with(Option::is_some))
         >
             <div class="page-header">
                 <h2 id="hsm-cluster-heading" class="mono">{move || id.get()}</h2>
@@ -190,7 +174,7 @@ pub fn HsmClusterPage() -> impl IntoView {
                 <CertificatesPanel current=current />
                 <HsmTags region=region resource_id=id />
             </div>
-        </Show>
+        </ResourcePage>
         <ConfirmDelete
             open=delete_open
             title=Signal::derive(move || format!("Delete cluster {}", id.get()))

@@ -102,7 +102,7 @@ pub fn HsmClustersPage() -> impl IntoView {
                     }}
                 </span>
             </div>
-            <RegionLoadError region=region snapshot=snapshot what="clusters" />
+            <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
             {move || {
                 let total = total.get();
                 match snapshot.get() {
