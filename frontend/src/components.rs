@@ -1,4 +1,5 @@
 //! Reusable pieces of the console: status indicators, flash messages, the
+//! busy-aware button,
 //! "Copy as CLI" section and the Copy button, labelled form fields (text, PEM
 //! with file upload) and the form's error box, the password rules checklist,
 //! read-only text and one-time secrets with Copy and Download, the delete
@@ -7,6 +8,7 @@
 //! Tags panel of a resource.
 
 pub mod backup_flash;
+pub mod busy_button;
 pub mod cli;
 pub mod clipboard;
 pub mod download;

@@ -23,6 +23,7 @@ use self::review::Review;
 use self::steps::{BackupStep, EngineStep, NetworkStep, ServerStep};
 use crate::Config;
 use crate::api::{self, ApiError};
+use crate::components::busy_button::BusyButton;
 use crate::components::flash::Flashes;
 use crate::live::LiveStore;
 
@@ -176,15 +177,14 @@ pub fn CreateServerPage() -> impl IntoView {
                             when=move || { step.get() <= STEPS }
                             fallback=move || {
                                 view! {
-                                    <button
-                                        type="button"
+                                    <BusyButton
+                                        busy=create.pending()
                                         class="btn btn-primary"
-                                        aria-busy=move || create.pending().get().to_string()
-                                        disabled=move || create.pending().get()
-                                        on:click=submit
+                                        kind="button"
+                                        on_click=submit
                                     >
                                         "Create server"
-                                    </button>
+                                    </BusyButton>
                                 }
                             }
                         >

@@ -15,6 +15,7 @@ use shared::opsworkscm::{
 };
 
 use crate::api::{ApiError, engine_attributes};
+use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;
@@ -150,15 +151,9 @@ fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
                 "the old key, and the starter kits holding it, stop working."
             </p>
             <div>
-                <button
-                    type="button"
-                    class="btn"
-                    disabled=move || sending.get()
-                    aria-busy=move || sending.get().to_string()
-                    on:click=move |_| confirm_open.set(true)
-                >
+                <BusyButton busy=sending kind="button" on_click=move |_| confirm_open.set(true)>
                     "Reset pivotal key"
-                </button>
+                </BusyButton>
             </div>
             <FormError title="Could not reset the pivotal key" error=error />
             {move || {
@@ -302,14 +297,9 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
                 })
             }}
             <div class="form-actions">
-                <button
-                    type="submit"
-                    class="btn"
-                    disabled=move || sending.get()
-                    aria-busy=move || sending.get().to_string()
-                >
+                <BusyButton busy=sending>
                     "Reset admin password"
-                </button>
+                </BusyButton>
             </div>
             <CopyAsCli command=Signal::derive(move || request().ok().map(|r| reset_cli(&r))) />
         </form>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use shared::opsworkscm::{DescribeEventsResponse, ServerEvent};
 
 use crate::api::{self, ApiError};
+use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::format;
 use crate::live::LiveStore;
@@ -181,15 +182,9 @@ pub fn EventsTab() -> impl IntoView {
             }}
             <Show when=has_older>
                 <div class="pager">
-                    <button
-                        type="button"
-                        class="btn"
-                        aria-busy=move || loading_older.get().to_string()
-                        disabled=move || loading_older.get()
-                        on:click=load_older
-                    >
+                    <BusyButton busy=loading_older kind="button" on_click=load_older>
                         {move || if loading_older.get() { "Loading…" } else { "Load older events" }}
-                    </button>
+                    </BusyButton>
                 </div>
             </Show>
         </section>

@@ -15,6 +15,7 @@ use shared::opsworkscm::{
 };
 
 use crate::api::{ApiError, engine_attributes};
+use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::text_output::{FileOffer, TextOutput};
@@ -189,14 +190,7 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
                 {inputs}
                 <FormError title="Could not export the userdata" error=error />
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        class="btn"
-                        disabled=move || sending.get()
-                        aria-busy=move || sending.get().to_string()
-                    >
-                        "Export userdata"
-                    </button>
+                    <BusyButton busy=sending>"Export userdata"</BusyButton>
                 </div>
                 <CopyAsCli command=Signal::derive(move || {
                     request()

@@ -14,6 +14,7 @@ use shared::cloudhsmv2::{
 
 use super::{RegionPicker, Section, cluster_href, in_region, region_error, use_region};
 use crate::api::{ApiError, cloudhsm};
+use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Completion, Flashes, OpTexts};
@@ -303,14 +304,9 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                     <a class="btn btn-link" href=move || in_region("/cloudhsm/clusters", &region.get())>
                         "Cancel"
                     </a>
-                    <button
-                        type="submit"
-                        class="btn btn-primary"
-                        aria-busy=move || sending.get().to_string()
-                        disabled=move || sending.get()
-                    >
+                    <BusyButton busy=sending class="btn btn-primary">
                         "Create cluster"
-                    </button>
+                    </BusyButton>
                 </div>
                 <CopyAsCli command=cli />
             </form>

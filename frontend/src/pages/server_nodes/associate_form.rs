@@ -11,6 +11,7 @@ use super::requests::{
     check_public_key,
 };
 use crate::api::{ApiError, nodes};
+use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, PemField, TextField};
 use crate::live::LiveStore;
@@ -115,14 +116,9 @@ pub fn AssociateNodeForm(
                 {engine_fields}
                 <FormError title="Could not associate the node" error=error />
                 <div class="form-actions">
-                    <button
-                        type="submit"
-                        class="btn btn-primary"
-                        disabled=move || sending.get()
-                        aria-busy=move || sending.get().to_string()
-                    >
+                    <BusyButton busy=sending class="btn btn-primary">
                         "Associate node"
-                    </button>
+                    </BusyButton>
                 </div>
                 <CopyAsCli command=Signal::derive(move || {
                     request().ok().map(|request| cli_command(Operation::AssociateNode, &request))
