@@ -68,12 +68,14 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
 }
 
-/// `GET /api/config`: mode, region, account and version (never secrets).
+/// `GET /api/config`: mode, region, account, version and whether the
+/// console needs a session (never secrets).
 pub async fn config(State(app): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({
         "mode": app.target.mode(),
         "region": app.settings.region,
         "accountId": app.settings.account_id,
         "version": env!("CARGO_PKG_VERSION"),
+        "session": app.settings.guard.session.is_some(),
     }))
 }

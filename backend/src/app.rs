@@ -12,7 +12,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::security::{AllowedHosts, check_host};
+use crate::security::Guard;
 use crate::store::Store;
 use crate::target::Target;
 use crate::{api, events, wire};
@@ -29,8 +29,8 @@ pub struct Settings {
     pub account_id: String,
     /// Built console (`cargo xtask ui` or Trunk output); `None` serves no UI.
     pub ui_dir: Option<PathBuf>,
-    /// Host names requests may address.
-    pub allowed_hosts: AllowedHosts,
+    /// Who may call which door: hosts, origins, the console session.
+    pub guard: Arc<Guard>,
 }
 
 /// Shared state of every handler.
@@ -56,6 +56,10 @@ pub fn app(state: AppState) -> Router {
         .route("/", post(wire::handle))
         .route("/api/health", get(api::health))
         .route("/api/config", get(api::config))
+        .route(
+            "/api/session",
+            post(crate::security::sign_in).delete(crate::security::sign_out),
+        )
         .nest("/api/sim", crate::sim_api::routes())
         .route("/api/{service}/{operation}", post(api::operation))
         .layer(TimeoutLayer::with_status_code(
@@ -81,16 +85,29 @@ pub fn app(state: AppState) -> Router {
                 cache_control,
             ));
     }
-    let allowed = state.settings.allowed_hosts.clone();
+    let guard = Arc::clone(&state.settings.guard);
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(
             crate::errors_layer::protocol_errors,
         ))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(allowed, check_host))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            crate::security::guard,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span of one request: method and path only. Never the query (a
+/// sign-in link carries the console token there) nor any header.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// Caching of the console's files. A release build keeps its files under

@@ -8,12 +8,15 @@ use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::app::{AppState, Settings, app};
+mod protections;
+
 use std::time::Duration;
 
+pub use protections::{Protections, TOKEN_ENV};
+
+use crate::app::{AppState, Settings, app};
+
 use crate::clock::{Clock, SimClock, SystemClock};
-use crate::security::AllowedHosts;
-use crate::sigv4::Verifier;
 use crate::sim::{SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
 use crate::target::Target;
@@ -55,7 +58,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
     /// Region in ARNs, endpoints and `/api/config`.
-    #[arg(long, default_value = "us-east-1")]
+    #[arg(long, default_value = "us-east-1", value_parser = parse_region)]
     pub region: String,
     /// Twelve-digit account id in ARNs.
     #[arg(long, default_value = "123456789012", value_parser = parse_account)]
@@ -97,41 +100,62 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 30.0, value_parser = parse_speed, requires = "upstream")]
     pub poll_slow: f64,
     /// Check SigV4 signatures on the wire door, as AWS does, against the
-    /// `--access-key-id`/`--secret-access-key` pairs.
-    #[arg(long, requires = "access_key_id")]
+    /// `--access-key-id`/`--secret-access-key` pairs (a pair is generated
+    /// and printed when none is given). Always on in upstream mode and on a
+    /// non-loopback `--listen`.
+    #[arg(long)]
     pub require_sigv4: bool,
-    /// An access key id accepted by `--require-sigv4` (repeatable; pairs
-    /// with the `--secret-access-key` in the same position).
-    #[arg(long = "access-key-id", requires = "require_sigv4")]
+    /// An access key id clients sign wire-door calls with (repeatable;
+    /// pairs with the `--secret-access-key` in the same position). Giving
+    /// one turns SigV4 checking on.
+    #[arg(long = "access-key-id", requires = "secret_access_key")]
     pub access_key_id: Vec<String>,
     /// The secret of the `--access-key-id` in the same position.
-    #[arg(long = "secret-access-key", requires = "require_sigv4")]
+    #[arg(long = "secret-access-key", requires = "access_key_id")]
     pub secret_access_key: Vec<String>,
+    /// Make the console ask for a session even in simulator mode on
+    /// loopback (always on in upstream mode and on a non-loopback `--listen`).
+    #[arg(long)]
+    pub require_session: bool,
+    /// File whose first line is the console token (at least 16 of
+    /// `A-Z a-z 0-9 - _ . ~`); `CMCONSOLE_TOKEN` may hold it instead.
+    /// Without either, a random token is made at each start. Giving one
+    /// turns the session on.
+    #[arg(long, env = "CMCONSOLE_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Another origin whose pages may call `/api/` (repeatable), e.g.
+    /// `http://127.0.0.1:8081` for `trunk serve`.
+    #[arg(long = "allow-origin", value_parser = parse_allowed_origin)]
+    pub allow_origin: Vec<String>,
+    /// Another host name requests may address besides loopback names and
+    /// the listen address (repeatable), e.g. the machine's DNS name.
+    #[arg(long = "allowed-host", value_parser = parse_host_name)]
+    pub allowed_host: Vec<String>,
 }
 
-impl ServeArgs {
-    /// The SigV4 verifier the flags ask for, if any.
-    ///
-    /// # Errors
-    /// When the ids and secrets do not pair up.
-    pub fn verifier(&self) -> Result<Option<Arc<Verifier>>, StartError> {
-        if !self.require_sigv4 {
-            return Ok(None);
-        }
-        if self.access_key_id.len() != self.secret_access_key.len() {
-            return Err(StartError::Keys(format!(
-                "{} --access-key-id but {} --secret-access-key",
-                self.access_key_id.len(),
-                self.secret_access_key.len()
-            )));
-        }
-        let pairs = self
-            .access_key_id
-            .iter()
-            .cloned()
-            .zip(self.secret_access_key.iter().cloned());
-        Ok(Some(Arc::new(Verifier::new(pairs, Arc::new(SystemClock)))))
+fn parse_region(s: &str) -> Result<String, String> {
+    if crate::upstream::partition::is_region(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "'{s}' is not an AWS region name (like us-east-1, cn-north-1 or us-gov-west-1)"
+        ))
     }
+}
+
+fn parse_allowed_origin(s: &str) -> Result<String, String> {
+    crate::security::same_origin::parse_origin(s)
+        .map(|_| s.trim_end_matches('/').to_owned())
+        .ok_or_else(|| format!("'{s}' is not an origin like http://127.0.0.1:8081"))
+}
+
+fn parse_host_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    ok.then(|| s.to_ascii_lowercase())
+        .ok_or_else(|| format!("'{s}' is not a host name"))
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -190,9 +214,12 @@ pub enum StartError {
     /// Upstream mode found no AWS credential chain.
     #[error("no AWS credential provider is configured")]
     NoCredentials,
-    /// The SigV4 access keys are not in pairs.
-    #[error("--require-sigv4: {0}")]
+    /// The SigV4 access keys are not in pairs, or reuse the real ones.
+    #[error("wire-door keys: {0}")]
     Keys(String),
+    /// The console token could not be read or is not acceptable.
+    #[error("console token: {0}")]
+    Token(String),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -209,11 +236,24 @@ pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
             .ok_or(StartError::NoDataDir)?
             .join("cmconsole"),
     };
-    std::fs::create_dir_all(&dir).map_err(|source| StartError::DataDir {
+    create_private_dir(&dir).map_err(|source| StartError::DataDir {
         path: dir.clone(),
         source,
     })?;
     Ok(Arc::new(SqliteStore::open(&dir.join("cmconsole.sqlite3"))?))
+}
+
+/// Creates `dir` (and missing parents) readable by its owner only: it
+/// holds simulated CA keys and the NextToken key.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// What the doors talk to, the journal behind the live door, and the
@@ -259,17 +299,28 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
 /// The signing proxy to `endpoint` and its poller, journaling in memory
 /// (the truth lives upstream; a restart starts a fresh journal and browsers
 /// reload their snapshot).
-async fn upstream(args: &ServeArgs, endpoint: &Endpoint) -> Result<Backing, StartError> {
+async fn upstream(
+    args: &ServeArgs,
+    endpoint: &Endpoint,
+    local_key_ids: &[&str],
+) -> Result<Backing, StartError> {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory()?);
     let wall: Arc<dyn Clock> = Arc::new(SystemClock);
     let provider = CredentialSource::standard_chain(args.profile.as_deref(), &args.region)
         .await
         .ok_or(StartError::NoCredentials)?;
     let credentials = CredentialSource::new(provider, Arc::clone(&wall));
-    if let Err(err) = credentials.get().await {
+    match credentials.get().await {
+        // Clients reach cmconsole with a local key pair, never the real one.
+        Ok(real) if local_key_ids.contains(&real.access_key_id()) => {
+            return Err(StartError::Keys(
+                "a --access-key-id is the access key of the AWS credentials that sign upstream calls; give clients a local key pair of their own".to_owned(),
+            ));
+        }
+        Ok(_) => {}
         // Not fatal: the chain may work later (SSO login, metadata); every
-        // call until then answers this error.
-        tracing::warn!(error = %err, "no AWS credentials yet");
+        // call until then answers a fixed error (the cause is logged).
+        Err(_) => tracing::warn!("no AWS credentials yet"),
     }
     let settings = ClientSettings {
         endpoint: endpoint.clone(),
@@ -300,9 +351,9 @@ async fn upstream(args: &ServeArgs, endpoint: &Endpoint) -> Result<Backing, Star
 
 /// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
-    let verifier = args.verifier()?;
+    let protections = Protections::decide(&args, std::env::var(TOKEN_ENV).ok())?;
     let (target, store, control) = match &args.upstream {
-        Some(endpoint) => upstream(&args, endpoint).await?,
+        Some(endpoint) => upstream(&args, endpoint, &protections.local_key_ids()).await?,
         None => simulator(&args).await?,
     };
     let listener = TcpListener::bind(args.listen)
@@ -319,16 +370,25 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             region: args.region,
             account_id: args.account_id,
             ui_dir: Some(args.ui_dir),
-            allowed_hosts: AllowedHosts::for_listen_host(&addr.ip().to_string()),
+            guard: Arc::new(protections.guard(addr)),
         }),
-        verifier,
+        verifier: protections.verifier(),
         control,
         throttle: args
             .rate_limit
             .is_enabled()
             .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
     };
-    println!("cmconsole listening on http://{addr}");
+    // Whoever started us may have closed stdout after the first line:
+    // printing is best effort, never a reason to stop.
+    let banner = format!(
+        "cmconsole listening on http://{addr}\n{}\n",
+        protections.banner(addr, state.target.mode())
+    );
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+    drop(stdout);
     // Request/response traffic: never hold a response tail back for an ACK.
     let listener = listener.tap_io(|tcp| {
         if let Err(err) = tcp.set_nodelay(true) {

@@ -14,7 +14,8 @@ pub struct ServiceError {
     pub code: ErrorCode,
     /// Human-readable message.
     pub message: String,
-    /// An upstream endpoint's own code and HTTP status, passed through as is.
+    /// The code and HTTP status sent as they are: an upstream endpoint's
+    /// own, or a status chosen by the door (see [`Self::with_status`]).
     upstream: Option<Box<(String, u16)>>,
 }
 
@@ -43,6 +44,14 @@ impl ServiceError {
             message: message.into(),
             upstream: Some(Box::new((short.to_owned(), status))),
         }
+    }
+
+    /// The same error answered with HTTP `status` instead of its code's.
+    #[must_use]
+    pub fn with_status(mut self, status: u16) -> Self {
+        let code = self.code_str().to_owned();
+        self.upstream = Some(Box::new((code, status)));
+        self
     }
 
     /// The code sent on the wire: the upstream's own, else [`Self::code`].

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod error;
 pub mod errors_layer;
 pub mod events;
+pub mod logging;
 pub mod protocol;
 pub mod security;
 pub mod sigv4;

@@ -1,80 +1,255 @@
-//! Request guards: only loopback-style `Host` names are served, which stops
-//! DNS-rebinding pages from reaching the console or the wire door.
+//! Who may call which door, checked in one middleware before any handler
+//! runs (SECURITY.md states the same to users):
+//!
+//! 1. [`host`]: the `Host` must be an allowed name (stops DNS rebinding);
+//! 2. [`same_origin`]: browser doors (`/api/...`) refuse other sites (403)
+//!    and POSTs that are not `application/json` (415); the wire door refuses
+//!    other sites too (SDKs and the CLI send no `Origin`);
+//! 3. [`session`]: when the console needs a session, `/api/...` without a
+//!    valid one is 401 (`/api/health` and the sign-in call stay open), and a
+//!    page opened with `?token=` is exchanged for the session cookie.
+//!
+//! SigV4 on the wire door is the [`crate::sigv4::Verifier`]'s, in the door.
+
+pub mod host;
+pub mod same_origin;
+pub mod secrets;
+pub mod session;
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use shared::error::ErrorCode;
 
-/// Host names a request may address.
+pub use host::AllowedHosts;
+pub use secrets::Secret;
+pub use session::ConsoleSession;
+
+use crate::error::ServiceError;
+
+/// Console paths that need no session: probes and the sign-in call itself.
+const OPEN_PATHS: [&str; 2] = ["/api/health", "/api/session"];
+/// The query parameter of the printed sign-in URL.
+const TOKEN_PARAM: &str = "token";
+/// Added to the page's URL when a `?token=` was refused, so the sign-in
+/// page can say so.
+const REJECTED_PARAM: &str = "signin=rejected";
+
+/// Everything the guard checks, decided at start.
 #[derive(Debug, Clone)]
-pub struct AllowedHosts {
-    names: Arc<Vec<String>>,
+pub struct Guard {
+    /// Host names requests may address.
+    pub hosts: AllowedHosts,
+    /// Origins besides the console's own that may call `/api/`
+    /// (`--allow-origin`, e.g. a `trunk serve` page).
+    pub extra_origins: Vec<String>,
+    /// The console session, when the console needs one.
+    pub session: Option<Arc<ConsoleSession>>,
 }
 
-impl AllowedHosts {
-    /// `localhost`, `127.0.0.1`, `[::1]` and the host of the listen address.
-    pub fn for_listen_host(listen_host: &str) -> Self {
-        let mut names = vec![
-            "localhost".to_owned(),
-            "127.0.0.1".to_owned(),
-            "::1".to_owned(),
-        ];
-        let listen = listen_host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
-        if !names.contains(&listen) {
-            names.push(listen);
-        }
+impl Guard {
+    /// Loopback names only, no extra origins, no session: the defaults of a
+    /// simulator on loopback.
+    pub fn loopback() -> Self {
         Self {
-            names: Arc::new(names),
+            hosts: AllowedHosts::for_listen_host("127.0.0.1"),
+            extra_origins: Vec::new(),
+            session: None,
         }
     }
-
-    /// Whether the `Host` header value `host` (with optional port) is allowed.
-    pub fn allows(&self, host: &str) -> bool {
-        let name = strip_port(host).to_ascii_lowercase();
-        self.names.contains(&name)
-    }
 }
 
-fn strip_port(host: &str) -> &str {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or(rest);
-    }
-    match host.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    }
+/// Which door a path belongs to, for the checks and the error format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Door {
+    /// `/api/...`: errors as the console envelope.
+    Console,
+    /// `POST /`: errors as AWS JSON 1.1.
+    Wire,
+    /// The console's files.
+    Page,
 }
 
-/// Middleware rejecting requests whose `Host` is not allowed.
-pub async fn check_host(
-    State(allowed): State<AllowedHosts>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let host = request
-        .headers()
+/// The middleware: runs every check of the module doc, in that order.
+pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let door = if path.starts_with("/api/") {
+        Door::Console
+    } else if path == "/" && request.method() == Method::POST {
+        Door::Wire
+    } else {
+        Door::Page
+    };
+    let headers = request.headers();
+    let Some(host) = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| request.uri().host());
-    match host {
-        Some(host) if allowed.allows(host) => next.run(request).await,
-        _ => (
+        .or_else(|| request.uri().host())
+        .filter(|host| guard.hosts.allows(host))
+        .map(str::to_owned)
+    else {
+        return refuse(
+            door,
+            ErrorCode::AccessDeniedException,
+            "This Host header is not allowed; address cmconsole as localhost or 127.0.0.1 (or a name given with --allowed-host).".to_owned(),
             StatusCode::FORBIDDEN,
-            axum::Json(json!({
-                "__type": "AccessDeniedException",
-                "code": "AccessDeniedException",
-                "message": "This Host header is not allowed; address cmconsole as localhost or 127.0.0.1.",
-            })),
-        )
-            .into_response(),
+        );
+    };
+    if door != Door::Page {
+        let extra: Vec<_> = guard
+            .extra_origins
+            .iter()
+            .filter_map(|o| same_origin::parse_origin(o))
+            .collect();
+        if let Err(why) = same_origin::check(headers, &host, &extra) {
+            tracing::info!(path, "refused a cross-site request");
+            return refuse(
+                door,
+                ErrorCode::AccessDeniedException,
+                why.message(),
+                StatusCode::FORBIDDEN,
+            );
+        }
     }
+    if door == Door::Console {
+        if !same_origin::is_json_or_not_post(request.method(), headers) {
+            return refuse(
+                door,
+                ErrorCode::UnsupportedMediaTypeException,
+                "Console requests must be sent with Content-Type: application/json.".to_owned(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            );
+        }
+        if let Some(session) = &guard.session
+            && !OPEN_PATHS.contains(&path)
+            && !session.admits(headers)
+        {
+            return refuse(
+                door,
+                ErrorCode::UnauthorizedException,
+                "Sign in first: open the URL cmconsole printed at start, or paste its token in the console.".to_owned(),
+                StatusCode::UNAUTHORIZED,
+            );
+        }
+    }
+    if door == Door::Page
+        && matches!(*request.method(), Method::GET | Method::HEAD)
+        && let Some(query) = request.uri().query()
+        && let Some(token) = query_value(query, TOKEN_PARAM)
+    {
+        return exchange_token(guard.session.as_deref(), path, query, &token);
+    }
+    next.run(request).await
+}
+
+/// `GET /page?token=...`: a valid token starts a session; either way the
+/// browser is sent to the same page without the token, so it stays out of
+/// the address bar and the history.
+fn exchange_token(
+    session: Option<&ConsoleSession>,
+    path: &str,
+    query: &str,
+    token: &str,
+) -> Response {
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|pair| pair.split('=').next() != Some(TOKEN_PARAM) && !pair.is_empty())
+        .collect();
+    let mut rest = rest.join("&");
+    let cookie = match session {
+        Some(session) if session.accepts_token(token) => Some(session.start_cookie()),
+        Some(_) => {
+            tracing::info!("refused a console sign-in link with a wrong token");
+            if !rest.is_empty() {
+                rest.push('&');
+            }
+            rest.push_str(REJECTED_PARAM);
+            None
+        }
+        None => None,
+    };
+    let location = if rest.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{rest}")
+    };
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The percent-decoded value of `name` in a query string.
+fn query_value(query: &str, name: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+fn refuse(door: Door, code: ErrorCode, message: String, status: StatusCode) -> Response {
+    let error = ServiceError::new(code, message).with_status(status.as_u16());
+    let request_id = uuid::Uuid::new_v4().to_string();
+    match door {
+        Door::Console => crate::api::envelope(&error, &request_id),
+        Door::Wire | Door::Page => crate::wire::error_response(&error, &request_id),
+    }
+}
+
+/// `POST /api/session {"token": "..."}`: the sign-in page's call. A right
+/// token starts a session (204 with the cookie); a wrong one is 401.
+pub async fn sign_in(State(app): State<crate::app::AppState>, body: axum::body::Bytes) -> Response {
+    #[derive(serde::Deserialize)]
+    struct SignIn {
+        token: String,
+    }
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let Some(session) = &app.settings.guard.session else {
+        let error = ServiceError::validation(
+            "This console needs no sign-in: cmconsole was started without a console session.",
+        );
+        return crate::api::envelope(&error, &request_id);
+    };
+    let token = match serde_json::from_slice::<SignIn>(&body) {
+        Ok(sign_in) => sign_in.token,
+        Err(_) => {
+            let error = ServiceError::validation("Send {\"token\": \"...\"}.");
+            return crate::api::envelope(&error, &request_id);
+        }
+    };
+    if !session.accepts_token(token.trim()) {
+        tracing::info!("refused a console sign-in with a wrong token");
+        let error = ServiceError::new(
+            ErrorCode::UnauthorizedException,
+            "This token is not the console token cmconsole printed at start.",
+        );
+        return crate::api::envelope(&error, &request_id);
+    }
+    with_cookie(StatusCode::NO_CONTENT, &session.start_cookie())
+}
+
+/// `DELETE /api/session`: signs this browser out.
+pub async fn sign_out(State(app): State<crate::app::AppState>) -> Response {
+    match &app.settings.guard.session {
+        Some(session) => with_cookie(StatusCode::NO_CONTENT, &session.end_cookie()),
+        None => StatusCode::NO_CONTENT.into_response(),
+    }
+}
+
+fn with_cookie(status: StatusCode, cookie: &str) -> Response {
+    let mut response = status.into_response();
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
 }
 
 #[cfg(test)]
@@ -82,24 +257,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loopback_names_with_ports_are_allowed_and_others_refused() {
-        let allowed = AllowedHosts::for_listen_host("127.0.0.1");
-        for ok in [
-            "localhost",
-            "localhost:8080",
-            "127.0.0.1:1",
-            "[::1]:80",
-            "LOCALHOST",
-        ] {
-            assert!(allowed.allows(ok), "{ok}");
-        }
-        for bad in [
-            "evil.example",
-            "evil.example:8080",
-            "127.0.0.1.evil.example",
-            "localhost.evil",
-        ] {
-            assert!(!allowed.allows(bad), "{bad}");
-        }
+    fn the_token_is_read_and_removed_from_the_query() {
+        assert_eq!(
+            query_value("a=1&token=abc%2Dd&b=2", "token").as_deref(),
+            Some("abc-d")
+        );
+        assert_eq!(query_value("tokens=1", "token"), None);
+        let response = exchange_token(None, "/servers", "region=eu-west-1&token=x", "x");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/servers?region=eu-west-1"
+        );
+        assert!(response.headers().get(header::SET_COOKIE).is_none());
     }
 }

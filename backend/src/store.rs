@@ -140,6 +140,9 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error")]
     Database(#[from] rusqlite::Error),
+    /// The database file's permissions could not be set.
+    #[error("cannot make the database file private: {0}")]
+    Permissions(#[from] std::io::Error),
     /// The writer thread is gone (shutting down or crashed).
     #[error("the store is closed")]
     Closed,

@@ -9,6 +9,7 @@
 
 mod client;
 mod credentials;
+pub mod partition;
 mod poller;
 mod retry;
 
@@ -21,7 +22,7 @@ use shared::error::ErrorCode;
 use shared::opsworkscm::Operation;
 
 pub use client::{ClientSettings, Endpoint, UpstreamClient};
-pub use credentials::{CredentialSource, REFRESH_MARGIN};
+pub use credentials::{CREDENTIALS_UNAVAILABLE, CredentialSource, REFRESH_MARGIN};
 pub use poller::{PollIntervals, Poller, Watch};
 pub use retry::{MAX_ATTEMPTS, RetryQuota};
 

@@ -15,6 +15,8 @@ import { Backend } from './support/backend';
 
 const ACCESS_KEY_ID = 'AKIDE2EUPSTREAM';
 const SECRET = 'e2e-upstream-secret-0b2f6c1e';
+/** A's console token: upstream mode always needs a session. */
+const CONSOLE_TOKEN = 'e2e-console-token-5d41402abc4b2a76';
 
 let upstream: Backend;
 let proxy: Backend;
@@ -31,13 +33,35 @@ test.beforeAll(async () => {
     SECRET,
   ]);
   // The default client-side limit (5 requests/s) and quicker polls.
-  proxy = await Backend.start(['--upstream', upstream.baseURL, '--poll-fast', '0.5', '--poll-slow', '2'], {
-    AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: SECRET,
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  proxy = await Backend.start(
+    [
+      '--upstream',
+      upstream.baseURL,
+      '--poll-fast',
+      '0.5',
+      '--poll-slow',
+      '2',
+      // The local pair SDKs would sign A's wire door with (not used here).
+      '--access-key-id',
+      'AKIDE2ELOCAL',
+      '--secret-access-key',
+      'e2e-local-secret-7215ee9c7d9dc229',
+    ],
+    {
+      CMCONSOLE_TOKEN: CONSOLE_TOKEN,
+      AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  );
+});
+
+// Every test's browser signs in through the link cmconsole would print.
+test.beforeEach(async ({ page }) => {
+  await page.goto(`${proxy.baseURL}/?token=${CONSOLE_TOKEN}`);
+  await expect(page).toHaveURL(`${proxy.baseURL}/`);
 });
 
 test.afterAll(async () => {
@@ -90,11 +114,13 @@ test('the main flow in the console of an upstream-mode backend lands in the upst
   expect(await statusInUpstream(name)).toBeUndefined();
 
   // Nothing A answered or logged carries its credentials.
-  const config = await (await fetch(`${proxy.baseURL}/api/config`)).text();
+  const config = await page.evaluate(async () => (await fetch('/api/config')).text());
+  expect(JSON.parse(config).session).toBe(true);
   for (const text of [config, proxy.log, await page.content()]) {
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(ACCESS_KEY_ID);
     expect(text).not.toContain('Signature=');
+    expect(text).not.toContain(CONSOLE_TOKEN);
   }
 });
 

@@ -8,6 +8,7 @@
 pub mod cloudhsm;
 pub mod engine_attributes;
 pub mod nodes;
+pub mod session;
 pub mod sim;
 
 use std::fmt;
@@ -103,6 +104,9 @@ pub struct ConsoleConfig {
     pub account_id: String,
     /// Backend version.
     pub version: String,
+    /// True when the console needs a session (then it offers Sign out).
+    #[serde(default)]
+    pub session: bool,
 }
 
 /// Calls `POST /api/opsworks-cm/<operation>` with `req` as JSON.
@@ -146,6 +150,7 @@ fn post_text(url: String, body: String, region: Option<String>) -> BodyFuture {
         if response.ok() {
             Ok(text)
         } else {
+            session::notice(status, &url);
             Err(error_from_body(status, &text))
         }
     })
@@ -161,10 +166,12 @@ fn fetch_text(request: RequestBuilder) -> BodyFuture {
             .map_err(|e| ApiError::Network(e.to_string()))?;
         let status = response.status();
         let ok = response.ok();
+        let url = response.url();
         let body = response.text().await.unwrap_or_default();
         if ok {
             Ok(body)
         } else {
+            session::notice(status, &url);
             Err(error_from_body(status, &body))
         }
     })

@@ -32,6 +32,7 @@ use crate::lazy_pages::{
 use crate::live::{Connection, LiveStore, provide_live_store};
 use crate::pages::server_details::{OverviewTab, ServerDetailsPage};
 use crate::pages::servers::ServersPage;
+use crate::pages::sign_in::SignInPage;
 
 /// What `/api/config` said, shared with the pages (the wizard uses the account id).
 #[derive(Clone, Copy)]
@@ -51,13 +52,48 @@ impl Config {
     }
 }
 
-/// Root component: top bar (product, region, mode, live indicator), flash
-/// messages and the routed page.
+/// What the root shows, from what `/api/config` answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// No answer yet.
+    Loading,
+    /// 401: this browser has no session.
+    SignIn,
+    /// Anything else (a failed config shows in the top bar).
+    Console,
+}
+
+/// Root component: the console, or the sign-in page when the backend
+/// wants a session this browser does not have.
 #[component]
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(api::get_config);
     provide_context(Config(config));
     provide_context(Flashes::new());
+    let gate = Memo::new(move |_| match config.get() {
+        None => Gate::Loading,
+        Some(Err(error)) if api::session::is_unauthorized(&error) => Gate::SignIn,
+        Some(_) => Gate::Console,
+    });
+    move || match gate.get() {
+        Gate::Loading => ().into_any(),
+        Gate::SignIn => view! {
+            <header class="topbar">
+                <h1 class="brand">"cmconsole"</h1>
+            </header>
+            <main class="content">
+                <SignInPage />
+            </main>
+        }
+        .into_any(),
+        Gate::Console => view! { <Console config=config /> }.into_any(),
+    }
+}
+
+/// The console: top bar (product, region, mode, live indicator, sign
+/// out), flash messages and the routed page; its live stream opens here.
+#[component]
+fn Console(config: LocalResource<Result<ConsoleConfig, api::ApiError>>) -> impl IntoView {
     let live = provide_live_store();
     view! {
         <Router>
@@ -90,6 +126,11 @@ pub fn App() -> impl IntoView {
                     })}
                 </Transition>
                 <LiveIndicator live=live />
+                <Show when=move || {
+                    config.get().is_some_and(|cfg| cfg.is_ok_and(|cfg| cfg.session))
+                }>
+                    <SignOutButton />
+                </Show>
             </header>
             <main class="content">
                 <FlashBar />
@@ -167,6 +208,24 @@ fn LiveIndicator(live: LiveStore) -> impl IntoView {
         >
             {move || state().label()}
         </p>
+    }
+}
+
+/// Ends the session in this browser; the console starts over on the
+/// sign-in page.
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async {
+            // Signed out or not, starting over shows what holds now.
+            let _ = api::session::sign_out().await;
+            api::session::restart_console();
+        });
+    };
+    view! {
+        <button type="button" class="btn sign-out" on:click=sign_out>
+            "Sign out"
+        </button>
     }
 }
 

@@ -471,10 +471,12 @@ fn connect(inner: &Shared) {
             };
             store.connection.set(Connection::Reconnecting);
             if closed_by_browser {
-                // The browser gave up (e.g. an HTTP error): replace the source ourselves.
+                // The browser gave up (e.g. an HTTP error): replace the source
+                // ourselves, unless the error was a lost session.
                 if let Some(source) = inner.borrow_mut().source.take() {
                     source.close();
                 }
+                crate::api::session::probe();
                 schedule_reconnect(&inner);
             }
         })

@@ -14,4 +14,5 @@ pub mod server_nodes;
 pub mod server_settings;
 pub mod server_userdata;
 pub mod servers;
+pub mod sign_in;
 pub mod simulator;

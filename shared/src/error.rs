@@ -29,6 +29,10 @@ wire_enum! {
         CloudHsmResourceNotFoundException = "CloudHsmResourceNotFoundException",
         CloudHsmServiceException = "CloudHsmServiceException",
         CloudHsmTagException = "CloudHsmTagException",
+        /// Console door only: no valid session (HTTP 401).
+        UnauthorizedException = "UnauthorizedException",
+        /// Console door only: a POST that is not `application/json` (HTTP 415).
+        UnsupportedMediaTypeException = "UnsupportedMediaTypeException",
     }
 }
 
@@ -59,6 +63,10 @@ impl ErrorCode {
             500
         } else if self == Self::MissingAuthenticationTokenException {
             403
+        } else if self == Self::UnauthorizedException {
+            401
+        } else if self == Self::UnsupportedMediaTypeException {
+            415
         } else {
             400
         }

@@ -41,6 +41,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        restrict_to_owner(path)?;
         let conn = Connection::open(path)?;
         Self::start(conn)
     }
@@ -318,6 +319,34 @@ impl Writer {
         }
         Ok(out)
     }
+}
+
+/// Makes the database file (created here when missing) and its `-wal` and
+/// `-shm` companions readable by their owner only: they hold simulated CA
+/// keys and the NextToken key. SQLite gives the companions it creates the
+/// database file's mode.
+fn restrict_to_owner(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
+                _ => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 #[cfg(test)]

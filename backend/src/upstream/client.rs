@@ -57,14 +57,15 @@ impl Endpoint {
         }
     }
 
-    /// The URL for `service` in `region`.
-    pub fn uri_for(&self, service: Service, region: &str) -> String {
+    /// The URL for `service` in `region`; `None` when `region` is not a
+    /// region of the partition table (then nothing may be sent).
+    pub fn uri_for(&self, service: Service, region: &str) -> Option<String> {
+        if !super::partition::is_region(region) {
+            return None;
+        }
         match self {
-            Self::Url(uri) => uri.to_string(),
-            Self::Aws => format!(
-                "https://{}.{region}.amazonaws.com/",
-                service.endpoint_prefix()
-            ),
+            Self::Url(uri) => Some(uri.to_string()),
+            Self::Aws => super::partition::endpoint_url(service.endpoint_prefix(), region),
         }
     }
 }
@@ -161,6 +162,10 @@ impl UpstreamClient {
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
         let region = region.unwrap_or(&self.settings.region);
+        let Some(endpoint) = self.settings.endpoint.uri_for(service, region) else {
+            // Checked before anything is signed or any connection opened.
+            return Err(not_a_region(service, region));
+        };
         let mut spent = 0;
         let mut attempt = 1;
         loop {
@@ -168,7 +173,9 @@ impl UpstreamClient {
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
-            let result = self.attempt(service, region, operation, body).await;
+            let result = self
+                .attempt(service, &endpoint, region, operation, body)
+                .await;
             let outcome = match &result {
                 Ok(_) => Outcome::Success,
                 Err(AttemptError::Answer(err)) => classify(err.status(), Some(err.code_str())),
@@ -194,10 +201,7 @@ impl UpstreamClient {
                 Err(AttemptError::Answer(err) | AttemptError::Local(err)) => Err(err),
                 Err(AttemptError::Transport(reason)) => Err(ServiceError::from_upstream(
                     ErrorCode::InternalFailure.as_str(),
-                    format!(
-                        "The upstream endpoint {} cannot be reached: {reason}",
-                        self.settings.endpoint.uri_for(service, region)
-                    ),
+                    format!("The upstream endpoint {endpoint} cannot be reached: {reason}"),
                     502,
                 )),
             };
@@ -207,12 +211,13 @@ impl UpstreamClient {
     async fn attempt(
         &self,
         service: Service,
+        uri: &str,
         region: &str,
         operation: &str,
         body: &[u8],
     ) -> Result<Vec<u8>, AttemptError> {
         let request = self
-            .signed_request(service, region, operation, body)
+            .signed_request(service, uri, region, operation, body)
             .await?;
         let response = tokio::time::timeout(ATTEMPT_TIMEOUT, self.http.request(request))
             .await
@@ -242,11 +247,11 @@ impl UpstreamClient {
     async fn signed_request(
         &self,
         service: Service,
+        uri: &str,
         region: &str,
         operation: &str,
         body: &[u8],
     ) -> Result<Request<Full<Bytes>>, AttemptError> {
-        let uri = self.settings.endpoint.uri_for(service, region);
         let parsed: Uri = uri
             .parse()
             .map_err(|_| AttemptError::Local(ServiceError::internal(&"bad upstream URL")))?;
@@ -277,13 +282,9 @@ impl UpstreamClient {
             ("content-type", AMZ_JSON),
             ("x-amz-target", target.as_str()),
         ];
-        let signable = SignableRequest::new(
-            "POST",
-            uri.as_str(),
-            headers.into_iter(),
-            SignableBody::Bytes(body),
-        )
-        .map_err(|err| AttemptError::Local(ServiceError::internal(&err)))?;
+        let signable =
+            SignableRequest::new("POST", uri, headers.into_iter(), SignableBody::Bytes(body))
+                .map_err(|err| AttemptError::Local(ServiceError::internal(&err)))?;
         let (instructions, _signature) = sign(signable, &params)
             .map_err(|err| AttemptError::Local(ServiceError::internal(&err)))?
             .into_parts();
@@ -294,6 +295,21 @@ impl UpstreamClient {
         );
         Ok(request)
     }
+}
+
+/// The service's own validation error for a region that is not one.
+pub(super) fn not_a_region(service: Service, region: &str) -> ServiceError {
+    let code = match service {
+        Service::OpsWorksCm => ErrorCode::ValidationException,
+        Service::CloudHsmV2 => ErrorCode::CloudHsmInvalidRequestException,
+    };
+    let shown: String = region.chars().take(64).collect();
+    ServiceError::new(
+        code,
+        format!(
+            "'{shown}' is not an AWS region name (like us-east-1, cn-north-1 or us-gov-west-1)."
+        ),
+    )
 }
 
 /// The cause of a transport failure, without any request detail.
@@ -344,8 +360,16 @@ mod tests {
         assert!(Endpoint::parse("ftp://x").is_err());
         assert!(Endpoint::parse("nope").is_err());
         assert_eq!(
-            Endpoint::Aws.uri_for(Service::OpsWorksCm, "eu-west-1"),
-            "https://opsworks-cm.eu-west-1.amazonaws.com/"
+            Endpoint::Aws
+                .uri_for(Service::OpsWorksCm, "eu-west-1")
+                .as_deref(),
+            Some("https://opsworks-cm.eu-west-1.amazonaws.com/")
+        );
+        let url = Endpoint::parse("http://127.0.0.1:9000").unwrap();
+        assert_eq!(
+            url.uri_for(Service::CloudHsmV2, "x@127.0.0.1:9999#"),
+            None,
+            "a custom endpoint still needs a real region to sign for"
         );
     }
 

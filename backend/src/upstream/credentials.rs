@@ -15,6 +15,9 @@ use crate::error::ServiceError;
 /// How long before expiry credentials are fetched anew.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
+/// What callers are told when no credentials can be loaded.
+pub const CREDENTIALS_UNAVAILABLE: &str = "cmconsole cannot load AWS credentials to sign this call upstream; the operator's log says why.";
+
 /// A credentials provider with a refresh-ahead cache.
 pub struct CredentialSource {
     provider: SharedCredentialsProvider,
@@ -55,7 +58,8 @@ impl CredentialSource {
     /// expire within [`REFRESH_MARGIN`].
     ///
     /// # Errors
-    /// `UnrecognizedClientException`-style error when the chain has none.
+    /// `UnrecognizedClientException` with a fixed message when the chain
+    /// has none; why is in the operator's log only.
     pub async fn get(&self) -> Result<Credentials, ServiceError> {
         let mut cached = self.cached.lock().await;
         let now = SystemTime::from(self.clock.now());
@@ -67,11 +71,15 @@ impl CredentialSource {
             return Ok(creds.clone());
         }
         let fresh = self.provider.provide_credentials().await.map_err(|err| {
-            // The error text names the provider that failed, never a secret.
-            tracing::warn!(error = %err, "cannot load AWS credentials");
+            // The error names the provider that failed and why (a file, a
+            // profile, an endpoint), never a secret; callers get none of it.
+            tracing::warn!(
+                error = %aws_smithy_types::error::display::DisplayErrorContext(&err),
+                "cannot load AWS credentials"
+            );
             ServiceError::new(
                 shared::error::ErrorCode::UnrecognizedClientException,
-                format!("No AWS credentials for the upstream endpoint: {err}"),
+                CREDENTIALS_UNAVAILABLE,
             )
         })?;
         *cached = Some(fresh.clone());

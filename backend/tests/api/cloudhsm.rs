@@ -24,16 +24,20 @@ pub(crate) fn hsm_client(app: &TestApp, region: &str) -> Client {
 
 /// A CloudHSM client of the backend at `addr`, for `region`.
 pub(crate) fn hsm_client_at(addr: std::net::SocketAddr, region: &str) -> Client {
+    hsm_client_signed(addr, region, "AKIDTEST", "test-secret")
+}
+
+/// A client of `addr` in `region` signing with `key`/`secret`.
+pub(crate) fn hsm_client_signed(
+    addr: std::net::SocketAddr,
+    region: &str,
+    key: &str,
+    secret: &str,
+) -> Client {
     let config = aws_sdk_cloudhsmv2::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
-        .credentials_provider(Credentials::new(
-            "AKIDTEST",
-            "test-secret",
-            None,
-            None,
-            "test",
-        ))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
         .endpoint_url(format!("http://{addr}"))
         .retry_config(RetryConfig::disabled())
         .build();

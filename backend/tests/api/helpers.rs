@@ -10,7 +10,7 @@ use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_opsworkscm::types::{EngineAttribute, Server};
 use backend::app::{AppState, Settings, app};
 use backend::clock::{Clock, ManualClock};
-use backend::security::AllowedHosts;
+use backend::security::Guard;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
 use chrono::TimeZone;
@@ -27,6 +27,7 @@ struct Options {
     ui_dir: Option<std::path::PathBuf>,
     throttle: Option<Arc<backend::throttle::TokenBucket>>,
     verifier: Option<Arc<backend::sigv4::Verifier>>,
+    guard: Option<Guard>,
 }
 
 /// A running server plus the handles a test needs.
@@ -144,6 +145,30 @@ impl TestApp {
         .await
     }
 
+    /// With `guard` in front of every door and the wire door's `verifier`
+    /// (what `serve` builds from its flags, e.g. for a non-loopback listen).
+    pub(crate) async fn spawn_guarded(
+        guard: Guard,
+        verifier: Option<Arc<backend::sigv4::Verifier>>,
+    ) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
+        let options = Options {
+            guard: Some(guard),
+            verifier,
+            ..Options::default()
+        };
+        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        Self::start(
+            store,
+            SimConfig::default(),
+            ManualClock::new(start),
+            options,
+        )
+        .await
+    }
+
     async fn start(
         store: Arc<dyn Store>,
         config: SimConfig,
@@ -164,7 +189,7 @@ impl TestApp {
                 region,
                 account_id,
                 ui_dir: options.ui_dir,
-                allowed_hosts: AllowedHosts::for_listen_host("127.0.0.1"),
+                guard: Arc::new(options.guard.unwrap_or_else(Guard::loopback)),
             }),
             throttle: options.throttle,
             verifier: options.verifier,
@@ -420,10 +445,22 @@ pub(crate) struct SseClient {
 
 impl SseClient {
     pub(crate) async fn connect(addr: SocketAddr, last_event_id: Option<u64>) -> Self {
+        Self::connect_with(addr, last_event_id, &[]).await
+    }
+
+    /// [`Self::connect`] with `extra` headers (a session cookie).
+    pub(crate) async fn connect_with(
+        addr: SocketAddr,
+        last_event_id: Option<u64>,
+        extra: &[(&str, &str)],
+    ) -> Self {
         let mut stream = TcpStream::connect(addr).await.unwrap();
-        let resume = last_event_id
+        let mut resume = last_event_id
             .map(|id| format!("Last-Event-ID: {id}\r\n"))
             .unwrap_or_default();
+        for (name, value) in extra {
+            resume.push_str(&format!("{name}: {value}\r\n"));
+        }
         // HTTP/1.0: the body is delimited by the connection, not chunked.
         let request = format!(
             "GET /api/events HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"

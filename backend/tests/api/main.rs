@@ -1,6 +1,7 @@
 //! Integration tests: the real server on 127.0.0.1:0, driven by the real
 //! `aws-sdk-opsworkscm` client and by raw HTTP, with a manual clock.
 
+mod binary;
 mod helpers;
 
 mod account_and_tags;
@@ -16,6 +17,7 @@ mod sigv4;
 mod sim_control;
 mod sse;
 mod throttling;
+mod trust_boundary;
 mod upstream;
 mod userdata;
 mod wire_format;

@@ -26,7 +26,7 @@ async fn bursts_beyond_the_limit_are_throttled_in_the_protocols_format() {
         app.addr,
         "POST",
         "/api/opsworks-cm/DescribeServers",
-        &[],
+        &[("Content-Type", "application/json")],
         "{}",
     )
     .await;

@@ -4,112 +4,46 @@
 //! B, B's changes must reach A's live stream, and A must never show or log
 //! the credentials.
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backend::clock::SystemClock;
 
+use crate::binary::*;
 use crate::helpers::*;
 
 const UPSTREAM_KEY: &str = "AKIDUPSTREAM";
 const UPSTREAM_SECRET: &str = "upstream-secret-d41d8cd98f00b204";
 const SESSION_TOKEN: &str = "session-token-9e107d9d372bb6826bd81d3542a419d6";
-
-/// The proxy binary, its address and everything it printed.
-struct Proxy {
-    child: Child,
-    addr: SocketAddr,
-    output: Arc<Mutex<String>>,
+/// A against `upstream`, with `key`/`secret` (the real credentials) in
+/// its environment.
+fn start_proxy(upstream: SocketAddr, key: &str, secret: &str, extra: &[&str]) -> Binary {
+    let mut command = proxy_command(upstream);
+    command
+        .args(with_defaults(extra))
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        // As chatty as it gets: nothing secret may show even here.
+        .env("RUST_LOG", "debug,backend=trace");
+    Binary::spawn(command)
 }
 
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Proxy {
-    /// Starts A against `upstream` with `key`/`secret` in its environment.
-    fn start(upstream: SocketAddr, key: &str, secret: &str, extra: &[&str]) -> Self {
-        let mut command = Self::command(upstream);
-        command
-            .args(with_defaults(extra))
-            .env("AWS_ACCESS_KEY_ID", key)
-            .env("AWS_SECRET_ACCESS_KEY", secret)
-            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-            .env("AWS_CONFIG_FILE", "/nonexistent/config")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
-            // As chatty as it gets: nothing secret may show even here.
-            .env("RUST_LOG", "debug,backend=trace");
-        Self::spawn(command)
-    }
-
-    /// `cmconsole serve --upstream http://<upstream>` on a free port, with an
-    /// environment holding nothing but PATH and no instance metadata.
-    fn command(upstream: SocketAddr) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cmconsole"));
-        command
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--ui-dir",
-                "/nonexistent",
-            ])
-            .arg("--upstream")
-            .arg(format!("http://{upstream}"))
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_EC2_METADATA_DISABLED", "true");
-        command
-    }
-
-    /// Runs `command`, reads the address it listens on and keeps its output.
-    fn spawn(mut command: Command) -> Self {
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let output = Arc::new(Mutex::new(String::new()));
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .rsplit("http://")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}: {line}"));
-        output.lock().unwrap().push_str(&line);
-        drain(stdout, &output);
-        drain(BufReader::new(child.stderr.take().unwrap()), &output);
-        Self {
-            child,
-            addr,
-            output,
-        }
-    }
-
-    fn output(&self) -> String {
-        self.output.lock().unwrap().clone()
-    }
-
-    async fn console(&self, operation: &str, body: &str) -> RawResponse {
-        raw(
-            self.addr,
-            "POST",
-            &format!("/api/opsworks-cm/{operation}"),
-            &[("Content-Type", "application/json")],
-            body,
-        )
-        .await
-    }
+/// `cmconsole serve --upstream http://<upstream>` with the local key pair
+/// and console token.
+fn proxy_command(upstream: SocketAddr) -> Command {
+    let mut command = Binary::command(&["--upstream", &format!("http://{upstream}")]);
+    command.args([
+        "--access-key-id",
+        LOCAL_KEY,
+        "--secret-access-key",
+        LOCAL_SECRET,
+    ]);
+    command
 }
 
 /// `extra` plus fast polling and a generous rate for what it leaves out.
@@ -125,21 +59,6 @@ fn with_defaults(extra: &[&str]) -> Vec<String> {
         }
     }
     args
-}
-
-fn drain(mut reader: impl Read + Send + 'static, into: &Arc<Mutex<String>>) {
-    let into = Arc::clone(into);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            into.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
 }
 
 /// B: a simulator that accepts the proxy's key and the test client's.
@@ -165,9 +84,20 @@ struct Stream {
 }
 
 impl Stream {
-    async fn open(addr: SocketAddr) -> Self {
+    /// A's stream, with A's session.
+    async fn open(a: &Binary) -> Self {
+        let cookie = a.cookie().await;
+        Self::with(a.addr, &[("Cookie", &cookie)]).await
+    }
+
+    /// The stream of a backend that needs no session (B).
+    async fn open_plain(addr: SocketAddr) -> Self {
+        Self::with(addr, &[]).await
+    }
+
+    async fn with(addr: SocketAddr, headers: &[(&str, &str)]) -> Self {
         Self {
-            sse: SseClient::connect(addr, None).await,
+            sse: SseClient::connect_with(addr, None, headers).await,
             seen: Vec::new(),
         }
     }
@@ -192,8 +122,8 @@ impl Stream {
 #[tokio::test]
 async fn both_doors_of_the_proxy_land_in_the_upstream_and_its_changes_stream_back() {
     let b = upstream().await;
-    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
-    let mut sse = Stream::open(a.addr).await;
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let mut sse = Stream::open(&a).await;
 
     // Console door of A.
     let created = a
@@ -203,7 +133,7 @@ async fn both_doors_of_the_proxy_land_in_the_upstream_and_its_changes_stream_bac
     assert_eq!(created.json()["Server"]["Status"], "CREATING");
     // Wire door of A, with the real SDK (its own signature is A's business;
     // A signs again with its credentials for B).
-    let sdk = client_for(a.addr);
+    let sdk = a.sdk();
     sdk.create_server()
         .engine("Puppet")
         .server_name("via-wire")
@@ -272,8 +202,9 @@ async fn both_doors_of_the_proxy_land_in_the_upstream_and_its_changes_stream_bac
 
 /// Neither the secret, the session token nor a signature is in A's
 /// answers, its `/api/config` or any line it logged.
-async fn assert_secrets_absent(a: &Proxy) {
-    let config = raw(a.addr, "GET", "/api/config", &[], "").await;
+async fn assert_secrets_absent(a: &Binary) {
+    let cookie = a.cookie().await;
+    let config = raw(a.addr, "GET", "/api/config", &[("Cookie", &cookie)], "").await;
     assert_eq!(config.json()["mode"], "upstream");
     let servers = a.console("DescribeServers", "{}").await;
     for (what, text) in [
@@ -285,6 +216,12 @@ async fn assert_secrets_absent(a: &Proxy) {
         assert!(!text.contains(SESSION_TOKEN), "session token in {what}");
         assert!(!text.contains("Signature="), "signature in {what}");
         assert!(!text.contains(UPSTREAM_KEY), "access key id in {what}");
+        assert!(!text.contains(LOCAL_SECRET), "local secret in {what}");
+        assert!(!text.contains(CONSOLE_TOKEN), "console token in {what}");
+        assert!(
+            !text.contains(cookie.split('=').nth(1).unwrap()),
+            "session cookie in {what}"
+        );
     }
     assert!(
         a.output().contains("DescribeServers") || a.output().contains("/api/opsworks-cm"),
@@ -295,7 +232,7 @@ async fn assert_secrets_absent(a: &Proxy) {
 #[tokio::test]
 async fn upstream_errors_pass_through_with_their_code_and_message() {
     let b = upstream().await;
-    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
     let console = a
         .console("DescribeEvents", r#"{"ServerName":"nope"}"#)
         .await;
@@ -303,7 +240,8 @@ async fn upstream_errors_pass_through_with_their_code_and_message() {
     assert_eq!(console.json()["code"], "ResourceNotFoundException");
     let direct = wire(b.addr, "DescribeEvents", r#"{"ServerName":"nope"}"#).await;
     assert_eq!(direct.status, 403, "B itself wants a signature");
-    let sdk_err = client_for(a.addr)
+    let sdk_err = a
+        .sdk()
         .describe_events()
         .server_name("nope")
         .send()
@@ -327,7 +265,7 @@ async fn upstream_errors_pass_through_with_their_code_and_message() {
 #[tokio::test]
 async fn wrong_credentials_get_the_upstreams_authentication_errors() {
     let b = upstream().await;
-    let wrong_secret = Proxy::start(b.addr, UPSTREAM_KEY, "not-the-secret", &[]);
+    let wrong_secret = start_proxy(b.addr, UPSTREAM_KEY, "not-the-secret", &[]);
     let answer = wrong_secret.console("DescribeServers", "{}").await;
     assert_eq!(
         answer.json()["code"],
@@ -335,14 +273,15 @@ async fn wrong_credentials_get_the_upstreams_authentication_errors() {
         "{}",
         answer.body
     );
-    let err = client_for(wrong_secret.addr)
+    let err = wrong_secret
+        .sdk()
         .describe_servers()
         .send()
         .await
         .unwrap_err();
     assert_eq!(code(&err), "InvalidSignatureException");
 
-    let unknown_key = Proxy::start(b.addr, "AKIDNOBODY", UPSTREAM_SECRET, &[]);
+    let unknown_key = start_proxy(b.addr, "AKIDNOBODY", UPSTREAM_SECRET, &[]);
     let answer = unknown_key.console("DescribeServers", "{}").await;
     assert_eq!(
         answer.json()["code"],
@@ -356,7 +295,7 @@ async fn wrong_credentials_get_the_upstreams_authentication_errors() {
 #[tokio::test]
 async fn throttles_from_the_upstream_are_retried_up_to_three_attempts() {
     let b = upstream().await;
-    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
     let fault = |count: u32| {
         format!(
             r#"{{"kind":"error","code":"ThrottlingException","operation":"DescribeAccountAttributes","count":{count}}}"#
@@ -409,7 +348,7 @@ async fn throttles_from_the_upstream_are_retried_up_to_three_attempts() {
 async fn the_client_side_bucket_keeps_the_proxy_under_its_rate() {
     let b = upstream().await;
     // 5 requests per second, no burst; a slow poller so only our calls count.
-    let a = Proxy::start(
+    let a = start_proxy(
         b.addr,
         UPSTREAM_KEY,
         UPSTREAM_SECRET,
@@ -450,24 +389,24 @@ async fn a_profile_from_the_shared_credentials_file_signs_the_calls() {
         ),
     )
     .unwrap();
-    let mut command = Proxy::command(b.addr);
+    let mut command = proxy_command(b.addr);
     command
         .args(["--profile", "ci"])
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .env("AWS_CONFIG_FILE", dir.path().join("config"));
-    let proxy = Proxy::spawn(command);
+    let proxy = Binary::spawn(command);
     let answer = proxy.console("DescribeServers", "{}").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
 #[tokio::test]
 async fn cloudhsm_calls_are_signed_as_cloudhsm_for_the_callers_region() {
-    use crate::cloudhsm::{create_cluster, hsm_client, hsm_client_at};
+    use crate::cloudhsm::{create_cluster, hsm_client};
     let b = upstream().await;
-    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
     // Through A, in eu-west-1: A signs for service `cloudhsm` in that region,
     // and B (which checks signatures) accepts it in any region.
-    let created = create_cluster(&hsm_client_at(a.addr, "eu-west-1")).await;
+    let created = create_cluster(&a.hsm("eu-west-1")).await;
     let id = created.cluster_id().unwrap();
     let ids = |clusters: &[aws_sdk_cloudhsmv2::types::Cluster]| -> Vec<String> {
         clusters
@@ -509,7 +448,7 @@ async fn same_on_both(
 
 #[tokio::test]
 async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_used() {
-    use crate::cloudhsm::{activate, backups_of, create_cluster, hsm_client, hsm_client_at};
+    use crate::cloudhsm::{activate, backups_of, create_cluster, hsm_client};
     const DAY: u64 = 24 * 3600;
     let b = upstream().await;
     let on_b = hsm_client(&b, "us-east-1");
@@ -517,10 +456,10 @@ async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_use
     let before = create_cluster(&on_b).await.cluster_id.unwrap();
     b.advance(61).await;
 
-    let a = Proxy::start(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
-    let mut sse = Stream::open(a.addr).await;
-    let mut truth = Stream::open(b.addr).await;
-    let via_a = hsm_client_at(a.addr, "us-east-1");
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let mut sse = Stream::open(&a).await;
+    let mut truth = Stream::open_plain(b.addr).await;
+    let via_a = a.hsm("us-east-1");
     let is =
         |kind: &'static str, id_member: &'static str, id: String, state: Option<&'static str>| {
             move |e: &SseEvent| {
@@ -644,17 +583,13 @@ async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_use
         .await
         .unwrap();
     b.advance(31).await;
-    let deleted = raw(
-        a.addr,
-        "POST",
-        "/api/cloudhsmv2/DeleteCluster",
-        &[
-            ("Content-Type", "application/json"),
-            ("X-Cmconsole-Region", "us-east-1"),
-        ],
-        &serde_json::json!({ "ClusterId": id }).to_string(),
-    )
-    .await;
+    let deleted = a
+        .console_at(
+            "/api/cloudhsmv2/DeleteCluster",
+            &[("X-Cmconsole-Region", "us-east-1")],
+            &serde_json::json!({ "ClusterId": id }).to_string(),
+        )
+        .await;
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     sse.wait_for(
         "cluster DELETE_IN_PROGRESS",
@@ -696,4 +631,177 @@ async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_use
         assert_ne!(event.data["ClusterId"], before.as_str(), "{event:?}");
     }
     assert_secrets_absent(&a).await;
+}
+
+#[tokio::test]
+async fn only_the_local_key_pair_reaches_the_upstream_and_everything_else_stays_at_the_door() {
+    let b = upstream().await;
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let create = |name: &str| create_body(name, "ChefAutomate");
+
+    let unsigned = wire(a.addr, "CreateServer", &create("unsigned")).await;
+    assert_eq!(unsigned.status, 403, "{}", unsigned.body);
+    assert_eq!(
+        unsigned.json()["__type"],
+        "MissingAuthenticationTokenException"
+    );
+    let wrong = client_with(a.addr, LOCAL_KEY, "not-the-local-secret", "us-east-1");
+    let err = a_create(&wrong, "wrongly-signed").await.unwrap_err();
+    assert_eq!(code(&err), "InvalidSignatureException");
+    // The real credentials are not a way in: clients never hold them.
+    let real = client_with(a.addr, UPSTREAM_KEY, UPSTREAM_SECRET, "us-east-1");
+    let err = a_create(&real, "with-real-keys").await.unwrap_err();
+    assert_eq!(code(&err), "UnrecognizedClientException");
+    let console = raw(
+        a.addr,
+        "POST",
+        "/api/opsworks-cm/CreateServer",
+        &[("Content-Type", "application/json")],
+        &create("no-session"),
+    )
+    .await;
+    assert_eq!(console.status, 401, "{}", console.body);
+    assert_eq!(b.sim.server_count(), 0, "none of them reached B");
+
+    a_create(&a.sdk(), "signed-locally").await.unwrap();
+    let in_b = b
+        .client
+        .describe_servers()
+        .server_name("signed-locally")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_b.servers().len(), 1, "the locally signed call reached B");
+}
+
+/// CreateServer through `client` (a client of A).
+async fn a_create(
+    client: &aws_sdk_opsworkscm::Client,
+    name: &str,
+) -> Result<
+    aws_sdk_opsworkscm::operation::create_server::CreateServerOutput,
+    aws_sdk_opsworkscm::error::SdkError<
+        aws_sdk_opsworkscm::operation::create_server::CreateServerError,
+    >,
+> {
+    client
+        .create_server()
+        .server_name(name)
+        .engine("ChefAutomate")
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+        .send()
+        .await
+}
+
+#[test]
+fn a_local_key_that_is_the_real_one_is_refused_at_start() {
+    let upstream: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    let mut command = Binary::command(&[
+        "--upstream",
+        &format!("http://{upstream}"),
+        "--access-key-id",
+        UPSTREAM_KEY,
+        "--secret-access-key",
+        "anything",
+    ]);
+    command
+        .env("AWS_ACCESS_KEY_ID", UPSTREAM_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", UPSTREAM_SECRET);
+    let output = command.output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("local key pair of their own"), "{stderr}");
+    assert!(!stderr.contains(UPSTREAM_SECRET));
+}
+
+#[tokio::test]
+async fn credential_failures_answer_a_fixed_message_and_log_the_cause() {
+    let b = upstream().await;
+    let mut command = proxy_command(b.addr);
+    command
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+    let a = Binary::spawn(command);
+    let answer = a.console("DescribeServers", "{}").await;
+    assert_eq!(
+        answer.json()["code"],
+        "UnrecognizedClientException",
+        "{}",
+        answer.body
+    );
+    assert_eq!(
+        answer.json()["message"],
+        backend::upstream::CREDENTIALS_UNAVAILABLE
+    );
+    let err = a.sdk().describe_servers().send().await.unwrap_err();
+    assert_eq!(code(&err), "UnrecognizedClientException");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !a.output().contains("cannot load AWS credentials") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        a.output().contains("cannot load AWS credentials"),
+        "{}",
+        a.output()
+    );
+}
+
+#[tokio::test]
+async fn nothing_secret_is_logged_even_at_trace() {
+    let b = upstream().await;
+    let mut command = proxy_command(b.addr);
+    command
+        .args(with_defaults(&[]))
+        .env("AWS_ACCESS_KEY_ID", UPSTREAM_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", UPSTREAM_SECRET)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .env("AWS_CONFIG_FILE", "/nonexistent/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials")
+        .env("RUST_LOG", "trace");
+    let a = Binary::spawn(command);
+    // Everything that handles a secret: the sign-in link and page (right
+    // and wrong), console calls with the cookie, the stream, signed wire
+    // calls of both services, a wrongly signed one, upstream signing.
+    raw(
+        a.addr,
+        "GET",
+        &format!("/servers?token={CONSOLE_TOKEN}"),
+        &[],
+        "",
+    )
+    .await;
+    raw(a.addr, "GET", "/?token=a-wrong-token-0123456789", &[], "").await;
+    let cookie = a.cookie().await;
+    a.console("CreateServer", &create_body("traced", "ChefAutomate"))
+        .await;
+    let mut sse = Stream::open(&a).await;
+    sse.wait_for("the created server", |e| e.kind == "server")
+        .await;
+    a.sdk().describe_servers().send().await.unwrap();
+    let _ = client_with(a.addr, LOCAL_KEY, "wrong", "us-east-1")
+        .describe_servers()
+        .send()
+        .await;
+    a.hsm("eu-west-1").describe_backups().send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = a.output();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "trace is on"
+    );
+    let session = cookie.split('=').nth(1).unwrap();
+    for (what, secret) in [
+        ("upstream secret", UPSTREAM_SECRET),
+        ("upstream access key id", UPSTREAM_KEY),
+        ("session token", SESSION_TOKEN),
+        ("local secret", LOCAL_SECRET),
+        ("console token", CONSOLE_TOKEN),
+        ("session cookie", session),
+        ("signature", "Signature="),
+        ("security token header", "x-amz-security-token"),
+    ] {
+        assert!(!log.contains(secret), "{what} in the trace log");
+    }
 }

@@ -58,7 +58,7 @@ impl Watch {
     /// and, when the call `changed` something there, poll it at once.
     /// Strings that are not region names are ignored.
     pub fn follow_cloudhsm_region(&self, region: &str, changed: bool) {
-        if !shared::cloudhsmv2::ids::is_region(region) {
+        if !crate::upstream::partition::is_region(region) {
             return;
         }
         let mut regions = self.hsm_regions.lock().unwrap_or_else(|e| e.into_inner());
