@@ -20,6 +20,8 @@ import urllib.request
 import zipfile
 
 import boto3
+import botocore
+import botocore.config
 import botocore.exceptions
 
 ROLE = "arn:aws:iam::123456789012:role/aws-opsworks-cm-service-role"
@@ -56,11 +58,12 @@ def error_code(fn):
 
 
 class Env:
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, key="AKIDCLIENTS", secret="secret"):
         self.endpoint = endpoint
+        self.key, self.secret = key, secret
         self.c = boto3.client(
             "opsworkscm", endpoint_url=endpoint, region_name="us-east-1",
-            aws_access_key_id="AKIDCLIENTS", aws_secret_access_key="secret",
+            aws_access_key_id=key, aws_secret_access_key=secret,
         )
 
     def create(self, engine, name, **kw):
@@ -83,7 +86,8 @@ class Env:
             return True
 
     def aws(self, *args):
-        env = dict(os.environ, AWS_ACCESS_KEY_ID="AKIDCLI", AWS_SECRET_ACCESS_KEY="secret",
+        key = "AKIDCLI" if self.key == "AKIDCLIENTS" else self.key
+        env = dict(os.environ, AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=self.secret,
                    AWS_DEFAULT_REGION="us-east-1")
         cli = os.path.join(os.path.dirname(sys.executable), "aws")
         return subprocess.run([cli, "--endpoint-url", self.endpoint, *args],
@@ -204,13 +208,68 @@ def aws_cli_v1_lists_servers_and_reports_errors(env):
     assert r.returncode != 0 and "ValidationException" in r.stderr, r.stderr
 
 
+@check
+def upstream_mode_takes_only_the_local_key_pair(env):
+    """A signing proxy (A) in front of a simulator that checks SigV4 (B):
+    boto3 and the CLI reach B through A only when they sign with A's local
+    pair; unsigned, wrongly signed and real-credential calls stop at A."""
+    b = start(["--in-memory", "--speed", "60", "--rate-limit", "0", "--require-sigv4",
+               "--access-key-id", "AKIDREALUPSTREAM", "--secret-access-key", "real-upstream-secret"])
+    a = start(["--upstream", b.endpoint, "--upstream-rate", "50/10", "--poll-slow", "1",
+               "--access-key-id", "AKIDLOCALCLIENT", "--secret-access-key", "local-client-secret"],
+              {"AWS_ACCESS_KEY_ID": "AKIDREALUPSTREAM", "AWS_SECRET_ACCESS_KEY": "real-upstream-secret",
+               "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+               "AWS_EC2_METADATA_DISABLED": "true", "CMCONSOLE_TOKEN": "clients-console-token-0123456789"})
+    try:
+        in_b = Env(b.endpoint, "AKIDREALUPSTREAM", "real-upstream-secret").c
+        local = Env(a.endpoint, "AKIDLOCALCLIENT", "local-client-secret")
+        unsigned = boto3.client("opsworkscm", endpoint_url=a.endpoint, region_name="us-east-1",
+                                config=botocore.config.Config(signature_version=botocore.UNSIGNED))
+        wrong = Env(a.endpoint, "AKIDLOCALCLIENT", "not-the-secret")
+        real = Env(a.endpoint, "AKIDREALUPSTREAM", "real-upstream-secret")
+        assert error_code(lambda: unsigned.describe_servers()) == "MissingAuthenticationTokenException"
+        assert error_code(lambda: wrong.create("ChefAutomate", "wrongly-signed")) == "InvalidSignatureException"
+        assert error_code(lambda: real.create("ChefAutomate", "real-keys")) == "UnrecognizedClientException"
+        assert in_b.describe_servers()["Servers"] == [], "nothing reached B"
+        local.create("ChefAutomate", "via-proxy")
+        assert [s["ServerName"] for s in in_b.describe_servers()["Servers"]] == ["via-proxy"]
+        hsm = boto3.client("cloudhsmv2", endpoint_url=a.endpoint, region_name="eu-west-1",
+                           aws_access_key_id="AKIDLOCALCLIENT", aws_secret_access_key="local-client-secret")
+        assert hsm.describe_clusters()["Clusters"] == []
+        ok = local.aws("opsworks-cm", "describe-servers")
+        assert ok.returncode == 0 and "via-proxy" in ok.stdout, ok.stderr
+        refused = real.aws("opsworks-cm", "describe-servers")
+        assert refused.returncode != 0 and "UnrecognizedClientException" in refused.stderr, refused.stderr
+    finally:
+        a.stop()
+        b.stop()
+
+
+class Process:
+    """A `cmconsole serve` of a check's own on a free loopback port."""
+
+    def __init__(self, args, env=None):
+        binary = os.environ.get("CMCONSOLE_BIN", "target/release/cmconsole")
+        port = free_port()
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([binary, "serve", *args, "--listen", f"127.0.0.1:{port}",
+                                      "--ui-dir", "/nonexistent"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env=dict(os.environ, **(env or {})))
+        wait_for(lambda: _health(self.endpoint), "backend start")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def start(args, env=None):
+    return Process(args, env)
+
+
 def main():
-    binary = os.environ.get("CMCONSOLE_BIN", "target/release/cmconsole")
-    port = free_port()
-    endpoint = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([binary, "serve", "--in-memory", "--speed", "60", "--rate-limit", "0",
-                               "--listen", f"127.0.0.1:{port}", "--ui-dir", "/nonexistent"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start(["--in-memory", "--speed", "60", "--rate-limit", "0"])
+    endpoint = server.endpoint
     passed = failed = 0
     try:
         wait_for(lambda: _health(endpoint), "backend start")
@@ -225,8 +284,7 @@ def main():
                 print(f"FAILED {fn.__name__}")
                 traceback.print_exc()
     finally:
-        server.kill()
-        server.wait()
+        server.stop()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
