@@ -144,12 +144,8 @@ impl Protections {
             )),
             None => on.push("wire door accepts any credentials".to_owned()),
         }
-        let why = if self.exposed {
-            if mode == "upstream" {
-                " (upstream mode)"
-            } else {
-                " (listening beyond loopback)"
-            }
+        let why = if self.exposed && mode != "upstream" {
+            " (listening beyond loopback)"
         } else {
             ""
         };
