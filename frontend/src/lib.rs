@@ -110,27 +110,29 @@ fn Console(config: LocalResource<Result<ConsoleConfig, api::ApiError>>) -> impl 
                         <A href="/simulator">"Simulator"</A>
                     </Show>
                 </nav>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match config.await {
-                            Ok(cfg) => view! { <ContextBar cfg=cfg /> }.into_any(),
-                            Err(err) => {
-                                view! {
-                                    <span class="context context-error">
-                                        "backend unavailable: " {err.to_string()}
-                                    </span>
+                <div class="topbar-end">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match config.await {
+                                Ok(cfg) => view! { <ContextBar cfg=cfg /> }.into_any(),
+                                Err(err) => {
+                                    view! {
+                                        <span class="context context-error">
+                                            "backend unavailable: " {err.to_string()}
+                                        </span>
+                                    }
+                                        .into_any()
                                 }
-                                    .into_any()
                             }
-                        }
-                    })}
-                </Transition>
-                <LiveIndicator live=live />
-                <Show when=move || {
-                    config.get().is_some_and(|cfg| cfg.is_ok_and(|cfg| cfg.session))
-                }>
-                    <SignOutButton />
-                </Show>
+                        })}
+                    </Transition>
+                    <LiveIndicator live=live />
+                    <Show when=move || {
+                        config.get().is_some_and(|cfg| cfg.is_ok_and(|cfg| cfg.session))
+                    }>
+                        <SignOutButton />
+                    </Show>
+                </div>
             </header>
             <main class="content">
                 <FlashBar />
