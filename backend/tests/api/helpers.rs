@@ -99,21 +99,11 @@ impl TestApp {
 
     /// With the wire door throttled at `limit`.
     pub(crate) async fn spawn_throttled(limit: &str) -> Self {
-        let start = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
-            .unwrap();
-        let store = Arc::new(SqliteStore::in_memory().unwrap());
         let bucket = Arc::new(backend::throttle::TokenBucket::new(limit.parse().unwrap()));
-        let options = Options {
+        Self::spawn_with_options(Options {
             throttle: Some(bucket),
             ..Options::default()
-        };
-        Self::start(
-            store,
-            SimConfig::default(),
-            ManualClock::new(start),
-            options,
-        )
+        })
         .await
     }
 
@@ -122,26 +112,16 @@ impl TestApp {
         pairs: &[(&str, &str)],
         verifier_clock: Arc<dyn Clock>,
     ) -> Self {
-        let start = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
-            .unwrap();
         let pairs = pairs
             .iter()
             .map(|(id, secret)| ((*id).to_owned(), (*secret).to_owned()));
-        let options = Options {
+        Self::spawn_with_options(Options {
             verifier: Some(Arc::new(backend::sigv4::Verifier::new(
                 pairs,
                 verifier_clock,
             ))),
             ..Options::default()
-        };
-        let store = Arc::new(SqliteStore::in_memory().unwrap());
-        Self::start(
-            store,
-            SimConfig::default(),
-            ManualClock::new(start),
-            options,
-        )
+        })
         .await
     }
 
@@ -151,17 +131,21 @@ impl TestApp {
         guard: Guard,
         verifier: Option<Arc<backend::sigv4::Verifier>>,
     ) -> Self {
-        let start = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
-            .unwrap();
-        let options = Options {
+        Self::spawn_with_options(Options {
             guard: Some(guard),
             verifier,
             ..Options::default()
-        };
-        let store = Arc::new(SqliteStore::in_memory().unwrap());
+        })
+        .await
+    }
+
+    /// In-memory store, default limits, the test clock's start, `options`.
+    async fn spawn_with_options(options: Options) -> Self {
+        let start = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 12, 0, 0)
+            .unwrap();
         Self::start(
-            store,
+            Arc::new(SqliteStore::in_memory().unwrap()),
             SimConfig::default(),
             ManualClock::new(start),
             options,

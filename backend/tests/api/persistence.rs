@@ -1,9 +1,6 @@
 //! State survives restarts, including `kill -9`, and in-flight transitions
 //! complete afterwards.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,6 +9,7 @@ use backend::clock::{Clock, ManualClock};
 use backend::sim::SimConfig;
 use backend::store::SqliteStore;
 
+use crate::binary::Binary;
 use crate::helpers::*;
 
 #[tokio::test]
@@ -80,52 +78,18 @@ async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
     assert!(events.len() >= 4, "{events:?}");
 }
 
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(data_dir: &std::path::Path) -> (Process, SocketAddr) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--speed",
-            "30",
-            "--ui-dir",
-            "/nonexistent",
-            "--rate-limit",
-            "0",
-        ])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}: {line}"));
-    (Process(child), addr)
+/// The binary on a file-backed store in `data_dir`, killed (SIGKILL) on drop.
+fn start(data_dir: &std::path::Path) -> Binary {
+    let mut command = Binary::command(&["--speed", "30", "--rate-limit", "0"]);
+    command.arg("--data-dir").arg(data_dir);
+    Binary::spawn(command)
 }
 
 #[tokio::test]
 async fn a_killed_process_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let (process, addr) = start(dir.path());
+    let process = start(dir.path());
+    let addr = process.addr;
     let mut created = Vec::new();
     for i in 0..5 {
         let body = serde_json::json!({
@@ -138,7 +102,8 @@ async fn a_killed_process_loses_no_acknowledged_write() {
     }
     drop(process); // SIGKILL: no graceful shutdown.
 
-    let (_process, addr) = start(dir.path());
+    let process = start(dir.path());
+    let addr = process.addr;
     let r = wire(addr, "DescribeServers", "{}").await;
     let arns: Vec<String> = r.json()["Servers"]
         .as_array()
