@@ -4,6 +4,10 @@
 //! - [`api`]: `POST /api/<service>/<Operation>` for the browser console;
 //! - [`events`]: `GET /api/events`, the live server-sent event stream.
 //!
+//! [`security`] decides who may call each door before any handler runs
+//! (hosts, same-origin rules, the console session); [`logging`] keeps
+//! secrets out of the log.
+//!
 //! All three reach one [`target::Target`]: the [`sim::Simulator`], which
 //! keeps its state durable in a [`store::Store`] and reads time from an
 //! injected [`clock::Clock`].
