@@ -94,10 +94,10 @@ pub struct ServeArgs {
     #[arg(long, default_value = "5/1", requires = "upstream")]
     pub upstream_rate: RateLimit,
     /// Seconds between upstream polls while something is in transition.
-    #[arg(long, default_value_t = 2.0, value_parser = parse_speed, requires = "upstream")]
+    #[arg(long, default_value_t = 2.0, value_parser = parse_poll_seconds, requires = "upstream")]
     pub poll_fast: f64,
     /// Seconds between upstream polls when everything is settled.
-    #[arg(long, default_value_t = 30.0, value_parser = parse_speed, requires = "upstream")]
+    #[arg(long, default_value_t = 30.0, value_parser = parse_poll_seconds, requires = "upstream")]
     pub poll_slow: f64,
     /// Check SigV4 signatures on the wire door, as AWS does, against the
     /// `--access-key-id`/`--secret-access-key` pairs (a pair is generated
@@ -160,10 +160,16 @@ fn parse_host_name(s: &str) -> Result<String, String> {
 
 fn parse_speed(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
-    if v.is_finite() && v > 0.0 {
+    crate::sim::bounds::check_speed(v).map(|()| v)
+}
+
+/// Seconds between upstream polls: from 50 ms to an hour.
+fn parse_poll_seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if v.is_finite() && (0.05..=3600.0).contains(&v) {
         Ok(v)
     } else {
-        Err("the speed must be a positive number".into())
+        Err("the poll interval must be from 0.05 to 3600 seconds".into())
     }
 }
 

@@ -10,6 +10,7 @@
 mod account;
 mod artifacts;
 mod backups;
+pub mod bounds;
 mod cloudhsm;
 mod control;
 mod dispatch;
@@ -190,8 +191,12 @@ impl Simulator {
     /// When something that nominally takes `seconds` finishes if started now.
     pub(crate) fn due_in(&self, seconds: f64) -> DateTime<Utc> {
         let speed = self.speed();
-        let millis = (seconds * 1000.0 / speed).round().max(1.0);
-        self.now() + chrono::Duration::milliseconds(millis as i64)
+        // Bounded speeds and durations keep this far inside chrono's range;
+        // saturate rather than overflow should that ever change.
+        let millis = (seconds * 1000.0 / speed).round().clamp(1.0, 1e15);
+        self.now()
+            .checked_add_signed(chrono::Duration::milliseconds(millis as i64))
+            .unwrap_or_else(bounds::latest_time)
     }
 
     /// Runs `f` on the state under the read lock.

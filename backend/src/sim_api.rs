@@ -135,11 +135,10 @@ async fn advance(State(app): State<AppState>, body: Json<Advance>) -> Response {
     let result = async {
         let sim = simulator(&app)?;
         let seconds = body.seconds;
-        if !(seconds.is_finite() && (0.0..=10.0 * 365.0 * 86_400.0).contains(&seconds)) {
-            return Err(ServiceError::validation(
-                "seconds must be between 0 and ten years.",
-            ));
-        }
+        // Checked before Duration::from_secs_f64, which panics on NaN or
+        // negative input.
+        crate::sim::bounds::check_seconds("seconds", seconds, true)
+            .map_err(ServiceError::validation)?;
         let completed = sim.advance_clock(Duration::from_secs_f64(seconds)).await?;
         let mut view = clock_view(sim);
         view["completed"] = json!(completed);

@@ -30,6 +30,11 @@ impl RateLimit {
     }
 }
 
+/// Slowest non-zero rate accepted: one request in a thousand seconds.
+pub const MIN_RATE: f64 = 0.001;
+/// Fastest rate and largest burst accepted.
+pub const MAX_RATE: f64 = 1_000_000.0;
+
 impl FromStr for RateLimit {
     type Err = String;
 
@@ -55,6 +60,16 @@ impl FromStr for RateLimit {
         };
         if per_second > 0.0 && burst < 1.0 {
             return Err("the burst must allow at least one request".into());
+        }
+        // Bounded so that intervals (1 / rate) and bucket sizes stay sane:
+        // 1e-300 requests per second would overflow every Duration.
+        if per_second != 0.0 && !(MIN_RATE..=MAX_RATE).contains(&per_second) {
+            return Err(format!(
+                "the rate must be 0 (off) or from {MIN_RATE} to {MAX_RATE} requests per second"
+            ));
+        }
+        if burst > MAX_RATE {
+            return Err(format!("the burst must be at most {MAX_RATE}"));
         }
         Ok(Self { per_second, burst })
     }
@@ -131,6 +146,14 @@ mod tests {
         assert!("x".parse::<RateLimit>().is_err());
         assert!("-1".parse::<RateLimit>().is_err());
         assert!("5/0".parse::<RateLimit>().is_err());
+        assert!(
+            "1e-300".parse::<RateLimit>().is_err(),
+            "would overflow intervals"
+        );
+        assert!("1e-300/1".parse::<RateLimit>().is_err());
+        assert!("1e12".parse::<RateLimit>().is_err());
+        assert!("5/1e12".parse::<RateLimit>().is_err());
+        assert!("0.001/1".parse::<RateLimit>().is_ok());
     }
 
     #[test]

@@ -44,6 +44,12 @@ test('inline validation, advancing the clock and removing a fault', async ({ pag
   await expect(sim.addFaultForm.getByLabel('Probability')).toHaveAttribute('aria-invalid', 'true');
   await expect(sim.addFaultForm.getByText('Enter the delay in milliseconds, e.g. 800.')).toBeVisible();
   await sim.addFaultForm.getByLabel('Probability').fill('');
+  // A speed the simulator would refuse (it once broke every later creation).
+  const speed = page.getByLabel('Speed', { exact: true });
+  await speed.fill('1e-12');
+  await page.getByRole('button', { name: 'Set speed' }).click();
+  await expect(page.getByText('Enter a number from 0.001 to 10000, e.g. 60.')).toBeVisible();
+  await speed.fill('');
 
   // +1 hour moves the displayed time by an hour (time also runs on its own).
   const before = await sim.shownTime();

@@ -13,5 +13,6 @@ pub mod cloudhsmv2;
 pub mod error;
 pub mod events;
 pub mod opsworkscm;
+pub mod sim_bounds;
 pub mod time;
 pub mod validation;

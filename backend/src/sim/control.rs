@@ -18,17 +18,23 @@ pub const DEMO_SERVERS: [&str; 3] = ["chef-prod", "chef-dev", "puppet-prod"];
 impl Simulator {
     /// Sets the time factor for durations started from now on.
     pub fn set_speed(&self, speed: f64) -> Result<(), ServiceError> {
-        if !(speed.is_finite() && speed > 0.0) {
-            return Err(ServiceError::validation(
-                "The speed must be a positive number.",
-            ));
-        }
+        super::bounds::check_speed(speed).map_err(ServiceError::validation)?;
         self.speed.store(speed.to_bits(), Ordering::Relaxed);
         Ok(())
     }
 
     /// Moves simulated time forward and completes what fell due, in order.
     pub async fn advance_clock(&self, by: Duration) -> Result<usize, ServiceError> {
+        super::bounds::check_seconds("seconds", by.as_secs_f64(), true)
+            .map_err(ServiceError::validation)?;
+        let target = chrono::Duration::from_std(by)
+            .ok()
+            .and_then(|by| self.now().checked_add_signed(by));
+        if target.is_none_or(|t| t > super::bounds::latest_time()) {
+            return Err(ServiceError::validation(
+                "The simulated clock cannot go past the year 9000.",
+            ));
+        }
         if !self.clock.advance(by) {
             return Err(ServiceError::validation("This clock cannot be moved."));
         }
@@ -76,14 +82,13 @@ impl Simulator {
                 "status must be HEALTHY, UNHEALTHY or CONNECTION_LOST.",
             ));
         }
-        if recover_after_seconds.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
-            return Err(ServiceError::validation(
-                "recoverAfterSeconds must be positive.",
-            ));
+        if let Some(seconds) = recover_after_seconds {
+            super::bounds::check_seconds("recoverAfterSeconds", seconds, false)
+                .map_err(ServiceError::validation)?;
         }
+        super::bounds::check_text("reason", reason.as_deref()).map_err(ServiceError::validation)?;
         let now = self.now();
-        let recover_at = recover_after_seconds
-            .map(|s| now + chrono::Duration::milliseconds((s * 1000.0) as i64));
+        let recover_at = recover_after_seconds.map(|s| super::lifecycle::after_seconds(now, s));
         self.mutate(|state, changes| {
             let rec = super::servers::server_mut(state, name)?;
             super::lifecycle::require_status(

@@ -73,6 +73,39 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
+    /// Checks its numbers and texts against [`super::bounds`].
+    ///
+    /// # Errors
+    /// What is out of bounds, as a message for the client.
+    pub fn check_bounds(&self) -> Result<(), String> {
+        use super::bounds::{MAX_LATENCY_MILLIS, check_seconds, check_text};
+        match self {
+            Self::Error { message, .. } => check_text("message", message.as_deref()),
+            Self::Latency { millis } if *millis > MAX_LATENCY_MILLIS => Err(format!(
+                "millis must be at most {MAX_LATENCY_MILLIS} (one minute)."
+            )),
+            Self::Latency { .. } => Ok(()),
+            Self::CreateFails { reason }
+            | Self::BackupFails { reason }
+            | Self::MaintenanceFails { reason }
+            | Self::NodeAssociationFails { reason } => check_text("reason", reason.as_deref()),
+            Self::Unhealthy {
+                reason,
+                recover_after_seconds,
+            }
+            | Self::ConnectionLost {
+                reason,
+                recover_after_seconds,
+            } => {
+                check_text("reason", reason.as_deref())?;
+                match recover_after_seconds {
+                    Some(seconds) => check_seconds("recoverAfterSeconds", *seconds, false),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+
     /// Whether this fault acts at health checks.
     pub fn is_health(&self) -> bool {
         matches!(self, Self::Unhealthy { .. } | Self::ConnectionLost { .. })
@@ -137,6 +170,7 @@ impl Faults {
         if spec.count == Some(0) {
             return Err(ServiceError::validation("count must be at least 1."));
         }
+        spec.kind.check_bounds().map_err(ServiceError::validation)?;
         if spec.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
             return Err(ServiceError::validation(
                 "probability must be between 0 and 1.",

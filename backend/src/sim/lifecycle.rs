@@ -207,8 +207,7 @@ impl Simulator {
                     }) => (ServerStatus::ConnectionLost, reason, recover_after_seconds),
                     _ => continue,
                 };
-            let recover_at =
-                recover.map(|s| now + chrono::Duration::milliseconds((s * 1000.0) as i64));
+            let recover_at = recover.map(|s| after_seconds(now, s));
             change_health(state, changes, &name, status, reason, recover_at, now);
         }
         state.next_health_check = self
@@ -551,6 +550,14 @@ impl Simulator {
         changes.server_changed(state, &server);
         changes.event(state, &server, at, message, None);
     }
+}
+
+/// `seconds` (bounded by [`super::bounds`]) after `now`, saturating at
+/// the latest simulated time instead of overflowing.
+pub(super) fn after_seconds(now: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
+    let millis = (seconds * 1000.0).clamp(0.0, 1e15);
+    now.checked_add_signed(chrono::Duration::milliseconds(millis as i64))
+        .unwrap_or_else(super::bounds::latest_time)
 }
 
 #[cfg(test)]

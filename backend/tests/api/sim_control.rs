@@ -127,3 +127,88 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
         .unwrap();
     assert!(attrs.iter().all(|a| a.used == Some(0)));
 }
+
+/// Issue 14's first findings: numbers that used to panic the server are a
+/// `ValidationException` now, and nothing changed.
+#[tokio::test]
+async fn out_of_bounds_numbers_are_validation_errors_not_panics() {
+    let app = TestApp::spawn().await;
+    app.create_chef("bounded").await;
+    app.advance(61).await;
+    let refused = |r: &RawResponse| {
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(r.json()["code"], "ValidationException", "{}", r.body);
+    };
+    // A speed of 1e-12 made every later CreateServer overflow a date.
+    for body in [
+        r#"{"speed": 1e-12}"#,
+        r#"{"speed": 0}"#,
+        r#"{"speed": -1}"#,
+        r#"{"speed": 1e9}"#,
+    ] {
+        refused(&post(&app, "/api/sim/speed", body).await);
+    }
+    // recoverAfterSeconds 1e300 overflowed the recovery time.
+    for recover in ["1e300", "0", "-1", "315360001"] {
+        let body = format!(r#"{{"status":"UNHEALTHY","recoverAfterSeconds":{recover}}}"#);
+        refused(&post(&app, "/api/sim/servers/bounded/health", &body).await);
+        let fault = format!(r#"{{"kind":"unhealthy","recoverAfterSeconds":{recover}}}"#);
+        refused(&post(&app, "/api/sim/faults", &fault).await);
+    }
+    let long = "x".repeat(1025);
+    refused(
+        &post(
+            &app,
+            "/api/sim/faults",
+            &format!(r#"{{"kind":"error","code":"ThrottlingException","message":"{long}"}}"#),
+        )
+        .await,
+    );
+    refused(
+        &post(
+            &app,
+            "/api/sim/faults",
+            r#"{"kind":"latency","millis":3600000}"#,
+        )
+        .await,
+    );
+    refused(&post(&app, "/api/sim/clock/advance", r#"{"seconds": 1e300}"#).await);
+    let faults = raw(app.addr, "GET", "/api/sim/faults", &[], "")
+        .await
+        .json();
+    assert_eq!(
+        faults["faults"],
+        serde_json::json!([]),
+        "no fault was added"
+    );
+    assert_eq!(app.status("bounded").await, "HEALTHY", "health unchanged");
+
+    // The service still works, at the speed it had.
+    let clock = raw(app.addr, "GET", "/api/sim/clock", &[], "").await.json();
+    assert_eq!(clock["speed"], 1.0);
+    app.create_chef("after").await;
+    app.advance(61).await;
+    assert_eq!(app.status("after").await, "HEALTHY");
+}
+
+/// Ten-year advances accumulate; the clock stops at the year 9000 with an
+/// error instead of overflowing (or making certificates X.509 cannot date).
+#[tokio::test]
+async fn the_clock_cannot_be_advanced_past_the_year_9000() {
+    let app = TestApp::spawn().await;
+    let ten_years = r#"{"seconds": 315360000}"#;
+    let mut last = post(&app, "/api/sim/clock/advance", ten_years).await;
+    let mut advances = 0;
+    while last.status == 200 && advances < 1_000 {
+        advances += 1;
+        last = post(&app, "/api/sim/clock/advance", ten_years).await;
+    }
+    assert_eq!(last.status, 400, "{}", last.body);
+    assert!(last.body.contains("9000"), "{}", last.body);
+    assert!(advances > 600, "about 697 advances fit: {advances}");
+    // Still serving, and time-based work still runs.
+    app.create_chef("late").await;
+    let r = post(&app, "/api/sim/clock/advance", r#"{"seconds": 61}"#).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.status("late").await, "HEALTHY");
+}

@@ -178,12 +178,16 @@ fn optional_text(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
 
-/// Checks an optional "recover after (seconds)" field: blank or a positive number.
+/// Checks an optional "recover after (seconds)" field: blank, or a
+/// positive number of seconds within the simulator's bounds (ten years).
 fn check_recovery(text: &str) -> Option<String> {
     match optional_number::<f64>(text) {
-        Ok(Some(s)) if s.is_finite() && s > 0.0 => None,
+        Ok(Some(s)) if shared::sim_bounds::check_seconds("", s, false).is_ok() => None,
         Ok(None) => None,
-        _ => Some("Enter a positive number of seconds, or leave it blank.".to_owned()),
+        _ => Some(
+            "Enter a positive number of seconds up to ten years (315360000), or leave it blank."
+                .to_owned(),
+        ),
     }
 }
 
@@ -252,9 +256,9 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
     let tried = RwSignal::new(false);
     // Blank is only wrong once submitted (the field is cleared after a change).
     let speed_error = Signal::derive(move || match optional_number::<f64>(&speed.get()) {
-        Ok(Some(s)) if s.is_finite() && s > 0.0 => None,
+        Ok(Some(s)) if shared::sim_bounds::check_speed(s).is_ok() => None,
         Ok(None) if !tried.get() => None,
-        _ => Some("Enter a positive number, e.g. 60.".to_owned()),
+        _ => Some("Enter a number from 0.001 to 10000, e.g. 60.".to_owned()),
     });
     let set_speed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -515,7 +519,7 @@ mod tests {
     fn recovery_is_blank_or_positive() {
         assert_eq!(check_recovery(""), None);
         assert_eq!(check_recovery(" 90 "), None);
-        for bad in ["0", "-1", "soon", "inf"] {
+        for bad in ["0", "-1", "soon", "inf", "1e300", "315360001"] {
             assert!(check_recovery(bad).is_some(), "{bad}");
         }
     }
