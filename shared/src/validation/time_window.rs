@@ -126,13 +126,20 @@ impl TimeWindow {
         let time =
             NaiveTime::from_hms_opt(self.hour.into(), self.minute.into(), 0).unwrap_or_default();
         let mut date = after.date_naive();
-        loop {
+        // A weekly window comes round within eight days. Near the end of
+        // chrono's calendar there may be none: never, instead of a loop
+        // that never ends.
+        for _ in 0..=8 {
             let candidate = date.and_time(time).and_utc();
             if candidate > after && self.day.is_none_or(|d| d == date.weekday()) {
                 return candidate;
             }
-            date = date.checked_add_days(Days::new(1)).unwrap_or(date);
+            match date.checked_add_days(Days::new(1)) {
+                Some(next) => date = next,
+                None => break,
+            }
         }
+        DateTime::<Utc>::MAX_UTC
     }
 
     /// Sort key: weekly windows by weekday from Monday, daily ones first.
@@ -194,6 +201,15 @@ impl From<TimeWindow> for String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn at_the_end_of_the_calendar_there_is_no_next_start_and_no_endless_loop() {
+        let last_day = DateTime::<Utc>::MAX_UTC;
+        for window in ["Mon:08:00", "Sun:23:59", "08:00"] {
+            let window = TimeWindow::parse(window).unwrap();
+            assert_eq!(window.next_start_after(last_day), DateTime::<Utc>::MAX_UTC);
+        }
+    }
 
     #[test]
     fn parses_daily_and_weekly() {
