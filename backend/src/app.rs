@@ -96,6 +96,10 @@ pub fn app(state: AppState) -> Router {
             guard,
             crate::security::guard,
         ))
+        // Last resort: a handler that panics answers 500 InternalFailure.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::errors_layer::panic_response,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -5,7 +5,7 @@
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use shared::error::ErrorCode;
 
 use crate::error::ServiceError;
@@ -62,5 +62,85 @@ fn shaped(console: bool, error: &ServiceError) -> Response {
         crate::api::envelope(error, &request_id)
     } else {
         crate::wire::error_response(error, &request_id)
+    }
+}
+
+/// How many requests ended in a panic since the process started. The last
+/// resort of [`panic_response`]: tests assert it stays 0.
+static PANICS_CAUGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The number of panics [`panic_response`] answered so far.
+pub fn panics_caught() -> usize {
+    PANICS_CAUGHT.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The answer to a request whose handler panicked: 500 `InternalFailure`,
+/// readable in both doors' formats (`__type` for AWS JSON, `code` and
+/// `requestId` for the console envelope), never the panic's text. The
+/// connection and the service stay up; the panic is logged.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    PANICS_CAUGHT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    tracing::error!(%request_id, panic = %detail, "a request handler panicked");
+    let message = "The request processing has failed because of an unknown error.";
+    let body = serde_json::json!({
+        "__type": ErrorCode::InternalFailure.as_str(),
+        "code": ErrorCode::InternalFailure.as_str(),
+        "message": message,
+        "requestId": request_id,
+    });
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
+    if let Ok(id) = axum::http::HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-amzn-requestid", id);
+    }
+    response.headers_mut().insert(
+        "x-amzn-errortype",
+        axum::http::HeaderValue::from_static("InternalFailure"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("boom with details")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_a_500_internal_failure_in_both_formats() {
+        let before = panics_caught();
+        let app = Router::new()
+            .route("/", get(boom))
+            .layer(CatchPanicLayer::custom(panic_response));
+        let response = app
+            .oneshot(axum::http::Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let bytes = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["__type"], "InternalFailure");
+        assert_eq!(body["code"], "InternalFailure");
+        assert!(body["requestId"].is_string());
+        assert!(
+            !body.to_string().contains("boom"),
+            "the panic text stays in the log"
+        );
+        assert!(panics_caught() > before);
     }
 }

@@ -28,6 +28,14 @@ impl Drop for Binary {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The catch-panic layer is a last resort that must never fire.
+        if !std::thread::panicking() {
+            let output = self.output();
+            assert!(
+                !output.contains("a request handler panicked"),
+                "the binary caught a panic:\n{output}"
+            );
+        }
     }
 }
 

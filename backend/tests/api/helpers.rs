@@ -42,6 +42,14 @@ pub(crate) struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         self.server.abort();
+        // The catch-panic layer is a last resort that must never fire.
+        if !std::thread::panicking() {
+            assert_eq!(
+                backend::errors_layer::panics_caught(),
+                0,
+                "a request handler panicked (see the log)"
+            );
+        }
     }
 }
 
