@@ -126,7 +126,7 @@ pub struct ServeArgs {
     /// Another origin whose pages may call `/api/` (repeatable), e.g.
     /// `http://127.0.0.1:8081` for `trunk serve`.
     #[arg(long = "allow-origin", value_parser = parse_allowed_origin)]
-    pub allow_origin: Vec<String>,
+    pub allow_origin: Vec<crate::security::same_origin::OriginParts>,
     /// Another host name requests may address besides loopback names and
     /// the listen address (repeatable), e.g. the machine's DNS name.
     #[arg(long = "allowed-host", value_parser = parse_host_name)]
@@ -143,9 +143,8 @@ fn parse_region(s: &str) -> Result<String, String> {
     }
 }
 
-fn parse_allowed_origin(s: &str) -> Result<String, String> {
+fn parse_allowed_origin(s: &str) -> Result<crate::security::same_origin::OriginParts, String> {
     crate::security::same_origin::parse_origin(s)
-        .map(|_| s.trim_end_matches('/').to_owned())
         .ok_or_else(|| format!("'{s}' is not an origin like http://127.0.0.1:8081"))
 }
 

@@ -44,8 +44,8 @@ pub struct Guard {
     /// Host names requests may address.
     pub hosts: AllowedHosts,
     /// Origins besides the console's own that may call `/api/`
-    /// (`--allow-origin`, e.g. a `trunk serve` page).
-    pub extra_origins: Vec<String>,
+    /// (`--allow-origin`, e.g. a `trunk serve` page), parsed once at start.
+    pub extra_origins: Vec<same_origin::OriginParts>,
     /// The console session, when the console needs one.
     pub session: Option<Arc<ConsoleSession>>,
 }
@@ -98,21 +98,16 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
             StatusCode::FORBIDDEN,
         );
     };
-    if door != Door::Page {
-        let extra: Vec<_> = guard
-            .extra_origins
-            .iter()
-            .filter_map(|o| same_origin::parse_origin(o))
-            .collect();
-        if let Err(why) = same_origin::check(headers, &host, &extra) {
-            tracing::info!(path, "refused a cross-site request");
-            return refuse(
-                door,
-                ErrorCode::AccessDeniedException,
-                why.message(),
-                StatusCode::FORBIDDEN,
-            );
-        }
+    if door != Door::Page
+        && let Err(why) = same_origin::check(headers, &host, &guard.extra_origins)
+    {
+        tracing::info!(path, "refused a cross-site request");
+        return refuse(
+            door,
+            ErrorCode::AccessDeniedException,
+            why.message(),
+            StatusCode::FORBIDDEN,
+        );
     }
     if door == Door::Console {
         if !same_origin::is_json_or_not_post(request.method(), headers) {

@@ -193,10 +193,8 @@ impl Simulator {
         let speed = self.speed();
         // Bounded speeds and durations keep this far inside chrono's range;
         // saturate rather than overflow should that ever change.
-        let millis = (seconds * 1000.0 / speed).round().clamp(1.0, 1e15);
-        self.now()
-            .checked_add_signed(chrono::Duration::milliseconds(millis as i64))
-            .unwrap_or_else(bounds::latest_time)
+        let millis = (seconds * 1000.0 / speed).round().max(1.0);
+        bounds::add_millis(self.now(), millis)
     }
 
     /// Runs `f` on the state under the read lock.

@@ -42,7 +42,7 @@ pub struct Protections {
     exposed: bool,
     token: Option<(Secret, TokenOrigin)>,
     wire: Option<WireKeys>,
-    extra_origins: Vec<String>,
+    extra_origins: Vec<crate::security::same_origin::OriginParts>,
     extra_hosts: Vec<String>,
 }
 

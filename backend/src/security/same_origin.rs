@@ -31,7 +31,7 @@ impl CrossSite {
 
 /// An origin as `(scheme, host, port)`, lowercase, with the default port
 /// filled in.
-type OriginParts = (String, String, u16);
+pub type OriginParts = (String, String, u16);
 
 /// Parses `scheme://host[:port]` (an `Origin` value or `--allow-origin`).
 pub fn parse_origin(origin: &str) -> Option<OriginParts> {

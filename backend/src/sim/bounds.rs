@@ -22,6 +22,14 @@ pub fn latest_time() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// `millis` milliseconds (already bounded by the checks here) after `now`,
+/// saturating at [`latest_time`] instead of overflowing.
+pub fn add_millis(now: DateTime<Utc>, millis: f64) -> DateTime<Utc> {
+    let millis = millis.clamp(0.0, 1e15);
+    now.checked_add_signed(chrono::Duration::milliseconds(millis as i64))
+        .unwrap_or_else(latest_time)
+}
+
 /// Checks a fault's text named `name`.
 ///
 /// # Errors

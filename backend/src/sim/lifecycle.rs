@@ -555,9 +555,7 @@ impl Simulator {
 /// `seconds` (bounded by [`super::bounds`]) after `now`, saturating at
 /// the latest simulated time instead of overflowing.
 pub(super) fn after_seconds(now: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
-    let millis = (seconds * 1000.0).clamp(0.0, 1e15);
-    now.checked_add_signed(chrono::Duration::milliseconds(millis as i64))
-        .unwrap_or_else(super::bounds::latest_time)
+    super::bounds::add_millis(now, seconds * 1000.0)
 }
 
 #[cfg(test)]
