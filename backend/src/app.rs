@@ -48,6 +48,8 @@ pub struct AppState {
     pub verifier: Option<Arc<crate::sigv4::Verifier>>,
     /// The simulator behind `/api/sim` (none in upstream mode).
     pub control: Option<Arc<crate::sim::Simulator>>,
+    /// The open event streams and their limit.
+    pub live: Arc<events::LiveStreams>,
 }
 
 /// Builds the whole application.

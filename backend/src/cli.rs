@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 
@@ -55,8 +54,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub in_memory: bool,
     /// Time factor for simulated durations (60 makes a 60 s transition take 1 s).
-    #[arg(long, default_value_t = 1.0, value_parser = parse_speed)]
-    pub speed: f64,
+    #[arg(long, value_parser = parse_speed)]
+    pub speed: Option<f64>,
     /// Region in ARNs, endpoints and `/api/config`.
     #[arg(long, default_value = "us-east-1", value_parser = parse_region)]
     pub region: String,
@@ -131,6 +130,27 @@ pub struct ServeArgs {
     /// the listen address (repeatable), e.g. the machine's DNS name.
     #[arg(long = "allowed-host", value_parser = parse_host_name)]
     pub allowed_host: Vec<String>,
+    /// Connections served at once (1-65536); one more is answered 503
+    /// ServiceUnavailable with Retry-After.
+    #[arg(long, default_value_t = crate::serving::DEFAULT_MAX_CONNECTIONS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    pub max_connections: usize,
+    /// Live event streams (`/api/events`) open at once (1-100000); one more
+    /// is answered 503 ServiceUnavailable with Retry-After.
+    #[arg(long, default_value_t = crate::events::DEFAULT_MAX_STREAMS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    pub max_event_streams: usize,
+    /// Seconds a client has to send a request's headers, and that an idle
+    /// keep-alive connection stays open (0.1-300).
+    #[arg(long, default_value_t = crate::serving::DEFAULT_HEADER_TIMEOUT_SECONDS, value_parser = parse_header_timeout)]
+    pub header_timeout: f64,
+}
+
+fn parse_header_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("not a number: {s}"))?;
+    if (0.1..=300.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s} is outside 0.1-300 seconds"))
+    }
 }
 
 fn parse_region(s: &str) -> Result<String, String> {
@@ -383,6 +403,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             .rate_limit
             .is_enabled()
             .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
+        live: Arc::new(crate::events::LiveStreams::new(args.max_event_streams)),
     };
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.
@@ -394,16 +415,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
     drop(stdout);
-    // Request/response traffic: never hold a response tail back for an ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(err) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)
+    let limits = crate::serving::Limits {
+        max_connections: args.max_connections,
+        header_timeout: Duration::from_secs_f64(args.header_timeout),
+    };
+    let live = Arc::clone(&state.live);
+    crate::serving::serve(listener, app(state), limits, live, shutdown_signal()).await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

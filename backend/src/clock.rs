@@ -21,6 +21,16 @@ pub trait Clock: Send + Sync + 'static {
         let _ = by;
         false
     }
+    /// How far [`Clock::advance`] has moved this clock ahead of its source,
+    /// in milliseconds (0 for clocks that do not keep an offset).
+    fn offset_ms(&self) -> i64 {
+        0
+    }
+    /// Puts back an offset kept from an earlier run (a no-op for clocks that
+    /// do not keep one).
+    fn restore_offset(&self, offset_ms: i64) {
+        let _ = offset_ms;
+    }
 }
 
 /// The wall clock plus an offset that the simulator's time control moves
@@ -83,6 +93,14 @@ impl Clock for SimClock {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.offset_ms.send_modify(|o| *o = o.saturating_add(ms));
         true
+    }
+
+    fn offset_ms(&self) -> i64 {
+        *self.offset_ms.borrow()
+    }
+
+    fn restore_offset(&self, offset_ms: i64) {
+        self.offset_ms.send_replace(offset_ms.max(0));
     }
 }
 

@@ -22,6 +22,7 @@ pub mod events;
 pub mod logging;
 pub mod protocol;
 pub mod security;
+pub mod serving;
 pub mod sigv4;
 pub mod sim;
 pub mod sim_api;

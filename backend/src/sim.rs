@@ -1,8 +1,13 @@
 //! The embedded OpsWorks CM and CloudHSM v2 simulator.
 //!
-//! State lives in memory behind one lock; every mutation is validated first,
-//! applied, turned into a [`Batch`](crate::store::Batch) and acknowledged
-//! only once the store has made it durable. Asynchronous work (creating,
+//! State lives in memory twice. Writers work on the *working* state behind
+//! one lock: every mutation is validated first, applied, turned into a
+//! [`Batch`](crate::store::Batch) and handed to the store. Readers see the
+//! *committed* state, which follows the store batch by batch: a change
+//! becomes visible only once it is durable, and a mutation is acknowledged
+//! only once readers can see it. When a commit fails, the working state goes
+//! back to the committed one and the store refuses every batch that was built
+//! on the failed one, so nothing unacknowledged is ever shown or written. Asynchronous work (creating,
 //! backing up, maintenance...) is a [`Pending`](state::Pending) transition
 //! with a due time on the injected clock; one scheduler task completes what
 //! is due, so transitions resume after a restart and tests drive time by hand.
@@ -26,17 +31,20 @@ mod tags;
 mod userdata_export;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
 use crate::store::{Store, StoreError};
 pub use control::DEMO_SERVERS;
-use state::{Changes, Meta, State};
+use state::{Changes, ClockSetting, Meta, State};
+use store_order::{Settled, Settling};
+
+mod store_order;
 
 /// Settings of the simulated account.
 #[derive(Debug, Clone)]
@@ -45,8 +53,9 @@ pub struct SimConfig {
     pub region: String,
     /// Twelve-digit account id in ARNs.
     pub account_id: String,
-    /// Time factor: simulated durations are divided by it.
-    pub speed: f64,
+    /// Time factor: simulated durations are divided by it. `None` keeps the
+    /// speed last set (stored with the state), 1 at the first start.
+    pub speed: Option<f64>,
     /// Maximum number of servers (ServerLimit).
     pub server_limit: usize,
     /// Maximum number of manual backups (ManualBackupLimit).
@@ -66,7 +75,7 @@ impl Default for SimConfig {
         Self {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
-            speed: 1.0,
+            speed: None,
             server_limit: 10,
             manual_backup_limit: 50,
             tag_limit: 50,
@@ -77,9 +86,27 @@ impl Default for SimConfig {
     }
 }
 
+/// The writers' side of the state.
+struct Working {
+    /// Every change made, durable or still being committed.
+    state: State,
+    /// The generation batches are built on (see [`crate::store::Batch`]).
+    generation: u64,
+    /// Position of the last batch handed to the store.
+    last_seq: u64,
+}
+
 /// The simulator: state, store, clock and settings.
 pub struct Simulator {
-    state: RwLock<State>,
+    /// This simulator, for the commit tasks that outlive a cancelled request.
+    me: Weak<Simulator>,
+    working: Mutex<Working>,
+    /// What the store holds: the only state readers see.
+    committed: RwLock<State>,
+    /// Commits that finished, applied to `committed` in store order.
+    settling: Mutex<Settling>,
+    /// Position of the last batch applied to `committed` (or refused).
+    settled: watch::Sender<u64>,
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: SimConfig,
@@ -98,8 +125,8 @@ impl Simulator {
         config: SimConfig,
     ) -> Result<Arc<Self>, StoreError> {
         let snapshot = store.load().await?;
-        let (mut state, meta) = State::from_snapshot(snapshot)?;
-        let meta = match meta {
+        let (mut state, metas) = State::from_snapshot(snapshot)?;
+        let meta = match metas.meta {
             Some(meta) => meta,
             None => {
                 let meta = Meta {
@@ -112,11 +139,28 @@ impl Simulator {
             }
         };
         state.token_key = meta.token_key.into_bytes();
-        Ok(Arc::new(Self {
-            state: RwLock::new(state),
+        if let Some(setting) = metas.clock {
+            clock.restore_offset(setting.offset_ms);
+        }
+        let speed = config
+            .speed
+            .or(metas.clock.map(|c| c.speed))
+            .filter(|s| bounds::check_speed(*s).is_ok())
+            .unwrap_or(1.0);
+        let committed = state.clone();
+        Ok(Arc::new_cyclic(|me| Self {
+            me: me.clone(),
+            working: Mutex::new(Working {
+                state,
+                generation: 1,
+                last_seq: 0,
+            }),
+            committed: RwLock::new(committed),
+            settling: Mutex::new(Settling::default()),
+            settled: watch::Sender::new(0),
             store,
             clock,
-            speed: AtomicU64::new(config.speed.to_bits()),
+            speed: AtomicU64::new(speed.to_bits()),
             faults: faults::Faults::default(),
             config,
             wake: Notify::new(),
@@ -149,7 +193,7 @@ impl Simulator {
             let notified = self.wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let next = self.read(lifecycle::next_due);
+            let next = self.read_working(lifecycle::next_due);
             match next {
                 Some(due) => {
                     tokio::select! {
@@ -197,13 +241,26 @@ impl Simulator {
         bounds::add_millis(self.now(), millis)
     }
 
-    /// Runs `f` on the state under the read lock.
+    /// Runs `f` on the committed state (what the store holds) under the read lock.
     pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> R) -> R {
-        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let state = self.committed.read().unwrap_or_else(|e| e.into_inner());
         f(&state)
     }
 
-    /// Runs the mutation `f` and waits until its changes are durable.
+    /// Runs `f` on the working state, changes in flight included: for the
+    /// scheduler, which plans from everything already decided.
+    pub(crate) fn read_working<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&self.working.lock().unwrap_or_else(|e| e.into_inner()).state)
+    }
+
+    /// Changes the working state outside a mutation, for what is never
+    /// stored (the next health check while faults are active).
+    pub(crate) fn with_working<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.working.lock().unwrap_or_else(|e| e.into_inner()).state)
+    }
+
+    /// Runs the mutation `f` and waits until its changes are durable and
+    /// visible to readers.
     ///
     /// `f` must check everything before changing anything: an error return
     /// must leave the state as it was.
@@ -211,41 +268,90 @@ impl Simulator {
         &self,
         f: impl FnOnce(&mut State, &mut Changes) -> Result<R, ServiceError>,
     ) -> Result<R, ServiceError> {
-        let (result, commit) = {
-            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+        let (result, settled) = {
+            let mut working = self.working.lock().unwrap_or_else(|e| e.into_inner());
             let mut changes = Changes::default();
-            let result = f(&mut state, &mut changes)?;
-            let batch = changes.into_batch();
+            let result = f(&mut working.state, &mut changes)?;
+            let mut batch = changes.into_batch();
             if batch.is_empty() {
                 return Ok(result);
             }
-            // Enqueued under the lock, so batches reach the store in the order
-            // their changes were made.
-            (result, self.store.commit(batch))
+            batch.generation = working.generation;
+            working.last_seq += 1;
+            let seq = working.last_seq;
+            let applied = Settled::of(seq, &batch);
+            // Enqueued under the lock, so batches reach the store in the
+            // order their changes were made.
+            let commit = self.store.commit(batch);
+            let Some(me) = self.me.upgrade() else {
+                return Err(StoreError::Closed.into());
+            };
+            // Settled by a task of its own, so a request cancelled while its
+            // commit runs cannot hold up the batches behind it.
+            let settled = tokio::spawn(async move {
+                let outcome = commit.await;
+                me.settle(applied.with_outcome(outcome.as_ref().err().map(ToString::to_string)));
+                outcome
+            });
+            (result, (seq, settled))
         };
         self.wake.notify_one();
-        if let Err(err) = commit.await {
-            // The change is in memory but not durable: go back to what the
-            // store holds, so nothing unacknowledged is ever shown as done.
-            tracing::error!(error = %err, "commit failed; reloading state from the store");
-            if let Err(reload) = self.reload().await {
-                tracing::error!(error = %reload, "reloading state from the store failed");
-            }
+        let (seq, settled) = settled;
+        let outcome = settled.await.unwrap_or(Err(StoreError::Closed));
+        if let Err(err) = outcome {
             return Err(err.into());
         }
+        let mut position = self.settled.subscribe();
+        // Every earlier batch is settled by its own task, so this ends.
+        let _ = position.wait_for(|settled| *settled >= seq).await;
         Ok(result)
     }
 
-    /// Replaces the in-memory state with what the store holds.
-    async fn reload(&self) -> Result<(), StoreError> {
-        let snapshot = self.store.load().await?;
-        let (mut fresh, _) = State::from_snapshot(snapshot)?;
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-        fresh.token_key = std::mem::take(&mut state.token_key);
-        // Keep journal ids increasing even past entries that were never stored.
-        fresh.journal_seq = fresh.journal_seq.max(state.journal_seq);
-        *state = fresh;
-        Ok(())
+    /// Takes a finished commit and applies, in store order, every finished
+    /// commit that is next in line.
+    fn settle(&self, done: Settled) {
+        let mut settling = self.settling.lock().unwrap_or_else(|e| e.into_inner());
+        settling.finished(done);
+        while let Some(next) = settling.next_in_line() {
+            match &next.failure {
+                None => {
+                    let mut committed = self.committed.write().unwrap_or_else(|e| e.into_inner());
+                    for write in &next.writes {
+                        if let Err(err) = committed.apply(write) {
+                            tracing::error!(error = %err, "a committed record cannot be read back");
+                        }
+                    }
+                    committed.journal_seq = committed.journal_seq.max(next.journal_head);
+                }
+                Some(error) => self.discard_uncommitted(next.generation, error),
+            }
+            self.settled.send_replace(next.seq);
+        }
+    }
+
+    /// After the commit of a batch of `generation` failed: the working state
+    /// goes back to what the store holds and a new generation starts (the
+    /// store refuses the rest of the old one).
+    fn discard_uncommitted(&self, generation: u64, error: &str) {
+        let mut working = self.working.lock().unwrap_or_else(|e| e.into_inner());
+        if working.generation != generation {
+            return; // already gone back for an earlier batch of that generation
+        }
+        tracing::error!(error, "commit failed; undoing the changes not yet durable");
+        let committed = self.committed.read().unwrap_or_else(|e| e.into_inner());
+        let mut fresh = committed.clone();
+        fresh.token_key = std::mem::take(&mut working.state.token_key);
+        fresh.next_health_check = working.state.next_health_check;
+        working.state = fresh;
+        working.generation += 1;
+    }
+
+    /// The clock's setting as it would be after moving `ahead_ms` forward.
+    fn clock_setting(&self, ahead_ms: i64) -> ClockSetting {
+        ClockSetting {
+            offset_ms: self.clock.offset_ms().saturating_add(ahead_ms),
+            speed: self.speed(),
+        }
     }
 }
 
@@ -294,6 +400,9 @@ mod tests {
         fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
             self.inner.subscribe()
         }
+        fn epoch(&self) -> &str {
+            self.inner.epoch()
+        }
     }
 
     #[tokio::test]
@@ -337,5 +446,135 @@ mod tests {
         sim.handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
             .await
             .unwrap();
+    }
+
+    /// A store whose commits wait until `open` is set.
+    struct GatedStore {
+        inner: SqliteStore,
+        open: Arc<tokio::sync::watch::Sender<bool>>,
+    }
+
+    impl Store for GatedStore {
+        fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
+            self.inner.load()
+        }
+        fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
+            let mut open = self.open.subscribe();
+            let commit = self.inner.commit(batch);
+            Box::pin(async move {
+                let _ = open.wait_for(|open| *open).await;
+                commit.await
+            })
+        }
+        fn journal_since(
+            &self,
+            after: u64,
+            limit: usize,
+        ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
+            self.inner.journal_since(after, limit)
+        }
+        fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
+            self.inner.journal_bounds()
+        }
+        fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+            self.inner.subscribe()
+        }
+        fn epoch(&self) -> &str {
+            self.inner.epoch()
+        }
+    }
+
+    fn server_names(listed: &[u8]) -> Vec<String> {
+        let listed: serde_json::Value = serde_json::from_slice(listed).unwrap();
+        listed["Servers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["ServerName"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_change_is_visible_only_once_it_is_durable() {
+        let open = Arc::new(tokio::sync::watch::Sender::new(true));
+        let store = Arc::new(GatedStore {
+            inner: SqliteStore::in_memory().unwrap(),
+            open: Arc::clone(&open),
+        });
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let sim = Simulator::open(store, Arc::new(clock), SimConfig::default())
+            .await
+            .unwrap();
+        open.send_replace(false);
+        let ctx = RequestContext::default();
+        let body = r#"{"Engine":"Puppet","ServerName":"slow","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}"#;
+        let creating = {
+            let sim = Arc::clone(&sim);
+            tokio::spawn(async move {
+                sim.handle(
+                    &RequestContext::default(),
+                    Operation::CreateServer,
+                    body.as_bytes(),
+                )
+                .await
+            })
+        };
+        // The change is made and on its way to the store, not yet durable.
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while sim.read_working(|s| s.servers.is_empty()) {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .unwrap();
+        let listed = sim
+            .handle(&ctx, Operation::DescribeServers, b"{}")
+            .await
+            .unwrap();
+        assert!(server_names(&listed).is_empty(), "not durable, not shown");
+        open.send_replace(true);
+        creating.await.unwrap().unwrap();
+        let listed = sim
+            .handle(&ctx, Operation::DescribeServers, b"{}")
+            .await
+            .unwrap();
+        assert_eq!(server_names(&listed), ["slow"], "acknowledged, so shown");
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_commit_nothing_built_on_it_becomes_durable() {
+        let store = Arc::new(FlakyStore {
+            inner: SqliteStore::in_memory().unwrap(),
+            failing: AtomicBool::new(false),
+        });
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
+        let sim = Simulator::open(store.clone(), Arc::new(clock), SimConfig::default())
+            .await
+            .unwrap();
+        let ctx = RequestContext::default();
+        let create = |name: &str| {
+            format!(
+                r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
+            )
+        };
+        store.failing.store(true, Ordering::SeqCst);
+        sim.handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
+            .await
+            .unwrap_err();
+        store.failing.store(false, Ordering::SeqCst);
+        // The next change is built on the state without the failed one, so
+        // its batch cannot carry the lost server into the store.
+        sim.handle(&ctx, Operation::CreateServer, create("kept").as_bytes())
+            .await
+            .unwrap();
+        let reopened = State::from_snapshot(store.inner.load().await.unwrap())
+            .unwrap()
+            .0;
+        let stored: Vec<&String> = reopened.servers.keys().collect();
+        assert_eq!(stored, ["kept"]);
+        let journal = store.inner.journal_since(0, 100).await.unwrap();
+        let ids: Vec<u64> = journal.iter().map(|e| e.id).collect();
+        let expected: Vec<u64> = (1..=ids.len() as u64).collect();
+        assert_eq!(ids, expected, "journal ids stay contiguous past a failure");
     }
 }

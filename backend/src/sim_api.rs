@@ -148,10 +148,12 @@ async fn advance(State(app): State<AppState>, body: Json<Advance>) -> Response {
 }
 
 async fn speed(State(app): State<AppState>, body: Json<Speed>) -> Response {
-    answer(simulator(&app).and_then(|sim| {
-        sim.set_speed(body.speed)?;
+    let result = async {
+        let sim = simulator(&app)?;
+        sim.set_speed(body.speed).await?;
         Ok(clock_view(sim))
-    }))
+    };
+    answer(result.await)
 }
 
 async fn reset(State(app): State<AppState>) -> Response {

@@ -98,6 +98,13 @@ pub struct Batch {
     pub writes: Vec<Write>,
     /// Journal entries, with ids already assigned in increasing order.
     pub journal: Vec<JournalEntry>,
+    /// The version of the writer's state this batch was built on. After a
+    /// commit fails, the store refuses every later batch of the same (or an
+    /// older) generation: they were built on changes that never became
+    /// durable, and committing them would make those changes durable after
+    /// all. The writer starts a new generation once it has gone back to what
+    /// the store holds.
+    pub generation: u64,
 }
 
 impl Batch {
@@ -146,6 +153,13 @@ pub enum StoreError {
     /// The writer thread is gone (shutting down or crashed).
     #[error("the store is closed")]
     Closed,
+    /// The commit failed (disk full, read-only file, I/O error); nothing of
+    /// the batch was written.
+    #[error("the commit failed")]
+    CommitFailed,
+    /// Refused because an earlier batch of the same generation failed.
+    #[error("an earlier commit this batch builds on failed")]
+    Superseded,
     /// A stored row could not be understood.
     #[error("corrupt record {kind}/{key}")]
     Corrupt {
@@ -172,4 +186,7 @@ pub trait Store: Send + Sync + 'static {
     fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>>;
     /// A channel announcing each committed journal entry, in commit order.
     fn subscribe(&self) -> broadcast::Receiver<JournalEntry>;
+    /// The journal's epoch: made with the journal, never reused, so an event
+    /// id from another journal is recognised as such.
+    fn epoch(&self) -> &str;
 }

@@ -380,7 +380,7 @@ test('after the stream drops, a backup change made meanwhile arrives when it res
   await expect(backups.row(backupId).locator('.deadline')).toContainText('days');
   const urls = await page.evaluate(() => (window as unknown as { sources: EventSource[] }).sources.map((s) => s.url));
   expect(urls).toHaveLength(2);
-  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=\d+$/);
+  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=[0-9a-f]{16}-\d+$/);
 });
 
 test('a cluster or backup that is not in the region says so and links back to its list in that region', async ({

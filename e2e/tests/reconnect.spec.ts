@@ -7,7 +7,7 @@
 // event id it saw.
 import { createServerRequest, uniqueName, wireCall } from './pages/console';
 import { expect, test } from './pages/fixtures';
-import { recordServerEvents, serverEvents } from './pages/row-probe';
+import { journalPosition, recordServerEvents, serverEvents } from './pages/row-probe';
 import { ServersPage } from './pages/servers';
 import { Backend, removeDir, tempDataDir } from './support/backend';
 import { simPost } from './support/sim';
@@ -78,7 +78,7 @@ test('after a backend restart the page reconnects and catches up from its last e
     ]),
   );
   // The reconnect asked for what came after the last event id seen before the crash.
-  const resumed = resumes.slice(1).filter((id): id is string => id !== null).map(Number);
+  const resumed = resumes.slice(1).filter((id): id is string => id !== null).map(journalPosition);
   expect(resumed.length).toBeGreaterThan(0);
   expect(resumed[resumed.length - 1]).toBeGreaterThanOrEqual(seenBeforeCrash);
   // No event twice: each server state arrived once.

@@ -74,5 +74,5 @@ test('the live indicator shows an outage, and what was missed arrives after it',
     (window as unknown as { sources: EventSource[] }).sources.map((s) => s.url),
   );
   expect(urls).toHaveLength(2);
-  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=\d+$/);
+  expect(urls[1]).toMatch(/\/api\/events\?lastEventId=[0-9a-f]{16}-\d+$/);
 });

@@ -33,6 +33,10 @@ wire_enum! {
         UnauthorizedException = "UnauthorizedException",
         /// Console door only: a POST that is not `application/json` (HTTP 415).
         UnsupportedMediaTypeException = "UnsupportedMediaTypeException",
+        /// Too busy to take this request now: a connection or event-stream
+        /// limit is reached, or the service is stopping (HTTP 503, with
+        /// `Retry-After`).
+        ServiceUnavailable = "ServiceUnavailable",
     }
 }
 
@@ -56,7 +60,8 @@ impl ErrorCode {
     }
 
     /// The HTTP status: 500 for server faults, 403 for a request without
-    /// credentials, 400 otherwise.
+    /// credentials, 401/415/503 for the console's session, media type and
+    /// capacity answers, 400 otherwise.
     #[must_use]
     pub fn http_status(self) -> u16 {
         if self.is_server_fault() {
@@ -67,6 +72,8 @@ impl ErrorCode {
             401
         } else if self == Self::UnsupportedMediaTypeException {
             415
+        } else if self == Self::ServiceUnavailable {
+            503
         } else {
             400
         }

@@ -9,6 +9,7 @@ use shared::opsworkscm::{BackupType, Operation, Server, ServerStatus};
 
 use super::Simulator;
 use super::artifacts;
+use super::state::ClockSetting;
 use crate::error::ServiceError;
 use crate::target::RequestContext;
 
@@ -17,8 +18,20 @@ pub const DEMO_SERVERS: [&str; 3] = ["chef-prod", "chef-dev", "puppet-prod"];
 
 impl Simulator {
     /// Sets the time factor for durations started from now on.
-    pub fn set_speed(&self, speed: f64) -> Result<(), ServiceError> {
+    ///
+    /// The speed is stored with the state, so it survives a restart (unless
+    /// `--speed` is given again).
+    pub async fn set_speed(&self, speed: f64) -> Result<(), ServiceError> {
         super::bounds::check_speed(speed).map_err(ServiceError::validation)?;
+        let setting = ClockSetting {
+            speed,
+            ..self.clock_setting(0)
+        };
+        self.mutate(|_, changes| {
+            changes.clock(&setting);
+            Ok(())
+        })
+        .await?;
         self.speed.store(speed.to_bits(), Ordering::Relaxed);
         Ok(())
     }
@@ -35,6 +48,15 @@ impl Simulator {
                 "The simulated clock cannot go past the year 9000.",
             ));
         }
+        // Stored first: the clock moves only once the move is durable, so a
+        // restart never finds due work stalled behind a forgotten jump.
+        let ahead_ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        let setting = self.clock_setting(ahead_ms);
+        self.mutate(|_, changes| {
+            changes.clock(&setting);
+            Ok(())
+        })
+        .await?;
         if !self.clock.advance(by) {
             return Err(ServiceError::validation("This clock cannot be moved."));
         }
@@ -110,9 +132,10 @@ impl Simulator {
         let fault = self.faults.add(spec)?;
         if fault.spec.kind.is_health() {
             let first = self.due_in(super::lifecycle::durations::HEALTH_CHECK);
-            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            state.next_health_check = Some(state.next_health_check.map_or(first, |t| t.min(first)));
-            drop(state);
+            self.with_working(|state| {
+                state.next_health_check =
+                    Some(state.next_health_check.map_or(first, |t| t.min(first)));
+            });
             self.wake.notify_one();
         }
         Ok(fault)

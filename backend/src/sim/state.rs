@@ -234,8 +234,27 @@ pub(crate) struct Meta {
     pub(crate) token_key: String,
 }
 
-/// Every record the simulator holds.
+/// The simulated clock's setting, kept in the store so that time moved
+/// forward (and the speed chosen) survive a restart.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ClockSetting {
+    /// How far the clock runs ahead of real time, in milliseconds.
+    pub(crate) offset_ms: i64,
+    /// The time factor for simulated durations.
+    pub(crate) speed: f64,
+}
+
+/// The metadata records found in a snapshot.
 #[derive(Debug, Default)]
+pub(crate) struct Metas {
+    /// The pagination key, once made.
+    pub(crate) meta: Option<Meta>,
+    /// The clock, once moved or sped up.
+    pub(crate) clock: Option<ClockSetting>,
+}
+
+/// Every record the simulator holds.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct State {
     /// Servers by name.
     pub(crate) servers: BTreeMap<String, ServerRecord>,
@@ -263,71 +282,174 @@ pub(crate) struct State {
 }
 
 const META_KEY: &str = "meta";
+const CLOCK_KEY: &str = "clock";
 
 impl State {
     /// Rebuilds the state from a store snapshot.
-    pub(crate) fn from_snapshot(snapshot: Snapshot) -> Result<(Self, Option<Meta>), StoreError> {
+    pub(crate) fn from_snapshot(snapshot: Snapshot) -> Result<(Self, Metas), StoreError> {
         let mut state = State {
             journal_seq: snapshot.last_journal_id,
             ..State::default()
         };
-        let mut meta = None;
+        let mut metas = Metas::default();
         for (kind, key, body) in snapshot.records {
             let corrupt = || StoreError::Corrupt {
                 kind: kind.as_str().to_owned(),
                 key: key.clone(),
             };
-            match kind {
-                RecordKind::Server => {
-                    let rec: ServerRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state.servers.insert(rec.name().to_owned(), rec);
+            match (kind, key.as_str()) {
+                (RecordKind::Meta, META_KEY) => {
+                    metas.meta = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
                 }
-                RecordKind::Backup => {
-                    let rec: BackupRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state
-                        .backups
-                        .insert(rec.backup.backup_id.clone().unwrap_or_default(), rec);
+                (RecordKind::Meta, CLOCK_KEY) => {
+                    metas.clock = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
                 }
-                RecordKind::ServerEvent => {
-                    let rec: EventRecord = serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state.event_seq = state.event_seq.max(rec.seq);
-                    state
-                        .events
-                        .entry(rec.event.server_name.clone().unwrap_or_default())
-                        .or_default()
-                        .push(rec);
-                }
-                RecordKind::NodeAssociation => {
-                    let rec: AssociationRecord =
-                        serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state.associations.insert(rec.token.clone(), rec);
-                }
-                RecordKind::Meta if key == META_KEY => {
-                    meta = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
-                }
-                RecordKind::Meta => {}
-                RecordKind::HsmCluster => {
-                    let rec: super::cloudhsm::ClusterRecord =
-                        serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state.clusters.insert(key.clone(), rec);
-                }
-                RecordKind::HsmBackup => {
-                    let rec: super::cloudhsm::HsmBackupRecord =
-                        serde_json::from_str(&body).map_err(|_| corrupt())?;
-                    state.hsm_backups.insert(key.clone(), rec);
-                }
+                _ => state.put_record(kind, &key, &body)?,
             }
         }
-        state.server_views = state
-            .servers
-            .iter()
-            .map(|(name, rec)| (name.clone(), CachedJson::of(&rec.server)))
-            .collect();
-        for events in state.events.values_mut() {
-            events.sort_by_key(|e| e.seq);
-        }
-        Ok((state, meta))
+        Ok((state, metas))
     }
+
+    /// Applies one committed write, as the store now holds it: how the
+    /// state readers see follows the store, batch by batch.
+    pub(crate) fn apply(&mut self, write: &Write) -> Result<(), StoreError> {
+        match write {
+            Write::Put { kind, key, body } => self.put_record(*kind, key, body),
+            Write::Delete { kind, key } => {
+                self.delete_record(*kind, key);
+                Ok(())
+            }
+            Write::DeletePrefix { kind, prefix } => {
+                self.delete_prefix(*kind, prefix);
+                Ok(())
+            }
+        }
+    }
+
+    /// Inserts or replaces the record `key` of `kind` from its stored form.
+    fn put_record(&mut self, kind: RecordKind, key: &str, body: &str) -> Result<(), StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            kind: kind.as_str().to_owned(),
+            key: key.to_owned(),
+        };
+        match kind {
+            RecordKind::Server => {
+                let rec: ServerRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let name = rec.name().to_owned();
+                self.server_views
+                    .insert(name.clone(), CachedJson::of(&rec.server));
+                self.servers.insert(name, rec);
+            }
+            RecordKind::Backup => {
+                let rec: BackupRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.backups
+                    .insert(rec.backup.backup_id.clone().unwrap_or_default(), rec);
+            }
+            RecordKind::ServerEvent => {
+                let rec: EventRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.event_seq = self.event_seq.max(rec.seq);
+                let events = self
+                    .events
+                    .entry(rec.event.server_name.clone().unwrap_or_default())
+                    .or_default();
+                match events.binary_search_by_key(&rec.seq, |e| e.seq) {
+                    Ok(at) => events[at] = rec,
+                    Err(at) => events.insert(at, rec),
+                }
+            }
+            RecordKind::NodeAssociation => {
+                let rec: AssociationRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.associations.insert(rec.token.clone(), rec);
+            }
+            RecordKind::Meta => {}
+            RecordKind::HsmCluster => {
+                let rec: super::cloudhsm::ClusterRecord =
+                    serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.clusters.insert(key.to_owned(), rec);
+            }
+            RecordKind::HsmBackup => {
+                let rec: super::cloudhsm::HsmBackupRecord =
+                    serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.hsm_backups.insert(key.to_owned(), rec);
+            }
+        }
+        Ok(())
+    }
+
+    fn delete_record(&mut self, kind: RecordKind, key: &str) {
+        match kind {
+            RecordKind::Server => {
+                self.servers.remove(key);
+                self.server_views.remove(key);
+            }
+            RecordKind::Backup => {
+                self.backups.remove(key);
+            }
+            RecordKind::ServerEvent => {
+                let Some((server, seq)) = event_key_parts(key) else {
+                    return;
+                };
+                if let Some(events) = self.events.get_mut(server) {
+                    events.retain(|e| e.seq != seq);
+                    if events.is_empty() {
+                        self.events.remove(server);
+                    }
+                }
+            }
+            RecordKind::NodeAssociation => {
+                self.associations.remove(key);
+            }
+            RecordKind::Meta => {}
+            RecordKind::HsmCluster => {
+                self.clusters.remove(key);
+            }
+            RecordKind::HsmBackup => {
+                self.hsm_backups.remove(key);
+            }
+        }
+    }
+
+    fn delete_prefix(&mut self, kind: RecordKind, prefix: &str) {
+        let keys: Vec<String> = match kind {
+            RecordKind::Server => prefixed(self.servers.keys(), prefix),
+            RecordKind::Backup => prefixed(self.backups.keys(), prefix),
+            RecordKind::ServerEvent => {
+                let servers: Vec<String> = self.events.keys().cloned().collect();
+                for server in servers {
+                    if let Some(events) = self.events.get_mut(&server) {
+                        events.retain(|e| !event_key(&server, e.seq).starts_with(prefix));
+                        if events.is_empty() {
+                            self.events.remove(&server);
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            RecordKind::NodeAssociation => prefixed(self.associations.keys(), prefix),
+            RecordKind::Meta => Vec::new(),
+            RecordKind::HsmCluster => prefixed(self.clusters.keys(), prefix),
+            RecordKind::HsmBackup => prefixed(self.hsm_backups.keys(), prefix),
+        };
+        for key in keys {
+            self.delete_record(kind, &key);
+        }
+    }
+}
+
+fn prefixed<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> Vec<String> {
+    keys.filter(|k| k.starts_with(prefix)).cloned().collect()
+}
+
+/// The store key of a server's event: `server/sequence` (zero-padded, so
+/// keys sort in the order the events happened).
+pub(crate) fn event_key(server: &str, seq: u64) -> String {
+    format!("{server}/{seq:020}")
+}
+
+/// `server/sequence` split back into its parts.
+fn event_key_parts(key: &str) -> Option<(&str, u64)> {
+    let (server, seq) = key.rsplit_once('/')?;
+    Some((server, seq.parse().ok()?))
 }
 
 /// The changes one mutation makes: durable writes plus journal entries.
@@ -440,7 +562,7 @@ impl Changes {
         };
         self.batch.put(
             RecordKind::ServerEvent,
-            format!("{server_name}/{:020}", rec.seq),
+            event_key(server_name, rec.seq),
             &rec,
         );
         let view = rec.event.clone();
@@ -465,5 +587,10 @@ impl Changes {
     /// Persists the metadata record.
     pub(crate) fn meta(&mut self, meta: &Meta) {
         self.batch.put(RecordKind::Meta, META_KEY, meta);
+    }
+
+    /// Persists the clock's setting.
+    pub(crate) fn clock(&mut self, setting: &ClockSetting) {
+        self.batch.put(RecordKind::Meta, CLOCK_KEY, setting);
     }
 }

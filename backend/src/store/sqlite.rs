@@ -1,16 +1,19 @@
 //! [`Store`] on an embedded SQLite database (WAL, `synchronous=FULL`).
 //!
-//! One dedicated thread owns the connection. Commits queue up on a channel and
-//! the thread applies everything waiting in one transaction (group commit), so
-//! concurrent writers share an fsync while each is still acknowledged only
-//! after its batch is durable.
+//! One dedicated thread owns the writing connection. Commits queue up on a
+//! channel and the thread applies everything waiting in one transaction (group
+//! commit), so concurrent writers share an fsync while each is still
+//! acknowledged only after its batch is durable. Journal reads (the event
+//! stream's replay) go through a second, read-only connection on the blocking
+//! pool, so a client catching up never delays a commit.
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OpenFlags, params};
 use shared::events::{EventKind, JournalEntry};
 use tokio::sync::{broadcast, oneshot};
 
@@ -24,34 +27,50 @@ const MAX_GROUP: usize = 512;
 enum Request {
     Load(oneshot::Sender<Result<Snapshot, StoreError>>),
     Commit(Batch, oneshot::Sender<Result<(), StoreError>>),
-    JournalSince(
-        u64,
-        usize,
-        oneshot::Sender<Result<Vec<JournalEntry>, StoreError>>,
-    ),
-    JournalBounds(oneshot::Sender<Result<(u64, u64), StoreError>>),
 }
 
 /// SQLite-backed store; cheap to share behind an `Arc`.
 pub struct SqliteStore {
     requests: mpsc::Sender<Request>,
     announcements: broadcast::Sender<JournalEntry>,
+    /// The read-only connection journal reads use.
+    reader: Arc<Mutex<Connection>>,
+    epoch: String,
 }
+
+/// How long a journal read waits for a commit in progress.
+const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         restrict_to_owner(path)?;
         let conn = Connection::open(path)?;
-        Self::start(conn)
+        Self::start(conn, || {
+            Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+        })
     }
 
     /// A throwaway database that lives in memory.
     pub fn in_memory() -> Result<Self, StoreError> {
-        Self::start(Connection::open_in_memory()?)
+        // SQLite's memdb VFS shares a database named with a leading `/`
+        // between the connections of one process, and frees it with the last.
+        let name = format!("file:/cmconsole-{}?vfs=memdb", random_epoch());
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&name, flags)?;
+        Self::start(conn, || Connection::open_with_flags(&name, flags))
     }
 
-    fn start(conn: Connection) -> Result<Self, StoreError> {
+    fn start(
+        conn: Connection,
+        open_reader: impl FnOnce() -> rusqlite::Result<Connection>,
+    ) -> Result<Self, StoreError> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -66,8 +85,14 @@ impl SqliteStore {
                 id   INTEGER PRIMARY KEY,
                 kind TEXT NOT NULL,
                 body TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS journal_epoch (
+                epoch TEXT NOT NULL
             );",
         )?;
+        let epoch = journal_epoch(&conn)?;
+        let reader = open_reader()?;
+        reader.busy_timeout(READ_BUSY_TIMEOUT)?;
         let (requests, inbox) = mpsc::channel();
         let (announcements, _) = broadcast::channel(4096);
         let announce = announcements.clone();
@@ -78,6 +103,7 @@ impl SqliteStore {
                     conn,
                     announce,
                     pruned_at: 0,
+                    failed_generation: None,
                 }
                 .run(inbox)
             })
@@ -85,6 +111,24 @@ impl SqliteStore {
         Ok(Self {
             requests,
             announcements,
+            reader: Arc::new(Mutex::new(reader)),
+            epoch,
+        })
+    }
+
+    /// Runs `read` on the reader connection on the blocking pool.
+    fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let reader = Arc::clone(&self.reader);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let conn = reader.lock().unwrap_or_else(|e| e.into_inner());
+                read(&conn)
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?
         })
     }
 
@@ -117,11 +161,15 @@ impl Store for SqliteStore {
         after: u64,
         limit: usize,
     ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
-        self.ask(|tx| Request::JournalSince(after, limit, tx))
+        self.read(move |conn| journal_since(conn, after, limit))
     }
 
     fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
-        self.ask(Request::JournalBounds)
+        self.read(journal_bounds)
+    }
+
+    fn epoch(&self) -> &str {
+        &self.epoch
     }
 
     fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
@@ -134,6 +182,9 @@ struct Writer {
     announce: broadcast::Sender<JournalEntry>,
     /// Journal id at the last pruning.
     pruned_at: i64,
+    /// The newest generation a failed commit belonged to: later batches of
+    /// that generation or older are refused (see [`Batch::generation`]).
+    failed_generation: Option<u64>,
 }
 
 impl Writer {
@@ -166,7 +217,16 @@ impl Writer {
         if pending.is_empty() {
             return;
         }
-        let group = std::mem::take(pending);
+        let failed = self.failed_generation;
+        let (group, stale): (Vec<_>, Vec<_>) = std::mem::take(pending)
+            .into_iter()
+            .partition(|(batch, _)| failed.is_none_or(|f| batch.generation > f));
+        for (_, reply) in stale {
+            let _ = reply.send(Err(StoreError::Superseded));
+        }
+        if group.is_empty() {
+            return;
+        }
         match self.apply(group.iter().map(|(b, _)| b)) {
             Ok(()) => {
                 for (batch, reply) in group {
@@ -179,8 +239,10 @@ impl Writer {
             }
             Err(err) => {
                 tracing::error!(error = %err, source = ?err, "commit failed");
+                let newest = group.iter().map(|(b, _)| b.generation).max();
+                self.failed_generation = self.failed_generation.max(newest);
                 for (_, reply) in group {
-                    let _ = reply.send(Err(StoreError::Closed));
+                    let _ = reply.send(Err(StoreError::CommitFailed));
                 }
             }
         }
@@ -236,26 +298,6 @@ impl Writer {
             Request::Load(reply) => {
                 let _ = reply.send(self.load());
             }
-            Request::JournalSince(after, limit, reply) => {
-                let _ = reply.send(self.journal_since(after, limit));
-            }
-            Request::JournalBounds(reply) => {
-                let bounds = self
-                    .conn
-                    .query_row(
-                        "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM journal",
-                        [],
-                        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
-                    )
-                    .map(|(lo, hi)| {
-                        (
-                            u64::try_from(lo).unwrap_or(0),
-                            u64::try_from(hi).unwrap_or(0),
-                        )
-                    })
-                    .map_err(StoreError::from);
-                let _ = reply.send(bounds);
-            }
             Request::Commit(..) => unreachable!("commits are grouped by the caller"),
         }
     }
@@ -288,37 +330,80 @@ impl Writer {
             last_journal_id: u64::try_from(last).unwrap_or(0),
         })
     }
+}
 
-    fn journal_since(&self, after: u64, limit: usize) -> Result<Vec<JournalEntry>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, kind, body FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?;
-        let after = i64::try_from(after).unwrap_or(i64::MAX);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map(params![after, limit], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, kind, body) = row?;
-            let corrupt = || StoreError::Corrupt {
-                kind: kind.clone(),
-                key: id.to_string(),
-            };
-            let kind_parsed = EventKind::from_name(&kind).ok_or_else(corrupt)?;
-            let data = serde_json::from_str(&body).map_err(|_| corrupt())?;
-            out.push(JournalEntry {
-                id: u64::try_from(id).unwrap_or(0),
-                kind: kind_parsed,
-                data,
-            });
-        }
-        Ok(out)
+/// Journal entries after `after`, oldest first, at most `limit`.
+fn journal_since(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<JournalEntry>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, kind, body FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map(params![after, limit], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind, body) = row?;
+        let corrupt = || StoreError::Corrupt {
+            kind: kind.clone(),
+            key: id.to_string(),
+        };
+        let kind_parsed = EventKind::from_name(&kind).ok_or_else(corrupt)?;
+        let data = serde_json::from_str(&body).map_err(|_| corrupt())?;
+        out.push(JournalEntry {
+            id: u64::try_from(id).unwrap_or(0),
+            kind: kind_parsed,
+            data,
+        });
     }
+    Ok(out)
+}
+
+/// The oldest and newest journal ids retained, `(0, 0)` when empty.
+fn journal_bounds(conn: &Connection) -> Result<(u64, u64), StoreError> {
+    let (lo, hi) = conn.query_row(
+        "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM journal",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    )?;
+    Ok((
+        u64::try_from(lo).unwrap_or(0),
+        u64::try_from(hi).unwrap_or(0),
+    ))
+}
+
+/// The journal's epoch, made when the journal is: event ids from another
+/// journal (another database, an in-memory run before a restart) carry
+/// another epoch, so a client presenting one is told to start over.
+fn journal_epoch(conn: &Connection) -> Result<String, StoreError> {
+    let stored: Option<String> = conn
+        .query_row("SELECT epoch FROM journal_epoch LIMIT 1", [], |r| r.get(0))
+        .map(Some)
+        .or_else(|err| match err {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            other => Err(other),
+        })?;
+    match stored {
+        Some(epoch) => Ok(epoch),
+        None => {
+            let epoch = random_epoch();
+            conn.execute("INSERT INTO journal_epoch (epoch) VALUES (?1)", [&epoch])?;
+            Ok(epoch)
+        }
+    }
+}
+
+/// Sixteen random hex digits.
+fn random_epoch() -> String {
+    format!("{:016x}", rand::random::<u64>())
 }
 
 /// Makes the database file (created here when missing) and its `-wal` and
@@ -408,5 +493,35 @@ mod tests {
         for id in 1..=64u64 {
             assert_eq!(announced.recv().await.unwrap().id, id);
         }
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_commit_the_rest_of_its_generation_is_refused() {
+        let store = SqliteStore::in_memory().unwrap();
+        let batch = |id: u64, generation: u64| {
+            let mut batch = Batch {
+                generation,
+                ..Batch::default()
+            };
+            batch.put(RecordKind::Server, format!("s{id}"), &json!({}));
+            batch.journal.push(entry(id));
+            batch
+        };
+        store.commit(batch(1, 1)).await.unwrap();
+        // A journal id taken twice makes the transaction fail.
+        let failed = store.commit(batch(1, 1)).await.unwrap_err();
+        assert!(matches!(failed, StoreError::CommitFailed), "{failed:?}");
+        let refused = store.commit(batch(2, 1)).await.unwrap_err();
+        assert!(matches!(refused, StoreError::Superseded), "{refused:?}");
+        store.commit(batch(2, 2)).await.unwrap();
+        let keys: Vec<String> = store
+            .load()
+            .await
+            .unwrap()
+            .records
+            .into_iter()
+            .map(|(_, key, _)| key)
+            .collect();
+        assert_eq!(keys, ["s1", "s2"]);
     }
 }

@@ -90,6 +90,33 @@ impl Binary {
         }
     }
 
+    /// Sends SIGTERM and waits (up to 30 s) for the process to end; returns
+    /// how long it took.
+    pub(crate) fn terminate(&mut self) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        loop {
+            if self.child.try_wait().unwrap().is_some() {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "still running 30 s after SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// A console-door GET with the session cookie.
+    pub(crate) async fn console_get(&self, path: &str) -> RawResponse {
+        let cookie = self.cookie().await;
+        raw(self.addr, "GET", path, &[("Cookie", cookie.as_str())], "").await
+    }
+
     /// Everything it printed so far (stdout and stderr).
     pub(crate) fn output(&self) -> String {
         self.output.lock().unwrap().clone()

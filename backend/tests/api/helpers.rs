@@ -28,6 +28,7 @@ struct Options {
     throttle: Option<Arc<backend::throttle::TokenBucket>>,
     verifier: Option<Arc<backend::sigv4::Verifier>>,
     guard: Option<Guard>,
+    max_event_streams: Option<usize>,
 }
 
 /// A running server plus the handles a test needs.
@@ -103,6 +104,15 @@ impl TestApp {
         clock: ManualClock,
     ) -> Self {
         Self::start(store, config, clock, Options::default()).await
+    }
+
+    /// With at most `limit` event streams open at once.
+    pub(crate) async fn spawn_with_stream_limit(limit: usize) -> Self {
+        Self::spawn_with_options(Options {
+            max_event_streams: Some(limit),
+            ..Options::default()
+        })
+        .await
     }
 
     /// With the wire door throttled at `limit`.
@@ -186,10 +196,20 @@ impl TestApp {
             throttle: options.throttle,
             verifier: options.verifier,
             control: Some(sim.clone()),
+            live: Arc::new(backend::events::LiveStreams::new(
+                options
+                    .max_event_streams
+                    .unwrap_or(backend::events::DEFAULT_MAX_STREAMS),
+            )),
         };
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app(state)).await.unwrap();
-        });
+        let live = Arc::clone(&state.live);
+        let server = tokio::spawn(backend::serving::serve(
+            listener,
+            app(state),
+            backend::serving::Limits::default(),
+            live,
+            std::future::pending(),
+        ));
         let client = client_for(addr);
         Self {
             addr,
@@ -425,7 +445,10 @@ pub(crate) async fn wire(addr: SocketAddr, operation: &str, body: &str) -> RawRe
 /// One server-sent event.
 #[derive(Debug)]
 pub(crate) struct SseEvent {
+    /// The journal position (after the epoch).
     pub id: u64,
+    /// The SSE id as sent: `EPOCH-ID`.
+    pub event_id: String,
     pub kind: String,
     pub data: serde_json::Value,
 }
@@ -436,16 +459,28 @@ pub(crate) struct SseClient {
 }
 
 impl SseClient {
-    pub(crate) async fn connect(addr: SocketAddr, last_event_id: Option<u64>) -> Self {
+    pub(crate) async fn connect(addr: SocketAddr, last_event_id: Option<&str>) -> Self {
         Self::connect_with(addr, last_event_id, &[]).await
     }
 
     /// [`Self::connect`] with `extra` headers (a session cookie).
     pub(crate) async fn connect_with(
         addr: SocketAddr,
-        last_event_id: Option<u64>,
+        last_event_id: Option<&str>,
         extra: &[(&str, &str)],
     ) -> Self {
+        let (status, reader) = Self::open(addr, last_event_id, extra).await;
+        assert!(status.contains(" 200 "), "{status}");
+        reader
+    }
+
+    /// Sends the request; returns the status line and the reader past the
+    /// response headers.
+    pub(crate) async fn open(
+        addr: SocketAddr,
+        last_event_id: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> (String, Self) {
         let mut stream = TcpStream::connect(addr).await.unwrap();
         let mut resume = last_event_id
             .map(|id| format!("Last-Event-ID: {id}\r\n"))
@@ -461,15 +496,27 @@ impl SseClient {
         let mut reader = BufReader::new(stream);
         let mut status = String::new();
         reader.read_line(&mut status).await.unwrap();
-        assert!(status.contains(" 200 "), "{status}");
+        let mut head = status.clone();
         loop {
             let mut line = String::new();
             reader.read_line(&mut line).await.unwrap();
-            if line == "\r\n" || line == "\n" {
+            if line == "\r\n" || line == "\n" || line.is_empty() {
                 break;
             }
+            head.push_str(&line);
         }
-        Self { reader }
+        (head, Self { reader })
+    }
+
+    /// Whether the server ended the stream (within 10 s).
+    pub(crate) async fn ends(&mut self) -> bool {
+        let mut rest = Vec::new();
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            tokio::io::AsyncReadExt::read_to_end(&mut self.reader, &mut rest),
+        )
+        .await
+        .is_ok()
     }
 
     pub(crate) async fn next(&mut self) -> SseEvent {
@@ -488,8 +535,14 @@ impl SseClient {
             if line.is_empty() {
                 if id.is_some() || !kind.is_empty() {
                     let data = serde_json::from_str(&data).unwrap();
+                    let event_id: String = id.unwrap_or_default();
                     return SseEvent {
-                        id: id.unwrap_or(0),
+                        id: event_id
+                            .rsplit('-')
+                            .next()
+                            .and_then(|n| n.parse().ok())
+                            .unwrap_or(0),
+                        event_id,
                         kind,
                         data,
                     };
@@ -497,7 +550,7 @@ impl SseClient {
                 continue;
             }
             if let Some(v) = line.strip_prefix("id:") {
-                id = Some(v.trim().parse().unwrap());
+                id = Some(v.trim().to_owned());
             } else if let Some(v) = line.strip_prefix("event:") {
                 kind = v.trim().to_owned();
             } else if let Some(v) = line.strip_prefix("data:") {

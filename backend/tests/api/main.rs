@@ -10,6 +10,7 @@ mod cloudhsm;
 mod cloudhsm_backups;
 mod cloudhsm_policies;
 mod faults;
+mod limits;
 mod nodes;
 mod persistence;
 mod servers;

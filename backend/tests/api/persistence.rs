@@ -131,3 +131,61 @@ async fn a_killed_process_loses_no_acknowledged_write() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn the_moved_clock_and_the_speed_survive_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = |speed: Option<&str>| {
+        let mut args = vec!["--rate-limit", "0"];
+        if let Some(speed) = speed {
+            args.extend(["--speed", speed]);
+        }
+        let mut command = Binary::command(&args);
+        command.arg("--data-dir").arg(dir.path());
+        Binary::spawn(command)
+    };
+    let process = start(None);
+    let r = process
+        .console_at("/api/sim/clock/advance", &[], r#"{"seconds": 86400}"#)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let moved_to = r.json()["now"].as_f64().unwrap();
+    let r = process
+        .console_at("/api/sim/speed", &[], r#"{"speed": 30}"#)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // A creation due a simulated minute after the jump (2 s at speed 30).
+    let body = serde_json::json!({
+        "Engine": "ChefAutomate", "ServerName": "after-jump", "InstanceType": "m5.large",
+        "InstanceProfileArn": INSTANCE_PROFILE, "ServiceRoleArn": SERVICE_ROLE,
+    });
+    let r = wire(process.addr, "CreateServer", &body.to_string()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    drop(process); // SIGKILL
+
+    let process = start(None);
+    let clock = process.console_get("/api/sim/clock").await.json();
+    assert_eq!(clock["speed"], 30.0, "the speed set before the kill");
+    assert!(
+        clock["now"].as_f64().unwrap() >= moved_to,
+        "the clock is still a day ahead: {clock}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = wire(process.addr, "DescribeServers", "{}").await;
+        if r.json()["Servers"][0]["Status"] == "HEALTHY" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the creation due after the jump stalled after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(process);
+
+    // --speed on the command line wins over the stored speed.
+    let process = start(Some("5"));
+    let clock = process.console_get("/api/sim/clock").await.json();
+    assert_eq!(clock["speed"], 5.0);
+}

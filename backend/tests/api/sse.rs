@@ -32,7 +32,7 @@ async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
         .unwrap();
     app.advance(31).await;
 
-    let mut resumed = SseClient::connect(app.addr, Some(second.id)).await;
+    let mut resumed = SseClient::connect(app.addr, Some(&second.event_id)).await;
     let mut missed = Vec::new();
     loop {
         let e = resumed.next().await;
@@ -69,8 +69,12 @@ async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
 async fn a_position_the_journal_cannot_serve_gets_a_reset_event() {
     let app = TestApp::spawn().await;
     app.create_chef("r").await;
-    // As after an in-memory restart: the client's last id is ahead of the journal.
-    let mut client = SseClient::connect(app.addr, Some(10_000)).await;
+    let mut live = SseClient::connect(app.addr, None).await;
+    app.create_chef("probe").await;
+    let epoch = live.next().await.event_id;
+    let epoch = epoch.split('-').next().unwrap();
+    // The client's last id is ahead of this journal.
+    let mut client = SseClient::connect(app.addr, Some(&format!("{epoch}-10000"))).await;
     let first = client.next().await;
     assert_eq!(first.kind, "reset");
     app.client
@@ -84,4 +88,73 @@ async fn a_position_the_journal_cannot_serve_gets_a_reset_event() {
         next.kind, "server",
         "then live events from the journal's head"
     );
+}
+
+#[tokio::test]
+async fn an_id_from_another_journal_gets_a_reset_not_a_silent_gap() {
+    let app = TestApp::spawn().await;
+    app.create_chef("a").await;
+    app.create_chef("b").await;
+    // As after an in-memory restart: a small id of the journal before, which
+    // this journal also has, must not be taken for one of this journal's.
+    for presented in ["0123456789abcdef-2", "2"] {
+        let mut client = SseClient::connect(app.addr, Some(presented)).await;
+        let first = client.next().await;
+        assert_eq!(first.kind, "reset", "{presented}");
+        app.create_chef(&format!("after-{}", presented.len())).await;
+        let next = client.next().await;
+        assert_eq!(next.kind, "server", "then live events from the head");
+        assert_eq!(next.data["Status"], "CREATING");
+    }
+}
+
+#[tokio::test]
+async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let before = {
+        let app = TestApp::spawn_at(&db).await;
+        let mut live = SseClient::connect(app.addr, None).await;
+        app.create_chef("e").await;
+        live.next().await.event_id
+    };
+    let app = TestApp::spawn_at(&db).await;
+    app.create_chef("f").await;
+    let mut resumed = SseClient::connect(app.addr, Some(&before)).await;
+    let next = resumed.next().await;
+    assert_ne!(next.kind, "reset", "same journal: replay, not reset");
+    assert_eq!(
+        next.event_id.split('-').next(),
+        before.split('-').next(),
+        "same epoch"
+    );
+}
+
+#[tokio::test]
+async fn streams_beyond_the_limit_get_503_with_retry_after_and_a_freed_slot_is_reused() {
+    let app = TestApp::spawn_with_stream_limit(2).await;
+    let first = SseClient::connect(app.addr, None).await;
+    let _second = SseClient::connect(app.addr, None).await;
+    let (head, _) = SseClient::open(app.addr, None, &[]).await;
+    assert!(
+        head.starts_with("HTTP/1.1 503") || head.starts_with("HTTP/1.0 503"),
+        "{head}"
+    );
+    assert!(
+        head.to_ascii_lowercase().contains("retry-after: 5"),
+        "{head}"
+    );
+    drop(first);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (head, _) = SseClient::open(app.addr, None, &[]).await;
+        if head.contains(" 200 ") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot was never freed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -22,7 +22,7 @@ interface ProbeResult {
 export interface ReceivedEvent {
   name: string;
   status: string;
-  /** The journal id (`lastEventId`). */
+  /** The journal position (`lastEventId` is `EPOCH-POSITION`). */
   id: number;
   /** `event.timeStamp`, on the clock of `performance.now()`. */
   at: number;
@@ -47,7 +47,7 @@ export async function recordServerEvents(page: Page): Promise<void> {
           w.serverEvents.push({
             name: server.ServerName,
             status: server.Status,
-            id: Number(event.lastEventId),
+            id: Number(event.lastEventId.split('-').pop()),
             at: event.timeStamp,
           });
           inner.call(this, event);
@@ -131,4 +131,9 @@ export async function checkOnlyItsRowChanges(ui: ServersPage, baseURL: string, n
   expect(ms).toBeGreaterThanOrEqual(0);
   test.info().annotations.push({ type: `event-to-DOM latency${label} (ms)`, description: ms.toFixed(1) });
   console.log(`event-to-DOM latency${label}: ${ms.toFixed(1)} ms (target <= 50 ms)`);
+}
+
+/** The journal position in an SSE id (`EPOCH-POSITION`). */
+export function journalPosition(eventId: string): number {
+  return Number(eventId.split('-').pop());
 }
