@@ -65,12 +65,22 @@ pub struct ServeArgs {
     /// Directory of the built console.
     #[arg(long, default_value = "frontend/dist")]
     pub ui_dir: PathBuf,
-    /// Maximum number of servers (ServerLimit).
-    #[arg(long, default_value_t = 10)]
+    /// Maximum number of servers (ServerLimit), 1-1000000.
+    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub server_limit: usize,
-    /// Maximum number of manual backups (ManualBackupLimit).
-    #[arg(long, default_value_t = 50)]
+    /// Maximum number of manual backups (ManualBackupLimit), 1-1000000.
+    #[arg(long, default_value_t = 50, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub manual_backup_limit: usize,
+    /// CloudHSM quota: clusters per region (the documented default is 4).
+    #[arg(long, default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub hsm_cluster_limit: usize,
+    /// CloudHSM quota: HSMs per region (the documented default is 6).
+    #[arg(long, default_value_t = 6, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub hsm_limit: usize,
+    /// CloudHSM backups a region may hold before CopyBackupToRegion into it
+    /// is refused with CloudHsmResourceLimitExceededException.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub hsm_backup_limit: usize,
     /// Wire-door rate limit per account: `RPS/BURST`, `RPS`, or `0` for none.
     #[arg(long, default_value = "5/10")]
     pub rate_limit: RateLimit,
@@ -294,6 +304,9 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
         speed: args.speed,
         server_limit: args.server_limit,
         manual_backup_limit: args.manual_backup_limit,
+        hsm_cluster_limit: args.hsm_cluster_limit,
+        hsm_limit: args.hsm_limit,
+        hsm_backup_limit: args.hsm_backup_limit,
         ..SimConfig::default()
     };
     let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;

@@ -27,6 +27,7 @@ pub mod sigv4;
 pub mod sim;
 pub mod sim_api;
 pub mod store;
+pub mod supervise;
 pub mod target;
 pub mod throttle;
 pub mod upstream;

@@ -68,6 +68,9 @@ pub struct SimConfig {
     pub hsm_limit: usize,
     /// CloudHSM quota: HSMs per cluster (documented, fixed at 28).
     pub hsms_per_cluster: usize,
+    /// Backups a region may hold before CopyBackupToRegion into it is refused
+    /// (the simulator's own cap; AWS documents none).
+    pub hsm_backup_limit: usize,
 }
 
 impl Default for SimConfig {
@@ -82,6 +85,7 @@ impl Default for SimConfig {
             hsm_cluster_limit: 4,
             hsm_limit: 6,
             hsms_per_cluster: 28,
+            hsm_backup_limit: 1_000,
         }
     }
 }
@@ -115,7 +119,13 @@ pub struct Simulator {
     /// Injected faults.
     faults: faults::Faults,
     wake: Notify,
+    /// Permits for key generation and certificate signing (see [`Simulator::crypto`]).
+    crypto_slots: tokio::sync::Semaphore,
 }
+
+/// Key generations and CSR signings that run at once: as many as the
+/// blocking work a small machine can take while it keeps answering.
+const CRYPTO_SLOTS: usize = 2;
 
 impl Simulator {
     /// Loads the state from `store` and returns a ready simulator.
@@ -164,6 +174,7 @@ impl Simulator {
             faults: faults::Faults::default(),
             config,
             wake: Notify::new(),
+            crypto_slots: tokio::sync::Semaphore::new(CRYPTO_SLOTS),
         }))
     }
 
@@ -182,10 +193,14 @@ impl Simulator {
         &self.config
     }
 
-    /// Starts the task that completes transitions when they fall due.
+    /// Starts the task that completes transitions when they fall due
+    /// (started again should it ever fail).
     pub fn spawn_scheduler(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let sim = Arc::clone(self);
-        tokio::spawn(async move { sim.schedule_forever().await })
+        crate::supervise::supervise("scheduler", move || {
+            let sim = Arc::clone(&sim);
+            async move { sim.schedule_forever().await }
+        })
     }
 
     async fn schedule_forever(&self) {
@@ -215,6 +230,26 @@ impl Simulator {
         let now = self.now();
         self.mutate(|state, changes| Ok(self.complete_due(state, changes, now)))
             .await
+    }
+
+    /// Runs expensive key or certificate work on the blocking pool, at most
+    /// [`CRYPTO_SLOTS`] at a time, after `recheck` (the request's cheap
+    /// checks, run again once its turn comes, so a request refused meanwhile
+    /// costs no key).
+    pub(crate) async fn crypto<T: Send + 'static>(
+        &self,
+        recheck: impl FnOnce(&State) -> Result<(), ServiceError>,
+        work: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let _slot = self
+            .crypto_slots
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::internal(&e))?;
+        self.read(recheck)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| ServiceError::internal(&e))?
     }
 
     /// The current simulated time.

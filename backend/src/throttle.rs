@@ -123,6 +123,26 @@ impl TokenBucket {
         }
     }
 
+    /// [`TokenBucket::reserve`] for callers that must not queue without
+    /// bound: when the turn is more than `max_wait` away, nothing is taken
+    /// and `None` says to refuse the call instead.
+    pub fn reserve_within(&self, now: Instant, max_wait: Duration) -> Option<Duration> {
+        if !self.limit.is_enabled() {
+            return Some(Duration::ZERO);
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let tokens = Self::refill(&mut state, self.limit, now) - 1.0;
+        let wait = if tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-tokens / self.limit.per_second)
+        };
+        (wait <= max_wait).then(|| {
+            state.0 = tokens;
+            wait
+        })
+    }
+
     fn refill(state: &mut (f64, Option<Instant>), limit: RateLimit, now: Instant) -> f64 {
         let (tokens, last) = state;
         if let Some(last) = *last {
@@ -168,6 +188,29 @@ mod tests {
         assert_eq!(bucket.reserve(later), Duration::from_millis(100));
         let unlimited = TokenBucket::new("0".parse().unwrap());
         assert_eq!(unlimited.reserve(t0), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_queue_longer_than_the_wait_allowed_is_refused_without_debt() {
+        let bucket = TokenBucket::new("5/1".parse().unwrap());
+        let t0 = Instant::now();
+        let max = Duration::from_secs(1);
+        // 0, 200, ..., 1000 ms: six callers fit in one second of queue.
+        let granted: Vec<_> = (0..10)
+            .map_while(|_| bucket.reserve_within(t0, max))
+            .collect();
+        assert_eq!(granted.len(), 6);
+        assert_eq!(granted[5], Duration::from_secs(1));
+        // Refused calls took nothing: 10,000 of them leave the queue as it was.
+        for _ in 0..10_000 {
+            assert!(bucket.reserve_within(t0, max).is_none());
+        }
+        let later = t0 + Duration::from_millis(200);
+        assert_eq!(
+            bucket.reserve_within(later, max),
+            Some(Duration::from_secs(1)),
+            "one slot freed after 200 ms"
+        );
     }
 
     #[test]

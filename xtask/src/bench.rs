@@ -6,15 +6,13 @@
 //! connections on std threads, each sending one hand-written request and
 //! reading the whole response before the next, for `LOAD_TIME`.
 
-use std::fs::File;
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::harness::{Backend, Conn, Scratch, clip, json_strings, wire_request};
 use crate::tools;
 use crate::{Error, Result};
 
@@ -36,16 +34,14 @@ const SERVER_LIMIT: &str = "200";
 const WRITE_SPEED: &str = "1000000";
 /// Pause before sending a write again that met a backup still in progress.
 const RETRY_PAUSE: Duration = Duration::from_micros(500);
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
 const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
-const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Builds the release backend and runs every measurement; `extra` is appended
 /// to each `cmconsole serve` (e.g. to lift throttling).
 pub(crate) fn bench(extra: &[String]) -> Result {
     tools::run(&mut tools::build_backend())?;
     let binary = tools::backend_binary();
-    let scratch = Scratch::new()?;
+    let scratch = Scratch::new("bench")?;
     let mut table = Table::default();
     let mut problems: Vec<String> = Vec::new();
     println!(
@@ -633,331 +629,9 @@ fn number(value: f64) -> String {
     }
 }
 
-/// A running `cmconsole serve` on a free loopback port; killed when dropped.
-struct Backend {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Backend {
-    fn spawn(binary: &Path, mode: &[&str], extra: &[String], scratch: &Scratch) -> Result<Self> {
-        let addr = free_port()?;
-        let log = scratch.path.join(format!("serve-{}.log", addr.port()));
-        let out = File::create(&log)?;
-        let mut command = Command::new(binary);
-        command
-            .arg("serve")
-            .arg("--listen")
-            .arg(addr.to_string())
-            // Measure the server, not its documented 5 requests/s limit.
-            .args(["--rate-limit", "0"])
-            .args(mode)
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(out.try_clone()?))
-            .stderr(Stdio::from(out));
-        if std::env::var_os("RUST_LOG").is_none() {
-            command.env("RUST_LOG", "warn");
-        }
-        let child = command
-            .spawn()
-            .map_err(|e| Error::new(format!("cannot start {}: {e}", binary.display())))?;
-        Ok(Self { child, addr, log })
-    }
-
-    /// Polls `GET /api/health` until it answers 200.
-    fn wait_healthy(&self, since: Instant) -> Result {
-        let request =
-            format!("GET /api/health HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).into_bytes();
-        loop {
-            if let Ok(mut conn) = Conn::connect(self.addr)
-                && let Ok((200, _)) = conn.call(&request)
-            {
-                return Ok(());
-            }
-            if since.elapsed() > STARTUP_TIMEOUT {
-                return Err(Error::new(format!(
-                    "no 200 from /api/health within {STARTUP_TIMEOUT:?}; log:\n{}",
-                    self.log_tail()
-                )));
-            }
-            thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    fn rss_kb(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-        line.split_whitespace().nth(1)?.parse().ok()
-    }
-
-    fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(20)..].join("\n")
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        // Exited already, or ours to end: this is the child we spawned.
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?)
-}
-
-/// A scratch directory under the system temp dir, removed when dropped.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    fn new() -> Result<Self> {
-        let path = std::env::temp_dir().join(format!("cmconsole-bench-{}", std::process::id()));
-        if path.exists() {
-            std::fs::remove_dir_all(&path)?;
-        }
-        std::fs::create_dir_all(&path)?;
-        Ok(Self { path })
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-/// A wire-door call: awsJson1.1 with `X-Amz-Target`.
-fn wire_request(addr: SocketAddr, operation: &str, body: &str) -> Vec<u8> {
-    format!(
-        "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Amz-Target: OpsWorksCM_V2016_11_01.{operation}\r\n\
-         Content-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-/// A keep-alive HTTP/1.1 client connection reading Content-Length or chunked bodies.
-struct Conn {
-    stream: TcpStream,
-    buf: Vec<u8>,
-    /// Read buffer, reused.
-    scratch: Vec<u8>,
-    /// Do not keep the bodies of successful answers (read load).
-    discard_ok_bodies: bool,
-    /// The server said `Connection: close`.
-    closed: bool,
-}
-
-impl Conn {
-    fn connect(addr: SocketAddr) -> io::Result<Self> {
-        let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(IO_TIMEOUT))?;
-        stream.set_write_timeout(Some(IO_TIMEOUT))?;
-        Ok(Self {
-            stream,
-            buf: Vec::with_capacity(256 * 1024),
-            scratch: vec![0; 256 * 1024],
-            discard_ok_bodies: false,
-            closed: false,
-        })
-    }
-
-    /// A connection for the read load: bodies of 2xx answers are skipped.
-    fn reader(addr: SocketAddr) -> io::Result<Self> {
-        let mut conn = Self::connect(addr)?;
-        conn.discard_ok_bodies = true;
-        Ok(conn)
-    }
-
-    /// Sends one request and reads its response: (status, body).
-    fn call(&mut self, request: &[u8]) -> io::Result<(u16, Vec<u8>)> {
-        self.stream.write_all(request)?;
-        self.read_response()
-    }
-
-    fn fill(&mut self) -> io::Result<()> {
-        // Large reads: a full DescribeServers answer is ~90 KB, and syscalls,
-        // not bytes, are what a closed-loop client on the same cores pays for.
-        let chunk = &mut self.scratch[..];
-        let n = self.stream.read(chunk)?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "connection closed",
-            ));
-        }
-        self.buf.extend_from_slice(&self.scratch[..n]);
-        Ok(())
-    }
-
-    fn read_response(&mut self) -> io::Result<(u16, Vec<u8>)> {
-        let head_end = loop {
-            if let Some(pos) = find(&self.buf, b"\r\n\r\n") {
-                break pos + 4;
-            }
-            self.fill()?;
-        };
-        let head = String::from_utf8_lossy(&self.buf[..head_end]).into_owned();
-        self.buf.drain(..head_end);
-        let mut lines = head.split("\r\n");
-        let status: u16 = lines
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| invalid("bad status line"))?;
-        let mut length = None;
-        let mut chunked = false;
-        for line in lines {
-            let Some((name, value)) = line.split_once(':') else {
-                continue;
-            };
-            let value = value.trim();
-            match name.trim().to_ascii_lowercase().as_str() {
-                "content-length" => length = value.parse::<usize>().ok(),
-                "transfer-encoding" => chunked = value.eq_ignore_ascii_case("chunked"),
-                "connection" => self.closed = value.eq_ignore_ascii_case("close"),
-                _ => {}
-            }
-        }
-        let body = if chunked {
-            self.read_chunked()?
-        } else if let Some(len) = length {
-            if self.discard_ok_bodies && (200..300).contains(&status) {
-                self.skip(len)?;
-                return Ok((status, Vec::new()));
-            }
-            while self.buf.len() < len {
-                self.fill()?;
-            }
-            self.buf.drain(..len).collect()
-        } else if status == 204 || status == 304 || (100..200).contains(&status) {
-            Vec::new()
-        } else {
-            self.closed = true;
-            while self.fill().is_ok() {}
-            std::mem::take(&mut self.buf)
-        };
-        Ok((status, body))
-    }
-
-    /// Consumes `len` body bytes, reading them straight into the scratch
-    /// buffer: one copy, as a real client that streams a body would make.
-    fn skip(&mut self, len: usize) -> io::Result<()> {
-        let buffered = self.buf.len().min(len);
-        self.buf.drain(..buffered);
-        let mut remaining = len - buffered;
-        while remaining > 0 {
-            let want = remaining.min(self.scratch.len());
-            let n = self.stream.read(&mut self.scratch[..want])?;
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "connection closed",
-                ));
-            }
-            remaining -= n;
-        }
-        Ok(())
-    }
-
-    fn read_line(&mut self) -> io::Result<String> {
-        loop {
-            if let Some(pos) = find(&self.buf, b"\r\n") {
-                let line = String::from_utf8_lossy(&self.buf[..pos]).into_owned();
-                self.buf.drain(..pos + 2);
-                return Ok(line);
-            }
-            self.fill()?;
-        }
-    }
-
-    fn read_chunked(&mut self) -> io::Result<Vec<u8>> {
-        let mut body = Vec::new();
-        loop {
-            let line = self.read_line()?;
-            let size_hex = line.split(';').next().unwrap_or_default().trim();
-            let size =
-                usize::from_str_radix(size_hex, 16).map_err(|_| invalid("bad chunk size"))?;
-            if size == 0 {
-                // Trailers, if any, end with an empty line.
-                while !self.read_line()?.is_empty() {}
-                return Ok(body);
-            }
-            while self.buf.len() < size + 2 {
-                self.fill()?;
-            }
-            body.extend_from_slice(&self.buf[..size]);
-            self.buf.drain(..size + 2);
-        }
-    }
-}
-
-fn invalid(msg: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg.to_owned())
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Every string value of `"key"` in a JSON text (no unescaping beyond `\"`).
-fn json_strings(json: &str, key: &str) -> Vec<String> {
-    let pattern = format!("\"{key}\"");
-    let mut found = Vec::new();
-    let mut rest = json;
-    while let Some(pos) = rest.find(&pattern) {
-        rest = &rest[pos + pattern.len()..];
-        let after = rest.trim_start();
-        let Some(after) = after.strip_prefix(':') else {
-            continue;
-        };
-        let Some(value) = after.trim_start().strip_prefix('"') else {
-            continue;
-        };
-        let mut out = String::new();
-        let mut escaped = false;
-        for ch in value.chars() {
-            match (escaped, ch) {
-                (true, c) => {
-                    out.push(c);
-                    escaped = false;
-                }
-                (false, '\\') => escaped = true,
-                (false, '"') => break,
-                (false, c) => out.push(c),
-            }
-        }
-        found.push(out);
-    }
-    found
-}
-
-/// First 300 characters, for error messages.
-fn clip(text: &str) -> String {
-    text.chars().take(300).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_strings_reads_values_not_prefixes() {
-        let body = r#"{"Servers":[{"Status":"HEALTHY","StatusReason":"x"},{"Status" : "CREATING"}],"NextToken":"a\"b"}"#;
-        assert_eq!(json_strings(body, "Status"), vec!["HEALTHY", "CREATING"]);
-        assert_eq!(json_strings(body, "NextToken"), vec!["a\"b"]);
-    }
 
     #[test]
     fn percentiles_use_nearest_rank() {
@@ -967,32 +641,5 @@ mod tests {
         };
         assert_eq!(stats.percentile(0.50), Duration::from_micros(50));
         assert_eq!(stats.percentile(0.99), Duration::from_micros(99));
-    }
-
-    /// A loopback server that answers one keep-alive connection with canned bytes.
-    fn canned(responses: Vec<&'static [u8]>) -> SocketAddr {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            for response in responses {
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf).unwrap();
-                stream.write_all(response).unwrap();
-            }
-        });
-        addr
-    }
-
-    #[test]
-    fn reads_length_and_chunked_bodies_on_one_connection() {
-        let addr = canned(vec![
-            b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}",
-            b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
-        ]);
-        let mut conn = Conn::connect(addr).unwrap();
-        let request = wire_request(addr, "DescribeServers", "{}");
-        assert_eq!(conn.call(&request).unwrap(), (200, b"{}".to_vec()));
-        assert_eq!(conn.call(&request).unwrap(), (400, b"abcde".to_vec()));
     }
 }

@@ -5,6 +5,9 @@
 //! - `cargo xtask test`: every gate CI runs (fmt, clippy, tests, UI build, e2e).
 //! - `cargo xtask bench [-- SERVE ARGS]`: cold start, idle RSS, read and write
 //!   throughput of the release backend on loopback (informational).
+//! - `cargo xtask torture [crash|live|fuzz|overload] [--short]`: kill -9
+//!   under load, follow the event stream across kills, fuzz both doors,
+//!   overload; prints figures and fails on a lost write or a panic.
 //! - `cargo xtask ui`: only build the console (release) into `frontend/dist`.
 //! - `cargo xtask tools`: only install the missing tools.
 //!
@@ -12,9 +15,11 @@
 //! installed first, each skipped when already present at the pinned version.
 
 mod bench;
+mod harness;
 mod run;
 mod test;
 mod tools;
+mod torture;
 mod ui;
 
 use std::fmt;
@@ -56,6 +61,10 @@ commands:
   ui                     build the console only (release, split into chunks,
                          precompressed) into frontend/dist
   bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)
+  torture [SCENARIO] [--short]
+                         crash, live stream, fuzz and overload scenarios
+                         against the release backend (see the README's
+                         reliability section); prints figures
   tools                  install the missing tools only
 ";
 
@@ -66,6 +75,7 @@ fn main() -> ExitCode {
         Some("run") => run::run(strip_separator(rest)),
         Some("test") => test::test(strip_separator(rest)),
         Some("bench") => bench::bench(strip_separator(rest)),
+        Some("torture") => torture::torture(strip_separator(rest)),
         Some("ui") => tools::ensure(tools::Needs::Ui).and_then(|()| ui::build_release()),
         Some("tools") => tools::ensure(tools::Needs::All),
         Some("-h" | "--help" | "help") => {

@@ -235,10 +235,15 @@ impl Simulator {
         .await?;
         self.finish_everything_now().await?;
 
-        let node_key = tokio::task::spawn_blocking(artifacts::keys::generate_rsa_private_key)
-            .await
-            .map_err(|e| ServiceError::internal(&e))?
-            .map_err(|e| ServiceError::internal(&e))?;
+        let node_key = self
+            .crypto(
+                |_| Ok(()),
+                || {
+                    artifacts::keys::generate_rsa_private_key()
+                        .map_err(|e| ServiceError::internal(&e))
+                },
+            )
+            .await?;
         call(
             Operation::AssociateNode,
             json!({"ServerName": "chef-prod", "NodeName": "i-0a1b2c3d4e5f60718", "EngineAttributes": [

@@ -143,6 +143,9 @@ pub struct Fault {
     pub fired: u32,
 }
 
+/// Most faults active at once: every request scans the list.
+pub const MAX_FAULTS: usize = 100;
+
 /// The active faults.
 #[derive(Debug, Default)]
 pub struct Faults {
@@ -177,6 +180,12 @@ impl Faults {
             ));
         }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.1.len() >= MAX_FAULTS {
+            return Err(ServiceError::new(
+                ErrorCode::LimitExceededException,
+                format!("At most {MAX_FAULTS} faults can be active at once; remove some first."),
+            ));
+        }
         inner.0 += 1;
         let fault = Fault {
             id: inner.0,

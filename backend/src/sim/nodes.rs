@@ -96,19 +96,25 @@ impl Simulator {
                     .to_owned();
                 let now = self.now();
                 let node_name = node.clone();
-                let cert = tokio::task::spawn_blocking(move || {
-                    let ca = artifacts::ca::ServerCa::from_pem(&ca.0, &ca.1)
-                        .map_err(|e| ServiceError::internal(&e))?;
-                    ca.sign_node_csr(&csr, &node_name, now).map_err(|e| {
-                        if e.is_validation() {
-                            ServiceError::validation(e.to_string())
-                        } else {
-                            ServiceError::internal(&e)
-                        }
+                let still_healthy = |state: &super::state::State| {
+                    let rec = state.servers.get(&name).ok_or_else(|| {
+                        ServiceError::not_found(format!("Server {name} does not exist."))
+                    })?;
+                    require_status(rec, &[ServerStatus::Healthy], "associate a node with")
+                };
+                let cert = self
+                    .crypto(still_healthy, move || {
+                        let ca = artifacts::ca::ServerCa::from_pem(&ca.0, &ca.1)
+                            .map_err(|e| ServiceError::internal(&e))?;
+                        ca.sign_node_csr(&csr, &node_name, now).map_err(|e| {
+                            if e.is_validation() {
+                                ServiceError::validation(e.to_string())
+                            } else {
+                                ServiceError::internal(&e)
+                            }
+                        })
                     })
-                })
-                .await
-                .map_err(|e| ServiceError::internal(&e))??;
+                    .await?;
                 (None, Some(cert))
             }
         };

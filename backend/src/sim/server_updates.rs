@@ -230,12 +230,21 @@ impl Simulator {
         let name = req.server_name.as_str().to_owned();
         let attr = req.attribute_name.as_str().to_owned();
         let value = req.attribute_value.as_ref().map(|v| v.as_str().to_owned());
-        let engine =
-            self.read(|state| {
-                state.servers.get(&name).map(engine_of).ok_or_else(|| {
-                    ServiceError::not_found(format!("Server {name} does not exist."))
-                })
-            })?;
+        // Cheap checks first: a server that does not exist or cannot be
+        // changed now costs no key.
+        let settled = |state: &super::state::State| {
+            let rec = state
+                .servers
+                .get(&name)
+                .ok_or_else(|| ServiceError::not_found(format!("Server {name} does not exist.")))?;
+            require_status(
+                rec,
+                &[S::Healthy, S::Unhealthy],
+                "update engine attributes of",
+            )?;
+            Ok::<_, ServiceError>(engine_of(rec))
+        };
+        let engine = self.read(settled)?;
         // Work out the new secret (and what to return once) before locking.
         let (fingerprint, one_time) = match (engine, attr.as_str()) {
             (
@@ -248,11 +257,15 @@ impl Simulator {
                     (Some(parsed.fingerprint_sha256), None)
                 }
                 _ => {
-                    let key =
-                        tokio::task::spawn_blocking(artifacts::keys::generate_rsa_private_key)
-                            .await
-                            .map_err(|e| ServiceError::internal(&e))?
-                            .map_err(|e| ServiceError::internal(&e))?;
+                    let key = self
+                        .crypto(
+                            |state| settled(state).map(drop),
+                            || {
+                                artifacts::keys::generate_rsa_private_key()
+                                    .map_err(|e| ServiceError::internal(&e))
+                            },
+                        )
+                        .await?;
                     let parsed = artifacts::keys::parse_public_key(&key.public_key_pem())
                         .map_err(|e| ServiceError::internal(&e))?;
                     (

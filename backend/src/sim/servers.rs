@@ -354,10 +354,13 @@ impl Simulator {
             None => generated_endpoint.clone(),
         };
         let prov = {
+            let backup_id = req.backup_id.as_ref().map(|b| b.as_str());
+            let recheck = |state: &State| self.check_can_create(state, &name, backup_id, engine);
             let name = name.clone();
-            tokio::task::spawn_blocking(move || provision(engine, &name, endpoint, &inputs, now))
-                .await
-                .map_err(|e| ServiceError::internal(&e))??
+            self.crypto(recheck, move || {
+                provision(engine, &name, endpoint, &inputs, now)
+            })
+            .await?
         };
 
         let uuid = uuid::Uuid::new_v4().to_string();

@@ -281,6 +281,14 @@ pub(crate) struct State {
     pub(crate) hsm_backups: BTreeMap<String, super::cloudhsm::HsmBackupRecord>,
 }
 
+/// Events kept per server: DescribeEvents shows the newest this many; older
+/// ones are pruned as new ones arrive.
+pub(crate) const MAX_EVENTS_PER_SERVER: usize = 1_000;
+/// Finished AssociateNode/DisassociateNode requests kept per server (their
+/// tokens then answer ResourceNotFoundException); requests in progress are
+/// never pruned.
+pub(crate) const MAX_FINISHED_ASSOCIATIONS_PER_SERVER: usize = 200;
+
 const META_KEY: &str = "meta";
 const CLOCK_KEY: &str = "clock";
 
@@ -566,16 +574,41 @@ impl Changes {
             &rec,
         );
         let view = rec.event.clone();
-        state
-            .events
-            .entry(server_name.to_owned())
-            .or_default()
-            .push(rec);
+        let events = state.events.entry(server_name.to_owned()).or_default();
+        events.push(rec);
+        if let Some(excess) = events.len().checked_sub(MAX_EVENTS_PER_SERVER) {
+            for old in events.drain(..excess) {
+                self.batch
+                    .delete(RecordKind::ServerEvent, event_key(server_name, old.seq));
+            }
+        }
         self.journal(state, EventKind::ServerEvent, &view);
     }
 
-    /// Persists the association request `token` and announces it.
+    /// Persists the association request `token` and announces it; prunes
+    /// the server's oldest finished requests beyond the cap.
     pub(crate) fn association_changed(&mut self, state: &mut State, token: &str) {
+        let Some(rec) = state.associations.get(token) else {
+            return;
+        };
+        let server = rec.server_name.clone();
+        let mut finished: Vec<(DateTime<Utc>, String)> = state
+            .associations
+            .values()
+            .filter(|a| a.server_name == server && a.due.is_none() && a.token != token)
+            .map(|a| (a.created_at, a.token.clone()))
+            .collect();
+        if let Some(excess) = finished
+            .len()
+            .checked_sub(MAX_FINISHED_ASSOCIATIONS_PER_SERVER)
+            .filter(|e| *e > 0)
+        {
+            finished.sort();
+            for (_, old) in finished.into_iter().take(excess) {
+                state.associations.remove(&old);
+                self.batch.delete(RecordKind::NodeAssociation, old);
+            }
+        }
         let Some(rec) = state.associations.get(token) else {
             return;
         };

@@ -29,6 +29,10 @@ use crate::wire::AMZ_JSON;
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest upstream answer accepted.
 const MAX_RESPONSE: usize = 16 * 1024 * 1024;
+/// Longest a call waits for its turn under `--upstream-rate`; a call that
+/// would wait longer is refused with ThrottlingException, so a burst of
+/// console calls cannot lock upstream mode for minutes.
+const MAX_QUEUE_WAIT: Duration = Duration::from_secs(10);
 
 /// Where requests go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,7 +173,9 @@ impl UpstreamClient {
         let mut spent = 0;
         let mut attempt = 1;
         loop {
-            let wait = self.rate.reserve(Instant::now());
+            let Some(wait) = self.rate.reserve_within(Instant::now(), MAX_QUEUE_WAIT) else {
+                return Err(queue_full());
+            };
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
@@ -295,6 +301,19 @@ impl UpstreamClient {
         );
         Ok(request)
     }
+}
+
+/// ThrottlingException (the awsJson error both services' SDKs retry) for a call that would
+/// wait more than [`MAX_QUEUE_WAIT`] for its turn.
+fn queue_full() -> ServiceError {
+    ServiceError::new(
+        ErrorCode::ThrottlingException,
+        format!(
+            "Too many calls are waiting for the upstream rate limit (--upstream-rate); \
+             none waits more than {} seconds. Try again later.",
+            MAX_QUEUE_WAIT.as_secs()
+        ),
+    )
 }
 
 /// The service's own validation error for a region that is not one.

@@ -143,6 +143,8 @@ pub struct Poller {
     seen: Seen,
     hsm: cloudhsm::HsmPoller,
     next_id: u64,
+    /// Batches committed so far (each its own store generation).
+    commits: u64,
 }
 
 impl Poller {
@@ -167,31 +169,38 @@ impl Poller {
             intervals,
             seen: Seen::default(),
             next_id: newest + 1,
+            commits: 0,
         })
     }
 
     /// Runs the poll loop in the background.
-    pub fn spawn(mut self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            loop {
-                let busy = match self.poll_once().await {
-                    Ok(busy) => busy,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "polling the upstream failed");
-                        true
-                    }
-                };
-                let wait = if busy {
-                    self.intervals.fast
-                } else {
-                    self.intervals.slow
-                };
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = self.watch.kick.notified() => {}
-                }
-            }
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        let poller = std::sync::Arc::new(tokio::sync::Mutex::new(self));
+        crate::supervise::supervise("upstream poller", move || {
+            let poller = std::sync::Arc::clone(&poller);
+            async move { poller.lock().await.poll_forever().await }
         })
+    }
+
+    async fn poll_forever(&mut self) {
+        loop {
+            let busy = match self.poll_once().await {
+                Ok(busy) => busy,
+                Err(err) => {
+                    tracing::warn!(error = %err, "polling the upstream failed");
+                    true
+                }
+            };
+            let wait = if busy {
+                self.intervals.fast
+            } else {
+                self.intervals.slow
+            };
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.watch.kick.notified() => {}
+            }
+        }
     }
 
     /// One poll of both services: list, diff, journal. Returns whether
@@ -313,7 +322,13 @@ impl Poller {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut batch = Batch::default();
+        // Each batch waits for the answer to the one before, so none is
+        // built on a failed one: every batch is a generation of its own.
+        self.commits += 1;
+        let mut batch = Batch {
+            generation: self.commits,
+            ..Batch::default()
+        };
         let mut id = self.next_id;
         for (kind, data) in changes {
             batch.journal.push(JournalEntry { id, kind, data });

@@ -734,3 +734,38 @@ async fn cloudhsm_records_survive_a_restart_and_pending_steps_complete() {
         .unwrap();
     assert!(gone.is_empty());
 }
+
+#[tokio::test]
+async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
+    let config = backend::sim::SimConfig {
+        hsm_backup_limit: 2,
+        ..backend::sim::SimConfig::default()
+    };
+    let app = TestApp::spawn_with(
+        std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap()),
+        config,
+    )
+    .await;
+    let east = hsm_client(&app, "us-east-1");
+    let (cluster_id, _) = active_cluster(&app, &east).await;
+    let source = backups_of(&east, &cluster_id).await.remove(0).backup_id;
+    let copy = || {
+        east.copy_backup_to_region()
+            .backup_id(&source)
+            .destination_region("eu-west-1")
+            .send()
+    };
+    copy().await.unwrap();
+    copy().await.unwrap();
+    let err = copy().await.unwrap_err();
+    assert_eq!(code(&err), "CloudHsmResourceLimitExceededException");
+    let west = hsm_client(&app, "eu-west-1");
+    let there = west
+        .describe_backups()
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap();
+    assert_eq!(there.len(), 2, "nothing half-made");
+}

@@ -326,3 +326,19 @@ async fn health_faults_fire_at_the_next_health_check() {
     assert_eq!(app.status("flaky").await, "UNHEALTHY");
     assert_eq!(app.status("solid").await, "UNHEALTHY");
 }
+
+#[tokio::test]
+async fn the_fault_list_is_capped() {
+    let app = TestApp::spawn().await;
+    let body = r#"{"kind":"latency","millis":1,"operation":"DescribeServers"}"#;
+    for _ in 0..100 {
+        assert_eq!(post(&app, "/api/sim/faults", body).await.status, 200);
+    }
+    let refused = post(&app, "/api/sim/faults", body).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(refused.json()["code"], "LimitExceededException");
+    let listed = raw(app.addr, "GET", "/api/sim/faults", &[], "")
+        .await
+        .json();
+    assert_eq!(listed["faults"].as_array().unwrap().len(), 100);
+}

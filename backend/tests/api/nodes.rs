@@ -222,3 +222,70 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
         assert_eq!(code(&err), "ValidationException");
     }
 }
+
+#[tokio::test]
+async fn finished_association_requests_and_old_events_are_pruned_to_their_caps() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let app = TestApp::spawn_at(&db).await;
+    app.healthy_chef("busy").await;
+    let key = node_public_key();
+    let mut tokens = Vec::new();
+    for n in 0..600 {
+        let token = app
+            .client
+            .associate_node()
+            .server_name("busy")
+            .node_name(format!("i-{n:08x}"))
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+            .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
+            .send()
+            .await
+            .unwrap()
+            .node_association_status_token
+            .unwrap();
+        tokens.push(token);
+    }
+    app.advance(16).await;
+    let status = |token: &str| {
+        app.client
+            .describe_node_association_status()
+            .server_name("busy")
+            .node_association_status_token(token)
+            .send()
+    };
+    let err = status(&tokens[0]).await.unwrap_err();
+    assert_eq!(
+        code(&err),
+        "ResourceNotFoundException",
+        "the oldest is pruned"
+    );
+    assert_eq!(
+        status(tokens.last().unwrap())
+            .await
+            .unwrap()
+            .node_association_status,
+        Some(NodeAssociationStatus::Success),
+        "the newest is kept"
+    );
+    let events = app.event_messages("busy").await;
+    assert!(
+        events.len() <= 1_000,
+        "at most 1,000 events per server, got {}",
+        events.len()
+    );
+    assert!(events.len() >= 600, "{}", events.len());
+    // The store pruned the same: read back, the state is as it was.
+    drop(app);
+    let app = TestApp::spawn_at(&db).await;
+    assert_eq!(app.event_messages("busy").await, events);
+    let err = app
+        .client
+        .describe_node_association_status()
+        .server_name("busy")
+        .node_association_status_token(&tokens[0])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+}

@@ -303,6 +303,17 @@ impl Simulator {
                 )));
             }
             let source = source.backup.clone();
+            let in_destination = state
+                .hsm_backups
+                .values()
+                .filter(|b| b.region == destination)
+                .count();
+            if in_destination >= self.config.hsm_backup_limit {
+                return Err(super::limit_exceeded(format!(
+                    "The number of backups in {destination} would exceed the limit of {}.",
+                    self.config.hsm_backup_limit
+                )));
+            }
             let copy_id = new_id("backup", |id| state.hsm_backups.contains_key(id));
             let backup = Backup {
                 backup_arn: Some(backup_arn(destination, &self.config.account_id, &copy_id)),
