@@ -274,7 +274,85 @@ fn to_event(epoch: &str, entry: &JournalEntry) -> Event {
 
 #[cfg(test)]
 mod tests {
+    use futures_util::future::BoxFuture;
+    use serde_json::json;
+    use shared::events::EventKind;
+
     use super::*;
+    use crate::store::{Batch, Snapshot, StoreError};
+
+    /// A journal holding ids `floor..=head` whose live channel holds one entry.
+    struct PrunedJournal {
+        floor: u64,
+        head: u64,
+        live: broadcast::Sender<JournalEntry>,
+    }
+
+    fn entry(id: u64) -> JournalEntry {
+        JournalEntry {
+            id,
+            kind: EventKind::Server,
+            data: json!({"ServerName": format!("s{id}")}),
+        }
+    }
+
+    impl Store for PrunedJournal {
+        fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
+            Box::pin(async { Ok(Snapshot::default()) })
+        }
+        fn commit(&self, _: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn journal_since(
+            &self,
+            after: u64,
+            limit: usize,
+        ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
+            let from = after.max(self.floor - 1) + 1;
+            let entries = (from..=self.head).take(limit).map(entry).collect();
+            Box::pin(async move { Ok(entries) })
+        }
+        fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
+            let bounds = (self.floor, self.head);
+            Box::pin(async move { Ok(bounds) })
+        }
+        fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
+            self.live.subscribe()
+        }
+        fn epoch(&self) -> &str {
+            "e"
+        }
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_lags_behind_pruning_gets_a_reset_not_a_gap() {
+        let (live, _) = broadcast::channel(1);
+        let store = Arc::new(PrunedJournal {
+            floor: 100,
+            head: 200,
+            live,
+        });
+        let slots = Arc::new(Semaphore::new(1));
+        let mut feed = Feed {
+            store: store.clone(),
+            epoch: "e".to_owned(),
+            live: store.subscribe(),
+            last: Some(10),
+            replaying: false,
+            buffer: VecDeque::new(),
+            check_floor: false,
+            foreign: false,
+            closing: watch::channel(false).1,
+            _slot: slots.try_acquire_owned().unwrap(),
+        };
+        // The client was at 10, live; two entries overflow its channel while
+        // the journal has meanwhile been pruned up to 99.
+        store.live.send(entry(11)).unwrap();
+        store.live.send(entry(12)).unwrap();
+        let first = feed.next_event().await.unwrap();
+        assert_eq!(format!("{first:?}"), format!("{:?}", reset_event()));
+        assert_eq!(feed.last, Some(200), "then on from the journal's head");
+    }
 
     #[test]
     fn an_event_id_resumes_only_in_its_own_journal() {

@@ -30,7 +30,10 @@ use crate::events::LiveStreams;
 pub const DRAIN: Duration = Duration::from_millis(1500);
 
 /// Connections served at once unless `--max-connections` says otherwise.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+/// Open files kept for everything but client connections (database, logs,
+/// upstream connections, the listener).
+const OTHER_FILES: u64 = 128;
 /// Seconds to send a request's headers, and to stay idle between requests.
 pub const DEFAULT_HEADER_TIMEOUT_SECONDS: f64 = 10.0;
 
@@ -70,7 +73,7 @@ pub async fn serve(
     live: Arc<LiveStreams>,
     shutdown: impl Future<Output = ()>,
 ) {
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let slots = Arc::new(Semaphore::new(fit_to_file_limit(limits.max_connections)));
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
     builder
@@ -115,6 +118,39 @@ pub async fn serve(
             tracing::warn!("requests still open at shutdown were cut off");
         }
     }
+}
+
+/// Makes room for `wanted` client connections: raises the soft limit on
+/// open files towards the hard limit when it is too low, and returns how
+/// many connections fit (fewer than `wanted` only when the hard limit is
+/// lower, which is logged), so the cap, not `accept` failing, answers a crowd.
+fn fit_to_file_limit(wanted: usize) -> usize {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, getrlimit, setrlimit};
+        let needed = wanted as u64 + OTHER_FILES;
+        let mut limit = getrlimit(Resource::Nofile);
+        if limit.current.is_some_and(|soft| soft < needed) {
+            let raised = limit.maximum.map_or(needed, |hard| hard.min(needed));
+            limit.current = Some(raised);
+            if setrlimit(Resource::Nofile, limit).is_err() {
+                limit = getrlimit(Resource::Nofile);
+            }
+        }
+        let room = limit.current.map_or(wanted, |soft| {
+            soft.saturating_sub(OTHER_FILES).max(1) as usize
+        });
+        if room < wanted {
+            tracing::warn!(
+                wanted,
+                room,
+                "the open-file limit leaves room for fewer connections than --max-connections"
+            );
+        }
+        room.min(wanted)
+    }
+    #[cfg(not(unix))]
+    wanted
 }
 
 /// Answers a connection over the limit and closes it.

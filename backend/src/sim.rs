@@ -121,6 +121,8 @@ pub struct Simulator {
     wake: Notify,
     /// Permits for key generation and certificate signing (see [`Simulator::crypto`]).
     crypto_slots: tokio::sync::Semaphore,
+    /// Key generations and signings run so far.
+    crypto_runs: AtomicU64,
 }
 
 /// Key generations and CSR signings that run at once: as many as the
@@ -175,6 +177,7 @@ impl Simulator {
             config,
             wake: Notify::new(),
             crypto_slots: tokio::sync::Semaphore::new(CRYPTO_SLOTS),
+            crypto_runs: AtomicU64::new(0),
         }))
     }
 
@@ -247,9 +250,16 @@ impl Simulator {
             .await
             .map_err(|e| ServiceError::internal(&e))?;
         self.read(recheck)?;
+        self.crypto_runs.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| ServiceError::internal(&e))?
+    }
+
+    /// How many key generations and certificate signings have run (work
+    /// done only for requests that passed every cheap check).
+    pub fn crypto_runs(&self) -> u64 {
+        self.crypto_runs.load(Ordering::Relaxed)
     }
 
     /// The current simulated time.

@@ -6,8 +6,10 @@
 //! flight are buffered and applied on top of it, in journal order (the last
 //! event of a resource is its newest state). The browser reconnects on its own
 //! and sends `Last-Event-ID`, so missed events are replayed; when it gives up
-//! (the stream is closed), a new `EventSource` resumes with `?lastEventId=`. A
-//! `reset` event (the journal was pruned past our position) reloads the snapshot.
+//! (the stream is closed), a new `EventSource` resumes with `?lastEventId=`.
+//! Ids are `EPOCH-N` and opaque here. A `reset` event (our position was pruned
+//! from the journal, or belongs to another journal, e.g. the backend restarted
+//! in memory) reloads the snapshot.
 //!
 //! Each server lives in its own signal inside a keyed map: a status change
 //! touches that server's signal only, so only its row re-renders.

@@ -57,7 +57,8 @@ commands:
   run   [-- SERVE ARGS]  build the UI and backend (release), then run
                          `cmconsole serve --ui-dir frontend/dist SERVE ARGS`
   test                   fmt, clippy (native + wasm32), cargo test, UI build,
-                         release backend, Playwright e2e; stops at the first failure
+                         release backend, short torture runs, Playwright e2e,
+                         real clients; stops at the first failure
   ui                     build the console only (release, split into chunks,
                          precompressed) into frontend/dist
   bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)

@@ -152,6 +152,9 @@ fn steps() -> Vec<Step> {
         Step::call("UI release build (split, precompressed)", ui::build_release),
         Step::run("trunk build (development)", tools::trunk_build_dev()),
         Step::run("build backend (release)", tools::build_backend()),
+        Step::call("torture, short (crash, live stream, fuzz)", || {
+            crate::torture::torture(&["crash", "live", "fuzz", "--short"].map(String::from))
+        }),
         Step::unless(
             "npm ci",
             (!lockfile_changed(&e2e)).then_some("node_modules matches package-lock.json"),

@@ -205,6 +205,7 @@ impl Simulator {
                     organization,
                     created_at: now,
                     due: Some(due),
+                    order: state.journal_seq + 1,
                 },
             );
             changes.association_changed(state, &token);

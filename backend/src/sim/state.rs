@@ -177,6 +177,11 @@ pub(crate) struct AssociationRecord {
     /// When an IN_PROGRESS request completes.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) due: Option<DateTime<Utc>>,
+    /// Position among the account's requests (the journal id of its first
+    /// entry), so the oldest is known even among requests made in the same
+    /// instant; 0 for requests stored before it was kept.
+    #[serde(default)]
+    pub(crate) order: u64,
 }
 
 impl AssociationRecord {
@@ -592,11 +597,11 @@ impl Changes {
             return;
         };
         let server = rec.server_name.clone();
-        let mut finished: Vec<(DateTime<Utc>, String)> = state
+        let mut finished: Vec<(DateTime<Utc>, u64, String)> = state
             .associations
             .values()
             .filter(|a| a.server_name == server && a.due.is_none() && a.token != token)
-            .map(|a| (a.created_at, a.token.clone()))
+            .map(|a| (a.created_at, a.order, a.token.clone()))
             .collect();
         if let Some(excess) = finished
             .len()
@@ -604,7 +609,7 @@ impl Changes {
             .filter(|e| *e > 0)
         {
             finished.sort();
-            for (_, old) in finished.into_iter().take(excess) {
+            for (_, _, old) in finished.into_iter().take(excess) {
                 state.associations.remove(&old);
                 self.batch.delete(RecordKind::NodeAssociation, old);
             }

@@ -17,6 +17,7 @@ mod servers;
 mod sigv4;
 mod sim_control;
 mod sse;
+mod store_failure;
 mod throttling;
 mod trust_boundary;
 mod upstream;

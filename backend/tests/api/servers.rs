@@ -364,6 +364,7 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         new_key.contains("PRIVATE KEY"),
         "a new pivotal key is returned once"
     );
+    let keys_made = app.sim.crypto_runs();
     let err = app
         .client
         .update_server_engine_attributes()
@@ -373,6 +374,11 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         .await
         .unwrap_err();
     assert_eq!(code(&err), "InvalidStateException", "one update at a time");
+    assert_eq!(
+        app.sim.crypto_runs(),
+        keys_made,
+        "a refused update costs no key generation"
+    );
     app.advance(21).await;
     assert_eq!(app.status("m").await, "HEALTHY");
     let err = app

@@ -217,11 +217,9 @@ fn call(conn: &mut Option<Conn>, addr: std::net::SocketAddr, request: &[u8]) -> 
 /// The acknowledged writes the restarted server does not have.
 fn lost_writes(addr: std::net::SocketAddr, acks: &[Ack]) -> Result<Vec<Ack>> {
     let mut conn = Conn::connect(addr)?;
-    let servers: BTreeSet<String> = list_all(&mut conn, addr, "opsworks", "Servers", "ServerName")?;
-    let backups: BTreeSet<String> =
-        list_all(&mut conn, addr, "opsworks-backups", "Backups", "BackupId")?;
-    let clusters: BTreeSet<String> =
-        list_all(&mut conn, addr, "cloudhsm", "Clusters", "ClusterId")?;
+    let servers: BTreeSet<String> = list_all(&mut conn, addr, "opsworks", "ServerName")?;
+    let backups: BTreeSet<String> = list_all(&mut conn, addr, "opsworks-backups", "BackupId")?;
+    let clusters: BTreeSet<String> = list_all(&mut conn, addr, "cloudhsm", "ClusterId")?;
     let mut lost = Vec::new();
     for ack in acks {
         let present = match ack {
@@ -251,7 +249,6 @@ fn list_all(
     conn: &mut Conn,
     addr: std::net::SocketAddr,
     what: &str,
-    _items: &str,
     field: &str,
 ) -> Result<BTreeSet<String>> {
     let mut found = BTreeSet::new();
@@ -272,10 +269,11 @@ fn list_all(
                 "DescribeBackups",
                 &format!(r#"{{"MaxResults":100{next}}}"#),
             ),
+            // CloudHSM pages at most 25.
             _ => hsm_request(
                 addr,
                 "DescribeClusters",
-                &format!(r#"{{"MaxResults":100{next}}}"#),
+                &format!(r#"{{"MaxResults":25{next}}}"#),
             ),
         };
         let (status, body) = conn.call(&request)?;

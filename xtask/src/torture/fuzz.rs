@@ -524,6 +524,7 @@ struct Findings {
     requests: AtomicUsize,
     server_errors: AtomicUsize,
     no_answer: AtomicUsize,
+    cut_off: AtomicUsize,
     examples: Mutex<Vec<String>>,
 }
 
@@ -572,6 +573,10 @@ pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
     );
     println!("panics: {panics}, 5xx: {server_errors}, closed without an answer: {no_answer}");
     println!(
+        "answered early, before the client finished sending (not counted): {}",
+        findings.cut_off.load(Ordering::SeqCst)
+    );
+    println!(
         "alive: {}, /api/health: {health}, RSS {:.1} MB at start, {:.1} MB at end",
         if alive { "yes" } else { "no" },
         rss_start as f64 / 1024.0,
@@ -597,7 +602,10 @@ fn fuzz_until_stopped(addr: SocketAddr, salt: u64, findings: &Findings, stop: &A
         let request = request(addr, &mut rng);
         findings.requests.fetch_add(1, Ordering::SeqCst);
         match send(addr, &request) {
-            Ok(status) if status >= 500 => {
+            Ok(Ending::CutOffWhileSending) => {
+                findings.cut_off.fetch_add(1, Ordering::SeqCst);
+            }
+            Ok(Ending::Answer(status)) if status >= 500 => {
                 findings.server_errors.fetch_add(1, Ordering::SeqCst);
                 note(
                     findings,
@@ -636,15 +644,25 @@ fn preview(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).replace("\r\n", " | ")
 }
 
-/// Sends one request on a fresh connection; the status of the answer.
+/// How a request ended.
+enum Ending {
+    /// An answer with this status.
+    Answer(u16),
+    /// The server answered (or closed) before the client finished sending an
+    /// oversized or invalid request, so the client's write failed: the
+    /// early answer, if any, was lost to the reset. Not a failure.
+    CutOffWhileSending,
+}
+
+/// Sends one request on a fresh connection and reads how it ended.
 /// A truncated body must still get an answer (400) or a clean close.
-fn send(addr: SocketAddr, request: &Request) -> std::io::Result<u16> {
+fn send(addr: SocketAddr, request: &Request) -> std::io::Result<Ending> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     stream.set_write_timeout(Some(Duration::from_secs(20)))?;
-    stream.write_all(&request.bytes)?;
-    if request.truncated {
-        stream.shutdown(Shutdown::Write)?;
+    let mut sent = stream.write_all(&request.bytes);
+    if sent.is_ok() && request.truncated {
+        sent = stream.shutdown(Shutdown::Write);
     }
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
@@ -652,11 +670,12 @@ fn send(addr: SocketAddr, request: &Request) -> std::io::Result<u16> {
         .ok()
         .and_then(|head| head.split_whitespace().nth(1))
         .and_then(|code| code.parse().ok());
-    match status {
-        Some(status) => Ok(status),
+    match (status, sent) {
+        (Some(status), _) => Ok(Ending::Answer(status)),
         // A body cut short: hyper closes without an answer, which is a
         // clear end for a client that stopped sending.
-        None if request.truncated => Ok(400),
-        None => Err(std::io::Error::other("connection closed without an answer")),
+        (None, Ok(())) if request.truncated => Ok(Ending::Answer(400)),
+        (None, Err(_)) => Ok(Ending::CutOffWhileSending),
+        (None, Ok(())) => Err(std::io::Error::other("connection closed without an answer")),
     }
 }

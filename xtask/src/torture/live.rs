@@ -26,6 +26,8 @@ struct Seen {
     resets: usize,
     /// Reconnections made.
     reconnects: usize,
+    /// The id each reconnection resumed after.
+    resumed_after: Vec<String>,
 }
 
 /// Runs the scenario; fails when an event was lost or seen twice.
@@ -45,6 +47,15 @@ pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
     let mut backend = Backend::start(binary, &args, scratch)?;
     backend.wait_healthy(Instant::now())?;
     let addr = backend.addr;
+    let stop = Arc::new(AtomicBool::new(false));
+    // The follower starts first: it sees the journal from its first entry.
+    let received = Arc::new(AtomicUsize::new(0));
+    let follower = {
+        let stop = Arc::clone(&stop);
+        let received = Arc::clone(&received);
+        thread::spawn(move || follow(addr, &stop, &received))
+    };
+    thread::sleep(Duration::from_millis(300));
     let names: Vec<String> = (0..WRITERS).map(|i| format!("live-{i}")).collect();
     for name in &names {
         let body = format!(
@@ -60,7 +71,6 @@ pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
         }
     }
     thread::sleep(Duration::from_secs(1)); // HEALTHY after a simulated minute
-    let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = names
         .into_iter()
@@ -70,12 +80,6 @@ pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
             thread::spawn(move || update_until_stopped(addr, &name, &stop, &written))
         })
         .collect();
-    let received = Arc::new(AtomicUsize::new(0));
-    let follower = {
-        let stop = Arc::clone(&stop);
-        let received = Arc::clone(&received);
-        thread::spawn(move || follow(addr, &stop, &received))
-    };
     // Kill at evenly spread points of the run.
     let mut kills_done = 0;
     let deadline = Instant::now() + Duration::from_secs(600);
@@ -127,6 +131,17 @@ pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
         seen.reconnects
     );
     println!("events lost: {lost}, duplicated: {duplicated}");
+    let missing: Vec<&String> = journal
+        .iter()
+        .filter(|id| !unique.contains(id))
+        .take(20)
+        .collect();
+    if !missing.is_empty() {
+        println!(
+            "  first lost: {missing:?}; reconnected after: {:?}",
+            seen.resumed_after
+        );
+    }
     println!("out of order: {out_of_order}, resets: {}", seen.resets);
     expect_zero("events lost", lost)?;
     expect_zero("events duplicated", duplicated)?;
@@ -183,6 +198,7 @@ fn follow(addr: SocketAddr, stop: &AtomicBool, received: &AtomicUsize) -> Result
             continue;
         };
         seen.reconnects += 1;
+        seen.resumed_after.push(last.clone().unwrap_or_default());
         let hang_up_after = 50 + rng.below(400);
         let mut this_connection = 0;
         loop {
