@@ -402,80 +402,53 @@ impl Simulator {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
-
     use chrono::TimeZone;
-    use futures_util::future::BoxFuture;
-    use shared::events::JournalEntry;
     use shared::opsworkscm::Operation;
-    use tokio::sync::broadcast;
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::store::{Batch, Snapshot, SqliteStore};
+    use crate::store::{FaultyStore, SqliteStore};
     use crate::target::RequestContext;
 
-    /// A store whose commits fail while `failing` is set.
-    struct FlakyStore {
-        inner: SqliteStore,
-        failing: AtomicBool,
-    }
-
-    impl Store for FlakyStore {
-        fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
-            self.inner.load()
-        }
-        fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-            if self.failing.load(Ordering::SeqCst) {
-                Box::pin(async { Err(StoreError::Closed) })
-            } else {
-                self.inner.commit(batch)
-            }
-        }
-        fn journal_since(
-            &self,
-            after: u64,
-            limit: usize,
-        ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
-            self.inner.journal_since(after, limit)
-        }
-        fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
-            self.inner.journal_bounds()
-        }
-        fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
-            self.inner.subscribe()
-        }
-        fn epoch(&self) -> &str {
-            self.inner.epoch()
-        }
-    }
-
-    #[tokio::test]
-    async fn a_failed_commit_is_an_internal_failure_and_leaves_no_trace() {
-        let store = Arc::new(FlakyStore {
-            inner: SqliteStore::in_memory().unwrap(),
-            failing: AtomicBool::new(false),
-        });
+    /// A simulator on a store whose commits fail or wait on demand.
+    async fn on_faulty_store() -> (Arc<FaultyStore>, Arc<Simulator>) {
+        let store = Arc::new(FaultyStore::new(SqliteStore::in_memory().unwrap()));
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
         let sim = Simulator::open(store.clone(), Arc::new(clock), SimConfig::default())
             .await
             .unwrap();
+        (store, sim)
+    }
+
+    /// A valid CreateServer request for `name`.
+    fn create_body(name: &str) -> String {
+        format!(
+            r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
+        )
+    }
+
+    #[tokio::test]
+    async fn a_failed_commit_is_an_internal_failure_and_leaves_no_trace() {
+        let (store, sim) = on_faulty_store().await;
         let ctx = RequestContext::default();
-        let create = |name: &str| {
-            format!(
-                r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
-            )
-        };
-        sim.handle(&ctx, Operation::CreateServer, create("kept").as_bytes())
-            .await
-            .unwrap();
-        store.failing.store(true, Ordering::SeqCst);
+        sim.handle(
+            &ctx,
+            Operation::CreateServer,
+            create_body("kept").as_bytes(),
+        )
+        .await
+        .unwrap();
+        store.fail_commits(true);
         let err = sim
-            .handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
+            .handle(
+                &ctx,
+                Operation::CreateServer,
+                create_body("lost").as_bytes(),
+            )
             .await
             .unwrap_err();
         assert_eq!(err.code, shared::error::ErrorCode::InternalFailure);
-        store.failing.store(false, Ordering::SeqCst);
+        store.fail_commits(false);
         let listed = sim
             .handle(&ctx, Operation::DescribeServers, b"{}")
             .await
@@ -488,45 +461,13 @@ mod tests {
             .map(|s| s["ServerName"].as_str().unwrap())
             .collect();
         assert_eq!(names, ["kept"], "the unacknowledged server is not shown");
-        sim.handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
-            .await
-            .unwrap();
-    }
-
-    /// A store whose commits wait until `open` is set.
-    struct GatedStore {
-        inner: SqliteStore,
-        open: Arc<tokio::sync::watch::Sender<bool>>,
-    }
-
-    impl Store for GatedStore {
-        fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
-            self.inner.load()
-        }
-        fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-            let mut open = self.open.subscribe();
-            let commit = self.inner.commit(batch);
-            Box::pin(async move {
-                let _ = open.wait_for(|open| *open).await;
-                commit.await
-            })
-        }
-        fn journal_since(
-            &self,
-            after: u64,
-            limit: usize,
-        ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
-            self.inner.journal_since(after, limit)
-        }
-        fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
-            self.inner.journal_bounds()
-        }
-        fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
-            self.inner.subscribe()
-        }
-        fn epoch(&self) -> &str {
-            self.inner.epoch()
-        }
+        sim.handle(
+            &ctx,
+            Operation::CreateServer,
+            create_body("lost").as_bytes(),
+        )
+        .await
+        .unwrap();
     }
 
     fn server_names(listed: &[u8]) -> Vec<String> {
@@ -541,18 +482,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_change_is_visible_only_once_it_is_durable() {
-        let open = Arc::new(tokio::sync::watch::Sender::new(true));
-        let store = Arc::new(GatedStore {
-            inner: SqliteStore::in_memory().unwrap(),
-            open: Arc::clone(&open),
-        });
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
-        let sim = Simulator::open(store, Arc::new(clock), SimConfig::default())
-            .await
-            .unwrap();
-        open.send_replace(false);
+        let (store, sim) = on_faulty_store().await;
+        store.hold_commits(true);
         let ctx = RequestContext::default();
-        let body = r#"{"Engine":"Puppet","ServerName":"slow","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}"#;
+        let body = create_body("slow");
         let creating = {
             let sim = Arc::clone(&sim);
             tokio::spawn(async move {
@@ -577,7 +510,7 @@ mod tests {
             .await
             .unwrap();
         assert!(server_names(&listed).is_empty(), "not durable, not shown");
-        open.send_replace(true);
+        store.hold_commits(false);
         creating.await.unwrap().unwrap();
         let listed = sim
             .handle(&ctx, Operation::DescribeServers, b"{}")
@@ -588,36 +521,32 @@ mod tests {
 
     #[tokio::test]
     async fn after_a_failed_commit_nothing_built_on_it_becomes_durable() {
-        let store = Arc::new(FlakyStore {
-            inner: SqliteStore::in_memory().unwrap(),
-            failing: AtomicBool::new(false),
-        });
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap());
-        let sim = Simulator::open(store.clone(), Arc::new(clock), SimConfig::default())
-            .await
-            .unwrap();
+        let (store, sim) = on_faulty_store().await;
         let ctx = RequestContext::default();
-        let create = |name: &str| {
-            format!(
-                r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
-            )
-        };
-        store.failing.store(true, Ordering::SeqCst);
-        sim.handle(&ctx, Operation::CreateServer, create("lost").as_bytes())
-            .await
-            .unwrap_err();
-        store.failing.store(false, Ordering::SeqCst);
+        store.fail_commits(true);
+        sim.handle(
+            &ctx,
+            Operation::CreateServer,
+            create_body("lost").as_bytes(),
+        )
+        .await
+        .unwrap_err();
+        store.fail_commits(false);
         // The next change is built on the state without the failed one, so
         // its batch cannot carry the lost server into the store.
-        sim.handle(&ctx, Operation::CreateServer, create("kept").as_bytes())
-            .await
-            .unwrap();
-        let reopened = State::from_snapshot(store.inner.load().await.unwrap())
+        sim.handle(
+            &ctx,
+            Operation::CreateServer,
+            create_body("kept").as_bytes(),
+        )
+        .await
+        .unwrap();
+        let reopened = State::from_snapshot(store.inner().load().await.unwrap())
             .unwrap()
             .0;
         let stored: Vec<&String> = reopened.servers.keys().collect();
         assert_eq!(stored, ["kept"]);
-        let journal = store.inner.journal_since(0, 100).await.unwrap();
+        let journal = store.inner().journal_since(0, 100).await.unwrap();
         let ids: Vec<u64> = journal.iter().map(|e| e.id).collect();
         let expected: Vec<u64> = (1..=ids.len() as u64).collect();
         assert_eq!(ids, expected, "journal ids stay contiguous past a failure");

@@ -7,12 +7,14 @@
 //! entries committed in a batch are announced on the store's broadcast channel
 //! in commit order, which feeds the live event stream.
 
+mod faulty;
 mod sqlite;
 
 use futures_util::future::BoxFuture;
 use shared::events::JournalEntry;
 use tokio::sync::broadcast;
 
+pub use faulty::FaultyStore;
 pub use sqlite::SqliteStore;
 
 /// What kind of record a row holds; one namespace of keys each.

@@ -61,19 +61,22 @@ impl Backend {
         })
     }
 
-    /// `cmconsole serve --listen ADDR ARGS` on a free port, restartable on
-    /// the same port with [`Backend::restart`]; its output goes to a log in
-    /// `scratch` (appended to across restarts).
-    pub(crate) fn start(binary: &Path, args: &[String], scratch: &Scratch) -> Result<Self> {
+    /// `cmconsole serve --listen ADDR ARGS` on a free port, once it answers
+    /// `/api/health`; restartable on the same port with [`Backend::restart`].
+    /// Its output goes to a log in `scratch` (appended to across restarts).
+    pub(crate) fn start(binary: &Path, args: &[&str], scratch: &Scratch) -> Result<Self> {
         let addr = free_port()?;
         let log = scratch.path.join(format!("serve-{}.log", addr.port()));
-        let child = Self::launch(binary, addr, args, &log)?;
-        Ok(Self {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let child = Self::launch(binary, addr, &args, &log)?;
+        let backend = Self {
             child,
             addr,
             log,
-            command: Some((binary.to_owned(), args.to_vec())),
-        })
+            command: Some((binary.to_owned(), args)),
+        };
+        backend.wait_healthy(Instant::now())?;
+        Ok(backend)
     }
 
     fn launch(binary: &Path, addr: SocketAddr, args: &[String], log: &Path) -> Result<Child> {
@@ -101,7 +104,8 @@ impl Backend {
         let _ = self.child.wait();
     }
 
-    /// Starts the same command again on the same port.
+    /// Starts the same command again on the same port, and waits until it
+    /// answers `/api/health`.
     pub(crate) fn restart(&mut self) -> Result {
         let (binary, args) = self
             .command
@@ -114,7 +118,7 @@ impl Backend {
             // The port may still be held for a moment by the killed process.
             thread::sleep(Duration::from_millis(100));
             if self.is_alive() {
-                return Ok(());
+                return self.wait_healthy(since);
             }
             if since.elapsed() > STARTUP_TIMEOUT {
                 return Err(Error::new(format!(

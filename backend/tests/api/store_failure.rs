@@ -3,64 +3,24 @@
 //! the request, and the service carries on by itself once the store works.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use backend::sim::SimConfig;
-use backend::store::{Batch, Snapshot, SqliteStore, Store, StoreError};
-use futures_util::future::BoxFuture;
-use shared::events::JournalEntry;
-use tokio::sync::broadcast;
+use backend::store::{FaultyStore, SqliteStore};
 
 use crate::helpers::*;
-
-/// A real SQLite store whose commits fail while `failing` is set, as a full
-/// disk makes them.
-struct FailingStore {
-    inner: SqliteStore,
-    failing: AtomicBool,
-}
-
-impl Store for FailingStore {
-    fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
-        self.inner.load()
-    }
-    fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-        if self.failing.load(Ordering::SeqCst) {
-            Box::pin(async { Err(StoreError::CommitFailed) })
-        } else {
-            self.inner.commit(batch)
-        }
-    }
-    fn journal_since(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> BoxFuture<'static, Result<Vec<JournalEntry>, StoreError>> {
-        self.inner.journal_since(after, limit)
-    }
-    fn journal_bounds(&self) -> BoxFuture<'static, Result<(u64, u64), StoreError>> {
-        self.inner.journal_bounds()
-    }
-    fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {
-        self.inner.subscribe()
-    }
-    fn epoch(&self) -> &str {
-        self.inner.epoch()
-    }
-}
 
 #[tokio::test]
 async fn a_failing_store_answers_internal_failure_changes_nothing_and_recovers() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(FailingStore {
-        inner: SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap(),
-        failing: AtomicBool::new(false),
-    });
+    // A real database file whose commits fail on demand, as on a full disk.
+    let store = Arc::new(FaultyStore::new(
+        SqliteStore::open(&dir.path().join("db.sqlite3")).unwrap(),
+    ));
     let app = TestApp::spawn_with(store.clone(), SimConfig::default()).await;
     app.healthy_chef("kept").await;
     let before = wire(app.addr, "DescribeServers", "{}").await.body;
 
-    store.failing.store(true, Ordering::SeqCst);
+    store.fail_commits(true);
     // The wire door: AWS JSON.
     let r = wire(
         app.addr,
@@ -115,7 +75,7 @@ async fn a_failing_store_answers_internal_failure_changes_nothing_and_recovers()
     );
 
     // The disk has room again: the next request works, with no restart.
-    store.failing.store(false, Ordering::SeqCst);
+    store.fail_commits(false);
     let r = wire(
         app.addr,
         "UpdateServer",

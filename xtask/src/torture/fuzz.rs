@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::{Rng, Scale, expect_zero};
 use crate::harness::{Backend, Conn, Scratch};
@@ -530,12 +530,8 @@ struct Findings {
 
 /// Runs the scenario for `scale.fuzz_time`.
 pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
-    let args: Vec<String> = ["--in-memory", "--rate-limit", "0", "--seed-demo"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let args = ["--in-memory", "--rate-limit", "0", "--seed-demo"];
     let mut backend = Backend::start(binary, &args, scratch)?;
-    backend.wait_healthy(Instant::now())?;
     let addr = backend.addr;
     // A server named `fuzz` so that valid calls reach deep into the handlers.
     let create = r#"{"Engine":"ChefAutomate","ServerName":"fuzz","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}"#;

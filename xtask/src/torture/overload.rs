@@ -48,12 +48,8 @@ impl Tally {
 
 /// Runs the scenario for `scale.overload_time`.
 pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
-    let args: Vec<String> = ["--in-memory", "--rate-limit", "0", "--seed-demo"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let args = ["--in-memory", "--rate-limit", "0", "--seed-demo"];
     let mut backend = Backend::start(binary, &args, scratch)?;
-    backend.wait_healthy(Instant::now())?;
     let addr = backend.addr;
     let rss_start = backend.rss_kb().unwrap_or(0);
     let stop = Arc::new(AtomicBool::new(false));
