@@ -129,7 +129,7 @@ pub use names::{
     NodeName, ServerName, Text,
 };
 pub use password::AdminPassword;
-pub use tags::{TagKey, TagValue};
+pub use tags::{TagKey, TagSetViolation, TagValue, check_tag_set};
 pub use time_window::TimeWindow;
 
 /// A member value that violates its shape's constraint.

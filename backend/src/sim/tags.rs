@@ -66,36 +66,21 @@ fn check_deletable(state: &State, resource: &Resource) -> Result<(), ServiceErro
 }
 
 /// Checks the tags of a request: no reserved `aws:` keys, no duplicate keys,
-/// at most `limit`.
+/// at most `limit` (the shared rules, answered with ValidationException).
 pub(crate) fn check_new_tags(
     tags: Option<&[TagInput]>,
     limit: usize,
 ) -> Result<Vec<Tag>, ServiceError> {
-    let mut out: Vec<Tag> = Vec::new();
-    for tag in tags.unwrap_or_default() {
-        let key = tag.key.as_str();
-        if key.to_ascii_lowercase().starts_with("aws:") {
-            return Err(ServiceError::validation(format!(
-                "Tag key '{key}' uses the reserved prefix 'aws:'."
-            )));
-        }
-        if out.iter().any(|t| t.key == key) {
-            return Err(ServiceError::validation(format!(
-                "Tag key '{key}' appears more than once."
-            )));
-        }
-        out.push(Tag {
-            key: key.to_owned(),
+    let tags = tags.unwrap_or_default();
+    shared::validation::check_tag_set(tags.iter().map(|t| t.key.as_str()), Some(limit))
+        .map_err(|violation| ServiceError::validation(violation.to_string()))?;
+    Ok(tags
+        .iter()
+        .map(|tag| Tag {
+            key: tag.key.as_str().to_owned(),
             value: tag.value.as_str().to_owned(),
-        });
-    }
-    if out.len() > limit {
-        return Err(ServiceError::validation(format!(
-            "A resource can have at most {limit} tags; the request has {}.",
-            out.len()
-        )));
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 impl Simulator {

@@ -76,7 +76,7 @@ impl TagDrafts {
         if key.is_empty() {
             return Some("Enter a key (1 to 128 characters), or remove the tag.".to_owned());
         }
-        if key.starts_with(TagKey::RESERVED_PREFIX) {
+        if TagKey::is_reserved(key) {
             return Some(format!(
                 "Keys starting with {} are reserved by AWS.",
                 TagKey::RESERVED_PREFIX
@@ -227,5 +227,12 @@ mod tests {
 
         tags.add_filled("aws:owner", "me");
         assert!(tags.pairs().unwrap_err().contains("reserved"));
+        let last = tags.rows.get_untracked()[2].id;
+        tags.remove(last);
+        tags.add_filled("AWS:Owner", "me");
+        assert!(
+            tags.pairs().unwrap_err().contains("reserved"),
+            "AWS refuses the prefix in any case, as the backend does"
+        );
     }
 }

@@ -42,9 +42,107 @@ impl TagKey {
     pub const RESERVED_PREFIX: &'static str = "aws:";
 }
 
+/// Why a request's set of tags is refused; each service answers it with its
+/// own error code (OpsWorks CM: ValidationException; CloudHSM:
+/// CloudHsmTagException), and the console shows it before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagSetViolation {
+    /// A key starts with `aws:` (in any case).
+    Reserved(String),
+    /// A key appears twice.
+    Duplicate(String),
+    /// More tags than the resource may have.
+    TooMany {
+        /// The most allowed.
+        limit: usize,
+        /// How many were given.
+        given: usize,
+    },
+}
+
+impl std::fmt::Display for TagSetViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Reserved(key) => write!(
+                f,
+                "Tag key '{key}' uses the reserved prefix '{}'.",
+                TagKey::RESERVED_PREFIX
+            ),
+            Self::Duplicate(key) => write!(f, "Tag key '{key}' appears more than once."),
+            Self::TooMany { limit, given } => write!(
+                f,
+                "A resource can have at most {limit} tags; the request has {given}."
+            ),
+        }
+    }
+}
+
+impl TagKey {
+    /// Whether `key` starts with the reserved `aws:` prefix, in any case
+    /// (AWS refuses `AWS:` and `Aws:` too).
+    #[must_use]
+    pub fn is_reserved(key: &str) -> bool {
+        key.get(..Self::RESERVED_PREFIX.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(Self::RESERVED_PREFIX))
+    }
+}
+
+/// Checks a request's tag keys as a set: none reserved, none twice, at most
+/// `limit` (`None`: no limit here). The first violation, in key order.
+///
+/// # Errors
+/// The first rule a key breaks, or [`TagSetViolation::TooMany`].
+pub fn check_tag_set<'a>(
+    keys: impl IntoIterator<Item = &'a str>,
+    limit: Option<usize>,
+) -> Result<(), TagSetViolation> {
+    let mut seen: Vec<&str> = Vec::new();
+    for key in keys {
+        if TagKey::is_reserved(key) {
+            return Err(TagSetViolation::Reserved(key.to_owned()));
+        }
+        if seen.contains(&key) {
+            return Err(TagSetViolation::Duplicate(key.to_owned()));
+        }
+        seen.push(key);
+    }
+    match limit {
+        Some(limit) if seen.len() > limit => Err(TagSetViolation::TooMany {
+            limit,
+            given: seen.len(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_set_is_checked_for_reserved_duplicate_and_too_many_keys() {
+        assert_eq!(check_tag_set(["a", "b"], Some(2)), Ok(()));
+        for reserved in ["aws:x", "AWS:x", "Aws:Owner"] {
+            assert_eq!(
+                check_tag_set(["ok", reserved], None),
+                Err(TagSetViolation::Reserved(reserved.to_owned())),
+                "{reserved}"
+            );
+        }
+        assert_eq!(check_tag_set(["awsx", "aw"], None), Ok(()));
+        assert_eq!(
+            check_tag_set(["a", "b", "a"], None),
+            Err(TagSetViolation::Duplicate("a".to_owned()))
+        );
+        assert_eq!(
+            check_tag_set(["a", "b", "c"], Some(2)),
+            Err(TagSetViolation::TooMany { limit: 2, given: 3 })
+        );
+        assert_eq!(
+            TagSetViolation::Reserved("AWS:x".to_owned()).to_string(),
+            "Tag key 'AWS:x' uses the reserved prefix 'aws:'."
+        );
+    }
 
     #[test]
     fn tag_key() {

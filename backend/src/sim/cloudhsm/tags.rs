@@ -6,6 +6,7 @@ use shared::cloudhsmv2::{
     ListTagsRequest, ListTagsResponse, Tag, TagInput, TagResourceRequest, TagResourceResponse,
     UntagResourceRequest, UntagResourceResponse,
 };
+
 use shared::validation::TagKey;
 
 use super::backups::backup_not_found;
@@ -19,27 +20,14 @@ use crate::sim::state::{Changes, State};
 /// Most tags a cluster or backup may have.
 pub(crate) const TAG_LIMIT: usize = 50;
 
-/// Checks the tags of a request: no reserved `aws:` keys, no key twice.
+/// Checks the tags of a request: no reserved `aws:` keys, no key twice (the
+/// shared rules, answered with CloudHsmTagException; the limit of 50 is
+/// counted with the resource's existing tags by TagResource).
 pub(super) fn check_new_tags(tags: Option<&[TagInput]>) -> Result<Vec<Tag>, ServiceError> {
-    let mut out: Vec<Tag> = Vec::new();
-    for tag in tags.unwrap_or_default() {
-        let key = tag.key.as_str();
-        if key
-            .to_ascii_lowercase()
-            .starts_with(TagKey::RESERVED_PREFIX)
-        {
-            return Err(tag_error(format!(
-                "Tag key '{key}' uses the reserved prefix 'aws:'."
-            )));
-        }
-        if out.iter().any(|t| t.key == key) {
-            return Err(tag_error(format!(
-                "Tag key '{key}' appears more than once."
-            )));
-        }
-        out.push(tag.clone().into());
-    }
-    Ok(out)
+    let tags = tags.unwrap_or_default();
+    shared::validation::check_tag_set(tags.iter().map(|t| t.key.as_str()), None)
+        .map_err(|violation| tag_error(violation.to_string()))?;
+    Ok(tags.iter().cloned().map(Into::into).collect())
 }
 
 /// The tags of resource `id` (a cluster or a backup) in `region`.
