@@ -1,16 +1,18 @@
-//! cmconsole backend: the AWS OpsWorks CM simulator behind three doors.
+//! cmconsole backend: AWS OpsWorks CM and CloudHSM v2, simulated or proxied
+//! to a real endpoint, behind four doors (see ARCHITECTURE.md).
 //!
 //! - [`wire`]: `POST /`, AWS JSON 1.1 for real SDKs and the CLI;
 //! - [`api`]: `POST /api/<service>/<Operation>` for the browser console;
+//! - [`sim_api`]: `/api/sim/...`, the simulator's clock, faults and account;
 //! - [`events`]: `GET /api/events`, the live server-sent event stream.
 //!
-//! [`security`] decides who may call each door before any handler runs
-//! (hosts, same-origin rules, the console session); [`logging`] keeps
-//! secrets out of the log.
+//! [`serving`] accepts connections within limits; [`security`] decides who
+//! may call each door before any handler runs (hosts, same-origin rules, the
+//! console session); [`logging`] keeps secrets out of the log.
 //!
-//! All three reach one [`target::Target`]: the [`sim::Simulator`], which
+//! The doors reach one [`target::Target`]: the [`sim::Simulator`], which
 //! keeps its state durable in a [`store::Store`] and reads time from an
-//! injected [`clock::Clock`].
+//! injected [`clock::Clock`], or the signing proxy in [`upstream`].
 
 pub mod api;
 pub mod app;
