@@ -23,18 +23,6 @@ use crate::error::ServiceError;
 use crate::store::{Batch, Store};
 use crate::target::Service;
 
-/// Server statuses that change on their own.
-const TRANSITIONAL_SERVER: &[&str] = &[
-    "BACKING_UP",
-    "CREATING",
-    "DELETING",
-    "MODIFYING",
-    "RESTORING",
-    "SETUP",
-    "UNDER_MAINTENANCE",
-];
-/// Backup statuses that change on their own.
-const TRANSITIONAL_BACKUP: &[&str] = &["IN_PROGRESS", "DELETING"];
 /// Events read per server and poll (newest first).
 const EVENTS_PER_POLL: u32 = 50;
 /// Every this many polls, events are read for settled servers too.
@@ -309,7 +297,8 @@ impl Poller {
             || backups.values().any(|b| {
                 b["Status"]
                     .as_str()
-                    .is_some_and(|s| TRANSITIONAL_BACKUP.contains(&s))
+                    .and_then(shared::opsworkscm::BackupStatus::from_name)
+                    .is_some_and(shared::opsworkscm::BackupStatus::is_transitional)
             })
             || !self.watch.associations().is_empty();
         self.seen.servers = servers;
@@ -469,7 +458,8 @@ fn diff(
 fn is_transitional(server: &Value) -> bool {
     server["Status"]
         .as_str()
-        .is_some_and(|s| TRANSITIONAL_SERVER.contains(&s))
+        .and_then(shared::opsworkscm::ServerStatus::from_name)
+        .is_some_and(shared::opsworkscm::ServerStatus::is_transitional)
 }
 
 fn created(event: &Value) -> f64 {

@@ -20,8 +20,8 @@ pub fn server_tone(status: ServerStatus) -> &'static str {
 pub fn backup_tone(status: BackupStatus) -> &'static str {
     match status {
         BackupStatus::Ok => "success",
-        BackupStatus::InProgress | BackupStatus::Deleting => "in-progress",
-        BackupStatus::Failed => "error",
+        s if s.is_transitional() => "in-progress",
+        _ => "error",
     }
 }
 
@@ -68,16 +68,11 @@ pub fn backup_status_view(status: Option<BackupStatus>) -> (&'static str, String
 /// initialization).
 pub fn cluster_tone(state: ClusterState) -> &'static str {
     match state {
+        s if s.is_transitional() => "in-progress",
         ClusterState::Active => "success",
         ClusterState::Uninitialized | ClusterState::Initialized => "pending",
         ClusterState::Degraded => "error",
-        ClusterState::Deleted => "stopped",
-        ClusterState::CreateInProgress
-        | ClusterState::InitializeInProgress
-        | ClusterState::UpdateInProgress
-        | ClusterState::ModifyInProgress
-        | ClusterState::RollbackInProgress
-        | ClusterState::DeleteInProgress => "in-progress",
+        _ => "stopped",
     }
 }
 
@@ -85,20 +80,20 @@ pub fn cluster_tone(state: ClusterState) -> &'static str {
 /// deadline (or a restore).
 pub fn hsm_backup_tone(state: BackupState) -> &'static str {
     match state {
+        s if s.is_transitional() => "in-progress",
         BackupState::Ready => "success",
-        BackupState::CreateInProgress => "in-progress",
         BackupState::PendingDeletion => "pending",
-        BackupState::Deleted => "stopped",
+        _ => "stopped",
     }
 }
 
 /// Colour family of an HSM state.
 pub fn hsm_tone(state: HsmState) -> &'static str {
     match state {
+        s if s.is_transitional() => "in-progress",
         HsmState::Active => "success",
-        HsmState::CreateInProgress | HsmState::DeleteInProgress => "in-progress",
         HsmState::Degraded => "error",
-        HsmState::Deleted => "stopped",
+        _ => "stopped",
     }
 }
 

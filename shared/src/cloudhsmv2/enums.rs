@@ -92,9 +92,68 @@ from_name!(
     BackupRetentionType
 );
 
+impl ClusterState {
+    /// True in the states that change on their own (`*_IN_PROGRESS`).
+    /// UNINITIALIZED and INITIALIZED wait for the customer, so they are settled.
+    #[must_use]
+    pub fn is_transitional(self) -> bool {
+        matches!(
+            self,
+            Self::CreateInProgress
+                | Self::InitializeInProgress
+                | Self::UpdateInProgress
+                | Self::ModifyInProgress
+                | Self::RollbackInProgress
+                | Self::DeleteInProgress
+        )
+    }
+}
+
+impl HsmState {
+    /// True in the states that change on their own.
+    #[must_use]
+    pub fn is_transitional(self) -> bool {
+        matches!(self, Self::CreateInProgress | Self::DeleteInProgress)
+    }
+}
+
+impl BackupState {
+    /// True in the states that change on their own: CREATE_IN_PROGRESS;
+    /// not PENDING_DELETION, which lasts seven days unless restored.
+    #[must_use]
+    pub fn is_transitional(self) -> bool {
+        self == Self::CreateInProgress
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exactly_the_in_progress_states_are_transitional() {
+        for state in ClusterState::ALL {
+            assert_eq!(
+                state.is_transitional(),
+                state.as_str().ends_with("_IN_PROGRESS"),
+                "{state}"
+            );
+        }
+        for state in HsmState::ALL {
+            assert_eq!(
+                state.is_transitional(),
+                state.as_str().ends_with("_IN_PROGRESS"),
+                "{state}"
+            );
+        }
+        for state in BackupState::ALL {
+            assert_eq!(
+                state.is_transitional(),
+                state.as_str().ends_with("_IN_PROGRESS"),
+                "{state}"
+            );
+        }
+    }
 
     #[test]
     fn wire_names() {

@@ -22,6 +22,12 @@ wire_enum! {
 }
 
 impl ServerStatus {
+    /// Looks a status up by its exact wire string.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::lookup(name)
+    }
+
     /// True while an operation is in progress on the server.
     #[must_use]
     pub fn is_transitional(self) -> bool {
@@ -45,6 +51,20 @@ wire_enum! {
         Ok = "OK",
         Failed = "FAILED",
         Deleting = "DELETING",
+    }
+}
+
+impl BackupStatus {
+    /// Looks a status up by its exact wire string.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::lookup(name)
+    }
+
+    /// True while the backup is being taken or deleted.
+    #[must_use]
+    pub fn is_transitional(self) -> bool {
+        matches!(self, Self::InProgress | Self::Deleting)
     }
 }
 

@@ -22,27 +22,13 @@ use serde::Serialize;
 use serde_json::Value;
 use shared::events::{ClusterDeleted, EventKind, HsmBackupDeleted};
 
+use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
+
 use super::{Describe, Watch, diff};
 use crate::error::ServiceError;
 use crate::target::Service;
 use crate::upstream::client::UpstreamClient;
 
-/// Cluster states that change on their own. INITIALIZED waits for the
-/// customer to activate the cluster, so it is settled.
-const TRANSITIONAL_CLUSTER: &[&str] = &[
-    "CREATE_IN_PROGRESS",
-    "INITIALIZE_IN_PROGRESS",
-    "UPDATE_IN_PROGRESS",
-    "MODIFY_IN_PROGRESS",
-    "ROLLBACK_IN_PROGRESS",
-    "DELETE_IN_PROGRESS",
-];
-/// HSM states that change on their own (the cluster's own state may stay
-/// put meanwhile, e.g. UNINITIALIZED while its first HSM is created).
-const TRANSITIONAL_HSM: &[&str] = &["CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS"];
-/// Backup states that change on their own; not PENDING_DELETION, which
-/// lasts seven days.
-const TRANSITIONAL_BACKUP: &[&str] = &["CREATE_IN_PROGRESS"];
 /// Most regions followed (AWS has fewer; this bounds what callers can add).
 const MAX_REGIONS: usize = 64;
 
@@ -108,7 +94,8 @@ impl RegionListing {
             || self.backups.values().any(|b| {
                 b["BackupState"]
                     .as_str()
-                    .is_some_and(|s| TRANSITIONAL_BACKUP.contains(&s))
+                    .and_then(BackupState::from_name)
+                    .is_some_and(BackupState::is_transitional)
             })
     }
 }
@@ -288,13 +275,22 @@ fn diff_region(
     );
 }
 
+/// Whether the cluster, or one of its HSMs, is in a state that changes on
+/// its own (the cluster may stay UNINITIALIZED while its first HSM is made).
 fn cluster_in_transition(cluster: &Value) -> bool {
-    let state =
-        |v: &Value, states: &[&str]| v["State"].as_str().is_some_and(|s| states.contains(&s));
-    state(cluster, TRANSITIONAL_CLUSTER)
-        || cluster["Hsms"]
-            .as_array()
-            .is_some_and(|hsms| hsms.iter().any(|h| state(h, TRANSITIONAL_HSM)))
+    let state = |v: &Value| v["State"].as_str().map(str::to_owned);
+    state(cluster)
+        .as_deref()
+        .and_then(ClusterState::from_name)
+        .is_some_and(ClusterState::is_transitional)
+        || cluster["Hsms"].as_array().is_some_and(|hsms| {
+            hsms.iter().any(|h| {
+                state(h)
+                    .as_deref()
+                    .and_then(HsmState::from_name)
+                    .is_some_and(HsmState::is_transitional)
+            })
+        })
 }
 
 #[cfg(test)]
