@@ -16,7 +16,7 @@ use crate::target::{RequestContext, Service};
 
 /// The console door's region header: which region a CloudHSM operation
 /// addresses (the simulator's `--region` without it).
-pub const REGION_HEADER: &str = "x-cmconsole-region";
+pub const REGION_HEADER: &str = shared::console::REGION_HEADER;
 
 /// `POST /api/{service}/{operation}`.
 pub async fn operation(
@@ -70,12 +70,12 @@ pub async fn health() -> Json<serde_json::Value> {
 
 /// `GET /api/config`: mode, region, account, version and whether the
 /// console needs a session (never secrets).
-pub async fn config(State(app): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({
-        "mode": app.target.mode(),
-        "region": app.settings.region,
-        "accountId": app.settings.account_id,
-        "version": env!("CARGO_PKG_VERSION"),
-        "session": app.settings.guard.session.is_some(),
-    }))
+pub async fn config(State(app): State<AppState>) -> Json<shared::console::ConsoleConfig> {
+    Json(shared::console::ConsoleConfig {
+        mode: app.target.mode().to_owned(),
+        region: app.settings.region.clone(),
+        account_id: app.settings.account_id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        session: app.settings.guard.session.is_some(),
+    })
 }

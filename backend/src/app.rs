@@ -57,9 +57,9 @@ pub fn app(state: AppState) -> Router {
     let api_routes = Router::new()
         .route("/", post(wire::handle))
         .route("/api/health", get(api::health))
-        .route("/api/config", get(api::config))
+        .route(shared::console::CONFIG_PATH, get(api::config))
         .route(
-            "/api/session",
+            shared::console::SESSION_PATH,
             post(crate::security::sign_in).delete(crate::security::sign_out),
         )
         .nest("/api/sim", crate::sim_api::routes())
@@ -68,7 +68,7 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ));
-    let mut router = api_routes.route("/api/events", get(events::stream));
+    let mut router = api_routes.route(shared::console::EVENTS_PATH, get(events::stream));
     if let Some(dir) = &state.settings.ui_dir {
         // Client-side routes (deep links) get index.html with 200, as does `/`
         // (whose POST is the wire door).

@@ -16,7 +16,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use gloo_net::http::{Request, RequestBuilder};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
+pub use shared::console::ConsoleConfig;
+use shared::console::REGION_HEADER;
 pub use shared::error::ErrorEnvelope;
 use shared::opsworkscm::{
     AccountAttribute, Backup, BackupId, CreateBackupRequest, CreateBackupResponse,
@@ -92,23 +94,6 @@ impl ApiError {
     }
 }
 
-/// What `GET /api/config` says about the backend.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsoleConfig {
-    /// `simulator` or `upstream`.
-    pub mode: String,
-    /// AWS region the backend answers for.
-    pub region: String,
-    /// Account id used in ARNs.
-    pub account_id: String,
-    /// Backend version.
-    pub version: String,
-    /// True when the console needs a session (then it offers Sign out).
-    #[serde(default)]
-    pub session: bool,
-}
-
 /// Calls `POST /api/opsworks-cm/<operation>` with `req` as JSON.
 pub async fn post_json<Req, Resp>(operation: &str, req: &Req) -> Result<Resp, ApiError>
 where
@@ -124,9 +109,6 @@ where
 /// plain functions) so the HTTP exchange is compiled once rather than into
 /// every typed call: a smaller WASM.
 type BodyFuture = Pin<Box<dyn Future<Output = Result<String, ApiError>>>>;
-
-/// Header naming the region of a CloudHSM call on the console door.
-const REGION_HEADER: &str = "X-Cmconsole-Region";
 
 /// `POST url` with a JSON `body` (and, for a CloudHSM call, the region it
 /// addresses): the 2xx body, or the error the answer says.
@@ -189,7 +171,7 @@ fn undecodable(error: serde_json::Error) -> ApiError {
 
 /// Reads `GET /api/config`.
 pub async fn get_config() -> Result<ConsoleConfig, ApiError> {
-    let text = fetch_text(Request::get("/api/config")).await?;
+    let text = fetch_text(Request::get(shared::console::CONFIG_PATH)).await?;
     serde_json::from_str(&text).map_err(undecodable)
 }
 

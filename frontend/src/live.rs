@@ -39,7 +39,7 @@ use self::cloudhsm::{HsmFeed, HsmStore};
 use crate::api::{self, ApiError};
 
 /// Path of the live door.
-const EVENTS_URL: &str = "/api/events";
+const EVENTS_URL: &str = shared::console::EVENTS_PATH;
 /// Delay before replacing an `EventSource` the browser closed.
 const RECONNECT_DELAY: Duration = Duration::from_secs(2);
 

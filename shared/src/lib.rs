@@ -10,6 +10,7 @@
 mod wire_enum;
 
 pub mod cloudhsmv2;
+pub mod console;
 pub mod error;
 pub mod events;
 pub mod opsworkscm;

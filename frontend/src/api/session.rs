@@ -4,6 +4,7 @@
 //! session expired), so the sign-in page shows instead of broken pages.
 
 use gloo_net::http::Request;
+use shared::console::{CONFIG_PATH, SESSION_PATH};
 
 use super::{ApiError, fetch_text, post_text};
 
@@ -11,18 +12,18 @@ use super::{ApiError, fetch_text, post_text};
 pub const UNAUTHORIZED: &str = "UnauthorizedException";
 
 /// Paths whose 401 is an answer to show, not a lost session.
-const SIGN_IN_PATHS: [&str; 2] = ["/api/config", "/api/session"];
+const SIGN_IN_PATHS: [&str; 2] = [CONFIG_PATH, SESSION_PATH];
 
 /// `POST /api/session`: a right token sets the session cookie.
 pub async fn sign_in(token: &str) -> Result<(), ApiError> {
     let body = serde_json::json!({ "token": token.trim() }).to_string();
-    post_text("/api/session".to_owned(), body, None).await?;
+    post_text(SESSION_PATH.to_owned(), body, None).await?;
     Ok(())
 }
 
 /// `DELETE /api/session`: ends the session in this browser.
 pub async fn sign_out() -> Result<(), ApiError> {
-    fetch_text(Request::delete("/api/session")).await?;
+    fetch_text(Request::delete(SESSION_PATH)).await?;
     Ok(())
 }
 
