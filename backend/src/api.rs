@@ -33,7 +33,10 @@ pub async fn operation(
             .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned()),
     };
     let result = match Service::from_console_segment(&service) {
-        Some(service) => app.target.call(&ctx, service, &operation, &body).await,
+        Some(service) => match crate::target::resolve(service, &operation) {
+            Ok(call) => app.target.call(&ctx, call, &body).await,
+            Err(err) => Err(err),
+        },
         None => Err(ServiceError::new(
             ErrorCode::UnknownOperationException,
             format!("Unknown service '{service}'."),

@@ -56,14 +56,14 @@ pub struct AppState {
 pub fn app(state: AppState) -> Router {
     let api_routes = Router::new()
         .route("/", post(wire::handle))
-        .route("/api/health", get(api::health))
+        .route(shared::console::HEALTH_PATH, get(api::health))
         .route(shared::console::CONFIG_PATH, get(api::config))
         .route(
             shared::console::SESSION_PATH,
             post(crate::security::sign_in).delete(crate::security::sign_out),
         )
         .nest("/api/sim", crate::sim_api::routes())
-        .route("/api/{service}/{operation}", post(api::operation))
+        .route(shared::console::OPERATION_ROUTE, post(api::operation))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

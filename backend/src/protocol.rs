@@ -12,6 +12,11 @@ use shared::error::ErrorCode;
 
 use crate::error::{ServiceError, lower_first};
 
+/// Serializes a response body.
+pub fn encode_response<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ServiceError> {
+    serde_json::to_vec(value).map_err(|e| ServiceError::internal(&e))
+}
+
 /// Parses a request body; an empty body counts as `{}`.
 pub fn parse_request<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {

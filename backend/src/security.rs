@@ -31,7 +31,7 @@ pub use session::ConsoleSession;
 use crate::error::ServiceError;
 
 /// Console paths that need no session: probes and the sign-in call itself.
-const OPEN_PATHS: [&str; 2] = ["/api/health", shared::console::SESSION_PATH];
+const OPEN_PATHS: [&str; 2] = [shared::console::HEALTH_PATH, shared::console::SESSION_PATH];
 /// The query parameter of the printed sign-in URL.
 const TOKEN_PARAM: &str = "token";
 /// Added to the page's URL when a `?token=` was refused, so the sign-in

@@ -40,7 +40,9 @@ use tokio::sync::{Notify, watch};
 use crate::clock::Clock;
 use crate::error::ServiceError;
 use crate::store::{Store, StoreError};
+pub use cloudhsm::CloudHsm;
 pub use control::DEMO_SERVERS;
+pub use dispatch::OpsWorksCm;
 use state::{Changes, ClockSetting, Meta, State};
 use store_order::{Settled, Settling};
 

@@ -18,7 +18,6 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use serde_json::Value;
 use shared::cloudhsmv2::Operation as HsmOperation;
-use shared::error::ErrorCode;
 use shared::opsworkscm::Operation;
 
 pub use client::{ClientSettings, Endpoint, UpstreamClient};
@@ -28,14 +27,7 @@ pub use retry::{MAX_ATTEMPTS, RetryQuota};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
-use crate::target::{RequestContext, Service, Target};
-
-/// An operation this target forwards.
-#[derive(Debug, Clone, Copy)]
-enum Known {
-    OpsWorks(Operation),
-    CloudHsm(HsmOperation),
-}
+use crate::target::{Call, RequestContext, Target};
 
 /// The [`Target`] of upstream mode.
 pub struct UpstreamTarget {
@@ -106,30 +98,19 @@ impl Target for UpstreamTarget {
     fn call<'a>(
         &'a self,
         ctx: &'a RequestContext,
-        service: Service,
-        operation: &'a str,
+        call: Call,
         body: &'a [u8],
     ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>> {
         Box::pin(async move {
-            // Only the service's own operations go out; anything else is
-            // answered here, as the service itself would.
-            let known = match service {
-                Service::OpsWorksCm => Operation::from_name(operation).map(Known::OpsWorks),
-                Service::CloudHsmV2 => HsmOperation::from_name(operation).map(Known::CloudHsm),
-            };
-            let Some(known) = known else {
-                return Err(ServiceError::new(
-                    ErrorCode::UnknownOperationException,
-                    format!("Unknown operation {operation}"),
-                ));
-            };
+            let service = call.service();
+            let operation = call.name();
             // A multi-region service is signed for the region the caller named.
             let region = ctx.region.as_deref().filter(|_| service.is_multi_region());
-            let answer = self.client.call(service, region, operation, body).await;
+            let answer = self.client.call(call, region, body).await;
             match &answer {
-                Ok(bytes) => match known {
-                    Known::OpsWorks(op) => self.observe(op, body, bytes),
-                    Known::CloudHsm(op) => {
+                Ok(bytes) => match call {
+                    Call::OpsWorksCm(op) => self.observe(op, body, bytes),
+                    Call::CloudHsmV2(op) => {
                         let region = region.unwrap_or(self.client.region());
                         self.observe_cloudhsm(op, region, body);
                     }

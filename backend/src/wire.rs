@@ -67,7 +67,10 @@ pub async fn handle(
         return error_response(&err, &ctx.request_id);
     }
     let result = match target {
-        Ok((service, operation)) => app.target.call(&ctx, service, &operation, &body).await,
+        Ok((service, operation)) => match crate::target::resolve(service, &operation) {
+            Ok(call) => app.target.call(&ctx, call, &body).await,
+            Err(err) => Err(err),
+        },
         Err(err) => Err(err),
     };
     match result {

@@ -551,8 +551,8 @@ fn load_snapshot(inner: &Shared) {
     }
     let inner = Rc::clone(inner);
     spawn_local(async move {
-        let result = match api::describe_servers().await {
-            Ok(servers) => api::describe_backups()
+        let result = match api::opsworkscm::describe_servers().await {
+            Ok(servers) => api::opsworkscm::describe_backups()
                 .await
                 .map(|backups| (servers, backups)),
             Err(err) => Err(err),

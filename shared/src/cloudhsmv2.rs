@@ -31,7 +31,7 @@ pub use lists::{BoundedList, Filters};
 pub use model::{
     Backup, BackupRetentionPolicy, Certificates, Cluster, DestinationBackup, Hsm, Tag,
 };
-pub use operation::{Operation, TARGET_PREFIX};
+pub use operation::{Handler, Operation, TARGET_PREFIX, dispatch, ops};
 pub use policy::{PolicyDocumentError, ResourcePolicy};
 pub use requests::*;
 pub use responses::*;

@@ -17,6 +17,18 @@ pub const EVENTS_PATH: &str = "/api/events";
 /// `POST` to sign in, `DELETE` to sign out.
 pub const SESSION_PATH: &str = "/api/session";
 
+/// `GET`: `{"status": "ok"}` while the backend serves.
+pub const HEALTH_PATH: &str = "/api/health";
+
+/// The console door's route for every operation of every service.
+pub const OPERATION_ROUTE: &str = "/api/{service}/{operation}";
+
+/// `POST`: operation `operation` of `service` (`/api/opsworks-cm/CreateBackup`).
+#[must_use]
+pub fn operation_path(service: crate::service::Service, operation: &str) -> String {
+    format!("/api/{}/{operation}", service.console_segment())
+}
+
 /// What `GET /api/config` says about the backend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,7 +5,8 @@
 //! AWS CloudHSM v2 API (`cloudhsmv2`, with its own validators), the validating
 //! newtypes for OpsWorks CM's constrained members (`validation`), error codes
 //! and the console's error envelope (`error`), the epoch-seconds timestamp
-//! format (`time`) and the live event stream payloads (`events`).
+//! format (`time`), the live event stream payloads (`events`), the two
+//! services (`service`) and the typed operation table machinery (`operation`).
 
 mod wire_enum;
 
@@ -13,7 +14,9 @@ pub mod cloudhsmv2;
 pub mod console;
 pub mod error;
 pub mod events;
+pub mod operation;
 pub mod opsworkscm;
+pub mod service;
 pub mod sim_bounds;
 pub mod time;
 pub mod validation;

@@ -16,7 +16,7 @@ mod responses;
 pub use engine::EngineKind;
 pub use enums::{BackupStatus, BackupType, MaintenanceStatus, NodeAssociationStatus, ServerStatus};
 pub use model::{AccountAttribute, Backup, EngineAttribute, Server, ServerEvent, Tag};
-pub use operation::{Operation, TARGET_PREFIX};
+pub use operation::{Handler, Operation, TARGET_PREFIX, dispatch, ops};
 pub use requests::*;
 pub use responses::*;
 

@@ -8,7 +8,7 @@ macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $wire:literal,)+
+            $($(#[$vmeta:meta])* $variant:ident = $wire:expr,)+
         }
     ) => {
         $(#[$meta])*
@@ -35,10 +35,7 @@ macro_rules! wire_enum {
 
             /// Looks a variant up by its exact wire string.
             fn lookup(value: &str) -> Option<Self> {
-                match value {
-                    $($wire => Some(Self::$variant),)+
-                    _ => None,
-                }
+                Self::ALL.into_iter().find(|variant| variant.as_str() == value)
             }
 
             /// The constraint text listing every wire string.

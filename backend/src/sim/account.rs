@@ -5,14 +5,16 @@ use shared::opsworkscm::{
     DescribeAccountAttributesResponse, DescribeEventsRequest, DescribeEventsResponse, ServerEvent,
 };
 
-use super::Simulator;
 use super::pagination::{PageRequest, page};
 use crate::error::ServiceError;
+use crate::sim::OpsWorksCm;
 use crate::target::RequestContext;
+use shared::operation::Handles;
+use shared::opsworkscm::{Operation, ops};
 
-impl Simulator {
+impl Handles<ops::DescribeAccountAttributes> for OpsWorksCm<'_> {
     /// DescribeAccountAttributes: ServerLimit and ManualBackupLimit with usage.
-    pub(crate) async fn describe_account_attributes(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         _req: DescribeAccountAttributesRequest,
@@ -37,9 +39,11 @@ impl Simulator {
             ],
         })
     }
+}
 
+impl Handles<ops::DescribeEvents> for OpsWorksCm<'_> {
     /// DescribeEvents: newest first, paginated.
-    pub(crate) async fn describe_events(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DescribeEventsRequest,
@@ -66,7 +70,7 @@ impl Simulator {
             let (server_events, next_token) = page(
                 &PageRequest::new(
                     &state.token_key,
-                    format!("DescribeEvents|{name}"),
+                    format!("{}|{name}", Operation::DescribeEvents),
                     req.max_results,
                     req.next_token.as_ref(),
                     now,

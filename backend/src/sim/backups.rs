@@ -13,63 +13,15 @@ use super::servers::server_mut;
 use super::state::{Action, BackupRecord, Changes, Pending, State};
 use super::{Simulator, tags};
 use crate::error::ServiceError;
+use crate::sim::OpsWorksCm;
 use crate::target::RequestContext;
+use shared::operation::Handles;
+use shared::opsworkscm::{Operation, ops};
 
 /// Tools version reported on backups.
 const TOOLS_VERSION: &str = "2.1.4280";
 
 impl Simulator {
-    /// CreateBackup: a manual backup.
-    pub(crate) async fn create_backup(
-        &self,
-        ctx: &RequestContext,
-        req: CreateBackupRequest,
-    ) -> Result<CreateBackupResponse, ServiceError> {
-        let user_tags = tags::check_new_tags(req.tags.as_deref(), self.config.tag_limit)?;
-        let name = req.server_name.as_str().to_owned();
-        let description = req.description.as_ref().map(|d| d.as_str().to_owned());
-        let user_arn = match &ctx.access_key_id {
-            Some(akid) => format!("arn:aws:iam::{}:user/{akid}", self.config.account_id),
-            None => format!("arn:aws:iam::{}:root", self.config.account_id),
-        };
-        self.mutate(|state, changes| {
-            let manual = state
-                .backups
-                .values()
-                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
-                .count();
-            let rec = server_mut(state, &name)?;
-            require_status(
-                rec,
-                &[
-                    ServerStatus::Running,
-                    ServerStatus::Healthy,
-                    ServerStatus::Unhealthy,
-                ],
-                "back up",
-            )?;
-            if manual >= self.config.manual_backup_limit {
-                return Err(ServiceError::limit_exceeded(format!(
-                    "The maximum number of manual backups ({}) has been reached.",
-                    self.config.manual_backup_limit
-                )));
-            }
-            let backup = self.start_backup(
-                state,
-                changes,
-                &name,
-                BackupType::Manual,
-                description,
-                Some(user_arn),
-                user_tags,
-            )?;
-            Ok(CreateBackupResponse {
-                backup: Some(backup),
-            })
-        })
-        .await
-    }
-
     /// Starts a backup of `server` (already checked): the server goes
     /// BACKING_UP and the backup IN_PROGRESS until the transition completes.
     #[expect(
@@ -164,9 +116,64 @@ impl Simulator {
         );
         Ok(backup)
     }
+}
 
+impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
+    /// CreateBackup: a manual backup.
+    async fn handle(
+        &self,
+        ctx: &RequestContext,
+        req: CreateBackupRequest,
+    ) -> Result<CreateBackupResponse, ServiceError> {
+        let user_tags = tags::check_new_tags(req.tags.as_deref(), self.config.tag_limit)?;
+        let name = req.server_name.as_str().to_owned();
+        let description = req.description.as_ref().map(|d| d.as_str().to_owned());
+        let user_arn = match &ctx.access_key_id {
+            Some(akid) => format!("arn:aws:iam::{}:user/{akid}", self.config.account_id),
+            None => format!("arn:aws:iam::{}:root", self.config.account_id),
+        };
+        self.mutate(|state, changes| {
+            let manual = state
+                .backups
+                .values()
+                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
+                .count();
+            let rec = server_mut(state, &name)?;
+            require_status(
+                rec,
+                &[
+                    ServerStatus::Running,
+                    ServerStatus::Healthy,
+                    ServerStatus::Unhealthy,
+                ],
+                "back up",
+            )?;
+            if manual >= self.config.manual_backup_limit {
+                return Err(ServiceError::limit_exceeded(format!(
+                    "The maximum number of manual backups ({}) has been reached.",
+                    self.config.manual_backup_limit
+                )));
+            }
+            let backup = self.start_backup(
+                state,
+                changes,
+                &name,
+                BackupType::Manual,
+                description,
+                Some(user_arn),
+                user_tags,
+            )?;
+            Ok(CreateBackupResponse {
+                backup: Some(backup),
+            })
+        })
+        .await
+    }
+}
+
+impl Handles<ops::DeleteBackup> for OpsWorksCm<'_> {
     /// DeleteBackup.
-    pub(crate) async fn delete_backup(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DeleteBackupRequest,
@@ -210,9 +217,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
     /// DescribeBackups: newest first.
-    pub(crate) async fn describe_backups(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DescribeBackupsRequest,
@@ -260,7 +269,8 @@ impl Simulator {
                 .collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
             let scope = format!(
-                "DescribeBackups|{}|{}",
+                "{}|{}|{}",
+                Operation::DescribeBackups,
                 req.backup_id.as_ref().map_or("", |n| n.as_str()),
                 req.server_name.as_ref().map_or("", |n| n.as_str())
             );

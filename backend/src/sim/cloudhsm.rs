@@ -18,15 +18,20 @@ mod policies;
 mod records;
 mod tags;
 
-use shared::cloudhsmv2::Operation;
+use std::ops::Deref;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::cloudhsmv2::{Operation, dispatch};
 use shared::error::ErrorCode;
+use shared::operation::ServiceHandler;
 
 pub(crate) use lifecycle::next_due;
 pub(crate) use records::{ClusterRecord, HsmBackupRecord};
 
 use super::Simulator;
 use crate::error::ServiceError;
-use crate::protocol::parse_request;
+use crate::protocol::{encode_response, parse_request};
 use crate::target::RequestContext;
 
 /// `CloudHsmInvalidRequestException`.
@@ -72,21 +77,40 @@ fn in_cloudhsm_terms(err: ServiceError) -> ServiceError {
     ServiceError::new(code, err.message)
 }
 
-/// Parses the request, runs the method in the request's region and
-/// serializes the response.
-macro_rules! route {
-    ($sim:expr, $region:expr, $op:expr, $body:expr, { $($name:ident => $method:ident),* $(,)? }) => {
-        match $op {
-            $(Operation::$name => {
-                let request = parse_request($body)?;
-                let response = $sim.$method($region, request).await?;
-                serde_json::to_vec(&response).map_err(|e| ServiceError::internal(&e))
-            })*
-        }
-    };
+/// The simulator's CloudHSM v2 service: the handler of its 18 operations
+/// (each an `impl Handles<ops::Name>` in the module of its resource), called
+/// with the region the request addresses.
+#[derive(Clone, Copy)]
+pub struct CloudHsm<'a>(&'a Simulator);
+
+impl Deref for CloudHsm<'_> {
+    type Target = Simulator;
+
+    fn deref(&self) -> &Simulator {
+        self.0
+    }
+}
+
+impl ServiceHandler for CloudHsm<'_> {
+    type Context = str;
+    type Error = ServiceError;
+
+    fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
+        parse_request(body)
+    }
+
+    fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, ServiceError> {
+        encode_response(value)
+    }
 }
 
 impl Simulator {
+    /// The CloudHSM v2 service of this simulator.
+    #[must_use]
+    pub fn cloudhsm(&self) -> CloudHsm<'_> {
+        CloudHsm(self)
+    }
+
     /// Executes one CloudHSM v2 operation.
     pub(crate) async fn handle_cloudhsm(
         &self,
@@ -107,27 +131,7 @@ impl Simulator {
     ) -> Result<Vec<u8>, ServiceError> {
         self.injected_request_faults(op.as_str(), body).await?;
         let region = self.cloudhsm_region(ctx)?;
-        let region = region.as_str();
-        route!(self, region, op, body, {
-            CopyBackupToRegion => copy_backup_to_region,
-            CreateCluster => create_cluster,
-            CreateHsm => create_hsm,
-            DeleteBackup => delete_hsm_backup,
-            DeleteCluster => delete_cluster,
-            DeleteHsm => delete_hsm,
-            DeleteResourcePolicy => delete_resource_policy,
-            DescribeBackups => describe_hsm_backups,
-            DescribeClusters => describe_clusters,
-            GetResourcePolicy => get_resource_policy,
-            InitializeCluster => initialize_cluster,
-            ListTags => list_hsm_tags,
-            ModifyBackupAttributes => modify_backup_attributes,
-            ModifyCluster => modify_cluster,
-            PutResourcePolicy => put_resource_policy,
-            RestoreBackup => restore_hsm_backup,
-            TagResource => tag_hsm_resource,
-            UntagResource => untag_hsm_resource,
-        })
+        dispatch(&self.cloudhsm(), region.as_str(), op, body).await
     }
 
     /// The region a request addresses; it must look like an AWS region

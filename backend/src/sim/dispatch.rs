@@ -1,30 +1,54 @@
-//! Routes an operation name and JSON body to the simulator method that
-//! implements it.
+//! The simulator's OpsWorks CM handler, the injected request faults of both
+//! services, and the simulator as a [`Target`].
+
+use std::ops::Deref;
 
 use futures_util::future::BoxFuture;
-use shared::opsworkscm::Operation;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared::error::ErrorCode;
+use shared::operation::ServiceHandler;
+use shared::opsworkscm::{Operation, dispatch};
 
 use super::Simulator;
 use super::faults::FaultKind;
 use crate::error::ServiceError;
-use crate::protocol::parse_request;
-use crate::target::{RequestContext, Service, Target};
-use shared::error::ErrorCode;
+use crate::protocol::{encode_response, parse_request};
+use crate::target::{Call, RequestContext, Target};
 
-/// Parses the request, runs the method and serializes the response.
-macro_rules! route {
-    ($sim:expr, $ctx:expr, $op:expr, $body:expr, { $($name:ident => $method:ident),* $(,)? }) => {
-        match $op {
-            $(Operation::$name => {
-                let request = parse_request($body)?;
-                let response = $sim.$method($ctx, request).await?;
-                serde_json::to_vec(&response).map_err(|e| ServiceError::internal(&e))
-            })*
-        }
-    };
+/// The simulator's OpsWorks CM service: the handler of its 19 operations
+/// (each an `impl Handles<ops::Name>` in the module of its resource).
+#[derive(Clone, Copy)]
+pub struct OpsWorksCm<'a>(&'a Simulator);
+
+impl Deref for OpsWorksCm<'_> {
+    type Target = Simulator;
+
+    fn deref(&self) -> &Simulator {
+        self.0
+    }
+}
+
+impl ServiceHandler for OpsWorksCm<'_> {
+    type Context = RequestContext;
+    type Error = ServiceError;
+
+    fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
+        parse_request(body)
+    }
+
+    fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, ServiceError> {
+        encode_response(value)
+    }
 }
 
 impl Simulator {
+    /// The OpsWorks CM service of this simulator.
+    #[must_use]
+    pub fn opsworkscm(&self) -> OpsWorksCm<'_> {
+        OpsWorksCm(self)
+    }
+
     /// Executes one OpsWorks CM operation.
     pub async fn handle(
         &self,
@@ -33,27 +57,7 @@ impl Simulator {
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
         self.injected_request_faults(op.as_str(), body).await?;
-        route!(self, ctx, op, body, {
-            AssociateNode => associate_node,
-            CreateBackup => create_backup,
-            CreateServer => create_server,
-            DeleteBackup => delete_backup,
-            DeleteServer => delete_server,
-            DescribeAccountAttributes => describe_account_attributes,
-            DescribeBackups => describe_backups,
-            DescribeEvents => describe_events,
-            DescribeNodeAssociationStatus => describe_node_association_status,
-            DescribeServers => describe_servers,
-            DisassociateNode => disassociate_node,
-            ExportServerEngineAttribute => export_server_engine_attribute,
-            ListTagsForResource => list_tags_for_resource,
-            RestoreServer => restore_server,
-            StartMaintenance => start_maintenance,
-            TagResource => tag_resource,
-            UntagResource => untag_resource,
-            UpdateServer => update_server,
-            UpdateServerEngineAttributes => update_server_engine_attributes,
-        })
+        dispatch(&self.opsworkscm(), ctx, op, body).await
     }
 }
 
@@ -100,31 +104,14 @@ impl Target for Simulator {
     fn call<'a>(
         &'a self,
         ctx: &'a RequestContext,
-        service: Service,
-        operation: &'a str,
+        call: Call,
         body: &'a [u8],
     ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>> {
         Box::pin(async move {
-            match service {
-                Service::OpsWorksCm => {
-                    let op = Operation::from_name(operation)
-                        .ok_or_else(|| unknown_operation(operation))?;
-                    self.handle(ctx, op, body).await
-                }
-                Service::CloudHsmV2 => {
-                    let op = shared::cloudhsmv2::Operation::from_name(operation)
-                        .ok_or_else(|| unknown_operation(operation))?;
-                    self.handle_cloudhsm(ctx, op, body).await
-                }
+            match call {
+                Call::OpsWorksCm(op) => self.handle(ctx, op, body).await,
+                Call::CloudHsmV2(op) => self.handle_cloudhsm(ctx, op, body).await,
             }
         })
     }
-}
-
-/// `UnknownOperationException` for `operation`.
-pub(crate) fn unknown_operation(operation: &str) -> ServiceError {
-    ServiceError::new(
-        shared::error::ErrorCode::UnknownOperationException,
-        format!("Operation {operation} is not supported by this service."),
-    )
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use shared::opsworkscm::{
-    BackupStatus, BackupType, MaintenanceStatus, NodeAssociationStatus, ServerStatus,
+    BackupStatus, BackupType, MaintenanceStatus, NodeAssociationStatus, Operation, ServerStatus,
 };
 
 use super::Simulator;
@@ -270,7 +270,7 @@ impl Simulator {
             }
             Action::Create => match self.faults.fire(
                 |k| matches!(k, FaultKind::CreateFails { .. }),
-                "CreateServer",
+                Operation::CreateServer.as_str(),
                 Some(name),
             ) {
                 Some(FaultKind::CreateFails { reason }) => {
@@ -292,7 +292,7 @@ impl Simulator {
                 rec.server.status = Some(ServerStatus::Healthy);
                 match self.faults.fire(
                     |k| matches!(k, FaultKind::MaintenanceFails { .. }),
-                    "StartMaintenance",
+                    Operation::StartMaintenance.as_str(),
                     Some(name),
                 ) {
                     Some(FaultKind::MaintenanceFails { reason }) => {
@@ -325,7 +325,7 @@ impl Simulator {
                 let retention = rec.server.backup_retention_count.unwrap_or(1).max(1);
                 let failure = self.faults.fire(
                     |k| matches!(k, FaultKind::BackupFails { .. }),
-                    "CreateBackup",
+                    Operation::CreateBackup.as_str(),
                     Some(name),
                 );
                 let Some(backup) = state.backups.get_mut(&backup_id) else {
@@ -511,7 +511,7 @@ impl Simulator {
         if kind == AssociationKind::Associate
             && let Some(FaultKind::NodeAssociationFails { reason }) = self.faults.fire(
                 |k| matches!(k, FaultKind::NodeAssociationFails { .. }),
-                "AssociateNode",
+                Operation::AssociateNode.as_str(),
                 Some(&server),
             )
         {

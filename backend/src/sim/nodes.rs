@@ -17,7 +17,10 @@ use super::servers::{attribute_pairs, server_mut};
 use super::state::{AssociationKind, AssociationRecord};
 use super::{Simulator, artifacts};
 use crate::error::ServiceError;
+use crate::sim::OpsWorksCm;
 use crate::target::RequestContext;
+use shared::operation::Handles;
+use shared::opsworkscm::ops;
 
 fn find<'a>(pairs: &'a [(String, String)], names: &[&str]) -> Option<&'a str> {
     pairs
@@ -49,8 +52,59 @@ fn check_organization(pairs: &[(String, String)]) -> Result<String, ServiceError
 }
 
 impl Simulator {
+    async fn begin_association(
+        &self,
+        name: &str,
+        node: &str,
+        kind: AssociationKind,
+        organization: Option<String>,
+        certificate: Option<String>,
+    ) -> Result<String, ServiceError> {
+        let now = self.now();
+        let due = self.due_in(durations::NODE);
+        let token = naming::random_token();
+        self.mutate(|state, changes| {
+            let rec = server_mut(state, name)?;
+            let verb = match kind {
+                AssociationKind::Associate => "associate a node with",
+                AssociationKind::Disassociate => "disassociate a node from",
+            };
+            require_status(rec, &[ServerStatus::Healthy], verb)?;
+            if kind == AssociationKind::Disassociate && !rec.nodes.contains_key(node) {
+                return Err(ServiceError::not_found(format!(
+                    "Node {node} is not associated with server {name}."
+                )));
+            }
+            state.associations.insert(
+                token.clone(),
+                AssociationRecord {
+                    token: token.clone(),
+                    server_name: name.to_owned(),
+                    node_name: node.to_owned(),
+                    kind,
+                    status: NodeAssociationStatus::InProgress,
+                    certificate,
+                    organization,
+                    created_at: now,
+                    due: Some(due),
+                    order: state.journal_seq + 1,
+                },
+            );
+            changes.association_changed(state, &token);
+            let message = match kind {
+                AssociationKind::Associate => format!("Association of node {node} started."),
+                AssociationKind::Disassociate => format!("Disassociation of node {node} started."),
+            };
+            changes.event(state, name, now, message, None);
+            Ok(token.clone())
+        })
+        .await
+    }
+}
+
+impl Handles<ops::AssociateNode> for OpsWorksCm<'_> {
     /// AssociateNode.
-    pub(crate) async fn associate_node(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: AssociateNodeRequest,
@@ -130,9 +184,11 @@ impl Simulator {
             node_association_status_token: Some(token),
         })
     }
+}
 
+impl Handles<ops::DisassociateNode> for OpsWorksCm<'_> {
     /// DisassociateNode.
-    pub(crate) async fn disassociate_node(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DisassociateNodeRequest,
@@ -169,58 +225,11 @@ impl Simulator {
             node_association_status_token: Some(token),
         })
     }
+}
 
-    async fn begin_association(
-        &self,
-        name: &str,
-        node: &str,
-        kind: AssociationKind,
-        organization: Option<String>,
-        certificate: Option<String>,
-    ) -> Result<String, ServiceError> {
-        let now = self.now();
-        let due = self.due_in(durations::NODE);
-        let token = naming::random_token();
-        self.mutate(|state, changes| {
-            let rec = server_mut(state, name)?;
-            let verb = match kind {
-                AssociationKind::Associate => "associate a node with",
-                AssociationKind::Disassociate => "disassociate a node from",
-            };
-            require_status(rec, &[ServerStatus::Healthy], verb)?;
-            if kind == AssociationKind::Disassociate && !rec.nodes.contains_key(node) {
-                return Err(ServiceError::not_found(format!(
-                    "Node {node} is not associated with server {name}."
-                )));
-            }
-            state.associations.insert(
-                token.clone(),
-                AssociationRecord {
-                    token: token.clone(),
-                    server_name: name.to_owned(),
-                    node_name: node.to_owned(),
-                    kind,
-                    status: NodeAssociationStatus::InProgress,
-                    certificate,
-                    organization,
-                    created_at: now,
-                    due: Some(due),
-                    order: state.journal_seq + 1,
-                },
-            );
-            changes.association_changed(state, &token);
-            let message = match kind {
-                AssociationKind::Associate => format!("Association of node {node} started."),
-                AssociationKind::Disassociate => format!("Disassociation of node {node} started."),
-            };
-            changes.event(state, name, now, message, None);
-            Ok(token.clone())
-        })
-        .await
-    }
-
+impl Handles<ops::DescribeNodeAssociationStatus> for OpsWorksCm<'_> {
     /// DescribeNodeAssociationStatus.
-    pub(crate) async fn describe_node_association_status(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DescribeNodeAssociationStatusRequest,

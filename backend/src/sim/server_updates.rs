@@ -7,7 +7,6 @@ use shared::opsworkscm::{
     UpdateServerEngineAttributesResponse, UpdateServerRequest, UpdateServerResponse, attributes,
 };
 
-use super::Simulator;
 use super::artifacts;
 use super::lifecycle::{durations, require_status};
 use super::naming;
@@ -19,11 +18,14 @@ use super::state::{Action, Pending};
 use crate::error::ServiceError;
 use crate::target::RequestContext;
 
+use crate::sim::OpsWorksCm;
 use ServerStatus as S;
+use shared::operation::Handles;
+use shared::opsworkscm::ops;
 
-impl Simulator {
+impl Handles<ops::UpdateServer> for OpsWorksCm<'_> {
     /// UpdateServer (synchronous).
-    pub(crate) async fn update_server(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: UpdateServerRequest,
@@ -93,9 +95,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::StartMaintenance> for OpsWorksCm<'_> {
     /// StartMaintenance.
-    pub(crate) async fn start_maintenance(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: StartMaintenanceRequest,
@@ -143,9 +147,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::RestoreServer> for OpsWorksCm<'_> {
     /// RestoreServer.
-    pub(crate) async fn restore_server(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: RestoreServerRequest,
@@ -220,9 +226,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::UpdateServerEngineAttributes> for OpsWorksCm<'_> {
     /// UpdateServerEngineAttributes.
-    pub(crate) async fn update_server_engine_attributes(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: UpdateServerEngineAttributesRequest,

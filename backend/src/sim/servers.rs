@@ -20,16 +20,22 @@ use super::{Simulator, tags};
 use crate::error::ServiceError;
 use crate::target::RequestContext;
 
+use crate::sim::OpsWorksCm;
 use ServerStatus as S;
+use shared::operation::{Encodes, Handles};
+use shared::opsworkscm::DescribeServersResponse;
+use shared::opsworkscm::{Operation, ops};
 
 /// DescribeServersResponse with pre-serialized servers (same JSON shape).
 #[derive(serde::Serialize)]
-pub(crate) struct ServersPage {
+pub struct ServersPage {
     #[serde(rename = "Servers")]
     servers: Vec<CachedJson>,
     #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     next_token: Option<String>,
 }
+
+impl Encodes<DescribeServersResponse> for ServersPage {}
 
 /// One-time secrets and key material prepared outside the state lock.
 struct Provisioned {
@@ -272,8 +278,48 @@ fn provision(
 }
 
 impl Simulator {
+    fn check_can_create(
+        &self,
+        state: &State,
+        name: &str,
+        backup_id: Option<&str>,
+        engine: EngineKind,
+    ) -> Result<(), ServiceError> {
+        if state.servers.contains_key(name) {
+            return Err(ServiceError::already_exists(format!(
+                "A server named {name} already exists in this account and region."
+            )));
+        }
+        if state.servers.len() >= self.config.server_limit {
+            return Err(ServiceError::limit_exceeded(format!(
+                "The maximum number of servers ({}) has been reached.",
+                self.config.server_limit
+            )));
+        }
+        if let Some(id) = backup_id {
+            let backup = state
+                .backups
+                .get(id)
+                .ok_or_else(|| ServiceError::not_found(format!("Backup {id} does not exist.")))?;
+            if backup.backup.status != Some(BackupStatus::Ok) {
+                return Err(ServiceError::validation(format!(
+                    "Backup {id} is not in state OK and cannot be used to create a server."
+                )));
+            }
+            let backup_engine = backup.backup.engine.as_deref().and_then(EngineKind::parse);
+            if backup_engine.is_some_and(|e| e != engine) {
+                return Err(ServiceError::validation(format!(
+                    "Backup {id} was taken from a server with another engine."
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
     /// CreateServer.
-    pub(crate) async fn create_server(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: CreateServerRequest,
@@ -455,47 +501,11 @@ impl Simulator {
             server: Some(server),
         })
     }
+}
 
-    fn check_can_create(
-        &self,
-        state: &State,
-        name: &str,
-        backup_id: Option<&str>,
-        engine: EngineKind,
-    ) -> Result<(), ServiceError> {
-        if state.servers.contains_key(name) {
-            return Err(ServiceError::already_exists(format!(
-                "A server named {name} already exists in this account and region."
-            )));
-        }
-        if state.servers.len() >= self.config.server_limit {
-            return Err(ServiceError::limit_exceeded(format!(
-                "The maximum number of servers ({}) has been reached.",
-                self.config.server_limit
-            )));
-        }
-        if let Some(id) = backup_id {
-            let backup = state
-                .backups
-                .get(id)
-                .ok_or_else(|| ServiceError::not_found(format!("Backup {id} does not exist.")))?;
-            if backup.backup.status != Some(BackupStatus::Ok) {
-                return Err(ServiceError::validation(format!(
-                    "Backup {id} is not in state OK and cannot be used to create a server."
-                )));
-            }
-            let backup_engine = backup.backup.engine.as_deref().and_then(EngineKind::parse);
-            if backup_engine.is_some_and(|e| e != engine) {
-                return Err(ServiceError::validation(format!(
-                    "Backup {id} was taken from a server with another engine."
-                )));
-            }
-        }
-        Ok(())
-    }
-
+impl Handles<ops::DescribeServers> for OpsWorksCm<'_> {
     /// DescribeServers, answered from each server's cached JSON.
-    pub(crate) async fn describe_servers(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DescribeServersRequest,
@@ -516,7 +526,8 @@ impl Simulator {
                     .collect(),
             };
             let scope = format!(
-                "DescribeServers|{}",
+                "{}|{}",
+                Operation::DescribeServers,
                 req.server_name.as_ref().map_or("", |n| n.as_str())
             );
             let (servers, next_token) = page(
@@ -535,9 +546,11 @@ impl Simulator {
             })
         })
     }
+}
 
+impl Handles<ops::DeleteServer> for OpsWorksCm<'_> {
     /// DeleteServer.
-    pub(crate) async fn delete_server(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: DeleteServerRequest,

@@ -6,11 +6,13 @@ use shared::opsworkscm::{
     TagInput, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse,
 };
 
-use super::Simulator;
 use super::pagination::{PageRequest, page};
 use super::state::{Changes, State};
 use crate::error::ServiceError;
+use crate::sim::OpsWorksCm;
 use crate::target::RequestContext;
+use shared::operation::Handles;
+use shared::opsworkscm::{Operation, ops};
 
 /// The resource an ARN names.
 enum Resource {
@@ -83,9 +85,9 @@ pub(crate) fn check_new_tags(
         .collect())
 }
 
-impl Simulator {
+impl Handles<ops::TagResource> for OpsWorksCm<'_> {
     /// TagResource: adds or overwrites tags.
-    pub(crate) async fn tag_resource(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: TagResourceRequest,
@@ -118,9 +120,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::UntagResource> for OpsWorksCm<'_> {
     /// UntagResource: removes tags by key; unknown keys are ignored.
-    pub(crate) async fn untag_resource(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: UntagResourceRequest,
@@ -140,9 +144,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::ListTagsForResource> for OpsWorksCm<'_> {
     /// ListTagsForResource, paginated in key order.
-    pub(crate) async fn list_tags_for_resource(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: ListTagsForResourceRequest,
@@ -161,7 +167,7 @@ impl Simulator {
             let (tags, next_token) = page(
                 &PageRequest::new(
                     &state.token_key,
-                    format!("ListTagsForResource|{arn}"),
+                    format!("{}|{arn}", Operation::ListTagsForResource),
                     req.max_results,
                     req.next_token.as_ref(),
                     now,

@@ -7,15 +7,17 @@ use shared::opsworkscm::{
     ServerStatus as S, attributes,
 };
 
-use super::Simulator;
 use super::artifacts;
 use super::servers::{attribute, attribute_pairs, engine_of};
 use crate::error::ServiceError;
+use crate::sim::OpsWorksCm;
 use crate::target::RequestContext;
+use shared::operation::Handles;
+use shared::opsworkscm::ops;
 
-impl Simulator {
+impl Handles<ops::ExportServerEngineAttribute> for OpsWorksCm<'_> {
     /// ExportServerEngineAttribute (`Userdata`).
-    pub(crate) async fn export_server_engine_attribute(
+    async fn handle(
         &self,
         _ctx: &RequestContext,
         req: ExportServerEngineAttributeRequest,

@@ -21,7 +21,7 @@ use super::credentials::CredentialSource;
 use super::retry::{MAX_ATTEMPTS, Outcome, RetryQuota, backoff, classify};
 use crate::clock::Clock;
 use crate::error::ServiceError;
-use crate::target::Service;
+use crate::target::{Call, Service};
 use crate::throttle::TokenBucket;
 use crate::wire::AMZ_JSON;
 
@@ -151,7 +151,7 @@ impl UpstreamClient {
         &self.settings.region
     }
 
-    /// Calls `operation` of `service` with the JSON `body` in `region` (the
+    /// Calls `call` with the JSON `body` in `region` (the
     /// configured one when `None`); returns the JSON answer, or the
     /// upstream's error with its code, message and status.
     ///
@@ -160,11 +160,12 @@ impl UpstreamClient {
     /// be reached after the retries.
     pub async fn call(
         &self,
-        service: Service,
+        call: Call,
         region: Option<&str>,
-        operation: &str,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
+        let service = call.service();
+        let operation = call.name();
         let region = region.unwrap_or(&self.settings.region);
         let Some(endpoint) = self.settings.endpoint.uri_for(service, region) else {
             // Checked before anything is signed or any connection opened.

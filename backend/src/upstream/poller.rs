@@ -21,7 +21,8 @@ use tokio::sync::Notify;
 use super::client::UpstreamClient;
 use crate::error::ServiceError;
 use crate::store::{Batch, Store};
-use crate::target::Service;
+use crate::target::Call;
+use shared::opsworkscm::Operation;
 
 /// Events read per server and poll (newest first).
 const EVENTS_PER_POLL: u32 = 50;
@@ -215,9 +216,11 @@ impl Poller {
     async fn poll_opsworks(&mut self) -> Result<bool, ServiceError> {
         let first = self.seen.polls == 0;
         let servers = self
-            .list("DescribeServers", "Servers", "ServerName")
+            .list(Operation::DescribeServers, "Servers", "ServerName")
             .await?;
-        let backups = self.list("DescribeBackups", "Backups", "BackupId").await?;
+        let backups = self
+            .list(Operation::DescribeBackups, "Backups", "BackupId")
+            .await?;
         let mut changes: Vec<(EventKind, Value)> = Vec::new();
         let changed_servers = diff(
             &self.seen.servers,
@@ -328,13 +331,12 @@ impl Poller {
         Ok(())
     }
 
-    async fn call(&self, operation: &str, body: &Value) -> Result<Value, ServiceError> {
+    async fn call(&self, operation: Operation, body: &Value) -> Result<Value, ServiceError> {
         let answer = self
             .client
             .call(
-                Service::OpsWorksCm,
+                Call::OpsWorksCm(operation),
                 None,
-                operation,
                 body.to_string().as_bytes(),
             )
             .await?;
@@ -344,14 +346,13 @@ impl Poller {
     /// Every OpsWorks CM item of a paginated Describe*, keyed by `key`.
     async fn list(
         &self,
-        operation: &str,
+        operation: Operation,
         items: &str,
         key: &str,
     ) -> Result<BTreeMap<String, Value>, ServiceError> {
         let describe = Describe {
-            service: Service::OpsWorksCm,
+            call: Call::OpsWorksCm(operation),
             region: None,
-            operation,
             items,
             key,
         };
@@ -360,7 +361,7 @@ impl Poller {
 
     async fn events(&self, server_name: &str) -> Result<Vec<Value>, ServiceError> {
         let body = json!({"ServerName": server_name, "MaxResults": EVENTS_PER_POLL});
-        match self.call("DescribeEvents", &body).await {
+        match self.call(Operation::DescribeEvents, &body).await {
             Ok(page) => Ok(page["ServerEvents"].as_array().cloned().unwrap_or_default()),
             // Deleted between the two calls.
             Err(err) if err.code_str() == "ResourceNotFoundException" => Ok(Vec::new()),
@@ -373,7 +374,10 @@ impl Poller {
             "NodeAssociationStatusToken": association.token,
             "ServerName": association.server_name,
         });
-        match self.call("DescribeNodeAssociationStatus", &body).await {
+        match self
+            .call(Operation::DescribeNodeAssociationStatus, &body)
+            .await
+        {
             Ok(status) => Ok(status),
             // The server is gone: the association failed with it.
             Err(err) if err.code_str() == "ResourceNotFoundException" => {
@@ -387,9 +391,8 @@ impl Poller {
 /// One paginated Describe* call: where, what, and which member holds the
 /// items and their ids.
 struct Describe<'a> {
-    service: Service,
+    call: Call,
     region: Option<&'a str>,
-    operation: &'a str,
     items: &'a str,
     key: &'a str,
 }
@@ -405,12 +408,7 @@ impl Describe<'_> {
                 None => json!({}),
             };
             let answer = client
-                .call(
-                    self.service,
-                    self.region,
-                    self.operation,
-                    body.to_string().as_bytes(),
-                )
+                .call(self.call, self.region, body.to_string().as_bytes())
                 .await?;
             let page: Value =
                 serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))?;
@@ -426,7 +424,7 @@ impl Describe<'_> {
         }
         Err(ServiceError::internal(&format!(
             "{} returned more than {MAX_PAGES} pages",
-            self.operation
+            self.call.name()
         )))
     }
 }

@@ -8,39 +8,26 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::cloudhsmv2::{
     Backup, BackupId, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
-    CopyBackupToRegionRequest, CopyBackupToRegionResponse, CreateClusterRequest,
-    CreateClusterResponse, CreateHsmRequest, CreateHsmResponse, DeleteBackupRequest,
-    DeleteBackupResponse, DeleteClusterRequest, DeleteClusterResponse, DeleteHsmRequest,
-    DeleteHsmResponse, DescribeBackupsRequest, DescribeBackupsResponse, DescribeClustersRequest,
-    DescribeClustersResponse, DestinationBackup, FilterField, Filters, Hsm, HsmId,
-    InitializeClusterRequest, InitializeClusterResponse, ListTagsRequest, ListTagsResponse,
-    ModifyBackupAttributesRequest, ModifyBackupAttributesResponse, ModifyClusterRequest,
-    ModifyClusterResponse, NextToken, Operation, ResourceId, RestoreBackupRequest,
-    RestoreBackupResponse, Tag, TagInput, TagKeyList, TagList, TagResourceRequest,
-    TagResourceResponse, TagsMaxResults, UntagResourceRequest, UntagResourceResponse,
+    CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest, DeleteBackupRequest,
+    DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest, DescribeClustersRequest,
+    DestinationBackup, FilterField, Filters, Hsm, HsmId, InitializeClusterRequest, ListTagsRequest,
+    ModifyBackupAttributesRequest, ModifyClusterRequest, NextToken, ResourceId,
+    RestoreBackupRequest, Tag, TagInput, TagKeyList, TagList, TagResourceRequest, TagsMaxResults,
+    UntagResourceRequest, ops,
 };
 use shared::validation::{TagKey, TagValue};
 
-use super::{ApiError, invalid, post_text, undecodable, unserializable};
+use super::{ApiError, invalid};
+use shared::operation::ApiOperation;
 
-/// Calls `operation` in `region` with `request`; decodes the answer.
-pub async fn call<Req, Resp>(
-    region: &str,
-    operation: Operation,
-    request: &Req,
-) -> Result<Resp, ApiError>
+/// Calls CloudHSM v2 operation `O` in `region` with `input`.
+pub async fn call<O>(region: &str, input: &O::Input) -> Result<O::Output, ApiError>
 where
-    Req: Serialize + ?Sized,
-    Resp: DeserializeOwned,
+    O: ApiOperation<Name = shared::cloudhsmv2::Operation>,
 {
-    let body = serde_json::to_string(request).map_err(unserializable)?;
-    let url = format!("/api/cloudhsmv2/{}", operation.as_str());
-    let text = post_text(url, body, Some(region.to_owned())).await?;
-    serde_json::from_str(&text).map_err(undecodable)
+    super::http::call::<O>(Some(region), input).await
 }
 
 /// A `NextToken` the service sent, to send back.
@@ -63,8 +50,7 @@ pub async fn describe_clusters(region: &str) -> Result<Vec<Cluster>, ApiError> {
             next_token: token.take(),
             max_results: Some(ClustersMaxResults::parse(25).map_err(invalid)?),
         };
-        let page: DescribeClustersResponse =
-            call(region, Operation::DescribeClusters, &request).await?;
+        let page = call::<ops::DescribeClusters>(region, &request).await?;
         clusters.extend(page.clusters);
         token = next_token(page.next_token)?;
         if token.is_none() {
@@ -89,8 +75,7 @@ pub async fn describe_backups(
             shared: None,
             sort_ascending: None,
         };
-        let page: DescribeBackupsResponse =
-            call(region, Operation::DescribeBackups, &request).await?;
+        let page = call::<ops::DescribeBackups>(region, &request).await?;
         backups.extend(page.backups);
         token = next_token(page.next_token)?;
         if token.is_none() {
@@ -111,7 +96,7 @@ pub async fn create_cluster(
     region: &str,
     request: &CreateClusterRequest,
 ) -> Result<Cluster, ApiError> {
-    let response: CreateClusterResponse = call(region, Operation::CreateCluster, request).await?;
+    let response = call::<ops::CreateCluster>(region, request).await?;
     response
         .cluster
         .ok_or_else(|| ApiError::Decode("CreateCluster answered without a Cluster".to_owned()))
@@ -127,13 +112,13 @@ pub fn delete_cluster_request(cluster_id: &str) -> Result<DeleteClusterRequest, 
 /// Deletes a cluster without HSMs (it goes DELETE_IN_PROGRESS, then away).
 pub async fn delete_cluster(region: &str, cluster_id: &str) -> Result<(), ApiError> {
     let request = delete_cluster_request(cluster_id)?;
-    let _: DeleteClusterResponse = call(region, Operation::DeleteCluster, &request).await?;
+    call::<ops::DeleteCluster>(region, &request).await?;
     Ok(())
 }
 
 /// Adds an HSM to a cluster; the answer is the HSM (CREATE_IN_PROGRESS).
 pub async fn create_hsm(region: &str, request: &CreateHsmRequest) -> Result<Hsm, ApiError> {
-    let response: CreateHsmResponse = call(region, Operation::CreateHsm, request).await?;
+    let response = call::<ops::CreateHsm>(region, request).await?;
     response
         .hsm
         .ok_or_else(|| ApiError::Decode("CreateHsm answered without an Hsm".to_owned()))
@@ -152,7 +137,7 @@ pub fn delete_hsm_request(cluster_id: &str, hsm_id: &str) -> Result<DeleteHsmReq
 /// Deletes an HSM of a cluster.
 pub async fn delete_hsm(region: &str, cluster_id: &str, hsm_id: &str) -> Result<(), ApiError> {
     let request = delete_hsm_request(cluster_id, hsm_id)?;
-    let _: DeleteHsmResponse = call(region, Operation::DeleteHsm, &request).await?;
+    call::<ops::DeleteHsm>(region, &request).await?;
     Ok(())
 }
 
@@ -161,13 +146,13 @@ pub async fn initialize_cluster(
     region: &str,
     request: &InitializeClusterRequest,
 ) -> Result<(), ApiError> {
-    let _: InitializeClusterResponse = call(region, Operation::InitializeCluster, request).await?;
+    call::<ops::InitializeCluster>(region, request).await?;
     Ok(())
 }
 
 /// Changes a cluster's backup retention and/or HSM type.
 pub async fn modify_cluster(region: &str, request: &ModifyClusterRequest) -> Result<(), ApiError> {
-    let _: ModifyClusterResponse = call(region, Operation::ModifyCluster, request).await?;
+    call::<ops::ModifyCluster>(region, request).await?;
     Ok(())
 }
 
@@ -185,7 +170,7 @@ pub fn delete_backup_request(backup_id: &str) -> Result<DeleteBackupRequest, Api
 /// Deletes a READY backup: it stays PENDING_DELETION for seven days.
 pub async fn delete_backup(region: &str, backup_id: &str) -> Result<Backup, ApiError> {
     let request = delete_backup_request(backup_id)?;
-    let response: DeleteBackupResponse = call(region, Operation::DeleteBackup, &request).await?;
+    let response = call::<ops::DeleteBackup>(region, &request).await?;
     response
         .backup
         .ok_or_else(|| ApiError::Decode("DeleteBackup answered without a Backup".to_owned()))
@@ -201,7 +186,7 @@ pub fn restore_backup_request(backup_id: &str) -> Result<RestoreBackupRequest, A
 /// Restores a PENDING_DELETION backup: it is READY again.
 pub async fn restore_backup(region: &str, backup_id: &str) -> Result<Backup, ApiError> {
     let request = restore_backup_request(backup_id)?;
-    let response: RestoreBackupResponse = call(region, Operation::RestoreBackup, &request).await?;
+    let response = call::<ops::RestoreBackup>(region, &request).await?;
     response
         .backup
         .ok_or_else(|| ApiError::Decode("RestoreBackup answered without a Backup".to_owned()))
@@ -225,8 +210,7 @@ pub async fn set_never_expires(
     never_expires: bool,
 ) -> Result<Backup, ApiError> {
     let request = never_expires_request(backup_id, never_expires)?;
-    let response: ModifyBackupAttributesResponse =
-        call(region, Operation::ModifyBackupAttributes, &request).await?;
+    let response = call::<ops::ModifyBackupAttributes>(region, &request).await?;
     response.backup.ok_or_else(|| {
         ApiError::Decode("ModifyBackupAttributes answered without a Backup".to_owned())
     })
@@ -249,8 +233,7 @@ pub async fn copy_backup_to_region(
     region: &str,
     request: &CopyBackupToRegionRequest,
 ) -> Result<CopiedBackup, ApiError> {
-    let response: CopyBackupToRegionResponse =
-        call(region, Operation::CopyBackupToRegion, request).await?;
+    let response = call::<ops::CopyBackupToRegion>(region, request).await?;
     let destination = response.destination_backup.ok_or_else(|| {
         ApiError::Decode("CopyBackupToRegion answered without a DestinationBackup".to_owned())
     })?;
@@ -297,7 +280,7 @@ pub async fn list_tags(region: &str, resource_id: &str) -> Result<Vec<Tag>, ApiE
             next_token: token.take(),
             max_results: Some(TagsMaxResults::parse(100).map_err(invalid)?),
         };
-        let page: ListTagsResponse = call(region, Operation::ListTags, &request).await?;
+        let page = call::<ops::ListTags>(region, &request).await?;
         tags.extend(page.tag_list);
         token = next_token(page.next_token)?;
         if token.is_none() {
@@ -343,7 +326,7 @@ pub async fn tag_resource(
     value: &str,
 ) -> Result<(), ApiError> {
     let request = tag_resource_request(resource_id, key, value)?;
-    let _: TagResourceResponse = call(region, Operation::TagResource, &request).await?;
+    call::<ops::TagResource>(region, &request).await?;
     Ok(())
 }
 
@@ -354,7 +337,7 @@ pub async fn untag_resource(region: &str, resource_id: &str, key: &str) -> Resul
         tag_key_list: TagKeyList::new(vec![TagKey::parse(key).map_err(invalid)?])
             .map_err(invalid)?,
     };
-    let _: UntagResourceResponse = call(region, Operation::UntagResource, &request).await?;
+    call::<ops::UntagResource>(region, &request).await?;
     Ok(())
 }
 

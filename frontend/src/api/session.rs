@@ -6,7 +6,8 @@
 use gloo_net::http::Request;
 use shared::console::{CONFIG_PATH, SESSION_PATH};
 
-use super::{ApiError, fetch_text, post_text};
+use super::ApiError;
+use super::http::{fetch_text, post_text};
 
 /// The code of the answer to a call without a valid session (HTTP 401).
 pub const UNAUTHORIZED: &str = "UnauthorizedException";

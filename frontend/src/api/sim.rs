@@ -5,7 +5,8 @@
 use gloo_net::http::Request;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, fetch_text, post_text, undecodable, unserializable};
+use super::ApiError;
+use super::http::{fetch_text, post_text, undecodable, unserializable};
 
 /// The simulated clock (`GET /api/sim/clock` and the answers that move it).
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -24,7 +24,7 @@ pub fn create_backup_tracked(
             let server = server.clone();
             move || {
                 let (server, description) = (server.clone(), description.clone());
-                async move { api::create_backup(&server, &description).await }
+                async move { api::opsworkscm::create_backup(&server, &description).await }
             }
         },
         move |backup| {

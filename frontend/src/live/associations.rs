@@ -12,7 +12,7 @@ use shared::events::NodeAssociation;
 use shared::opsworkscm::attributes::PUPPET_NODE_CERT;
 use shared::opsworkscm::{EngineAttribute, NodeAssociationStatus};
 
-use crate::api::nodes::describe_node_association_status;
+use crate::api::opsworkscm::nodes::describe_node_association_status;
 
 /// How often a running association is polled (the stream is usually faster).
 const POLL_INTERVAL: Duration = Duration::from_secs(5);

@@ -24,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
     let attributes = LocalResource::new(move || {
         // Usage changes with the number of servers and backups.
         let _ = (live.server_count(), live.backup_count());
-        api::describe_account_attributes()
+        api::opsworkscm::describe_account_attributes()
     });
     view! {
         <section class="panel" aria-labelledby="account-heading">

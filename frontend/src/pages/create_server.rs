@@ -44,7 +44,7 @@ pub fn CreateServerPage() -> impl IntoView {
     let create = Action::new_local(move |request: &CreateServerRequest| {
         let request = request.clone();
         async move {
-            let result = api::create_server(&request).await;
+            let result = api::opsworkscm::create_server(&request).await;
             match &result {
                 Ok(server) => live.upsert_server(server.clone()),
                 Err(err) => {

@@ -14,7 +14,8 @@ use shared::opsworkscm::{
     UpdateServerEngineAttributesRequest,
 };
 
-use crate::api::{ApiError, engine_attributes};
+use crate::api::ApiError;
+use crate::api::opsworkscm::engine_attributes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};

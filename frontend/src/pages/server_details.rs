@@ -44,7 +44,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
             ),
             move || {
                 let target = target.clone();
-                async move { api::delete_server(&target).await }
+                async move { api::opsworkscm::delete_server(&target).await }
             },
         );
         navigate("/servers", Default::default());
@@ -59,7 +59,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
             ),
             move || {
                 let target = target.clone();
-                async move { api::start_maintenance(&target).await }
+                async move { api::opsworkscm::start_maintenance(&target).await }
             },
         );
     };
@@ -268,7 +268,7 @@ pub fn BackupsTab() -> impl IntoView {
             ),
             move || {
                 let id = id.clone();
-                async move { api::delete_backup(&id).await }
+                async move { api::opsworkscm::delete_backup(&id).await }
             },
         );
     });
@@ -303,7 +303,7 @@ pub fn BackupsTab() -> impl IntoView {
             </div>
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
-                    api::create_backup_request(&name.get(), &description.get())
+                    api::opsworkscm::create_backup_request(&name.get(), &description.get())
                         .ok()
                         .map(|request| cli_command(Operation::CreateBackup, &request))
                 }) />
@@ -376,9 +376,14 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
     let cli = {
         let (server, backup_id) = (server.clone(), backup_id.clone());
         Signal::derive(move || {
-            api::restore_server_request(&server, &backup_id, &instance_type.get(), &key_pair.get())
-                .ok()
-                .map(|request| cli_command(Operation::RestoreServer, &request))
+            api::opsworkscm::restore_server_request(
+                &server,
+                &backup_id,
+                &instance_type.get(),
+                &key_pair.get(),
+            )
+            .ok()
+            .map(|request| cli_command(Operation::RestoreServer, &request))
         })
     };
     let submit = {
@@ -399,7 +404,13 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
                     let (server, backup_id) = (server.clone(), backup_id.clone());
                     let (instance_type, key_pair) = (instance_type.clone(), key_pair.clone());
                     async move {
-                        api::restore_server(&server, &backup_id, &instance_type, &key_pair).await
+                        api::opsworkscm::restore_server(
+                            &server,
+                            &backup_id,
+                            &instance_type,
+                            &key_pair,
+                        )
+                        .await
                     }
                 },
             );

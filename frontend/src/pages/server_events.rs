@@ -94,7 +94,7 @@ pub fn EventsTab() -> impl IntoView {
         head_request.update_value(|n| *n += 1);
         let request = head_request.get_value();
         spawn_local(async move {
-            let answer = api::describe_events_page(&server, None, PAGE_SIZE).await;
+            let answer = api::opsworkscm::describe_events_page(&server, None, PAGE_SIZE).await;
             // Gone (the tab was left) or overtaken by a newer request.
             if head_request.try_get_value() != Some(request) {
                 return;
@@ -135,7 +135,8 @@ pub fn EventsTab() -> impl IntoView {
         let started_in = generation.get_value();
         loading_older.set(true);
         spawn_local(async move {
-            let answer = api::describe_events_page(&server, Some(&token), PAGE_SIZE).await;
+            let answer =
+                api::opsworkscm::describe_events_page(&server, Some(&token), PAGE_SIZE).await;
             loading_older.set(false);
             // Gone, or the list started over since this page was asked for.
             if generation.try_get_value() != Some(started_in) {

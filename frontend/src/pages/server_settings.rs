@@ -82,7 +82,7 @@ pub fn SettingsTab() -> impl IntoView {
             ),
             move || {
                 let request = request.clone();
-                async move { api::update_server(&request).await }
+                async move { api::opsworkscm::update_server(&request).await }
             },
         );
     };
@@ -181,7 +181,7 @@ pub fn TagsTab() -> impl IntoView {
         let arn = arn.get();
         let _ = refresh.get();
         async move {
-            let tags = api::list_tags(&arn).await?;
+            let tags = api::opsworkscm::list_tags(&arn).await?;
             Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
         }
     });
@@ -196,7 +196,7 @@ pub fn TagsTab() -> impl IntoView {
             move || {
                 let (target, k, v) = (target.clone(), k.clone(), v.clone());
                 async move {
-                    let result = api::tag_resource(&target, &k, &v).await;
+                    let result = api::opsworkscm::tag_resource(&target, &k, &v).await;
                     refresh.update(|n| *n += 1);
                     result
                 }
@@ -214,7 +214,7 @@ pub fn TagsTab() -> impl IntoView {
             move || {
                 let (target, k) = (target.clone(), k.clone());
                 async move {
-                    let result = api::untag_resource(&target, &k).await;
+                    let result = api::opsworkscm::untag_resource(&target, &k).await;
                     refresh.update(|n| *n += 1);
                     result
                 }
@@ -222,7 +222,7 @@ pub fn TagsTab() -> impl IntoView {
         );
     });
     let cli = Callback::new(move |(k, v): (String, String)| {
-        api::tag_resource_request(&arn.get(), &k, &v)
+        api::opsworkscm::tag_resource_request(&arn.get(), &k, &v)
             .ok()
             .map(|request| cli_command(Operation::TagResource, &request))
     });

@@ -151,7 +151,7 @@ pub fn ServersPage() -> impl IntoView {
                 ),
                 move || {
                     let name = name.clone();
-                    async move { api::start_maintenance(&name).await }
+                    async move { api::opsworkscm::start_maintenance(&name).await }
                 },
             );
         }
@@ -172,7 +172,7 @@ pub fn ServersPage() -> impl IntoView {
             ),
             move || {
                 let name = name.clone();
-                async move { api::delete_server(&name).await }
+                async move { api::opsworkscm::delete_server(&name).await }
             },
         );
     });

@@ -1,48 +1,33 @@
 //! The operations of the `BaldrApiService` target that cmconsole serves.
 
-use crate::wire_enum::wire_enum;
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use crate::operation::operations;
 
-/// The `X-Amz-Target` prefix: `BaldrApiService.<Operation>`.
-pub const TARGET_PREFIX: &str = "BaldrApiService";
-
-wire_enum! {
+operations! {
     /// A CloudHSM v2 API operation (all 18 of the 2017-04-28 model).
-    pub enum Operation {
-        CopyBackupToRegion = "CopyBackupToRegion",
-        CreateCluster = "CreateCluster",
-        CreateHsm = "CreateHsm",
-        DeleteBackup = "DeleteBackup",
-        DeleteCluster = "DeleteCluster",
-        DeleteHsm = "DeleteHsm",
-        DeleteResourcePolicy = "DeleteResourcePolicy",
-        DescribeBackups = "DescribeBackups",
-        DescribeClusters = "DescribeClusters",
-        GetResourcePolicy = "GetResourcePolicy",
-        InitializeCluster = "InitializeCluster",
-        ListTags = "ListTags",
-        ModifyBackupAttributes = "ModifyBackupAttributes",
-        ModifyCluster = "ModifyCluster",
-        PutResourcePolicy = "PutResourcePolicy",
-        RestoreBackup = "RestoreBackup",
-        TagResource = "TagResource",
-        UntagResource = "UntagResource",
-    }
+    service CloudHsmV2, target "BaldrApiService";
+    CopyBackupToRegion: CopyBackupToRegionRequest => CopyBackupToRegionResponse,
+    CreateCluster: CreateClusterRequest => CreateClusterResponse,
+    CreateHsm: CreateHsmRequest => CreateHsmResponse,
+    DeleteBackup: DeleteBackupRequest => DeleteBackupResponse,
+    DeleteCluster: DeleteClusterRequest => DeleteClusterResponse,
+    DeleteHsm: DeleteHsmRequest => DeleteHsmResponse,
+    DeleteResourcePolicy: DeleteResourcePolicyRequest => DeleteResourcePolicyResponse,
+    DescribeBackups: DescribeBackupsRequest => DescribeBackupsResponse,
+    DescribeClusters: DescribeClustersRequest => DescribeClustersResponse,
+    GetResourcePolicy: GetResourcePolicyRequest => GetResourcePolicyResponse,
+    InitializeCluster: InitializeClusterRequest => InitializeClusterResponse,
+    ListTags: ListTagsRequest => ListTagsResponse,
+    ModifyBackupAttributes: ModifyBackupAttributesRequest => ModifyBackupAttributesResponse,
+    ModifyCluster: ModifyClusterRequest => ModifyClusterResponse,
+    PutResourcePolicy: PutResourcePolicyRequest => PutResourcePolicyResponse,
+    RestoreBackup: RestoreBackupRequest => RestoreBackupResponse,
+    TagResource: TagResourceRequest => TagResourceResponse,
+    UntagResource: UntagResourceRequest => UntagResourceResponse,
 }
 
 impl Operation {
-    /// Looks an operation up by its exact name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::lookup(name)
-    }
-
-    /// The `X-Amz-Target` header value for this operation.
-    #[must_use]
-    pub fn target(self) -> String {
-        let name = self.as_str();
-        format!("{TARGET_PREFIX}.{name}")
-    }
-
     /// True when the operation changes state; false for DescribeBackups,
     /// DescribeClusters, GetResourcePolicy and ListTags.
     #[must_use]

@@ -1,56 +1,34 @@
 //! The 19 operations of the `OpsWorksCM_V2016_11_01` target.
 
-use crate::wire_enum::wire_enum;
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use crate::operation::operations;
 
-/// The `X-Amz-Target` prefix: `OpsWorksCM_V2016_11_01.<Operation>`.
-pub const TARGET_PREFIX: &str = "OpsWorksCM_V2016_11_01";
-
-wire_enum! {
+operations! {
     /// An OpsWorks CM API operation.
-    pub enum Operation {
-        AssociateNode = "AssociateNode",
-        CreateBackup = "CreateBackup",
-        CreateServer = "CreateServer",
-        DeleteBackup = "DeleteBackup",
-        DeleteServer = "DeleteServer",
-        DescribeAccountAttributes = "DescribeAccountAttributes",
-        DescribeBackups = "DescribeBackups",
-        DescribeEvents = "DescribeEvents",
-        DescribeNodeAssociationStatus = "DescribeNodeAssociationStatus",
-        DescribeServers = "DescribeServers",
-        DisassociateNode = "DisassociateNode",
-        ExportServerEngineAttribute = "ExportServerEngineAttribute",
-        ListTagsForResource = "ListTagsForResource",
-        RestoreServer = "RestoreServer",
-        StartMaintenance = "StartMaintenance",
-        TagResource = "TagResource",
-        UntagResource = "UntagResource",
-        UpdateServer = "UpdateServer",
-        UpdateServerEngineAttributes = "UpdateServerEngineAttributes",
-    }
+    service OpsWorksCm, target "OpsWorksCM_V2016_11_01";
+    AssociateNode: AssociateNodeRequest => AssociateNodeResponse,
+    CreateBackup: CreateBackupRequest => CreateBackupResponse,
+    CreateServer: CreateServerRequest => CreateServerResponse,
+    DeleteBackup: DeleteBackupRequest => DeleteBackupResponse,
+    DeleteServer: DeleteServerRequest => DeleteServerResponse,
+    DescribeAccountAttributes: DescribeAccountAttributesRequest => DescribeAccountAttributesResponse,
+    DescribeBackups: DescribeBackupsRequest => DescribeBackupsResponse,
+    DescribeEvents: DescribeEventsRequest => DescribeEventsResponse,
+    DescribeNodeAssociationStatus: DescribeNodeAssociationStatusRequest => DescribeNodeAssociationStatusResponse,
+    DescribeServers: DescribeServersRequest => DescribeServersResponse,
+    DisassociateNode: DisassociateNodeRequest => DisassociateNodeResponse,
+    ExportServerEngineAttribute: ExportServerEngineAttributeRequest => ExportServerEngineAttributeResponse,
+    ListTagsForResource: ListTagsForResourceRequest => ListTagsForResourceResponse,
+    RestoreServer: RestoreServerRequest => RestoreServerResponse,
+    StartMaintenance: StartMaintenanceRequest => StartMaintenanceResponse,
+    TagResource: TagResourceRequest => TagResourceResponse,
+    UntagResource: UntagResourceRequest => UntagResourceResponse,
+    UpdateServer: UpdateServerRequest => UpdateServerResponse,
+    UpdateServerEngineAttributes: UpdateServerEngineAttributesRequest => UpdateServerEngineAttributesResponse,
 }
 
 impl Operation {
-    /// Looks an operation up by its exact name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::lookup(name)
-    }
-
-    /// Parses an `X-Amz-Target` header value (`OpsWorksCM_V2016_11_01.Name`).
-    #[must_use]
-    pub fn from_target(target: &str) -> Option<Self> {
-        let name = target.strip_prefix(TARGET_PREFIX)?.strip_prefix('.')?;
-        Self::lookup(name)
-    }
-
-    /// The `X-Amz-Target` header value for this operation.
-    #[must_use]
-    pub fn target(self) -> String {
-        let name = self.as_str();
-        format!("{TARGET_PREFIX}.{name}")
-    }
-
     /// True when the operation changes state (creates, deletes, updates,
     /// tags or starts work); false for Describe*, ListTagsForResource and
     /// ExportServerEngineAttribute.

@@ -14,9 +14,12 @@ use super::lifecycle::{PENDING_DELETION_DAYS, durations};
 use super::records::HsmBackupRecord;
 use super::{invalid, new_id, not_found, tags};
 use crate::error::ServiceError;
+use crate::sim::CloudHsm;
 use crate::sim::Simulator;
 use crate::sim::pagination::{PageRequest, page};
 use crate::sim::state::{Changes, State};
+use shared::cloudhsmv2::{Operation, ops};
+use shared::operation::Handles;
 
 /// The backup `id` of `region`, or `CloudHsmResourceNotFoundException`.
 pub(super) fn backup_mut<'a>(
@@ -86,11 +89,13 @@ impl Simulator {
         changes.hsm_backup_changed(state, &id);
         Some(id)
     }
+}
 
+impl Handles<ops::DescribeBackups> for CloudHsm<'_> {
     /// DescribeBackups: the region's backups, newest first (oldest first
     /// with SortAscending), filtered by `backupIds`, `sourceBackupIds`,
     /// `clusterIds`, `states` and `neverExpires`.
-    pub(crate) async fn describe_hsm_backups(
+    async fn handle(
         &self,
         region: &str,
         req: DescribeBackupsRequest,
@@ -169,7 +174,8 @@ impl Simulator {
                 .collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
             let scope = format!(
-                "DescribeBackups|{region}|{}|{ascending}|{shared}",
+                "{}|{region}|{}|{ascending}|{shared}",
+                Operation::DescribeBackups,
                 filters.canonical()
             );
             let (backups, next_token) = page(
@@ -188,10 +194,12 @@ impl Simulator {
             })
         })
     }
+}
 
+impl Handles<ops::DeleteBackup> for CloudHsm<'_> {
     /// DeleteBackup: a READY backup goes PENDING_DELETION for seven days,
     /// during which RestoreBackup brings it back.
-    pub(crate) async fn delete_hsm_backup(
+    async fn handle(
         &self,
         region: &str,
         req: DeleteBackupRequest,
@@ -224,9 +232,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::RestoreBackup> for CloudHsm<'_> {
     /// RestoreBackup: a PENDING_DELETION backup is READY again.
-    pub(crate) async fn restore_hsm_backup(
+    async fn handle(
         &self,
         region: &str,
         req: RestoreBackupRequest,
@@ -250,9 +260,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::ModifyBackupAttributes> for CloudHsm<'_> {
     /// ModifyBackupAttributes: sets NeverExpires.
-    pub(crate) async fn modify_backup_attributes(
+    async fn handle(
         &self,
         region: &str,
         req: ModifyBackupAttributesRequest,
@@ -272,11 +284,13 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
     /// CopyBackupToRegion: a new backup in DestinationRegion
     /// (CREATE_IN_PROGRESS until READY) naming its source; the source's tags
     /// unless TagList is given.
-    pub(crate) async fn copy_backup_to_region(
+    async fn handle(
         &self,
         region: &str,
         req: CopyBackupToRegionRequest,

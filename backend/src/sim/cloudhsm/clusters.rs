@@ -15,10 +15,12 @@ use super::lifecycle::durations;
 use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETENTION_DAYS};
 use super::{certs, invalid, limit_exceeded, new_id, not_found, tags};
 use crate::error::ServiceError;
-use crate::sim::Simulator;
+use crate::sim::CloudHsm;
 use crate::sim::naming::random_hex;
 use crate::sim::pagination::{PageRequest, page};
 use crate::sim::state::State;
+use shared::cloudhsmv2::{Operation, ops};
+use shared::operation::Handles;
 
 /// The cluster `id` of `region`, or `CloudHsmResourceNotFoundException`.
 pub(super) fn cluster_mut<'a>(
@@ -81,10 +83,10 @@ fn vpc_of(subnet: &str) -> String {
     format!("vpc-{}", &digest[..17])
 }
 
-impl Simulator {
+impl Handles<ops::CreateCluster> for CloudHsm<'_> {
     /// CreateCluster: CREATE_IN_PROGRESS until the cluster is UNINITIALIZED
     /// (INITIALIZED when restored from a backup).
-    pub(crate) async fn create_cluster(
+    async fn handle(
         &self,
         region: &str,
         req: CreateClusterRequest,
@@ -200,10 +202,12 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::DescribeClusters> for CloudHsm<'_> {
     /// DescribeClusters: the region's clusters, oldest first, filtered by
     /// `clusterIds`, `vpcIds` and `states`.
-    pub(crate) async fn describe_clusters(
+    async fn handle(
         &self,
         region: &str,
         req: DescribeClustersRequest,
@@ -253,7 +257,11 @@ impl Simulator {
                 })
                 .collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
-            let scope = format!("DescribeClusters|{region}|{}", filters.canonical());
+            let scope = format!(
+                "{}|{region}|{}",
+                Operation::DescribeClusters,
+                filters.canonical()
+            );
             let (clusters, next_token) = page(
                 &PageRequest {
                     key: &state.token_key,
@@ -270,10 +278,12 @@ impl Simulator {
             })
         })
     }
+}
 
+impl Handles<ops::InitializeCluster> for CloudHsm<'_> {
     /// InitializeCluster: the cluster CSR signed by the customer's CA moves
     /// an UNINITIALIZED cluster to INITIALIZE_IN_PROGRESS.
-    pub(crate) async fn initialize_cluster(
+    async fn handle(
         &self,
         region: &str,
         req: InitializeClusterRequest,
@@ -312,10 +322,12 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::ModifyCluster> for CloudHsm<'_> {
     /// ModifyCluster: a new backup retention policy (at once) and/or a new
     /// HSM type (hsm1.medium → hsm2m.medium, MODIFY_IN_PROGRESS → ACTIVE).
-    pub(crate) async fn modify_cluster(
+    async fn handle(
         &self,
         region: &str,
         req: ModifyClusterRequest,
@@ -386,10 +398,12 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::DeleteCluster> for CloudHsm<'_> {
     /// DeleteCluster: a cluster without HSMs goes DELETE_IN_PROGRESS, then
     /// away. Its backups stay.
-    pub(crate) async fn delete_cluster(
+    async fn handle(
         &self,
         region: &str,
         req: DeleteClusterRequest,

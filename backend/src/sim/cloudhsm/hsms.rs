@@ -10,14 +10,16 @@ use super::lifecycle::durations;
 use super::records::HsmPending;
 use super::{invalid, limit_exceeded, new_id, not_found};
 use crate::error::ServiceError;
-use crate::sim::Simulator;
+use crate::sim::CloudHsm;
 use crate::sim::naming::random_hex;
+use shared::cloudhsmv2::ops;
+use shared::operation::Handles;
 
-impl Simulator {
+impl Handles<ops::CreateHsm> for CloudHsm<'_> {
     /// CreateHsm: a new HSM in one of the cluster's Availability Zones,
     /// CREATE_IN_PROGRESS until ACTIVE. Adding an HSM to an ACTIVE cluster
     /// takes a backup.
-    pub(crate) async fn create_hsm(
+    async fn handle(
         &self,
         region: &str,
         req: CreateHsmRequest,
@@ -112,11 +114,13 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::DeleteHsm> for CloudHsm<'_> {
     /// DeleteHsm: the HSM named by HsmId, EniId or EniIp goes
     /// DELETE_IN_PROGRESS, then leaves the cluster. Removing an HSM from an
     /// ACTIVE cluster takes a backup first.
-    pub(crate) async fn delete_hsm(
+    async fn handle(
         &self,
         region: &str,
         req: DeleteHsmRequest,

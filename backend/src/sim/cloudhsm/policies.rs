@@ -20,7 +20,9 @@ use super::backups::{backup_arn, backup_mut, backup_not_found};
 use super::records::HsmBackupRecord;
 use super::{access_denied, invalid, not_found};
 use crate::error::ServiceError;
-use crate::sim::Simulator;
+use crate::sim::CloudHsm;
+use shared::cloudhsmv2::ops;
+use shared::operation::Handles;
 
 /// The AWS message for a member a request must carry.
 fn missing(member: &str) -> ServiceError {
@@ -68,10 +70,10 @@ fn arn_of(rec: &HsmBackupRecord, account: &str) -> String {
         .unwrap_or_else(|| backup_arn(&rec.region, account, &rec.backup.backup_id))
 }
 
-impl Simulator {
+impl Handles<ops::PutResourcePolicy> for CloudHsm<'_> {
     /// PutResourcePolicy: attaches `Policy` to a READY backup, replacing
     /// the policy it had.
-    pub(crate) async fn put_resource_policy(
+    async fn handle(
         &self,
         region: &str,
         req: PutResourcePolicyRequest,
@@ -107,10 +109,12 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::GetResourcePolicy> for CloudHsm<'_> {
     /// GetResourcePolicy: the backup's policy; no `Policy` member when it
     /// has none.
-    pub(crate) async fn get_resource_policy(
+    async fn handle(
         &self,
         region: &str,
         req: GetResourcePolicyRequest,
@@ -127,10 +131,12 @@ impl Simulator {
             })
         })
     }
+}
 
+impl Handles<ops::DeleteResourcePolicy> for CloudHsm<'_> {
     /// DeleteResourcePolicy: removes the backup's policy and answers it;
     /// a backup without one answers without `Policy`.
-    pub(crate) async fn delete_resource_policy(
+    async fn handle(
         &self,
         region: &str,
         req: DeleteResourcePolicyRequest,

@@ -13,9 +13,11 @@ use super::backups::backup_not_found;
 use super::clusters::cluster_not_found;
 use super::{limit_exceeded, tag_error};
 use crate::error::ServiceError;
-use crate::sim::Simulator;
+use crate::sim::CloudHsm;
 use crate::sim::pagination::{PageRequest, page};
 use crate::sim::state::{Changes, State};
+use shared::cloudhsmv2::{Operation, ops};
+use shared::operation::Handles;
 
 /// Most tags a cluster or backup may have.
 pub(crate) const TAG_LIMIT: usize = 50;
@@ -61,9 +63,9 @@ fn persist(state: &mut State, changes: &mut Changes, id: &str) {
     }
 }
 
-impl Simulator {
+impl Handles<ops::TagResource> for CloudHsm<'_> {
     /// TagResource: adds or overwrites tags, at most 50 per resource.
-    pub(crate) async fn tag_hsm_resource(
+    async fn handle(
         &self,
         region: &str,
         req: TagResourceRequest,
@@ -93,9 +95,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::UntagResource> for CloudHsm<'_> {
     /// UntagResource: removes tags by key; unknown keys are ignored.
-    pub(crate) async fn untag_hsm_resource(
+    async fn handle(
         &self,
         region: &str,
         req: UntagResourceRequest,
@@ -113,9 +117,11 @@ impl Simulator {
         })
         .await
     }
+}
 
+impl Handles<ops::ListTags> for CloudHsm<'_> {
     /// ListTags, paginated in key order.
-    pub(crate) async fn list_hsm_tags(
+    async fn handle(
         &self,
         region: &str,
         req: ListTagsRequest,
@@ -144,7 +150,7 @@ impl Simulator {
             let (tag_list, next_token) = page(
                 &PageRequest {
                     key: &state.token_key,
-                    scope: format!("ListTags|{region}|{id}"),
+                    scope: format!("{}|{region}|{id}", Operation::ListTags),
                     max_results: req.max_results.map(|m| m.get()),
                     next_token: req.next_token.as_ref().map(|t| t.as_str()),
                     now,

@@ -26,8 +26,9 @@ use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
 use super::{Describe, Watch, diff};
 use crate::error::ServiceError;
-use crate::target::Service;
+use crate::target::Call;
 use crate::upstream::client::UpstreamClient;
+use shared::cloudhsmv2::Operation;
 
 /// Most regions followed (AWS has fewer; this bounds what callers can add).
 const MAX_REGIONS: usize = 64;
@@ -201,16 +202,15 @@ impl HsmPoller {
 /// Both lists of one region, shaped as journal payloads.
 async fn list_region(client: &UpstreamClient, region: &str) -> Result<RegionListing, ServiceError> {
     let list = |operation, items, key| Describe {
-        service: Service::CloudHsmV2,
+        call: Call::CloudHsmV2(operation),
         region: Some(region),
-        operation,
         items,
         key,
     };
-    let clusters = list("DescribeClusters", "Clusters", "ClusterId")
+    let clusters = list(Operation::DescribeClusters, "Clusters", "ClusterId")
         .all(client)
         .await?;
-    let backups = list("DescribeBackups", "Backups", "BackupId")
+    let backups = list(Operation::DescribeBackups, "Backups", "BackupId")
         .all(client)
         .await?;
     let shape = |items: BTreeMap<String, Value>| {

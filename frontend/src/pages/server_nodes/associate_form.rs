@@ -10,7 +10,8 @@ use super::requests::{
     AssociateFields, associate_request, check_csr, check_node_name, check_organization,
     check_public_key,
 };
-use crate::api::{ApiError, nodes};
+use crate::api::ApiError;
+use crate::api::opsworkscm::nodes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, PemField, TextField};

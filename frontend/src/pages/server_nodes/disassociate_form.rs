@@ -8,7 +8,8 @@ use shared::opsworkscm::attributes::DEFAULT_CHEF_ORGANIZATION;
 use shared::opsworkscm::{EngineKind, Operation};
 
 use super::requests::{check_node_name, check_organization, disassociate_request};
-use crate::api::{ApiError, nodes};
+use crate::api::ApiError;
+use crate::api::opsworkscm::nodes;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;

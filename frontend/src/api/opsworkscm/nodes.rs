@@ -2,15 +2,15 @@
 //! DescribeNodeAssociationStatus.
 
 use shared::opsworkscm::{
-    AssociateNodeRequest, AssociateNodeResponse, DescribeNodeAssociationStatusRequest,
-    DescribeNodeAssociationStatusResponse, DisassociateNodeRequest, DisassociateNodeResponse, Text,
+    AssociateNodeRequest, DescribeNodeAssociationStatusRequest,
+    DescribeNodeAssociationStatusResponse, DisassociateNodeRequest, Text, ops,
 };
 
-use super::{ApiError, invalid, post_json, server_name_of};
+use super::{ApiError, call, invalid, server_name_of};
 
 /// Starts associating a node; the answer is the token to follow it with.
 pub async fn associate_node(request: &AssociateNodeRequest) -> Result<String, ApiError> {
-    let response: AssociateNodeResponse = post_json("AssociateNode", request).await?;
+    let response = call::<ops::AssociateNode>(request).await?;
     response.node_association_status_token.ok_or_else(|| {
         ApiError::Decode("AssociateNode answered without a NodeAssociationStatusToken".to_owned())
     })
@@ -18,7 +18,7 @@ pub async fn associate_node(request: &AssociateNodeRequest) -> Result<String, Ap
 
 /// Starts disassociating a node; the answer is the token to follow it with.
 pub async fn disassociate_node(request: &DisassociateNodeRequest) -> Result<String, ApiError> {
-    let response: DisassociateNodeResponse = post_json("DisassociateNode", request).await?;
+    let response = call::<ops::DisassociateNode>(request).await?;
     response.node_association_status_token.ok_or_else(|| {
         ApiError::Decode(
             "DisassociateNode answered without a NodeAssociationStatusToken".to_owned(),
@@ -36,5 +36,5 @@ pub async fn describe_node_association_status(
         node_association_status_token: Text::parse(token).map_err(invalid)?,
         server_name: server_name_of(server_name)?,
     };
-    post_json("DescribeNodeAssociationStatus", &request).await
+    call::<ops::DescribeNodeAssociationStatus>(&request).await
 }

@@ -2,11 +2,11 @@
 //! or the admin password) and ExportServerEngineAttribute (node userdata).
 
 use shared::opsworkscm::{
-    EngineAttribute, ExportServerEngineAttributeRequest, ExportServerEngineAttributeResponse,
-    Server, UpdateServerEngineAttributesRequest, UpdateServerEngineAttributesResponse,
+    EngineAttribute, ExportServerEngineAttributeRequest, Server,
+    UpdateServerEngineAttributesRequest, ops,
 };
 
-use super::{ApiError, post_json};
+use super::{ApiError, call};
 use crate::components::download::decode_base64;
 
 /// Changes an engine attribute; the server goes MODIFYING. The answer's
@@ -14,8 +14,7 @@ use crate::components::download::decode_base64;
 pub async fn update_server_engine_attributes(
     request: &UpdateServerEngineAttributesRequest,
 ) -> Result<Server, ApiError> {
-    let response: UpdateServerEngineAttributesResponse =
-        post_json("UpdateServerEngineAttributes", request).await?;
+    let response = call::<ops::UpdateServerEngineAttributes>(request).await?;
     response.server.ok_or_else(|| {
         ApiError::Decode("UpdateServerEngineAttributes answered without a Server".to_owned())
     })
@@ -25,8 +24,7 @@ pub async fn update_server_engine_attributes(
 pub async fn export_userdata(
     request: &ExportServerEngineAttributeRequest,
 ) -> Result<String, ApiError> {
-    let response: ExportServerEngineAttributeResponse =
-        post_json("ExportServerEngineAttribute", request).await?;
+    let response = call::<ops::ExportServerEngineAttribute>(request).await?;
     userdata_script(response.engine_attribute)
 }
 
