@@ -28,8 +28,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::events::{BackupDeleted, EventKind, NodeAssociation, ServerDeleted};
-use shared::opsworkscm::{Backup, BackupStatus, Server, ServerEvent};
+use shared::events::{EventKind, OpsWorksCmEvent};
+use shared::opsworkscm::{Backup, BackupStatus, Server};
+use shared::service::Service;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
@@ -318,52 +319,44 @@ impl LiveStore {
         }
     }
 
-    /// Applies one event of the stream.
+    /// Applies one event of the stream: OpsWorks CM's here, CloudHSM's in
+    /// the CloudHSM store (which parses its own, in its own chunk).
     fn apply(&self, kind: EventKind, data: &str) {
-        match kind {
-            EventKind::Server => {
-                if let Ok(server) = serde_json::from_str::<Server>(data) {
-                    self.upsert_server(server);
+        match kind.service() {
+            Service::OpsWorksCm => {
+                if let Some(event) = OpsWorksCmEvent::parse(kind, data) {
+                    self.apply_opsworkscm(event);
                 }
             }
-            EventKind::ServerDeleted => {
-                if let Ok(gone) = serde_json::from_str::<ServerDeleted>(data) {
-                    self.remove_server(&gone.server_name);
-                }
-            }
-            EventKind::Backup => {
-                if let Ok(backup) = serde_json::from_str::<Backup>(data) {
-                    self.upsert_backup(backup);
-                }
-            }
-            EventKind::BackupDeleted => {
-                if let Ok(gone) = serde_json::from_str::<BackupDeleted>(data)
-                    && self
-                        .backups
-                        .with_untracked(|map| map.contains_key(&gone.backup_id))
+            Service::CloudHsmV2 => self.apply_cloudhsm(kind, data),
+        }
+    }
+
+    /// Applies one OpsWorks CM event.
+    fn apply_opsworkscm(&self, event: OpsWorksCmEvent) {
+        match event {
+            OpsWorksCmEvent::Server(server) => self.upsert_server(server),
+            OpsWorksCmEvent::ServerDeleted(gone) => self.remove_server(&gone.server_name),
+            OpsWorksCmEvent::Backup(backup) => self.upsert_backup(backup),
+            OpsWorksCmEvent::BackupDeleted(gone) => {
+                if self
+                    .backups
+                    .with_untracked(|map| map.contains_key(&gone.backup_id))
                 {
                     self.backups.update(|map| {
                         map.remove(&gone.backup_id);
                     });
                 }
             }
-            EventKind::ServerEvent => {
-                if let Ok(event) = serde_json::from_str::<ServerEvent>(data)
-                    && let Some(name) = event.server_name
-                {
+            OpsWorksCmEvent::ServerEvent(event) => {
+                if let Some(name) = event.server_name {
                     self.server_event_ticks
                         .update(|ticks| *ticks.entry(name).or_default() += 1);
                 }
             }
-            EventKind::NodeAssociation => {
-                if let Ok(association) = serde_json::from_str::<NodeAssociation>(data) {
-                    self.associations.apply_event(association);
-                }
+            OpsWorksCmEvent::NodeAssociation(association) => {
+                self.associations.apply_event(association);
             }
-            EventKind::Cluster
-            | EventKind::ClusterDeleted
-            | EventKind::HsmBackup
-            | EventKind::HsmBackupDeleted => self.apply_cloudhsm(kind, data),
         }
     }
 }
@@ -633,9 +626,10 @@ mod tests {
         let store = LiveStore::new();
         for (id, at) in [("web-1", 10), ("web-2", 30), ("db-1", 20)] {
             let server = id.split('-').next().unwrap();
-            store.apply(
-                EventKind::Backup,
-                &format!(r#"{{"BackupId":"{id}","ServerName":"{server}","CreatedAt":{at},"Status":"OK"}}"#),
+            store.apply(EventKind::Backup,
+                &format!(
+                    r#"{{"BackupId":"{id}","ServerName":"{server}","CreatedAt":{at},"Status":"OK"}}"#
+                ),
             );
         }
         let ids: Vec<_> = store

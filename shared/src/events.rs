@@ -1,35 +1,171 @@
 //! Live event stream: the kinds and payloads the backend journals and
 //! pushes to the console (server-sent events).
 
-use crate::cloudhsmv2;
 use crate::opsworkscm::{EngineAttribute, NodeAssociationStatus};
+use crate::service::Service;
 use crate::wire_enum::wire_enum;
+use crate::{cloudhsmv2, opsworkscm};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-wire_enum! {
-    /// What a journal entry carries; the SSE `event:` name.
-    pub enum EventKind {
+/// Declares the live events of each service: each kind bound to its SSE
+/// name and its payload type, generating [`EventKind`], one event enum per
+/// service ([`OpsWorksCmEvent`], [`CloudHsmEvent`]) and [`LiveEvent`].
+macro_rules! live_events {
+    ($(
+        $(#[$service_doc:meta])*
+        service $service:ident => $events:ident {
+            $($(#[$doc:meta])* $variant:ident = $wire:literal: $payload:ty,)+
+        }
+    )+) => {
+        wire_enum! {
+            /// What a journal entry carries; the SSE `event:` name.
+            pub enum EventKind {
+                $($($(#[$doc])* $variant = $wire,)+)+
+            }
+        }
+
+        impl EventKind {
+            /// The service whose resources events of this kind describe.
+            #[must_use]
+            pub fn service(self) -> Service {
+                match self {
+                    $($(Self::$variant => Service::$service,)+)+
+                }
+            }
+        }
+
+        $(
+            $(#[$service_doc])*
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum $events {
+                $($(#[$doc])* $variant($payload),)+
+            }
+
+            impl $events {
+                /// The event's kind (its SSE `event:` name).
+                #[must_use]
+                pub fn kind(&self) -> EventKind {
+                    match self {
+                        $(Self::$variant(_) => EventKind::$variant,)+
+                    }
+                }
+
+                /// The payload as JSON (the SSE `data:`).
+                ///
+                /// # Errors
+                /// When the payload cannot be represented as JSON.
+                pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+                    match self {
+                        $(Self::$variant(payload) => serde_json::to_value(payload),)+
+                    }
+                }
+
+                /// Parses the `data:` of an event of `kind`; `None` when the
+                /// kind is another service's or the payload does not parse.
+                #[must_use]
+                pub fn parse(kind: EventKind, data: &str) -> Option<Self> {
+                    match kind {
+                        $(EventKind::$variant => <$payload as LivePayload>::parse(data).ok().map(Self::$variant),)+
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+
+            impl From<$events> for LiveEvent {
+                fn from(event: $events) -> Self {
+                    Self::$service(event)
+                }
+            }
+        )+
+
+        /// One live event of either service.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum LiveEvent {
+            $(
+                #[doc = concat!("An event of ", stringify!($service), ".")]
+                $service($events),
+            )+
+        }
+
+        impl LiveEvent {
+            /// The event's kind (its SSE `event:` name).
+            #[must_use]
+            pub fn kind(&self) -> EventKind {
+                match self {
+                    $(Self::$service(event) => event.kind(),)+
+                }
+            }
+
+            /// The payload as JSON (the SSE `data:`).
+            ///
+            /// # Errors
+            /// When the payload cannot be represented as JSON.
+            pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self {
+                    $(Self::$service(event) => event.to_value(),)+
+                }
+            }
+
+            /// Parses the `data:` of an event of `kind`; `None` when the
+            /// payload does not parse.
+            #[must_use]
+            pub fn parse(kind: EventKind, data: &str) -> Option<Self> {
+                match kind.service() {
+                    $(Service::$service => $events::parse(kind, data).map(Self::$service),)+
+                }
+            }
+        }
+    };
+}
+
+/// A live event's payload, as the browser parses it.
+pub trait LivePayload: Sized {
+    /// Parses a payload from the `data:` of its event.
+    ///
+    /// # Errors
+    /// When `data` does not have this shape.
+    fn parse(data: &str) -> Result<Self, serde_json::Error>;
+}
+
+/// Payloads that parse with their own `Deserialize`.
+macro_rules! plain_payloads {
+    ($($payload:ty),+) => {
+        $(impl LivePayload for $payload {
+            fn parse(data: &str) -> Result<Self, serde_json::Error> {
+                serde_json::from_str(data)
+            }
+        })+
+    };
+}
+
+live_events! {
+    /// An event about an OpsWorks CM resource.
+    service OpsWorksCm => OpsWorksCmEvent {
         /// Data: a [`crate::opsworkscm::Server`].
-        Server = "server",
+        Server = "server": opsworkscm::Server,
         /// Data: a [`crate::opsworkscm::Backup`].
-        Backup = "backup",
+        Backup = "backup": opsworkscm::Backup,
         /// Data: a [`crate::opsworkscm::ServerEvent`].
-        ServerEvent = "server-event",
+        ServerEvent = "server-event": opsworkscm::ServerEvent,
         /// Data: a [`NodeAssociation`].
-        NodeAssociation = "node-association",
+        NodeAssociation = "node-association": NodeAssociation,
         /// Data: a [`ServerDeleted`].
-        ServerDeleted = "server-deleted",
+        ServerDeleted = "server-deleted": ServerDeleted,
         /// Data: a [`BackupDeleted`].
-        BackupDeleted = "backup-deleted",
-        /// Data: a [`ClusterChanged`] (CloudHSM v2).
-        Cluster = "cluster",
-        /// Data: a [`ClusterDeleted`] (CloudHSM v2).
-        ClusterDeleted = "cluster-deleted",
-        /// Data: an [`HsmBackupChanged`] (CloudHSM v2).
-        HsmBackup = "hsm-backup",
-        /// Data: an [`HsmBackupDeleted`] (CloudHSM v2).
-        HsmBackupDeleted = "hsm-backup-deleted",
+        BackupDeleted = "backup-deleted": BackupDeleted,
+    }
+    /// An event about a CloudHSM v2 resource; every payload names its region.
+    service CloudHsmV2 => CloudHsmEvent {
+        /// Data: a [`ClusterChanged`].
+        Cluster = "cluster": ClusterChanged,
+        /// Data: a [`ClusterDeleted`].
+        ClusterDeleted = "cluster-deleted": ClusterDeleted,
+        /// Data: an [`HsmBackupChanged`].
+        HsmBackup = "hsm-backup": HsmBackupChanged,
+        /// Data: an [`HsmBackupDeleted`].
+        HsmBackupDeleted = "hsm-backup-deleted": HsmBackupDeleted,
     }
 }
 
@@ -38,6 +174,43 @@ impl EventKind {
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         Self::lookup(name)
+    }
+}
+
+plain_payloads!(
+    opsworkscm::Server,
+    opsworkscm::Backup,
+    opsworkscm::ServerEvent,
+    NodeAssociation,
+    ServerDeleted,
+    BackupDeleted,
+    ClusterDeleted,
+    HsmBackupDeleted
+);
+
+/// The region every regional payload names (the rest of it is the item
+/// itself: parsing it twice spares the WASM serde's `flatten`).
+#[derive(Deserialize)]
+struct RegionOf {
+    #[serde(rename = "Region")]
+    region: String,
+}
+
+impl LivePayload for ClusterChanged {
+    fn parse(data: &str) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            region: serde_json::from_str::<RegionOf>(data)?.region,
+            cluster: serde_json::from_str(data)?,
+        })
+    }
+}
+
+impl LivePayload for HsmBackupChanged {
+    fn parse(data: &str) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            region: serde_json::from_str::<RegionOf>(data)?.region,
+            backup: serde_json::from_str(data)?,
+        })
     }
 }
 
@@ -137,19 +310,15 @@ pub struct JournalEntry {
 }
 
 impl JournalEntry {
-    /// Builds an entry from any serializable payload.
+    /// The entry `id` announcing `event`.
     ///
     /// # Errors
     /// When the payload cannot be represented as JSON.
-    pub fn new<T: Serialize>(
-        id: u64,
-        kind: EventKind,
-        data: &T,
-    ) -> Result<Self, serde_json::Error> {
+    pub fn new(id: u64, event: &LiveEvent) -> Result<Self, serde_json::Error> {
         Ok(Self {
             id,
-            kind,
-            data: serde_json::to_value(data)?,
+            kind: event.kind(),
+            data: event.to_value()?,
         })
     }
 
@@ -198,7 +367,8 @@ mod tests {
             backup_id: "web-1".to_owned(),
             server_name: "web".to_owned(),
         };
-        let entry = JournalEntry::new(7, EventKind::BackupDeleted, &payload).unwrap();
+        let entry =
+            JournalEntry::new(7, &OpsWorksCmEvent::BackupDeleted(payload.clone()).into()).unwrap();
         assert_eq!(
             serde_json::to_value(&entry).unwrap(),
             serde_json::json!({"id": 7, "kind": "backup-deleted", "data": {"BackupId": "web-1", "ServerName": "web"}})
@@ -222,8 +392,12 @@ mod tests {
             serde_json::json!({"Region": "eu-west-1", "BackupId": "backup-ro5c4er4aac", "BackupState": "READY", "TagList": []})
         );
         assert_eq!(
-            serde_json::from_value::<HsmBackupChanged>(json).unwrap(),
+            serde_json::from_value::<HsmBackupChanged>(json.clone()).unwrap(),
             changed
+        );
+        assert_eq!(
+            CloudHsmEvent::parse(EventKind::HsmBackup, &json.to_string()).unwrap(),
+            CloudHsmEvent::HsmBackup(changed)
         );
         let cluster = ClusterChanged {
             region: "us-east-1".to_owned(),
@@ -236,9 +410,15 @@ mod tests {
         assert_eq!(json["Region"], "us-east-1");
         assert_eq!(json["ClusterId"], "cluster-igklspoyj5v");
         assert_eq!(
-            serde_json::from_value::<ClusterChanged>(json).unwrap(),
+            serde_json::from_value::<ClusterChanged>(json.clone()).unwrap(),
             cluster
         );
+        let event = LiveEvent::parse(EventKind::Cluster, &json.to_string()).unwrap();
+        assert_eq!(event.kind(), EventKind::Cluster);
+        assert_eq!(event, CloudHsmEvent::Cluster(cluster).into());
+        assert_eq!(EventKind::Cluster.service(), Service::CloudHsmV2);
+        assert!(LiveEvent::parse(EventKind::Cluster, r#"{"ClusterId":"x"}"#).is_none());
+        assert!(OpsWorksCmEvent::parse(EventKind::Cluster, &json.to_string()).is_none());
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::future::Future;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::service::Service;
+use crate::service::{Call, Service};
 
 /// A service's operation enum.
 pub trait OperationName: Copy + Send + Sync + 'static {
@@ -27,6 +27,9 @@ pub trait OperationName: Copy + Send + Sync + 'static {
 
     /// The exact wire name (`CreateBackup`).
     fn as_str(self) -> &'static str;
+
+    /// The operation as a call of its service.
+    fn call(self) -> Call;
 }
 
 /// One API operation, bound to its name and its input and output types.
@@ -136,6 +139,10 @@ macro_rules! operations {
 
             fn as_str(self) -> &'static str {
                 Operation::as_str(self)
+            }
+
+            fn call(self) -> $crate::service::Call {
+                $crate::service::Call::$service(self)
             }
         }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use shared::events::{BackupDeleted, EventKind, JournalEntry, ServerDeleted};
+use shared::events::{BackupDeleted, JournalEntry, LiveEvent, OpsWorksCmEvent, ServerDeleted};
 use shared::opsworkscm::{
     Backup, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
 };
@@ -483,13 +483,11 @@ impl Changes {
     }
 
     /// Appends a journal entry with the next id.
-    pub(crate) fn journal(&mut self, state: &mut State, kind: EventKind, data: &impl Serialize) {
+    pub(crate) fn journal(&mut self, state: &mut State, event: impl Into<LiveEvent>) {
         state.journal_seq += 1;
-        self.batch.journal.push(JournalEntry {
-            id: state.journal_seq,
-            kind,
-            data: serde_json::to_value(data).expect("views serialize to JSON"),
-        });
+        let entry =
+            JournalEntry::new(state.journal_seq, &event.into()).expect("views serialize to JSON");
+        self.batch.journal.push(entry);
     }
 
     /// Persists the server `name` as it now is in `state` and announces it.
@@ -502,7 +500,7 @@ impl Changes {
         state
             .server_views
             .insert(name.to_owned(), CachedJson::of(&view));
-        self.journal(state, EventKind::Server, &view);
+        self.journal(state, OpsWorksCmEvent::Server(view));
     }
 
     /// Removes the server `name`, its events and its association requests.
@@ -528,7 +526,7 @@ impl Changes {
         let view = ServerDeleted {
             server_name: name.to_owned(),
         };
-        self.journal(state, EventKind::ServerDeleted, &view);
+        self.journal(state, OpsWorksCmEvent::ServerDeleted(view));
     }
 
     /// Persists the backup `id` as it now is and announces it.
@@ -538,7 +536,7 @@ impl Changes {
         };
         self.batch.put(RecordKind::Backup, id, rec);
         let view = rec.backup.clone();
-        self.journal(state, EventKind::Backup, &view);
+        self.journal(state, OpsWorksCmEvent::Backup(view));
     }
 
     /// Removes the backup `id`.
@@ -551,7 +549,7 @@ impl Changes {
             backup_id: id.to_owned(),
             server_name: rec.backup.server_name.clone().unwrap_or_default(),
         };
-        self.journal(state, EventKind::BackupDeleted, &view);
+        self.journal(state, OpsWorksCmEvent::BackupDeleted(view));
     }
 
     /// Records a server event.
@@ -587,7 +585,7 @@ impl Changes {
                     .delete(RecordKind::ServerEvent, event_key(server_name, old.seq));
             }
         }
-        self.journal(state, EventKind::ServerEvent, &view);
+        self.journal(state, OpsWorksCmEvent::ServerEvent(view));
     }
 
     /// Persists the association request `token` and announces it; prunes
@@ -619,7 +617,7 @@ impl Changes {
         };
         self.batch.put(RecordKind::NodeAssociation, token, rec);
         let view = rec.view();
-        self.journal(state, EventKind::NodeAssociation, &view);
+        self.journal(state, OpsWorksCmEvent::NodeAssociation(view));
     }
 
     /// Persists the metadata record.

@@ -16,6 +16,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use shared::error::ErrorCode;
+use shared::operation::{ApiOperation, OperationName};
 
 use super::credentials::CredentialSource;
 use super::retry::{MAX_ATTEMPTS, Outcome, RetryQuota, backoff, classify};
@@ -149,6 +150,21 @@ impl UpstreamClient {
     /// The region requests are signed for.
     pub fn region(&self) -> &str {
         &self.settings.region
+    }
+
+    /// Calls operation `O` with `input` in `region` (the configured one when
+    /// `None`) and decodes its output.
+    ///
+    /// # Errors
+    /// As [`Self::call`]; an output that does not decode is `InternalFailure`.
+    pub async fn invoke<O: ApiOperation>(
+        &self,
+        region: Option<&str>,
+        input: &O::Input,
+    ) -> Result<O::Output, ServiceError> {
+        let body = serde_json::to_vec(input).map_err(|err| ServiceError::internal(&err))?;
+        let answer = self.call(O::NAME.call(), region, &body).await?;
+        serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))
     }
 
     /// Calls `call` with the JSON `body` in `region` (the

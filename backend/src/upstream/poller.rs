@@ -14,18 +14,26 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use shared::events::{EventKind, JournalEntry};
+use shared::events::{
+    BackupDeleted, JournalEntry, LiveEvent, NodeAssociation, OpsWorksCmEvent, ServerDeleted,
+};
+use shared::opsworkscm::{
+    DescribeEventsRequest, DescribeNodeAssociationStatusRequest,
+    DescribeNodeAssociationStatusResponse, MaxResults, NodeAssociationStatus, Operation,
+    ServerEvent, ServerName, Text, ops,
+};
 use tokio::sync::Notify;
 
 use super::client::UpstreamClient;
 use crate::error::ServiceError;
 use crate::store::{Batch, Store};
 use crate::target::Call;
-use shared::opsworkscm::Operation;
 
 /// Events read per server and poll (newest first).
-const EVENTS_PER_POLL: u32 = 50;
+const EVENTS_PER_POLL: i64 = 50;
 /// Every this many polls, events are read for settled servers too.
 const EVENT_SWEEP_EVERY: u64 = 5;
 /// Most pages read from one paginated Describe (a guard against a
@@ -221,24 +229,30 @@ impl Poller {
         let backups = self
             .list(Operation::DescribeBackups, "Backups", "BackupId")
             .await?;
-        let mut changes: Vec<(EventKind, Value)> = Vec::new();
+        let mut changes: Vec<LiveEvent> = Vec::new();
         let changed_servers = diff(
             &self.seen.servers,
             &servers,
-            EventKind::Server,
             &mut changes,
-            |name, _| (EventKind::ServerDeleted, json!({"ServerName": name})),
+            |server| typed(server, |s| OpsWorksCmEvent::Server(s).into()),
+            |name, _| {
+                OpsWorksCmEvent::ServerDeleted(ServerDeleted {
+                    server_name: name.to_owned(),
+                })
+                .into()
+            },
         );
         diff(
             &self.seen.backups,
             &backups,
-            EventKind::Backup,
             &mut changes,
+            |backup| typed(backup, |b| OpsWorksCmEvent::Backup(b).into()),
             |id, old| {
-                (
-                    EventKind::BackupDeleted,
-                    json!({"BackupId": id, "ServerName": old["ServerName"]}),
-                )
+                OpsWorksCmEvent::BackupDeleted(BackupDeleted {
+                    backup_id: id.to_owned(),
+                    server_name: old["ServerName"].as_str().unwrap_or_default().to_owned(),
+                })
+                .into()
             },
         );
         let sweep = self.seen.polls.is_multiple_of(EVENT_SWEEP_EVERY);
@@ -250,15 +264,15 @@ impl Poller {
             let fetched = self.events(name).await?;
             let known = self.seen.events.get(name);
             let baseline = first && known.is_none();
-            let mut fresh: Vec<&Value> = fetched
+            let mut fresh: Vec<&ServerEvent> = fetched
                 .iter()
                 .filter(|e| !baseline && known.is_none_or(|k| !k.contains(&event_key(e))))
                 .collect();
-            fresh.sort_by(|a, b| created(a).total_cmp(&created(b)));
+            fresh.sort_by_key(|e| e.created_at);
             changes.extend(
                 fresh
                     .into_iter()
-                    .map(|e| (EventKind::ServerEvent, e.clone())),
+                    .map(|e| LiveEvent::from(OpsWorksCmEvent::ServerEvent(e.clone()))),
             );
             events_now.insert(
                 name.clone(),
@@ -268,21 +282,27 @@ impl Poller {
         let mut settled = Vec::new();
         for association in self.watch.associations() {
             let status = self.association_status(&association).await?;
-            let state = status["NodeAssociationStatus"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            let done = matches!(state.as_str(), "SUCCESS" | "FAILED");
-            if association.last_status.as_deref() != Some(state.as_str()) {
-                changes.push((EventKind::NodeAssociation, json!({
-                    "ServerName": association.server_name,
-                    "NodeName": association.node_name,
-                    "NodeAssociationStatusToken": association.token,
-                    "NodeAssociationStatus": state,
-                    "EngineAttributes": status.get("EngineAttributes").cloned().unwrap_or_else(|| json!([])),
-                    "CreatedAt": association.created_at,
-                })));
+            let state = status.node_association_status;
+            let name = state.map_or("", NodeAssociationStatus::as_str).to_owned();
+            let done = matches!(
+                state,
+                Some(NodeAssociationStatus::Success | NodeAssociationStatus::Failed)
+            );
+            if let Some(state) = state
+                && association.last_status.as_deref() != Some(name.as_str())
+            {
+                changes.push(LiveEvent::OpsWorksCm(OpsWorksCmEvent::NodeAssociation(
+                    NodeAssociation {
+                        server_name: association.server_name.clone(),
+                        node_name: association.node_name.clone(),
+                        node_association_status_token: association.token.clone(),
+                        node_association_status: state,
+                        engine_attributes: status.engine_attributes,
+                        created_at: epoch(association.created_at),
+                    },
+                )));
             }
+            let state = name;
             settled.push((association.token, state, done));
         }
         self.journal(changes).await?;
@@ -310,7 +330,7 @@ impl Poller {
         Ok(busy)
     }
 
-    async fn journal(&mut self, changes: Vec<(EventKind, Value)>) -> Result<(), ServiceError> {
+    async fn journal(&mut self, changes: Vec<LiveEvent>) -> Result<(), ServiceError> {
         if changes.is_empty() {
             return Ok(());
         }
@@ -322,25 +342,14 @@ impl Poller {
             ..Batch::default()
         };
         let mut id = self.next_id;
-        for (kind, data) in changes {
-            batch.journal.push(JournalEntry { id, kind, data });
+        for event in &changes {
+            let entry = JournalEntry::new(id, event).map_err(|err| ServiceError::internal(&err))?;
+            batch.journal.push(entry);
             id += 1;
         }
         self.store.commit(batch).await?;
         self.next_id = id;
         Ok(())
-    }
-
-    async fn call(&self, operation: Operation, body: &Value) -> Result<Value, ServiceError> {
-        let answer = self
-            .client
-            .call(
-                Call::OpsWorksCm(operation),
-                None,
-                body.to_string().as_bytes(),
-            )
-            .await?;
-        serde_json::from_slice(&answer).map_err(|err| ServiceError::internal(&err))
     }
 
     /// Every OpsWorks CM item of a paginated Describe*, keyed by `key`.
@@ -359,29 +368,45 @@ impl Poller {
         describe.all(&self.client).await
     }
 
-    async fn events(&self, server_name: &str) -> Result<Vec<Value>, ServiceError> {
-        let body = json!({"ServerName": server_name, "MaxResults": EVENTS_PER_POLL});
-        match self.call(Operation::DescribeEvents, &body).await {
-            Ok(page) => Ok(page["ServerEvents"].as_array().cloned().unwrap_or_default()),
+    async fn events(&self, server_name: &str) -> Result<Vec<ServerEvent>, ServiceError> {
+        let input = DescribeEventsRequest {
+            server_name: ServerName::parse(server_name).map_err(refused)?,
+            next_token: None,
+            max_results: Some(MaxResults::parse(EVENTS_PER_POLL).map_err(refused)?),
+        };
+        match self
+            .client
+            .invoke::<ops::DescribeEvents>(None, &input)
+            .await
+        {
+            Ok(page) => Ok(page.server_events),
             // Deleted between the two calls.
             Err(err) if err.code_str() == "ResourceNotFoundException" => Ok(Vec::new()),
             Err(err) => Err(err),
         }
     }
 
-    async fn association_status(&self, association: &Association) -> Result<Value, ServiceError> {
-        let body = json!({
-            "NodeAssociationStatusToken": association.token,
-            "ServerName": association.server_name,
-        });
+    async fn association_status(
+        &self,
+        association: &Association,
+    ) -> Result<DescribeNodeAssociationStatusResponse, ServiceError> {
+        let input = DescribeNodeAssociationStatusRequest {
+            node_association_status_token: Text::parse(association.token.as_str())
+                .map_err(refused)?,
+            server_name: ServerName::parse(association.server_name.as_str()).map_err(refused)?,
+        };
         match self
-            .call(Operation::DescribeNodeAssociationStatus, &body)
+            .client
+            .invoke::<ops::DescribeNodeAssociationStatus>(None, &input)
             .await
         {
             Ok(status) => Ok(status),
             // The server is gone: the association failed with it.
             Err(err) if err.code_str() == "ResourceNotFoundException" => {
-                Ok(json!({"NodeAssociationStatus": "FAILED"}))
+                Ok(DescribeNodeAssociationStatusResponse {
+                    node_association_status: Some(NodeAssociationStatus::Failed),
+                    engine_attributes: Vec::new(),
+                })
             }
             Err(err) => Err(err),
         }
@@ -429,19 +454,20 @@ impl Describe<'_> {
     }
 }
 
-/// Appends an entry of `kind` for every new or changed item and one made by
-/// `gone` for every item that disappeared; returns the new or changed keys.
+/// Appends the event `changed` makes of every new or changed item and the
+/// one `gone` makes of every item that disappeared; returns the new or
+/// changed keys.
 fn diff(
     old: &BTreeMap<String, Value>,
     new: &BTreeMap<String, Value>,
-    kind: EventKind,
-    changes: &mut Vec<(EventKind, Value)>,
-    gone: impl Fn(&str, &Value) -> (EventKind, Value),
+    changes: &mut Vec<LiveEvent>,
+    changed_event: impl Fn(&Value) -> Option<LiveEvent>,
+    gone: impl Fn(&str, &Value) -> LiveEvent,
 ) -> HashSet<String> {
     let mut changed = HashSet::new();
     for (key, item) in new {
         if old.get(key) != Some(item) {
-            changes.push((kind, item.clone()));
+            changes.extend(changed_event(item));
             changed.insert(key.clone());
         }
     }
@@ -453,6 +479,31 @@ fn diff(
     changed
 }
 
+/// A name or token from upstream that this side's model refuses.
+fn refused(err: shared::validation::ValidationError) -> ServiceError {
+    ServiceError::validation(err.to_string())
+}
+
+/// The event `wrap` makes of an upstream item, typed as the console reads
+/// it; an item that does not have the model's shape is logged and left out.
+pub(super) fn typed<T: DeserializeOwned>(
+    item: &Value,
+    wrap: fn(T) -> LiveEvent,
+) -> Option<LiveEvent> {
+    match T::deserialize(item) {
+        Ok(payload) => Some(wrap(payload)),
+        Err(err) => {
+            tracing::warn!(error = %err, "an upstream item does not have the model's shape");
+            None
+        }
+    }
+}
+
+/// A time in epoch seconds (fractions kept to the millisecond).
+fn epoch(seconds: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis((seconds * 1000.0) as i64).unwrap_or_default()
+}
+
 fn is_transitional(server: &Value) -> bool {
     server["Status"]
         .as_str()
@@ -460,21 +511,19 @@ fn is_transitional(server: &Value) -> bool {
         .is_some_and(shared::opsworkscm::ServerStatus::is_transitional)
 }
 
-fn created(event: &Value) -> f64 {
-    event["CreatedAt"].as_f64().unwrap_or_default()
-}
-
 /// Events have no id: time and message tell them apart.
-fn event_key(event: &Value) -> String {
+fn event_key(event: &ServerEvent) -> String {
     format!(
         "{}|{}",
-        created(event),
-        event["Message"].as_str().unwrap_or_default()
+        event.created_at.map_or(0, |t| t.timestamp_millis()),
+        event.message.as_deref().unwrap_or_default()
     )
 }
 
 #[cfg(test)]
 mod tests {
+    use shared::events::EventKind;
+
     use super::*;
 
     #[test]
@@ -502,11 +551,20 @@ mod tests {
         ]
         .into();
         let mut changes = Vec::new();
-        let changed = diff(&old, &new, EventKind::Server, &mut changes, |name, _| {
-            (EventKind::ServerDeleted, json!({"ServerName": name}))
-        });
+        let changed = diff(
+            &old,
+            &new,
+            &mut changes,
+            |server| typed(server, |s| OpsWorksCmEvent::Server(s).into()),
+            |name, _| {
+                OpsWorksCmEvent::ServerDeleted(ServerDeleted {
+                    server_name: name.to_owned(),
+                })
+                .into()
+            },
+        );
         assert_eq!(changed, HashSet::from(["a".to_owned(), "c".to_owned()]));
-        let kinds: Vec<EventKind> = changes.iter().map(|(k, _)| *k).collect();
+        let kinds: Vec<EventKind> = changes.iter().map(LiveEvent::kind).collect();
         assert_eq!(
             kinds,
             [
@@ -515,7 +573,7 @@ mod tests {
                 EventKind::ServerDeleted
             ]
         );
-        assert_eq!(changes[2].1, json!({"ServerName": "b"}));
+        assert_eq!(changes[2].to_value().unwrap(), json!({"ServerName": "b"}));
     }
 
     #[test]

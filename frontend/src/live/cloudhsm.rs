@@ -23,9 +23,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use shared::cloudhsmv2::{Backup, BackupState, Cluster};
-use shared::events::{ClusterDeleted, EventKind, HsmBackupDeleted};
+use shared::events::{CloudHsmEvent, EventKind};
 
 use super::Snapshot;
 use crate::api::{ApiError, cloudhsm};
@@ -77,48 +76,28 @@ impl HsmChange {
     }
 }
 
-/// The region every CloudHSM event names (the rest of the payload is the
-/// item itself: parsing it twice spares the WASM serde's `flatten`).
-#[derive(Deserialize)]
-struct RegionOf {
-    #[serde(rename = "Region")]
-    region: String,
-}
-
-/// The change a `cluster`, `cluster-deleted`, `hsm-backup` or
-/// `hsm-backup-deleted` event carries; `None` for other kinds or a payload
-/// that does not decode.
-pub fn decode(kind: EventKind, data: &str) -> Option<HsmChange> {
-    let region = || {
-        serde_json::from_str::<RegionOf>(data)
-            .ok()
-            .map(|r| r.region)
-    };
-    Some(match kind {
-        EventKind::Cluster => HsmChange::Cluster {
-            region: region()?,
-            cluster: serde_json::from_str::<Cluster>(data).ok()?,
-        },
-        EventKind::HsmBackup => HsmChange::Backup {
-            region: region()?,
-            backup: serde_json::from_str::<Backup>(data).ok()?,
-        },
-        EventKind::ClusterDeleted => {
-            let gone: ClusterDeleted = serde_json::from_str(data).ok()?;
-            HsmChange::ClusterGone {
+impl HsmChange {
+    /// The change a CloudHSM event carries.
+    pub fn from_event(event: CloudHsmEvent) -> Self {
+        match event {
+            CloudHsmEvent::Cluster(changed) => Self::Cluster {
+                region: changed.region,
+                cluster: changed.cluster,
+            },
+            CloudHsmEvent::HsmBackup(changed) => Self::Backup {
+                region: changed.region,
+                backup: changed.backup,
+            },
+            CloudHsmEvent::ClusterDeleted(gone) => Self::ClusterGone {
                 region: gone.region,
                 cluster_id: gone.cluster_id,
-            }
-        }
-        EventKind::HsmBackupDeleted => {
-            let gone: HsmBackupDeleted = serde_json::from_str(data).ok()?;
-            HsmChange::BackupGone {
+            },
+            CloudHsmEvent::HsmBackupDeleted(gone) => Self::BackupGone {
                 region: gone.region,
                 backup_id: gone.backup_id,
-            }
+            },
         }
-        _ => return None,
-    })
+    }
 }
 
 /// What the live store asks of the CloudHSM store, without knowing its type.
@@ -429,7 +408,8 @@ impl HsmStore {
 
     /// Applies one CloudHSM event of the stream (other kinds are ignored).
     pub fn apply(&self, kind: EventKind, data: &str) {
-        if let Some(change) = decode(kind, data) {
+        if let Some(event) = CloudHsmEvent::parse(kind, data) {
+            let change = HsmChange::from_event(event);
             self.apply_change(change);
         }
     }
@@ -492,6 +472,11 @@ mod tests {
         ids
     }
 
+    /// The change an event of `kind` with `data` carries, if it parses.
+    fn decode(kind: EventKind, data: &str) -> Option<HsmChange> {
+        CloudHsmEvent::parse(kind, data).map(HsmChange::from_event)
+    }
+
     /// A store watching `region` with an empty snapshot loaded.
     fn watching(region: &str) -> HsmStore {
         let store = HsmStore::new();
@@ -545,8 +530,7 @@ mod tests {
     #[test]
     fn clusters_come_and_go_without_their_password() {
         let store = watching("us-east-1");
-        store.apply(
-            EventKind::Cluster,
+        store.apply(EventKind::Cluster,
             r#"{"Region":"us-east-1","ClusterId":"cluster-aaaaaaaaaaa","State":"ACTIVE","PreCoPassword":"secret","Hsms":[],"SubnetMapping":{},"TagList":[]}"#,
         );
         let cluster = store.cluster("us-east-1", "cluster-aaaaaaaaaaa").unwrap();

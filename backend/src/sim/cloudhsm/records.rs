@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::cloudhsmv2::{Backup, BackupState, Cluster, ClusterState, HsmState};
 use shared::events::{
-    ClusterChanged, ClusterDeleted, EventKind, HsmBackupChanged, HsmBackupDeleted,
+    CloudHsmEvent, ClusterChanged, ClusterDeleted, HsmBackupChanged, HsmBackupDeleted,
 };
 
 use crate::sim::state::{Changes, State};
@@ -142,7 +142,7 @@ impl Changes {
             region: rec.region.clone(),
             cluster: rec.cluster.clone(),
         };
-        self.journal(state, EventKind::Cluster, &view);
+        self.journal(state, CloudHsmEvent::Cluster(view));
     }
 
     /// Removes the cluster `id`.
@@ -155,7 +155,7 @@ impl Changes {
             cluster_id: id.to_owned(),
             region: rec.region,
         };
-        self.journal(state, EventKind::ClusterDeleted, &view);
+        self.journal(state, CloudHsmEvent::ClusterDeleted(view));
     }
 
     /// Persists the backup `id` as it now is without announcing it: for
@@ -176,7 +176,7 @@ impl Changes {
             region: rec.region.clone(),
             backup: rec.backup.clone(),
         };
-        self.journal(state, EventKind::HsmBackup, &view);
+        self.journal(state, CloudHsmEvent::HsmBackup(view));
     }
 
     /// Removes the backup `id`.
@@ -190,6 +190,6 @@ impl Changes {
             cluster_id: rec.backup.cluster_id,
             region: rec.region,
         };
-        self.journal(state, EventKind::HsmBackupDeleted, &view);
+        self.journal(state, CloudHsmEvent::HsmBackupDeleted(view));
     }
 }

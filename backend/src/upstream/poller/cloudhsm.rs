@@ -18,13 +18,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::Value;
-use shared::events::{ClusterDeleted, EventKind, HsmBackupDeleted};
+use shared::events::{CloudHsmEvent, ClusterDeleted, HsmBackupDeleted, LiveEvent};
 
 use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
-use super::{Describe, Watch, diff};
+use super::{Describe, Watch, diff, typed};
 use crate::error::ServiceError;
 use crate::target::Call;
 use crate::upstream::client::UpstreamClient;
@@ -105,7 +104,7 @@ impl RegionListing {
 #[derive(Debug, Default)]
 pub(super) struct HsmRound {
     /// Journal entries, in order.
-    pub(super) changes: Vec<(EventKind, Value)>,
+    pub(super) changes: Vec<LiveEvent>,
     listed: Vec<(String, RegionListing)>,
     failed: BTreeSet<String>,
     changed: BTreeSet<String>,
@@ -234,43 +233,38 @@ fn with_region(mut item: Value, region: &str) -> Value {
     item
 }
 
-/// A payload as the simulator's journal holds it.
-fn payload(view: &impl Serialize) -> Value {
-    serde_json::to_value(view).expect("views serialize to JSON")
-}
-
 /// Appends the journal entries that turn `before` into `after` in `region`.
 fn diff_region(
     region: &str,
     before: &RegionListing,
     after: &RegionListing,
-    changes: &mut Vec<(EventKind, Value)>,
+    changes: &mut Vec<LiveEvent>,
 ) {
     diff(
         &before.clusters,
         &after.clusters,
-        EventKind::Cluster,
         changes,
+        |cluster| typed(cluster, |c| CloudHsmEvent::Cluster(c).into()),
         |id, _| {
-            let view = ClusterDeleted {
+            CloudHsmEvent::ClusterDeleted(ClusterDeleted {
                 cluster_id: id.to_owned(),
                 region: region.to_owned(),
-            };
-            (EventKind::ClusterDeleted, payload(&view))
+            })
+            .into()
         },
     );
     diff(
         &before.backups,
         &after.backups,
-        EventKind::HsmBackup,
         changes,
+        |backup| typed(backup, |b| CloudHsmEvent::HsmBackup(b).into()),
         |id, old| {
-            let view = HsmBackupDeleted {
+            CloudHsmEvent::HsmBackupDeleted(HsmBackupDeleted {
                 backup_id: id.to_owned(),
                 cluster_id: old["ClusterId"].as_str().map(str::to_owned),
                 region: region.to_owned(),
-            };
-            (EventKind::HsmBackupDeleted, payload(&view))
+            })
+            .into()
         },
     );
 }
@@ -298,7 +292,7 @@ mod tests {
     use chrono::TimeZone;
     use serde_json::json;
     use shared::cloudhsmv2::{Backup, BackupState, Cluster, ClusterState, Hsm, HsmState, Tag};
-    use shared::events::{ClusterChanged, HsmBackupChanged};
+    use shared::events::{ClusterChanged, EventKind, HsmBackupChanged};
 
     use super::*;
 
@@ -323,6 +317,11 @@ mod tests {
             }],
             ..Backup::default()
         }
+    }
+
+    /// A payload as the simulator's journal holds it.
+    fn payload(view: &impl serde::Serialize) -> Value {
+        serde_json::to_value(view).unwrap()
     }
 
     /// A listing of `region` as the upstream's Describe answers give it.
@@ -380,7 +379,7 @@ mod tests {
         );
         let mut changes = Vec::new();
         diff_region("eu-west-1", &before, &after, &mut changes);
-        let kinds: Vec<EventKind> = changes.iter().map(|(k, _)| *k).collect();
+        let kinds: Vec<EventKind> = changes.iter().map(LiveEvent::kind).collect();
         assert_eq!(
             kinds,
             [
@@ -390,20 +389,21 @@ mod tests {
                 EventKind::HsmBackupDeleted
             ]
         );
-        assert_eq!(changes[0].1["State"], "UNINITIALIZED");
-        assert_eq!(changes[0].1["Region"], "eu-west-1");
+        let data: Vec<Value> = changes.iter().map(|e| e.to_value().unwrap()).collect();
+        assert_eq!(data[0]["State"], "UNINITIALIZED");
+        assert_eq!(data[0]["Region"], "eu-west-1");
         assert_eq!(
-            changes[1].1,
+            data[1],
             json!({"ClusterId": "cluster-bbbbbbbbbbb", "Region": "eu-west-1"})
         );
-        assert_eq!(changes[2].1["BackupState"], "PENDING_DELETION");
+        assert_eq!(data[2]["BackupState"], "PENDING_DELETION");
         assert_eq!(
-            changes[3].1,
-            payload(&HsmBackupDeleted {
+            changes[3],
+            LiveEvent::from(CloudHsmEvent::HsmBackupDeleted(HsmBackupDeleted {
                 backup_id: "backup-bbbbbbbbbbb".to_owned(),
                 cluster_id: Some("cluster-igklspoyj5v".to_owned()),
                 region: "eu-west-1".to_owned(),
-            })
+            }))
         );
         let mut none = Vec::new();
         diff_region("eu-west-1", &after, &after, &mut none);
