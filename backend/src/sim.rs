@@ -12,23 +12,14 @@
 //! with a due time on the injected clock; one scheduler task completes what
 //! is due, so transitions resume after a restart and tests drive time by hand.
 
-mod account;
-mod artifacts;
-mod backups;
 pub mod bounds;
 mod cloudhsm;
 mod control;
-mod dispatch;
 pub mod faults;
-mod lifecycle;
-mod naming;
-mod nodes;
+mod opsworkscm;
 mod pagination;
-mod server_updates;
-mod servers;
+mod service;
 mod state;
-mod tags;
-mod userdata_export;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -42,7 +33,7 @@ use crate::error::ServiceError;
 use crate::store::{Store, StoreError};
 pub use cloudhsm::CloudHsm;
 pub use control::DEMO_SERVERS;
-pub use dispatch::OpsWorksCm;
+pub use opsworkscm::OpsWorksCm;
 use state::{Changes, ClockSetting, Meta, State};
 use store_order::{Settled, Settling};
 
@@ -144,7 +135,7 @@ impl Simulator {
             Some(meta) => meta,
             None => {
                 let meta = Meta {
-                    token_key: naming::random_hex(32),
+                    token_key: opsworkscm::naming::random_hex(32),
                 };
                 let mut changes = Changes::default();
                 changes.meta(&meta);
@@ -213,7 +204,7 @@ impl Simulator {
             let notified = self.wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let next = self.read_working(lifecycle::next_due);
+            let next = self.read_working(service::next_due);
             match next {
                 Some(due) => {
                     tokio::select! {
@@ -233,7 +224,7 @@ impl Simulator {
     /// Completes every transition due at the current time; returns how many.
     pub async fn run_due(&self) -> Result<usize, ServiceError> {
         let now = self.now();
-        self.mutate(|state, changes| Ok(self.complete_due(state, changes, now)))
+        self.mutate(|state, changes| Ok(service::complete_due(self, state, changes, now)))
             .await
     }
 
@@ -422,58 +413,32 @@ mod tests {
         (store, sim)
     }
 
-    /// A valid CreateServer request for `name`.
-    fn create_body(name: &str) -> String {
-        format!(
+    /// Creates server `name` through the OpsWorks CM door of `sim`.
+    async fn create(sim: &Simulator, name: &str) -> Result<Vec<u8>, ServiceError> {
+        let body = format!(
             r#"{{"Engine":"Puppet","ServerName":"{name}","InstanceType":"m5.large","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}}"#
-        )
-    }
-
-    #[tokio::test]
-    async fn a_failed_commit_is_an_internal_failure_and_leaves_no_trace() {
-        let (store, sim) = on_faulty_store().await;
-        let ctx = RequestContext::default();
-        sim.handle(
-            &ctx,
-            Operation::CreateServer,
-            create_body("kept").as_bytes(),
-        )
-        .await
-        .unwrap();
-        store.fail_commits(true);
-        let err = sim
-            .handle(
-                &ctx,
+        );
+        sim.opsworkscm()
+            .serve(
+                &RequestContext::default(),
                 Operation::CreateServer,
-                create_body("lost").as_bytes(),
+                body.as_bytes(),
             )
             .await
-            .unwrap_err();
-        assert_eq!(err.code, shared::error::ErrorCode::InternalFailure);
-        store.fail_commits(false);
+    }
+
+    /// The names DescribeServers lists.
+    async fn listed(sim: &Simulator) -> Vec<String> {
         let listed = sim
-            .handle(&ctx, Operation::DescribeServers, b"{}")
+            .opsworkscm()
+            .serve(
+                &RequestContext::default(),
+                Operation::DescribeServers,
+                b"{}",
+            )
             .await
             .unwrap();
         let listed: serde_json::Value = serde_json::from_slice(&listed).unwrap();
-        let names: Vec<&str> = listed["Servers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["ServerName"].as_str().unwrap())
-            .collect();
-        assert_eq!(names, ["kept"], "the unacknowledged server is not shown");
-        sim.handle(
-            &ctx,
-            Operation::CreateServer,
-            create_body("lost").as_bytes(),
-        )
-        .await
-        .unwrap();
-    }
-
-    fn server_names(listed: &[u8]) -> Vec<String> {
-        let listed: serde_json::Value = serde_json::from_slice(listed).unwrap();
         listed["Servers"]
             .as_array()
             .unwrap()
@@ -483,21 +448,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_failed_commit_is_an_internal_failure_and_leaves_no_trace() {
+        let (store, sim) = on_faulty_store().await;
+        create(&sim, "kept").await.unwrap();
+        store.fail_commits(true);
+        let err = create(&sim, "lost").await.unwrap_err();
+        assert_eq!(err.code, shared::error::ErrorCode::InternalFailure);
+        store.fail_commits(false);
+        assert_eq!(
+            listed(&sim).await,
+            ["kept"],
+            "the unacknowledged server is not shown"
+        );
+        create(&sim, "lost").await.unwrap();
+    }
+
+    #[tokio::test]
     async fn a_change_is_visible_only_once_it_is_durable() {
         let (store, sim) = on_faulty_store().await;
         store.hold_commits(true);
-        let ctx = RequestContext::default();
-        let body = create_body("slow");
         let creating = {
             let sim = Arc::clone(&sim);
-            tokio::spawn(async move {
-                sim.handle(
-                    &RequestContext::default(),
-                    Operation::CreateServer,
-                    body.as_bytes(),
-                )
-                .await
-            })
+            tokio::spawn(async move { create(&sim, "slow").await })
         };
         // The change is made and on its way to the store, not yet durable.
         tokio::time::timeout(Duration::from_secs(5), async {
@@ -507,42 +479,21 @@ mod tests {
         })
         .await
         .unwrap();
-        let listed = sim
-            .handle(&ctx, Operation::DescribeServers, b"{}")
-            .await
-            .unwrap();
-        assert!(server_names(&listed).is_empty(), "not durable, not shown");
+        assert!(listed(&sim).await.is_empty(), "not durable, not shown");
         store.hold_commits(false);
         creating.await.unwrap().unwrap();
-        let listed = sim
-            .handle(&ctx, Operation::DescribeServers, b"{}")
-            .await
-            .unwrap();
-        assert_eq!(server_names(&listed), ["slow"], "acknowledged, so shown");
+        assert_eq!(listed(&sim).await, ["slow"], "acknowledged, so shown");
     }
 
     #[tokio::test]
     async fn after_a_failed_commit_nothing_built_on_it_becomes_durable() {
         let (store, sim) = on_faulty_store().await;
-        let ctx = RequestContext::default();
         store.fail_commits(true);
-        sim.handle(
-            &ctx,
-            Operation::CreateServer,
-            create_body("lost").as_bytes(),
-        )
-        .await
-        .unwrap_err();
+        create(&sim, "lost").await.unwrap_err();
         store.fail_commits(false);
         // The next change is built on the state without the failed one, so
         // its batch cannot carry the lost server into the store.
-        sim.handle(
-            &ctx,
-            Operation::CreateServer,
-            create_body("kept").as_bytes(),
-        )
-        .await
-        .unwrap();
+        create(&sim, "kept").await.unwrap();
         let reopened = State::from_snapshot(store.inner().load().await.unwrap())
             .unwrap()
             .0;

@@ -18,16 +18,16 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::components::list::EmptyState;
-use crate::pages::account::AccountPage;
-use crate::pages::backups::BackupsPage;
 use crate::pages::cloudhsm::{
     HsmBackupPage, HsmBackupsPage, HsmClusterPage, HsmClustersPage, HsmCreateClusterPage,
 };
-use crate::pages::create_server::CreateServerPage;
-use crate::pages::server_details::BackupsTab;
-use crate::pages::server_events::EventsTab;
-use crate::pages::server_nodes::NodesTab;
-use crate::pages::server_settings::{SettingsTab, TagsTab};
+use crate::pages::opsworkscm::account::AccountPage;
+use crate::pages::opsworkscm::backups::BackupsPage;
+use crate::pages::opsworkscm::create_server::CreateServerPage;
+use crate::pages::opsworkscm::server_details::BackupsTab;
+use crate::pages::opsworkscm::server_events::EventsTab;
+use crate::pages::opsworkscm::server_nodes::NodesTab;
+use crate::pages::opsworkscm::server_settings::{SettingsTab, TagsTab};
 use crate::pages::simulator::SimulatorPage;
 
 /// A page's chunk could not be fetched or instantiated.

@@ -30,8 +30,8 @@ use crate::lazy_pages::{
     SettingsTabRoute, SimulatorRoute, TagsTabRoute,
 };
 use crate::live::{Connection, LiveStore, provide_live_store};
-use crate::pages::server_details::{OverviewTab, ServerDetailsPage};
-use crate::pages::servers::ServersPage;
+use crate::pages::opsworkscm::server_details::{OverviewTab, ServerDetailsPage};
+use crate::pages::opsworkscm::servers::ServersPage;
 use crate::pages::sign_in::SignInPage;
 
 /// What `/api/config` said, shared with the pages (the wizard uses the account id).

@@ -18,20 +18,14 @@ mod policies;
 mod records;
 mod tags;
 
-use std::ops::Deref;
-
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use shared::cloudhsmv2::{Operation, dispatch};
 use shared::error::ErrorCode;
-use shared::operation::ServiceHandler;
 
-pub(crate) use lifecycle::next_due;
 pub(crate) use records::{ClusterRecord, HsmBackupRecord};
 
 use super::Simulator;
+use super::service::service_handler;
 use crate::error::ServiceError;
-use crate::protocol::{encode_response, parse_request};
 use crate::target::RequestContext;
 
 /// `CloudHsmInvalidRequestException`.
@@ -77,31 +71,10 @@ fn in_cloudhsm_terms(err: ServiceError) -> ServiceError {
     ServiceError::new(code, err.message)
 }
 
-/// The simulator's CloudHSM v2 service: the handler of its 18 operations
-/// (each an `impl Handles<ops::Name>` in the module of its resource), called
-/// with the region the request addresses.
-#[derive(Clone, Copy)]
-pub struct CloudHsm<'a>(&'a Simulator);
-
-impl Deref for CloudHsm<'_> {
-    type Target = Simulator;
-
-    fn deref(&self) -> &Simulator {
-        self.0
-    }
-}
-
-impl ServiceHandler for CloudHsm<'_> {
-    type Context = str;
-    type Error = ServiceError;
-
-    fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError> {
-        parse_request(body)
-    }
-
-    fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, ServiceError> {
-        encode_response(value)
-    }
+service_handler! {
+    /// The simulator's CloudHSM v2 service: the handler of its 18
+    /// operations, called with the region the request addresses.
+    CloudHsm, str
 }
 
 impl Simulator {
@@ -110,33 +83,37 @@ impl Simulator {
     pub fn cloudhsm(&self) -> CloudHsm<'_> {
         CloudHsm(self)
     }
+}
 
-    /// Executes one CloudHSM v2 operation.
-    pub(crate) async fn handle_cloudhsm(
+impl CloudHsm<'_> {
+    /// Executes one CloudHSM v2 operation in the region the request
+    /// addresses: injected faults first, then the operation's handler.
+    ///
+    /// # Errors
+    /// The operation's error in CloudHSM's terms.
+    pub async fn serve(
         &self,
         ctx: &RequestContext,
         op: Operation,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
-        self.run_cloudhsm(ctx, op, body)
-            .await
-            .map_err(in_cloudhsm_terms)
+        self.run(ctx, op, body).await.map_err(in_cloudhsm_terms)
     }
 
-    async fn run_cloudhsm(
+    async fn run(
         &self,
         ctx: &RequestContext,
         op: Operation,
         body: &[u8],
     ) -> Result<Vec<u8>, ServiceError> {
         self.injected_request_faults(op.as_str(), body).await?;
-        let region = self.cloudhsm_region(ctx)?;
-        dispatch(&self.cloudhsm(), region.as_str(), op, body).await
+        let region = self.region_of(ctx)?;
+        dispatch(self, region.as_str(), op, body).await
     }
 
     /// The region a request addresses; it must look like an AWS region
     /// (ARNs and CopyBackupToRegion name it).
-    fn cloudhsm_region(&self, ctx: &RequestContext) -> Result<String, ServiceError> {
+    fn region_of(&self, ctx: &RequestContext) -> Result<String, ServiceError> {
         let region = ctx.region.as_deref().unwrap_or(&self.config.region);
         if shared::cloudhsmv2::ids::is_region(region) {
             Ok(region.to_owned())

@@ -8,7 +8,7 @@ use serde_json::json;
 use shared::opsworkscm::{BackupType, Operation, Server, ServerStatus};
 
 use super::Simulator;
-use super::artifacts;
+use super::opsworkscm::artifacts;
 use super::state::ClockSetting;
 use crate::error::ServiceError;
 use crate::target::RequestContext;
@@ -110,15 +110,18 @@ impl Simulator {
         }
         super::bounds::check_text("reason", reason.as_deref()).map_err(ServiceError::validation)?;
         let now = self.now();
-        let recover_at = recover_after_seconds.map(|s| super::lifecycle::after_seconds(now, s));
+        let recover_at =
+            recover_after_seconds.map(|s| super::opsworkscm::lifecycle::after_seconds(now, s));
         self.mutate(|state, changes| {
-            let rec = super::servers::server_mut(state, name)?;
-            super::lifecycle::require_status(
+            let rec = super::opsworkscm::servers::server_mut(state, name)?;
+            super::opsworkscm::lifecycle::require_status(
                 rec,
                 &[S::Healthy, S::Unhealthy, S::ConnectionLost, S::Running],
                 "change the health of",
             )?;
-            super::lifecycle::change_health(state, changes, name, status, reason, recover_at, now);
+            super::opsworkscm::lifecycle::change_health(
+                state, changes, name, status, reason, recover_at, now,
+            );
             Ok(state.servers[name].server.clone())
         })
         .await
@@ -131,7 +134,7 @@ impl Simulator {
     ) -> Result<super::faults::Fault, ServiceError> {
         let fault = self.faults.add(spec)?;
         if fault.spec.kind.is_health() {
-            let first = self.due_in(super::lifecycle::durations::HEALTH_CHECK);
+            let first = self.due_in(super::opsworkscm::lifecycle::durations::HEALTH_CHECK);
             self.with_working(|state| {
                 state.next_health_check =
                     Some(state.next_health_check.map_or(first, |t| t.min(first)));
@@ -153,7 +156,7 @@ impl Simulator {
             for rec in state.associations.values_mut() {
                 rec.due = rec.due.map(|d| d.min(now));
             }
-            self.complete_due(state, changes, now);
+            super::service::complete_due(self, state, changes, now);
             Ok(())
         })
         .await
@@ -171,7 +174,11 @@ impl Simulator {
         let ctx = RequestContext::default();
         let call = |op: Operation, body: serde_json::Value| {
             let ctx = &ctx;
-            async move { self.handle(ctx, op, body.to_string().as_bytes()).await }
+            async move {
+                self.opsworkscm()
+                    .serve(ctx, op, body.to_string().as_bytes())
+                    .await
+            }
         };
         let role = format!(
             "arn:aws:iam::{}:role/aws-opsworks-cm-service-role",

@@ -1,5 +1,6 @@
 //! Live updates in upstream mode: a poller lists OpsWorks CM servers,
-//! backups, recent events and watched node associations, and CloudHSM v2
+//! backups, recent events and watched node associations ([`opsworkscm`]),
+//! and CloudHSM v2
 //! clusters and backups in every region the console has used
 //! ([`cloudhsm`]), diffs them with what it saw last and journals the
 //! differences, so the browser's event stream behaves as in simulator mode.
@@ -9,22 +10,15 @@
 //! stop the other's updates.
 
 mod cloudhsm;
+mod opsworkscm;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use shared::events::{
-    BackupDeleted, JournalEntry, LiveEvent, NodeAssociation, OpsWorksCmEvent, ServerDeleted,
-};
-use shared::opsworkscm::{
-    DescribeEventsRequest, DescribeNodeAssociationStatusRequest,
-    DescribeNodeAssociationStatusResponse, MaxResults, NodeAssociationStatus, Operation,
-    ServerEvent, ServerName, Text, ops,
-};
+use shared::events::{JournalEntry, LiveEvent};
 use tokio::sync::Notify;
 
 use super::client::UpstreamClient;
@@ -32,10 +26,6 @@ use crate::error::ServiceError;
 use crate::store::{Batch, Store};
 use crate::target::Call;
 
-/// Events read per server and poll (newest first).
-const EVENTS_PER_POLL: i64 = 50;
-/// Every this many polls, events are read for settled servers too.
-const EVENT_SWEEP_EVERY: u64 = 5;
 /// Most pages read from one paginated Describe (a guard against a
 /// NextToken that never ends).
 const MAX_PAGES: usize = 1000;
@@ -58,22 +48,12 @@ impl Default for PollIntervals {
     }
 }
 
-/// A node association or disassociation whose status is being followed.
-#[derive(Debug, Clone)]
-struct Association {
-    server_name: String,
-    node_name: String,
-    token: String,
-    created_at: f64,
-    last_status: Option<String>,
-}
-
 /// What the doors tell the poller: poll now, follow this association, and
 /// watch CloudHSM in this region.
 #[derive(Debug, Default)]
 pub struct Watch {
     kick: Notify,
-    associations: Mutex<Vec<Association>>,
+    associations: Mutex<Vec<opsworkscm::Association>>,
     hsm_regions: Mutex<cloudhsm::Regions>,
 }
 
@@ -82,53 +62,6 @@ impl Watch {
     pub fn kick(&self) {
         self.kick.notify_one();
     }
-
-    /// Follows the association `token` of `node_name` on `server_name`
-    /// until it reaches SUCCESS or FAILED.
-    pub fn follow_association(
-        &self,
-        server_name: &str,
-        node_name: &str,
-        token: &str,
-        created_at: f64,
-    ) {
-        self.associations
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Association {
-                server_name: server_name.to_owned(),
-                node_name: node_name.to_owned(),
-                token: token.to_owned(),
-                created_at,
-                last_status: None,
-            });
-        self.kick();
-    }
-
-    fn associations(&self) -> Vec<Association> {
-        self.associations
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    fn update_association(&self, token: &str, status: &str, done: bool) {
-        let mut list = self.associations.lock().unwrap_or_else(|e| e.into_inner());
-        if done {
-            list.retain(|a| a.token != token);
-        } else if let Some(a) = list.iter_mut().find(|a| a.token == token) {
-            a.last_status = Some(status.to_owned());
-        }
-    }
-}
-
-/// What the poller saw last.
-#[derive(Debug, Default)]
-struct Seen {
-    polls: u64,
-    servers: BTreeMap<String, Value>,
-    backups: BTreeMap<String, Value>,
-    events: HashMap<String, HashSet<String>>,
 }
 
 /// The poller; [`Poller::spawn`] runs it until the process ends.
@@ -137,7 +70,7 @@ pub struct Poller {
     store: Arc<dyn Store>,
     watch: Arc<Watch>,
     intervals: PollIntervals,
-    seen: Seen,
+    opsworks: opsworkscm::OpsWorksPoller,
     hsm: cloudhsm::HsmPoller,
     next_id: u64,
     /// Batches committed so far (each its own store generation).
@@ -164,7 +97,7 @@ impl Poller {
             store,
             watch,
             intervals,
-            seen: Seen::default(),
+            opsworks: opsworkscm::OpsWorksPoller::default(),
             next_id: newest + 1,
             commits: 0,
         })
@@ -220,114 +153,12 @@ impl Poller {
         Ok(opsworks_busy? || self.hsm.busy())
     }
 
-    /// The OpsWorks CM half of a poll.
+    /// The OpsWorks CM half of a poll: list and diff, journal, then take
+    /// what was listed as seen.
     async fn poll_opsworks(&mut self) -> Result<bool, ServiceError> {
-        let first = self.seen.polls == 0;
-        let servers = self
-            .list(Operation::DescribeServers, "Servers", "ServerName")
-            .await?;
-        let backups = self
-            .list(Operation::DescribeBackups, "Backups", "BackupId")
-            .await?;
-        let mut changes: Vec<LiveEvent> = Vec::new();
-        let changed_servers = diff(
-            &self.seen.servers,
-            &servers,
-            &mut changes,
-            |server| typed(server, |s| OpsWorksCmEvent::Server(s).into()),
-            |name, _| {
-                OpsWorksCmEvent::ServerDeleted(ServerDeleted {
-                    server_name: name.to_owned(),
-                })
-                .into()
-            },
-        );
-        diff(
-            &self.seen.backups,
-            &backups,
-            &mut changes,
-            |backup| typed(backup, |b| OpsWorksCmEvent::Backup(b).into()),
-            |id, old| {
-                OpsWorksCmEvent::BackupDeleted(BackupDeleted {
-                    backup_id: id.to_owned(),
-                    server_name: old["ServerName"].as_str().unwrap_or_default().to_owned(),
-                })
-                .into()
-            },
-        );
-        let sweep = self.seen.polls.is_multiple_of(EVENT_SWEEP_EVERY);
-        let mut events_now = HashMap::new();
-        for (name, server) in &servers {
-            if !(sweep || changed_servers.contains(name) || is_transitional(server)) {
-                continue;
-            }
-            let fetched = self.events(name).await?;
-            let known = self.seen.events.get(name);
-            let baseline = first && known.is_none();
-            let mut fresh: Vec<&ServerEvent> = fetched
-                .iter()
-                .filter(|e| !baseline && known.is_none_or(|k| !k.contains(&event_key(e))))
-                .collect();
-            fresh.sort_by_key(|e| e.created_at);
-            changes.extend(
-                fresh
-                    .into_iter()
-                    .map(|e| LiveEvent::from(OpsWorksCmEvent::ServerEvent(e.clone()))),
-            );
-            events_now.insert(
-                name.clone(),
-                fetched.iter().map(event_key).collect::<HashSet<_>>(),
-            );
-        }
-        let mut settled = Vec::new();
-        for association in self.watch.associations() {
-            let status = self.association_status(&association).await?;
-            let state = status.node_association_status;
-            let name = state.map_or("", NodeAssociationStatus::as_str).to_owned();
-            let done = matches!(
-                state,
-                Some(NodeAssociationStatus::Success | NodeAssociationStatus::Failed)
-            );
-            if let Some(state) = state
-                && association.last_status.as_deref() != Some(name.as_str())
-            {
-                changes.push(LiveEvent::OpsWorksCm(OpsWorksCmEvent::NodeAssociation(
-                    NodeAssociation {
-                        server_name: association.server_name.clone(),
-                        node_name: association.node_name.clone(),
-                        node_association_status_token: association.token.clone(),
-                        node_association_status: state,
-                        engine_attributes: status.engine_attributes,
-                        created_at: epoch(association.created_at),
-                    },
-                )));
-            }
-            let state = name;
-            settled.push((association.token, state, done));
-        }
-        self.journal(changes).await?;
-        // Only once the journal has them are the changes "seen".
-        for (token, state, done) in settled {
-            self.watch.update_association(&token, &state, done);
-        }
-        for (name, keys) in events_now {
-            self.seen.events.entry(name).or_default().extend(keys);
-        }
-        self.seen
-            .events
-            .retain(|name, _| servers.contains_key(name));
-        let busy = servers.values().any(is_transitional)
-            || backups.values().any(|b| {
-                b["Status"]
-                    .as_str()
-                    .and_then(shared::opsworkscm::BackupStatus::from_name)
-                    .is_some_and(shared::opsworkscm::BackupStatus::is_transitional)
-            })
-            || !self.watch.associations().is_empty();
-        self.seen.servers = servers;
-        self.seen.backups = backups;
-        self.seen.polls += 1;
-        Ok(busy)
+        let mut round = self.opsworks.poll(&self.client, &self.watch).await?;
+        self.journal(std::mem::take(&mut round.changes)).await?;
+        Ok(self.opsworks.settle(round, &self.watch))
     }
 
     async fn journal(&mut self, changes: Vec<LiveEvent>) -> Result<(), ServiceError> {
@@ -350,66 +181,6 @@ impl Poller {
         self.store.commit(batch).await?;
         self.next_id = id;
         Ok(())
-    }
-
-    /// Every OpsWorks CM item of a paginated Describe*, keyed by `key`.
-    async fn list(
-        &self,
-        operation: Operation,
-        items: &str,
-        key: &str,
-    ) -> Result<BTreeMap<String, Value>, ServiceError> {
-        let describe = Describe {
-            call: Call::OpsWorksCm(operation),
-            region: None,
-            items,
-            key,
-        };
-        describe.all(&self.client).await
-    }
-
-    async fn events(&self, server_name: &str) -> Result<Vec<ServerEvent>, ServiceError> {
-        let input = DescribeEventsRequest {
-            server_name: ServerName::parse(server_name).map_err(refused)?,
-            next_token: None,
-            max_results: Some(MaxResults::parse(EVENTS_PER_POLL).map_err(refused)?),
-        };
-        match self
-            .client
-            .invoke::<ops::DescribeEvents>(None, &input)
-            .await
-        {
-            Ok(page) => Ok(page.server_events),
-            // Deleted between the two calls.
-            Err(err) if err.code_str() == "ResourceNotFoundException" => Ok(Vec::new()),
-            Err(err) => Err(err),
-        }
-    }
-
-    async fn association_status(
-        &self,
-        association: &Association,
-    ) -> Result<DescribeNodeAssociationStatusResponse, ServiceError> {
-        let input = DescribeNodeAssociationStatusRequest {
-            node_association_status_token: Text::parse(association.token.as_str())
-                .map_err(refused)?,
-            server_name: ServerName::parse(association.server_name.as_str()).map_err(refused)?,
-        };
-        match self
-            .client
-            .invoke::<ops::DescribeNodeAssociationStatus>(None, &input)
-            .await
-        {
-            Ok(status) => Ok(status),
-            // The server is gone: the association failed with it.
-            Err(err) if err.code_str() == "ResourceNotFoundException" => {
-                Ok(DescribeNodeAssociationStatusResponse {
-                    node_association_status: Some(NodeAssociationStatus::Failed),
-                    engine_attributes: Vec::new(),
-                })
-            }
-            Err(err) => Err(err),
-        }
     }
 }
 
@@ -479,17 +250,9 @@ fn diff(
     changed
 }
 
-/// A name or token from upstream that this side's model refuses.
-fn refused(err: shared::validation::ValidationError) -> ServiceError {
-    ServiceError::validation(err.to_string())
-}
-
 /// The event `wrap` makes of an upstream item, typed as the console reads
 /// it; an item that does not have the model's shape is logged and left out.
-pub(super) fn typed<T: DeserializeOwned>(
-    item: &Value,
-    wrap: fn(T) -> LiveEvent,
-) -> Option<LiveEvent> {
+fn typed<T: DeserializeOwned>(item: &Value, wrap: fn(T) -> LiveEvent) -> Option<LiveEvent> {
     match T::deserialize(item) {
         Ok(payload) => Some(wrap(payload)),
         Err(err) => {
@@ -499,30 +262,9 @@ pub(super) fn typed<T: DeserializeOwned>(
     }
 }
 
-/// A time in epoch seconds (fractions kept to the millisecond).
-fn epoch(seconds: f64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis((seconds * 1000.0) as i64).unwrap_or_default()
-}
-
-fn is_transitional(server: &Value) -> bool {
-    server["Status"]
-        .as_str()
-        .and_then(shared::opsworkscm::ServerStatus::from_name)
-        .is_some_and(shared::opsworkscm::ServerStatus::is_transitional)
-}
-
-/// Events have no id: time and message tell them apart.
-fn event_key(event: &ServerEvent) -> String {
-    format!(
-        "{}|{}",
-        event.created_at.map_or(0, |t| t.timestamp_millis()),
-        event.message.as_deref().unwrap_or_default()
-    )
-}
-
 #[cfg(test)]
 mod tests {
-    use shared::events::EventKind;
+    use shared::events::{EventKind, OpsWorksCmEvent, ServerDeleted};
 
     use super::*;
 
@@ -574,13 +316,5 @@ mod tests {
             ]
         );
         assert_eq!(changes[2].to_value().unwrap(), json!({"ServerName": "b"}));
-    }
-
-    #[test]
-    fn transitional_states_keep_the_poller_fast() {
-        assert!(is_transitional(&json!({"Status": "CREATING"})));
-        assert!(is_transitional(&json!({"Status": "UNDER_MAINTENANCE"})));
-        assert!(!is_transitional(&json!({"Status": "HEALTHY"})));
-        assert!(!is_transitional(&json!({})));
     }
 }

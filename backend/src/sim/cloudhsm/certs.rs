@@ -4,7 +4,7 @@
 use rcgen::{CertificateParams, DnType, KeyPair};
 use x509_parser::prelude::FromDer as _;
 
-use crate::sim::artifacts::pem_decode;
+use crate::sim::opsworkscm::artifacts::pem_decode;
 
 /// A fresh cluster CSR (PEM) whose subject names the cluster, signed by a new
 /// ECDSA P-256 key that stays "inside the HSM" (it is not kept).

@@ -16,7 +16,7 @@ use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETEN
 use super::{certs, invalid, limit_exceeded, new_id, not_found, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
-use crate::sim::naming::random_hex;
+use crate::sim::opsworkscm::naming::random_hex;
 use crate::sim::pagination::{PageRequest, page};
 use crate::sim::state::State;
 use shared::cloudhsmv2::{Operation, ops};
@@ -79,7 +79,7 @@ fn check_hsm_type(hsm_type: &HsmType) -> Result<(), ServiceError> {
 /// The VPC of a subnet. The simulator cannot look subnets up, so the VPC is
 /// derived from the first subnet: the same subnets always give the same VPC.
 fn vpc_of(subnet: &str) -> String {
-    let digest = crate::sim::artifacts::sha256_hex(subnet.as_bytes());
+    let digest = crate::sim::opsworkscm::artifacts::sha256_hex(subnet.as_bytes());
     format!("vpc-{}", &digest[..17])
 }
 

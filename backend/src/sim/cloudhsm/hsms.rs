@@ -11,7 +11,7 @@ use super::records::HsmPending;
 use super::{invalid, limit_exceeded, new_id, not_found};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
-use crate::sim::naming::random_hex;
+use crate::sim::opsworkscm::naming::random_hex;
 use shared::cloudhsmv2::ops;
 use shared::operation::Handles;
 

@@ -7,7 +7,8 @@ use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
 use super::certs;
 use super::records::{ClusterAction, ClusterPending};
-use crate::sim::Simulator;
+use crate::sim::CloudHsm;
+use crate::sim::service::Scheduled;
 use crate::sim::state::{Changes, State};
 
 /// Nominal durations in seconds (divided by `--speed`).
@@ -104,67 +105,7 @@ enum Due {
     Expire(String),
 }
 
-impl Simulator {
-    /// Completes every CloudHSM step due at `now`, oldest first; returns how many.
-    pub(crate) fn complete_cloudhsm_due(
-        &self,
-        state: &mut State,
-        changes: &mut Changes,
-        now: DateTime<Utc>,
-    ) -> usize {
-        let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
-        for (id, rec) in &state.clusters {
-            if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
-                due.push((p.due, Due::Cluster(id.clone())));
-            }
-            for (hsm, p) in rec.hsm_pending.iter().filter(|(_, p)| p.due <= now) {
-                due.push((p.due, Due::Hsm(id.clone(), hsm.clone())));
-            }
-            if let Some(at) = rec.next_daily_backup.filter(|at| *at <= now) {
-                due.push((at, Due::DailyBackup(id.clone())));
-            }
-        }
-        for (id, rec) in &state.hsm_backups {
-            if let Some(at) = rec.ready_due.filter(|at| *at <= now) {
-                due.push((at, Due::Ready(id.clone())));
-            }
-            if let Some(at) = rec.purge_due().filter(|at| *at <= now) {
-                due.push((at, Due::Purge(id.clone())));
-            }
-        }
-        for (at, id) in expiries(state).into_iter().filter(|(at, _)| *at <= now) {
-            due.push((at, Due::Expire(id)));
-        }
-        due.sort_by_key(|(at, _)| *at);
-        let count = due.len();
-        for (at, item) in due {
-            match item {
-                Due::Cluster(id) => self.complete_cluster(state, changes, &id, at),
-                Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
-                Due::DailyBackup(id) => self.daily_backup(state, changes, &id, now),
-                Due::Ready(id) => {
-                    if let Some(rec) = state.hsm_backups.get_mut(&id) {
-                        rec.ready_due = None;
-                        rec.backup.backup_state = Some(BackupState::Ready);
-                        changes.hsm_backup_changed(state, &id);
-                    }
-                }
-                Due::Purge(id) => {
-                    if state
-                        .hsm_backups
-                        .get(&id)
-                        .and_then(|b| b.purge_due())
-                        .is_some_and(|d| d <= at)
-                    {
-                        changes.hsm_backup_removed(state, &id);
-                    }
-                }
-                Due::Expire(id) => expire(state, changes, &id, at),
-            }
-        }
-        count
-    }
-
+impl CloudHsm<'_> {
     fn complete_cluster(
         &self,
         state: &mut State,
@@ -301,4 +242,64 @@ fn expire(state: &mut State, changes: &mut Changes, id: &str, at: DateTime<Utc>)
     rec.backup.backup_state = Some(BackupState::PendingDeletion);
     rec.backup.delete_timestamp = Some(at + Duration::days(PENDING_DELETION_DAYS));
     changes.hsm_backup_changed(state, id);
+}
+
+impl Scheduled for CloudHsm<'_> {
+    fn next_due(state: &State) -> Option<DateTime<Utc>> {
+        next_due(state)
+    }
+
+    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
+        let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
+        for (id, rec) in &state.clusters {
+            if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
+                due.push((p.due, Due::Cluster(id.clone())));
+            }
+            for (hsm, p) in rec.hsm_pending.iter().filter(|(_, p)| p.due <= now) {
+                due.push((p.due, Due::Hsm(id.clone(), hsm.clone())));
+            }
+            if let Some(at) = rec.next_daily_backup.filter(|at| *at <= now) {
+                due.push((at, Due::DailyBackup(id.clone())));
+            }
+        }
+        for (id, rec) in &state.hsm_backups {
+            if let Some(at) = rec.ready_due.filter(|at| *at <= now) {
+                due.push((at, Due::Ready(id.clone())));
+            }
+            if let Some(at) = rec.purge_due().filter(|at| *at <= now) {
+                due.push((at, Due::Purge(id.clone())));
+            }
+        }
+        for (at, id) in expiries(state).into_iter().filter(|(at, _)| *at <= now) {
+            due.push((at, Due::Expire(id)));
+        }
+        due.sort_by_key(|(at, _)| *at);
+        let count = due.len();
+        for (at, item) in due {
+            match item {
+                Due::Cluster(id) => self.complete_cluster(state, changes, &id, at),
+                Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
+                Due::DailyBackup(id) => self.daily_backup(state, changes, &id, now),
+                Due::Ready(id) => {
+                    if let Some(rec) = state.hsm_backups.get_mut(&id) {
+                        rec.ready_due = None;
+                        rec.backup.backup_state = Some(BackupState::Ready);
+                        changes.hsm_backup_changed(state, &id);
+                    }
+                }
+                Due::Purge(id) => {
+                    if state
+                        .hsm_backups
+                        .get(&id)
+                        .and_then(|b| b.purge_due())
+                        .is_some_and(|d| d <= at)
+                    {
+                        changes.hsm_backup_removed(state, &id);
+                    }
+                }
+                Due::Expire(id) => expire(state, changes, &id, at),
+            }
+        }
+        count
+    }
 }

@@ -6,10 +6,11 @@ use shared::opsworkscm::{
     BackupStatus, BackupType, MaintenanceStatus, NodeAssociationStatus, Operation, ServerStatus,
 };
 
-use super::Simulator;
-use super::faults::FaultKind;
-use super::state::{Action, AssociationKind, Changes, NodeRecord, ServerRecord, State};
+use super::OpsWorksCm;
 use crate::error::ServiceError;
+use crate::sim::faults::FaultKind;
+use crate::sim::service::Scheduled;
+use crate::sim::state::{Action, AssociationKind, Changes, NodeRecord, ServerRecord, State};
 
 /// Nominal durations in seconds (divided by `--speed`).
 pub(crate) mod durations {
@@ -70,7 +71,6 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .chain(backups)
         .chain(nodes)
         .chain(state.next_health_check)
-        .chain(super::cloudhsm::next_due(state))
         .min()
 }
 
@@ -84,60 +84,7 @@ enum Due {
     Association(String),
 }
 
-impl Simulator {
-    /// Completes everything due at `now`, oldest first; returns how many.
-    pub(crate) fn complete_due(
-        &self,
-        state: &mut State,
-        changes: &mut Changes,
-        now: DateTime<Utc>,
-    ) -> usize {
-        let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
-        for (name, rec) in &state.servers {
-            if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
-                due.push((p.due, Due::Server(name.clone())));
-            }
-            if let Some(at) = rec.next_maintenance.filter(|at| *at <= now) {
-                due.push((at, Due::ScheduledMaintenance(name.clone())));
-            }
-            if let Some(at) = rec.recover_at.filter(|at| *at <= now) {
-                due.push((at, Due::Recovery(name.clone())));
-            }
-            if let Some(at) = rec.next_automated_backup.filter(|at| *at <= now) {
-                due.push((at, Due::AutomatedBackup(name.clone())));
-            }
-        }
-        for (id, rec) in &state.backups {
-            if let Some(at) = rec.delete_due.filter(|d| *d <= now) {
-                due.push((at, Due::BackupDeletion(id.clone())));
-            }
-        }
-        for (token, rec) in &state.associations {
-            if let Some(at) = rec.due.filter(|d| *d <= now) {
-                due.push((at, Due::Association(token.clone())));
-            }
-        }
-        if let Some(at) = state.next_health_check.filter(|at| *at <= now) {
-            due.push((at, Due::HealthCheck));
-        }
-        due.sort_by_key(|(at, _)| *at);
-        let count = due.len() + self.complete_cloudhsm_due(state, changes, now);
-        for (at, item) in due {
-            match item {
-                Due::Server(name) => self.complete_server(state, changes, &name, at),
-                Due::HealthCheck => self.health_check(state, changes, now),
-                Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
-                Due::Recovery(name) => recover(state, changes, &name, at),
-                Due::ScheduledMaintenance(name) => {
-                    self.scheduled_maintenance(state, changes, &name, now)
-                }
-                Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
-                Due::Association(token) => self.complete_association(state, changes, &token, at),
-            }
-        }
-        count
-    }
-
+impl OpsWorksCm<'_> {
     /// Starts the automated backup whose window opened, or records why it
     /// could not run; then plans the next window after `now` (so a clock jump
     /// over several windows runs one backup, not a burst).
@@ -235,7 +182,7 @@ impl Simulator {
             && matches!(status, ServerStatus::Healthy | ServerStatus::Unhealthy)
         {
             rec.server.status = Some(ServerStatus::UnderMaintenance);
-            rec.pending = Some(super::state::Pending {
+            rec.pending = Some(crate::sim::state::Pending {
                 due,
                 action: Action::Maintenance,
             });
@@ -485,7 +432,7 @@ fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Ut
     );
 }
 
-impl Simulator {
+impl OpsWorksCm<'_> {
     fn complete_association(
         &self,
         state: &mut State,
@@ -552,10 +499,63 @@ impl Simulator {
     }
 }
 
-/// `seconds` (bounded by [`super::bounds`]) after `now`, saturating at
+/// `seconds` (bounded by [`crate::sim::bounds`]) after `now`, saturating at
 /// the latest simulated time instead of overflowing.
-pub(super) fn after_seconds(now: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
-    super::bounds::add_millis(now, seconds * 1000.0)
+pub(crate) fn after_seconds(now: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
+    crate::sim::bounds::add_millis(now, seconds * 1000.0)
+}
+
+impl Scheduled for OpsWorksCm<'_> {
+    fn next_due(state: &State) -> Option<DateTime<Utc>> {
+        next_due(state)
+    }
+
+    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
+        let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
+        for (name, rec) in &state.servers {
+            if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
+                due.push((p.due, Due::Server(name.clone())));
+            }
+            if let Some(at) = rec.next_maintenance.filter(|at| *at <= now) {
+                due.push((at, Due::ScheduledMaintenance(name.clone())));
+            }
+            if let Some(at) = rec.recover_at.filter(|at| *at <= now) {
+                due.push((at, Due::Recovery(name.clone())));
+            }
+            if let Some(at) = rec.next_automated_backup.filter(|at| *at <= now) {
+                due.push((at, Due::AutomatedBackup(name.clone())));
+            }
+        }
+        for (id, rec) in &state.backups {
+            if let Some(at) = rec.delete_due.filter(|d| *d <= now) {
+                due.push((at, Due::BackupDeletion(id.clone())));
+            }
+        }
+        for (token, rec) in &state.associations {
+            if let Some(at) = rec.due.filter(|d| *d <= now) {
+                due.push((at, Due::Association(token.clone())));
+            }
+        }
+        if let Some(at) = state.next_health_check.filter(|at| *at <= now) {
+            due.push((at, Due::HealthCheck));
+        }
+        due.sort_by_key(|(at, _)| *at);
+        let count = due.len();
+        for (at, item) in due {
+            match item {
+                Due::Server(name) => self.complete_server(state, changes, &name, at),
+                Due::HealthCheck => self.health_check(state, changes, now),
+                Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
+                Due::Recovery(name) => recover(state, changes, &name, at),
+                Due::ScheduledMaintenance(name) => {
+                    self.scheduled_maintenance(state, changes, &name, now)
+                }
+                Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
+                Due::Association(token) => self.complete_association(state, changes, &token, at),
+            }
+        }
+        count
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::text_output::{FileOffer, TextOutput};
 use crate::live::LiveStore;
-use crate::pages::server_details::current;
+use crate::pages::opsworkscm::server_details::current;
 
 /// The Chef inputs, as typed (empty means "not sent").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

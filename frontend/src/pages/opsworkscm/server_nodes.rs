@@ -15,7 +15,7 @@ use self::associate_form::AssociateNodeForm;
 use self::associations_table::AssociationsTable;
 use self::disassociate_form::{DisassociateNodeForm, Disassociation};
 use crate::live::LiveStore;
-use crate::pages::server_details::current;
+use crate::pages::opsworkscm::server_details::current;
 
 /// Nodes tab.
 #[component]

@@ -14,7 +14,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;
 use crate::live::LiveStore;
-use crate::live::associations::NodeAction;
+use crate::live::opsworkscm::associations::NodeAction;
 
 /// The form's state, shared with the associations list (its Disassociate buttons).
 #[derive(Clone, Copy)]

@@ -14,10 +14,11 @@ use shared::validation::AdminPassword;
 use super::artifacts;
 use super::lifecycle::durations;
 use super::naming;
-use super::pagination::{PageRequest, page};
-use super::state::{Action, CachedJson, Pending, ServerRecord, State};
-use super::{Simulator, tags};
+use super::tags;
 use crate::error::ServiceError;
+use crate::sim::Simulator;
+use crate::sim::pagination::{PageRequest, page};
+use crate::sim::state::{Action, CachedJson, Pending, ServerRecord, State};
 use crate::target::RequestContext;
 
 use crate::sim::OpsWorksCm;

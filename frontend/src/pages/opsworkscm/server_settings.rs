@@ -11,9 +11,9 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::tags_panel::TagsPanel;
 use crate::live::LiveStore;
-use crate::pages::server_credentials::CredentialsPanel;
-use crate::pages::server_details::current;
-use crate::pages::server_userdata::UserdataPanel;
+use crate::pages::opsworkscm::server_credentials::CredentialsPanel;
+use crate::pages::opsworkscm::server_details::current;
+use crate::pages::opsworkscm::server_userdata::UserdataPanel;
 
 /// An optional window: empty means "not sent".
 fn window_of(value: &str) -> Result<Option<TimeWindow>, String> {

@@ -5,9 +5,9 @@ use shared::opsworkscm::{
     DescribeAccountAttributesResponse, DescribeEventsRequest, DescribeEventsResponse, ServerEvent,
 };
 
-use super::pagination::{PageRequest, page};
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
+use crate::sim::pagination::{PageRequest, page};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::{Operation, ops};

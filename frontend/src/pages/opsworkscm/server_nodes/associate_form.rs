@@ -16,7 +16,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, PemField, TextField};
 use crate::live::LiveStore;
-use crate::live::associations::NodeAction;
+use crate::live::opsworkscm::associations::NodeAction;
 
 /// The associate form of `server`, whose engine is `engine`.
 #[component]

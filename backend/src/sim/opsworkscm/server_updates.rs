@@ -14,8 +14,8 @@ use super::servers::{
     attribute, attribute_pairs, check_chef_password, check_puppet_password, engine_label,
     engine_of, server_mut,
 };
-use super::state::{Action, Pending};
 use crate::error::ServiceError;
+use crate::sim::state::{Action, Pending};
 use crate::target::RequestContext;
 
 use crate::sim::OpsWorksCm;
@@ -240,7 +240,7 @@ impl Handles<ops::UpdateServerEngineAttributes> for OpsWorksCm<'_> {
         let value = req.attribute_value.as_ref().map(|v| v.as_str().to_owned());
         // Cheap checks first: a server that does not exist or cannot be
         // changed now costs no key.
-        let settled = |state: &super::state::State| {
+        let settled = |state: &crate::sim::state::State| {
             let rec = state
                 .servers
                 .get(&name)

@@ -23,7 +23,7 @@ use crate::components::modal::ConfirmDelete;
 use crate::components::password_rules::PasswordRules;
 use crate::components::text_output::{FileOffer, OneTimeSecret};
 use crate::live::LiveStore;
-use crate::pages::server_details::current;
+use crate::pages::opsworkscm::server_details::current;
 
 /// Placeholder for a chosen password in the CLI command.
 const PASSWORD_PLACEHOLDER: &str = "REPLACE_WITH_ADMIN_PASSWORD";

@@ -11,13 +11,14 @@ use shared::opsworkscm::{
     EngineKind, NodeAssociationStatus, ServerStatus, attributes,
 };
 
+use super::artifacts;
 use super::lifecycle::{durations, require_status};
 use super::naming;
 use super::servers::{attribute_pairs, server_mut};
-use super::state::{AssociationKind, AssociationRecord};
-use super::{Simulator, artifacts};
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
+use crate::sim::Simulator;
+use crate::sim::state::{AssociationKind, AssociationRecord};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::ops;
@@ -150,7 +151,7 @@ impl Handles<ops::AssociateNode> for OpsWorksCm<'_> {
                     .to_owned();
                 let now = self.now();
                 let node_name = node.clone();
-                let still_healthy = |state: &super::state::State| {
+                let still_healthy = |state: &crate::sim::state::State| {
                     let rec = state.servers.get(&name).ok_or_else(|| {
                         ServiceError::not_found(format!("Server {name} does not exist."))
                     })?;

@@ -10,7 +10,7 @@ use crate::components::download::save_file;
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
-use crate::live::associations::{NodeAction, TrackedAssociation};
+use crate::live::opsworkscm::associations::{NodeAction, TrackedAssociation};
 
 /// The list of node requests of `server`.
 #[component]

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use super::SimConfig;
+use crate::sim::SimConfig;
 
 /// `n` random lowercase hex digits.
 pub(crate) fn random_hex(n: usize) -> String {

@@ -6,10 +6,10 @@ use shared::opsworkscm::{
     TagInput, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse,
 };
 
-use super::pagination::{PageRequest, page};
-use super::state::{Changes, State};
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
+use crate::sim::pagination::{PageRequest, page};
+use crate::sim::state::{Changes, State};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::{Operation, ops};

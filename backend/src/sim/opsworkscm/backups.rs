@@ -8,12 +8,13 @@ use shared::opsworkscm::{
 
 use super::lifecycle::{durations, require_status};
 use super::naming;
-use super::pagination::{PageRequest, page};
 use super::servers::server_mut;
-use super::state::{Action, BackupRecord, Changes, Pending, State};
-use super::{Simulator, tags};
+use super::tags;
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
+use crate::sim::Simulator;
+use crate::sim::pagination::{PageRequest, page};
+use crate::sim::state::{Action, BackupRecord, Changes, Pending, State};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::{Operation, ops};

@@ -12,7 +12,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::format;
 use crate::live::LiveStore;
-use crate::pages::server_details::current;
+use crate::pages::opsworkscm::server_details::current;
 
 /// Events per page.
 const PAGE_SIZE: i64 = 25;

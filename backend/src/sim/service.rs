@@ -1,0 +1,133 @@
+//! What the simulator's two services share: a handler type over the
+//! simulator for each ([`super::OpsWorksCm`], [`super::CloudHsm`]) that
+//! decodes and answers AWS JSON, the injected request faults, the work each
+//! schedules, and the simulator as a [`Target`].
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use shared::error::ErrorCode;
+
+use super::faults::FaultKind;
+use super::state::{Changes, State};
+use super::{CloudHsm, OpsWorksCm, Simulator};
+use crate::error::ServiceError;
+use crate::target::{Call, RequestContext, Target};
+
+/// Declares a service's handler type: a borrowed simulator (which it derefs
+/// to) answering the service's operations in AWS JSON, given `$context`.
+macro_rules! service_handler {
+    ($(#[$meta:meta])* $name:ident, $context:ty) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy)]
+        pub struct $name<'a>(&'a $crate::sim::Simulator);
+
+        impl std::ops::Deref for $name<'_> {
+            type Target = $crate::sim::Simulator;
+
+            fn deref(&self) -> &$crate::sim::Simulator {
+                self.0
+            }
+        }
+
+        impl shared::operation::ServiceHandler for $name<'_> {
+            type Context = $context;
+            type Error = $crate::error::ServiceError;
+
+            fn decode<T: serde::de::DeserializeOwned>(
+                body: &[u8],
+            ) -> Result<T, $crate::error::ServiceError> {
+                $crate::protocol::parse_request(body)
+            }
+
+            fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, $crate::error::ServiceError> {
+                $crate::protocol::encode_response(value)
+            }
+        }
+    };
+}
+
+pub(crate) use service_handler;
+
+/// The work a service schedules on the simulated clock.
+pub(crate) trait Scheduled {
+    /// The earliest time anything of the service is due.
+    fn next_due(state: &State) -> Option<DateTime<Utc>>;
+
+    /// Completes everything of the service due at `now`, oldest first;
+    /// returns how many.
+    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize;
+}
+
+/// The earliest time anything of either service is due.
+pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
+    [OpsWorksCm::next_due(state), CloudHsm::next_due(state)]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// Completes everything of either service due at `now`; returns how many.
+pub(crate) fn complete_due(
+    sim: &Simulator,
+    state: &mut State,
+    changes: &mut Changes,
+    now: DateTime<Utc>,
+) -> usize {
+    sim.opsworkscm().complete_due(state, changes, now)
+        + sim.cloudhsm().complete_due(state, changes, now)
+}
+
+impl Simulator {
+    /// Applies injected latency and error faults for a request of operation
+    /// `op` (of either service).
+    pub(crate) async fn injected_request_faults(
+        &self,
+        op: &str,
+        body: &[u8],
+    ) -> Result<(), ServiceError> {
+        let server = if self.faults().any_server_scoped() {
+            serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.get("ServerName")?.as_str().map(str::to_owned))
+        } else {
+            None
+        };
+        let server = server.as_deref();
+        if let Some(FaultKind::Latency { millis }) =
+            self.faults()
+                .fire(|k| matches!(k, FaultKind::Latency { .. }), op, server)
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+        }
+        if let Some(FaultKind::Error { code, message }) =
+            self.faults()
+                .fire(|k| matches!(k, FaultKind::Error { .. }), op, server)
+        {
+            let code = ErrorCode::from_code(&code).unwrap_or(ErrorCode::InternalFailure);
+            let message = message
+                .unwrap_or_else(|| format!("Injected fault: {op} answered {}.", code.as_str()));
+            return Err(ServiceError::new(code, message));
+        }
+        Ok(())
+    }
+}
+
+impl Target for Simulator {
+    fn mode(&self) -> &'static str {
+        "simulator"
+    }
+
+    fn call<'a>(
+        &'a self,
+        ctx: &'a RequestContext,
+        call: Call,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>> {
+        Box::pin(async move {
+            match call {
+                Call::OpsWorksCm(op) => self.opsworkscm().serve(ctx, op, body).await,
+                Call::CloudHsmV2(op) => self.cloudhsm().serve(ctx, op, body).await,
+            }
+        })
+    }
+}
