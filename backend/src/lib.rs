@@ -1,14 +1,13 @@
 //! cmconsole backend: AWS OpsWorks CM and CloudHSM v2, simulated or proxied
-//! to a real endpoint, behind four doors (see ARCHITECTURE.md).
-//!
-//! - [`wire`]: `POST /`, AWS JSON 1.1 for real SDKs and the CLI;
-//! - [`api`]: `POST /api/<service>/<Operation>` for the browser console;
-//! - [`sim_api`]: `/api/sim/...`, the simulator's clock, faults and account;
-//! - [`events`]: `GET /api/events`, the live server-sent event stream.
+//! to a real endpoint, behind the doors of [`http`] (see ARCHITECTURE.md):
+//! the wire door for SDKs and the CLI, the console door, the simulator
+//! controls and the live event stream.
 //!
 //! [`serving`] accepts connections within limits; [`security`] decides who
-//! may call each door before any handler runs (hosts, same-origin rules, the
-//! console session); [`logging`] keeps secrets out of the log.
+//! may call each door (hosts, same-origin rules, the console session),
+//! checked by [`http::guard`] before any handler runs; [`logging`] keeps
+//! secrets out of the log. [`cli`] reads the flags and [`startup`] builds
+//! what they ask for.
 //!
 //! The doors reach one [`target::Target`]: the [`sim::Simulator`], which
 //! keeps its state durable in a [`store::Store`] and reads time from an
@@ -18,23 +17,19 @@
 // rely only on the table's `impl Encodes<Output>` (see `shared::operation`).
 #![allow(refining_impl_trait)]
 
-pub mod api;
-pub mod app;
+pub mod aws_json;
 pub mod cli;
 pub mod clock;
 pub mod error;
-pub mod errors_layer;
-pub mod events;
+pub mod http;
 pub mod logging;
-pub mod protocol;
 pub mod security;
 pub mod serving;
 pub mod sigv4;
 pub mod sim;
-pub mod sim_api;
+pub mod startup;
 pub mod store;
 pub mod supervise;
 pub mod target;
 pub mod throttle;
 pub mod upstream;
-pub mod wire;

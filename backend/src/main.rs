@@ -9,7 +9,7 @@ async fn main() -> std::process::ExitCode {
     backend::logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => backend::cli::serve(args).await,
+        Command::Serve(args) => backend::startup::serve(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

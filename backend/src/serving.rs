@@ -24,7 +24,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
-use crate::events::LiveStreams;
+use crate::http::live::LiveStreams;
 
 /// How long open requests may take to finish once shutdown begins.
 pub const DRAIN: Duration = Duration::from_millis(1500);

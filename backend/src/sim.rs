@@ -34,6 +34,7 @@ use crate::store::{Store, StoreError};
 pub use cloudhsm::CloudHsm;
 pub use control::DEMO_SERVERS;
 pub use opsworkscm::OpsWorksCm;
+use service::Scheduled;
 use state::{Changes, ClockSetting, Meta, State};
 use store_order::{Settled, Settling};
 
@@ -204,7 +205,7 @@ impl Simulator {
             let notified = self.wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            let next = self.read_working(service::next_due);
+            let next = self.read_working(next_due);
             match next {
                 Some(due) => {
                     tokio::select! {
@@ -224,7 +225,7 @@ impl Simulator {
     /// Completes every transition due at the current time; returns how many.
     pub async fn run_due(&self) -> Result<usize, ServiceError> {
         let now = self.now();
-        self.mutate(|state, changes| Ok(service::complete_due(self, state, changes, now)))
+        self.mutate(|state, changes| Ok(complete_due(self, state, changes, now)))
             .await
     }
 
@@ -391,6 +392,25 @@ impl Simulator {
             speed: self.speed(),
         }
     }
+}
+
+/// The earliest time anything of either service is due.
+fn next_due(state: &State) -> Option<DateTime<Utc>> {
+    [OpsWorksCm::next_due(state), CloudHsm::next_due(state)]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// Completes everything of either service due at `now`; returns how many.
+fn complete_due(
+    sim: &Simulator,
+    state: &mut State,
+    changes: &mut Changes,
+    now: DateTime<Utc>,
+) -> usize {
+    sim.opsworkscm().complete_due(state, changes, now)
+        + sim.cloudhsm().complete_due(state, changes, now)
 }
 
 #[cfg(test)]

@@ -38,6 +38,16 @@ pub(crate) fn not_found(message: impl Into<String>) -> ServiceError {
     ServiceError::new(ErrorCode::CloudHsmResourceNotFoundException, message)
 }
 
+/// `CloudHsmResourceNotFoundException` for cluster `id`.
+pub(crate) fn cluster_not_found(id: &str) -> ServiceError {
+    not_found(format!("Cluster {id} not found."))
+}
+
+/// `CloudHsmResourceNotFoundException` for backup `id`.
+pub(crate) fn backup_not_found(id: &str) -> ServiceError {
+    not_found(format!("Backup {id} not found."))
+}
+
 /// `CloudHsmAccessDeniedException`.
 pub(crate) fn access_denied(message: impl Into<String>) -> ServiceError {
     ServiceError::new(ErrorCode::CloudHsmAccessDeniedException, message)

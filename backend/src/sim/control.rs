@@ -156,7 +156,7 @@ impl Simulator {
             for rec in state.associations.values_mut() {
                 rec.due = rec.due.map(|d| d.min(now));
             }
-            super::service::complete_due(self, state, changes, now);
+            super::complete_due(self, state, changes, now);
             Ok(())
         })
         .await

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use shared::error::ErrorCode;
 
+use super::Simulator;
 use super::faults::FaultKind;
 use super::state::{Changes, State};
-use super::{CloudHsm, OpsWorksCm, Simulator};
 use crate::error::ServiceError;
 use crate::target::{Call, RequestContext, Target};
 
@@ -36,11 +36,11 @@ macro_rules! service_handler {
             fn decode<T: serde::de::DeserializeOwned>(
                 body: &[u8],
             ) -> Result<T, $crate::error::ServiceError> {
-                $crate::protocol::parse_request(body)
+                $crate::aws_json::parse_request(body)
             }
 
             fn encode<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, $crate::error::ServiceError> {
-                $crate::protocol::encode_response(value)
+                $crate::aws_json::encode_response(value)
             }
         }
     };
@@ -56,25 +56,6 @@ pub(crate) trait Scheduled {
     /// Completes everything of the service due at `now`, oldest first;
     /// returns how many.
     fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize;
-}
-
-/// The earliest time anything of either service is due.
-pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
-    [OpsWorksCm::next_due(state), CloudHsm::next_due(state)]
-        .into_iter()
-        .flatten()
-        .min()
-}
-
-/// Completes everything of either service due at `now`; returns how many.
-pub(crate) fn complete_due(
-    sim: &Simulator,
-    state: &mut State,
-    changes: &mut Changes,
-    now: DateTime<Utc>,
-) -> usize {
-    sim.opsworkscm().complete_due(state, changes, now)
-        + sim.cloudhsm().complete_due(state, changes, now)
 }
 
 impl Simulator {

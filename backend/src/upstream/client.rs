@@ -20,11 +20,11 @@ use shared::operation::{ApiOperation, OperationName};
 
 use super::credentials::CredentialSource;
 use super::retry::{MAX_ATTEMPTS, Outcome, RetryQuota, backoff, classify};
+use crate::aws_json::AMZ_JSON;
 use crate::clock::Clock;
 use crate::error::ServiceError;
 use crate::target::{Call, Service};
 use crate::throttle::TokenBucket;
-use crate::wire::AMZ_JSON;
 
 /// Longest an upstream answer may take.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);

@@ -8,8 +8,8 @@ use std::time::Duration;
 use aws_sdk_opsworkscm::Client;
 use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_opsworkscm::types::{EngineAttribute, Server};
-use backend::app::{AppState, Settings, app};
 use backend::clock::{Clock, ManualClock};
+use backend::http::{AppState, Settings, router};
 use backend::security::Guard;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
@@ -46,7 +46,7 @@ impl Drop for TestApp {
         // The catch-panic layer is a last resort that must never fire.
         if !std::thread::panicking() {
             assert_eq!(
-                backend::errors_layer::panics_caught(),
+                backend::http::errors::panics_caught(),
                 0,
                 "a request handler panicked (see the log)"
             );
@@ -196,16 +196,16 @@ impl TestApp {
             throttle: options.throttle,
             verifier: options.verifier,
             control: Some(sim.clone()),
-            live: Arc::new(backend::events::LiveStreams::new(
+            live: Arc::new(backend::http::live::LiveStreams::new(
                 options
                     .max_event_streams
-                    .unwrap_or(backend::events::DEFAULT_MAX_STREAMS),
+                    .unwrap_or(backend::http::live::DEFAULT_MAX_STREAMS),
             )),
         };
         let live = Arc::clone(&state.live);
         let server = tokio::spawn(backend::serving::serve(
             listener,
-            app(state),
+            router(state),
             backend::serving::Limits::default(),
             live,
             std::future::pending(),

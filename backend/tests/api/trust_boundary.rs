@@ -6,7 +6,8 @@
 
 use std::time::{Duration, Instant};
 
-use backend::cli::{Cli, Command as CliCommand, Protections};
+use backend::cli::{Cli, Command as CliCommand};
+use backend::startup::Protections;
 use clap::Parser;
 
 use crate::binary::{Binary, CONSOLE_TOKEN, LOCAL_KEY, LOCAL_SECRET};

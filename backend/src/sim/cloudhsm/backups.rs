@@ -12,7 +12,7 @@ use shared::cloudhsmv2::{
 
 use super::lifecycle::{PENDING_DELETION_DAYS, durations};
 use super::records::HsmBackupRecord;
-use super::{invalid, new_id, not_found, tags};
+use super::{backup_not_found, invalid, new_id, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::Simulator;
@@ -32,11 +32,6 @@ pub(super) fn backup_mut<'a>(
         .get_mut(id)
         .filter(|b| b.region == region)
         .ok_or_else(|| backup_not_found(id))
-}
-
-/// `CloudHsmResourceNotFoundException` for backup `id`.
-pub(super) fn backup_not_found(id: &str) -> ServiceError {
-    not_found(format!("Backup {id} not found."))
 }
 
 /// `arn:aws:cloudhsm:REGION:ACCOUNT:backup/ID`.

@@ -13,7 +13,7 @@ use shared::cloudhsmv2::{
 
 use super::lifecycle::durations;
 use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETENTION_DAYS};
-use super::{certs, invalid, limit_exceeded, new_id, not_found, tags};
+use super::{certs, cluster_not_found, invalid, limit_exceeded, new_id, not_found, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::opsworkscm::naming::random_hex;
@@ -33,11 +33,6 @@ pub(super) fn cluster_mut<'a>(
         .get_mut(id)
         .filter(|c| c.region == region)
         .ok_or_else(|| cluster_not_found(id))
-}
-
-/// `CloudHsmResourceNotFoundException` for cluster `id`.
-pub(super) fn cluster_not_found(id: &str) -> ServiceError {
-    not_found(format!("Cluster {id} not found."))
 }
 
 fn require_state(

@@ -16,7 +16,8 @@ use shared::cloudhsmv2::{
     PutResourcePolicyRequest, PutResourcePolicyResponse,
 };
 
-use super::backups::{backup_arn, backup_mut, backup_not_found};
+use super::backup_not_found;
+use super::backups::{backup_arn, backup_mut};
 use super::records::HsmBackupRecord;
 use super::{access_denied, invalid, not_found};
 use crate::error::ServiceError;

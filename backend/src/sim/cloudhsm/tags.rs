@@ -9,9 +9,7 @@ use shared::cloudhsmv2::{
 
 use shared::validation::TagKey;
 
-use super::backups::backup_not_found;
-use super::clusters::cluster_not_found;
-use super::{limit_exceeded, tag_error};
+use super::{backup_not_found, cluster_not_found, limit_exceeded, tag_error};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::pagination::{PageRequest, page};

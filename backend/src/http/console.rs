@@ -1,5 +1,5 @@
 //! The console door: `POST /api/<service>/<Operation>` with the same shapes
-//! as the wire door and errors as the shared envelope, plus `/api/health`
+//! as the wire door and errors as the console envelope, plus `/api/health`
 //! and `/api/config`.
 
 use axum::Json;
@@ -8,9 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use shared::error::{ErrorCode, ErrorEnvelope};
+use shared::error::ErrorCode;
 
-use crate::app::AppState;
+use super::AppState;
+use super::render::console_error;
 use crate::error::ServiceError;
 use crate::target::{RequestContext, Service};
 
@@ -51,19 +52,8 @@ pub async fn operation(
             );
             response
         }
-        Err(err) => envelope(&err, &ctx.request_id),
+        Err(err) => console_error(&err, &ctx.request_id),
     }
-}
-
-/// Renders an error as the console's shared envelope.
-pub fn envelope(err: &ServiceError, request_id: &str) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    let body = ErrorEnvelope {
-        code: err.code_str().to_owned(),
-        message: err.message.clone(),
-        request_id: request_id.to_owned(),
-    };
-    (status, Json(body)).into_response()
 }
 
 /// `GET /api/health`.

@@ -21,7 +21,7 @@ use shared::events::JournalEntry;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
-use crate::app::AppState;
+use super::AppState;
 use crate::error::ServiceError;
 use crate::store::Store;
 
@@ -151,7 +151,7 @@ fn busy() -> Response {
         ErrorCode::ServiceUnavailable,
         "Too many event streams are open; try again later.",
     );
-    let mut response = crate::api::envelope(&err, &uuid::Uuid::new_v4().to_string());
+    let mut response = crate::http::render::console_error(&err, &uuid::Uuid::new_v4().to_string());
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));

@@ -8,18 +8,15 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::Response;
 use shared::error::ErrorCode;
 
-use crate::app::AppState;
+use super::AppState;
+use super::render::{aws_json_answer, aws_json_error};
 use crate::error::ServiceError;
 use crate::sigv4::SignedParts;
 use crate::target::{RequestContext, Service};
-
-/// Content type of AWS JSON 1.1.
-pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 /// Handles `POST /`.
 pub async fn handle(
@@ -57,14 +54,14 @@ pub async fn handle(
         let region = (!service.is_multi_region()).then_some(app.settings.region.as_str());
         match verifier.verify(&parts, service.signing_name(), region) {
             Ok(access_key_id) => ctx.access_key_id = Some(access_key_id),
-            Err(err) => return error_response(&err.into(), &ctx.request_id),
+            Err(err) => return aws_json_error(&err.into(), &ctx.request_id),
         }
     }
     if let Some(bucket) = &app.throttle
         && !bucket.try_acquire(std::time::Instant::now())
     {
         let err = ServiceError::new(ErrorCode::ThrottlingException, "Rate exceeded");
-        return error_response(&err, &ctx.request_id);
+        return aws_json_error(&err, &ctx.request_id);
     }
     let result = match target {
         Ok((service, operation)) => match crate::target::resolve(service, &operation) {
@@ -74,36 +71,9 @@ pub async fn handle(
         Err(err) => Err(err),
     };
     match result {
-        Ok(body) => respond(StatusCode::OK, &ctx.request_id, body, None),
-        Err(err) => error_response(&err, &ctx.request_id),
+        Ok(body) => aws_json_answer(StatusCode::OK, &ctx.request_id, body, None),
+        Err(err) => aws_json_error(&err, &ctx.request_id),
     }
-}
-
-/// Renders an error in AWS JSON 1.1 form.
-pub fn error_response(err: &ServiceError, request_id: &str) -> Response {
-    let body = json!({"__type": err.code_str(), "message": err.message});
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    respond(
-        status,
-        request_id,
-        body.to_string().into_bytes(),
-        Some(err.code_str()),
-    )
-}
-
-fn respond(status: StatusCode, request_id: &str, body: Vec<u8>, code: Option<&str>) -> Response {
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
-    if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id);
-    }
-    if let Some(code) = code
-        && let Ok(code) = HeaderValue::from_str(code)
-    {
-        headers.insert("x-amzn-errortype", code);
-    }
-    response
 }
 
 fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> {
@@ -150,6 +120,8 @@ fn scope_region(headers: &HeaderMap) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     #[test]

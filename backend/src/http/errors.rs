@@ -39,7 +39,7 @@ pub async fn protocol_errors(request: Request, next: Next) -> Response {
         }
         StatusCode::PAYLOAD_TOO_LARGE => ServiceError::validation(format!(
             "The request body is larger than the limit of {} bytes.",
-            crate::app::BODY_LIMIT
+            crate::http::BODY_LIMIT
         )),
         StatusCode::METHOD_NOT_ALLOWED => ServiceError::new(
             ErrorCode::UnknownOperationException,
@@ -59,9 +59,9 @@ pub async fn protocol_errors(request: Request, next: Next) -> Response {
 fn shaped(console: bool, error: &ServiceError) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     if console {
-        crate::api::envelope(error, &request_id)
+        super::render::console_error(error, &request_id)
     } else {
-        crate::wire::error_response(error, &request_id)
+        super::render::aws_json_error(error, &request_id)
     }
 }
 

@@ -16,8 +16,8 @@ use crate::sim::faults::FaultSpec;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::api::envelope;
-use crate::app::AppState;
+use super::AppState;
+use super::render::console_error;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
 
@@ -114,7 +114,7 @@ fn simulator(app: &AppState) -> Result<&Simulator, ServiceError> {
 fn answer(result: Result<serde_json::Value, ServiceError>) -> Response {
     match result {
         Ok(body) => Json(body).into_response(),
-        Err(err) => envelope(&err, &uuid::Uuid::new_v4().to_string()),
+        Err(err) => console_error(&err, &uuid::Uuid::new_v4().to_string()),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Decoding request bodies the way an AWS JSON service does.
+//! The AWS JSON 1.1 protocol both services speak: its content type, request
+//! bodies decoded the way an AWS JSON service does, answers encoded.
 //!
 //! Requests deserialize straight into the `shared` request types, whose
 //! constrained members are validating newtypes. A body that is not JSON, or a
@@ -11,6 +12,9 @@ use serde_path_to_error::{Path, Segment};
 use shared::error::ErrorCode;
 
 use crate::error::{ServiceError, lower_first};
+
+/// Content type of AWS JSON 1.1.
+pub const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 /// Serializes a response body.
 pub fn encode_response<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ServiceError> {

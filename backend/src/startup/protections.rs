@@ -10,7 +10,8 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{ServeArgs, StartError};
+use super::StartError;
+use crate::cli::ServeArgs;
 use crate::clock::SystemClock;
 use crate::security::secrets::{self, Secret};
 use crate::security::{AllowedHosts, ConsoleSession, Guard};

@@ -1,0 +1,82 @@
+//! The HTTP layer: the doors and what stands before them.
+//!
+//! - [`wire`]: `POST /`, AWS JSON 1.1 for real SDKs and the CLI;
+//! - [`console`]: `POST /api/<service>/<Operation>` for the browser console,
+//!   plus `/api/health` and `/api/config`;
+//! - [`sim_control`]: `/api/sim/...`, the simulator's clock, faults, health
+//!   and account;
+//! - [`live`]: `GET /api/events`, the live server-sent event stream;
+//! - [`session`]: `/api/session`, the console's sign-in and sign-out;
+//! - [`static_files`]: the built console.
+//!
+//! [`guard`] decides who may call each door before any handler runs;
+//! [`errors`] gives plumbing errors and panics the protocol's own shape,
+//! rendered by [`render`] (one renderer per protocol). The doors share
+//! [`AppState`]; [`router`] composes them.
+
+pub mod console;
+pub mod errors;
+pub mod guard;
+pub mod live;
+pub mod render;
+pub mod session;
+pub mod sim_control;
+mod state;
+pub mod static_files;
+pub mod wire;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, BODY_LIMIT, Settings};
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    let api_routes = Router::new()
+        .route("/", post(wire::handle))
+        .route(shared::console::HEALTH_PATH, get(console::health))
+        .route(shared::console::CONFIG_PATH, get(console::config))
+        .route(
+            shared::console::SESSION_PATH,
+            post(session::sign_in).delete(session::sign_out),
+        )
+        .nest("/api/sim", sim_control::routes())
+        .route(shared::console::OPERATION_ROUTE, post(console::operation))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ));
+    let mut router = api_routes.route(shared::console::EVENTS_PATH, get(live::stream));
+    if let Some(dir) = &state.settings.ui_dir {
+        router = static_files::serve_ui(router, dir);
+    }
+    let guard = Arc::clone(&state.settings.guard);
+    router
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(errors::protocol_errors))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(guard, guard::guard))
+        // Last resort: a handler that panics answers 500 InternalFailure.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            errors::panic_response,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(state)
+}
+
+/// The span of one request: method and path only. Never the query (a
+/// sign-in link carries the console token there) nor any header.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
+}

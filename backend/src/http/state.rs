@@ -1,0 +1,44 @@
+//! What every door shares: the target, the journal, the settings and the
+//! limits.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::security::Guard;
+use crate::store::Store;
+use crate::target::Target;
+
+/// Largest request body accepted (CustomCertificate alone may be 2 MiB).
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Settings the doors need besides the target.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Region reported by `/api/config`.
+    pub region: String,
+    /// Account id reported by `/api/config`.
+    pub account_id: String,
+    /// Built console (`cargo xtask ui` or Trunk output); `None` serves no UI.
+    pub ui_dir: Option<PathBuf>,
+    /// Who may call which door: hosts, origins, the console session.
+    pub guard: Arc<Guard>,
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// What executes operations.
+    pub target: Arc<dyn Target>,
+    /// The journal behind the live door.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// The wire door's rate limit, when on.
+    pub throttle: Option<Arc<crate::throttle::TokenBucket>>,
+    /// The SigV4 check of the wire door (`serve --require-sigv4`).
+    pub verifier: Option<Arc<crate::sigv4::Verifier>>,
+    /// The simulator behind `/api/sim` (none in upstream mode).
+    pub control: Option<Arc<crate::sim::Simulator>>,
+    /// The open event streams and their limit.
+    pub live: Arc<super::live::LiveStreams>,
+}

@@ -1,0 +1,274 @@
+//! The composition root: builds what `cmconsole serve` asks for (store,
+//! simulator or upstream proxy, poller, protections, the HTTP layer) and
+//! serves it until a signal ends it.
+
+mod protections;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+pub use protections::{Protections, TOKEN_ENV};
+
+use crate::cli::ServeArgs;
+use crate::clock::{Clock, SimClock, SystemClock};
+use crate::http::{AppState, Settings, router};
+use crate::sim::{SimConfig, Simulator};
+use crate::store::{SqliteStore, Store};
+use crate::target::Target;
+use crate::throttle::TokenBucket;
+use crate::upstream::{
+    ClientSettings, CredentialSource, Endpoint, PollIntervals, Poller, UpstreamClient,
+    UpstreamTarget, Watch,
+};
+
+/// Errors that stop the server from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No data directory could be determined.
+    #[error("no platform data directory; pass --data-dir or --in-memory")]
+    NoDataDir,
+    /// The store failed to open.
+    #[error("cannot open the store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The faults file could not be used.
+    #[error("cannot load faults from {path}: {reason}")]
+    Faults {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Seeding the demo account failed.
+    #[error("cannot seed the demo account: {0}")]
+    Seed(crate::error::ServiceError),
+    /// Upstream mode found no AWS credential chain.
+    #[error("no AWS credential provider is configured")]
+    NoCredentials,
+    /// The SigV4 access keys are not in pairs, or reuse the real ones.
+    #[error("wire-door keys: {0}")]
+    Keys(String),
+    /// The console token could not be read or is not acceptable.
+    #[error("console token: {0}")]
+    Token(String),
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Opens the store the flags ask for.
+pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
+    if args.in_memory {
+        return Ok(Arc::new(SqliteStore::in_memory()?));
+    }
+    let dir = match &args.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs::data_dir()
+            .ok_or(StartError::NoDataDir)?
+            .join("cmconsole"),
+    };
+    create_private_dir(&dir).map_err(|source| StartError::DataDir {
+        path: dir.clone(),
+        source,
+    })?;
+    Ok(Arc::new(SqliteStore::open(&dir.join("cmconsole.sqlite3"))?))
+}
+
+/// Creates `dir` (and missing parents) readable by its owner only: it
+/// holds simulated CA keys and the NextToken key.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// What the doors talk to, the journal behind the live door, and the
+/// simulator's controls (none upstream).
+type Backing = (Arc<dyn Target>, Arc<dyn Store>, Option<Arc<Simulator>>);
+
+/// The simulator, its store and its scheduler.
+async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
+    let store = open_store(args)?;
+    let config = SimConfig {
+        region: args.region.clone(),
+        account_id: args.account_id.clone(),
+        speed: args.speed,
+        server_limit: args.server_limit,
+        manual_backup_limit: args.manual_backup_limit,
+        hsm_cluster_limit: args.hsm_cluster_limit,
+        hsm_limit: args.hsm_limit,
+        hsm_backup_limit: args.hsm_backup_limit,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
+    if let Some(path) = &args.faults_file {
+        let text = std::fs::read_to_string(path).map_err(|source| StartError::Faults {
+            path: path.clone(),
+            reason: source.to_string(),
+        })?;
+        let specs: Vec<crate::sim::faults::FaultSpec> =
+            serde_json::from_str(&text).map_err(|e| StartError::Faults {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+        for spec in specs {
+            sim.add_fault(spec).map_err(|e| StartError::Faults {
+                path: path.clone(),
+                reason: e.message,
+            })?;
+        }
+    }
+    if args.seed_demo && sim.server_count() == 0 {
+        sim.seed_demo().await.map_err(StartError::Seed)?;
+    }
+    sim.spawn_scheduler();
+    Ok((sim.clone(), store, Some(sim)))
+}
+
+/// The signing proxy to `endpoint` and its poller, journaling in memory
+/// (the truth lives upstream; a restart starts a fresh journal and browsers
+/// reload their snapshot).
+async fn upstream(
+    args: &ServeArgs,
+    endpoint: &Endpoint,
+    local_key_ids: &[&str],
+) -> Result<Backing, StartError> {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory()?);
+    let wall: Arc<dyn Clock> = Arc::new(SystemClock);
+    let provider = CredentialSource::standard_chain(args.profile.as_deref(), &args.region)
+        .await
+        .ok_or(StartError::NoCredentials)?;
+    let credentials = CredentialSource::new(provider, Arc::clone(&wall));
+    match credentials.get().await {
+        // Clients reach cmconsole with a local key pair, never the real one.
+        Ok(real) if local_key_ids.contains(&real.access_key_id()) => {
+            return Err(StartError::Keys(
+                "a --access-key-id is the access key of the AWS credentials that sign upstream calls; give clients a local key pair of their own".to_owned(),
+            ));
+        }
+        Ok(_) => {}
+        // Not fatal: the chain may work later (SSO login, metadata); every
+        // call until then answers a fixed error (the cause is logged).
+        Err(_) => tracing::warn!("no AWS credentials yet"),
+    }
+    let settings = ClientSettings {
+        endpoint: endpoint.clone(),
+        region: args.region.clone(),
+        rate: args.upstream_rate,
+    };
+    let client = Arc::new(UpstreamClient::new(
+        settings,
+        credentials,
+        Arc::clone(&wall),
+    ));
+    let watch = Arc::new(Watch::default());
+    let intervals = PollIntervals {
+        fast: Duration::from_secs_f64(args.poll_fast),
+        slow: Duration::from_secs_f64(args.poll_slow),
+    };
+    Poller::new(
+        Arc::clone(&client),
+        Arc::clone(&store),
+        Arc::clone(&watch),
+        intervals,
+    )
+    .await?
+    .spawn();
+    let target = Arc::new(UpstreamTarget::new(client, watch, wall));
+    Ok((target, store, None))
+}
+
+/// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
+    let protections = Protections::decide(&args, std::env::var(TOKEN_ENV).ok())?;
+    let (target, store, control) = match &args.upstream {
+        Some(endpoint) => upstream(&args, endpoint, &protections.local_key_ids()).await?,
+        None => simulator(&args).await?,
+    };
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: args.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    let state = AppState {
+        target,
+        store,
+        settings: Arc::new(Settings {
+            region: args.region,
+            account_id: args.account_id,
+            ui_dir: Some(args.ui_dir),
+            guard: Arc::new(protections.guard(addr)),
+        }),
+        verifier: protections.verifier(),
+        control,
+        throttle: args
+            .rate_limit
+            .is_enabled()
+            .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
+        live: Arc::new(crate::http::live::LiveStreams::new(args.max_event_streams)),
+    };
+    // Whoever started us may have closed stdout after the first line:
+    // printing is best effort, never a reason to stop.
+    let banner = format!(
+        "cmconsole listening on http://{addr}\n{}\n",
+        protections.banner(addr, state.target.mode())
+    );
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+    drop(stdout);
+    let limits = crate::serving::Limits {
+        max_connections: args.max_connections,
+        header_timeout: Duration::from_secs_f64(args.header_timeout),
+    };
+    let live = Arc::clone(&state.live);
+    crate::serving::serve(listener, router(state), limits, live, shutdown_signal()).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
