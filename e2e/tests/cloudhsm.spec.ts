@@ -397,3 +397,38 @@ test('a cluster or backup that is not in the region says so and links back to it
   await page.getByRole('link', { name: 'Go to the clusters list' }).click();
   await expect(page).toHaveURL(/\/cloudhsm\/clusters\?region=ca-central-1$/);
 });
+
+test('the clusters list sorts by a column both ways, filters, and pages', async ({ page }) => {
+  const region = 'sa-east-1';
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const created = await hsmCall<{ Cluster: { ClusterId: string } }>(base, region, 'CreateCluster', {
+      HsmType: 'hsm2m.medium',
+      SubnetIds: SUBNETS,
+    });
+    ids.push(created.Cluster.ClusterId);
+  }
+  const sorted = [...ids].sort();
+  const clusters = new HsmPage(page);
+  await clusters.open(`${base}/cloudhsm/clusters?region=${region}`);
+  const table = page.getByRole('table', { name: /^Clusters/ });
+  const shownIds = table.locator('tbody tr th');
+  await expect(shownIds).toHaveCount(2);
+
+  const byId = table.getByRole('columnheader', { name: /Cluster ID/ });
+  await expect(byId).toHaveAttribute('aria-sort', 'none');
+  await byId.getByRole('button').click();
+  await expect(byId).toHaveAttribute('aria-sort', 'ascending');
+  await expect(shownIds).toHaveText(sorted);
+  await byId.getByRole('button').click();
+  await expect(byId).toHaveAttribute('aria-sort', 'descending');
+  await expect(shownIds).toHaveText([...sorted].reverse());
+
+  await page.getByRole('searchbox', { name: 'Find clusters' }).fill(ids[1]);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(shownIds).toHaveText([ids[1]]);
+
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+  await expect(pagination.getByRole('button', { name: 'Next page' })).toBeDisabled();
+});

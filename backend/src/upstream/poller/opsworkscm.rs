@@ -117,18 +117,7 @@ impl OpsWorksPoller {
             .list(client, Operation::DescribeBackups, "Backups", "BackupId")
             .await?;
         let mut changes: Vec<LiveEvent> = Vec::new();
-        let changed_servers = diff(
-            &self.seen.servers,
-            &servers,
-            &mut changes,
-            |server| typed(server, |s| OpsWorksCmEvent::Server(s).into()),
-            |name, _| {
-                OpsWorksCmEvent::ServerDeleted(ServerDeleted {
-                    server_name: name.to_owned(),
-                })
-                .into()
-            },
-        );
+        let changed_servers = diff_servers(&self.seen.servers, &servers, &mut changes);
         diff(
             &self.seen.backups,
             &backups,
@@ -290,6 +279,27 @@ async fn association_status(
     }
 }
 
+/// The server events that turn `seen` into `listed`; returns the names of
+/// the new or changed servers.
+fn diff_servers(
+    seen: &BTreeMap<String, Value>,
+    listed: &BTreeMap<String, Value>,
+    changes: &mut Vec<LiveEvent>,
+) -> HashSet<String> {
+    diff(
+        seen,
+        listed,
+        changes,
+        |server| typed(server, |s| OpsWorksCmEvent::Server(s).into()),
+        |name, _| {
+            OpsWorksCmEvent::ServerDeleted(ServerDeleted {
+                server_name: name.to_owned(),
+            })
+            .into()
+        },
+    )
+}
+
 /// A name or token from upstream that this side's model refuses.
 fn refused(err: shared::validation::ValidationError) -> ServiceError {
     ServiceError::validation(err.to_string())
@@ -319,8 +329,39 @@ fn event_key(event: &ServerEvent) -> String {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use shared::events::EventKind;
 
     use super::*;
+
+    #[test]
+    fn diffs_report_new_changed_and_gone_servers() {
+        let listing = |items: &[(&str, &str)]| -> BTreeMap<String, Value> {
+            items
+                .iter()
+                .map(|(name, status)| {
+                    (
+                        (*name).to_owned(),
+                        json!({"ServerName": name, "Status": status}),
+                    )
+                })
+                .collect()
+        };
+        let old = listing(&[("a", "CREATING"), ("b", "HEALTHY")]);
+        let new = listing(&[("a", "HEALTHY"), ("c", "CREATING")]);
+        let mut changes = Vec::new();
+        let changed = diff_servers(&old, &new, &mut changes);
+        assert_eq!(changed, HashSet::from(["a".to_owned(), "c".to_owned()]));
+        let kinds: Vec<EventKind> = changes.iter().map(LiveEvent::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EventKind::Server,
+                EventKind::Server,
+                EventKind::ServerDeleted
+            ]
+        );
+        assert_eq!(changes[2].to_value().unwrap(), json!({"ServerName": "b"}));
+    }
 
     #[test]
     fn transitional_states_keep_the_poller_fast() {

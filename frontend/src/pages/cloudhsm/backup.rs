@@ -17,6 +17,7 @@ use super::{
 };
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
+use crate::components::key_value::KeyValueGrid;
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -173,18 +174,7 @@ fn BackupFields(
     ];
     let never_expires = backup.never_expires == Some(true);
     view! {
-        <dl class="details details-grid">
-            {rows
-                .into_iter()
-                .map(|(label, value, mono)| {
-                    view! {
-                        <div>
-                            <dt>{label}</dt>
-                            <dd class:mono=mono>{value}</dd>
-                        </div>
-                    }
-                })
-                .collect_view()}
+        <KeyValueGrid rows=rows>
             <div>
                 <dt>"Cluster"</dt>
                 <dd>{cluster}</dd>
@@ -212,6 +202,6 @@ fn BackupFields(
                     }}
                 </dd>
             </div>
-        </dl>
+        </KeyValueGrid>
     }
 }

@@ -20,6 +20,7 @@ use super::{
 };
 use crate::api::{ApiError, cloudhsm};
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::key_value::KeyValueGrid;
 use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
@@ -244,19 +245,7 @@ fn ClusterFields(cluster: Cluster) -> impl IntoView {
         ("Source backup", text(&cluster.source_backup_id), true),
     ];
     view! {
-        <dl class="details details-grid">
-            {rows
-                .into_iter()
-                .map(|(label, value, mono)| {
-                    view! {
-                        <div>
-                            <dt>{label}</dt>
-                            <dd class:mono=mono>{value}</dd>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </dl>
+        <KeyValueGrid rows=rows />
     }
 }
 

@@ -9,29 +9,44 @@ use super::{
     RegionLoadError, Section, SectionNav, cluster_href, in_region, retention_text, use_region,
     use_region_snapshot,
 };
-use crate::components::list::{CountHeading, EmptyState, TableHead};
+use crate::components::list::{CountHeading, EmptyState};
+use crate::components::resource_table::{
+    ListControls, ListRow, ListToolbar, NoMatches, SortHeader, time_key,
+};
 use crate::components::status::{StatusIndicator, cluster_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// True when the (lower-case) query occurs in the cluster's id, state, HSM
-/// type, mode, VPC or source backup.
-fn matches(cluster: &Cluster, query: &str) -> bool {
-    if query.is_empty() {
-        return true;
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_ID: usize = 0;
+const BY_STATE: usize = 1;
+const BY_TYPE: usize = 2;
+const BY_CREATED: usize = 3;
+
+/// A cluster as the list's controls see it: found by id, state, HSM type,
+/// mode, VPC or source backup; sorted by id, state, HSM type or creation.
+fn list_row(cluster: &Cluster) -> ListRow {
+    let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+    let id = text(cluster.cluster_id.as_deref());
+    let state = text(cluster.state.map(|s| s.as_str()));
+    let hsm_type = text(cluster.hsm_type.as_deref());
+    ListRow {
+        search: vec![
+            id.clone(),
+            state.clone(),
+            hsm_type.clone(),
+            text(cluster.mode.map(|m| m.as_str())),
+            text(cluster.vpc_id.as_deref()),
+            text(cluster.source_backup_id.as_deref()),
+        ],
+        sort: vec![
+            id.clone(),
+            state,
+            hsm_type,
+            time_key(cluster.create_timestamp),
+        ],
+        key: id,
     }
-    let fields = [
-        cluster.cluster_id.as_deref(),
-        cluster.state.map(|s| s.as_str()),
-        cluster.hsm_type.as_deref(),
-        cluster.mode.map(|m| m.as_str()),
-        cluster.vpc_id.as_deref(),
-        cluster.source_backup_id.as_deref(),
-    ];
-    fields
-        .into_iter()
-        .flatten()
-        .any(|field| field.to_ascii_lowercase().contains(query))
 }
 
 /// The clusters list.
@@ -40,29 +55,15 @@ pub fn HsmClustersPage() -> impl IntoView {
     let region = use_region();
     let snapshot = use_region_snapshot(region);
     let hsm = LiveStore::expect().cloudhsm();
-    let filter = RwSignal::new(String::new());
-    // (matching ids oldest first, total)
+    // Oldest first, as DescribeClusters lists them.
+    let controls = ListControls::new(BY_CREATED, true);
     let listing = Memo::new(move |_| {
-        let query = filter.with(|q| q.trim().to_ascii_lowercase());
         let mut rows = Vec::new();
-        let mut total = 0;
-        hsm.for_each_cluster(&region.get(), |cluster| {
-            total += 1;
-            if matches(cluster, &query) {
-                rows.push((
-                    cluster.create_timestamp,
-                    cluster.cluster_id.clone().unwrap_or_default(),
-                ));
-            }
-        });
-        rows.sort();
-        (
-            rows.into_iter().map(|(_, id)| id).collect::<Vec<_>>(),
-            total,
-        )
+        hsm.for_each_cluster(&region.get(), |cluster| rows.push(list_row(cluster)));
+        controls.list(rows)
     });
-    let total = Signal::derive(move || listing.with(|l| l.1));
-    let shown = move || listing.with(|l| l.0.len());
+    let total = Signal::derive(move || listing.with(|l| l.total));
+    let shown = move || listing.with(|l| l.matches);
     let create_href = move || in_region("/cloudhsm/clusters/new", &region.get());
     view! {
         <SectionNav region=region current=Section::Clusters />
@@ -82,26 +83,7 @@ pub fn HsmClustersPage() -> impl IntoView {
                     </a>
                 </div>
             </div>
-            <div class="toolbar">
-                <input
-                    type="search"
-                    class="filter"
-                    aria-label="Find clusters"
-                    placeholder="Find clusters"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                />
-                <span class="muted match-count" aria-live="polite">
-                    {move || {
-                        filter
-                            .with(|q| !q.trim().is_empty())
-                            .then(|| {
-                                let n = shown();
-                                if n == 1 { "1 match".to_owned() } else { format!("{n} matches") }
-                            })
-                    }}
-                </span>
-            </div>
+            <ListToolbar controls=controls listing=listing label="Find clusters" />
             <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
             {move || {
                 let total = total.get();
@@ -126,13 +108,7 @@ pub fn HsmClustersPage() -> impl IntoView {
                             .into_any()
                     }
                     _ if total > 0 && shown() == 0 => {
-                        view! {
-                            <EmptyState title="No matches" detail="No cluster matches the filter.">
-                                <button type="button" class="btn" on:click=move |_| filter.set(String::new())>
-                                    "Clear filter"
-                                </button>
-                            </EmptyState>
-                        }
+                        view! { <NoMatches controls=controls detail="No cluster matches the filter." /> }
                             .into_any()
                     }
                     _ => ().into_any(),
@@ -141,18 +117,20 @@ pub fn HsmClustersPage() -> impl IntoView {
             <Show when=move || { shown() > 0 }>
                 <div class="table-scroll">
                     <table class="table" aria-labelledby="hsm-clusters-heading">
-                        <TableHead columns=&[
-                            "Cluster ID",
-                            "State",
-                            "HSM type",
-                            "Mode",
-                            "HSMs",
-                            "Created",
-                            "Backup retention",
-                            "VPC",
-                        ] />
+                        <thead>
+                            <tr>
+                                <SortHeader label="Cluster ID" column=BY_ID controls=controls />
+                                <SortHeader label="State" column=BY_STATE controls=controls />
+                                <SortHeader label="HSM type" column=BY_TYPE controls=controls />
+                                <th scope="col">"Mode"</th>
+                                <th scope="col">"HSMs"</th>
+                                <SortHeader label="Created" column=BY_CREATED controls=controls />
+                                <th scope="col">"Backup retention"</th>
+                                <th scope="col">"VPC"</th>
+                            </tr>
+                        </thead>
                         <tbody>
-                            <For each=move || listing.with(|l| l.0.clone()) key=String::clone let:id>
+                            <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
                                 {hsm
                                     .cluster_signal(&region.get_untracked(), &id)
                                     .map(|cluster| view! { <ClusterRow region=region cluster=cluster /> })}
@@ -201,7 +179,7 @@ mod tests {
     use shared::cloudhsmv2::{ClusterMode, ClusterState};
 
     #[test]
-    fn filter_looks_at_id_state_type_mode_and_vpc() {
+    fn clusters_are_found_by_id_state_type_mode_and_vpc() {
         let cluster = Cluster {
             cluster_id: Some("cluster-igklspoyj5v".to_owned()),
             state: Some(ClusterState::Uninitialized),
@@ -210,9 +188,16 @@ mod tests {
             vpc_id: Some("vpc-0a1b2c".to_owned()),
             ..Cluster::default()
         };
-        for query in ["", "igkls", "uninit", "hsm2m", "non_fips", "vpc-0a"] {
-            assert!(matches(&cluster, query), "{query}");
+        let row = list_row(&cluster);
+        for text in [
+            "cluster-igklspoyj5v",
+            "UNINITIALIZED",
+            "hsm2m.medium",
+            "NON_FIPS",
+            "vpc-0a1b2c",
+        ] {
+            assert!(row.search.iter().any(|s| s == text), "{text}");
         }
-        assert!(!matches(&cluster, "active"));
+        assert_eq!(row.sort[BY_STATE], "UNINITIALIZED");
     }
 }

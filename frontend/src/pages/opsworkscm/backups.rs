@@ -1,27 +1,84 @@
-//! The Backups page at `/backups`: every backup of every server, newest
-//! first, live from the store.
+//! The Backups page at `/backups`: every backup of every server, live from
+//! the store, newest first; found by id, server, type, status or
+//! description, sortable and paged like every list.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::opsworkscm::Backup;
 
-use crate::components::list::{CountHeading, EmptyState, TableHead};
+use crate::components::list::{CountHeading, EmptyState};
+use crate::components::resource_table::{
+    ListControls, ListRow, ListToolbar, NoMatches, SortHeader, time_key,
+};
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_ID: usize = 0;
+const BY_SERVER: usize = 1;
+const BY_TYPE: usize = 2;
+const BY_STATUS: usize = 3;
+const BY_CREATED: usize = 4;
+
+/// A backup as the list's controls see it.
+fn list_row(backup: &Backup) -> ListRow {
+    let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+    let id = text(backup.backup_id.as_deref());
+    let server = text(backup.server_name.as_deref());
+    let kind = text(backup.backup_type.map(|t| t.as_str()));
+    let status = text(backup.status.map(|s| s.as_str()));
+    ListRow {
+        search: vec![
+            id.clone(),
+            server.clone(),
+            kind.clone(),
+            status.clone(),
+            text(backup.description.as_deref()),
+        ],
+        sort: vec![
+            id.clone(),
+            server,
+            kind,
+            status,
+            time_key(backup.created_at),
+        ],
+        key: id,
+    }
+}
 
 /// The list of all backups.
 #[component]
 pub fn BackupsPage() -> impl IntoView {
     let live = LiveStore::expect();
-    let backups = Memo::new(move |_| live.all_backups());
+    let backups = Memo::new(move |_| {
+        live.all_backups()
+            .into_iter()
+            .map(|b| (b.backup_id.clone().unwrap_or_default(), b))
+            .collect::<BTreeMap<String, Backup>>()
+    });
+    let controls = ListControls::new(BY_CREATED, false);
+    let listing =
+        Memo::new(move |_| backups.with(|all| controls.list(all.values().map(list_row).collect())));
+    let page_rows = move || {
+        backups.with(|all| {
+            listing.with(|l| {
+                l.keys
+                    .iter()
+                    .filter_map(|id| all.get(id).cloned())
+                    .collect::<Vec<Backup>>()
+            })
+        })
+    };
     view! {
         <section class="panel" aria-labelledby="all-backups-heading">
             <div class="panel-header">
                 <CountHeading
                     id="all-backups-heading"
                     title="Backups"
-                    count=Signal::derive(move || backups.with(Vec::len))
+                    count=Signal::derive(move || backups.with(BTreeMap::len))
                 />
             </div>
             <Show
@@ -40,18 +97,33 @@ pub fn BackupsPage() -> impl IntoView {
                     }
                 }
             >
-                <table class="table" aria-labelledby="all-backups-heading">
-                    <TableHead columns=&["Backup ID", "Server", "Type", "Status", "Created", "Description"] />
-                    <tbody>
-                        <For
-                            each=move || backups.get()
-                            key=|b| (b.backup_id.clone(), b.status, b.description.clone())
-                            let:backup
-                        >
-                            <BackupLine backup=backup />
-                        </For>
-                    </tbody>
-                </table>
+                <ListToolbar controls=controls listing=listing label="Find backups" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                >
+                    <table class="table" aria-labelledby="all-backups-heading">
+                        <thead>
+                            <tr>
+                                <SortHeader label="Backup ID" column=BY_ID controls=controls />
+                                <SortHeader label="Server" column=BY_SERVER controls=controls />
+                                <SortHeader label="Type" column=BY_TYPE controls=controls />
+                                <SortHeader label="Status" column=BY_STATUS controls=controls />
+                                <SortHeader label="Created" column=BY_CREATED controls=controls />
+                                <th scope="col">"Description"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For
+                                each=page_rows
+                                key=|b| (b.backup_id.clone(), b.status, b.description.clone())
+                                let:backup
+                            >
+                                <BackupLine backup=backup />
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
         </section>
     }
@@ -74,5 +146,30 @@ fn BackupLine(backup: Backup) -> impl IntoView {
             <td class="nowrap">{format::time(backup.created_at)}</td>
             <td>{format::or_dash(backup.description.as_deref())}</td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::opsworkscm::{BackupStatus, BackupType};
+
+    #[test]
+    fn backups_are_found_by_id_server_type_status_and_description() {
+        let backup = Backup {
+            backup_id: Some("web-20260101000000000".to_owned()),
+            server_name: Some("web".to_owned()),
+            backup_type: Some(BackupType::Manual),
+            status: Some(BackupStatus::Ok),
+            description: Some("nightly".to_owned()),
+            ..Backup::default()
+        };
+        let row = list_row(&backup);
+        assert_eq!(row.key, "web-20260101000000000");
+        for text in ["web", "MANUAL", "OK", "nightly"] {
+            assert!(row.search.iter().any(|s| s == text), "{text}");
+        }
+        assert_eq!(row.sort[BY_SERVER], "web");
+        assert_eq!(row.sort[BY_CREATED], "");
     }
 }

@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
 use crate::format;
@@ -224,19 +225,7 @@ fn ServerFields(server: Server) -> impl IntoView {
         ),
     ];
     view! {
-        <dl class="details details-grid">
-            {rows
-                .into_iter()
-                .map(|(label, value, mono)| {
-                    view! {
-                        <div>
-                            <dt>{label}</dt>
-                            <dd class:mono=mono>{value}</dd>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </dl>
+        <KeyValueGrid rows=rows />
     }
 }
 

@@ -3,7 +3,6 @@
 //! no-match states. Rows are keyed by server name and each reads its own
 //! server signal, so a status change re-renders that row only.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -14,65 +13,37 @@ use crate::components::backup_flash::create_backup_tracked;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::{CountHeading, EmptyState};
 use crate::components::modal::ConfirmDelete;
+use crate::components::resource_table::{
+    ListControls, ListRow, ListToolbar, Listing, NoMatches, SortHeader, time_key,
+};
 use crate::components::status::{StatusIndicator, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// Page sizes offered by the pagination; `None` shows every server on one page.
-const PAGE_SIZES: [Option<usize>; 5] = [Some(10), Some(20), Some(50), Some(100), None];
-/// The page size option that shows every server.
-const ALL: &str = "all";
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_NAME: usize = 0;
+const BY_STATUS: usize = 1;
+const BY_CREATED: usize = 2;
 
-/// A column the list can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortColumn {
-    Name,
-    Status,
-    Created,
-}
-
-/// What the table shows: the page's names and the counts around them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Listing {
-    names: Vec<String>,
-    matches: usize,
-    total: usize,
-    page: usize,
-    pages: usize,
-}
-
-/// One server reduced to what filtering and sorting need.
-struct SortRow {
-    name: String,
-    status: &'static str,
-    created: Option<DateTime<Utc>>,
-}
-
-/// True when the (lower-case) query occurs in the name, engine, status or endpoint.
-fn matches_query(server: &Server, query: &str) -> bool {
-    if query.is_empty() {
-        return true;
-    }
-    let fields = [
-        server.server_name.as_deref(),
-        server.engine.as_deref(),
-        server.status.map(|s| s.as_str()),
-        server.endpoint.as_deref(),
-    ];
-    fields
+/// A server as the list's controls see it: found by name, engine, status
+/// or endpoint; sorted by name, status or creation time.
+fn list_row(server: &Server) -> ListRow {
+    let name = server.server_name.clone().unwrap_or_default();
+    let status = server.status.map_or("", |s| s.as_str()).to_owned();
+    ListRow {
+        search: [
+            server.engine.as_deref(),
+            server.status.map(|s| s.as_str()),
+            server.endpoint.as_deref(),
+        ]
         .into_iter()
         .flatten()
-        .any(|field| field.to_ascii_lowercase().contains(query))
-}
-
-/// Page `page` (clamped to the last) of `names`, `size` names a page (every
-/// name when `None`): the page's names, the page shown and the page count.
-fn paginate(names: Vec<String>, size: Option<usize>, page: usize) -> (Vec<String>, usize, usize) {
-    let size = size.unwrap_or(names.len()).max(1);
-    let pages = names.len().div_ceil(size).max(1);
-    let page = page.min(pages - 1);
-    let names = names.into_iter().skip(page * size).take(size).collect();
-    (names, page, pages)
+        .map(str::to_owned)
+        .chain([name.clone()])
+        .collect(),
+        sort: vec![name.clone(), status, time_key(server.created_at)],
+        key: name,
+    }
 }
 
 /// The list page at `/` and `/servers`.
@@ -82,47 +53,15 @@ pub fn ServersPage() -> impl IntoView {
     let flashes = Flashes::expect();
     let navigate = use_navigate();
 
-    let filter = RwSignal::new(String::new());
-    let sort = RwSignal::new((SortColumn::Created, false));
-    let page = RwSignal::new(0usize);
-    let page_size = RwSignal::new(PAGE_SIZES[0]);
+    let controls = ListControls::new(BY_CREATED, false);
     let selected = RwSignal::new(None::<String>);
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
 
     let listing = Memo::new(move |_| {
-        let query = filter.with(|q| q.trim().to_ascii_lowercase());
         let mut rows = Vec::new();
-        let mut total = 0;
-        live.for_each_server(|server| {
-            total += 1;
-            if matches_query(server, &query) {
-                rows.push(SortRow {
-                    name: server.server_name.clone().unwrap_or_default(),
-                    status: server.status.map_or("", |s| s.as_str()),
-                    created: server.created_at,
-                });
-            }
-        });
-        let (column, ascending) = sort.get();
-        rows.sort_by(|a, b| {
-            let order = match column {
-                SortColumn::Name => a.name.cmp(&b.name),
-                SortColumn::Status => a.status.cmp(b.status).then_with(|| a.name.cmp(&b.name)),
-                SortColumn::Created => a.created.cmp(&b.created).then_with(|| a.name.cmp(&b.name)),
-            };
-            if ascending { order } else { order.reverse() }
-        });
-        let matches = rows.len();
-        let names = rows.into_iter().map(|r| r.name).collect();
-        let (names, page, pages) = paginate(names, page_size.get(), page.get());
-        Listing {
-            names,
-            matches,
-            total,
-            page,
-            pages,
-        }
+        live.for_each_server(|server| rows.push(list_row(server)));
+        controls.list(rows)
     });
     // The selection only counts while its server exists.
     let selection = Memo::new(move |_| selected.get().filter(|name| live.has_server(name)));
@@ -215,30 +154,7 @@ pub fn ServersPage() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <div class="toolbar">
-                <input
-                    type="search"
-                    class="filter"
-                    aria-label="Find servers"
-                    placeholder="Find servers"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| {
-                        filter.set(event_target_value(&ev));
-                        page.set(0);
-                    }
-                />
-                <span class="muted match-count" aria-live="polite">
-                    {move || {
-                        filter
-                            .with(|q| !q.trim().is_empty())
-                            .then(|| {
-                                let n = listing.with(|l| l.matches);
-                                if n == 1 { "1 match".to_owned() } else { format!("{n} matches") }
-                            })
-                    }}
-                </span>
-                <Pagination listing=listing page=page page_size=page_size />
-            </div>
+            <ListToolbar controls=controls listing=listing label="Find servers" />
             {move || match live.snapshot() {
                 Snapshot::Loading if live.server_count() == 0 => {
                     view! { <p class="loading" role="status">"Loading servers…"</p> }.into_any()
@@ -264,7 +180,7 @@ pub fn ServersPage() -> impl IntoView {
             <Show when=move || {
                 live.server_count() > 0 && listing.with(|l| l.matches > 0)
             }>
-                <ServersTable listing=listing selected=selected sort=sort />
+                <ServersTable listing=listing selected=selected controls=controls />
             </Show>
             <Show when=move || live.snapshot() == Snapshot::Ready && live.server_count() == 0>
                 <EmptyState
@@ -279,11 +195,7 @@ pub fn ServersPage() -> impl IntoView {
             <Show when=move || {
                 live.server_count() > 0 && listing.with(|l| l.matches == 0)
             }>
-                <EmptyState title="No matches" detail="No server matches the filter.">
-                    <button type="button" class="btn" on:click=move |_| filter.set(String::new())>
-                        "Clear filter"
-                    </button>
-                </EmptyState>
+                <NoMatches controls=controls detail="No server matches the filter." />
             </Show>
         </section>
         <ConfirmDelete
@@ -300,71 +212,12 @@ pub fn ServersPage() -> impl IntoView {
     }
 }
 
-/// Previous / next page and the page size.
-#[component]
-fn Pagination(
-    listing: Memo<Listing>,
-    page: RwSignal<usize>,
-    page_size: RwSignal<Option<usize>>,
-) -> impl IntoView {
-    view! {
-        <nav class="pagination" aria-label="Pagination">
-            <button
-                type="button"
-                class="btn-icon"
-                aria-label="Previous page"
-                disabled=move || listing.with(|l| l.page == 0)
-                on:click=move |_| page.set(listing.with_untracked(|l| l.page.saturating_sub(1)))
-            >
-                "‹"
-            </button>
-            <span>{move || listing.with(|l| format!("Page {} of {}", l.page + 1, l.pages))}</span>
-            <button
-                type="button"
-                class="btn-icon"
-                aria-label="Next page"
-                disabled=move || listing.with(|l| l.page + 1 >= l.pages)
-                on:click=move |_| page.set(listing.with_untracked(|l| l.page + 1))
-            >
-                "›"
-            </button>
-            <label for="page-size">"Page size"</label>
-            <select
-                id="page-size"
-                on:change=move |ev| {
-                    let value = event_target_value(&ev);
-                    let size = if value == ALL { Some(None) } else { value.parse().ok().map(Some) };
-                    if let Some(size) = size {
-                        page_size.set(size);
-                        page.set(0);
-                    }
-                }
-            >
-                {PAGE_SIZES
-                    .into_iter()
-                    .map(|size| {
-                        let (value, label) = match size {
-                            Some(n) => (n.to_string(), n.to_string()),
-                            None => (ALL.to_owned(), "All".to_owned()),
-                        };
-                        view! {
-                            <option value=value selected=move || page_size.get() == size>
-                                {label}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </nav>
-    }
-}
-
 /// The table of the current page; one keyed row per server.
 #[component]
 fn ServersTable(
     listing: Memo<Listing>,
     selected: RwSignal<Option<String>>,
-    sort: RwSignal<(SortColumn, bool)>,
+    controls: ListControls,
 ) -> impl IntoView {
     let live = LiveStore::expect();
     view! {
@@ -374,66 +227,22 @@ fn ServersTable(
                     <th scope="col" class="select-col">
                         <span class="visually-hidden">"Selected"</span>
                     </th>
-                    <SortHeader label="Name" column=SortColumn::Name sort=sort />
+                    <SortHeader label="Name" column=BY_NAME controls=controls />
                     <th scope="col">"Engine"</th>
-                    <SortHeader label="Status" column=SortColumn::Status sort=sort />
+                    <SortHeader label="Status" column=BY_STATUS controls=controls />
                     <th scope="col">"Endpoint"</th>
-                    <SortHeader label="Created" column=SortColumn::Created sort=sort />
+                    <SortHeader label="Created" column=BY_CREATED controls=controls />
                     <th scope="col">"Maintenance"</th>
                 </tr>
             </thead>
             <tbody>
-                <For each=move || listing.with(|l| l.names.clone()) key=String::clone let:name>
+                <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:name>
                     {live
                         .server_signal(&name)
                         .map(|server| view! { <ServerRow name=name server=server selected=selected /> })}
                 </For>
             </tbody>
         </table>
-    }
-}
-
-/// A column header that sorts on click and says how (`aria-sort`).
-#[component]
-fn SortHeader(
-    label: &'static str,
-    column: SortColumn,
-    sort: RwSignal<(SortColumn, bool)>,
-) -> impl IntoView {
-    let state = move || {
-        let (current, ascending) = sort.get();
-        match (current == column, ascending) {
-            (false, _) => "none",
-            (true, true) => "ascending",
-            (true, false) => "descending",
-        }
-    };
-    view! {
-        <th scope="col" aria-sort=state>
-            <button
-                type="button"
-                class="sort"
-                on:click=move |_| {
-                    sort.update(|(current, ascending)| {
-                        if *current == column {
-                            *ascending = !*ascending;
-                        } else {
-                            *current = column;
-                            *ascending = true;
-                        }
-                    })
-                }
-            >
-                {label}
-                <span class="sort-arrow" aria-hidden="true">
-                    {move || match state() {
-                        "ascending" => "▲",
-                        "descending" => "▼",
-                        _ => "↕",
-                    }}
-                </span>
-            </button>
-        </th>
     }
 }
 
@@ -522,22 +331,7 @@ mod tests {
     use shared::opsworkscm::ServerStatus;
 
     #[test]
-    fn pages_of_ten_and_all() {
-        let names: Vec<String> = (0..12).map(|i| format!("s{i:02}")).collect();
-        let (page, current, pages) = paginate(names.clone(), Some(10), 1);
-        assert_eq!(
-            (page, current, pages),
-            (vec!["s10".to_owned(), "s11".to_owned()], 1, 2)
-        );
-        // Past the end: the last page.
-        assert_eq!(paginate(names.clone(), Some(10), 7).1, 1);
-        let (page, current, pages) = paginate(names, None, 3);
-        assert_eq!((page.len(), current, pages), (12, 0, 1));
-        assert_eq!(paginate(Vec::new(), None, 0), (Vec::new(), 0, 1));
-    }
-
-    #[test]
-    fn filter_looks_at_name_engine_status_and_endpoint() {
+    fn servers_are_found_by_name_engine_status_and_endpoint() {
         let server = Server {
             server_name: Some("Web-1".to_owned()),
             engine: Some("ChefAutomate".to_owned()),
@@ -545,9 +339,16 @@ mod tests {
             endpoint: Some("web-1-abc.us-east-1.opsworks-cm.io".to_owned()),
             ..Server::default()
         };
-        for query in ["", "web-1", "chef", "healthy", "opsworks-cm.io"] {
-            assert!(matches_query(&server, query), "{query}");
+        let row = list_row(&server);
+        assert_eq!(row.key, "Web-1");
+        for text in [
+            "Web-1",
+            "ChefAutomate",
+            "HEALTHY",
+            "web-1-abc.us-east-1.opsworks-cm.io",
+        ] {
+            assert!(row.search.iter().any(|s| s == text), "{text}");
         }
-        assert!(!matches_query(&server, "puppet"));
+        assert_eq!(row.sort[BY_STATUS], "HEALTHY");
     }
 }

@@ -1,0 +1,364 @@
+//! The controls every resource list shares: a text filter with its match
+//! count, sortable column headers, pagination with a page size, and the "No
+//! matches" state. A page builds one [`ListRow`] per item (its key, the
+//! texts the filter looks at, one sort key per sortable column) and renders
+//! the keys of the [`Listing`] that [`ListControls::list`] makes of them.
+
+use leptos::prelude::*;
+
+use super::list::EmptyState;
+
+/// Page sizes offered; `None` shows every item on one page.
+const PAGE_SIZES: [Option<usize>; 5] = [Some(10), Some(20), Some(50), Some(100), None];
+/// The page size option that shows every item.
+const ALL: &str = "all";
+
+/// One item as the controls see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    /// What identifies the item (and breaks ties in sorting).
+    pub key: String,
+    /// The texts the filter looks in (any may match).
+    pub search: Vec<String>,
+    /// One key per sortable column, in column order; times as RFC 3339 in
+    /// UTC (so they sort as text), absent values as "".
+    pub sort: Vec<String>,
+}
+
+/// What a list shows: the keys of the page and the counts around them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Listing {
+    /// Keys of the items on the page, in order.
+    pub keys: Vec<String>,
+    /// Items that pass the filter.
+    pub matches: usize,
+    /// Items in all.
+    pub total: usize,
+    /// The page shown (from 0).
+    pub page: usize,
+    /// Pages in all (at least 1).
+    pub pages: usize,
+}
+
+/// The state of one list's controls (a `Copy` handle).
+#[derive(Debug, Clone, Copy)]
+pub struct ListControls {
+    /// The filter text as typed.
+    pub filter: RwSignal<String>,
+    /// Sort column (index into [`ListRow::sort`]) and whether ascending.
+    pub sort: RwSignal<(usize, bool)>,
+    /// The page asked for (clamped to the last).
+    pub page: RwSignal<usize>,
+    /// Items a page; `None` for all.
+    pub page_size: RwSignal<Option<usize>>,
+}
+
+impl ListControls {
+    /// Controls sorted by `column`, ascending or not, ten items a page.
+    pub fn new(column: usize, ascending: bool) -> Self {
+        Self {
+            filter: RwSignal::new(String::new()),
+            sort: RwSignal::new((column, ascending)),
+            page: RwSignal::new(0),
+            page_size: RwSignal::new(PAGE_SIZES[0]),
+        }
+    }
+
+    /// Filters, sorts and pages `rows` as the controls say (tracked).
+    pub fn list(&self, rows: Vec<ListRow>) -> Listing {
+        let query = self.filter.with(|q| q.trim().to_ascii_lowercase());
+        arrange(
+            rows,
+            &query,
+            self.sort.get(),
+            self.page_size.get(),
+            self.page.get(),
+        )
+    }
+
+    /// Whether a filter is typed (tracked).
+    pub fn filtering(&self) -> bool {
+        self.filter.with(|q| !q.trim().is_empty())
+    }
+}
+
+/// True when the (lower-case) query occurs in one of the row's texts.
+fn matches(row: &ListRow, query: &str) -> bool {
+    query.is_empty()
+        || row
+            .search
+            .iter()
+            .any(|text| text.to_ascii_lowercase().contains(query))
+}
+
+/// The rows matching `query`, sorted by `(column, ascending)` (ties by key),
+/// cut to page `page` of `size` rows.
+fn arrange(
+    rows: Vec<ListRow>,
+    query: &str,
+    (column, ascending): (usize, bool),
+    size: Option<usize>,
+    page: usize,
+) -> Listing {
+    let total = rows.len();
+    let mut rows: Vec<ListRow> = rows.into_iter().filter(|r| matches(r, query)).collect();
+    rows.sort_by(|a, b| {
+        let order = a
+            .sort
+            .get(column)
+            .cmp(&b.sort.get(column))
+            .then_with(|| a.key.cmp(&b.key));
+        if ascending { order } else { order.reverse() }
+    });
+    let matches = rows.len();
+    let size = size.unwrap_or(matches).max(1);
+    let pages = matches.div_ceil(size).max(1);
+    let page = page.min(pages - 1);
+    let keys = rows
+        .into_iter()
+        .skip(page * size)
+        .take(size)
+        .map(|r| r.key)
+        .collect();
+    Listing {
+        keys,
+        matches,
+        total,
+        page,
+        pages,
+    }
+}
+
+/// The filter box (named `label`), its match count and the pagination.
+#[component]
+pub fn ListToolbar(
+    /// The list's controls.
+    controls: ListControls,
+    /// The listing the controls make.
+    listing: Memo<Listing>,
+    /// Accessible name and placeholder of the filter, e.g. "Find servers".
+    label: &'static str,
+) -> impl IntoView {
+    let filter = controls.filter;
+    view! {
+        <div class="toolbar">
+            <input
+                type="search"
+                class="filter"
+                aria-label=label
+                placeholder=label
+                prop:value=move || filter.get()
+                on:input=move |ev| {
+                    filter.set(event_target_value(&ev));
+                    controls.page.set(0);
+                }
+            />
+            <span class="muted match-count" aria-live="polite">
+                {move || {
+                    controls
+                        .filtering()
+                        .then(|| {
+                            let n = listing.with(|l| l.matches);
+                            if n == 1 { "1 match".to_owned() } else { format!("{n} matches") }
+                        })
+                }}
+            </span>
+            <Pagination controls=controls listing=listing />
+        </div>
+    }
+}
+
+/// Previous / next page and the page size.
+#[component]
+fn Pagination(controls: ListControls, listing: Memo<Listing>) -> impl IntoView {
+    let ListControls {
+        page, page_size, ..
+    } = controls;
+    view! {
+        <nav class="pagination" aria-label="Pagination">
+            <button
+                type="button"
+                class="btn-icon"
+                aria-label="Previous page"
+                disabled=move || listing.with(|l| l.page == 0)
+                on:click=move |_| page.set(listing.with_untracked(|l| l.page.saturating_sub(1)))
+            >
+                "‹"
+            </button>
+            <span>{move || listing.with(|l| format!("Page {} of {}", l.page + 1, l.pages))}</span>
+            <button
+                type="button"
+                class="btn-icon"
+                aria-label="Next page"
+                disabled=move || listing.with(|l| l.page + 1 >= l.pages)
+                on:click=move |_| page.set(listing.with_untracked(|l| l.page + 1))
+            >
+                "›"
+            </button>
+            <label>
+                "Page size"
+                <select on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let size = if value == ALL { Some(None) } else { value.parse().ok().map(Some) };
+                    if let Some(size) = size {
+                        page_size.set(size);
+                        page.set(0);
+                    }
+                }>
+                    {PAGE_SIZES
+                        .into_iter()
+                        .map(|size| {
+                            let (value, label) = match size {
+                                Some(n) => (n.to_string(), n.to_string()),
+                                None => (ALL.to_owned(), "All".to_owned()),
+                            };
+                            view! {
+                                <option value=value selected=move || page_size.get() == size>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        </nav>
+    }
+}
+
+/// A column header that sorts by `column` on click and says how
+/// (`aria-sort`).
+#[component]
+pub fn SortHeader(
+    /// The column title.
+    label: &'static str,
+    /// Index of the column's key in [`ListRow::sort`].
+    column: usize,
+    /// The list's controls.
+    controls: ListControls,
+) -> impl IntoView {
+    let sort = controls.sort;
+    let state = move || {
+        let (current, ascending) = sort.get();
+        match (current == column, ascending) {
+            (false, _) => "none",
+            (true, true) => "ascending",
+            (true, false) => "descending",
+        }
+    };
+    view! {
+        <th scope="col" aria-sort=state>
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| {
+                    sort.update(|(current, ascending)| {
+                        if *current == column {
+                            *ascending = !*ascending;
+                        } else {
+                            *current = column;
+                            *ascending = true;
+                        }
+                    })
+                }
+            >
+                {label}
+                <span class="sort-arrow" aria-hidden="true">
+                    {move || match state() {
+                        "ascending" => "▲",
+                        "descending" => "▼",
+                        _ => "↕",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// The state of a list whose filter matches nothing, with a way back.
+#[component]
+pub fn NoMatches(
+    /// The list's controls.
+    controls: ListControls,
+    /// One sentence, e.g. "No server matches the filter."
+    detail: &'static str,
+) -> impl IntoView {
+    view! {
+        <EmptyState title="No matches" detail=detail>
+            <button type="button" class="btn" on:click=move |_| controls.filter.set(String::new())>
+                "Clear filter"
+            </button>
+        </EmptyState>
+    }
+}
+
+/// A time as a sort key: RFC 3339 in UTC, "" when absent.
+pub fn time_key(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, text: &str, sort: &str) -> ListRow {
+        ListRow {
+            key: key.to_owned(),
+            search: vec![key.to_owned(), text.to_owned()],
+            sort: vec![key.to_owned(), sort.to_owned()],
+        }
+    }
+
+    fn keys(listing: &Listing) -> Vec<&str> {
+        listing.keys.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn pages_of_ten_and_all() {
+        let rows: Vec<ListRow> = (0..23).map(|i| row(&format!("s{i:02}"), "", "")).collect();
+        let first = arrange(rows.clone(), "", (0, true), Some(10), 0);
+        assert_eq!((first.keys.len(), first.page, first.pages), (10, 0, 3));
+        assert_eq!(first.keys[0], "s00");
+        let last = arrange(rows.clone(), "", (0, true), Some(10), 2);
+        assert_eq!(keys(&last), ["s20", "s21", "s22"]);
+        let beyond = arrange(rows.clone(), "", (0, true), Some(10), 9);
+        assert_eq!(beyond.page, 2, "a page past the end shows the last");
+        let all = arrange(rows, "", (0, true), None, 0);
+        assert_eq!((all.keys.len(), all.pages), (23, 1));
+        let none = arrange(Vec::new(), "", (0, true), Some(10), 0);
+        assert_eq!((none.keys.len(), none.pages, none.total), (0, 1, 0));
+    }
+
+    #[test]
+    fn the_filter_looks_in_every_search_text_in_any_case() {
+        let rows = vec![row("web", "ChefAutomate", "b"), row("db", "Puppet", "a")];
+        let found = arrange(rows.clone(), "chef", (0, true), None, 0);
+        assert_eq!(
+            (keys(&found), found.matches, found.total),
+            (vec!["web"], 1, 2)
+        );
+        assert_eq!(arrange(rows, "nothing", (0, true), None, 0).matches, 0);
+    }
+
+    #[test]
+    fn sorting_by_a_column_breaks_ties_by_key_and_reverses() {
+        let rows = vec![row("c", "", "2"), row("a", "", "2"), row("b", "", "1")];
+        assert_eq!(
+            keys(&arrange(rows.clone(), "", (1, true), None, 0)),
+            ["b", "a", "c"]
+        );
+        assert_eq!(
+            keys(&arrange(rows, "", (1, false), None, 0)),
+            ["c", "a", "b"]
+        );
+    }
+
+    #[test]
+    fn times_sort_as_text() {
+        use chrono::TimeZone;
+        let early = chrono::Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        let late = chrono::Utc.with_ymd_and_hms(2026, 11, 2, 3, 4, 5).unwrap();
+        assert!(time_key(Some(early)) < time_key(Some(late)));
+        assert!(time_key(None) < time_key(Some(early)));
+    }
+}
