@@ -17,13 +17,20 @@ async function waitFor(baseURL: string, operation: string, body: Record<string, 
     .toBe(true);
 }
 
-test('the Backups list filters, sorts both ways and pages', async ({ page, baseURL }) => {
-  const name = await createServerOnWire(baseURL!, 'bakls');
-  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, (d) => d.Servers?.[0]?.Status === 'HEALTHY');
+/** A HEALTHY server with two backups, `first` and `second`, made in that order. */
+async function serverWithTwoBackups(baseURL: string, prefix: string): Promise<string> {
+  const name = await createServerOnWire(baseURL, prefix);
+  const healthy = (d: Described) => d.Servers?.[0]?.Status === 'HEALTHY';
+  await waitFor(baseURL, 'DescribeServers', { ServerName: name }, healthy);
   for (const description of ['first', 'second']) {
-    await wireCall(baseURL!, 'CreateBackup', { ServerName: name, Description: description });
-    await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, (d) => d.Servers?.[0]?.Status === 'HEALTHY');
+    await wireCall(baseURL, 'CreateBackup', { ServerName: name, Description: description });
+    await waitFor(baseURL, 'DescribeServers', { ServerName: name }, healthy);
   }
+  return name;
+}
+
+test('the Backups list filters, sorts both ways and pages', async ({ page, baseURL }) => {
+  const name = await serverWithTwoBackups(baseURL!, 'bakls');
 
   const ui = new ServersPage(page);
   await ui.goto('/backups');
@@ -56,4 +63,28 @@ test('the Backups list filters, sorts both ways and pages', async ({ page, baseU
   await ui.pageSize.selectOption('All');
   await expect(ui.pageIndicator).toHaveText('Page 1 of 1');
   await expect(table.getByRole('row', { name: new RegExp(name) })).toHaveCount(2);
+});
+
+test("a server's Backups tab filters, sorts and pages its own backups", async ({ page, baseURL }) => {
+  const name = await serverWithTwoBackups(baseURL!, 'baktab');
+  const ui = new ServersPage(page);
+  await ui.goto(`/servers/${name}/backups`);
+  await ui.waitLive();
+  const table = page.getByRole('table', { name: /^Backups/ });
+  const descriptions = table.locator('tbody tr td:nth-child(5)');
+  await expect(descriptions).toHaveText(['second', 'first']);
+
+  const created = table.getByRole('columnheader', { name: /Created/ });
+  await created.getByRole('button').click();
+  await expect(created).toHaveAttribute('aria-sort', 'ascending');
+  await expect(descriptions).toHaveText(['first', 'second']);
+
+  const filter = page.getByRole('searchbox', { name: 'Find backups' });
+  await filter.fill('second');
+  await expect(ui.matchCount).toHaveText('1 match');
+  await expect(descriptions).toHaveText(['second']);
+  await filter.fill('none-such');
+  await page.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(descriptions).toHaveCount(2);
+  await expect(ui.pageIndicator).toHaveText('Page 1 of 1');
 });

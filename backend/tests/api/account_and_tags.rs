@@ -115,9 +115,7 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
     // Backups have tags too.
     app.advance(61).await;
     let backup = app
-        .client
-        .create_backup()
-        .server_name("t")
+        .create_backup("t")
         .tags(tag("kind", "pre-upgrade"))
         .send()
         .await

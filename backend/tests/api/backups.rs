@@ -7,29 +7,15 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_manual_backup_runs_while_the_server_is_backing_up() {
     let app = TestApp::spawn().await;
-    let err = app
-        .client
-        .create_backup()
-        .server_name("b")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.create_backup("b").send().await.unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
     app.create_chef("b").await;
-    let err = app
-        .client
-        .create_backup()
-        .server_name("b")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.create_backup("b").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
     app.advance(61).await;
 
     let backup = app
-        .client
-        .create_backup()
-        .server_name("b")
+        .create_backup("b")
         .description("before upgrade")
         .send()
         .await
@@ -61,13 +47,7 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         format!("arn:aws:opsworks-cm:us-east-1:123456789012:backup/{id}")
     );
     assert_eq!(app.status("b").await, "BACKING_UP");
-    let err = app
-        .client
-        .create_backup()
-        .server_name("b")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.create_backup("b").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException", "one backup at a time");
 
     app.advance(31).await;
@@ -85,12 +65,7 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
 
     // A second backup is listed first.
     app.advance(5).await;
-    app.client
-        .create_backup()
-        .server_name("b")
-        .send()
-        .await
-        .unwrap();
+    app.create_backup("b").send().await.unwrap();
     app.advance(31).await;
     let listed = app
         .client
@@ -118,9 +93,7 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
     let app = TestApp::spawn().await;
     app.healthy_chef("d").await;
     let id = app
-        .client
-        .create_backup()
-        .server_name("d")
+        .create_backup("d")
         .send()
         .await
         .unwrap()
@@ -128,21 +101,10 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         .unwrap()
         .backup_id
         .unwrap();
-    let err = app
-        .client
-        .delete_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.delete_backup(&id).send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException", "still in progress");
     app.advance(31).await;
-    app.client
-        .delete_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap();
+    app.delete_backup(&id).send().await.unwrap();
     let b = app
         .client
         .describe_backups()
@@ -153,13 +115,7 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         .backups
         .unwrap();
     assert_eq!(b[0].status, Some(BackupStatus::Deleting));
-    let err = app
-        .client
-        .delete_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.delete_backup(&id).send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException");
     app.advance(11).await;
     let err = app
@@ -170,21 +126,9 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app
-        .client
-        .delete_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.delete_backup(&id).send().await.unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app
-        .client
-        .delete_backup()
-        .backup_id("bad id!")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.delete_backup("bad id!").send().await.unwrap_err();
     assert_eq!(code(&err), "ValidationException");
 }
 
@@ -194,9 +138,7 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
     let a = app.healthy_chef("ra").await;
     app.healthy_chef("rb").await;
     let id = app
-        .client
-        .create_backup()
-        .server_name("ra")
+        .create_backup("ra")
         .send()
         .await
         .unwrap()
@@ -206,9 +148,7 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .unwrap();
     app.advance(31).await;
     let err = app
-        .client
-        .restore_server()
-        .server_name("rb")
+        .restore_server("rb")
         .backup_id(&id)
         .send()
         .await
@@ -219,18 +159,14 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         "backup of another server"
     );
     let err = app
-        .client
-        .restore_server()
-        .server_name("ra")
+        .restore_server("ra")
         .backup_id("ra-20000101000000000")
         .send()
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
     let s = app
-        .client
-        .restore_server()
-        .server_name("ra")
+        .restore_server("ra")
         .backup_id(&id)
         .instance_type("r5.2xlarge")
         .key_pair("rescue")
@@ -241,9 +177,7 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .unwrap();
     assert_eq!(s.status, Some(ServerStatus::Restoring));
     let err = app
-        .client
-        .restore_server()
-        .server_name("ra")
+        .restore_server("ra")
         .backup_id(&id)
         .send()
         .await
@@ -262,12 +196,7 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
     );
 
     // A new server can be created from the backup.
-    app.client
-        .delete_server()
-        .server_name("rb")
-        .send()
-        .await
-        .unwrap();
+    app.delete_server("rb").send().await.unwrap();
     app.advance(31).await;
     let created = app
         .client
@@ -294,21 +223,10 @@ async fn the_manual_backup_limit_is_enforced() {
     let app = TestApp::spawn_with(store, config).await;
     app.healthy_chef("l").await;
     for _ in 0..2 {
-        app.client
-            .create_backup()
-            .server_name("l")
-            .send()
-            .await
-            .unwrap();
+        app.create_backup("l").send().await.unwrap();
         app.advance(31).await;
     }
-    let err = app
-        .client
-        .create_backup()
-        .server_name("l")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.create_backup("l").send().await.unwrap_err();
     assert_eq!(code(&err), "LimitExceededException");
     let attrs = app
         .client
@@ -337,12 +255,7 @@ async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
         .await
         .unwrap();
     app.advance(61).await;
-    app.client
-        .create_backup()
-        .server_name("auto")
-        .send()
-        .await
-        .unwrap();
+    app.create_backup("auto").send().await.unwrap();
     app.advance(31).await;
     app.advance(28 * 60 + 30).await; // 12:30:02: the window has opened
     assert_eq!(app.status("auto").await, "BACKING_UP");
@@ -402,9 +315,7 @@ async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
     assert!(after.len() <= before + 1);
 
     // Turning automated backups off stops them.
-    app.client
-        .update_server()
-        .server_name("auto")
+    app.update_server("auto")
         .disable_automated_backup(true)
         .send()
         .await

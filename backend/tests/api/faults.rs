@@ -118,9 +118,7 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
     )
     .await;
     let id = app
-        .client
-        .create_backup()
-        .server_name("fine")
+        .create_backup("fine")
         .send()
         .await
         .unwrap()
@@ -158,9 +156,7 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
             .unwrap()
     };
     let token = app
-        .client
-        .associate_node()
-        .server_name("fine")
+        .associate_node("fine")
         .node_name("n1")
         .engine_attributes(
             aws_sdk_opsworkscm::types::EngineAttribute::builder()
@@ -205,12 +201,7 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
         "a JSON health-check block"
     );
     // Backups are allowed while UNHEALTHY, and the server goes back to UNHEALTHY after.
-    app.client
-        .create_backup()
-        .server_name("sick")
-        .send()
-        .await
-        .unwrap();
+    app.create_backup("sick").send().await.unwrap();
     app.advance(31).await;
     assert_eq!(app.status("sick").await, "UNHEALTHY");
     app.advance(300).await;
@@ -224,13 +215,7 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
     )
     .await;
     assert_eq!(r.json()["Status"], "CONNECTION_LOST");
-    let err = app
-        .client
-        .create_backup()
-        .server_name("sick")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.create_backup("sick").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException");
     let r = post(
         &app,

@@ -297,6 +297,37 @@ impl TestApp {
     }
 }
 
+/// Declares `TestApp` methods for requests tests make again and again: the
+/// SDK's fluent builder with the one member that names the resource set
+/// (`app.create_backup("web")` for
+/// `app.client.create_backup().server_name("web")`).
+macro_rules! request_shortcuts {
+    ($($op:ident($member:ident) -> $builder:ident;)+) => {
+        impl TestApp {
+            $(
+                #[doc = concat!("`", stringify!($op), "` with `", stringify!($member), "` set.")]
+                pub(crate) fn $op(&self, value: &str) -> aws_sdk_opsworkscm::operation::$op::builders::$builder {
+                    self.client.$op().$member(value)
+                }
+            )+
+        }
+    };
+}
+
+request_shortcuts! {
+    create_backup(server_name) -> CreateBackupFluentBuilder;
+    delete_backup(backup_id) -> DeleteBackupFluentBuilder;
+    delete_server(server_name) -> DeleteServerFluentBuilder;
+    describe_events(server_name) -> DescribeEventsFluentBuilder;
+    start_maintenance(server_name) -> StartMaintenanceFluentBuilder;
+    update_server(server_name) -> UpdateServerFluentBuilder;
+    update_server_engine_attributes(server_name) -> UpdateServerEngineAttributesFluentBuilder;
+    restore_server(server_name) -> RestoreServerFluentBuilder;
+    export_server_engine_attribute(server_name) -> ExportServerEngineAttributeFluentBuilder;
+    associate_node(server_name) -> AssociateNodeFluentBuilder;
+    disassociate_node(server_name) -> DisassociateNodeFluentBuilder;
+}
+
 /// An SDK client pointed at `addr` with test credentials.
 pub(crate) fn client_for(addr: SocketAddr) -> Client {
     client_with(addr, "AKIDTEST", "test-secret", "us-east-1")

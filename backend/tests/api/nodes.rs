@@ -25,9 +25,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
     app.create_chef("c").await;
     let key = node_public_key();
     let err = app
-        .client
-        .associate_node()
-        .server_name("c")
+        .associate_node("c")
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
@@ -38,9 +36,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
     app.advance(61).await;
 
     let token = app
-        .client
-        .associate_node()
-        .server_name("c")
+        .associate_node("c")
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
@@ -90,9 +86,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         (vec![ea("PUPPET_NODE_CSR", "x")], "Puppet attribute on Chef"),
     ] {
         let err = app
-            .client
-            .associate_node()
-            .server_name("c")
+            .associate_node("c")
             .node_name("n2")
             .set_engine_attributes(Some(attrs))
             .send()
@@ -101,9 +95,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         assert_eq!(code(&err), "ValidationException", "{why}");
     }
     let err = app
-        .client
-        .associate_node()
-        .server_name("c")
+        .associate_node("c")
         .node_name("bad name!")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .send()
@@ -112,9 +104,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
     assert_eq!(code(&err), "ValidationException");
 
     let token = app
-        .client
-        .disassociate_node()
-        .server_name("c")
+        .disassociate_node("c")
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .send()
@@ -128,9 +118,7 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         Some(NodeAssociationStatus::Success)
     );
     let err = app
-        .client
-        .disassociate_node()
-        .server_name("c")
+        .disassociate_node("c")
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .send()
@@ -155,9 +143,7 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
     .unwrap()
     .to_owned();
     let token = app
-        .client
-        .associate_node()
-        .server_name("p")
+        .associate_node("p")
         .node_name("web-01.example.com")
         .engine_attributes(ea("PUPPET_NODE_CSR", &node_csr("web-01.example.com")))
         .send()
@@ -211,9 +197,7 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
         "nope",
     ] {
         let err = app
-            .client
-            .associate_node()
-            .server_name("p")
+            .associate_node("p")
             .node_name("n")
             .engine_attributes(ea("PUPPET_NODE_CSR", bad))
             .send()
@@ -233,9 +217,7 @@ async fn finished_association_requests_and_old_events_are_pruned_to_their_caps()
     let mut tokens = Vec::new();
     for n in 0..600 {
         let token = app
-            .client
-            .associate_node()
-            .server_name("busy")
+            .associate_node("busy")
             .node_name(format!("i-{n:08x}"))
             .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
             .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))

@@ -26,12 +26,7 @@ async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
             .send()
             .await
             .unwrap();
-        app.client
-            .create_backup()
-            .server_name("keep")
-            .send()
-            .await
-            .unwrap();
+        app.create_backup("keep").send().await.unwrap();
         app.create_puppet("half-made").await;
         (app.clock.now(), server.server_arn.unwrap())
     };

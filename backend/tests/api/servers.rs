@@ -284,29 +284,15 @@ async fn the_server_limit_is_enforced() {
 #[tokio::test]
 async fn maintenance_update_and_engine_attribute_reset_move_through_their_states() {
     let app = TestApp::spawn().await;
-    let err = app
-        .client
-        .start_maintenance()
-        .server_name("m")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.start_maintenance("m").send().await.unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
     app.create_chef("m").await;
-    let err = app
-        .client
-        .start_maintenance()
-        .server_name("m")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.start_maintenance("m").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
     app.advance(61).await;
 
     let s = app
-        .client
-        .start_maintenance()
-        .server_name("m")
+        .start_maintenance("m")
         .send()
         .await
         .unwrap()
@@ -319,9 +305,7 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     assert_eq!(s.maintenance_status.unwrap().as_str(), "SUCCESS");
 
     let s = app
-        .client
-        .update_server()
-        .server_name("m")
+        .update_server("m")
         .backup_retention_count(3)
         .disable_automated_backup(false)
         .preferred_backup_window("Sun:03:15")
@@ -339,9 +323,7 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         "UpdateServer is synchronous"
     );
     let err = app
-        .client
-        .update_server()
-        .server_name("m")
+        .update_server("m")
         .backup_retention_count(0)
         .send()
         .await
@@ -349,9 +331,7 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     assert_eq!(code(&err), "ValidationException");
 
     let s = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("m")
+        .update_server_engine_attributes("m")
         .attribute_name("CHEF_PIVOTAL_KEY")
         .send()
         .await
@@ -366,9 +346,7 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     );
     let keys_made = app.sim.crypto_runs();
     let err = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("m")
+        .update_server_engine_attributes("m")
         .attribute_name("CHEF_PIVOTAL_KEY")
         .send()
         .await
@@ -382,18 +360,14 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     app.advance(21).await;
     assert_eq!(app.status("m").await, "HEALTHY");
     let err = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("m")
+        .update_server_engine_attributes("m")
         .attribute_name("PUPPET_ADMIN_PASSWORD")
         .send()
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ValidationException", "not a Chef attribute");
     let err = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("m")
+        .update_server_engine_attributes("m")
         .attribute_name("lower")
         .send()
         .await
@@ -405,20 +379,9 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
 async fn delete_server_goes_through_deleting_and_removes_its_events() {
     let app = TestApp::spawn().await;
     app.healthy_chef("gone").await;
-    app.client
-        .delete_server()
-        .server_name("gone")
-        .send()
-        .await
-        .unwrap();
+    app.delete_server("gone").send().await.unwrap();
     assert_eq!(app.status("gone").await, "DELETING");
-    let err = app
-        .client
-        .delete_server()
-        .server_name("gone")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.delete_server("gone").send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidStateException");
     app.advance(31).await;
     let err = app
@@ -429,13 +392,7 @@ async fn delete_server_goes_through_deleting_and_removes_its_events() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app
-        .client
-        .describe_events()
-        .server_name("gone")
-        .send()
-        .await
-        .unwrap_err();
+    let err = app.describe_events("gone").send().await.unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
     // The name is free again.
     app.create_chef("gone").await;
@@ -448,12 +405,7 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
     let app = TestApp::spawn().await;
     app.healthy_chef("ev").await;
     for _ in 0..3 {
-        app.client
-            .start_maintenance()
-            .server_name("ev")
-            .send()
-            .await
-            .unwrap();
+        app.start_maintenance("ev").send().await.unwrap();
         app.advance(61).await;
     }
     let all = app.event_messages("ev").await;
@@ -462,9 +414,7 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
     let mut token = None;
     loop {
         let page = app
-            .client
-            .describe_events()
-            .server_name("ev")
+            .describe_events("ev")
             .max_results(3)
             .set_next_token(token)
             .send()
@@ -480,9 +430,7 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
     }
     assert_eq!(walked, all);
     let err = app
-        .client
-        .describe_events()
-        .server_name("ev")
+        .describe_events("ev")
         .next_token("forged-token")
         .send()
         .await
@@ -492,17 +440,13 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
     // A token is bound to its request: another server's walk refuses it.
     app.healthy_chef("other").await;
     let first = app
-        .client
-        .describe_events()
-        .server_name("ev")
+        .describe_events("ev")
         .max_results(1)
         .send()
         .await
         .unwrap();
     let err = app
-        .client
-        .describe_events()
-        .server_name("other")
+        .describe_events("other")
         .set_next_token(first.next_token)
         .send()
         .await
@@ -562,9 +506,7 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
 
     app.advance(61).await;
     let reset = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("custom")
+        .update_server_engine_attributes("custom")
         .attribute_name("PUPPET_ADMIN_PASSWORD")
         .send()
         .await
@@ -588,9 +530,7 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
         .is_none()
     );
     let err = app
-        .client
-        .update_server_engine_attributes()
-        .server_name("custom")
+        .update_server_engine_attributes("custom")
         .attribute_name("PUPPET_ADMIN_PASSWORD")
         .attribute_value("short")
         .send()

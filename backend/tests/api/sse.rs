@@ -24,12 +24,7 @@ async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
     // Changes while disconnected: a server, a transition, a deletion.
     app.create_puppet("live-2").await;
     app.advance(61).await;
-    app.client
-        .delete_server()
-        .server_name("live-2")
-        .send()
-        .await
-        .unwrap();
+    app.delete_server("live-2").send().await.unwrap();
     app.advance(31).await;
 
     let mut resumed = SseClient::connect(app.addr, Some(&second.event_id)).await;
@@ -54,12 +49,7 @@ async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
     assert_eq!(missed.last().unwrap().data["ServerName"], "live-2");
 
     // And the stream goes on live after the replay.
-    app.client
-        .create_backup()
-        .server_name("live-1")
-        .send()
-        .await
-        .unwrap();
+    app.create_backup("live-1").send().await.unwrap();
     let next = resumed.next().await;
     assert_eq!(next.id, ids.last().unwrap() + 1);
     assert!(next.kind == "server" || next.kind == "backup");
@@ -77,12 +67,7 @@ async fn a_position_the_journal_cannot_serve_gets_a_reset_event() {
     let mut client = SseClient::connect(app.addr, Some(&format!("{epoch}-10000"))).await;
     let first = client.next().await;
     assert_eq!(first.kind, "reset");
-    app.client
-        .delete_server()
-        .server_name("r")
-        .send()
-        .await
-        .unwrap();
+    app.delete_server("r").send().await.unwrap();
     let next = client.next().await;
     assert_eq!(
         next.kind, "server",

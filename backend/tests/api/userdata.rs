@@ -30,9 +30,7 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     let app = TestApp::spawn().await;
     app.create_chef("u").await;
     let err = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("u")
+        .export_server_engine_attribute("u")
         .export_attribute_name("Userdata")
         .send()
         .await
@@ -40,9 +38,7 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
     app.advance(61).await;
     let out = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("u")
+        .export_server_engine_attribute("u")
         .export_attribute_name("Userdata")
         .input_attributes(ea("RunList", "recipe[apache2],role[web]"))
         .input_attributes(ea("OrganizationName", "default"))
@@ -68,18 +64,14 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     assert!(bash_syntax_ok(&script));
 
     let err = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("u")
+        .export_server_engine_attribute("u")
         .export_attribute_name("Other")
         .send()
         .await
         .unwrap_err();
     assert_eq!(code(&err), "ValidationException");
     let err = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("u")
+        .export_server_engine_attribute("u")
         .export_attribute_name("Userdata")
         .input_attributes(ea("NodeClientVersion", "latest"))
         .send()
@@ -87,9 +79,7 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
         .unwrap_err();
     assert_eq!(code(&err), "ValidationException");
     let err = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("none")
+        .export_server_engine_attribute("none")
         .export_attribute_name("Userdata")
         .send()
         .await
@@ -103,9 +93,7 @@ async fn puppet_userdata_submits_a_csr() {
     app.create_puppet("pu").await;
     app.advance(61).await;
     let out = app
-        .client
-        .export_server_engine_attribute()
-        .server_name("pu")
+        .export_server_engine_attribute("pu")
         .export_attribute_name("Userdata")
         .send()
         .await

@@ -16,15 +16,16 @@ use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_ID: usize = 0;
+/// The sortable columns, as indexes into each row's sort keys (shared with
+/// a server's Backups tab).
+pub(crate) const BY_ID: usize = 0;
 const BY_SERVER: usize = 1;
-const BY_TYPE: usize = 2;
-const BY_STATUS: usize = 3;
-const BY_CREATED: usize = 4;
+pub(crate) const BY_TYPE: usize = 2;
+pub(crate) const BY_STATUS: usize = 3;
+pub(crate) const BY_CREATED: usize = 4;
 
 /// A backup as the list's controls see it.
-fn list_row(backup: &Backup) -> ListRow {
+pub(crate) fn list_row(backup: &Backup) -> ListRow {
     let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
     let id = text(backup.backup_id.as_deref());
     let server = text(backup.server_name.as_deref());

@@ -8,12 +8,14 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::opsworkscm::{Backup, Operation, Server};
 
+use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, list_row};
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
+use crate::components::resource_table::{ListControls, ListToolbar, NoMatches, SortHeader};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -236,6 +238,23 @@ pub fn BackupsTab() -> impl IntoView {
     let flashes = Flashes::expect();
     let name = current();
     let backups = Memo::new(move |_| live.backups_of(&name.get()));
+    let controls = ListControls::new(BY_CREATED, false);
+    let listing =
+        Memo::new(move |_| backups.with(|all| controls.list(all.iter().map(list_row).collect())));
+    let page_rows = move || {
+        backups.with(|all| {
+            listing.with(|l| {
+                l.keys
+                    .iter()
+                    .filter_map(|id| {
+                        all.iter()
+                            .find(|b| b.backup_id.as_ref() == Some(id))
+                            .cloned()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     let description = RwSignal::new(String::new());
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
@@ -308,29 +327,35 @@ pub fn BackupsTab() -> impl IntoView {
                     }
                 }
             >
-                <table class="table" aria-labelledby="backups-heading">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Backup ID"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"Description"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || backups.get()
-                            key=|b| (b.backup_id.clone(), b.status, b.description.clone())
-                            let:backup
-                        >
-                            <BackupRow backup=backup on_delete=ask_delete on_restore=ask_restore />
-                        </For>
-                    </tbody>
-                </table>
+                <ListToolbar controls=controls listing=listing label="Find backups" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                >
+                    <table class="table" aria-labelledby="backups-heading">
+                        <thead>
+                            <tr>
+                                <SortHeader label="Backup ID" column=BY_ID controls=controls />
+                                <SortHeader label="Type" column=BY_TYPE controls=controls />
+                                <SortHeader label="Status" column=BY_STATUS controls=controls />
+                                <SortHeader label="Created" column=BY_CREATED controls=controls />
+                                <th scope="col">"Description"</th>
+                                <th scope="col">
+                                    <span class="visually-hidden">"Actions"</span>
+                                </th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For
+                                each=page_rows
+                                key=|b| (b.backup_id.clone(), b.status, b.description.clone())
+                                let:backup
+                            >
+                                <BackupRow backup=backup on_delete=ask_delete on_restore=ask_restore />
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
         </section>
         <ConfirmDelete
