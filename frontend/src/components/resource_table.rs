@@ -274,6 +274,46 @@ pub fn SortHeader(
     }
 }
 
+/// A column of a list's table: its title and, for a sortable one, the index
+/// of its key in [`ListRow::sort`]. An empty title is a column without a
+/// visible header (its screen-reader name is "Actions").
+pub type Column = (&'static str, Option<usize>);
+
+/// `<thead>` of a list: a [`SortHeader`] for each sortable column, a plain
+/// header for the others.
+#[component]
+pub fn ListHead(
+    /// The columns, in order.
+    columns: &'static [Column],
+    /// The list's controls.
+    controls: ListControls,
+) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {columns
+                    .iter()
+                    .map(|&(label, sort)| match sort {
+                        Some(column) => {
+                            view! { <SortHeader label=label column=column controls=controls /> }
+                                .into_any()
+                        }
+                        None if label.is_empty() => {
+                            view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">"Actions"</span>
+                                </th>
+                            }
+                                .into_any()
+                        }
+                        None => view! { <th scope="col">{label}</th> }.into_any(),
+                    })
+                    .collect_view()}
+            </tr>
+        </thead>
+    }
+}
+
 /// The state of a list whose filter matches nothing, with a way back.
 #[component]
 pub fn NoMatches(

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::components::list::{CountHeading, EmptyState};
 use crate::components::resource_table::{
-    ListControls, ListRow, ListToolbar, NoMatches, SortHeader, time_key,
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
 };
 use crate::components::status::{StatusIndicator, cluster_state_view};
 use crate::format;
@@ -22,6 +22,18 @@ const BY_ID: usize = 0;
 const BY_STATE: usize = 1;
 const BY_TYPE: usize = 2;
 const BY_CREATED: usize = 3;
+
+/// The columns of the clusters list.
+const COLUMNS: &[Column] = &[
+    ("Cluster ID", Some(BY_ID)),
+    ("State", Some(BY_STATE)),
+    ("HSM type", Some(BY_TYPE)),
+    ("Mode", None),
+    ("HSMs", None),
+    ("Created", Some(BY_CREATED)),
+    ("Backup retention", None),
+    ("VPC", None),
+];
 
 /// A cluster as the list's controls see it: found by id, state, HSM type,
 /// mode, VPC or source backup; sorted by id, state, HSM type or creation.
@@ -117,18 +129,7 @@ pub fn HsmClustersPage() -> impl IntoView {
             <Show when=move || { shown() > 0 }>
                 <div class="table-scroll">
                     <table class="table" aria-labelledby="hsm-clusters-heading">
-                        <thead>
-                            <tr>
-                                <SortHeader label="Cluster ID" column=BY_ID controls=controls />
-                                <SortHeader label="State" column=BY_STATE controls=controls />
-                                <SortHeader label="HSM type" column=BY_TYPE controls=controls />
-                                <th scope="col">"Mode"</th>
-                                <th scope="col">"HSMs"</th>
-                                <SortHeader label="Created" column=BY_CREATED controls=controls />
-                                <th scope="col">"Backup retention"</th>
-                                <th scope="col">"VPC"</th>
-                            </tr>
-                        </thead>
+                        <ListHead columns=COLUMNS controls=controls />
                         <tbody>
                             <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
                                 {hsm

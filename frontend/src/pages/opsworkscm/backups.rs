@@ -10,7 +10,7 @@ use shared::opsworkscm::Backup;
 
 use crate::components::list::{CountHeading, EmptyState};
 use crate::components::resource_table::{
-    ListControls, ListRow, ListToolbar, NoMatches, SortHeader, time_key,
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
 };
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
@@ -23,6 +23,16 @@ const BY_SERVER: usize = 1;
 pub(crate) const BY_TYPE: usize = 2;
 pub(crate) const BY_STATUS: usize = 3;
 pub(crate) const BY_CREATED: usize = 4;
+
+/// The columns of the Backups page.
+const COLUMNS: &[Column] = &[
+    ("Backup ID", Some(BY_ID)),
+    ("Server", Some(BY_SERVER)),
+    ("Type", Some(BY_TYPE)),
+    ("Status", Some(BY_STATUS)),
+    ("Created", Some(BY_CREATED)),
+    ("Description", None),
+];
 
 /// A backup as the list's controls see it.
 pub(crate) fn list_row(backup: &Backup) -> ListRow {
@@ -104,16 +114,7 @@ pub fn BackupsPage() -> impl IntoView {
                     fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
                 >
                     <table class="table" aria-labelledby="all-backups-heading">
-                        <thead>
-                            <tr>
-                                <SortHeader label="Backup ID" column=BY_ID controls=controls />
-                                <SortHeader label="Server" column=BY_SERVER controls=controls />
-                                <SortHeader label="Type" column=BY_TYPE controls=controls />
-                                <SortHeader label="Status" column=BY_STATUS controls=controls />
-                                <SortHeader label="Created" column=BY_CREATED controls=controls />
-                                <th scope="col">"Description"</th>
-                            </tr>
-                        </thead>
+                        <ListHead columns=COLUMNS controls=controls />
                         <tbody>
                             <For
                                 each=page_rows

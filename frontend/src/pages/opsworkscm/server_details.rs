@@ -15,7 +15,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
-use crate::components::resource_table::{ListControls, ListToolbar, NoMatches, SortHeader};
+use crate::components::resource_table::{Column, ListControls, ListHead, ListToolbar, NoMatches};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -231,6 +231,16 @@ fn ServerFields(server: Server) -> impl IntoView {
     }
 }
 
+/// The columns of a server's Backups tab.
+const BACKUP_COLUMNS: &[Column] = &[
+    ("Backup ID", Some(BY_ID)),
+    ("Type", Some(BY_TYPE)),
+    ("Status", Some(BY_STATUS)),
+    ("Created", Some(BY_CREATED)),
+    ("Description", None),
+    ("", None),
+];
+
 /// Backups tab: the server's backups, newest first; create and delete.
 #[component]
 pub fn BackupsTab() -> impl IntoView {
@@ -333,18 +343,7 @@ pub fn BackupsTab() -> impl IntoView {
                     fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
                 >
                     <table class="table" aria-labelledby="backups-heading">
-                        <thead>
-                            <tr>
-                                <SortHeader label="Backup ID" column=BY_ID controls=controls />
-                                <SortHeader label="Type" column=BY_TYPE controls=controls />
-                                <SortHeader label="Status" column=BY_STATUS controls=controls />
-                                <SortHeader label="Created" column=BY_CREATED controls=controls />
-                                <th scope="col">"Description"</th>
-                                <th scope="col">
-                                    <span class="visually-hidden">"Actions"</span>
-                                </th>
-                            </tr>
-                        </thead>
+                        <ListHead columns=BACKUP_COLUMNS controls=controls />
                         <tbody>
                             <For
                                 each=page_rows
