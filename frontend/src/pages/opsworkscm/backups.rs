@@ -10,7 +10,7 @@ use shared::opsworkscm::Backup;
 
 use crate::components::list::{CountHeading, EmptyState};
 use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
+    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches, time_key,
 };
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
@@ -60,36 +60,45 @@ pub(crate) fn list_row(backup: &Backup) -> ListRow {
     }
 }
 
+/// The listing `controls` make of `backups`, and the backups of its page,
+/// in order (the Backups page and a server's Backups tab).
+pub(crate) fn backup_listing(
+    backups: Memo<Vec<Backup>>,
+    controls: ListControls,
+) -> (Memo<Listing>, impl Fn() -> Vec<Backup> + Copy) {
+    let listing =
+        Memo::new(move |_| backups.with(|all| controls.list(all.iter().map(list_row).collect())));
+    let page_rows = move || {
+        backups.with(|all| {
+            let by_id: BTreeMap<&str, &Backup> = all
+                .iter()
+                .filter_map(|b| Some((b.backup_id.as_deref()?, b)))
+                .collect();
+            listing.with(|l| {
+                l.keys
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).map(|b| (*b).clone()))
+                    .collect()
+            })
+        })
+    };
+    (listing, page_rows)
+}
+
 /// The list of all backups.
 #[component]
 pub fn BackupsPage() -> impl IntoView {
     let live = LiveStore::expect();
-    let backups = Memo::new(move |_| {
-        live.all_backups()
-            .into_iter()
-            .map(|b| (b.backup_id.clone().unwrap_or_default(), b))
-            .collect::<BTreeMap<String, Backup>>()
-    });
+    let backups = Memo::new(move |_| live.all_backups());
     let controls = ListControls::new(BY_CREATED, false);
-    let listing =
-        Memo::new(move |_| backups.with(|all| controls.list(all.values().map(list_row).collect())));
-    let page_rows = move || {
-        backups.with(|all| {
-            listing.with(|l| {
-                l.keys
-                    .iter()
-                    .filter_map(|id| all.get(id).cloned())
-                    .collect::<Vec<Backup>>()
-            })
-        })
-    };
+    let (listing, page_rows) = backup_listing(backups, controls);
     view! {
         <section class="panel" aria-labelledby="all-backups-heading">
             <div class="panel-header">
                 <CountHeading
                     id="all-backups-heading"
                     title="Backups"
-                    count=Signal::derive(move || backups.with(BTreeMap::len))
+                    count=Signal::derive(move || backups.with(Vec::len))
                 />
             </div>
             <Show

@@ -8,7 +8,7 @@ use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::opsworkscm::{Backup, Operation, Server};
 
-use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, list_row};
+use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, backup_listing};
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
@@ -249,22 +249,7 @@ pub fn BackupsTab() -> impl IntoView {
     let name = current();
     let backups = Memo::new(move |_| live.backups_of(&name.get()));
     let controls = ListControls::new(BY_CREATED, false);
-    let listing =
-        Memo::new(move |_| backups.with(|all| controls.list(all.iter().map(list_row).collect())));
-    let page_rows = move || {
-        backups.with(|all| {
-            listing.with(|l| {
-                l.keys
-                    .iter()
-                    .filter_map(|id| {
-                        all.iter()
-                            .find(|b| b.backup_id.as_ref() == Some(id))
-                            .cloned()
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
+    let (listing, page_rows) = backup_listing(backups, controls);
     let description = RwSignal::new(String::new());
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
