@@ -8,18 +8,18 @@
 //! only once readers can see it. When a commit fails, the working state goes
 //! back to the committed one and the store refuses every batch that was built
 //! on the failed one, so nothing unacknowledged is ever shown or written. Asynchronous work (creating,
-//! backing up, maintenance...) is a [`Pending`](state::Pending) transition
+//! backing up, maintenance...) is a [`Pending`](opsworkscm::records::Pending) transition
 //! with a due time on the injected clock; one scheduler task completes what
 //! is due, so transitions resume after a restart and tests drive time by hand.
 
 pub mod bounds;
+mod changes;
 mod cloudhsm;
 mod control;
 pub mod faults;
 mod opsworkscm;
 mod pagination;
 mod service;
-mod state;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};
@@ -30,12 +30,13 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::error::ServiceError;
+use crate::store::{RecordKind, Snapshot, Write};
 use crate::store::{Store, StoreError};
-pub use cloudhsm::CloudHsm;
+use changes::{Changes, ClockSetting, Meta, Metas};
+pub use cloudhsm::{CloudHsm, Quotas as CloudHsmQuotas};
 pub use control::DEMO_SERVERS;
-pub use opsworkscm::OpsWorksCm;
+pub use opsworkscm::{OpsWorksCm, Quotas as OpsWorksCmQuotas};
 use service::Scheduled;
-use state::{Changes, ClockSetting, Meta, State};
 use store_order::{Settled, Settling};
 
 mod store_order;
@@ -50,21 +51,10 @@ pub struct SimConfig {
     /// Time factor: simulated durations are divided by it. `None` keeps the
     /// speed last set (stored with the state), 1 at the first start.
     pub speed: Option<f64>,
-    /// Maximum number of servers (ServerLimit).
-    pub server_limit: usize,
-    /// Maximum number of manual backups (ManualBackupLimit).
-    pub manual_backup_limit: usize,
-    /// Maximum number of user tags per resource.
-    pub tag_limit: usize,
-    /// CloudHSM quota: clusters per region (documented default 4).
-    pub hsm_cluster_limit: usize,
-    /// CloudHSM quota: HSMs per region (documented default 6).
-    pub hsm_limit: usize,
-    /// CloudHSM quota: HSMs per cluster (documented, fixed at 28).
-    pub hsms_per_cluster: usize,
-    /// Backups a region may hold before CopyBackupToRegion into it is refused
-    /// (the simulator's own cap; AWS documents none).
-    pub hsm_backup_limit: usize,
+    /// OpsWorks CM's limits.
+    pub opsworkscm: OpsWorksCmQuotas,
+    /// CloudHSM v2's quotas.
+    pub cloudhsm: CloudHsmQuotas,
 }
 
 impl Default for SimConfig {
@@ -73,14 +63,91 @@ impl Default for SimConfig {
             region: "us-east-1".into(),
             account_id: "123456789012".into(),
             speed: None,
-            server_limit: 10,
-            manual_backup_limit: 50,
-            tag_limit: 50,
-            hsm_cluster_limit: 4,
-            hsm_limit: 6,
-            hsms_per_cluster: 28,
-            hsm_backup_limit: 1_000,
+            opsworkscm: OpsWorksCmQuotas::default(),
+            cloudhsm: CloudHsmQuotas::default(),
         }
+    }
+}
+
+/// Every record the simulator holds: each service's records and the
+/// positions and keys they share.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct State {
+    /// OpsWorks CM servers, backups, events and association requests.
+    pub(crate) opsworkscm: opsworkscm::records::Records,
+    /// CloudHSM v2 clusters and backups (every region).
+    pub(crate) cloudhsm: cloudhsm::records::Records,
+    /// Last journal id handed out.
+    pub(crate) journal_seq: u64,
+    /// Pagination token key.
+    pub(crate) token_key: Vec<u8>,
+    /// Next health check, while health faults wait for one (not persisted:
+    /// faults are not either).
+    pub(crate) next_health_check: Option<DateTime<Utc>>,
+}
+
+impl State {
+    /// Rebuilds the state from a store snapshot.
+    fn from_snapshot(snapshot: Snapshot) -> Result<(Self, Metas), StoreError> {
+        let mut state = State {
+            journal_seq: snapshot.last_journal_id,
+            ..State::default()
+        };
+        let mut metas = Metas::default();
+        for (kind, key, body) in snapshot.records {
+            match kind {
+                RecordKind::Meta => metas.put(&key, &body)?,
+                _ => state.put_record(kind, &key, &body)?,
+            }
+        }
+        Ok((state, metas))
+    }
+
+    /// Applies one committed write, as the store now holds it: how the
+    /// state readers see follows the store, batch by batch.
+    fn apply(&mut self, write: &Write) -> Result<(), StoreError> {
+        match write {
+            Write::Put { kind, key, body } => self.put_record(*kind, key, body)?,
+            Write::Delete { kind, key } => match owner(*kind) {
+                Owner::OpsWorksCm => self.opsworkscm.delete(*kind, key),
+                Owner::CloudHsm => self.cloudhsm.delete(*kind, key),
+                Owner::Simulator => {}
+            },
+            Write::DeletePrefix { kind, prefix } => match owner(*kind) {
+                Owner::OpsWorksCm => self.opsworkscm.delete_prefix(*kind, prefix),
+                Owner::CloudHsm => self.cloudhsm.delete_prefix(*kind, prefix),
+                Owner::Simulator => {}
+            },
+        }
+        Ok(())
+    }
+
+    /// Inserts or replaces the record `key` of `kind` in its service's
+    /// records (metadata records are read once, at open).
+    fn put_record(&mut self, kind: RecordKind, key: &str, body: &str) -> Result<(), StoreError> {
+        match owner(kind) {
+            Owner::OpsWorksCm => self.opsworkscm.put(kind, key, body),
+            Owner::CloudHsm => self.cloudhsm.put(kind, key, body),
+            Owner::Simulator => Ok(()),
+        }
+    }
+}
+
+/// Whose records a kind holds.
+enum Owner {
+    OpsWorksCm,
+    CloudHsm,
+    Simulator,
+}
+
+fn owner(kind: RecordKind) -> Owner {
+    match kind {
+        RecordKind::Server
+        | RecordKind::Backup
+        | RecordKind::ServerEvent
+        | RecordKind::NodeAssociation => Owner::OpsWorksCm,
+        RecordKind::HsmCluster | RecordKind::HsmBackup => Owner::CloudHsm,
+        RecordKind::Meta => Owner::Simulator,
     }
 }
 
@@ -182,7 +249,7 @@ impl Simulator {
 
     /// How many servers exist.
     pub fn server_count(&self) -> usize {
-        self.read(|state| state.servers.len())
+        self.read(|state| state.opsworkscm.servers.len())
     }
 
     /// The simulator's settings.
@@ -493,7 +560,7 @@ mod tests {
         };
         // The change is made and on its way to the store, not yet durable.
         tokio::time::timeout(Duration::from_secs(5), async {
-            while sim.read_working(|s| s.servers.is_empty()) {
+            while sim.read_working(|s| s.opsworkscm.servers.is_empty()) {
                 tokio::task::yield_now().await;
             }
         })
@@ -517,7 +584,7 @@ mod tests {
         let reopened = State::from_snapshot(store.inner().load().await.unwrap())
             .unwrap()
             .0;
-        let stored: Vec<&String> = reopened.servers.keys().collect();
+        let stored: Vec<&String> = reopened.opsworkscm.servers.keys().collect();
         assert_eq!(stored, ["kept"]);
         let journal = store.inner().journal_since(0, 100).await.unwrap();
         let ids: Vec<u64> = journal.iter().map(|e| e.id).collect();

@@ -16,7 +16,7 @@ pub use protections::{Protections, TOKEN_ENV};
 use crate::cli::ServeArgs;
 use crate::clock::{Clock, SimClock, SystemClock};
 use crate::http::{AppState, Settings, router};
-use crate::sim::{SimConfig, Simulator};
+use crate::sim::{CloudHsmQuotas, OpsWorksCmQuotas, SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
 use crate::target::Target;
 use crate::throttle::TokenBucket;
@@ -117,12 +117,17 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
         region: args.region.clone(),
         account_id: args.account_id.clone(),
         speed: args.speed,
-        server_limit: args.server_limit,
-        manual_backup_limit: args.manual_backup_limit,
-        hsm_cluster_limit: args.hsm_cluster_limit,
-        hsm_limit: args.hsm_limit,
-        hsm_backup_limit: args.hsm_backup_limit,
-        ..SimConfig::default()
+        opsworkscm: OpsWorksCmQuotas {
+            server_limit: args.server_limit,
+            manual_backup_limit: args.manual_backup_limit,
+            ..OpsWorksCmQuotas::default()
+        },
+        cloudhsm: CloudHsmQuotas {
+            cluster_limit: args.hsm_cluster_limit,
+            hsm_limit: args.hsm_limit,
+            backup_limit: args.hsm_backup_limit,
+            ..CloudHsmQuotas::default()
+        },
     };
     let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
     if let Some(path) = &args.faults_file {

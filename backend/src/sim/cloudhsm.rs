@@ -15,13 +15,11 @@ mod clusters;
 mod hsms;
 mod lifecycle;
 mod policies;
-mod records;
+pub(crate) mod records;
 mod tags;
 
 use shared::cloudhsmv2::{Operation, dispatch};
 use shared::error::ErrorCode;
-
-pub(crate) use records::{ClusterRecord, HsmBackupRecord};
 
 use super::Simulator;
 use super::service::service_handler;
@@ -79,6 +77,31 @@ fn in_cloudhsm_terms(err: ServiceError) -> ServiceError {
         other => other,
     };
     ServiceError::new(code, err.message)
+}
+
+/// CloudHSM v2's quotas, per region unless said otherwise.
+#[derive(Debug, Clone)]
+pub struct Quotas {
+    /// Clusters per region (documented default 4).
+    pub cluster_limit: usize,
+    /// HSMs per region (documented default 6).
+    pub hsm_limit: usize,
+    /// HSMs per cluster (documented, fixed at 28).
+    pub hsms_per_cluster: usize,
+    /// Backups a region may hold before CopyBackupToRegion into it is
+    /// refused (the simulator's own cap; AWS documents none).
+    pub backup_limit: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self {
+            cluster_limit: 4,
+            hsm_limit: 6,
+            hsms_per_cluster: 28,
+            backup_limit: 1_000,
+        }
+    }
 }
 
 service_handler! {

@@ -8,8 +8,9 @@ use serde_json::json;
 use shared::opsworkscm::{BackupType, Operation, Server, ServerStatus};
 
 use super::Simulator;
+use super::changes::ClockSetting;
 use super::opsworkscm::artifacts;
-use super::state::ClockSetting;
+use super::{cloudhsm, opsworkscm};
 use crate::error::ServiceError;
 use crate::target::RequestContext;
 
@@ -67,22 +68,8 @@ impl Simulator {
     /// Deletes every server, backup, event and node association.
     pub async fn reset(&self) -> Result<(), ServiceError> {
         self.mutate(|state, changes| {
-            let servers: Vec<String> = state.servers.keys().cloned().collect();
-            for name in servers {
-                changes.server_removed(state, &name);
-            }
-            let backups: Vec<String> = state.backups.keys().cloned().collect();
-            for id in backups {
-                changes.backup_removed(state, &id);
-            }
-            let clusters: Vec<String> = state.clusters.keys().cloned().collect();
-            for id in clusters {
-                changes.cluster_removed(state, &id);
-            }
-            let hsm_backups: Vec<String> = state.hsm_backups.keys().cloned().collect();
-            for id in hsm_backups {
-                changes.hsm_backup_removed(state, &id);
-            }
+            opsworkscm::records::RecordChanges::remove_all(changes, state);
+            cloudhsm::records::RecordChanges::remove_all(changes, state);
             Ok(())
         })
         .await
@@ -122,7 +109,7 @@ impl Simulator {
             super::opsworkscm::lifecycle::change_health(
                 state, changes, name, status, reason, recover_at, now,
             );
-            Ok(state.servers[name].server.clone())
+            Ok(state.opsworkscm.servers[name].server.clone())
         })
         .await
     }
@@ -148,12 +135,12 @@ impl Simulator {
     async fn finish_everything_now(&self) -> Result<(), ServiceError> {
         let now = self.now();
         self.mutate(|state, changes| {
-            for rec in state.servers.values_mut() {
+            for rec in state.opsworkscm.servers.values_mut() {
                 if let Some(p) = rec.pending.as_mut() {
                     p.due = p.due.min(now);
                 }
             }
-            for rec in state.associations.values_mut() {
+            for rec in state.opsworkscm.associations.values_mut() {
                 rec.due = rec.due.map(|d| d.min(now));
             }
             super::complete_due(self, state, changes, now);
@@ -165,7 +152,11 @@ impl Simulator {
     /// Fills an empty account with Chef and Puppet servers, backups, events
     /// and associated nodes, all made through the ordinary operations.
     pub async fn seed_demo(&self) -> Result<Vec<String>, ServiceError> {
-        let taken = self.read(|state| DEMO_SERVERS.iter().any(|n| state.servers.contains_key(*n)));
+        let taken = self.read(|state| {
+            DEMO_SERVERS
+                .iter()
+                .any(|n| state.opsworkscm.servers.contains_key(*n))
+        });
         if taken {
             return Err(ServiceError::already_exists(
                 "The demo servers already exist; reset the account before seeding it again.",

@@ -13,6 +13,7 @@ mod backups;
 pub(crate) mod lifecycle;
 pub(crate) mod naming;
 mod nodes;
+pub(crate) mod records;
 mod server_updates;
 pub(crate) mod servers;
 mod tags;
@@ -24,6 +25,27 @@ use super::Simulator;
 use super::service::service_handler;
 use crate::error::ServiceError;
 use crate::target::RequestContext;
+
+/// OpsWorks CM's account limits.
+#[derive(Debug, Clone)]
+pub struct Quotas {
+    /// Maximum number of servers (ServerLimit).
+    pub server_limit: usize,
+    /// Maximum number of manual backups (ManualBackupLimit).
+    pub manual_backup_limit: usize,
+    /// Maximum number of user tags per resource.
+    pub tag_limit: usize,
+}
+
+impl Default for Quotas {
+    fn default() -> Self {
+        Self {
+            server_limit: 10,
+            manual_backup_limit: 50,
+            tag_limit: 50,
+        }
+    }
+}
 
 service_handler! {
     /// The simulator's OpsWorks CM service: the handler of its 19 operations.

@@ -8,8 +8,9 @@ use futures_util::future::BoxFuture;
 use shared::error::ErrorCode;
 
 use super::Simulator;
+use super::State;
+use super::changes::Changes;
 use super::faults::FaultKind;
-use super::state::{Changes, State};
 use crate::error::ServiceError;
 use crate::target::{Call, RequestContext, Target};
 

@@ -217,7 +217,10 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
 async fn the_manual_backup_limit_is_enforced() {
     let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
     let config = backend::sim::SimConfig {
-        manual_backup_limit: 2,
+        opsworkscm: backend::sim::OpsWorksCmQuotas {
+            manual_backup_limit: 2,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let app = TestApp::spawn_with(store, config).await;

@@ -644,8 +644,11 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
 #[tokio::test]
 async fn hsms_per_cluster_are_limited_and_addresses_unique() {
     let config = backend::sim::SimConfig {
-        hsms_per_cluster: 2,
-        hsm_limit: 10,
+        cloudhsm: backend::sim::CloudHsmQuotas {
+            hsms_per_cluster: 2,
+            hsm_limit: 10,
+            ..Default::default()
+        },
         ..backend::sim::SimConfig::default()
     };
     let app = TestApp::spawn_with(

@@ -738,7 +738,10 @@ async fn cloudhsm_records_survive_a_restart_and_pending_steps_complete() {
 #[tokio::test]
 async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
     let config = backend::sim::SimConfig {
-        hsm_backup_limit: 2,
+        cloudhsm: backend::sim::CloudHsmQuotas {
+            backup_limit: 2,
+            ..Default::default()
+        },
         ..backend::sim::SimConfig::default()
     };
     let app = TestApp::spawn_with(

@@ -11,13 +11,15 @@ use shared::cloudhsmv2::{
 };
 
 use super::lifecycle::{PENDING_DELETION_DAYS, durations};
-use super::records::HsmBackupRecord;
+use super::records::BackupRecord;
+use super::records::RecordChanges as _;
 use super::{backup_not_found, invalid, new_id, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::Simulator;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::{Changes, State};
 use shared::cloudhsmv2::{Operation, ops};
 use shared::operation::Handles;
 
@@ -26,9 +28,10 @@ pub(super) fn backup_mut<'a>(
     state: &'a mut State,
     region: &str,
     id: &str,
-) -> Result<&'a mut HsmBackupRecord, ServiceError> {
+) -> Result<&'a mut BackupRecord, ServiceError> {
     state
-        .hsm_backups
+        .cloudhsm
+        .backups
         .get_mut(id)
         .filter(|b| b.region == region)
         .ok_or_else(|| backup_not_found(id))
@@ -57,10 +60,10 @@ impl Simulator {
         cluster_id: &str,
         now: DateTime<Utc>,
     ) -> Option<String> {
-        let rec = state.clusters.get(cluster_id)?;
+        let rec = state.cloudhsm.clusters.get(cluster_id)?;
         let region = rec.region.clone();
         let (hsm_type, mode) = (rec.cluster.hsm_type.clone(), rec.cluster.mode);
-        let id = new_id("backup", |id| state.hsm_backups.contains_key(id));
+        let id = new_id("backup", |id| state.cloudhsm.backups.contains_key(id));
         let backup = Backup {
             backup_arn: Some(backup_arn(&region, &self.config.account_id, &id)),
             backup_id: id.clone(),
@@ -72,16 +75,16 @@ impl Simulator {
             mode,
             ..Backup::default()
         };
-        state.hsm_backups.insert(
+        state.cloudhsm.backups.insert(
             id.clone(),
-            HsmBackupRecord {
+            BackupRecord {
                 region,
                 backup,
                 ready_due: Some(self.due_in(durations::BACKUP)),
                 resource_policy: None,
             },
         );
-        changes.hsm_backup_changed(state, &id);
+        changes.backup_changed(state, &id);
         Some(id)
     }
 }
@@ -139,7 +142,8 @@ impl Handles<ops::DescribeBackups> for CloudHsm<'_> {
         let now = self.now();
         self.read(|state| {
             let mut items: Vec<((i64, String), Backup)> = state
-                .hsm_backups
+                .cloudhsm
+                .backups
                 .values()
                 // No account shares backups with this one (no AWS RAM here).
                 .filter(|_| !shared)
@@ -220,7 +224,7 @@ impl Handles<ops::DeleteBackup> for CloudHsm<'_> {
             rec.backup.backup_state = Some(BackupState::PendingDeletion);
             rec.backup.delete_timestamp = Some(delete_at);
             let backup = rec.backup.clone();
-            changes.hsm_backup_changed(state, id);
+            changes.backup_changed(state, id);
             Ok(DeleteBackupResponse {
                 backup: Some(backup),
             })
@@ -248,7 +252,7 @@ impl Handles<ops::RestoreBackup> for CloudHsm<'_> {
             rec.backup.backup_state = Some(BackupState::Ready);
             rec.backup.delete_timestamp = None;
             let backup = rec.backup.clone();
-            changes.hsm_backup_changed(state, id);
+            changes.backup_changed(state, id);
             Ok(RestoreBackupResponse {
                 backup: Some(backup),
             })
@@ -271,7 +275,7 @@ impl Handles<ops::ModifyBackupAttributes> for CloudHsm<'_> {
             rec.backup.never_expires = Some(req.never_expires);
             let backup = rec.backup.clone();
             if changed {
-                changes.hsm_backup_changed(state, id);
+                changes.backup_changed(state, id);
             }
             Ok(ModifyBackupAttributesResponse {
                 backup: Some(backup),
@@ -313,17 +317,18 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
             }
             let source = source.backup.clone();
             let in_destination = state
-                .hsm_backups
+                .cloudhsm
+                .backups
                 .values()
                 .filter(|b| b.region == destination)
                 .count();
-            if in_destination >= self.config.hsm_backup_limit {
+            if in_destination >= self.config.cloudhsm.backup_limit {
                 return Err(super::limit_exceeded(format!(
                     "The number of backups in {destination} would exceed the limit of {}.",
-                    self.config.hsm_backup_limit
+                    self.config.cloudhsm.backup_limit
                 )));
             }
-            let copy_id = new_id("backup", |id| state.hsm_backups.contains_key(id));
+            let copy_id = new_id("backup", |id| state.cloudhsm.backups.contains_key(id));
             let backup = Backup {
                 backup_arn: Some(backup_arn(destination, &self.config.account_id, &copy_id)),
                 backup_id: copy_id.clone(),
@@ -340,9 +345,9 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
                 hsm_type: source.hsm_type.clone(),
                 mode: source.mode,
             };
-            state.hsm_backups.insert(
+            state.cloudhsm.backups.insert(
                 copy_id.clone(),
-                HsmBackupRecord {
+                BackupRecord {
                     region: destination.to_owned(),
                     backup,
                     ready_due: Some(due),
@@ -350,7 +355,7 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
                     resource_policy: None,
                 },
             );
-            changes.hsm_backup_changed(state, &copy_id);
+            changes.backup_changed(state, &copy_id);
             Ok(CopyBackupToRegionResponse {
                 destination_backup: Some(DestinationBackup {
                     create_timestamp: Some(now),

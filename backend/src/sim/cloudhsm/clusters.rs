@@ -12,13 +12,14 @@ use shared::cloudhsmv2::{
 };
 
 use super::lifecycle::durations;
+use super::records::RecordChanges as _;
 use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETENTION_DAYS};
 use super::{certs, cluster_not_found, invalid, limit_exceeded, new_id, not_found, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
+use crate::sim::State;
 use crate::sim::opsworkscm::naming::random_hex;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::State;
 use shared::cloudhsmv2::{Operation, ops};
 use shared::operation::Handles;
 
@@ -29,6 +30,7 @@ pub(super) fn cluster_mut<'a>(
     id: &str,
 ) -> Result<&'a mut ClusterRecord, ServiceError> {
     state
+        .cloudhsm
         .clusters
         .get_mut(id)
         .filter(|c| c.region == region)
@@ -115,11 +117,11 @@ impl Handles<ops::CreateCluster> for CloudHsm<'_> {
         let now = self.now();
         let due = self.due_in(durations::CREATE_CLUSTER);
         self.mutate(|state, changes| {
-            let in_region = state.clusters.values().filter(|c| c.region == region).count();
-            if in_region >= self.config.hsm_cluster_limit {
+            let in_region = state.cloudhsm.clusters.values().filter(|c| c.region == region).count();
+            if in_region >= self.config.cloudhsm.cluster_limit {
                 return Err(limit_exceeded(format!(
                     "The number of clusters in {region} would exceed the limit of {}.",
-                    self.config.hsm_cluster_limit
+                    self.config.cloudhsm.cluster_limit
                 )));
             }
             let mut mode = req.mode;
@@ -127,7 +129,8 @@ impl Handles<ops::CreateCluster> for CloudHsm<'_> {
                 Some(source) => {
                     let id = source.backup_id();
                     let backup = state
-                        .hsm_backups
+                        .cloudhsm
+                        .backups
                         .get(id)
                         .filter(|b| b.region == region)
                         .ok_or_else(|| not_found(format!("Backup {id} not found.")))?;
@@ -158,7 +161,7 @@ impl Handles<ops::CreateCluster> for CloudHsm<'_> {
                     "NON_FIPS mode is only available for clusters of HsmType hsm2m.medium.",
                 ));
             }
-            let id = new_id("cluster", |id| state.clusters.contains_key(id));
+            let id = new_id("cluster", |id| state.cloudhsm.clusters.contains_key(id));
             let first_subnet = req.subnet_ids[0].as_str();
             let cluster = Cluster {
                 backup_policy: Some(BackupPolicy::Default),
@@ -177,7 +180,7 @@ impl Handles<ops::CreateCluster> for CloudHsm<'_> {
                 mode: Some(mode),
                 ..Cluster::default()
             };
-            state.clusters.insert(
+            state.cloudhsm.clusters.insert(
                 id.clone(),
                 ClusterRecord {
                     region: region.to_owned(),
@@ -232,6 +235,7 @@ impl Handles<ops::DescribeClusters> for CloudHsm<'_> {
         let now = self.now();
         self.read(|state| {
             let mut items: Vec<((i64, String), Cluster)> = state
+                .cloudhsm
                 .clusters
                 .values()
                 .filter(|c| c.region == region)

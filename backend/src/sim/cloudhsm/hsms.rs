@@ -8,6 +8,7 @@ use shared::cloudhsmv2::{
 use super::clusters::cluster_mut;
 use super::lifecycle::durations;
 use super::records::HsmPending;
+use super::records::RecordChanges as _;
 use super::{invalid, limit_exceeded, new_id, not_found};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
@@ -30,6 +31,7 @@ impl Handles<ops::CreateHsm> for CloudHsm<'_> {
         let due = self.due_in(durations::CREATE_HSM);
         self.mutate(|state, changes| {
             let in_region: usize = state
+                .cloudhsm
                 .clusters
                 .values()
                 .filter(|c| c.region == region)
@@ -37,6 +39,7 @@ impl Handles<ops::CreateHsm> for CloudHsm<'_> {
                 .sum();
             let taken = |id: &str| {
                 state
+                    .cloudhsm
                     .clusters
                     .values()
                     .any(|c| c.cluster.hsms.iter().any(|h| h.hsm_id == id))
@@ -62,16 +65,16 @@ impl Handles<ops::CreateHsm> for CloudHsm<'_> {
                     zones.join(", ")
                 ))
             })?;
-            if rec.cluster.hsms.len() >= self.config.hsms_per_cluster {
+            if rec.cluster.hsms.len() >= self.config.cloudhsm.hsms_per_cluster {
                 return Err(limit_exceeded(format!(
                     "Cluster {cluster_id} already has the maximum of {} HSMs.",
-                    self.config.hsms_per_cluster
+                    self.config.cloudhsm.hsms_per_cluster
                 )));
             }
-            if in_region >= self.config.hsm_limit {
+            if in_region >= self.config.cloudhsm.hsm_limit {
                 return Err(limit_exceeded(format!(
                     "The number of HSMs in {region} would exceed the limit of {}.",
-                    self.config.hsm_limit
+                    self.config.cloudhsm.hsm_limit
                 )));
             }
             let used = |ip: &str| rec.cluster.hsms.iter().any(|h| h.eni_ip.as_deref() == Some(ip));

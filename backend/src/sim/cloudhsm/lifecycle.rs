@@ -6,10 +6,12 @@ use chrono::{DateTime, Duration, Utc};
 use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
 use super::certs;
+use super::records::RecordChanges as _;
 use super::records::{ClusterAction, ClusterPending};
 use crate::sim::CloudHsm;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::service::Scheduled;
-use crate::sim::state::{Changes, State};
 
 /// Nominal durations in seconds (divided by `--speed`).
 pub(crate) mod durations {
@@ -47,9 +49,10 @@ const ROLLBACK_DAYS: i64 = 7;
 /// cluster's last backup).
 fn expiries(state: &State) -> Vec<(DateTime<Utc>, String)> {
     let mut out = Vec::new();
-    for cluster in state.clusters.values() {
+    for cluster in state.cloudhsm.clusters.values() {
         let mut ready: Vec<(DateTime<Utc>, &str, bool)> = state
-            .hsm_backups
+            .cloudhsm
+            .backups
             .values()
             .filter(|b| b.region == cluster.region)
             .filter(|b| b.backup.cluster_id.as_deref() == Some(cluster.id()))
@@ -78,7 +81,7 @@ fn expiries(state: &State) -> Vec<(DateTime<Utc>, String)> {
 
 /// The earliest time any CloudHSM work is due.
 pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
-    let clusters = state.clusters.values().flat_map(|c| {
+    let clusters = state.cloudhsm.clusters.values().flat_map(|c| {
         c.pending
             .as_ref()
             .map(|p| p.due)
@@ -87,7 +90,8 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
             .chain(c.next_daily_backup)
     });
     let backups = state
-        .hsm_backups
+        .cloudhsm
+        .backups
         .values()
         .flat_map(|b| b.ready_due.into_iter().chain(b.purge_due()));
     clusters
@@ -114,7 +118,7 @@ impl CloudHsm<'_> {
         at: DateTime<Utc>,
     ) {
         let activate_due = self.due_in(durations::ACTIVATE);
-        let Some(rec) = state.clusters.get_mut(id) else {
+        let Some(rec) = state.cloudhsm.clusters.get_mut(id) else {
             return;
         };
         let Some(pending) = rec.pending.take() else {
@@ -170,7 +174,7 @@ impl CloudHsm<'_> {
         hsm_id: &str,
         at: DateTime<Utc>,
     ) {
-        let Some(rec) = state.clusters.get_mut(cluster_id) else {
+        let Some(rec) = state.cloudhsm.clusters.get_mut(cluster_id) else {
             return;
         };
         let Some(pending) = rec.hsm_pending.remove(hsm_id) else {
@@ -212,7 +216,7 @@ impl CloudHsm<'_> {
     /// next is planned a day after `now` (a clock jump over several days
     /// takes one backup, not a burst).
     fn daily_backup(&self, state: &mut State, changes: &mut Changes, id: &str, now: DateTime<Utc>) {
-        let Some(rec) = state.clusters.get_mut(id) else {
+        let Some(rec) = state.cloudhsm.clusters.get_mut(id) else {
             return;
         };
         rec.next_daily_backup = Some(now + Duration::hours(DAILY_BACKUP_HOURS));
@@ -236,12 +240,12 @@ fn expire(state: &mut State, changes: &mut Changes, id: &str, at: DateTime<Utc>)
     {
         return;
     }
-    let Some(rec) = state.hsm_backups.get_mut(id) else {
+    let Some(rec) = state.cloudhsm.backups.get_mut(id) else {
         return;
     };
     rec.backup.backup_state = Some(BackupState::PendingDeletion);
     rec.backup.delete_timestamp = Some(at + Duration::days(PENDING_DELETION_DAYS));
-    changes.hsm_backup_changed(state, id);
+    changes.backup_changed(state, id);
 }
 
 impl Scheduled for CloudHsm<'_> {
@@ -251,7 +255,7 @@ impl Scheduled for CloudHsm<'_> {
 
     fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
-        for (id, rec) in &state.clusters {
+        for (id, rec) in &state.cloudhsm.clusters {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
                 due.push((p.due, Due::Cluster(id.clone())));
             }
@@ -262,7 +266,7 @@ impl Scheduled for CloudHsm<'_> {
                 due.push((at, Due::DailyBackup(id.clone())));
             }
         }
-        for (id, rec) in &state.hsm_backups {
+        for (id, rec) in &state.cloudhsm.backups {
             if let Some(at) = rec.ready_due.filter(|at| *at <= now) {
                 due.push((at, Due::Ready(id.clone())));
             }
@@ -281,20 +285,21 @@ impl Scheduled for CloudHsm<'_> {
                 Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
                 Due::DailyBackup(id) => self.daily_backup(state, changes, &id, now),
                 Due::Ready(id) => {
-                    if let Some(rec) = state.hsm_backups.get_mut(&id) {
+                    if let Some(rec) = state.cloudhsm.backups.get_mut(&id) {
                         rec.ready_due = None;
                         rec.backup.backup_state = Some(BackupState::Ready);
-                        changes.hsm_backup_changed(state, &id);
+                        changes.backup_changed(state, &id);
                     }
                 }
                 Due::Purge(id) => {
                     if state
-                        .hsm_backups
+                        .cloudhsm
+                        .backups
                         .get(&id)
                         .and_then(|b| b.purge_due())
                         .is_some_and(|d| d <= at)
                     {
-                        changes.hsm_backup_removed(state, &id);
+                        changes.backup_removed(state, &id);
                     }
                 }
                 Due::Expire(id) => expire(state, changes, &id, at),

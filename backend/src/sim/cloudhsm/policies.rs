@@ -18,7 +18,8 @@ use shared::cloudhsmv2::{
 
 use super::backup_not_found;
 use super::backups::{backup_arn, backup_mut};
-use super::records::HsmBackupRecord;
+use super::records::BackupRecord;
+use super::records::RecordChanges as _;
 use super::{access_denied, invalid, not_found};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
@@ -64,7 +65,7 @@ fn backup_id<'a>(
 }
 
 /// The backup's ARN as DescribeBackups shows it.
-fn arn_of(rec: &HsmBackupRecord, account: &str) -> String {
+fn arn_of(rec: &BackupRecord, account: &str) -> String {
     rec.backup
         .backup_arn
         .clone()
@@ -101,7 +102,7 @@ impl Handles<ops::PutResourcePolicy> for CloudHsm<'_> {
             let resource_arn = arn_of(rec, account);
             if rec.resource_policy.as_deref() != Some(policy.as_str()) {
                 rec.resource_policy = Some(policy.clone());
-                changes.hsm_backup_stored(state, id);
+                changes.backup_stored(state, id);
             }
             Ok(PutResourcePolicyResponse {
                 resource_arn: Some(resource_arn),
@@ -123,7 +124,8 @@ impl Handles<ops::GetResourcePolicy> for CloudHsm<'_> {
         let id = backup_id(req.resource_arn.as_ref(), region, &self.config.account_id)?;
         self.read(|state| {
             let rec = state
-                .hsm_backups
+                .cloudhsm
+                .backups
                 .get(id)
                 .filter(|b| b.region == region)
                 .ok_or_else(|| backup_not_found(id))?;
@@ -149,7 +151,7 @@ impl Handles<ops::DeleteResourcePolicy> for CloudHsm<'_> {
             let resource_arn = arn_of(rec, account);
             let policy = rec.resource_policy.take();
             if policy.is_some() {
-                changes.hsm_backup_stored(state, id);
+                changes.backup_stored(state, id);
             }
             Ok(DeleteResourcePolicyResponse {
                 resource_arn: Some(resource_arn),

@@ -10,8 +10,10 @@ use shared::events::{
     CloudHsmEvent, ClusterChanged, ClusterDeleted, HsmBackupChanged, HsmBackupDeleted,
 };
 
-use crate::sim::state::{Changes, State};
-use crate::store::RecordKind;
+use crate::sim::State;
+use crate::sim::changes::Changes;
+use crate::sim::opsworkscm::records::prefixed;
+use crate::store::{RecordKind, StoreError};
 
 /// Default retention of a new cluster's backups, in days.
 pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
@@ -104,7 +106,7 @@ impl ClusterRecord {
 
 /// A backup with the internal state DescribeBackups does not show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct HsmBackupRecord {
+pub(crate) struct BackupRecord {
     /// The backup's region.
     pub(crate) region: String,
     /// What DescribeBackups returns (tags included).
@@ -117,7 +119,7 @@ pub(crate) struct HsmBackupRecord {
     pub(crate) resource_policy: Option<String>,
 }
 
-impl HsmBackupRecord {
+impl BackupRecord {
     /// The backup's state.
     pub(crate) fn state(&self) -> BackupState {
         self.backup.backup_state.unwrap_or(BackupState::Ready)
@@ -131,10 +133,100 @@ impl HsmBackupRecord {
     }
 }
 
-impl Changes {
+/// Every CloudHSM v2 record the simulator holds, every region's.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Records {
+    /// Clusters by id.
+    pub(crate) clusters: BTreeMap<String, ClusterRecord>,
+    /// Backups by id.
+    pub(crate) backups: BTreeMap<String, BackupRecord>,
+}
+
+impl Records {
+    /// Inserts or replaces the record `key` of `kind` from its stored form.
+    pub(crate) fn put(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        body: &str,
+    ) -> Result<(), StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            kind: kind.as_str().to_owned(),
+            key: key.to_owned(),
+        };
+        match kind {
+            RecordKind::HsmCluster => {
+                let rec = serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.clusters.insert(key.to_owned(), rec);
+            }
+            RecordKind::HsmBackup => {
+                let rec = serde_json::from_str(body).map_err(|_| corrupt())?;
+                self.backups.insert(key.to_owned(), rec);
+            }
+            _ => return Err(corrupt()),
+        }
+        Ok(())
+    }
+
+    /// Removes the record `key` of `kind`, if present.
+    pub(crate) fn delete(&mut self, kind: RecordKind, key: &str) {
+        match kind {
+            RecordKind::HsmCluster => {
+                self.clusters.remove(key);
+            }
+            RecordKind::HsmBackup => {
+                self.backups.remove(key);
+            }
+            _ => {}
+        }
+    }
+
+    /// Removes every record of `kind` whose key starts with `prefix`.
+    pub(crate) fn delete_prefix(&mut self, kind: RecordKind, prefix: &str) {
+        let keys = match kind {
+            RecordKind::HsmCluster => prefixed(self.clusters.keys(), prefix),
+            RecordKind::HsmBackup => prefixed(self.backups.keys(), prefix),
+            _ => Vec::new(),
+        };
+        for key in keys {
+            self.delete(kind, &key);
+        }
+    }
+}
+
+/// How changes to CloudHSM records become durable records and journal
+/// entries (in scope only in CloudHSM's modules, so its names need no
+/// service prefix).
+pub(crate) trait RecordChanges {
+    /// Removes every cluster and backup of every region.
+    fn remove_all(&mut self, state: &mut State);
     /// Persists the cluster `id` as it now is and announces it.
-    pub(crate) fn cluster_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.clusters.get(id) else {
+    fn cluster_changed(&mut self, state: &mut State, id: &str);
+    /// Removes the cluster `id`.
+    fn cluster_removed(&mut self, state: &mut State, id: &str);
+    /// Persists the backup `id` as it now is without announcing it: for
+    /// changes DescribeBackups does not show (its resource policy).
+    fn backup_stored(&mut self, state: &State, id: &str);
+    /// Persists the backup `id` as it now is and announces it.
+    fn backup_changed(&mut self, state: &mut State, id: &str);
+    /// Removes the backup `id`.
+    fn backup_removed(&mut self, state: &mut State, id: &str);
+}
+
+impl RecordChanges for Changes {
+    fn remove_all(&mut self, state: &mut State) {
+        let clusters: Vec<String> = state.cloudhsm.clusters.keys().cloned().collect();
+        for id in clusters {
+            self.cluster_removed(state, &id);
+        }
+        let backups: Vec<String> = state.cloudhsm.backups.keys().cloned().collect();
+        for id in backups {
+            self.backup_removed(state, &id);
+        }
+    }
+
+    fn cluster_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.cloudhsm.clusters.get(id) else {
             return;
         };
         self.batch_mut().put(RecordKind::HsmCluster, id, rec);
@@ -145,9 +237,8 @@ impl Changes {
         self.journal(state, CloudHsmEvent::Cluster(view));
     }
 
-    /// Removes the cluster `id`.
-    pub(crate) fn cluster_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.clusters.remove(id) else {
+    fn cluster_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.cloudhsm.clusters.remove(id) else {
             return;
         };
         self.batch_mut().delete(RecordKind::HsmCluster, id);
@@ -158,17 +249,14 @@ impl Changes {
         self.journal(state, CloudHsmEvent::ClusterDeleted(view));
     }
 
-    /// Persists the backup `id` as it now is without announcing it: for
-    /// changes DescribeBackups does not show (its resource policy).
-    pub(crate) fn hsm_backup_stored(&mut self, state: &State, id: &str) {
-        if let Some(rec) = state.hsm_backups.get(id) {
+    fn backup_stored(&mut self, state: &State, id: &str) {
+        if let Some(rec) = state.cloudhsm.backups.get(id) {
             self.batch_mut().put(RecordKind::HsmBackup, id, rec);
         }
     }
 
-    /// Persists the backup `id` as it now is and announces it.
-    pub(crate) fn hsm_backup_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.hsm_backups.get(id) else {
+    fn backup_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.cloudhsm.backups.get(id) else {
             return;
         };
         self.batch_mut().put(RecordKind::HsmBackup, id, rec);
@@ -179,9 +267,8 @@ impl Changes {
         self.journal(state, CloudHsmEvent::HsmBackup(view));
     }
 
-    /// Removes the backup `id`.
-    pub(crate) fn hsm_backup_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.hsm_backups.remove(id) else {
+    fn backup_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.cloudhsm.backups.remove(id) else {
             return;
         };
         self.batch_mut().delete(RecordKind::HsmBackup, id);

@@ -9,11 +9,13 @@ use shared::cloudhsmv2::{
 
 use shared::validation::TagKey;
 
+use super::records::RecordChanges as _;
 use super::{backup_not_found, cluster_not_found, limit_exceeded, tag_error};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::{Changes, State};
 use shared::cloudhsmv2::{Operation, ops};
 use shared::operation::Handles;
 
@@ -38,6 +40,7 @@ fn tags_mut<'a>(
 ) -> Result<&'a mut Vec<Tag>, ServiceError> {
     if id.starts_with("cluster-") {
         state
+            .cloudhsm
             .clusters
             .get_mut(id)
             .filter(|c| c.region == region)
@@ -45,7 +48,8 @@ fn tags_mut<'a>(
             .ok_or_else(|| cluster_not_found(id))
     } else {
         state
-            .hsm_backups
+            .cloudhsm
+            .backups
             .get_mut(id)
             .filter(|b| b.region == region)
             .map(|b| &mut b.backup.tag_list)
@@ -57,7 +61,7 @@ fn persist(state: &mut State, changes: &mut Changes, id: &str) {
     if id.starts_with("cluster-") {
         changes.cluster_changed(state, id);
     } else {
-        changes.hsm_backup_changed(state, id);
+        changes.backup_changed(state, id);
     }
 }
 
@@ -129,6 +133,7 @@ impl Handles<ops::ListTags> for CloudHsm<'_> {
         self.read(|state| {
             let tags = if req.resource_id.is_cluster() {
                 state
+                    .cloudhsm
                     .clusters
                     .get(id)
                     .filter(|c| c.region == region)
@@ -136,7 +141,8 @@ impl Handles<ops::ListTags> for CloudHsm<'_> {
                     .ok_or_else(|| cluster_not_found(id))?
             } else {
                 state
-                    .hsm_backups
+                    .cloudhsm
+                    .backups
                     .get(id)
                     .filter(|b| b.region == region)
                     .map(|b| &b.backup.tag_list)

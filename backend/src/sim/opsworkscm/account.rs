@@ -21,11 +21,12 @@ impl Handles<ops::DescribeAccountAttributes> for OpsWorksCm<'_> {
     ) -> Result<DescribeAccountAttributesResponse, ServiceError> {
         let (servers, manual) = self.read(|state| {
             let manual = state
+                .opsworkscm
                 .backups
                 .values()
                 .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
                 .count();
-            (state.servers.len(), manual)
+            (state.opsworkscm.servers.len(), manual)
         });
         let attr = |name: &str, max: usize, used: usize| AccountAttribute {
             name: Some(name.to_owned()),
@@ -34,8 +35,12 @@ impl Handles<ops::DescribeAccountAttributes> for OpsWorksCm<'_> {
         };
         Ok(DescribeAccountAttributesResponse {
             attributes: vec![
-                attr("ServerLimit", self.config.server_limit, servers),
-                attr("ManualBackupLimit", self.config.manual_backup_limit, manual),
+                attr("ServerLimit", self.config.opsworkscm.server_limit, servers),
+                attr(
+                    "ManualBackupLimit",
+                    self.config.opsworkscm.manual_backup_limit,
+                    manual,
+                ),
             ],
         })
     }
@@ -51,12 +56,13 @@ impl Handles<ops::DescribeEvents> for OpsWorksCm<'_> {
         let now = self.now();
         let name = req.server_name.as_str();
         self.read(|state| {
-            if !state.servers.contains_key(name) {
+            if !state.opsworkscm.servers.contains_key(name) {
                 return Err(ServiceError::not_found(format!(
                     "Server {name} does not exist."
                 )));
             }
             let items: Vec<(i64, ServerEvent)> = state
+                .opsworkscm
                 .events
                 .get(name)
                 .map(|events| {

@@ -8,13 +8,16 @@ use shared::opsworkscm::{
 
 use super::lifecycle::{durations, require_status};
 use super::naming;
+use super::records::RecordChanges as _;
+use super::records::{Action, BackupRecord, Pending};
 use super::servers::server_mut;
 use super::tags;
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
 use crate::sim::Simulator;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::{Action, BackupRecord, Changes, Pending, State};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::{Operation, ops};
@@ -43,7 +46,7 @@ impl Simulator {
         let mut id = naming::backup_id(server, now);
         // Two backups in the same millisecond would collide; nudge the later one.
         let mut bump = 1;
-        while state.backups.contains_key(&id) {
+        while state.opsworkscm.backups.contains_key(&id) {
             id = naming::backup_id(server, now + chrono::Duration::milliseconds(bump));
             bump += 1;
         }
@@ -94,7 +97,7 @@ impl Simulator {
                 backup_id: id.clone(),
             },
         });
-        state.backups.insert(
+        state.opsworkscm.backups.insert(
             id.clone(),
             BackupRecord {
                 backup: backup.clone(),
@@ -126,7 +129,8 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
         ctx: &RequestContext,
         req: CreateBackupRequest,
     ) -> Result<CreateBackupResponse, ServiceError> {
-        let user_tags = tags::check_new_tags(req.tags.as_deref(), self.config.tag_limit)?;
+        let user_tags =
+            tags::check_new_tags(req.tags.as_deref(), self.config.opsworkscm.tag_limit)?;
         let name = req.server_name.as_str().to_owned();
         let description = req.description.as_ref().map(|d| d.as_str().to_owned());
         let user_arn = match &ctx.access_key_id {
@@ -135,6 +139,7 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
         };
         self.mutate(|state, changes| {
             let manual = state
+                .opsworkscm
                 .backups
                 .values()
                 .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
@@ -149,10 +154,10 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
                 ],
                 "back up",
             )?;
-            if manual >= self.config.manual_backup_limit {
+            if manual >= self.config.opsworkscm.manual_backup_limit {
                 return Err(ServiceError::limit_exceeded(format!(
                     "The maximum number of manual backups ({}) has been reached.",
-                    self.config.manual_backup_limit
+                    self.config.opsworkscm.manual_backup_limit
                 )));
             }
             let backup = self.start_backup(
@@ -183,10 +188,10 @@ impl Handles<ops::DeleteBackup> for OpsWorksCm<'_> {
         let now = self.now();
         let due = self.due_in(durations::DELETE_BACKUP);
         self.mutate(|state, changes| {
-            let rec = state
-                .backups
-                .get_mut(&id)
-                .ok_or_else(|| ServiceError::not_found(format!("Backup {id} does not exist.")))?;
+            let rec =
+                state.opsworkscm.backups.get_mut(&id).ok_or_else(|| {
+                    ServiceError::not_found(format!("Backup {id} does not exist."))
+                })?;
             match rec.backup.status {
                 Some(BackupStatus::Deleting) => {
                     return Err(ServiceError::invalid_state(format!(
@@ -205,7 +210,7 @@ impl Handles<ops::DeleteBackup> for OpsWorksCm<'_> {
             rec.delete_due = Some(due);
             let server = rec.backup.server_name.clone().unwrap_or_default();
             changes.backup_changed(state, &id);
-            if state.servers.contains_key(&server) {
+            if state.opsworkscm.servers.contains_key(&server) {
                 changes.event(
                     state,
                     &server,
@@ -230,7 +235,7 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
         let now = self.now();
         self.read(|state| {
             if let Some(id) = &req.backup_id
-                && !state.backups.contains_key(id.as_str())
+                && !state.opsworkscm.backups.contains_key(id.as_str())
             {
                 return Err(ServiceError::not_found(format!(
                     "Backup {id} does not exist."
@@ -238,16 +243,18 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
             }
             if let Some(name) = &req.server_name {
                 let has_backups = state
+                    .opsworkscm
                     .backups
                     .values()
                     .any(|b| b.backup.server_name.as_deref() == Some(name.as_str()));
-                if !state.servers.contains_key(name.as_str()) && !has_backups {
+                if !state.opsworkscm.servers.contains_key(name.as_str()) && !has_backups {
                     return Err(ServiceError::not_found(format!(
                         "Server {name} does not exist."
                     )));
                 }
             }
             let mut items: Vec<((i64, String), Backup)> = state
+                .opsworkscm
                 .backups
                 .values()
                 .filter(|b| {

@@ -7,10 +7,13 @@ use shared::opsworkscm::{
 };
 
 use super::OpsWorksCm;
+use super::records::RecordChanges as _;
+use super::records::{Action, AssociationKind, NodeRecord, ServerRecord};
 use crate::error::ServiceError;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::faults::FaultKind;
 use crate::sim::service::Scheduled;
-use crate::sim::state::{Action, AssociationKind, Changes, NodeRecord, ServerRecord, State};
 
 /// Nominal durations in seconds (divided by `--speed`).
 pub(crate) mod durations {
@@ -55,7 +58,7 @@ pub(crate) fn require_status(
 
 /// The earliest time anything is due.
 pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
-    let servers = state.servers.values().flat_map(|s| {
+    let servers = state.opsworkscm.servers.values().flat_map(|s| {
         [
             s.pending.as_ref().map(|p| p.due),
             s.next_automated_backup,
@@ -65,8 +68,12 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .into_iter()
         .flatten()
     });
-    let backups = state.backups.values().filter_map(|b| b.delete_due);
-    let nodes = state.associations.values().filter_map(|a| a.due);
+    let backups = state
+        .opsworkscm
+        .backups
+        .values()
+        .filter_map(|b| b.delete_due);
+    let nodes = state.opsworkscm.associations.values().filter_map(|a| a.due);
     servers
         .chain(backups)
         .chain(nodes)
@@ -95,7 +102,7 @@ impl OpsWorksCm<'_> {
         name: &str,
         now: DateTime<Utc>,
     ) {
-        let Some(rec) = state.servers.get_mut(name) else {
+        let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return;
         };
         rec.plan_automated_backup(now);
@@ -136,6 +143,7 @@ impl OpsWorksCm<'_> {
     /// next check is planned while health faults remain.
     fn health_check(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) {
         let healthy: Vec<String> = state
+            .opsworkscm
             .servers
             .iter()
             .filter(|(_, s)| s.server.status == Some(ServerStatus::Healthy) && s.pending.is_none())
@@ -173,7 +181,7 @@ impl OpsWorksCm<'_> {
         now: DateTime<Utc>,
     ) {
         let due = self.due_in(durations::MAINTENANCE);
-        let Some(rec) = state.servers.get_mut(name) else {
+        let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return;
         };
         rec.plan_maintenance(now);
@@ -182,7 +190,7 @@ impl OpsWorksCm<'_> {
             && matches!(status, ServerStatus::Healthy | ServerStatus::Unhealthy)
         {
             rec.server.status = Some(ServerStatus::UnderMaintenance);
-            rec.pending = Some(crate::sim::state::Pending {
+            rec.pending = Some(super::records::Pending {
                 due,
                 action: Action::Maintenance,
             });
@@ -204,7 +212,7 @@ impl OpsWorksCm<'_> {
         name: &str,
         at: DateTime<Utc>,
     ) {
-        let Some(rec) = state.servers.get_mut(name) else {
+        let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return;
         };
         let Some(pending) = rec.pending.take() else {
@@ -275,7 +283,7 @@ impl OpsWorksCm<'_> {
                     Operation::CreateBackup.as_str(),
                     Some(name),
                 );
-                let Some(backup) = state.backups.get_mut(&backup_id) else {
+                let Some(backup) = state.opsworkscm.backups.get_mut(&backup_id) else {
                     changes.server_changed(state, name);
                     return;
                 };
@@ -321,6 +329,7 @@ pub(crate) fn prune_automated(
     at: DateTime<Utc>,
 ) {
     let mut automated: Vec<(DateTime<Utc>, String)> = state
+        .opsworkscm
         .backups
         .values()
         .filter(|b| {
@@ -353,6 +362,7 @@ pub(crate) fn prune_automated(
 
 fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, at: DateTime<Utc>) {
     let Some(server) = state
+        .opsworkscm
         .backups
         .get(id)
         .and_then(|b| b.backup.server_name.clone())
@@ -360,7 +370,7 @@ fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, 
         return;
     };
     changes.backup_removed(state, id);
-    if state.servers.contains_key(&server) {
+    if state.opsworkscm.servers.contains_key(&server) {
         changes.event(state, &server, at, format!("Backup {id} deleted."), None);
     }
 }
@@ -376,7 +386,7 @@ pub(crate) fn change_health(
     recover_at: Option<DateTime<Utc>>,
     at: DateTime<Utc>,
 ) {
-    let Some(rec) = state.servers.get_mut(name) else {
+    let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
         return;
     };
     let reason = match status {
@@ -403,7 +413,7 @@ pub(crate) fn change_health(
 
 /// An UNHEALTHY or CONNECTION_LOST server is healthy again.
 fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
-    let Some(rec) = state.servers.get_mut(name) else {
+    let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
         return;
     };
     rec.recover_at = None;
@@ -440,7 +450,7 @@ impl OpsWorksCm<'_> {
         token: &str,
         at: DateTime<Utc>,
     ) {
-        let Some(rec) = state.associations.get_mut(token) else {
+        let Some(rec) = state.opsworkscm.associations.get_mut(token) else {
             return;
         };
         rec.due = None;
@@ -450,7 +460,7 @@ impl OpsWorksCm<'_> {
             rec.kind,
             rec.organization.clone(),
         );
-        let Some(server_rec) = state.servers.get_mut(&server) else {
+        let Some(server_rec) = state.opsworkscm.servers.get_mut(&server) else {
             rec.status = NodeAssociationStatus::Failed;
             changes.association_changed(state, token);
             return;
@@ -512,7 +522,7 @@ impl Scheduled for OpsWorksCm<'_> {
 
     fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
-        for (name, rec) in &state.servers {
+        for (name, rec) in &state.opsworkscm.servers {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
                 due.push((p.due, Due::Server(name.clone())));
             }
@@ -526,12 +536,12 @@ impl Scheduled for OpsWorksCm<'_> {
                 due.push((at, Due::AutomatedBackup(name.clone())));
             }
         }
-        for (id, rec) in &state.backups {
+        for (id, rec) in &state.opsworkscm.backups {
             if let Some(at) = rec.delete_due.filter(|d| *d <= now) {
                 due.push((at, Due::BackupDeletion(id.clone())));
             }
         }
-        for (token, rec) in &state.associations {
+        for (token, rec) in &state.opsworkscm.associations {
             if let Some(at) = rec.due.filter(|d| *d <= now) {
                 due.push((at, Due::Association(token.clone())));
             }
@@ -561,7 +571,7 @@ impl Scheduled for OpsWorksCm<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::state::{BackupRecord, Pending};
+    use crate::sim::opsworkscm::records::{BackupRecord, Pending};
     use chrono::TimeZone;
     use shared::opsworkscm::{Backup, Server};
 
@@ -610,9 +620,9 @@ mod tests {
             action: Action::Create,
         });
         rec.next_automated_backup = Some(t(20));
-        state.servers.insert("s".into(), rec);
+        state.opsworkscm.servers.insert("s".into(), rec);
         assert_eq!(next_due(&state), Some(t(20)));
-        state.backups.insert(
+        state.opsworkscm.backups.insert(
             "b".into(),
             BackupRecord {
                 backup: Backup::default(),
@@ -637,7 +647,7 @@ mod tests {
         .enumerate()
         {
             let id = format!("s-{i}");
-            state.backups.insert(
+            state.opsworkscm.backups.insert(
                 id.clone(),
                 BackupRecord {
                     backup: Backup {
@@ -655,7 +665,7 @@ mod tests {
         }
         let mut changes = Changes::default();
         prune_automated(&mut state, &mut changes, "s", 1, t(59));
-        let mut left: Vec<&String> = state.backups.keys().collect();
+        let mut left: Vec<&String> = state.opsworkscm.backups.keys().collect();
         left.sort();
         assert_eq!(left, ["s-1", "s-3"]);
     }

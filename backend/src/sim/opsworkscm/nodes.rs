@@ -14,11 +14,12 @@ use shared::opsworkscm::{
 use super::artifacts;
 use super::lifecycle::{durations, require_status};
 use super::naming;
+use super::records::RecordChanges as _;
+use super::records::{AssociationKind, AssociationRecord};
 use super::servers::{attribute_pairs, server_mut};
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
 use crate::sim::Simulator;
-use crate::sim::state::{AssociationKind, AssociationRecord};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::ops;
@@ -76,7 +77,7 @@ impl Simulator {
                     "Node {node} is not associated with server {name}."
                 )));
             }
-            state.associations.insert(
+            state.opsworkscm.associations.insert(
                 token.clone(),
                 AssociationRecord {
                     token: token.clone(),
@@ -114,10 +115,10 @@ impl Handles<ops::AssociateNode> for OpsWorksCm<'_> {
         let node = req.node_name.as_str().to_owned();
         let pairs = attribute_pairs(Some(&req.engine_attributes));
         let (engine, ca) = self.read(|state| {
-            let rec = state
-                .servers
-                .get(&name)
-                .ok_or_else(|| ServiceError::not_found(format!("Server {name} does not exist.")))?;
+            let rec =
+                state.opsworkscm.servers.get(&name).ok_or_else(|| {
+                    ServiceError::not_found(format!("Server {name} does not exist."))
+                })?;
             require_status(rec, &[ServerStatus::Healthy], "associate a node with")?;
             let engine = rec.server.engine.as_deref().and_then(EngineKind::parse);
             Ok::<_, ServiceError>((engine, (rec.ca_cert_pem.clone(), rec.ca_key_pem.clone())))
@@ -151,8 +152,8 @@ impl Handles<ops::AssociateNode> for OpsWorksCm<'_> {
                     .to_owned();
                 let now = self.now();
                 let node_name = node.clone();
-                let still_healthy = |state: &crate::sim::state::State| {
-                    let rec = state.servers.get(&name).ok_or_else(|| {
+                let still_healthy = |state: &crate::sim::State| {
+                    let rec = state.opsworkscm.servers.get(&name).ok_or_else(|| {
                         ServiceError::not_found(format!("Server {name} does not exist."))
                     })?;
                     require_status(rec, &[ServerStatus::Healthy], "associate a node with")
@@ -199,6 +200,7 @@ impl Handles<ops::DisassociateNode> for OpsWorksCm<'_> {
         let pairs = attribute_pairs(req.engine_attributes.as_deref());
         let engine = self.read(|state| {
             state
+                .opsworkscm
                 .servers
                 .get(&name)
                 .map(|rec| rec.server.engine.as_deref().and_then(EngineKind::parse))
@@ -238,10 +240,11 @@ impl Handles<ops::DescribeNodeAssociationStatus> for OpsWorksCm<'_> {
         let name = req.server_name.as_str();
         let token = req.node_association_status_token.as_str();
         self.read(|state| {
-            if !state.servers.contains_key(name) {
+            if !state.opsworkscm.servers.contains_key(name) {
                 return Err(ServiceError::not_found(format!("Server {name} does not exist.")));
             }
             let rec = state
+                .opsworkscm
                 .associations
                 .get(token)
                 .filter(|a| a.server_name == name)

@@ -10,14 +10,15 @@ use shared::opsworkscm::{
 use super::artifacts;
 use super::lifecycle::{durations, require_status};
 use super::naming;
+use super::records::{Action, Pending};
 use super::servers::{
     attribute, attribute_pairs, check_chef_password, check_puppet_password, engine_label,
     engine_of, server_mut,
 };
 use crate::error::ServiceError;
-use crate::sim::state::{Action, Pending};
 use crate::target::RequestContext;
 
+use super::records::RecordChanges as _;
 use crate::sim::OpsWorksCm;
 use ServerStatus as S;
 use shared::operation::Handles;
@@ -162,6 +163,7 @@ impl Handles<ops::RestoreServer> for OpsWorksCm<'_> {
         let backup_id = req.backup_id.as_str().to_owned();
         self.mutate(|state, changes| {
             let backup = state
+                .opsworkscm
                 .backups
                 .get(&backup_id)
                 .ok_or_else(|| {
@@ -240,11 +242,11 @@ impl Handles<ops::UpdateServerEngineAttributes> for OpsWorksCm<'_> {
         let value = req.attribute_value.as_ref().map(|v| v.as_str().to_owned());
         // Cheap checks first: a server that does not exist or cannot be
         // changed now costs no key.
-        let settled = |state: &crate::sim::state::State| {
-            let rec = state
-                .servers
-                .get(&name)
-                .ok_or_else(|| ServiceError::not_found(format!("Server {name} does not exist.")))?;
+        let settled = |state: &crate::sim::State| {
+            let rec =
+                state.opsworkscm.servers.get(&name).ok_or_else(|| {
+                    ServiceError::not_found(format!("Server {name} does not exist."))
+                })?;
             require_status(
                 rec,
                 &[S::Healthy, S::Unhealthy],

@@ -14,13 +14,15 @@ use shared::validation::AdminPassword;
 use super::artifacts;
 use super::lifecycle::durations;
 use super::naming;
+use super::records::{Action, CachedJson, Pending, ServerRecord};
 use super::tags;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
+use crate::sim::State;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::{Action, CachedJson, Pending, ServerRecord, State};
 use crate::target::RequestContext;
 
+use super::records::RecordChanges as _;
 use crate::sim::OpsWorksCm;
 use ServerStatus as S;
 use shared::operation::{Encodes, Handles};
@@ -286,22 +288,22 @@ impl Simulator {
         backup_id: Option<&str>,
         engine: EngineKind,
     ) -> Result<(), ServiceError> {
-        if state.servers.contains_key(name) {
+        if state.opsworkscm.servers.contains_key(name) {
             return Err(ServiceError::already_exists(format!(
                 "A server named {name} already exists in this account and region."
             )));
         }
-        if state.servers.len() >= self.config.server_limit {
+        if state.opsworkscm.servers.len() >= self.config.opsworkscm.server_limit {
             return Err(ServiceError::limit_exceeded(format!(
                 "The maximum number of servers ({}) has been reached.",
-                self.config.server_limit
+                self.config.opsworkscm.server_limit
             )));
         }
         if let Some(id) = backup_id {
-            let backup = state
-                .backups
-                .get(id)
-                .ok_or_else(|| ServiceError::not_found(format!("Backup {id} does not exist.")))?;
+            let backup =
+                state.opsworkscm.backups.get(id).ok_or_else(|| {
+                    ServiceError::not_found(format!("Backup {id} does not exist."))
+                })?;
             if backup.backup.status != Some(BackupStatus::Ok) {
                 return Err(ServiceError::validation(format!(
                     "Backup {id} is not in state OK and cannot be used to create a server."
@@ -376,7 +378,8 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
         if req.instance_type.as_str().trim().is_empty() {
             return Err(ServiceError::validation("InstanceType must not be empty."));
         }
-        let user_tags = tags::check_new_tags(req.tags.as_deref(), self.config.tag_limit)?;
+        let user_tags =
+            tags::check_new_tags(req.tags.as_deref(), self.config.opsworkscm.tag_limit)?;
         let inputs =
             parse_create_attributes(engine, attribute_pairs(req.engine_attributes.as_deref()))?;
         let name = req.server_name.as_str().to_owned();
@@ -482,7 +485,7 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             .mutate(|state, changes| {
                 self.check_can_create(state, &name, from_backup.as_deref(), engine)?;
                 let view = record.server.clone();
-                state.servers.insert(name.clone(), record);
+                state.opsworkscm.servers.insert(name.clone(), record);
                 changes.server_changed(state, &name);
                 let message = match &from_backup {
                     Some(b) => format!("Server creation started from backup {b}."),
@@ -515,15 +518,22 @@ impl Handles<ops::DescribeServers> for OpsWorksCm<'_> {
         self.read(|state| {
             let items: Vec<(String, CachedJson)> = match &req.server_name {
                 Some(name) => {
-                    let view = state.server_views.get(name.as_str()).ok_or_else(|| {
-                        ServiceError::not_found(format!("Server {name} does not exist."))
-                    })?;
+                    let view = state
+                        .opsworkscm
+                        .server_views
+                        .get(name.as_str())
+                        .ok_or_else(|| {
+                            ServiceError::not_found(format!("Server {name} does not exist."))
+                        })?;
                     vec![(name.as_str().to_owned(), view.clone())]
                 }
                 None => state
+                    .opsworkscm
                     .servers
                     .keys()
-                    .filter_map(|k| Some((k.clone(), state.server_views.get(k)?.clone())))
+                    .filter_map(|k| {
+                        Some((k.clone(), state.opsworkscm.server_views.get(k)?.clone()))
+                    })
                     .collect(),
             };
             let scope = format!(
@@ -580,7 +590,7 @@ impl Handles<ops::DeleteServer> for OpsWorksCm<'_> {
             });
             changes.server_changed(state, &name);
             if let Some(id) = interrupted
-                && let Some(b) = state.backups.get_mut(&id)
+                && let Some(b) = state.opsworkscm.backups.get_mut(&id)
             {
                 b.backup.status = Some(BackupStatus::Failed);
                 b.backup.status_description =
@@ -606,6 +616,7 @@ pub(crate) fn server_mut<'a>(
     name: &str,
 ) -> Result<&'a mut ServerRecord, ServiceError> {
     state
+        .opsworkscm
         .servers
         .get_mut(name)
         .ok_or_else(|| ServiceError::not_found(format!("Server {name} does not exist.")))

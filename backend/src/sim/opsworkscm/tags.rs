@@ -6,10 +6,12 @@ use shared::opsworkscm::{
     TagInput, TagResourceRequest, TagResourceResponse, UntagResourceRequest, UntagResourceResponse,
 };
 
+use super::records::RecordChanges as _;
 use crate::error::ServiceError;
 use crate::sim::OpsWorksCm;
+use crate::sim::State;
+use crate::sim::changes::Changes;
 use crate::sim::pagination::{PageRequest, page};
-use crate::sim::state::{Changes, State};
 use crate::target::RequestContext;
 use shared::operation::Handles;
 use shared::opsworkscm::{Operation, ops};
@@ -22,6 +24,7 @@ enum Resource {
 
 fn resolve(state: &State, arn: &str) -> Result<Resource, ServiceError> {
     if let Some((name, _)) = state
+        .opsworkscm
         .servers
         .iter()
         .find(|(_, s)| s.server.server_arn.as_deref() == Some(arn))
@@ -29,6 +32,7 @@ fn resolve(state: &State, arn: &str) -> Result<Resource, ServiceError> {
         return Ok(Resource::Server(name.clone()));
     }
     if let Some((id, _)) = state
+        .opsworkscm
         .backups
         .iter()
         .find(|(_, b)| b.backup.backup_arn.as_deref() == Some(arn))
@@ -42,8 +46,15 @@ fn resolve(state: &State, arn: &str) -> Result<Resource, ServiceError> {
 
 fn tags_mut<'a>(state: &'a mut State, resource: &Resource) -> &'a mut Vec<Tag> {
     match resource {
-        Resource::Server(name) => &mut state.servers.get_mut(name).expect("resolved").tags,
-        Resource::Backup(id) => &mut state.backups.get_mut(id).expect("resolved").tags,
+        Resource::Server(name) => {
+            &mut state
+                .opsworkscm
+                .servers
+                .get_mut(name)
+                .expect("resolved")
+                .tags
+        }
+        Resource::Backup(id) => &mut state.opsworkscm.backups.get_mut(id).expect("resolved").tags,
     }
 }
 
@@ -56,8 +67,12 @@ fn persist(state: &mut State, changes: &mut Changes, resource: &Resource) {
 
 fn check_deletable(state: &State, resource: &Resource) -> Result<(), ServiceError> {
     let deleting = match resource {
-        Resource::Server(name) => state.servers[name].server.status == Some(ServerStatus::Deleting),
-        Resource::Backup(id) => state.backups[id].backup.status == Some(BackupStatus::Deleting),
+        Resource::Server(name) => {
+            state.opsworkscm.servers[name].server.status == Some(ServerStatus::Deleting)
+        }
+        Resource::Backup(id) => {
+            state.opsworkscm.backups[id].backup.status == Some(BackupStatus::Deleting)
+        }
     };
     if deleting {
         return Err(ServiceError::invalid_state(
@@ -92,7 +107,7 @@ impl Handles<ops::TagResource> for OpsWorksCm<'_> {
         _ctx: &RequestContext,
         req: TagResourceRequest,
     ) -> Result<TagResourceResponse, ServiceError> {
-        let new_tags = check_new_tags(Some(&req.tags), self.config.tag_limit)?;
+        let new_tags = check_new_tags(Some(&req.tags), self.config.opsworkscm.tag_limit)?;
         let arn = req.resource_arn.as_str();
         self.mutate(|state, changes| {
             let resource = resolve(state, arn)?;
@@ -105,10 +120,10 @@ impl Handles<ops::TagResource> for OpsWorksCm<'_> {
                     None => merged.push(tag),
                 }
             }
-            if merged.len() > self.config.tag_limit {
+            if merged.len() > self.config.opsworkscm.tag_limit {
                 return Err(ServiceError::validation(format!(
                     "A resource can have at most {} tags; this request would make {}.",
-                    self.config.tag_limit,
+                    self.config.opsworkscm.tag_limit,
                     merged.len()
                 )));
             }
@@ -158,8 +173,8 @@ impl Handles<ops::ListTagsForResource> for OpsWorksCm<'_> {
         self.read(|state| {
             let resource = resolve(state, arn)?;
             let tags = match &resource {
-                Resource::Server(name) => &state.servers[name].tags,
-                Resource::Backup(id) => &state.backups[id].tags,
+                Resource::Server(name) => &state.opsworkscm.servers[name].tags,
+                Resource::Backup(id) => &state.opsworkscm.backups[id].tags,
             };
             let mut items: Vec<(String, Tag)> =
                 tags.iter().map(|t| (t.key.clone(), t.clone())).collect();

@@ -31,7 +31,7 @@ impl Handles<ops::ExportServerEngineAttribute> for OpsWorksCm<'_> {
         let name = req.server_name.as_str().to_owned();
         let rec =
             self.read(|state| {
-                state.servers.get(&name).cloned().ok_or_else(|| {
+                state.opsworkscm.servers.get(&name).cloned().ok_or_else(|| {
                     ServiceError::not_found(format!("Server {name} does not exist."))
                 })
             })?;

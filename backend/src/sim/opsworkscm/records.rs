@@ -1,5 +1,6 @@
-//! The simulator's working state: every record, in memory, plus the
-//! transaction type that turns in-memory changes into a durable [`Batch`].
+//! What the simulator keeps per OpsWorks CM server, backup, event and node
+//! association request, and how changes to them become durable records and
+//! journal entries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,12 +8,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use shared::events::{BackupDeleted, JournalEntry, LiveEvent, OpsWorksCmEvent, ServerDeleted};
+use shared::events::{BackupDeleted, OpsWorksCmEvent, ServerDeleted};
 use shared::opsworkscm::{
     Backup, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
 };
 
-use crate::store::{Batch, RecordKind, Snapshot, StoreError, Write};
+use crate::sim::State;
+use crate::sim::changes::Changes;
+use crate::store::{RecordKind, StoreError, Write};
 
 /// A transition that completes when the clock reaches `due`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,35 +235,17 @@ impl Serialize for CachedJson {
     }
 }
 
-/// Internal metadata kept in the store.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Meta {
-    /// Key that signs pagination tokens.
-    pub(crate) token_key: String,
-}
+/// Events kept per server: DescribeEvents shows the newest this many; older
+/// ones are pruned as new ones arrive.
+pub(crate) const MAX_EVENTS_PER_SERVER: usize = 1_000;
+/// Finished AssociateNode/DisassociateNode requests kept per server (their
+/// tokens then answer ResourceNotFoundException); requests in progress are
+/// never pruned.
+pub(crate) const MAX_FINISHED_ASSOCIATIONS_PER_SERVER: usize = 200;
 
-/// The simulated clock's setting, kept in the store so that time moved
-/// forward (and the speed chosen) survive a restart.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ClockSetting {
-    /// How far the clock runs ahead of real time, in milliseconds.
-    pub(crate) offset_ms: i64,
-    /// The time factor for simulated durations.
-    pub(crate) speed: f64,
-}
-
-/// The metadata records found in a snapshot.
-#[derive(Debug, Default)]
-pub(crate) struct Metas {
-    /// The pagination key, once made.
-    pub(crate) meta: Option<Meta>,
-    /// The clock, once moved or sped up.
-    pub(crate) clock: Option<ClockSetting>,
-}
-
-/// Every record the simulator holds.
+/// Every OpsWorks CM record the simulator holds.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct State {
+pub(crate) struct Records {
     /// Servers by name.
     pub(crate) servers: BTreeMap<String, ServerRecord>,
     /// Each server as DescribeServers returns it, kept in step with `servers`.
@@ -271,76 +256,18 @@ pub(crate) struct State {
     pub(crate) events: HashMap<String, Vec<EventRecord>>,
     /// Node association requests by token.
     pub(crate) associations: HashMap<String, AssociationRecord>,
-    /// Last journal id handed out.
-    pub(crate) journal_seq: u64,
     /// Last event sequence number handed out.
     pub(crate) event_seq: u64,
-    /// Pagination token key.
-    pub(crate) token_key: Vec<u8>,
-    /// Next health check, while health faults wait for one (not persisted:
-    /// faults are not either).
-    pub(crate) next_health_check: Option<DateTime<Utc>>,
-    /// CloudHSM clusters (every region) by id.
-    pub(crate) clusters: BTreeMap<String, super::cloudhsm::ClusterRecord>,
-    /// CloudHSM backups (every region) by id.
-    pub(crate) hsm_backups: BTreeMap<String, super::cloudhsm::HsmBackupRecord>,
 }
 
-/// Events kept per server: DescribeEvents shows the newest this many; older
-/// ones are pruned as new ones arrive.
-pub(crate) const MAX_EVENTS_PER_SERVER: usize = 1_000;
-/// Finished AssociateNode/DisassociateNode requests kept per server (their
-/// tokens then answer ResourceNotFoundException); requests in progress are
-/// never pruned.
-pub(crate) const MAX_FINISHED_ASSOCIATIONS_PER_SERVER: usize = 200;
-
-const META_KEY: &str = "meta";
-const CLOCK_KEY: &str = "clock";
-
-impl State {
-    /// Rebuilds the state from a store snapshot.
-    pub(crate) fn from_snapshot(snapshot: Snapshot) -> Result<(Self, Metas), StoreError> {
-        let mut state = State {
-            journal_seq: snapshot.last_journal_id,
-            ..State::default()
-        };
-        let mut metas = Metas::default();
-        for (kind, key, body) in snapshot.records {
-            let corrupt = || StoreError::Corrupt {
-                kind: kind.as_str().to_owned(),
-                key: key.clone(),
-            };
-            match (kind, key.as_str()) {
-                (RecordKind::Meta, META_KEY) => {
-                    metas.meta = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
-                }
-                (RecordKind::Meta, CLOCK_KEY) => {
-                    metas.clock = Some(serde_json::from_str(&body).map_err(|_| corrupt())?);
-                }
-                _ => state.put_record(kind, &key, &body)?,
-            }
-        }
-        Ok((state, metas))
-    }
-
-    /// Applies one committed write, as the store now holds it: how the
-    /// state readers see follows the store, batch by batch.
-    pub(crate) fn apply(&mut self, write: &Write) -> Result<(), StoreError> {
-        match write {
-            Write::Put { kind, key, body } => self.put_record(*kind, key, body),
-            Write::Delete { kind, key } => {
-                self.delete_record(*kind, key);
-                Ok(())
-            }
-            Write::DeletePrefix { kind, prefix } => {
-                self.delete_prefix(*kind, prefix);
-                Ok(())
-            }
-        }
-    }
-
+impl Records {
     /// Inserts or replaces the record `key` of `kind` from its stored form.
-    fn put_record(&mut self, kind: RecordKind, key: &str, body: &str) -> Result<(), StoreError> {
+    pub(crate) fn put(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        body: &str,
+    ) -> Result<(), StoreError> {
         let corrupt = || StoreError::Corrupt {
             kind: kind.as_str().to_owned(),
             key: key.to_owned(),
@@ -374,22 +301,13 @@ impl State {
                 let rec: AssociationRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
                 self.associations.insert(rec.token.clone(), rec);
             }
-            RecordKind::Meta => {}
-            RecordKind::HsmCluster => {
-                let rec: super::cloudhsm::ClusterRecord =
-                    serde_json::from_str(body).map_err(|_| corrupt())?;
-                self.clusters.insert(key.to_owned(), rec);
-            }
-            RecordKind::HsmBackup => {
-                let rec: super::cloudhsm::HsmBackupRecord =
-                    serde_json::from_str(body).map_err(|_| corrupt())?;
-                self.hsm_backups.insert(key.to_owned(), rec);
-            }
+            _ => return Err(corrupt()),
         }
         Ok(())
     }
 
-    fn delete_record(&mut self, kind: RecordKind, key: &str) {
+    /// Removes the record `key` of `kind`, if present.
+    pub(crate) fn delete(&mut self, kind: RecordKind, key: &str) {
         match kind {
             RecordKind::Server => {
                 self.servers.remove(key);
@@ -412,17 +330,12 @@ impl State {
             RecordKind::NodeAssociation => {
                 self.associations.remove(key);
             }
-            RecordKind::Meta => {}
-            RecordKind::HsmCluster => {
-                self.clusters.remove(key);
-            }
-            RecordKind::HsmBackup => {
-                self.hsm_backups.remove(key);
-            }
+            _ => {}
         }
     }
 
-    fn delete_prefix(&mut self, kind: RecordKind, prefix: &str) {
+    /// Removes every record of `kind` whose key starts with `prefix`.
+    pub(crate) fn delete_prefix(&mut self, kind: RecordKind, prefix: &str) {
         let keys: Vec<String> = match kind {
             RecordKind::Server => prefixed(self.servers.keys(), prefix),
             RecordKind::Backup => prefixed(self.backups.keys(), prefix),
@@ -439,17 +352,15 @@ impl State {
                 Vec::new()
             }
             RecordKind::NodeAssociation => prefixed(self.associations.keys(), prefix),
-            RecordKind::Meta => Vec::new(),
-            RecordKind::HsmCluster => prefixed(self.clusters.keys(), prefix),
-            RecordKind::HsmBackup => prefixed(self.hsm_backups.keys(), prefix),
+            _ => Vec::new(),
         };
         for key in keys {
-            self.delete_record(kind, &key);
+            self.delete(kind, &key);
         }
     }
 }
 
-fn prefixed<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> Vec<String> {
+pub(crate) fn prefixed<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> Vec<String> {
     keys.filter(|k| k.starts_with(prefix)).cloned().collect()
 }
 
@@ -465,61 +376,76 @@ fn event_key_parts(key: &str) -> Option<(&str, u64)> {
     Some((server, seq.parse().ok()?))
 }
 
-/// The changes one mutation makes: durable writes plus journal entries.
-#[derive(Debug, Default)]
-pub(crate) struct Changes {
-    batch: Batch,
+/// How changes to OpsWorks CM records become durable records and journal
+/// entries (in scope only in OpsWorks CM's modules, so its names need no
+/// service prefix).
+pub(crate) trait RecordChanges {
+    /// Removes every server (with its events and requests) and backup.
+    fn remove_all(&mut self, state: &mut State);
+    /// Persists the server `name` as it now is in `state` and announces it.
+    fn server_changed(&mut self, state: &mut State, name: &str);
+    /// Removes the server `name`, its events and its association requests.
+    fn server_removed(&mut self, state: &mut State, name: &str);
+    /// Persists the backup `id` as it now is and announces it.
+    fn backup_changed(&mut self, state: &mut State, id: &str);
+    /// Removes the backup `id`.
+    fn backup_removed(&mut self, state: &mut State, id: &str);
+    /// Records a server event.
+    fn event(
+        &mut self,
+        state: &mut State,
+        server_name: &str,
+        at: DateTime<Utc>,
+        message: impl Into<String>,
+        log_url: Option<String>,
+    );
+    /// Persists the association request `token` and announces it; prunes
+    /// the server's oldest finished requests beyond the cap.
+    fn association_changed(&mut self, state: &mut State, token: &str);
 }
 
-impl Changes {
-    /// Finishes the transaction, yielding the batch to commit.
-    pub(crate) fn into_batch(self) -> Batch {
-        self.batch
+impl RecordChanges for Changes {
+    fn remove_all(&mut self, state: &mut State) {
+        let servers: Vec<String> = state.opsworkscm.servers.keys().cloned().collect();
+        for name in servers {
+            self.server_removed(state, &name);
+        }
+        let backups: Vec<String> = state.opsworkscm.backups.keys().cloned().collect();
+        for id in backups {
+            self.backup_removed(state, &id);
+        }
     }
 
-    /// The batch being built.
-    pub(crate) fn batch_mut(&mut self) -> &mut Batch {
-        &mut self.batch
-    }
-
-    /// Appends a journal entry with the next id.
-    pub(crate) fn journal(&mut self, state: &mut State, event: impl Into<LiveEvent>) {
-        state.journal_seq += 1;
-        let entry =
-            JournalEntry::new(state.journal_seq, &event.into()).expect("views serialize to JSON");
-        self.batch.journal.push(entry);
-    }
-
-    /// Persists the server `name` as it now is in `state` and announces it.
-    pub(crate) fn server_changed(&mut self, state: &mut State, name: &str) {
-        let Some(rec) = state.servers.get(name) else {
+    fn server_changed(&mut self, state: &mut State, name: &str) {
+        let Some(rec) = state.opsworkscm.servers.get(name) else {
             return;
         };
-        self.batch.put(RecordKind::Server, name, rec);
+        self.batch_mut().put(RecordKind::Server, name, rec);
         let view = rec.server.clone();
         state
+            .opsworkscm
             .server_views
             .insert(name.to_owned(), CachedJson::of(&view));
         self.journal(state, OpsWorksCmEvent::Server(view));
     }
 
-    /// Removes the server `name`, its events and its association requests.
-    pub(crate) fn server_removed(&mut self, state: &mut State, name: &str) {
-        state.servers.remove(name);
-        state.server_views.remove(name);
-        state.events.remove(name);
+    fn server_removed(&mut self, state: &mut State, name: &str) {
+        state.opsworkscm.servers.remove(name);
+        state.opsworkscm.server_views.remove(name);
+        state.opsworkscm.events.remove(name);
         let tokens: Vec<String> = state
+            .opsworkscm
             .associations
             .values()
             .filter(|a| a.server_name == name)
             .map(|a| a.token.clone())
             .collect();
         for token in tokens {
-            state.associations.remove(&token);
-            self.batch.delete(RecordKind::NodeAssociation, token);
+            state.opsworkscm.associations.remove(&token);
+            self.batch_mut().delete(RecordKind::NodeAssociation, token);
         }
-        self.batch.delete(RecordKind::Server, name);
-        self.batch.writes.push(Write::DeletePrefix {
+        self.batch_mut().delete(RecordKind::Server, name);
+        self.batch_mut().writes.push(Write::DeletePrefix {
             kind: RecordKind::ServerEvent,
             prefix: format!("{name}/"),
         });
@@ -529,22 +455,20 @@ impl Changes {
         self.journal(state, OpsWorksCmEvent::ServerDeleted(view));
     }
 
-    /// Persists the backup `id` as it now is and announces it.
-    pub(crate) fn backup_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.backups.get(id) else {
+    fn backup_changed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.opsworkscm.backups.get(id) else {
             return;
         };
-        self.batch.put(RecordKind::Backup, id, rec);
+        self.batch_mut().put(RecordKind::Backup, id, rec);
         let view = rec.backup.clone();
         self.journal(state, OpsWorksCmEvent::Backup(view));
     }
 
-    /// Removes the backup `id`.
-    pub(crate) fn backup_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.backups.remove(id) else {
+    fn backup_removed(&mut self, state: &mut State, id: &str) {
+        let Some(rec) = state.opsworkscm.backups.remove(id) else {
             return;
         };
-        self.batch.delete(RecordKind::Backup, id);
+        self.batch_mut().delete(RecordKind::Backup, id);
         let view = BackupDeleted {
             backup_id: id.to_owned(),
             server_name: rec.backup.server_name.clone().unwrap_or_default(),
@@ -552,8 +476,7 @@ impl Changes {
         self.journal(state, OpsWorksCmEvent::BackupDeleted(view));
     }
 
-    /// Records a server event.
-    pub(crate) fn event(
+    fn event(
         &mut self,
         state: &mut State,
         server_name: &str,
@@ -561,9 +484,9 @@ impl Changes {
         message: impl Into<String>,
         log_url: Option<String>,
     ) {
-        state.event_seq += 1;
+        state.opsworkscm.event_seq += 1;
         let rec = EventRecord {
-            seq: state.event_seq,
+            seq: state.opsworkscm.event_seq,
             event: ServerEvent {
                 created_at: Some(at),
                 server_name: Some(server_name.to_owned()),
@@ -571,31 +494,34 @@ impl Changes {
                 log_url,
             },
         };
-        self.batch.put(
+        self.batch_mut().put(
             RecordKind::ServerEvent,
             event_key(server_name, rec.seq),
             &rec,
         );
         let view = rec.event.clone();
-        let events = state.events.entry(server_name.to_owned()).or_default();
+        let events = state
+            .opsworkscm
+            .events
+            .entry(server_name.to_owned())
+            .or_default();
         events.push(rec);
         if let Some(excess) = events.len().checked_sub(MAX_EVENTS_PER_SERVER) {
             for old in events.drain(..excess) {
-                self.batch
+                self.batch_mut()
                     .delete(RecordKind::ServerEvent, event_key(server_name, old.seq));
             }
         }
         self.journal(state, OpsWorksCmEvent::ServerEvent(view));
     }
 
-    /// Persists the association request `token` and announces it; prunes
-    /// the server's oldest finished requests beyond the cap.
-    pub(crate) fn association_changed(&mut self, state: &mut State, token: &str) {
-        let Some(rec) = state.associations.get(token) else {
+    fn association_changed(&mut self, state: &mut State, token: &str) {
+        let Some(rec) = state.opsworkscm.associations.get(token) else {
             return;
         };
         let server = rec.server_name.clone();
         let mut finished: Vec<(DateTime<Utc>, u64, String)> = state
+            .opsworkscm
             .associations
             .values()
             .filter(|a| a.server_name == server && a.due.is_none() && a.token != token)
@@ -608,25 +534,16 @@ impl Changes {
         {
             finished.sort();
             for (_, _, old) in finished.into_iter().take(excess) {
-                state.associations.remove(&old);
-                self.batch.delete(RecordKind::NodeAssociation, old);
+                state.opsworkscm.associations.remove(&old);
+                self.batch_mut().delete(RecordKind::NodeAssociation, old);
             }
         }
-        let Some(rec) = state.associations.get(token) else {
+        let Some(rec) = state.opsworkscm.associations.get(token) else {
             return;
         };
-        self.batch.put(RecordKind::NodeAssociation, token, rec);
+        self.batch_mut()
+            .put(RecordKind::NodeAssociation, token, rec);
         let view = rec.view();
         self.journal(state, OpsWorksCmEvent::NodeAssociation(view));
-    }
-
-    /// Persists the metadata record.
-    pub(crate) fn meta(&mut self, meta: &Meta) {
-        self.batch.put(RecordKind::Meta, META_KEY, meta);
-    }
-
-    /// Persists the clock's setting.
-    pub(crate) fn clock(&mut self, setting: &ClockSetting) {
-        self.batch.put(RecordKind::Meta, CLOCK_KEY, setting);
     }
 }
