@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> Router {
             shared::console::SESSION_PATH,
             post(session::sign_in).delete(session::sign_out),
         )
-        .nest("/api/sim", sim_control::routes())
+        .nest(shared::sim_control::PREFIX, sim_control::routes())
         .route(shared::console::OPERATION_ROUTE, post(console::operation))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

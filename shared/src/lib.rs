@@ -17,6 +17,6 @@ pub mod events;
 pub mod operation;
 pub mod opsworkscm;
 pub mod service;
-pub mod sim_bounds;
+pub mod sim_control;
 pub mod time;
 pub mod validation;

@@ -1,6 +1,7 @@
 //! The simulator's control door, `/api/sim/...` (simulator mode only): read
-//! and move the simulated clock, set the speed, reset the account, seed a
-//! demo account. Errors use the console's envelope.
+//! and move the simulated clock, set the speed, inject faults, change a
+//! server's health, reset the account, seed a demo account. Its paths and
+//! bodies are [`shared::sim_control`]'s; errors use the console's envelope.
 
 use std::time::Duration;
 
@@ -10,57 +11,42 @@ use axum::extract::Path;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use shared::opsworkscm::ServerStatus;
-
-use crate::sim::faults::FaultSpec;
-use serde::Deserialize;
-use serde_json::json;
+use serde::Serialize;
+use shared::sim_control::faults::{FaultList, FaultSpec};
+use shared::sim_control::{Advance, ClockView, Done, HealthChange, Seeded, SpeedChange, paths};
 
 use super::AppState;
 use super::render::console_error;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
 
-/// The routes, to be nested under `/api/sim`.
+/// The routes, to be nested under [`shared::sim_control::PREFIX`].
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/clock", get(clock))
-        .route("/clock/advance", post(advance))
-        .route("/speed", post(speed))
-        .route("/reset", post(reset))
-        .route("/seed-demo", post(seed_demo))
-        .route("/faults", get(list_faults).post(add_fault))
-        .route("/faults/{id}", delete(remove_fault))
-        .route("/servers/{name}/health", post(health))
-}
-
-/// `POST /api/sim/servers/{name}/health` body.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Health {
-    /// HEALTHY, UNHEALTHY or CONNECTION_LOST.
-    status: ServerStatus,
-    /// StatusReason: a message or a JSON health-check block.
-    reason: Option<String>,
-    /// Simulated seconds until the server recovers on its own.
-    recover_after_seconds: Option<f64>,
+        .route(paths::CLOCK, get(clock))
+        .route(paths::ADVANCE, post(advance))
+        .route(paths::SPEED, post(speed))
+        .route(paths::RESET, post(reset))
+        .route(paths::SEED_DEMO, post(seed_demo))
+        .route(paths::FAULTS, get(list_faults).post(add_fault))
+        .route(paths::FAULT_ROUTE, delete(remove_fault))
+        .route(paths::HEALTH_ROUTE, post(health))
 }
 
 async fn list_faults(State(app): State<AppState>) -> Response {
-    answer(simulator(&app).map(|sim| json!({ "faults": sim.faults().list() })))
+    answer(simulator(&app).map(|sim| FaultList {
+        faults: sim.faults().list(),
+    }))
 }
 
 async fn add_fault(State(app): State<AppState>, body: Json<FaultSpec>) -> Response {
-    answer(simulator(&app).and_then(|sim| {
-        let fault = sim.add_fault(body.0)?;
-        serde_json::to_value(fault).map_err(|e| ServiceError::internal(&e))
-    }))
+    answer(simulator(&app).and_then(|sim| sim.add_fault(body.0)))
 }
 
 async fn remove_fault(State(app): State<AppState>, Path(id): Path<u64>) -> Response {
     answer(simulator(&app).and_then(|sim| {
         if sim.faults().remove(id) {
-            Ok(json!({}))
+            Ok(Done {})
         } else {
             Err(ServiceError::not_found(format!(
                 "Fault {id} does not exist."
@@ -72,34 +58,19 @@ async fn remove_fault(State(app): State<AppState>, Path(id): Path<u64>) -> Respo
 async fn health(
     State(app): State<AppState>,
     Path(name): Path<String>,
-    body: Json<Health>,
+    body: Json<HealthChange>,
 ) -> Response {
+    let Json(HealthChange {
+        status,
+        reason,
+        recover_after_seconds,
+    }) = body;
     let result = async {
-        let Json(Health {
-            status,
-            reason,
-            recover_after_seconds,
-        }) = body;
-        let server = simulator(&app)?
+        simulator(&app)?
             .set_health(&name, status, reason, recover_after_seconds)
-            .await?;
-        serde_json::to_value(server).map_err(|e| ServiceError::internal(&e))
+            .await
     };
     answer(result.await)
-}
-
-/// `POST /api/sim/clock/advance` body.
-#[derive(Debug, Deserialize)]
-pub struct Advance {
-    /// How many simulated seconds to jump forward.
-    seconds: f64,
-}
-
-/// `POST /api/sim/speed` body.
-#[derive(Debug, Deserialize)]
-pub struct Speed {
-    /// The new time factor.
-    speed: f64,
 }
 
 fn simulator(app: &AppState) -> Result<&Simulator, ServiceError> {
@@ -111,24 +82,25 @@ fn simulator(app: &AppState) -> Result<&Simulator, ServiceError> {
     })
 }
 
-fn answer(result: Result<serde_json::Value, ServiceError>) -> Response {
+fn answer(result: Result<impl Serialize, ServiceError>) -> Response {
     match result {
         Ok(body) => Json(body).into_response(),
         Err(err) => console_error(&err, &uuid::Uuid::new_v4().to_string()),
     }
 }
 
-fn clock_view(sim: &Simulator) -> serde_json::Value {
+fn clock_view(sim: &Simulator, completed: Option<u64>) -> ClockView {
     let now = sim.now();
-    json!({
-        "now": now.timestamp_millis() as f64 / 1000.0,
-        "iso": now.to_rfc3339(),
-        "speed": sim.speed(),
-    })
+    ClockView {
+        now: now.timestamp_millis() as f64 / 1000.0,
+        iso: now.to_rfc3339(),
+        speed: sim.speed(),
+        completed,
+    }
 }
 
 async fn clock(State(app): State<AppState>) -> Response {
-    answer(simulator(&app).map(clock_view))
+    answer(simulator(&app).map(|sim| clock_view(sim, None)))
 }
 
 async fn advance(State(app): State<AppState>, body: Json<Advance>) -> Response {
@@ -140,18 +112,16 @@ async fn advance(State(app): State<AppState>, body: Json<Advance>) -> Response {
         crate::sim::bounds::check_seconds("seconds", seconds, true)
             .map_err(ServiceError::validation)?;
         let completed = sim.advance_clock(Duration::from_secs_f64(seconds)).await?;
-        let mut view = clock_view(sim);
-        view["completed"] = json!(completed);
-        Ok(view)
+        Ok(clock_view(sim, Some(completed as u64)))
     };
     answer(result.await)
 }
 
-async fn speed(State(app): State<AppState>, body: Json<Speed>) -> Response {
+async fn speed(State(app): State<AppState>, body: Json<SpeedChange>) -> Response {
     let result = async {
         let sim = simulator(&app)?;
         sim.set_speed(body.speed).await?;
-        Ok(clock_view(sim))
+        Ok(clock_view(sim, None))
     };
     answer(result.await)
 }
@@ -161,7 +131,7 @@ async fn reset(State(app): State<AppState>) -> Response {
         let sim = simulator(&app)?;
         sim.reset().await?;
         sim.faults().clear();
-        Ok(json!({}))
+        Ok(Done {})
     };
     answer(result.await)
 }
@@ -169,7 +139,7 @@ async fn reset(State(app): State<AppState>) -> Response {
 async fn seed_demo(State(app): State<AppState>) -> Response {
     let result = async {
         let servers = simulator(&app)?.seed_demo().await?;
-        Ok(json!({ "servers": servers }))
+        Ok(Seeded { servers })
     };
     answer(result.await)
 }

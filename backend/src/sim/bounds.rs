@@ -1,17 +1,13 @@
 //! Bounds of every number a client or flag gives the simulator's controls,
 //! so that no input can overflow date arithmetic or hold a task for ever:
 //! checked at the door with the door's own error, before anything changes.
-//! The speed and span rules live in `shared`, where the console's forms
+//! The speed, span and text rules live in `shared`, where the console's forms
 //! check them too.
 
 use chrono::{DateTime, TimeZone, Utc};
-pub use shared::sim_bounds::{MAX_SECONDS, SPEED, check_seconds, check_speed};
-
-/// Longest injected latency: the doors abandon a request after 60 s anyway.
-pub const MAX_LATENCY_MILLIS: u64 = 60_000;
-
-/// Longest text a fault carries (message, reason).
-pub const MAX_TEXT_CHARS: usize = 1_024;
+pub use shared::sim_control::bounds::{
+    MAX_LATENCY_MILLIS, MAX_SECONDS, MAX_TEXT_CHARS, SPEED, check_seconds, check_speed, check_text,
+};
 
 /// The simulated clock never goes past this instant, so that everything
 /// computed from it stays representable: due times in chrono's range, and
@@ -28,19 +24,6 @@ pub fn add_millis(now: DateTime<Utc>, millis: f64) -> DateTime<Utc> {
     let millis = millis.clamp(0.0, 1e15);
     now.checked_add_signed(chrono::Duration::milliseconds(millis as i64))
         .unwrap_or_else(latest_time)
-}
-
-/// Checks a fault's text named `name`.
-///
-/// # Errors
-/// When it is longer than [`MAX_TEXT_CHARS`].
-pub fn check_text(name: &str, text: Option<&str>) -> Result<(), String> {
-    match text {
-        Some(text) if text.chars().count() > MAX_TEXT_CHARS => Err(format!(
-            "{name} must be at most {MAX_TEXT_CHARS} characters."
-        )),
-        _ => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod faults;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::opsworkscm::ServerStatus;
 
 use self::faults::FaultsPanel;
 use crate::Config;
@@ -182,7 +183,7 @@ fn optional_text(text: &str) -> Option<String> {
 /// positive number of seconds within the simulator's bounds (ten years).
 fn check_recovery(text: &str) -> Option<String> {
     match optional_number::<f64>(text) {
-        Ok(Some(s)) if shared::sim_bounds::check_seconds("", s, false).is_ok() => None,
+        Ok(Some(s)) if shared::sim_control::bounds::check_seconds("", s, false).is_ok() => None,
         Ok(None) => None,
         _ => Some(
             "Enter a positive number of seconds up to ten years (315360000), or leave it blank."
@@ -256,7 +257,7 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
     let tried = RwSignal::new(false);
     // Blank is only wrong once submitted (the field is cleared after a change).
     let speed_error = Signal::derive(move || match optional_number::<f64>(&speed.get()) {
-        Ok(Some(s)) if shared::sim_bounds::check_speed(s).is_ok() => None,
+        Ok(Some(s)) if shared::sim_control::bounds::check_speed(s).is_ok() => None,
         Ok(None) if !tried.get() => None,
         _ => Some("Enter a number from 0.001 to 10000, e.g. 60.".to_owned()),
     });
@@ -375,8 +376,11 @@ fn HealthPanel() -> impl IntoView {
             return;
         }
         let name = server.get_untracked();
+        let Ok(status) = status.get_untracked().parse::<ServerStatus>() else {
+            return;
+        };
         let change = HealthChange {
-            status: status.get_untracked(),
+            status,
             reason: optional_text(&reason.get_untracked()),
             recover_after_seconds: optional_number(&recover.get_untracked()).ok().flatten(),
         };

@@ -7,7 +7,9 @@ use shared::error::ErrorCode;
 use shared::opsworkscm::{Operation, ServerName};
 
 use super::{SelectField, check_recovery, optional_number, optional_text};
-use crate::api::sim::{self, FAULT_KINDS, Fault, FaultInputs, NewFault, fault_inputs};
+use crate::api::sim::{
+    self, FAULT_KINDS, Fault, FaultFields, FaultInputs, FaultKind, FaultSpec, fault_inputs,
+};
 use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::{CountHeading, EmptyState, TableHead};
@@ -15,14 +17,15 @@ use crate::format;
 
 /// Human scope of a fault.
 fn scope(fault: &Fault) -> String {
-    let operation = match fault_inputs(&fault.kind) {
+    let spec = &fault.spec;
+    let operation = match spec.kind.inputs() {
         FaultInputs::Error | FaultInputs::Latency => {
-            fault.operation.as_deref().unwrap_or("any operation")
+            spec.operation.as_deref().unwrap_or("any operation")
         }
         FaultInputs::Reason => "its lifecycle step",
         FaultInputs::Health => "health checks",
     };
-    match &fault.server_name {
+    match &spec.server_name {
         Some(server) => format!("{operation} on {server}"),
         None => format!("{operation}, any server"),
     }
@@ -30,31 +33,38 @@ fn scope(fault: &Fault) -> String {
 
 /// What a fault does beyond its kind (code, delay, reason, recovery).
 fn fault_detail(fault: &Fault) -> Option<String> {
-    match fault_inputs(&fault.kind) {
-        FaultInputs::Error => fault.code.as_ref().map(|code| match &fault.message {
+    match &fault.spec.kind {
+        FaultKind::Error { code, message } => Some(match message {
             Some(message) => format!("{code}: {message}"),
             None => code.clone(),
         }),
-        FaultInputs::Latency => fault.millis.map(|millis| format!("{millis} ms")),
-        FaultInputs::Reason => fault.reason.clone(),
-        FaultInputs::Health => {
-            let recovery = fault
-                .recover_after_seconds
-                .map(|s| format!("recovers after {} s", format::number(s)));
-            match (fault.reason.clone(), recovery) {
+        FaultKind::Latency { millis } => Some(format!("{millis} ms")),
+        FaultKind::Unhealthy {
+            reason,
+            recover_after_seconds,
+        }
+        | FaultKind::ConnectionLost {
+            reason,
+            recover_after_seconds,
+        } => {
+            let recovery =
+                recover_after_seconds.map(|s| format!("recovers after {} s", format::number(s)));
+            match (reason.clone(), recovery) {
                 (Some(reason), Some(recovery)) => Some(format!("{reason}; {recovery}")),
                 (reason, recovery) => reason.or(recovery),
             }
         }
+        other => other.reason().map(str::to_owned),
     }
 }
 
 /// Count and probability of a fault.
 fn frequency(fault: &Fault) -> String {
     let count = fault
+        .spec
         .count
         .map_or_else(|| "unlimited".to_owned(), |c| format!("{c}×"));
-    let probability = fault.probability.map_or_else(
+    let probability = fault.spec.probability.map_or_else(
         || "always".to_owned(),
         |p| format!("p = {}", format::number(p)),
     );
@@ -112,7 +122,7 @@ pub fn FaultsPanel(
                                     <tr>
                                         <th scope="row">{id}</th>
                                         <td>
-                                            {fault.kind.clone()}
+                                            {fault.spec.kind.name()}
                                             {fault_detail(&fault)
                                                 .map(|d| view! { <span class="hint">{d}</span> })}
                                         </td>
@@ -160,7 +170,7 @@ impl FaultForm {
     fn new() -> Self {
         let text = || RwSignal::new(String::new());
         Self {
-            kind: RwSignal::new(FAULT_KINDS[0].kind.to_owned()),
+            kind: RwSignal::new(FAULT_KINDS[0].name.to_owned()),
             operation: text(),
             server: text(),
             count: text(),
@@ -230,7 +240,7 @@ impl FaultForm {
     }
 
     /// The fault to add, or `None` while an input is wrong (untracked).
-    fn fault(&self) -> Option<NewFault> {
+    fn fault(&self) -> Option<FaultSpec> {
         untrack(|| {
             let errors = [
                 self.server_error(),
@@ -243,31 +253,21 @@ impl FaultForm {
             if errors.iter().any(Option::is_some) {
                 return None;
             }
-            let inputs = self.inputs();
-            let mut fault = NewFault {
-                kind: self.kind.get(),
+            let per_operation = matches!(self.inputs(), FaultInputs::Error | FaultInputs::Latency);
+            let fields = FaultFields {
+                code: optional_text(&self.code.get()),
+                message: optional_text(&self.message.get()),
+                millis: optional_number(&self.millis.get()).ok().flatten(),
+                reason: optional_text(&self.reason.get()),
+                recover_after_seconds: optional_number(&self.recover.get()).ok().flatten(),
+            };
+            let fault = FaultSpec {
+                kind: FaultKind::from_fields(&self.kind.get(), fields)?,
+                operation: optional_text(&self.operation.get()).filter(|_| per_operation),
                 server_name: optional_text(&self.server.get()),
                 count: optional_number(&self.count.get()).ok().flatten(),
                 probability: optional_number(&self.probability.get()).ok().flatten(),
-                ..NewFault::default()
             };
-            match inputs {
-                FaultInputs::Error => {
-                    fault.operation = optional_text(&self.operation.get());
-                    fault.code = optional_text(&self.code.get());
-                    fault.message = optional_text(&self.message.get());
-                }
-                FaultInputs::Latency => {
-                    fault.operation = optional_text(&self.operation.get());
-                    fault.millis = optional_number(&self.millis.get()).ok().flatten();
-                }
-                FaultInputs::Reason => fault.reason = optional_text(&self.reason.get()),
-                FaultInputs::Health => {
-                    fault.reason = optional_text(&self.reason.get());
-                    fault.recover_after_seconds =
-                        optional_number(&self.recover.get()).ok().flatten();
-                }
-            }
             Some(fault)
         })
     }
@@ -285,7 +285,7 @@ fn AddFault(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
         let Some(fault) = form.fault() else {
             return;
         };
-        let kind = fault.kind.clone();
+        let kind = fault.kind.name();
         flashes.track(
             OpTexts::new(
                 format!("Adding a {kind} fault"),
@@ -311,7 +311,7 @@ fn AddFault(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
     let kinds = Signal::derive(|| {
         FAULT_KINDS
             .iter()
-            .map(|k| (k.kind.to_owned(), format!("{}: {}", k.kind, k.summary)))
+            .map(|k| (k.name.to_owned(), format!("{}: {}", k.name, k.summary)))
             .collect::<Vec<_>>()
     });
     let operations = Signal::derive(|| {
@@ -438,21 +438,36 @@ mod tests {
 
         form.kind.set("unhealthy".to_owned());
         let fault = form.fault().unwrap();
-        assert_eq!(fault.reason.as_deref(), Some("disk full"));
-        assert_eq!(fault.recover_after_seconds, Some(300.0));
+        assert_eq!(
+            fault.kind,
+            FaultKind::Unhealthy {
+                reason: Some("disk full".to_owned()),
+                recover_after_seconds: Some(300.0)
+            }
+        );
         // Health checks are no operation: an operation would never match.
-        assert_eq!((fault.operation, fault.code), (None, None));
+        assert_eq!(fault.operation, None);
 
         form.kind.set("backup-fails".to_owned());
         let fault = form.fault().unwrap();
-        assert_eq!(fault.reason.as_deref(), Some("disk full"));
-        assert_eq!((fault.operation, fault.recover_after_seconds), (None, None));
+        assert_eq!(
+            fault.kind,
+            FaultKind::BackupFails {
+                reason: Some("disk full".to_owned())
+            }
+        );
+        assert_eq!(fault.operation, None);
 
         form.kind.set("error".to_owned());
         let fault = form.fault().unwrap();
         assert_eq!(fault.operation.as_deref(), Some("CreateBackup"));
-        assert_eq!(fault.code.as_deref(), Some("ThrottlingException"));
-        assert_eq!(fault.reason, None);
+        assert_eq!(
+            fault.kind,
+            FaultKind::Error {
+                code: "ThrottlingException".to_owned(),
+                message: None
+            }
+        );
     }
 
     #[test]
@@ -473,17 +488,15 @@ mod tests {
     fn health_faults_are_described_by_reason_and_recovery() {
         let fault = Fault {
             id: 1,
-            kind: "unhealthy".to_owned(),
-            operation: None,
-            server_name: Some("web".to_owned()),
-            count: Some(1),
-            probability: None,
+            spec: FaultSpec {
+                server_name: Some("web".to_owned()),
+                count: Some(1),
+                ..FaultSpec::new(FaultKind::Unhealthy {
+                    reason: Some("Disk is full".to_owned()),
+                    recover_after_seconds: Some(120.0),
+                })
+            },
             fired: 0,
-            code: None,
-            message: None,
-            millis: None,
-            reason: Some("Disk is full".to_owned()),
-            recover_after_seconds: Some(120.0),
         };
         assert_eq!(
             fault_detail(&fault).as_deref(),

@@ -1,7 +1,8 @@
-//! Bounds of the numbers the simulator's controls take (`--speed`,
-//! `POST /api/sim/speed`, clock advances, recovery delays): one rule for
-//! the backend, which refuses anything else with a `ValidationException`,
-//! and the console's forms, which say so before sending.
+//! Bounds of the numbers and texts the simulator's controls take
+//! (`--speed`, `POST /api/sim/speed`, clock advances, recovery delays,
+//! fault latencies and messages): one rule for the backend, which refuses
+//! anything else with a `ValidationException`, and the console's forms,
+//! which say so before sending.
 
 use std::ops::RangeInclusive;
 
@@ -12,6 +13,25 @@ pub const SPEED: RangeInclusive<f64> = 0.001..=10_000.0;
 /// Longest simulated span a control takes (a clock advance, a recovery
 /// delay): ten years.
 pub const MAX_SECONDS: f64 = 10.0 * 365.0 * 86_400.0;
+
+/// Longest injected latency: the doors abandon a request after 60 s anyway.
+pub const MAX_LATENCY_MILLIS: u64 = 60_000;
+
+/// Longest text a fault carries (message, reason).
+pub const MAX_TEXT_CHARS: usize = 1_024;
+
+/// Checks an optional text named `name` against [`MAX_TEXT_CHARS`].
+///
+/// # Errors
+/// When it is longer.
+pub fn check_text(name: &str, text: Option<&str>) -> Result<(), String> {
+    match text {
+        Some(text) if text.chars().count() > MAX_TEXT_CHARS => Err(format!(
+            "{name} must be at most {MAX_TEXT_CHARS} characters."
+        )),
+        _ => Ok(()),
+    }
+}
 
 /// Checks a time factor.
 ///
