@@ -1,27 +1,8 @@
-//! The markup list pages share: a panel heading with the item count, a table
-//! head of plain column titles, and the empty state ("No servers yet", "No
-//! matches", …) with an optional action.
+//! The markup list pages share: a table head of plain column titles, and
+//! the empty state ("No servers yet", "No matches", …) with an optional
+//! action.
 
 use leptos::prelude::*;
-
-/// `<h2 id=id>Title <span class="count">(n)</span></h2>`; tables point their
-/// `aria-labelledby` at `id`, so their name is "Title (n)".
-#[component]
-pub fn CountHeading(
-    /// Element id of the heading.
-    id: &'static str,
-    /// The heading text before the count.
-    title: &'static str,
-    /// How many items there are (read reactively).
-    #[prop(into)]
-    count: Signal<usize>,
-) -> impl IntoView {
-    view! {
-        <h2 id=id>
-            {title} " " <span class="count">{move || format!("({})", count.get())}</span>
-        </h2>
-    }
-}
 
 /// `<thead>` with one `<th scope="col">` per title; an empty title is a
 /// column without a visible header (its screen-reader name is "Actions").

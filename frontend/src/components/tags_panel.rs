@@ -8,6 +8,7 @@ use shared::validation::{TagKey, TagValue};
 
 use crate::api::ApiError;
 use crate::components::cli::CopyAsCli;
+use crate::components::panel::Panel;
 
 /// The tags of a resource as `(key, value)` pairs, or why they could not be read.
 pub type TagsResult = Result<Vec<(String, String)>, ApiError>;
@@ -47,10 +48,7 @@ pub fn TagsPanel(
         value.set(v);
     };
     view! {
-        <section class="panel" aria-labelledby="tags-heading">
-            <div class="panel-header">
-                <h3 id="tags-heading">"Tags"</h3>
-            </div>
+        <Panel id="tags-heading" title="Tags">
             <form class="form" on:submit=submit novalidate>
                 <label for="tag-key">"Tag key"</label>
                 <input
@@ -157,6 +155,6 @@ pub fn TagsPanel(
                     }
                 })}
             </Transition>
-        </section>
+        </Panel>
     }
 }

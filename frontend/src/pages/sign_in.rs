@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api::ApiError;
 use crate::api::session;
 use crate::components::field::{FormError, TextField};
+use crate::components::panel::{Level, Panel};
 
 /// The sign-in form.
 #[component]
@@ -43,10 +44,7 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
     view! {
-        <section class="panel sign-in" aria-labelledby="sign-in-heading">
-            <div class="panel-header">
-                <h2 id="sign-in-heading">"Sign in to cmconsole"</h2>
-            </div>
+        <Panel id="sign-in-heading" title="Sign in to cmconsole" level=Level::H2 class="sign-in">
             <form class="form" on:submit=submit novalidate>
                 <p>
                     "This console holds credentials or is reachable from other machines, so it needs the console token. "
@@ -82,6 +80,6 @@ pub fn SignInPage() -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </section>
+        </Panel>
     }
 }

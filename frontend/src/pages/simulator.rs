@@ -17,6 +17,7 @@ use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::{Level, Panel};
 use crate::format;
 use crate::live::LiveStore;
 
@@ -286,10 +287,7 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
         speed.set(String::new());
     };
     view! {
-        <section class="panel" aria-labelledby="clock-heading">
-            <div class="panel-header">
-                <h2 id="clock-heading">"Simulator"</h2>
-            </div>
+        <Panel id="clock-heading" title="Simulator" level=Level::H2>
             <div class="form clock">
                 <dl class="details">
                     <div>
@@ -331,7 +329,7 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
                     <button type="submit" class="btn">"Set speed"</button>
                 </form>
             </div>
-        </section>
+        </Panel>
     }
 }
 
@@ -398,10 +396,7 @@ fn HealthPanel() -> impl IntoView {
         tried.set(false);
     };
     view! {
-        <section class="panel" aria-labelledby="health-heading">
-            <div class="panel-header">
-                <h2 id="health-heading">"Server health"</h2>
-            </div>
+        <Panel id="health-heading" title="Server health" level=Level::H2>
             <form class="form sim-form" on:submit=submit novalidate aria-labelledby="health-heading">
                 <SelectField
                     id="health-server"
@@ -430,7 +425,7 @@ fn HealthPanel() -> impl IntoView {
                 />
                 <button type="submit" class="btn btn-primary">"Set health"</button>
             </form>
-        </section>
+        </Panel>
     }
 }
 
@@ -470,10 +465,7 @@ fn AccountPanel(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
         );
     };
     view! {
-        <section class="panel" aria-labelledby="sim-account-heading">
-            <div class="panel-header">
-                <h2 id="sim-account-heading">"Account"</h2>
-            </div>
+        <Panel id="sim-account-heading" title="Account" level=Level::H2>
             <div class="form sim-account">
                 <p class="hint">
                     "Reset deletes every server, backup, event, node association and fault. Seed fills an empty account with demo Chef and Puppet servers."
@@ -494,7 +486,7 @@ fn AccountPanel(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
                 action="Reset"
                 on_confirm=reset
             />
-        </section>
+        </Panel>
     }
 }
 

@@ -18,6 +18,7 @@ use super::{
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::key_value::KeyValueGrid;
+use crate::components::panel::Panel;
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -97,16 +98,13 @@ pub fn HsmBackupPage() -> impl IntoView {
             </div>
             <CopyNotices copies=copies />
             <div class="tab-stack">
-            <section class="panel" aria-labelledby="hsm-backup-details-heading">
-                <div class="panel-header">
-                    <h3 id="hsm-backup-details-heading">"Details"</h3>
-                </div>
+            <Panel id="hsm-backup-details-heading" title="Details">
                 {move || {
                     backup
                         .get()
                         .map(|b| view! { <BackupFields region=region backup=b now=now /> })
                 }}
-            </section>
+            </Panel>
             <HsmTags region=region resource_id=id />
             </div>
         </ResourcePage>

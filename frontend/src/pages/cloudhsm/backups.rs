@@ -22,7 +22,8 @@ use super::{
 };
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
-use crate::components::list::{CountHeading, EmptyState};
+use crate::components::list::EmptyState;
+use crate::components::panel::{Level, Panel};
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -165,13 +166,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
 
     view! {
         <SectionNav region=region current=Section::Backups />
-        <section class="panel" aria-labelledby="hsm-backups-heading">
-            <div class="panel-header">
-                <CountHeading
-                    id="hsm-backups-heading"
-                    title="Backups"
-                    count=Signal::derive(move || listing.with(|l| l.total))
-                />
+        <Panel id="hsm-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || listing.with(|l| l.total)) actions=move || view! {
                 <div class="actions" role="toolbar" aria-label="Backup actions">
                     <button
                         type="button"
@@ -223,7 +218,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                         "Delete"
                     </button>
                 </div>
-            </div>
+            }>
             <p class="muted section-intro">
                 "Backups are taken when a cluster becomes active and daily after. A deleted backup stays "
                 "PENDING_DELETION for 7 days and can be restored until its deletion date."
@@ -341,7 +336,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                     </table>
                 </div>
             </Show>
-        </section>
+        </Panel>
         <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
         <Show when=move || copy_open.get()>
             <CopyBackupDialog

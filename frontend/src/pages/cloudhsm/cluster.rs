@@ -23,6 +23,7 @@ use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::Panel;
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -160,12 +161,9 @@ pub fn HsmClusterPage() -> impl IntoView {
                 </div>
             </div>
             <div class="tab-stack">
-                <section class="panel" aria-labelledby="hsm-cluster-details-heading">
-                    <div class="panel-header">
-                        <h3 id="hsm-cluster-details-heading">"Details"</h3>
-                    </div>
+                <Panel id="hsm-cluster-details-heading" title="Details">
                     {move || cluster.get().map(|c| view! { <ClusterFields cluster=c /> })}
-                </section>
+                </Panel>
                 <HsmsPanel current=current />
                 <Show when=move || state.get() == Some(ClusterState::Uninitialized)>
                     <InitializePanel current=current />
@@ -266,18 +264,14 @@ fn ClusterBackups(current: Current) -> impl IntoView {
         list
     });
     view! {
-        <section class="panel" aria-labelledby="hsm-cluster-backups-heading">
-            <div class="panel-header">
-                <h3 id="hsm-cluster-backups-heading">
-                    "Backups " <span class="count">{move || format!("({})", backups.with(Vec::len))}</span>
-                </h3>
+        <Panel id="hsm-cluster-backups-heading" title="Backups" count=Signal::derive(move || backups.with(Vec::len)) actions=move || view! {
                 <a
                     class="btn"
                     href=move || format!("{}&filter={}", in_region("/cloudhsm/backups", &region.get()), id.get())
                 >
                     "Manage backups"
                 </a>
-            </div>
+            }>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=|| {
@@ -312,7 +306,7 @@ fn ClusterBackups(current: Current) -> impl IntoView {
                     </tbody>
                 </table>
             </Show>
-        </section>
+        </Panel>
     }
 }
 
@@ -348,10 +342,7 @@ fn CertificatesPanel(current: Current) -> impl IntoView {
         }
     };
     view! {
-        <section class="panel" aria-labelledby="hsm-certificates-heading">
-            <div class="panel-header">
-                <h3 id="hsm-certificates-heading">"Certificates"</h3>
-            </div>
+        <Panel id="hsm-certificates-heading" title="Certificates">
             <dl class="details">
                 {row("Cluster CSR", |c| c.cluster_csr.clone())}
                 {row("Cluster certificate", |c| c.cluster_certificate.clone())}
@@ -359,6 +350,6 @@ fn CertificatesPanel(current: Current) -> impl IntoView {
                 {row("AWS hardware certificate", |c| c.aws_hardware_certificate.clone())}
                 {row("Manufacturer hardware certificate", |c| c.manufacturer_hardware_certificate.clone())}
             </dl>
-        </section>
+        </Panel>
     }
 }

@@ -9,7 +9,8 @@ use super::{
     RegionLoadError, Section, SectionNav, cluster_href, in_region, retention_text, use_region,
     use_region_snapshot,
 };
-use crate::components::list::{CountHeading, EmptyState};
+use crate::components::list::EmptyState;
+use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
     Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
 };
@@ -79,9 +80,7 @@ pub fn HsmClustersPage() -> impl IntoView {
     let create_href = move || in_region("/cloudhsm/clusters/new", &region.get());
     view! {
         <SectionNav region=region current=Section::Clusters />
-        <section class="panel" aria-labelledby="hsm-clusters-heading">
-            <div class="panel-header">
-                <CountHeading id="hsm-clusters-heading" title="Clusters" count=total />
+        <Panel id="hsm-clusters-heading" title="Clusters" level=Level::H2 count=total actions=move || view! {
                 <div class="actions" role="toolbar" aria-label="Cluster actions">
                     <button
                         type="button"
@@ -94,7 +93,7 @@ pub fn HsmClustersPage() -> impl IntoView {
                         "Create cluster"
                     </a>
                 </div>
-            </div>
+            }>
             <ListToolbar controls=controls listing=listing label="Find clusters" />
             <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
             {move || {
@@ -140,7 +139,7 @@ pub fn HsmClustersPage() -> impl IntoView {
                     </table>
                 </div>
             </Show>
-        </section>
+        </Panel>
     }
 }
 

@@ -18,6 +18,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Completion, Flashes, OpTexts};
+use crate::components::panel::{Level, Panel};
 use crate::components::tag_editor::{TagDrafts, TagEditor};
 use crate::format;
 use crate::live::LiveStore;
@@ -201,11 +202,9 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
             <span aria-hidden="true">" › "</span>
             <span>"Create cluster"</span>
         </nav>
-        <section class="panel" aria-labelledby="create-cluster-heading">
-            <div class="panel-header">
-                <h2 id="create-cluster-heading">"Create cluster"</h2>
+        <Panel id="create-cluster-heading" title="Create cluster" level=Level::H2 actions=move || view! {
                 <RegionPicker region=region section=Section::Clusters />
-            </div>
+            }>
             <form class="form" on:submit=submit novalidate>
                 <div class="field">
                     <label for="cluster-hsm-type">"HSM type"</label>
@@ -310,7 +309,7 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                 </div>
                 <CopyAsCli command=cli />
             </form>
-        </section>
+        </Panel>
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::opsworkscm::AccountAttribute;
 
 use crate::api;
+use crate::components::panel::{Level, Panel};
 use crate::live::LiveStore;
 
 /// Human name of an account attribute.
@@ -27,10 +28,7 @@ pub fn AccountPage() -> impl IntoView {
         api::opsworkscm::describe_account_attributes()
     });
     view! {
-        <section class="panel" aria-labelledby="account-heading">
-            <div class="panel-header">
-                <h2 id="account-heading">"Account limits"</h2>
-            </div>
+        <Panel id="account-heading" title="Account limits" level=Level::H2>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading limits…"</p> }>
                 {move || Suspend::new(async move {
                     match attributes.await {
@@ -56,7 +54,7 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </section>
+        </Panel>
     }
 }
 

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::opsworkscm::Backup;
 
-use crate::components::list::{CountHeading, EmptyState};
+use crate::components::list::EmptyState;
+use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
     Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches, time_key,
 };
@@ -93,14 +94,7 @@ pub fn BackupsPage() -> impl IntoView {
     let controls = ListControls::new(BY_CREATED, false);
     let (listing, page_rows) = backup_listing(backups, controls);
     view! {
-        <section class="panel" aria-labelledby="all-backups-heading">
-            <div class="panel-header">
-                <CountHeading
-                    id="all-backups-heading"
-                    title="Backups"
-                    count=Signal::derive(move || backups.with(Vec::len))
-                />
-            </div>
+        <Panel id="all-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || backups.with(Vec::len))>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=move || {
@@ -136,7 +130,7 @@ pub fn BackupsPage() -> impl IntoView {
                     </table>
                 </Show>
             </Show>
-        </section>
+        </Panel>
     }
 }
 

@@ -20,6 +20,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::Panel;
 use crate::components::password_rules::PasswordRules;
 use crate::components::text_output::{FileOffer, OneTimeSecret};
 use crate::live::LiveStore;
@@ -99,10 +100,7 @@ pub fn CredentialsPanel() -> impl IntoView {
     move || {
         engine.get().map(|engine| {
             view! {
-                <section class="panel" aria-labelledby="credentials-heading">
-                    <div class="panel-header">
-                        <h3 id="credentials-heading">"Credentials"</h3>
-                    </div>
+                <Panel id="credentials-heading" title="Credentials">
                     <div class="form">
                         <p class="hint">
                             "Changes go through UpdateServerEngineAttributes: the server is MODIFYING for a while, "
@@ -111,7 +109,7 @@ pub fn CredentialsPanel() -> impl IntoView {
                         {(engine == EngineKind::Chef).then(|| view! { <PivotalKeyReset server=server /> })}
                         <AdminPasswordReset server=server engine=engine />
                     </div>
-                </section>
+                </Panel>
             }
         })
     }

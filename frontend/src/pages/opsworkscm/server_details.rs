@@ -15,6 +15,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::Panel;
 use crate::components::resource_table::{Column, ListControls, ListHead, ListToolbar, NoMatches};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
 use crate::format;
@@ -287,11 +288,7 @@ pub fn BackupsTab() -> impl IntoView {
     });
 
     view! {
-        <section class="panel" aria-labelledby="backups-heading">
-            <div class="panel-header">
-                <h3 id="backups-heading">
-                    "Backups " <span class="count">{move || format!("({})", backups.with(Vec::len))}</span>
-                </h3>
+        <Panel id="backups-heading" title="Backups" count=Signal::derive(move || backups.with(Vec::len)) actions=move || view! {
                 <form class="inline-form" on:submit=create>
                     <label for="backup-description">"Backup description"</label>
                     <input
@@ -303,7 +300,7 @@ pub fn BackupsTab() -> impl IntoView {
                     />
                     <button type="submit" class="btn btn-primary">"Create backup"</button>
                 </form>
-            </div>
+            }>
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
                     api::opsworkscm::create_backup_request(&name.get(), &description.get())
@@ -341,7 +338,7 @@ pub fn BackupsTab() -> impl IntoView {
                     </table>
                 </Show>
             </Show>
-        </section>
+        </Panel>
         <ConfirmDelete
             open=delete_open
             title=Signal::derive(move || format!("Delete backup {}", delete_target.get()))

@@ -10,6 +10,7 @@ use shared::opsworkscm::{DescribeEventsResponse, ServerEvent};
 use crate::api::{self, ApiError};
 use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
+use crate::components::panel::Panel;
 use crate::format;
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_details::current;
@@ -160,9 +161,7 @@ pub fn EventsTab() -> impl IntoView {
     let has_older = move || log.with(|l| l.as_ref().is_some_and(|l| l.next_token.is_some()));
 
     view! {
-        <section class="panel" aria-labelledby="events-heading">
-            <div class="panel-header">
-                <h3 id="events-heading">"Events"</h3>
+        <Panel id="events-heading" title="Events" actions=move || view! {
                 <span class="count" role="status">
                     {move || {
                         if has_older() {
@@ -172,7 +171,7 @@ pub fn EventsTab() -> impl IntoView {
                         }
                     }}
                 </span>
-            </div>
+            }>
             <FormError title="Could not load events" error=error />
             {move || match log.get() {
                 None => view! { <p class="loading" role="status">"Loading events…"</p> }.into_any(),
@@ -188,7 +187,7 @@ pub fn EventsTab() -> impl IntoView {
                     </BusyButton>
                 </div>
             </Show>
-        </section>
+        </Panel>
     }
 }
 

@@ -9,6 +9,7 @@ use shared::validation::{ServerName, TimeWindow};
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::panel::Panel;
 use crate::components::tags_panel::TagsPanel;
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_credentials::CredentialsPanel;
@@ -95,10 +96,7 @@ pub fn SettingsTab() -> impl IntoView {
     };
     view! {
         <div class="tab-stack">
-            <section class="panel" aria-labelledby="settings-heading">
-                <div class="panel-header">
-                    <h3 id="settings-heading">"Settings"</h3>
-                </div>
+            <Panel id="settings-heading" title="Settings">
                 <form class="form" on:submit=submit novalidate>
                     <div class="field">
                         <label for="settings-maintenance">"Maintenance window"</label>
@@ -158,7 +156,7 @@ pub fn SettingsTab() -> impl IntoView {
                         request().map(|request| cli_command(Operation::UpdateServer, &request))
                     }) />
                 </form>
-            </section>
+            </Panel>
             <CredentialsPanel />
             <UserdataPanel />
         </div>

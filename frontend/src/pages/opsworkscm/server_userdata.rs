@@ -19,6 +19,7 @@ use crate::api::opsworkscm::engine_attributes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
+use crate::components::panel::Panel;
 use crate::components::text_output::{FileOffer, TextOutput};
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_details::current;
@@ -179,10 +180,7 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
         .into_any(),
     };
     view! {
-        <section class="panel" aria-labelledby="userdata-heading">
-            <div class="panel-header">
-                <h3 id="userdata-heading">"Node userdata"</h3>
-            </div>
+        <Panel id="userdata-heading" title="Node userdata">
             <form class="form" on:submit=submit novalidate>
                 <p class="hint">
                     "A bash script for a node's EC2 user data: it installs the agent, trusts the server's CA "
@@ -215,7 +213,7 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
                     }
                 })
             }}
-        </section>
+        </Panel>
     }
 }
 

@@ -11,8 +11,9 @@ use shared::opsworkscm::Server;
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::flash::{Flashes, OpTexts};
-use crate::components::list::{CountHeading, EmptyState};
+use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
     ListControls, ListRow, ListToolbar, Listing, NoMatches, SortHeader, time_key,
 };
@@ -121,13 +122,7 @@ pub fn ServersPage() -> impl IntoView {
     };
 
     view! {
-        <section class="panel" aria-labelledby="servers-heading">
-            <div class="panel-header">
-                <CountHeading
-                    id="servers-heading"
-                    title="Servers"
-                    count=Signal::derive(move || live.server_count())
-                />
+        <Panel id="servers-heading" title="Servers" level=Level::H2 count=Signal::derive(move || live.server_count()) actions=move || view! {
                 <div class="actions" role="toolbar" aria-label="Server actions">
                     <button type="button" class="btn" on:click=move |_| live.reload()>
                         "Refresh"
@@ -153,7 +148,7 @@ pub fn ServersPage() -> impl IntoView {
                         "Create server"
                     </button>
                 </div>
-            </div>
+            }>
             <ListToolbar controls=controls listing=listing label="Find servers" />
             {move || match live.snapshot() {
                 Snapshot::Loading if live.server_count() == 0 => {
@@ -197,7 +192,7 @@ pub fn ServersPage() -> impl IntoView {
             }>
                 <NoMatches controls=controls detail="No server matches the filter." />
             </Show>
-        </section>
+        </Panel>
         <ConfirmDelete
             open=delete_open
             title=Signal::derive(move || format!("Delete {}", delete_target.get()))

@@ -12,7 +12,8 @@ use crate::api::sim::{
 };
 use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
-use crate::components::list::{CountHeading, EmptyState, TableHead};
+use crate::components::list::{EmptyState, TableHead};
+use crate::components::panel::{Level, Panel};
 use crate::format;
 
 /// Human scope of a fault.
@@ -93,14 +94,7 @@ pub fn FaultsPanel(
         );
     };
     view! {
-        <section class="panel" aria-labelledby="faults-heading">
-            <div class="panel-header">
-                <CountHeading
-                    id="faults-heading"
-                    title="Active faults"
-                    count=Signal::derive(move || faults.with(Vec::len))
-                />
-            </div>
+        <Panel id="faults-heading" title="Active faults" level=Level::H2 count=Signal::derive(move || faults.with(Vec::len))>
             <Show
                 when=move || faults.with(|f| !f.is_empty())
                 fallback=|| {
@@ -147,7 +141,7 @@ pub fn FaultsPanel(
                 </table>
             </Show>
             <AddFault faults=faults />
-        </section>
+        </Panel>
     }
 }
 

@@ -14,6 +14,7 @@ use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::Panel;
 use crate::components::status::{StatusIndicator, hsm_state_view};
 use crate::format;
 
@@ -121,12 +122,7 @@ pub fn HsmsPanel(
             .map(|r| cli_command_in(Operation::CreateHsm, &region.get(), &r))
     });
     view! {
-        <section class="panel" aria-labelledby="hsms-heading">
-            <div class="panel-header">
-                <h3 id="hsms-heading">
-                    "HSMs " <span class="count">{move || format!("({})", hsms.with(Vec::len))}</span>
-                </h3>
-            </div>
+        <Panel id="hsms-heading" title="HSMs" count=Signal::derive(move || hsms.with(Vec::len))>
             <Show
                 when=move || hsms.with(|h| !h.is_empty())
                 fallback=|| {
@@ -199,7 +195,7 @@ pub fn HsmsPanel(
                 </div>
                 <CopyAsCli command=cli />
             </form>
-        </section>
+        </Panel>
         <ConfirmDelete
             open=delete_open
             title=Signal::derive(move || format!("Delete HSM {}", delete_target.get()))

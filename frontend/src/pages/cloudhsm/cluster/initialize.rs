@@ -10,6 +10,7 @@ use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, PemField};
 use crate::components::flash::OpTexts;
+use crate::components::panel::Panel;
 use crate::components::text_output::{FileOffer, TextOutput};
 
 /// A PEM certificate for field `what`, or what is wrong with it.
@@ -86,10 +87,7 @@ pub fn InitializePanel(
             .map(|r| cli_command_in(Operation::InitializeCluster, &region.get(), &r))
     });
     view! {
-        <section class="panel" aria-labelledby="initialize-heading">
-            <div class="panel-header">
-                <h3 id="initialize-heading">"Initialize cluster"</h3>
-            </div>
+        <Panel id="initialize-heading" title="Initialize cluster">
             {move || match csr.get() {
                 None => view! {
                     <p class="info">
@@ -140,7 +138,7 @@ pub fn InitializePanel(
                 <CopyAsCli command=cli />
             </form>
             </Show>
-        </section>
+        </Panel>
     }
 }
 

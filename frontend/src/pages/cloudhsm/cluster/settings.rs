@@ -13,6 +13,7 @@ use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
 use crate::components::flash::OpTexts;
+use crate::components::panel::Panel;
 
 /// The HSM type hsm1.medium clusters can migrate to.
 const MIGRATION_TARGET: &str = "hsm2m.medium";
@@ -107,10 +108,7 @@ pub fn ModifyClusterPanel(
         list
     };
     view! {
-        <section class="panel" aria-labelledby="modify-cluster-heading">
-            <div class="panel-header">
-                <h3 id="modify-cluster-heading">"Backup retention and HSM type"</h3>
-            </div>
+        <Panel id="modify-cluster-heading" title="Backup retention and HSM type">
             <form class="form" on:submit=submit novalidate aria-labelledby="modify-cluster-heading">
                 <TextField
                     id="modify-retention"
@@ -154,7 +152,7 @@ pub fn ModifyClusterPanel(
                 </div>
                 <CopyAsCli command=cli />
             </form>
-        </section>
+        </Panel>
     }
 }
 

@@ -15,6 +15,7 @@ use crate::api::opsworkscm::nodes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, PemField, TextField};
+use crate::components::panel::Panel;
 use crate::live::LiveStore;
 use crate::live::opsworkscm::associations::NodeAction;
 
@@ -100,10 +101,7 @@ pub fn AssociateNodeForm(
         .into_any(),
     };
     view! {
-        <section class="panel" aria-labelledby="associate-heading">
-            <div class="panel-header">
-                <h3 id="associate-heading">"Associate a node"</h3>
-            </div>
+        <Panel id="associate-heading" title="Associate a node">
             <form class="form" on:submit=submit novalidate>
                 <TextField
                     id="associate-node-name"
@@ -125,6 +123,6 @@ pub fn AssociateNodeForm(
                     request().ok().map(|request| cli_command(Operation::AssociateNode, &request))
                 }) />
             </form>
-        </section>
+        </Panel>
     }
 }

@@ -7,6 +7,7 @@ use shared::opsworkscm::NodeAssociationStatus;
 
 use super::disassociate_form::Disassociation;
 use crate::components::download::save_file;
+use crate::components::panel::Panel;
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -24,12 +25,7 @@ pub fn AssociationsTable(
     let rows = Memo::new(move |_| live.associations().of_server(&server.get()));
     let download_error = RwSignal::new(None::<String>);
     view! {
-        <section class="panel" aria-labelledby="associations-heading">
-            <div class="panel-header">
-                <h3 id="associations-heading">
-                    "Node associations " <span class="count">{move || format!("({})", rows.with(Vec::len))}</span>
-                </h3>
-            </div>
+        <Panel id="associations-heading" title="Node associations" count=Signal::derive(move || rows.with(Vec::len))>
             {move || download_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <Show
                 when=move || rows.with(|r| !r.is_empty())
@@ -73,7 +69,7 @@ pub fn AssociationsTable(
                     </tbody>
                 </table>
             </Show>
-        </section>
+        </Panel>
     }
 }
 

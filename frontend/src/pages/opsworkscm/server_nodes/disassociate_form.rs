@@ -13,6 +13,7 @@ use crate::api::opsworkscm::nodes;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;
+use crate::components::panel::Panel;
 use crate::live::LiveStore;
 use crate::live::opsworkscm::associations::NodeAction;
 
@@ -107,10 +108,7 @@ pub fn DisassociateNodeForm(
         }
     });
     view! {
-        <section class="panel" aria-labelledby="disassociate-heading">
-            <div class="panel-header">
-                <h3 id="disassociate-heading">"Disassociate a node"</h3>
-            </div>
+        <Panel id="disassociate-heading" title="Disassociate a node">
             <form class="form" on:submit=submit novalidate>
                 <p class="hint">
                     "After a node is disassociated, its key pair no longer gives access to the server's API."
@@ -131,7 +129,7 @@ pub fn DisassociateNodeForm(
                     request().ok().map(|request| cli_command(Operation::DisassociateNode, &request))
                 }) />
             </form>
-        </section>
+        </Panel>
         <ConfirmDelete
             open=confirm_open
             title=Signal::derive(move || format!("Disassociate {}", node_name.get().trim()))
