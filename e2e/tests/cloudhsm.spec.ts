@@ -432,3 +432,48 @@ test('the clusters list sorts by a column both ways, filters, and pages', async 
   await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
   await expect(pagination.getByRole('button', { name: 'Next page' })).toBeDisabled();
 });
+
+test('the backups list sorts both ways, filters by state and text together, clears both, and pages', async ({
+  page,
+}) => {
+  const region = 'ap-south-1';
+  const first = await activeClusterWithBackup(base, region);
+  const second = await activeClusterWithBackup(base, region);
+  await hsmCall(base, region, 'DeleteBackup', { BackupId: second.backupId });
+  const backups = new HsmBackupsPage(page);
+  await backups.open(`${base}/cloudhsm/backups?region=${region}`);
+  const shownIds = backups.table.locator('tbody tr th');
+  await expect(shownIds).toHaveCount(2);
+  const sorted = [first.backupId, second.backupId].sort();
+
+  const byId = backups.table.getByRole('columnheader', { name: /Backup ID/ });
+  await expect(backups.table.getByRole('columnheader', { name: /Created/ })).toHaveAttribute(
+    'aria-sort',
+    'descending',
+  );
+  await expect(shownIds).toHaveText([second.backupId, first.backupId]);
+  await byId.getByRole('button').click();
+  await expect(byId).toHaveAttribute('aria-sort', 'ascending');
+  await expect(shownIds).toHaveText(sorted);
+  await byId.getByRole('button').click();
+  await expect(byId).toHaveAttribute('aria-sort', 'descending');
+  await expect(shownIds).toHaveText([...sorted].reverse());
+
+  // The state menu counts every backup of the region; the text filter counts its matches.
+  await expect(backups.stateFilter.locator('option:checked')).toHaveText('All states (2)');
+  await backups.stateFilter.selectOption('PENDING_DELETION');
+  await expect(shownIds).toHaveText([second.backupId]);
+  await backups.filter.fill(first.clusterId);
+  await expect(page.getByText('No matches')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(backups.stateFilter).toHaveValue('all');
+  await expect(backups.filter).toHaveValue('');
+  await expect(shownIds).toHaveCount(2);
+
+  await backups.filter.fill(first.clusterId);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(shownIds).toHaveText([first.backupId]);
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+  await expect(pagination.getByRole('button', { name: 'Next page' })).toBeDisabled();
+});

@@ -138,10 +138,14 @@ pub fn ListToolbar(
     listing: Memo<Listing>,
     /// Accessible name and placeholder of the filter, e.g. "Find servers".
     label: &'static str,
+    /// More filters before the text filter (e.g. a state menu).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let filter = controls.filter;
     view! {
         <div class="toolbar">
+            {children.map(|children| children())}
             <input
                 type="search"
                 class="filter"
@@ -287,10 +291,21 @@ pub fn ListHead(
     columns: &'static [Column],
     /// The list's controls.
     controls: ListControls,
+    /// Rows start with a selection radio (a column without a visible header).
+    #[prop(optional)]
+    selectable: bool,
 ) -> impl IntoView {
     view! {
         <thead>
             <tr>
+                {selectable
+                    .then(|| {
+                        view! {
+                            <th scope="col" class="select-col">
+                                <span class="visually-hidden">"Selected"</span>
+                            </th>
+                        }
+                    })}
                 {columns
                     .iter()
                     .map(|&(label, sort)| match sort {
@@ -314,18 +329,34 @@ pub fn ListHead(
     }
 }
 
-/// The state of a list whose filter matches nothing, with a way back.
+/// The state of a list whose filters match nothing, with a way back.
 #[component]
 pub fn NoMatches(
     /// The list's controls.
     controls: ListControls,
     /// One sentence, e.g. "No server matches the filter."
     detail: &'static str,
+    /// Clears the page's other filters too (the button then says "Clear
+    /// filters").
+    #[prop(optional)]
+    also_clear: Option<Callback<()>>,
 ) -> impl IntoView {
+    let label = if also_clear.is_some() {
+        "Clear filters"
+    } else {
+        "Clear filter"
+    };
+    let clear = move |_| {
+        controls.filter.set(String::new());
+        controls.page.set(0);
+        if let Some(also) = also_clear {
+            also.run(());
+        }
+    };
     view! {
         <EmptyState title="No matches" detail=detail>
-            <button type="button" class="btn" on:click=move |_| controls.filter.set(String::new())>
-                "Clear filter"
+            <button type="button" class="btn" on:click=clear>
+                {label}
             </button>
         </EmptyState>
     }

@@ -1,6 +1,7 @@
 //! The CloudHSM backups of a region at `/cloudhsm/backups`: a state filter
-//! with a count per state (kept in `?state=`), a text filter (`?filter=`
-//! fills it), newest first, live. The action stripe works on the selected
+//! with a count per state (kept in `?state=`), a text filter with its match
+//! count (`?filter=` fills it), sortable columns (newest first), pages,
+//! live. The action stripe works on the selected
 //! backup (Copy to region, Create cluster, Delete for a READY one; Restore
 //! for one pending deletion); each PENDING_DELETION row shows its deadline,
 //! the time left and Restore; each row its Never expires switch and, for a
@@ -24,40 +25,65 @@ use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
+};
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// True when the backup is in `state` (any when `None`) and the
-/// (lower-case) query occurs in its id, cluster, state, HSM type or source.
-fn matches(backup: &Backup, state: Option<BackupState>, query: &str) -> bool {
-    if state.is_some_and(|s| backup.backup_state != Some(s)) {
-        return false;
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_ID: usize = 0;
+const BY_STATE: usize = 1;
+const BY_CLUSTER: usize = 2;
+const BY_CREATED: usize = 3;
+const BY_DELETION: usize = 4;
+
+/// The columns of the backups list (after the selection).
+const COLUMNS: &[Column] = &[
+    ("Backup ID", Some(BY_ID)),
+    ("State", Some(BY_STATE)),
+    ("Cluster", Some(BY_CLUSTER)),
+    ("Created", Some(BY_CREATED)),
+    ("Never expires", None),
+    ("Deletion", Some(BY_DELETION)),
+];
+
+/// A backup as the list's controls see it: found by id, cluster, state,
+/// HSM type or source; sorted by id, state, cluster, creation or deletion
+/// date.
+fn list_row(backup: &Backup) -> ListRow {
+    let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+    let state = text(backup.backup_state.map(|s| s.as_str()));
+    let cluster = text(backup.cluster_id.as_deref());
+    let deletion = (backup.backup_state == Some(BackupState::PendingDeletion))
+        .then_some(backup.delete_timestamp)
+        .flatten();
+    ListRow {
+        key: backup.backup_id.clone(),
+        search: vec![
+            backup.backup_id.clone(),
+            cluster.clone(),
+            state.clone(),
+            text(backup.hsm_type.as_deref()),
+            text(backup.source_region.as_deref()),
+            text(backup.source_backup.as_deref()),
+            text(backup.source_cluster.as_deref()),
+        ],
+        sort: vec![
+            backup.backup_id.clone(),
+            state,
+            cluster,
+            time_key(backup.create_timestamp),
+            time_key(deletion),
+        ],
     }
-    if query.is_empty() {
-        return true;
-    }
-    let fields = [
-        Some(backup.backup_id.as_str()),
-        backup.cluster_id.as_deref(),
-        backup.backup_state.map(|s| s.as_str()),
-        backup.hsm_type.as_deref(),
-        backup.source_region.as_deref(),
-        backup.source_backup.as_deref(),
-        backup.source_cluster.as_deref(),
-    ];
-    fields
-        .into_iter()
-        .flatten()
-        .any(|field| field.to_ascii_lowercase().contains(query))
 }
 
-/// What the table shows: the matching ids, newest first, and the counts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Listing {
-    ids: Vec<String>,
+/// Backups of the region in all and per state (in `BackupState::ALL` order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Counts {
     total: usize,
-    /// Backups per state, in `BackupState::ALL` order.
     per_state: [usize; 4],
 }
 
@@ -81,38 +107,42 @@ pub fn HsmBackupsPage() -> impl IntoView {
             .with(|q| q.get("state"))
             .and_then(|s| BackupState::from_name(&s))
     });
-    let text = RwSignal::new(
+    // Newest first, as DescribeBackups lists them.
+    let controls = ListControls::new(BY_CREATED, false);
+    controls.filter.set(
         query
             .with_untracked(|q| q.get("filter"))
             .unwrap_or_default(),
     );
-
-    let listing = Memo::new(move |_| {
-        let region = region.get();
-        let (state, query) = (state.get(), text.with(|q| q.trim().to_ascii_lowercase()));
-        let mut rows = Vec::new();
-        let mut listing = Listing::default();
-        hsm.for_each_backup(&region, |backup| {
-            listing.total += 1;
+    let counts = Memo::new(move |_| {
+        let mut counts = Counts::default();
+        hsm.for_each_backup(&region.get(), |backup| {
+            counts.total += 1;
             if let Some(i) = BackupState::ALL
                 .iter()
                 .position(|s| Some(*s) == backup.backup_state)
             {
-                listing.per_state[i] += 1;
-            }
-            if matches(backup, state, &query) {
-                rows.push((backup.create_timestamp, backup.backup_id.clone()));
+                counts.per_state[i] += 1;
             }
         });
-        rows.sort_by(|a, b| b.cmp(a));
-        listing.ids = rows.into_iter().map(|(_, id)| id).collect();
-        listing
+        counts
+    });
+    let listing = Memo::new(move |_| {
+        let state = state.get();
+        let mut rows = Vec::new();
+        hsm.for_each_backup(&region.get(), |backup| {
+            if state.is_none_or(|s| backup.backup_state == Some(s)) {
+                rows.push(list_row(backup));
+            }
+        });
+        controls.list(rows)
     });
     let choose_state = Callback::new(move |value: String| {
         let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
         if value != "all" {
             url.push_str(&format!("&state={value}"));
         }
+        controls.page.set(0);
         navigate(
             &url,
             NavigateOptions {
@@ -133,7 +163,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
     let selection = Memo::new(move |_| {
         let id = selected.get()?;
         listing
-            .with(|l| l.ids.contains(&id))
+            .with(|l| l.keys.contains(&id))
             .then(|| hsm.backup_state(&region.get(), &id))
             .flatten()
             .map(|state| (id, state))
@@ -162,11 +192,10 @@ pub fn HsmBackupsPage() -> impl IntoView {
             })
         })
     };
-    let filtered = move || state.get().is_some() || text.with(|q| !q.trim().is_empty());
 
     view! {
         <SectionNav region=region current=Section::Backups />
-        <Panel id="hsm-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || listing.with(|l| l.total)) actions=move || view! {
+        <Panel id="hsm-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || counts.with(|c| c.total)) actions=move || view! {
                 <div class="actions" role="toolbar" aria-label="Backup actions">
                     <button
                         type="button"
@@ -224,14 +253,14 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 "PENDING_DELETION for 7 days and can be restored until its deletion date."
             </p>
             <CopyNotices copies=copies />
-            <div class="toolbar">
+            <ListToolbar controls=controls listing=listing label="Find backups">
                 <label for="backup-state-filter">"State"</label>
                 <select
                     id="backup-state-filter"
                     on:change=move |ev| choose_state.run(event_target_value(&ev))
                 >
                     <option value=state_value(None) selected=move || state.get().is_none()>
-                        {move || format!("All states ({})", listing.with(|l| l.total))}
+                        {move || format!("All states ({})", counts.with(|c| c.total))}
                     </option>
                     {BackupState::ALL
                         .into_iter()
@@ -239,34 +268,18 @@ pub fn HsmBackupsPage() -> impl IntoView {
                         .map(|(i, s)| {
                             view! {
                                 <option value=state_value(Some(s)) selected=move || state.get() == Some(s)>
-                                    {move || format!("{} ({})", s.as_str(), listing.with(|l| l.per_state[i]))}
+                                    {move || format!("{} ({})", s.as_str(), counts.with(|c| c.per_state[i]))}
                                 </option>
                             }
                         })
                         .collect_view()}
                 </select>
-                <input
-                    type="search"
-                    class="filter"
-                    aria-label="Find backups"
-                    placeholder="Find backups by id, cluster or source"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-                <span class="muted match-count" aria-live="polite">
-                    {move || {
-                        filtered()
-                            .then(|| {
-                                let n = listing.with(|l| l.ids.len());
-                                if n == 1 { "1 match".to_owned() } else { format!("{n} matches") }
-                            })
-                    }}
-                </span>
-            </div>
+            </ListToolbar>
             <RegionLoadError region=region snapshot=snapshot section=Section::Backups />
             {move || {
                 let loading = snapshot.get() == Snapshot::Loading;
-                let (total, shown) = listing.with(|l| (l.total, l.ids.len()));
+                let total = counts.with(|c| c.total);
+                let shown = listing.with(|l| l.keys.len());
                 if loading && total == 0 {
                     view! { <p class="loading" role="status">"Loading backups…"</p> }.into_any()
                 } else if matches!(snapshot.get(), Snapshot::Ready) && total == 0 {
@@ -282,42 +295,23 @@ pub fn HsmBackupsPage() -> impl IntoView {
                         .into_any()
                 } else if total > 0 && shown == 0 {
                     view! {
-                        <EmptyState title="No matches" detail="No backup matches the filters.">
-                            <button
-                                type="button"
-                                class="btn"
-                                on:click=move |_| {
-                                    text.set(String::new());
-                                    choose_state.run("all".to_owned());
-                                }
-                            >
-                                "Clear filters"
-                            </button>
-                        </EmptyState>
+                        <NoMatches
+                            controls=controls
+                            detail="No backup matches the filters."
+                            also_clear=Callback::new(move |()| choose_state.run("all".to_owned()))
+                        />
                     }
                         .into_any()
                 } else {
                     ().into_any()
                 }
             }}
-            <Show when=move || listing.with(|l| !l.ids.is_empty())>
+            <Show when=move || listing.with(|l| !l.keys.is_empty())>
                 <div class="table-scroll">
                     <table class="table" aria-labelledby="hsm-backups-heading">
-                        <thead>
-                            <tr>
-                                <th scope="col" class="select-col">
-                                    <span class="visually-hidden">"Selected"</span>
-                                </th>
-                                <th scope="col">"Backup ID"</th>
-                                <th scope="col">"State"</th>
-                                <th scope="col">"Cluster"</th>
-                                <th scope="col">"Created"</th>
-                                <th scope="col">"Never expires"</th>
-                                <th scope="col">"Deletion"</th>
-                            </tr>
-                        </thead>
+                        <ListHead columns=COLUMNS controls=controls selectable=true />
                         <tbody>
-                            <For each=move || listing.with(|l| l.ids.clone()) key=String::clone let:id>
+                            <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
                                 {hsm
                                     .backup_signal(&region.get_untracked(), &id)
                                     .map(|backup| {
@@ -481,15 +475,18 @@ mod tests {
     }
 
     #[test]
-    fn filters_look_at_the_state_and_the_text() {
+    fn backups_are_found_by_id_cluster_state_and_source() {
         let pending = backup("backup-ro5c4er4aac", BackupState::PendingDeletion);
-        assert!(matches(&pending, None, ""));
-        assert!(matches(&pending, Some(BackupState::PendingDeletion), ""));
-        assert!(!matches(&pending, Some(BackupState::Ready), ""));
-        for query in ["ro5c", "igkls", "pending", "us-east"] {
-            assert!(matches(&pending, None, query), "{query}");
+        let row = list_row(&pending);
+        for text in [
+            "backup-ro5c4er4aac",
+            "cluster-igklspoyj5v",
+            "PENDING_DELETION",
+            "us-east-1",
+        ] {
+            assert!(row.search.iter().any(|s| s == text), "{text}");
         }
-        assert!(!matches(&pending, None, "eu-west"));
+        assert_eq!(row.sort[BY_STATE], "PENDING_DELETION");
         assert_eq!(state_value(None), "all");
         assert_eq!(state_value(Some(BackupState::Ready)), "READY");
     }
