@@ -64,6 +64,14 @@ impl ListControls {
         }
     }
 
+    /// The same controls showing every item on one page until a page size
+    /// is chosen: for lists the service already pages (events).
+    #[must_use]
+    pub fn showing_all(self) -> Self {
+        self.page_size.set(None);
+        self
+    }
+
     /// Filters, sorts and pages `rows` as the controls say (tracked).
     pub fn list(&self, rows: Vec<ListRow>) -> Listing {
         let query = self.filter.with(|q| q.trim().to_ascii_lowercase());

@@ -1,7 +1,9 @@
 //! The Events tab of the server details page: DescribeEvents a page at a time
 //! (newest first, "Load older events" follows NextToken), kept live: each
 //! `server-event` for the server refetches the newest page and prepends what
-//! is new, keeping the older pages already loaded.
+//! is new, keeping the older pages already loaded. The events loaded are
+//! filtered, sorted and paged with the list kit (all on one page until a
+//! page size is chosen).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,12 +13,39 @@ use crate::api::{self, ApiError};
 use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::components::panel::Panel;
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches,
+};
 use crate::format;
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_details::current;
 
-/// Events per page.
+/// Events per DescribeEvents page.
 const PAGE_SIZE: i64 = 25;
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_TIME: usize = 0;
+const BY_MESSAGE: usize = 1;
+
+/// The columns of the events table.
+const COLUMNS: &[Column] = &[
+    ("Time", Some(BY_TIME)),
+    ("Message", Some(BY_MESSAGE)),
+    ("Log", None),
+];
+
+/// The event at `index` of a log of `len` events (newest first) as the
+/// list's controls see it: found by message or log URL; sorted by its
+/// place in time (exact, even within one second) or by message. Its key is
+/// its index.
+fn list_row(index: usize, len: usize, event: &ServerEvent) -> ListRow {
+    let message = event.message.clone().unwrap_or_default();
+    ListRow {
+        key: index.to_string(),
+        search: vec![message.clone(), event.log_url.clone().unwrap_or_default()],
+        sort: vec![format!("{:09}", len - index), message],
+    }
+}
 
 /// The events of a server loaded so far, newest first, and where the next
 /// older page starts.
@@ -158,6 +187,21 @@ pub fn EventsTab() -> impl IntoView {
         });
     };
     let count = move || log.with(|l| l.as_ref().map_or(0, |l| l.events.len()));
+    // Newest first, as DescribeEvents lists them.
+    let controls = ListControls::new(BY_TIME, false).showing_all();
+    let listing = Memo::new(move |_| {
+        let rows = log.with(|l| {
+            l.as_ref().map_or_else(Vec::new, |l| {
+                let len = l.events.len();
+                l.events
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| list_row(i, len, e))
+                    .collect()
+            })
+        });
+        controls.list(rows)
+    });
     let has_older = move || log.with(|l| l.as_ref().is_some_and(|l| l.next_token.is_some()));
 
     view! {
@@ -173,12 +217,19 @@ pub fn EventsTab() -> impl IntoView {
                 </span>
             }>
             <FormError title="Could not load events" error=error />
-            {move || match log.get() {
+            <Show when=move || { count() > 0 }>
+                <ListToolbar controls=controls listing=listing label="Find events" />
+            </Show>
+            {move || match log.with(|l| l.as_ref().map(|l| l.events.is_empty())) {
                 None => view! { <p class="loading" role="status">"Loading events…"</p> }.into_any(),
-                Some(l) if l.events.is_empty() => {
+                Some(true) => {
                     view! { <div class="empty"><p class="empty-title">"No events"</p></div> }.into_any()
                 }
-                Some(l) => view! { <EventsTable events=l.events /> }.into_any(),
+                Some(false) if listing.with(|l| l.matches == 0) => {
+                    view! { <NoMatches controls=controls detail="No loaded event matches the filter." /> }
+                        .into_any()
+                }
+                Some(false) => view! { <EventsTable log=log listing=listing controls=controls /> }.into_any(),
             }}
             <Show when=has_older>
                 <div class="pager">
@@ -191,31 +242,35 @@ pub fn EventsTab() -> impl IntoView {
     }
 }
 
+/// The page of loaded events the controls show.
 #[component]
-fn EventsTable(events: Vec<ServerEvent>) -> impl IntoView {
+fn EventsTable(
+    log: Memo<Option<EventLog>>,
+    listing: Memo<Listing>,
+    controls: ListControls,
+) -> impl IntoView {
+    let rows = move || {
+        let keys = listing.with(|l| l.keys.clone());
+        log.with(|l| {
+            let events = l.as_ref().map_or(&[][..], |l| &l.events[..]);
+            keys.iter()
+                .filter_map(|key| key.parse::<usize>().ok().and_then(|i| events.get(i)))
+                .map(|event| {
+                    view! {
+                        <tr>
+                            <td class="nowrap">{format::time(event.created_at)}</td>
+                            <td>{format::or_dash(event.message.as_deref())}</td>
+                            <td class="mono">{format::or_dash(event.log_url.as_deref())}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <table class="table" aria-labelledby="events-heading">
-            <thead>
-                <tr>
-                    <th scope="col">"Time"</th>
-                    <th scope="col">"Message"</th>
-                    <th scope="col">"Log"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {events
-                    .into_iter()
-                    .map(|event| {
-                        view! {
-                            <tr>
-                                <td class="nowrap">{format::time(event.created_at)}</td>
-                                <td>{format::or_dash(event.message.as_deref())}</td>
-                                <td class="mono">{format::or_dash(event.log_url.as_deref())}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
+            <ListHead columns=COLUMNS controls=controls />
+            <tbody>{rows}</tbody>
         </table>
     }
 }
@@ -229,6 +284,20 @@ mod tests {
             message: Some(format!("event {n}")),
             ..ServerEvent::default()
         }
+    }
+
+    #[test]
+    fn events_sort_by_their_place_in_time_and_are_found_by_message() {
+        let log: Vec<ServerEvent> = (0..12).rev().map(event).collect();
+        let rows: Vec<ListRow> = log
+            .iter()
+            .enumerate()
+            .map(|(i, e)| list_row(i, log.len(), e))
+            .collect();
+        // Index 0 is the newest, so it has the greatest place in time.
+        assert!(rows[0].sort[BY_TIME] > rows[11].sort[BY_TIME]);
+        assert!(rows[10].sort[BY_TIME] > rows[11].sort[BY_TIME]);
+        assert_eq!(rows[0].search[0], "event 11");
     }
 
     fn page(numbers: &[u32], next_token: Option<&str>) -> DescribeEventsResponse {
