@@ -477,3 +477,47 @@ test('the backups list sorts both ways, filters by state and text together, clea
   await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
   await expect(pagination.getByRole('button', { name: 'Next page' })).toBeDisabled();
 });
+
+test("a cluster's HSMs sort by zone both ways, filter, and page", async ({ page }) => {
+  const region = 'ca-central-1';
+  const created = await hsmCall<{ Cluster: { ClusterId: string } }>(base, region, 'CreateCluster', {
+    HsmType: 'hsm2m.medium',
+    SubnetIds: SUBNETS,
+  });
+  const id = created.Cluster.ClusterId;
+  await advance(base, 61);
+  const hsmIds: Record<string, string> = {};
+  for (const zone of ['a', 'b', 'a']) {
+    const made = await hsmCall<{ Hsm: { HsmId: string } }>(base, region, 'CreateHsm', {
+      ClusterId: id,
+      AvailabilityZone: `${region}${zone}`,
+    });
+    hsmIds[made.Hsm.HsmId] = zone;
+  }
+  const inB = Object.keys(hsmIds).find((hsm) => hsmIds[hsm] === 'b')!;
+  const cluster = new HsmClusterPage(page);
+  await cluster.open(`${base}/cloudhsm/clusters/${id}?region=${region}`);
+  const shownIds = cluster.hsms.locator('tbody tr th');
+  await expect(shownIds).toHaveCount(3);
+
+  const byZone = cluster.hsms.getByRole('columnheader', { name: /Availability Zone/ });
+  await byZone.getByRole('button').click();
+  await expect(byZone).toHaveAttribute('aria-sort', 'ascending');
+  await expect(shownIds.last()).toHaveText(inB);
+  await byZone.getByRole('button').click();
+  await expect(byZone).toHaveAttribute('aria-sort', 'descending');
+  await expect(shownIds.first()).toHaveText(inB);
+
+  const filter = page.getByRole('searchbox', { name: 'Find HSMs' });
+  await filter.fill(`${region}b`);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(shownIds).toHaveText([inB]);
+  await filter.fill('no such hsm');
+  await expect(page.getByText('No HSM matches the filter.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(shownIds).toHaveCount(3);
+
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await pagination.getByLabel('Page size').selectOption('10');
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+});

@@ -15,7 +15,7 @@ use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
-    ListControls, ListRow, ListToolbar, Listing, NoMatches, SortHeader, time_key,
+    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches, time_key,
 };
 use crate::components::status::{StatusIndicator, server_status_view};
 use crate::format;
@@ -25,6 +25,16 @@ use crate::live::{LiveStore, Snapshot};
 const BY_NAME: usize = 0;
 const BY_STATUS: usize = 1;
 const BY_CREATED: usize = 2;
+
+/// The columns of the servers list (after the selection).
+const COLUMNS: &[Column] = &[
+    ("Name", Some(BY_NAME)),
+    ("Engine", None),
+    ("Status", Some(BY_STATUS)),
+    ("Endpoint", None),
+    ("Created", Some(BY_CREATED)),
+    ("Maintenance", None),
+];
 
 /// A server as the list's controls see it: found by name, engine, status
 /// or endpoint; sorted by name, status or creation time.
@@ -217,19 +227,7 @@ fn ServersTable(
     let live = LiveStore::expect();
     view! {
         <table class="table" aria-labelledby="servers-heading">
-            <thead>
-                <tr>
-                    <th scope="col" class="select-col">
-                        <span class="visually-hidden">"Selected"</span>
-                    </th>
-                    <SortHeader label="Name" column=BY_NAME controls=controls />
-                    <th scope="col">"Engine"</th>
-                    <SortHeader label="Status" column=BY_STATUS controls=controls />
-                    <th scope="col">"Endpoint"</th>
-                    <SortHeader label="Created" column=BY_CREATED controls=controls />
-                    <th scope="col">"Maintenance"</th>
-                </tr>
-            </thead>
+            <ListHead columns=COLUMNS controls=controls selectable=true />
             <tbody>
                 <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:name>
                     {live

@@ -1,5 +1,5 @@
 //! The HSMs of a cluster: their zones, network interfaces and live states,
-//! Delete (typed confirmation) and the Create HSM form (an Availability Zone
+//! found, sorted and paged with the list kit, Delete (typed confirmation) and the Create HSM form (an Availability Zone
 //! of the cluster's subnets, an optional IP address).
 
 use leptos::prelude::*;
@@ -12,11 +12,57 @@ use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Flashes, OpTexts};
-use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches,
+};
 use crate::components::status::{StatusIndicator, hsm_state_view};
 use crate::format;
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_ID: usize = 0;
+const BY_ZONE: usize = 1;
+const BY_IP: usize = 2;
+const BY_STATE: usize = 3;
+
+/// The columns of the HSMs table.
+const COLUMNS: &[Column] = &[
+    ("HSM ID", Some(BY_ID)),
+    ("Availability Zone", Some(BY_ZONE)),
+    ("Subnet", None),
+    ("ENI", None),
+    ("IP address", Some(BY_IP)),
+    ("State", Some(BY_STATE)),
+    ("", None),
+];
+
+/// An HSM as the list's controls see it: found by id, zone, subnet, ENI,
+/// address or state; sorted by id, zone, address (numerically) or state.
+fn list_row(hsm: &Hsm) -> ListRow {
+    let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+    let ip = text(hsm.eni_ip.as_deref());
+    // Each octet zero-padded, so that addresses sort as numbers.
+    let ip_key = ip
+        .split('.')
+        .map(|octet| format!("{octet:0>3}"))
+        .collect::<Vec<_>>()
+        .join(".");
+    let state = text(hsm.state.map(|s| s.as_str()));
+    let zone = text(hsm.availability_zone.as_deref());
+    ListRow {
+        key: hsm.hsm_id.clone(),
+        search: vec![
+            hsm.hsm_id.clone(),
+            zone.clone(),
+            text(hsm.subnet_id.as_deref()),
+            text(hsm.eni_id.as_deref()),
+            ip,
+            state.clone(),
+        ],
+        sort: vec![hsm.hsm_id.clone(), zone, ip_key, state],
+    }
+}
 
 /// The CreateHsm request for the form's zone and optional IP address.
 fn create_hsm_request(cluster_id: &str, zone: &str, ip: &str) -> Result<CreateHsmRequest, String> {
@@ -49,6 +95,20 @@ pub fn HsmsPanel(
             .with(|c| c.as_ref().map(|c| c.hsms.clone()))
             .unwrap_or_default()
     });
+    // Oldest first, as DescribeClusters lists them.
+    let controls = ListControls::new(BY_ID, true).showing_all();
+    let listing =
+        Memo::new(move |_| controls.list(hsms.with(|h| h.iter().map(list_row).collect())));
+    let shown = move || {
+        listing.with(|l| {
+            hsms.with(|h| {
+                l.keys
+                    .iter()
+                    .filter_map(|k| h.iter().find(|hsm| &hsm.hsm_id == k).cloned())
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     let zones = Memo::new(move |_| {
         cluster
             .with(|c| {
@@ -133,26 +193,24 @@ pub fn HsmsPanel(
                     }
                 }
             >
-                <table class="table" aria-labelledby="hsms-heading">
-                    <TableHead columns=&[
-                        "HSM ID",
-                        "Availability Zone",
-                        "Subnet",
-                        "ENI",
-                        "IP address",
-                        "State",
-                        "",
-                    ] />
-                    <tbody>
-                        <For
-                            each=move || hsms.get()
-                            key=|h| (h.hsm_id.clone(), h.state, h.state_message.clone())
-                            let:hsm
-                        >
-                            <HsmRow hsm=hsm on_delete=ask_delete />
-                        </For>
-                    </tbody>
-                </table>
+                <ListToolbar controls=controls listing=listing label="Find HSMs" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || view! { <NoMatches controls=controls detail="No HSM matches the filter." /> }
+                >
+                    <table class="table" aria-labelledby="hsms-heading">
+                        <ListHead columns=COLUMNS controls=controls />
+                        <tbody>
+                            <For
+                                each=shown
+                                key=|h| (h.hsm_id.clone(), h.state, h.state_message.clone())
+                                let:hsm
+                            >
+                                <HsmRow hsm=hsm on_delete=ask_delete />
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
             <form class="form inline-fields" on:submit=submit novalidate aria-labelledby="create-hsm-heading">
                 <h4 id="create-hsm-heading">"Create HSM"</h4>
