@@ -48,7 +48,26 @@ test('Puppet: a node CSR from a file and one pasted are signed; the certificate 
   await expect(nodes.dialog).toContainText(`Node node1.example.com will be disassociated from ${name}`);
   await nodes.confirmDisassociation();
   await expect(nodes.status('node1.example.com', 'Disassociate')).toHaveText('SUCCESS');
-  await expect(nodes.associations.locator('tbody tr')).toHaveCount(3);
+  const rows = nodes.associations.locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+
+  // The requests list sorts, filters and pages like every list.
+  const byNode = nodes.associations.getByRole('columnheader', { name: /Node/ });
+  await byNode.getByRole('button').click();
+  await expect(byNode).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.locator('th')).toHaveText(['node1.example.com', 'node1.example.com', 'node2.example.com']);
+  await byNode.getByRole('button').click();
+  await expect(rows.first().locator('th')).toHaveText('node2.example.com');
+  const filter = nodes.associations.getByRole('searchbox', { name: 'Find node requests' });
+  await filter.fill('disassociate');
+  await expect(nodes.associations.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(rows).toHaveCount(1);
+  await filter.fill('nothing like it');
+  await nodes.associations.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(rows).toHaveCount(3);
+  await expect(
+    nodes.associations.getByRole('navigation', { name: 'Pagination' }).getByText(/^Page \d+ of \d+$/),
+  ).toHaveText('Page 1 of 1');
 
   // The service's own record agrees: disassociating node1 again is refused, in the form.
   await nodes.disassociateForm.getByLabel('Node to disassociate').fill('node1.example.com');

@@ -370,6 +370,16 @@ pub fn NoMatches(
     }
 }
 
+/// The items on the listing's page, in its order: for lists kept as a
+/// `Vec`, whose rows are found again by `key`.
+pub fn page_of<T: Clone>(listing: &Listing, items: &[T], key: impl Fn(&T) -> &str) -> Vec<T> {
+    listing
+        .keys
+        .iter()
+        .filter_map(|k| items.iter().find(|item| key(item) == k).cloned())
+        .collect()
+}
+
 /// A time as a sort key: RFC 3339 in UTC, "" when absent.
 pub fn time_key(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))

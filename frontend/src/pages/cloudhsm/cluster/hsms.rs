@@ -15,7 +15,7 @@ use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches,
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
 };
 use crate::components::status::{StatusIndicator, hsm_state_view};
 use crate::format;
@@ -99,16 +99,7 @@ pub fn HsmsPanel(
     let controls = ListControls::new(BY_ID, true).showing_all();
     let listing =
         Memo::new(move |_| controls.list(hsms.with(|h| h.iter().map(list_row).collect())));
-    let shown = move || {
-        listing.with(|l| {
-            hsms.with(|h| {
-                l.keys
-                    .iter()
-                    .filter_map(|k| h.iter().find(|hsm| &hsm.hsm_id == k).cloned())
-                    .collect::<Vec<_>>()
-            })
-        })
-    };
+    let shown = move || listing.with(|l| hsms.with(|h| page_of(l, h, |hsm| &hsm.hsm_id)));
     let zones = Memo::new(move |_| {
         cluster
             .with(|c| {

@@ -1,5 +1,5 @@
 //! The node requests started from this console for the server, with their
-//! live status; a signed Puppet certificate can be downloaded, an associated
+//! live status, found, sorted and paged with the list kit; a signed Puppet certificate can be downloaded, an associated
 //! node disassociated.
 
 use leptos::prelude::*;
@@ -8,10 +8,53 @@ use shared::opsworkscm::NodeAssociationStatus;
 use super::disassociate_form::Disassociation;
 use crate::components::download::save_file;
 use crate::components::panel::Panel;
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
+};
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
 use crate::live::opsworkscm::associations::{NodeAction, TrackedAssociation};
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_NODE: usize = 0;
+const BY_REQUEST: usize = 1;
+const BY_STATUS: usize = 2;
+const BY_STARTED: usize = 3;
+
+/// The columns of the node requests table.
+const COLUMNS: &[Column] = &[
+    ("Node", Some(BY_NODE)),
+    ("Request", Some(BY_REQUEST)),
+    ("Status", Some(BY_STATUS)),
+    ("Started", Some(BY_STARTED)),
+    ("Token", None),
+    ("", None),
+];
+
+/// The node request at `index` of `len` (newest first) as the list's
+/// controls see it: found by node, request, status or token; sorted by
+/// node, request, status or the order the requests started in (exact, even
+/// within one millisecond).
+fn list_row(index: usize, len: usize, association: &TrackedAssociation) -> ListRow {
+    let request = association.action.label().to_owned();
+    let status = association.status.as_str().to_owned();
+    ListRow {
+        key: association.token.clone(),
+        search: vec![
+            association.node_name.clone(),
+            request.clone(),
+            status.clone(),
+            association.token.clone(),
+        ],
+        sort: vec![
+            association.node_name.clone(),
+            request,
+            status,
+            format!("{:09}", len - index),
+        ],
+    }
+}
 
 /// The list of node requests of `server`.
 #[component]
@@ -24,6 +67,17 @@ pub fn AssociationsTable(
     let live = LiveStore::expect();
     let rows = Memo::new(move |_| live.associations().of_server(&server.get()));
     let download_error = RwSignal::new(None::<String>);
+    // Newest first.
+    let controls = ListControls::new(BY_STARTED, false);
+    let listing = Memo::new(move |_| {
+        controls.list(rows.with(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, a)| list_row(i, r.len(), a))
+                .collect()
+        }))
+    });
+    let shown = move || listing.with(|l| rows.with(|r| page_of(l, r, |a| &a.token)));
     view! {
         <Panel id="associations-heading" title="Node associations" count=Signal::derive(move || rows.with(Vec::len))>
             {move || download_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
@@ -41,33 +95,30 @@ pub fn AssociationsTable(
                     }
                 }
             >
-                <table class="table" aria-labelledby="associations-heading" aria-live="polite">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Node"</th>
-                            <th scope="col">"Request"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Started"</th>
-                            <th scope="col">"Token"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For
-                            each=move || rows.get()
-                            key=|a| (a.token.clone(), a.status, a.certificate.is_some(), a.started_at)
-                            let:association
-                        >
-                            <AssociationRow
-                                association=association
-                                disassociation=disassociation
-                                download_error=download_error
-                            />
-                        </For>
-                    </tbody>
-                </table>
+                <ListToolbar controls=controls listing=listing label="Find node requests" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || {
+                        view! { <NoMatches controls=controls detail="No node request matches the filter." /> }
+                    }
+                >
+                    <table class="table" aria-labelledby="associations-heading" aria-live="polite">
+                        <ListHead columns=COLUMNS controls=controls />
+                        <tbody>
+                            <For
+                                each=shown
+                                key=|a| (a.token.clone(), a.status, a.certificate.is_some(), a.started_at)
+                                let:association
+                            >
+                                <AssociationRow
+                                    association=association
+                                    disassociation=disassociation
+                                    download_error=download_error
+                                />
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
         </Panel>
     }
