@@ -74,3 +74,38 @@ test('tags round-trip: add, edit, remove, reload', async ({ page, baseURL }) => 
   await expect(tags.row('team')).toHaveCount(0);
   await expect(tags.table().locator('tbody tr')).toHaveCount(1);
 });
+
+test('tags sort by key or value both ways, filter, and page', async ({ page, baseURL }) => {
+  const name = await createServerOnWire(baseURL!, 'tagl');
+  const tags = new TagsTab(page);
+  await tags.open(name, 'tags');
+  for (const [key, value] of [
+    ['owner', 'alice'],
+    ['env', 'staging'],
+    ['team', 'blue'],
+  ]) {
+    await tags.save(key, value);
+    await expect(tags.row(key)).toContainText(value);
+  }
+  const keys = tags.table().locator('tbody tr th');
+  await expect(keys).toHaveText(['env', 'owner', 'team']);
+  const byKey = tags.table().getByRole('columnheader', { name: /Key/ });
+  await expect(byKey).toHaveAttribute('aria-sort', 'ascending');
+  await byKey.getByRole('button').click();
+  await expect(keys).toHaveText(['team', 'owner', 'env']);
+  const byValue = tags.table().getByRole('columnheader', { name: /Value/ });
+  await byValue.getByRole('button').click();
+  await expect(byValue).toHaveAttribute('aria-sort', 'ascending');
+  await expect(keys).toHaveText(['owner', 'team', 'env']);
+
+  const filter = page.getByRole('searchbox', { name: 'Find tags' });
+  await filter.fill('stag');
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(keys).toHaveText(['env']);
+  await filter.fill('nothing');
+  await expect(page.getByText('No tag matches the filter.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(keys).toHaveCount(3);
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+});

@@ -1,7 +1,8 @@
 //! The Tags panel of a resource (an OpsWorks CM server, a CloudHSM cluster
 //! or backup): its tags in a table with Edit and Remove, and a form adding a
 //! tag or overwriting the value of a key, checked by the `shared` validators,
-//! with its "Copy as CLI". The caller loads the tags and sends the changes.
+//! with its "Copy as CLI". The tags are found, sorted and paged with the list
+//! kit. The caller loads the tags and sends the changes.
 
 use leptos::prelude::*;
 use shared::validation::{TagKey, TagValue};
@@ -9,6 +10,25 @@ use shared::validation::{TagKey, TagValue};
 use crate::api::ApiError;
 use crate::components::cli::CopyAsCli;
 use crate::components::panel::Panel;
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
+};
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_KEY: usize = 0;
+const BY_VALUE: usize = 1;
+
+/// The columns of the tags table.
+const COLUMNS: &[Column] = &[("Key", Some(BY_KEY)), ("Value", Some(BY_VALUE)), ("", None)];
+
+/// A tag as the list's controls see it: found and sorted by key or value.
+fn list_row((key, value): &(String, String)) -> ListRow {
+    ListRow {
+        key: key.clone(),
+        search: vec![key.clone(), value.clone()],
+        sort: vec![key.clone(), value.clone()],
+    }
+}
 
 /// The tags of a resource as `(key, value)` pairs, or why they could not be read.
 pub type TagsResult = Result<Vec<(String, String)>, ApiError>;
@@ -29,6 +49,14 @@ pub fn TagsPanel(
     let value = RwSignal::new(String::new());
     let key_error = RwSignal::new(None::<String>);
     let value_error = RwSignal::new(None::<String>);
+    let controls = ListControls::new(BY_KEY, true);
+    let listing = Memo::new(move |_| {
+        let rows = tags.with(|t| match t {
+            Some(Ok(list)) => list.iter().map(list_row).collect(),
+            _ => Vec::new(),
+        });
+        controls.list(rows)
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
@@ -80,64 +108,66 @@ pub fn TagsPanel(
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
                 {move || Suspend::new(async move {
                     match tags.await {
-                        Ok(mut list) => {
-                            list.sort();
-                            let none = list
-                                .is_empty()
-                                .then(|| {
-                                    view! {
-                                        <tr>
-                                            <td colspan="3" class="muted">"No tags"</td>
-                                        </tr>
-                                    }
-                                });
+                        Ok(list) => {
+                            let empty = list.is_empty();
+                            let none = move || {
+                                empty
+                                    .then(|| {
+                                        view! {
+                                            <tr>
+                                                <td colspan="3" class="muted">"No tags"</td>
+                                            </tr>
+                                        }
+                                    })
+                            };
+                            let rows = move || {
+                                listing
+                                    .with(|l| page_of(l, &list, |(k, _)| k))
+                                    .into_iter()
+                                    .map(|(k, v)| {
+                                        let (k1, v1, k2) = (k.clone(), v.clone(), k.clone());
+                                        view! {
+                                            <tr>
+                                                <th scope="row" class="mono">{k.clone()}</th>
+                                                <td>{v}</td>
+                                                <td>
+                                                    <div class="row-actions">
+                                                        <button
+                                                            type="button"
+                                                            class="btn btn-small"
+                                                            aria-label=format!("Edit tag {k}")
+                                                            on:click=move |_| edit(k1.clone(), v1.clone())
+                                                        >
+                                                            "Edit"
+                                                        </button>
+                                                        <button
+                                                            type="button"
+                                                            class="btn btn-small"
+                                                            aria-label=format!("Remove tag {k}")
+                                                            on:click=move |_| on_remove.run(k2.clone())
+                                                        >
+                                                            "Remove"
+                                                        </button>
+                                                    </div>
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()
+                            };
                             view! {
-                                <table class="table" aria-labelledby="tags-heading">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Key"</th>
-                                            <th scope="col">"Value"</th>
-                                            <th scope="col">
-                                                <span class="visually-hidden">"Actions"</span>
-                                            </th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {none}
-                                        {list
-                                            .into_iter()
-                                            .map(|(k, v)| {
-                                                let (k1, v1, k2) = (k.clone(), v.clone(), k.clone());
-                                                view! {
-                                                    <tr>
-                                                        <th scope="row" class="mono">{k.clone()}</th>
-                                                        <td>{v}</td>
-                                                        <td>
-                                                            <div class="row-actions">
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small"
-                                                                    aria-label=format!("Edit tag {k}")
-                                                                    on:click=move |_| edit(k1.clone(), v1.clone())
-                                                                >
-                                                                    "Edit"
-                                                                </button>
-                                                                <button
-                                                                    type="button"
-                                                                    class="btn btn-small"
-                                                                    aria-label=format!("Remove tag {k}")
-                                                                    on:click=move |_| on_remove.run(k2.clone())
-                                                                >
-                                                                    "Remove"
-                                                                </button>
-                                                            </div>
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <ListToolbar controls=controls listing=listing label="Find tags" />
+                                <Show
+                                    when=move || listing.with(|l| l.matches > 0 || l.total == 0)
+                                    fallback=move || {
+                                        view! { <NoMatches controls=controls detail="No tag matches the filter." /> }
+                                    }
+                                >
+                                    <table class="table" aria-labelledby="tags-heading">
+                                        <ListHead columns=COLUMNS controls=controls />
+                                        <tbody>{none} {rows.clone()}</tbody>
+                                    </table>
+                                </Show>
                             }
                                 .into_any()
                         }
