@@ -100,3 +100,39 @@ test('reset, seed the demo account (three servers in the list) and change a serv
   }
   await expect(servers.serversTable.locator('tbody tr')).toHaveCount(3);
 });
+
+test('the active faults filter, sort by id both ways, and page', async ({ page }) => {
+  const sim = new SimulatorPanel(page);
+  await sim.open();
+  const tag = uniqueName('flt');
+  const first = `${tag}-a`;
+  const second = `${tag}-b`;
+  await sim.addFault({ kind: 'create-fails', serverName: first });
+  await expect(sim.faultRow(first)).toHaveCount(1);
+  await sim.addFault({ kind: 'backup-fails', serverName: second });
+  await expect(sim.faultRow(second)).toHaveCount(1);
+
+  const filter = page.getByRole('searchbox', { name: 'Find faults' });
+  await filter.fill(tag);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('2 matches');
+  const kinds = sim.faultsTable.locator('tbody tr td:first-of-type');
+  await expect(kinds).toHaveText([/^create-fails/, /^backup-fails/]);
+  const byId = sim.faultsTable.getByRole('columnheader', { name: /ID/ });
+  await expect(byId).toHaveAttribute('aria-sort', 'ascending');
+  await byId.getByRole('button').click();
+  await expect(byId).toHaveAttribute('aria-sort', 'descending');
+  await expect(kinds).toHaveText([/^backup-fails/, /^create-fails/]);
+  await filter.fill(first);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await filter.fill(`${tag}-none`);
+  await expect(page.getByText('No fault matches the filter.')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear filter' }).click();
+  await expect(sim.faultRow(first)).toHaveCount(1);
+  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+
+  for (const name of [first, second]) {
+    await sim.faultRow(name).getByRole('button', { name: /^Remove fault/ }).click();
+    await expect(sim.faultRow(name)).toHaveCount(0);
+  }
+});

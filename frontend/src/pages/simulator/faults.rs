@@ -1,4 +1,5 @@
-//! The Simulator panel's faults: the active ones in a table with Remove, and
+//! The Simulator panel's faults: the active ones in a table with Remove
+//! (found, sorted and paged with the list kit), and
 //! the "Add fault" form, whose inputs follow the kind (an error code, a
 //! delay, a failure reason, a health reason and recovery time).
 
@@ -12,9 +13,45 @@ use crate::api::sim::{
 };
 use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
-use crate::components::list::{EmptyState, TableHead};
+use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches,
+};
 use crate::format;
+
+/// The sortable columns, as indexes into each row's sort keys.
+const BY_ID: usize = 0;
+const BY_KIND: usize = 1;
+const BY_FIRED: usize = 2;
+
+/// The columns of the faults table.
+const COLUMNS: &[Column] = &[
+    ("ID", Some(BY_ID)),
+    ("Kind", Some(BY_KIND)),
+    ("Scope", None),
+    ("Count / probability", None),
+    ("Fired", Some(BY_FIRED)),
+    ("", None),
+];
+
+/// A fault as the list's controls see it: found by kind, detail or scope;
+/// sorted by id, kind or times fired (numbers zero-padded).
+fn list_row(fault: &Fault) -> ListRow {
+    ListRow {
+        key: fault.id.to_string(),
+        search: vec![
+            fault.spec.kind.name().to_owned(),
+            fault_detail(fault).unwrap_or_default(),
+            scope(fault),
+        ],
+        sort: vec![
+            format!("{:020}", fault.id),
+            fault.spec.kind.name().to_owned(),
+            format!("{:010}", fault.fired),
+        ],
+    }
+}
 
 /// Human scope of a fault.
 fn scope(fault: &Fault) -> String {
@@ -79,6 +116,21 @@ pub fn FaultsPanel(
     faults: RwSignal<Vec<Fault>>,
 ) -> impl IntoView {
     let flashes = Flashes::expect();
+    // Oldest first; every fault on one page (at most 100 are active).
+    let controls = ListControls::new(BY_ID, true).showing_all();
+    let listing =
+        Memo::new(move |_| controls.list(faults.with(|f| f.iter().map(list_row).collect())));
+    let key_of = |fault: &Fault| fault.id.to_string();
+    let shown = move || {
+        listing.with(|l| {
+            faults.with(|f| {
+                l.keys
+                    .iter()
+                    .filter_map(|k| f.iter().find(|fault| &key_of(fault) == k).cloned())
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
     let remove = move |id: u64| {
         flashes.track(
             OpTexts::new(
@@ -106,39 +158,45 @@ pub fn FaultsPanel(
                     }
                 }
             >
-                <table class="table" aria-labelledby="faults-heading">
-                    <TableHead columns=&["ID", "Kind", "Scope", "Count / probability", "Fired", ""] />
-                    <tbody>
-                        <For each=move || faults.get() key=|f| (f.id, f.fired) let:fault>
-                            {
-                                let id = fault.id;
-                                view! {
-                                    <tr>
-                                        <th scope="row">{id}</th>
-                                        <td>
-                                            {fault.spec.kind.name()}
-                                            {fault_detail(&fault)
-                                                .map(|d| view! { <span class="hint">{d}</span> })}
-                                        </td>
-                                        <td>{scope(&fault)}</td>
-                                        <td>{frequency(&fault)}</td>
-                                        <td>{fault.fired}</td>
-                                        <td>
-                                            <button
-                                                type="button"
-                                                class="btn btn-small"
-                                                aria-label=format!("Remove fault {id}")
-                                                on:click=move |_| remove(id)
-                                            >
-                                                "Remove"
-                                            </button>
-                                        </td>
-                                    </tr>
+                <ListToolbar controls=controls listing=listing label="Find faults" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || view! { <NoMatches controls=controls detail="No fault matches the filter." /> }
+                >
+                    <table class="table" aria-labelledby="faults-heading">
+                        <ListHead columns=COLUMNS controls=controls />
+                        <tbody>
+                            <For each=shown key=|f| (f.id, f.fired) let:fault>
+                                {
+                                    let id = fault.id;
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{id}</th>
+                                            <td>
+                                                {fault.spec.kind.name()}
+                                                {fault_detail(&fault)
+                                                    .map(|d| view! { <span class="hint">{d}</span> })}
+                                            </td>
+                                            <td>{scope(&fault)}</td>
+                                            <td>{frequency(&fault)}</td>
+                                            <td>{fault.fired}</td>
+                                            <td>
+                                                <button
+                                                    type="button"
+                                                    class="btn btn-small"
+                                                    aria-label=format!("Remove fault {id}")
+                                                    on:click=move |_| remove(id)
+                                                >
+                                                    "Remove"
+                                                </button>
+                                            </td>
+                                        </tr>
+                                    }
                                 }
-                            }
-                        </For>
-                    </tbody>
-                </table>
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
             <AddFault faults=faults />
         </Panel>
