@@ -517,7 +517,36 @@ test("a cluster's HSMs sort by zone both ways, filter, and page", async ({ page 
   await page.getByRole('button', { name: 'Clear filter' }).click();
   await expect(shownIds).toHaveCount(3);
 
-  const pagination = page.getByRole('navigation', { name: 'Pagination' });
+  const pagination = page.getByRole('navigation', { name: 'Pagination of HSMs' });
+  await pagination.getByLabel('Page size').selectOption('10');
+  await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
+});
+
+test("a cluster page's backups sort, filter and page", async ({ page }) => {
+  const region = 'eu-north-1';
+  const { clusterId } = await activeClusterWithBackup(base, region);
+  for (let day = 0; day < 2; day++) {
+    await advance(base, DAY);
+    await advance(base, 31);
+  }
+  const backups = await backupsOf(base, region, { clusterIds: [clusterId] });
+  expect(backups).toHaveLength(3);
+  const newestFirst = [...backups]
+    .sort((a, b) => (b.CreateTimestamp ?? 0) - (a.CreateTimestamp ?? 0))
+    .map((b) => b.BackupId);
+  const cluster = new HsmClusterPage(page);
+  await cluster.open(`${base}/cloudhsm/clusters/${clusterId}?region=${region}`);
+  const table = page.getByRole('table', { name: /^Backups/ });
+  const ids = table.locator('tbody tr th');
+  await expect(ids).toHaveText(newestFirst);
+  const byId = table.getByRole('columnheader', { name: /Backup ID/ });
+  await byId.getByRole('button').click();
+  await expect(ids).toHaveText([...newestFirst].sort());
+  const filter = page.getByRole('searchbox', { name: 'Find backups of the cluster' });
+  await filter.fill(newestFirst[1]);
+  await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
+  await expect(ids).toHaveText([newestFirst[1]]);
+  const pagination = page.getByRole('navigation', { name: 'Pagination of backups of the cluster' });
   await pagination.getByLabel('Page size').selectOption('10');
   await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
 });

@@ -16,6 +16,7 @@ export type Backup = {
   BackupState?: string;
   ClusterId?: string;
   NeverExpires?: boolean;
+  CreateTimestamp?: number;
   DeleteTimestamp?: number;
   SourceRegion?: string;
   SourceBackup?: string;

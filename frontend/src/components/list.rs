@@ -1,38 +1,7 @@
-//! The markup list pages share: a table head of plain column titles, and
-//! the empty state ("No servers yet", "No matches", …) with an optional
-//! action.
+//! The empty state of a list or page ("No servers yet", "No matches", …)
+//! with an optional action.
 
 use leptos::prelude::*;
-
-/// `<thead>` with one `<th scope="col">` per title; an empty title is a
-/// column without a visible header (its screen-reader name is "Actions").
-#[component]
-pub fn TableHead(
-    /// Column titles, in order.
-    columns: &'static [&'static str],
-) -> impl IntoView {
-    view! {
-        <thead>
-            <tr>
-                {columns
-                    .iter()
-                    .map(|title| {
-                        if title.is_empty() {
-                            view! {
-                                <th scope="col">
-                                    <span class="visually-hidden">"Actions"</span>
-                                </th>
-                            }
-                                .into_any()
-                        } else {
-                            view! { <th scope="col">{*title}</th> }.into_any()
-                        }
-                    })
-                    .collect_view()}
-            </tr>
-        </thead>
-    }
-}
 
 /// The empty state of a list (or of a page with nothing to show): a title,
 /// an explanation and an optional action (the children, e.g. a "Create

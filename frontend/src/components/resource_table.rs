@@ -175,19 +175,25 @@ pub fn ListToolbar(
                         })
                 }}
             </span>
-            <Pagination controls=controls listing=listing />
+            <Pagination controls=controls listing=listing label=label />
         </div>
     }
 }
 
-/// Previous / next page and the page size.
+/// Previous / next page and the page size, named after the list ("Find
+/// HSMs" gives "Pagination of HSMs": a page can hold several lists).
 #[component]
-fn Pagination(controls: ListControls, listing: Memo<Listing>) -> impl IntoView {
+fn Pagination(
+    controls: ListControls,
+    listing: Memo<Listing>,
+    label: &'static str,
+) -> impl IntoView {
+    let name = format!("Pagination of {}", label.trim_start_matches("Find "));
     let ListControls {
         page, page_size, ..
     } = controls;
     view! {
-        <nav class="pagination" aria-label="Pagination">
+        <nav class="pagination" aria-label=name>
             <button
                 type="button"
                 class="btn-icon"

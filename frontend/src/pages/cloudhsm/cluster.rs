@@ -21,9 +21,11 @@ use super::{
 use crate::api::{ApiError, cloudhsm};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
-use crate::components::list::TableHead;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
+use crate::components::resource_table::{
+    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of, time_key,
+};
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -247,6 +249,38 @@ fn ClusterFields(cluster: Cluster) -> impl IntoView {
     }
 }
 
+/// The sortable columns of a cluster's backups, as indexes into each row's
+/// sort keys.
+const BY_BACKUP_ID: usize = 0;
+const BY_BACKUP_STATE: usize = 1;
+const BY_BACKUP_CREATED: usize = 2;
+
+/// The columns of a cluster's backups.
+const BACKUP_COLUMNS: &[Column] = &[
+    ("Backup ID", Some(BY_BACKUP_ID)),
+    ("State", Some(BY_BACKUP_STATE)),
+    ("Created", Some(BY_BACKUP_CREATED)),
+    ("Never expires", None),
+];
+
+/// A backup of the cluster as the list's controls see it: found by id or
+/// state; sorted by id, state or creation.
+fn backup_row(backup: &Backup) -> ListRow {
+    let state = backup
+        .backup_state
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    ListRow {
+        key: backup.backup_id.clone(),
+        search: vec![backup.backup_id.clone(), state.clone()],
+        sort: vec![
+            backup.backup_id.clone(),
+            state,
+            time_key(backup.create_timestamp),
+        ],
+    }
+}
+
 /// The cluster's backups in its region, newest first, live.
 #[component]
 fn ClusterBackups(current: Current) -> impl IntoView {
@@ -260,9 +294,12 @@ fn ClusterBackups(current: Current) -> impl IntoView {
                 list.push(b.clone());
             }
         });
-        list.sort_by_key(|b| std::cmp::Reverse(b.create_timestamp));
         list
     });
+    let controls = ListControls::new(BY_BACKUP_CREATED, false);
+    let listing =
+        Memo::new(move |_| controls.list(backups.with(|b| b.iter().map(backup_row).collect())));
+    let shown = move || listing.with(|l| backups.with(|b| page_of(l, b, |b| &b.backup_id)));
     view! {
         <Panel id="hsm-cluster-backups-heading" title="Backups" count=Signal::derive(move || backups.with(Vec::len)) actions=move || view! {
                 <a
@@ -282,29 +319,35 @@ fn ClusterBackups(current: Current) -> impl IntoView {
                     }
                 }
             >
-                <table class="table" aria-labelledby="hsm-cluster-backups-heading">
-                    <TableHead columns=&["Backup ID", "State", "Created", "Never expires"] />
-                    <tbody>
-                        <For
-                            each=move || backups.get()
-                            key=|b| (b.backup_id.clone(), b.backup_state, b.never_expires)
-                            let:backup
-                        >
-                            <tr>
-                                <th scope="row">
-                                    <a href=backup_href(&region.get_untracked(), &backup.backup_id) class="mono">
-                                        {backup.backup_id.clone()}
-                                    </a>
-                                </th>
-                                <td>
-                                    <StatusIndicator status=Signal::stored(hsm_backup_state_view(backup.backup_state)) />
-                                </td>
-                                <td class="nowrap">{format::time(backup.create_timestamp)}</td>
-                                <td>{if backup.never_expires == Some(true) { "Yes" } else { "No" }}</td>
-                            </tr>
-                        </For>
-                    </tbody>
-                </table>
+                <ListToolbar controls=controls listing=listing label="Find backups of the cluster" />
+                <Show
+                    when=move || listing.with(|l| l.matches > 0)
+                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                >
+                    <table class="table" aria-labelledby="hsm-cluster-backups-heading">
+                        <ListHead columns=BACKUP_COLUMNS controls=controls />
+                        <tbody>
+                            <For
+                                each=shown
+                                key=|b| (b.backup_id.clone(), b.backup_state, b.never_expires)
+                                let:backup
+                            >
+                                <tr>
+                                    <th scope="row">
+                                        <a href=backup_href(&region.get_untracked(), &backup.backup_id) class="mono">
+                                            {backup.backup_id.clone()}
+                                        </a>
+                                    </th>
+                                    <td>
+                                        <StatusIndicator status=Signal::stored(hsm_backup_state_view(backup.backup_state)) />
+                                    </td>
+                                    <td class="nowrap">{format::time(backup.create_timestamp)}</td>
+                                    <td>{if backup.never_expires == Some(true) { "Yes" } else { "No" }}</td>
+                                </tr>
+                            </For>
+                        </tbody>
+                    </table>
+                </Show>
             </Show>
         </Panel>
     }
