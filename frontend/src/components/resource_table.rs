@@ -147,13 +147,13 @@ pub fn ListToolbar(
     /// Accessible name and placeholder of the filter, e.g. "Find servers".
     label: &'static str,
     /// More filters before the text filter (e.g. a state menu).
-    #[prop(optional)]
-    children: Option<Children>,
+    #[prop(default = None)]
+    filters: Option<Children>,
 ) -> impl IntoView {
     let filter = controls.filter;
     view! {
         <div class="toolbar">
-            {children.map(|children| children())}
+            {filters.map(|filters| filters())}
             <input
                 type="search"
                 class="filter"
@@ -177,6 +177,65 @@ pub fn ListToolbar(
             </span>
             <Pagination controls=controls listing=listing label=label />
         </div>
+    }
+}
+
+/// A list's toolbar and table: the filters, the table with a sortable head
+/// and the page's rows (the children, a `<For>` over the listing's keys),
+/// and "No matches" when the filters leave nothing. An empty list shows
+/// only the toolbar: its empty state is the page's to say.
+#[component]
+pub fn ResourceTable(
+    /// The list's controls.
+    controls: ListControls,
+    /// The listing the controls make.
+    listing: Memo<Listing>,
+    /// Accessible name and placeholder of the filter, e.g. "Find servers".
+    label: &'static str,
+    /// Id of the heading that names the table.
+    labelledby: &'static str,
+    /// The columns, in order.
+    columns: &'static [Column],
+    /// One sentence when the filters match nothing, e.g. "No server matches
+    /// the filter."
+    no_matches: &'static str,
+    /// Rows start with a selection radio.
+    #[prop(optional)]
+    selectable: bool,
+    /// Screen readers announce changes in the table (rows whose status
+    /// changes without a status cell of their own announcing it).
+    #[prop(optional)]
+    live: bool,
+    /// Clears the page's other filters too.
+    #[prop(optional)]
+    also_clear: Option<Callback<()>>,
+    /// More filters before the text filter (e.g. a state menu).
+    #[prop(optional)]
+    filters: Option<Children>,
+    /// Items before the page's other filters, when it filters before the
+    /// controls do (the listing's total otherwise).
+    #[prop(optional, into)]
+    total: Option<Signal<usize>>,
+    /// The rows of the page.
+    children: ChildrenFn,
+) -> impl IntoView {
+    let no_matches_view = move || {
+        let total = total.map_or_else(|| listing.with(|l| l.total), |t| t.get());
+        (total > 0 && listing.with(|l| l.matches == 0)).then(|| {
+            view! { <NoMatches controls=controls detail=no_matches also_clear=also_clear /> }
+        })
+    };
+    view! {
+        <ListToolbar controls=controls listing=listing label=label filters=filters />
+        {no_matches_view}
+        <Show when=move || listing.with(|l| l.matches > 0)>
+            <div class="table-scroll">
+                <table class="table" aria-labelledby=labelledby aria-live=live.then_some("polite")>
+                    <ListHead columns=columns controls=controls selectable=selectable />
+                    <tbody>{children()}</tbody>
+                </table>
+            </div>
+        </Show>
     }
 }
 
@@ -352,7 +411,7 @@ pub fn NoMatches(
     detail: &'static str,
     /// Clears the page's other filters too (the button then says "Clear
     /// filters").
-    #[prop(optional)]
+    #[prop(default = None)]
     also_clear: Option<Callback<()>>,
 ) -> impl IntoView {
     let label = if also_clear.is_some() {

@@ -25,9 +25,7 @@ use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -193,6 +191,26 @@ pub fn HsmBackupsPage() -> impl IntoView {
         })
     };
 
+    let state_menu = view! {
+        <label for="backup-state-filter">"State"</label>
+        <select id="backup-state-filter" on:change=move |ev| choose_state.run(event_target_value(&ev))>
+            <option value=state_value(None) selected=move || state.get().is_none()>
+                {move || format!("All states ({})", counts.with(|c| c.total))}
+            </option>
+            {BackupState::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    view! {
+                        <option value=state_value(Some(s)) selected=move || state.get() == Some(s)>
+                            {move || format!("{} ({})", s.as_str(), counts.with(|c| c.per_state[i]))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    };
+
     view! {
         <SectionNav region=region current=Section::Backups />
         <Panel id="hsm-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || counts.with(|c| c.total)) actions=move || view! {
@@ -253,83 +271,50 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 "PENDING_DELETION for 7 days and can be restored until its deletion date."
             </p>
             <CopyNotices copies=copies />
-            <ListToolbar controls=controls listing=listing label="Find backups">
-                <label for="backup-state-filter">"State"</label>
-                <select
-                    id="backup-state-filter"
-                    on:change=move |ev| choose_state.run(event_target_value(&ev))
-                >
-                    <option value=state_value(None) selected=move || state.get().is_none()>
-                        {move || format!("All states ({})", counts.with(|c| c.total))}
-                    </option>
-                    {BackupState::ALL
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, s)| {
-                            view! {
-                                <option value=state_value(Some(s)) selected=move || state.get() == Some(s)>
-                                    {move || format!("{} ({})", s.as_str(), counts.with(|c| c.per_state[i]))}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </ListToolbar>
             <RegionLoadError region=region snapshot=snapshot section=Section::Backups />
+            <ResourceTable
+                controls=controls
+                listing=listing
+                label="Find backups"
+                labelledby="hsm-backups-heading"
+                columns=COLUMNS
+                no_matches="No backup matches the filters."
+                selectable=true
+                also_clear=Callback::new(move |()| choose_state.run("all".to_owned()))
+                total=Signal::derive(move || counts.with(|c| c.total))
+                filters=Box::new(move || state_menu.into_any())
+            >
+                <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
+                    {hsm
+                        .backup_signal(&region.get_untracked(), &id)
+                        .map(|backup| {
+                            view! {
+                                <BackupRow region=region backup=backup now=now selected=selected restore=restore />
+                            }
+                        })}
+                </For>
+            </ResourceTable>
             {move || {
-                let loading = snapshot.get() == Snapshot::Loading;
                 let total = counts.with(|c| c.total);
-                let shown = listing.with(|l| l.keys.len());
-                if loading && total == 0 {
-                    view! { <p class="loading" role="status">"Loading backups…"</p> }.into_any()
-                } else if matches!(snapshot.get(), Snapshot::Ready) && total == 0 {
-                    view! {
-                        <EmptyState
-                            title="No backups"
-                            detail=format!(
-                                "No CloudHSM backup in {}. A cluster is backed up when it becomes active, and copies of backups from other regions appear here too.",
-                                region.get(),
-                            )
-                        />
+                match snapshot.get() {
+                    Snapshot::Loading if total == 0 => {
+                        view! { <p class="loading" role="status">"Loading backups…"</p> }.into_any()
                     }
-                        .into_any()
-                } else if total > 0 && shown == 0 {
-                    view! {
-                        <NoMatches
-                            controls=controls
-                            detail="No backup matches the filters."
-                            also_clear=Callback::new(move |()| choose_state.run("all".to_owned()))
-                        />
+                    Snapshot::Ready if total == 0 => {
+                        view! {
+                            <EmptyState
+                                title="No backups"
+                                detail=format!(
+                                    "No CloudHSM backup in {}. A cluster is backed up when it becomes active, and copies of backups from other regions appear here too.",
+                                    region.get(),
+                                )
+                            />
+                        }
+                            .into_any()
                     }
-                        .into_any()
-                } else {
-                    ().into_any()
+                    _ => ().into_any(),
                 }
             }}
-            <Show when=move || listing.with(|l| !l.keys.is_empty())>
-                <div class="table-scroll">
-                    <table class="table" aria-labelledby="hsm-backups-heading">
-                        <ListHead columns=COLUMNS controls=controls selectable=true />
-                        <tbody>
-                            <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
-                                {hsm
-                                    .backup_signal(&region.get_untracked(), &id)
-                                    .map(|backup| {
-                                        view! {
-                                            <BackupRow
-                                                region=region
-                                                backup=backup
-                                                now=now
-                                                selected=selected
-                                                restore=restore
-                                            />
-                                        }
-                                    })}
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
-            </Show>
         </Panel>
         <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
         <Show when=move || copy_open.get()>

@@ -24,7 +24,7 @@ use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of, time_key,
+    Column, ListControls, ListRow, ResourceTable, page_of, time_key,
 };
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
 use crate::format;
@@ -319,35 +319,33 @@ fn ClusterBackups(current: Current) -> impl IntoView {
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find backups of the cluster" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find backups of the cluster"
+                    labelledby="hsm-cluster-backups-heading"
+                    columns=BACKUP_COLUMNS
+                    no_matches="No backup matches the filter."
                 >
-                    <table class="table" aria-labelledby="hsm-cluster-backups-heading">
-                        <ListHead columns=BACKUP_COLUMNS controls=controls />
-                        <tbody>
-                            <For
-                                each=shown
-                                key=|b| (b.backup_id.clone(), b.backup_state, b.never_expires)
-                                let:backup
-                            >
-                                <tr>
-                                    <th scope="row">
-                                        <a href=backup_href(&region.get_untracked(), &backup.backup_id) class="mono">
-                                            {backup.backup_id.clone()}
-                                        </a>
-                                    </th>
-                                    <td>
-                                        <StatusIndicator status=Signal::stored(hsm_backup_state_view(backup.backup_state)) />
-                                    </td>
-                                    <td class="nowrap">{format::time(backup.create_timestamp)}</td>
-                                    <td>{if backup.never_expires == Some(true) { "Yes" } else { "No" }}</td>
-                                </tr>
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For
+                        each=shown
+                        key=|b| (b.backup_id.clone(), b.backup_state, b.never_expires)
+                        let:backup
+                    >
+                        <tr>
+                            <th scope="row">
+                                <a href=backup_href(&region.get_untracked(), &backup.backup_id) class="mono">
+                                    {backup.backup_id.clone()}
+                                </a>
+                            </th>
+                            <td>
+                                <StatusIndicator status=Signal::stored(hsm_backup_state_view(backup.backup_state)) />
+                            </td>
+                            <td class="nowrap">{format::time(backup.create_timestamp)}</td>
+                            <td>{if backup.never_expires == Some(true) { "Yes" } else { "No" }}</td>
+                        </tr>
+                    </For>
+                </ResourceTable>
             </Show>
         </Panel>
     }

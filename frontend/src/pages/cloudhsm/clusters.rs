@@ -11,9 +11,7 @@ use super::{
 };
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, time_key,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
 use crate::components::status::{StatusIndicator, cluster_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -76,7 +74,6 @@ pub fn HsmClustersPage() -> impl IntoView {
         controls.list(rows)
     });
     let total = Signal::derive(move || listing.with(|l| l.total));
-    let shown = move || listing.with(|l| l.matches);
     let create_href = move || in_region("/cloudhsm/clusters/new", &region.get());
     view! {
         <SectionNav region=region current=Section::Clusters />
@@ -94,8 +91,21 @@ pub fn HsmClustersPage() -> impl IntoView {
                     </a>
                 </div>
             }>
-            <ListToolbar controls=controls listing=listing label="Find clusters" />
             <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
+            <ResourceTable
+                controls=controls
+                listing=listing
+                label="Find clusters"
+                labelledby="hsm-clusters-heading"
+                columns=COLUMNS
+                no_matches="No cluster matches the filter."
+            >
+                <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
+                    {hsm
+                        .cluster_signal(&region.get_untracked(), &id)
+                        .map(|cluster| view! { <ClusterRow region=region cluster=cluster /> })}
+                </For>
+            </ResourceTable>
             {move || {
                 let total = total.get();
                 match snapshot.get() {
@@ -118,27 +128,9 @@ pub fn HsmClustersPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    _ if total > 0 && shown() == 0 => {
-                        view! { <NoMatches controls=controls detail="No cluster matches the filter." /> }
-                            .into_any()
-                    }
                     _ => ().into_any(),
                 }
             }}
-            <Show when=move || { shown() > 0 }>
-                <div class="table-scroll">
-                    <table class="table" aria-labelledby="hsm-clusters-heading">
-                        <ListHead columns=COLUMNS controls=controls />
-                        <tbody>
-                            <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
-                                {hsm
-                                    .cluster_signal(&region.get_untracked(), &id)
-                                    .map(|cluster| view! { <ClusterRow region=region cluster=cluster /> })}
-                            </For>
-                        </tbody>
-                    </table>
-                </div>
-            </Show>
         </Panel>
     }
 }

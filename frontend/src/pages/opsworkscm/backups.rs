@@ -11,7 +11,7 @@ use shared::opsworkscm::Backup;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches, time_key,
+    Column, ListControls, ListRow, Listing, ResourceTable, time_key,
 };
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
@@ -111,24 +111,22 @@ pub fn BackupsPage() -> impl IntoView {
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find backups" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find backups"
+                    labelledby="all-backups-heading"
+                    columns=COLUMNS
+                    no_matches="No backup matches the filter."
                 >
-                    <table class="table" aria-labelledby="all-backups-heading">
-                        <ListHead columns=COLUMNS controls=controls />
-                        <tbody>
-                            <For
-                                each=page_rows
-                                key=|b| (b.backup_id.clone(), b.status, b.description.clone())
-                                let:backup
-                            >
-                                <BackupLine backup=backup />
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For
+                        each=page_rows
+                        key=|b| (b.backup_id.clone(), b.status, b.description.clone())
+                        let:backup
+                    >
+                        <BackupLine backup=backup />
+                    </For>
+                </ResourceTable>
             </Show>
         </Panel>
     }

@@ -16,7 +16,7 @@ use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{Column, ListControls, ListHead, ListToolbar, NoMatches};
+use crate::components::resource_table::{Column, ListControls, ResourceTable};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -319,24 +319,22 @@ pub fn BackupsTab() -> impl IntoView {
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find backups" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || view! { <NoMatches controls=controls detail="No backup matches the filter." /> }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find backups"
+                    labelledby="backups-heading"
+                    columns=BACKUP_COLUMNS
+                    no_matches="No backup matches the filter."
                 >
-                    <table class="table" aria-labelledby="backups-heading">
-                        <ListHead columns=BACKUP_COLUMNS controls=controls />
-                        <tbody>
-                            <For
-                                each=page_rows
-                                key=|b| (b.backup_id.clone(), b.status, b.description.clone())
-                                let:backup
-                            >
-                                <BackupRow backup=backup on_delete=ask_delete on_restore=ask_restore />
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For
+                        each=page_rows
+                        key=|b| (b.backup_id.clone(), b.status, b.description.clone())
+                        let:backup
+                    >
+                        <BackupRow backup=backup on_delete=ask_delete on_restore=ask_restore />
+                    </For>
+                </ResourceTable>
             </Show>
         </Panel>
         <ConfirmDelete

@@ -13,9 +13,7 @@ use crate::api::{self, ApiError};
 use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, Listing, ResourceTable};
 use crate::format;
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_details::current;
@@ -217,20 +215,25 @@ pub fn EventsTab() -> impl IntoView {
                 </span>
             }>
             <FormError title="Could not load events" error=error />
-            <Show when=move || { count() > 0 }>
-                <ListToolbar controls=controls listing=listing label="Find events" />
-            </Show>
             {move || match log.with(|l| l.as_ref().map(|l| l.events.is_empty())) {
                 None => view! { <p class="loading" role="status">"Loading events…"</p> }.into_any(),
                 Some(true) => {
                     view! { <div class="empty"><p class="empty-title">"No events"</p></div> }.into_any()
                 }
-                Some(false) if listing.with(|l| l.matches == 0) => {
-                    view! { <NoMatches controls=controls detail="No loaded event matches the filter." /> }
-                        .into_any()
-                }
-                Some(false) => view! { <EventsTable log=log listing=listing controls=controls /> }.into_any(),
+                Some(false) => ().into_any(),
             }}
+            <Show when=move || { count() > 0 }>
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find events"
+                    labelledby="events-heading"
+                    columns=COLUMNS
+                    no_matches="No loaded event matches the filter."
+                >
+                    <EventRows log=log listing=listing />
+                </ResourceTable>
+            </Show>
             <Show when=has_older>
                 <div class="pager">
                     <BusyButton busy=loading_older kind="button" on_click=load_older>
@@ -242,14 +245,10 @@ pub fn EventsTab() -> impl IntoView {
     }
 }
 
-/// The page of loaded events the controls show.
+/// The rows of the loaded events on the controls' page.
 #[component]
-fn EventsTable(
-    log: Memo<Option<EventLog>>,
-    listing: Memo<Listing>,
-    controls: ListControls,
-) -> impl IntoView {
-    let rows = move || {
+fn EventRows(log: Memo<Option<EventLog>>, listing: Memo<Listing>) -> impl IntoView {
+    move || {
         let keys = listing.with(|l| l.keys.clone());
         log.with(|l| {
             let events = l.as_ref().map_or(&[][..], |l| &l.events[..]);
@@ -266,12 +265,6 @@ fn EventsTable(
                 })
                 .collect_view()
         })
-    };
-    view! {
-        <table class="table" aria-labelledby="events-heading">
-            <ListHead columns=COLUMNS controls=controls />
-            <tbody>{rows}</tbody>
-        </table>
     }
 }
 

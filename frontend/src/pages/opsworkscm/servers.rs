@@ -14,9 +14,7 @@ use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, Listing, NoMatches, time_key,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
 use crate::components::status::{StatusIndicator, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
@@ -159,7 +157,21 @@ pub fn ServersPage() -> impl IntoView {
                     </button>
                 </div>
             }>
-            <ListToolbar controls=controls listing=listing label="Find servers" />
+            <ResourceTable
+                controls=controls
+                listing=listing
+                label="Find servers"
+                labelledby="servers-heading"
+                columns=COLUMNS
+                no_matches="No server matches the filter."
+                selectable=true
+            >
+                <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:name>
+                    {live
+                        .server_signal(&name)
+                        .map(|server| view! { <ServerRow name=name server=server selected=selected /> })}
+                </For>
+            </ResourceTable>
             {move || match live.snapshot() {
                 Snapshot::Loading if live.server_count() == 0 => {
                     view! { <p class="loading" role="status">"Loading servers…"</p> }.into_any()
@@ -182,11 +194,6 @@ pub fn ServersPage() -> impl IntoView {
                 }
                 _ => ().into_any(),
             }}
-            <Show when=move || {
-                live.server_count() > 0 && listing.with(|l| l.matches > 0)
-            }>
-                <ServersTable listing=listing selected=selected controls=controls />
-            </Show>
             <Show when=move || live.snapshot() == Snapshot::Ready && live.server_count() == 0>
                 <EmptyState
                     title="No servers yet"
@@ -196,11 +203,6 @@ pub fn ServersPage() -> impl IntoView {
                         "Create server"
                     </button>
                 </EmptyState>
-            </Show>
-            <Show when=move || {
-                live.server_count() > 0 && listing.with(|l| l.matches == 0)
-            }>
-                <NoMatches controls=controls detail="No server matches the filter." />
             </Show>
         </Panel>
         <ConfirmDelete
@@ -214,28 +216,6 @@ pub fn ServersPage() -> impl IntoView {
             })
             on_confirm=confirm_delete
         />
-    }
-}
-
-/// The table of the current page; one keyed row per server.
-#[component]
-fn ServersTable(
-    listing: Memo<Listing>,
-    selected: RwSignal<Option<String>>,
-    controls: ListControls,
-) -> impl IntoView {
-    let live = LiveStore::expect();
-    view! {
-        <table class="table" aria-labelledby="servers-heading">
-            <ListHead columns=COLUMNS controls=controls selectable=true />
-            <tbody>
-                <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:name>
-                    {live
-                        .server_signal(&name)
-                        .map(|server| view! { <ServerRow name=name server=server selected=selected /> })}
-                </For>
-            </tbody>
-        </table>
     }
 }
 

@@ -15,9 +15,7 @@ use crate::components::field::TextField;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable};
 use crate::format;
 
 /// The sortable columns, as indexes into each row's sort keys.
@@ -158,45 +156,43 @@ pub fn FaultsPanel(
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find faults" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || view! { <NoMatches controls=controls detail="No fault matches the filter." /> }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find faults"
+                    labelledby="faults-heading"
+                    columns=COLUMNS
+                    no_matches="No fault matches the filter."
                 >
-                    <table class="table" aria-labelledby="faults-heading">
-                        <ListHead columns=COLUMNS controls=controls />
-                        <tbody>
-                            <For each=shown key=|f| (f.id, f.fired) let:fault>
-                                {
-                                    let id = fault.id;
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{id}</th>
-                                            <td>
-                                                {fault.spec.kind.name()}
-                                                {fault_detail(&fault)
-                                                    .map(|d| view! { <span class="hint">{d}</span> })}
-                                            </td>
-                                            <td>{scope(&fault)}</td>
-                                            <td>{frequency(&fault)}</td>
-                                            <td>{fault.fired}</td>
-                                            <td>
-                                                <button
-                                                    type="button"
-                                                    class="btn btn-small"
-                                                    aria-label=format!("Remove fault {id}")
-                                                    on:click=move |_| remove(id)
-                                                >
-                                                    "Remove"
-                                                </button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For each=shown key=|f| (f.id, f.fired) let:fault>
+                        {
+                            let id = fault.id;
+                            view! {
+                                <tr>
+                                    <th scope="row">{id}</th>
+                                    <td>
+                                        {fault.spec.kind.name()}
+                                        {fault_detail(&fault)
+                                            .map(|d| view! { <span class="hint">{d}</span> })}
+                                    </td>
+                                    <td>{scope(&fault)}</td>
+                                    <td>{frequency(&fault)}</td>
+                                    <td>{fault.fired}</td>
+                                    <td>
+                                        <button
+                                            type="button"
+                                            class="btn btn-small"
+                                            aria-label=format!("Remove fault {id}")
+                                            on:click=move |_| remove(id)
+                                        >
+                                            "Remove"
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </ResourceTable>
             </Show>
             <AddFault faults=faults />
         </Panel>

@@ -14,9 +14,7 @@ use crate::components::field::{FormError, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
 use crate::components::status::{StatusIndicator, hsm_state_view};
 use crate::format;
 
@@ -184,24 +182,22 @@ pub fn HsmsPanel(
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find HSMs" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || view! { <NoMatches controls=controls detail="No HSM matches the filter." /> }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find HSMs"
+                    labelledby="hsms-heading"
+                    columns=COLUMNS
+                    no_matches="No HSM matches the filter."
                 >
-                    <table class="table" aria-labelledby="hsms-heading">
-                        <ListHead columns=COLUMNS controls=controls />
-                        <tbody>
-                            <For
-                                each=shown
-                                key=|h| (h.hsm_id.clone(), h.state, h.state_message.clone())
-                                let:hsm
-                            >
-                                <HsmRow hsm=hsm on_delete=ask_delete />
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For
+                        each=shown
+                        key=|h| (h.hsm_id.clone(), h.state, h.state_message.clone())
+                        let:hsm
+                    >
+                        <HsmRow hsm=hsm on_delete=ask_delete />
+                    </For>
+                </ResourceTable>
             </Show>
             <form class="form inline-fields" on:submit=submit novalidate aria-labelledby="create-hsm-heading">
                 <h4 id="create-hsm-heading">"Create HSM"</h4>

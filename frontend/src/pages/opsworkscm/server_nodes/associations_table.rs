@@ -8,9 +8,7 @@ use shared::opsworkscm::NodeAssociationStatus;
 use super::disassociate_form::Disassociation;
 use crate::components::download::save_file;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
-};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -95,30 +93,27 @@ pub fn AssociationsTable(
                     }
                 }
             >
-                <ListToolbar controls=controls listing=listing label="Find node requests" />
-                <Show
-                    when=move || listing.with(|l| l.matches > 0)
-                    fallback=move || {
-                        view! { <NoMatches controls=controls detail="No node request matches the filter." /> }
-                    }
+                <ResourceTable
+                    controls=controls
+                    listing=listing
+                    label="Find node requests"
+                    labelledby="associations-heading"
+                    columns=COLUMNS
+                    no_matches="No node request matches the filter."
+                    live=true
                 >
-                    <table class="table" aria-labelledby="associations-heading" aria-live="polite">
-                        <ListHead columns=COLUMNS controls=controls />
-                        <tbody>
-                            <For
-                                each=shown
-                                key=|a| (a.token.clone(), a.status, a.certificate.is_some(), a.started_at)
-                                let:association
-                            >
-                                <AssociationRow
-                                    association=association
-                                    disassociation=disassociation
-                                    download_error=download_error
-                                />
-                            </For>
-                        </tbody>
-                    </table>
-                </Show>
+                    <For
+                        each=shown
+                        key=|a| (a.token.clone(), a.status, a.certificate.is_some(), a.started_at)
+                        let:association
+                    >
+                        <AssociationRow
+                            association=association
+                            disassociation=disassociation
+                            download_error=download_error
+                        />
+                    </For>
+                </ResourceTable>
             </Show>
         </Panel>
     }
