@@ -1,5 +1,6 @@
-//! Labelled form fields with a hint and an inline error: a text input, and a
-//! PEM text area that can also be filled from a file (File API). Plus the
+//! Labelled form fields with a hint and an inline error: a text input, a
+//! select, and a PEM text area that can also be filled from a file (File
+//! API). Plus the
 //! box a form shows when the service refused its request.
 
 use leptos::prelude::*;
@@ -82,6 +83,64 @@ pub fn TextField(
             {move || error_line(id, visible_error())}
         </div>
     }
+}
+
+/// A labelled select over `(value, label)` options, with an optional hint
+/// and inline error; the option equal to `value` is selected.
+#[component]
+pub fn SelectField(
+    /// Element id (the label points at it).
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// The chosen value, written on change.
+    value: RwSignal<String>,
+    /// The options as `(value, label)`, in order.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// A sentence under the label.
+    #[prop(optional)]
+    hint: &'static str,
+    /// What is wrong with the choice; `None` is valid.
+    #[prop(optional, into)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <select
+                id=id
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=move || described_by(id, !hint.is_empty(), error.get().is_some())
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let chosen = v.clone();
+                            view! {
+                                <option value=v selected=move || value.with(|value| *value == chosen)>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {move || error_line(id, error.get())}
+        </div>
+    }
+}
+
+/// Options whose value is also their label.
+pub fn plain_options<T: AsRef<str>>(values: impl IntoIterator<Item = T>) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|v| (v.as_ref().to_owned(), v.as_ref().to_owned()))
+        .collect()
 }
 
 /// A labelled text area for a PEM block (a public key, a CSR), filled by

@@ -13,7 +13,7 @@ use shared::opsworkscm::ServerStatus;
 use self::faults::FaultsPanel;
 use crate::Config;
 use crate::api::sim::{self, Clock, Fault, HealthChange};
-use crate::components::field::TextField;
+use crate::components::field::{SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
@@ -190,49 +190,6 @@ fn check_recovery(text: &str) -> Option<String> {
             "Enter a positive number of seconds up to ten years (315360000), or leave it blank."
                 .to_owned(),
         ),
-    }
-}
-
-/// A labelled select over `(value, label)` options, with an optional inline error.
-#[component]
-fn SelectField(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    #[prop(into)] options: Signal<Vec<(String, String)>>,
-    #[prop(optional, into)] error: Signal<Option<String>>,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.get().map(|_| error_id.clone())
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select
-                id=id
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
-                on:change=move |ev| value.set(event_target_value(&ev))
-            >
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(v, text)| {
-                            let selected = value.get_untracked() == v;
-                            view! {
-                                <option value=v selected=selected>
-                                    {text}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
-            {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
-        </div>
     }
 }
 

@@ -16,7 +16,7 @@ use super::{RegionPicker, Section, cluster_href, in_region, region_error, use_re
 use crate::api::{ApiError, cloudhsm};
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, TextField};
+use crate::components::field::{FormError, SelectField, TextField, plain_options};
 use crate::components::flash::{Completion, Flashes, OpTexts};
 use crate::components::panel::{Level, Panel};
 use crate::components::tag_editor::{TagDrafts, TagEditor};
@@ -206,24 +206,12 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                 <RegionPicker region=region section=Section::Clusters />
             }>
             <form class="form" on:submit=submit novalidate>
-                <div class="field">
-                    <label for="cluster-hsm-type">"HSM type"</label>
-                    <select
-                        id="cluster-hsm-type"
-                        on:change=move |ev| fields.hsm_type.set(event_target_value(&ev))
-                    >
-                        {HsmType::OFFERED
-                            .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <option value=t selected=move || fields.hsm_type.get() == t>
-                                        {t}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <SelectField
+                    id="cluster-hsm-type"
+                    label="HSM type"
+                    value=fields.hsm_type
+                    options=Signal::stored(plain_options(HsmType::OFFERED))
+                />
                 <TextField
                     id="cluster-subnets"
                     label="Subnet IDs"
@@ -233,52 +221,23 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                     error=field_error(|f| check_subnets(&f.subnets.get()).err())
                     show=attempted
                 />
-                <div class="field">
-                    <label for="cluster-network-type">"Network type"</label>
-                    <select
-                        id="cluster-network-type"
-                        on:change=move |ev| fields.network_type.set(event_target_value(&ev))
-                    >
-                        {NetworkType::ALL
-                            .into_iter()
-                            .map(|t| {
-                                view! {
-                                    <option
-                                        value=t.as_str()
-                                        selected=move || fields.network_type.get() == t.as_str()
-                                    >
-                                        {t.as_str()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="cluster-mode">"Mode"</label>
-                    <p class="hint" id="cluster-mode-hint">
-                        "NON_FIPS is available for hsm2m.medium only. A cluster restored from a backup has the backup's mode."
-                    </p>
-                    <select
-                        id="cluster-mode"
-                        aria-describedby="cluster-mode-hint"
-                        on:change=move |ev| fields.mode.set(event_target_value(&ev))
-                    >
-                        <option value="" selected=move || fields.mode.with(String::is_empty)>
-                            "Default (FIPS, or the backup's mode)"
-                        </option>
-                        {ClusterMode::ALL
-                            .into_iter()
-                            .map(|m| {
-                                view! {
-                                    <option value=m.as_str() selected=move || fields.mode.get() == m.as_str()>
-                                        {m.as_str()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <SelectField
+                    id="cluster-network-type"
+                    label="Network type"
+                    value=fields.network_type
+                    options=Signal::stored(plain_options(NetworkType::ALL.map(NetworkType::as_str)))
+                />
+                <SelectField
+                    id="cluster-mode"
+                    label="Mode"
+                    hint="NON_FIPS is available for hsm2m.medium only. A cluster restored from a backup has the backup's mode."
+                    value=fields.mode
+                    options=Signal::stored(
+                        std::iter::once((String::new(), "Default (FIPS, or the backup's mode)".to_owned()))
+                            .chain(plain_options(ClusterMode::ALL.map(ClusterMode::as_str)))
+                            .collect::<Vec<_>>(),
+                    )
+                />
                 <TextField
                     id="cluster-source-backup"
                     label="Source backup (optional)"

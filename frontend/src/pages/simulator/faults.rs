@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use shared::error::ErrorCode;
 use shared::opsworkscm::{Operation, ServerName};
 
-use super::{SelectField, check_recovery, optional_number, optional_text};
+use super::{check_recovery, optional_number, optional_text};
 use crate::api::sim::{
     self, FAULT_KINDS, Fault, FaultFields, FaultInputs, FaultKind, FaultSpec, fault_inputs,
 };
-use crate::components::field::TextField;
+use crate::components::field::{SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};

@@ -10,7 +10,7 @@ use shared::cloudhsmv2::{
 use super::{Current, PanelForm};
 use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, TextField};
+use crate::components::field::{FormError, SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
@@ -201,25 +201,18 @@ pub fn HsmsPanel(
             </Show>
             <form class="form inline-fields" on:submit=submit novalidate aria-labelledby="create-hsm-heading">
                 <h4 id="create-hsm-heading">"Create HSM"</h4>
-                <div class="field">
-                    <label for="hsm-zone">"Availability Zone"</label>
-                    <select id="hsm-zone" on:change=move |ev| zone.set(event_target_value(&ev))>
-                        {move || {
-                            zones
-                                .get()
-                                .into_iter()
-                                .map(|(z, subnet)| {
-                                    let value = z.clone();
-                                    view! {
-                                        <option value=value.clone() selected=move || zone.get() == value>
-                                            {format!("{z} ({subnet})")}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
+                <SelectField
+                    id="hsm-zone"
+                    label="Availability Zone"
+                    value=zone
+                    options=Signal::derive(move || {
+                        zones
+                            .get()
+                            .into_iter()
+                            .map(|(z, subnet)| (z.clone(), format!("{z} ({subnet})")))
+                            .collect::<Vec<_>>()
+                    })
+                />
                 <TextField
                     id="hsm-ip"
                     label="IP address (optional)"

@@ -11,7 +11,7 @@ use shared::cloudhsmv2::{
 use super::{Current, PanelForm};
 use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, TextField};
+use crate::components::field::{FormError, SelectField, TextField, plain_options};
 use crate::components::flash::OpTexts;
 use crate::components::panel::Panel;
 
@@ -121,31 +121,13 @@ pub fn ModifyClusterPanel(
                     })
                     show=attempted
                 />
-                <div class="field">
-                    <label for="modify-hsm-type">"HSM type"</label>
-                    <p class="hint" id="modify-hsm-type-hint">
-                        "hsm1.medium clusters can migrate to hsm2m.medium while ACTIVE; the change can be rolled back for 7 days."
-                    </p>
-                    <select
-                        id="modify-hsm-type"
-                        aria-describedby="modify-hsm-type-hint"
-                        on:change=move |ev| hsm_type.set(event_target_value(&ev))
-                    >
-                        {move || {
-                            types()
-                                .into_iter()
-                                .map(|t| {
-                                    let value = t.clone();
-                                    view! {
-                                        <option value=t.clone() selected=move || hsm_type.get() == value>
-                                            {t.clone()}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
+                <SelectField
+                    id="modify-hsm-type"
+                    label="HSM type"
+                    hint="hsm1.medium clusters can migrate to hsm2m.medium while ACTIVE; the change can be rolled back for 7 days."
+                    value=hsm_type
+                    options=Signal::derive(move || plain_options(types()))
+                />
                 <FormError title="Could not save the cluster" error=error />
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">"Save"</button>

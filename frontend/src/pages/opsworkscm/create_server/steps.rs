@@ -9,6 +9,7 @@ use super::custom_domain::CustomDomainFields;
 use super::fields::{TextField, setter};
 use super::form::{Form, engine_label, instance_types};
 use super::r10k::R10kFields;
+use crate::components::field::{SelectField, plain_options};
 use crate::components::password_rules::PasswordRules;
 use crate::components::tag_editor::TagEditor;
 
@@ -45,29 +46,12 @@ pub fn EngineStep(
                 })
                 .collect_view()}
         </fieldset>
-        <div class="field">
-            <label for="engine-version">"Engine version"</label>
-            <select
-                id="engine-version"
-                on:change=move |ev| form.version.set(event_target_value(&ev))
-            >
-                {move || {
-                    form.engine
-                        .get()
-                        .valid_versions()
-                        .iter()
-                        .map(|v| {
-                            let v = *v;
-                            view! {
-                                <option value=v selected=move || form.version.get() == v>
-                                    {v}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </div>
+        <SelectField
+            id="engine-version"
+            label="Engine version"
+            value=form.version
+            options=Signal::derive(move || plain_options(form.engine.get().valid_versions()))
+        />
     }
 }
 
@@ -89,27 +73,12 @@ pub fn ServerStep(
             error=Signal::derive(move || form.check_name())
             show=show
         />
-        <div class="field">
-            <label for="instance-type">"Instance type"</label>
-            <select
-                id="instance-type"
-                on:change=move |ev| form.instance_type.set(event_target_value(&ev))
-            >
-                {move || {
-                    instance_types(form.engine.get())
-                        .iter()
-                        .map(|t| {
-                            let t = *t;
-                            view! {
-                                <option value=t selected=move || form.instance_type.get() == t>
-                                    {t}
-                                </option>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </div>
+        <SelectField
+            id="instance-type"
+            label="Instance type"
+            value=form.instance_type
+            options=Signal::derive(move || plain_options(instance_types(form.engine.get())))
+        />
         <TextField
             id="key-pair"
             label="SSH key pair (optional)"
