@@ -19,6 +19,7 @@ pub mod flash;
 pub mod key_value;
 pub mod list;
 pub mod modal;
+pub mod page;
 pub mod panel;
 pub mod password_rules;
 pub mod resource_table;

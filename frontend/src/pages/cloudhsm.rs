@@ -35,6 +35,7 @@ pub use self::clusters::HsmClustersPage;
 pub use self::create_cluster::HsmCreateClusterPage;
 use crate::Config;
 use crate::api::sim;
+use crate::components::page::{Breadcrumbs, NotFound};
 use crate::live::{LiveStore, Snapshot};
 
 /// Regions offered by the pickers (where AWS offers CloudHSM); a region in
@@ -322,6 +323,7 @@ pub fn ResourcePage(
     /// The page's content, shown while the resource is found.
     children: ChildrenFn,
 ) -> impl IntoView {
+    let list_href = Signal::derive(move || in_region(section.path(), &region.get()));
     let missing = move || match snapshot.get() {
         Snapshot::Loading => view! {
             <p class="loading" role="status">{format!("Loading {}…", section.singular())}</p>
@@ -329,32 +331,21 @@ pub fn ResourcePage(
         .into_any(),
         Snapshot::Failed(_) => ().into_any(),
         Snapshot::Ready => view! {
-            <section class="panel">
-                <div class="empty">
-                    <h2 class="empty-title">
-                        {move || {
-                            let mut kind = section.singular().to_owned();
-                            kind[..1].make_ascii_uppercase();
-                            format!("{kind} {} not found in {}", id.get(), region.get())
-                        }}
-                    </h2>
-                    <p class="muted">{section.missing_hint()}</p>
-                    <a href=move || in_region(section.path(), &region.get())>
-                        {format!("Go to the {} list", section.plural())}
-                    </a>
-                </div>
-            </section>
+            <NotFound
+                title=Signal::derive(move || {
+                    let mut kind = section.singular().to_owned();
+                    kind[..1].make_ascii_uppercase();
+                    format!("{kind} {} not found in {}", id.get(), region.get())
+                })
+                hint=section.missing_hint()
+                back_href=list_href
+                back=format!("Go to the {} list", section.plural())
+            />
         }
         .into_any(),
     };
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <a href=move || {
-                in_region(section.path(), &region.get())
-            }>{format!("CloudHSM {}", section.plural())}</a>
-            <span aria-hidden="true">" › "</span>
-            <span>{move || id.get()}</span>
-        </nav>
+        <Breadcrumbs list_href=list_href list=format!("CloudHSM {}", section.plural()) current=id />
         <SectionNav region=region current=section />
         <RegionLoadError region=region snapshot=snapshot section=section />
         <Show when=move || found.get() fallback=missing>

@@ -18,8 +18,9 @@ use super::{
 use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::key_value::KeyValueGrid;
+use crate::components::page::PageHeader;
 use crate::components::panel::Panel;
-use crate::components::status::{StatusIndicator, hsm_backup_state_view};
+use crate::components::status::hsm_backup_state_view;
 use crate::format;
 use crate::live::LiveStore;
 
@@ -89,13 +90,14 @@ pub fn HsmBackupPage() -> impl IntoView {
             snapshot=snapshot
             found=Signal::derive(move || backup.with(Option::is_some))
         >
-            <div class="page-header">
-                <h2 id="hsm-backup-heading" class="mono">{move || id.get()}</h2>
-                <span aria-live="polite">
-                    <StatusIndicator status=Signal::derive(move || hsm_backup_state_view(state.get())) />
-                </span>
-                <div class="actions">{actions}</div>
-            </div>
+            <PageHeader
+                id="hsm-backup-heading"
+                title=id
+                mono=true
+                status=Signal::derive(move || hsm_backup_state_view(state.get()))
+            >
+                {actions}
+            </PageHeader>
             <CopyNotices copies=copies />
             <div class="tab-stack">
             <Panel id="hsm-backup-details-heading" title="Details">

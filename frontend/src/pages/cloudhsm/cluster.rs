@@ -22,6 +22,7 @@ use crate::api::{ApiError, cloudhsm};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
+use crate::components::page::PageHeader;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
     Column, ListControls, ListRow, ResourceTable, page_of, time_key,
@@ -151,17 +152,16 @@ pub fn HsmClusterPage() -> impl IntoView {
             snapshot=snapshot
             found=Signal::derive(move || cluster.with(Option::is_some))
         >
-            <div class="page-header">
-                <h2 id="hsm-cluster-heading" class="mono">{move || id.get()}</h2>
-                <span aria-live="polite">
-                    <StatusIndicator status=Signal::derive(move || cluster_state_view(state.get())) />
-                </span>
-                <div class="actions">
-                    <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
-                        "Delete cluster"
-                    </button>
-                </div>
-            </div>
+            <PageHeader
+                id="hsm-cluster-heading"
+                title=id
+                mono=true
+                status=Signal::derive(move || cluster_state_view(state.get()))
+            >
+                <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
+                    "Delete cluster"
+                </button>
+            </PageHeader>
             <div class="tab-stack">
                 <Panel id="hsm-cluster-details-heading" title="Details">
                     {move || cluster.get().map(|c| view! { <ClusterFields cluster=c /> })}

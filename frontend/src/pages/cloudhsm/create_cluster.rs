@@ -18,6 +18,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::field::{FormError, SelectField, TextField, plain_options};
 use crate::components::flash::{Completion, Flashes, OpTexts};
+use crate::components::page::Breadcrumbs;
 use crate::components::panel::{Level, Panel};
 use crate::components::tag_editor::{TagDrafts, TagEditor};
 use crate::format;
@@ -197,11 +198,11 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
             .map(|request| cli_command_in(Operation::CreateCluster, &region.get(), &request))
     });
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <a href=move || in_region("/cloudhsm/clusters", &region.get())>"CloudHSM clusters"</a>
-            <span aria-hidden="true">" › "</span>
-            <span>"Create cluster"</span>
-        </nav>
+        <Breadcrumbs
+            list_href=Signal::derive(move || in_region("/cloudhsm/clusters", &region.get()))
+            list="CloudHSM clusters"
+            current="Create cluster".to_owned()
+        />
         <Panel id="create-cluster-heading" title="Create cluster" level=Level::H2 actions=move || view! {
                 <RegionPicker region=region section=Section::Clusters />
             }>

@@ -15,6 +15,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
+use crate::components::page::{Breadcrumbs, NotFound, PageHeader};
 use crate::components::panel::Panel;
 use crate::components::resource_table::{Column, ListControls, ResourceTable};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
@@ -71,11 +72,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
         view! { <A href=move || format!("/servers/{}/{path}", name.get())>{label}</A> }
     };
     view! {
-        <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <A href="/servers">"Servers"</A>
-            <span aria-hidden="true">" › "</span>
-            <span>{move || name.get()}</span>
-        </nav>
+        <Breadcrumbs list_href="/servers".to_owned() list="Servers" current=name />
         <Show
             when=exists
             fallback=move || {
@@ -83,30 +80,25 @@ pub fn ServerDetailsPage() -> impl IntoView {
                     view! { <p class="loading" role="status">"Loading server…"</p> }.into_any()
                 } else {
                     view! {
-                        <section class="panel">
-                            <div class="empty">
-                                <h2 class="empty-title">{move || format!("Server {} not found", name.get())}</h2>
-                                <p class="muted">"It may have been deleted."</p>
-                                <A href="/servers">"Go to the servers list"</A>
-                            </div>
-                        </section>
+                        <NotFound
+                            title=Signal::derive(move || format!("Server {} not found", name.get()))
+                            hint="It may have been deleted."
+                            back_href="/servers".to_owned()
+                            back="Go to the servers list"
+                        />
                     }
                         .into_any()
                 }
             }
         >
-            <div class="page-header">
-                <h2 id="server-heading">{move || name.get()}</h2>
-                <StatusIndicator status=status />
-                <div class="actions">
-                    <button type="button" class="btn" on:click=start_maintenance>
-                        "Start maintenance"
-                    </button>
-                    <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
-                        "Delete"
-                    </button>
-                </div>
-            </div>
+            <PageHeader id="server-heading" title=name status=status>
+                <button type="button" class="btn" on:click=start_maintenance>
+                    "Start maintenance"
+                </button>
+                <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
+                    "Delete"
+                </button>
+            </PageHeader>
             <nav class="tabs" aria-label="Server sections">
                 {tab("overview", "Overview")}
                 {tab("backups", "Backups")}
