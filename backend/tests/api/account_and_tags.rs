@@ -79,15 +79,16 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
         many = many.tags(tag(&format!("k{i:02}"), "v"));
     }
     many.send().await.unwrap();
-    let err = app
-        .client
-        .tag_resource()
-        .resource_arn(&arn)
-        .tags(tag("one-more", "v"))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag("one-more", "v"))
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 
     // Pagination over 50 tags.
     let first = app
@@ -129,19 +130,24 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
         .unwrap();
     assert_eq!(backup_tags, [tag("kind", "pre-upgrade")]);
 
-    let err = list("arn:aws:opsworks-cm:us-east-1:123456789012:server/none/x".into())
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = list("not-an-arn".into()).await.unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = app
-        .client
-        .tag_resource()
-        .resource_arn(&arn)
-        .tags(tag("aws:reserved", "x"))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        list("arn:aws:opsworks-cm:us-east-1:123456789012:server/none/x".into())
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        list("not-an-arn".into()).await.err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag("aws:reserved", "x"))
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 }

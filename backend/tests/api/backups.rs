@@ -7,11 +7,16 @@ use crate::helpers::*;
 #[tokio::test]
 async fn a_manual_backup_runs_while_the_server_is_backing_up() {
     let app = TestApp::spawn().await;
-    let err = app.create_backup("b").send().await.unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.create_backup("b").send().await.err_code(),
+        "ResourceNotFoundException"
+    );
     app.create_chef("b").await;
-    let err = app.create_backup("b").send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    assert_eq!(
+        app.create_backup("b").send().await.err_code(),
+        "InvalidStateException",
+        "not while CREATING"
+    );
     app.advance(61).await;
 
     let backup = app
@@ -47,8 +52,11 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         format!("arn:aws:opsworks-cm:us-east-1:123456789012:backup/{id}")
     );
     assert_eq!(app.status("b").await, "BACKING_UP");
-    let err = app.create_backup("b").send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "one backup at a time");
+    assert_eq!(
+        app.create_backup("b").send().await.err_code(),
+        "InvalidStateException",
+        "one backup at a time"
+    );
 
     app.advance(31).await;
     assert_eq!(app.status("b").await, "HEALTHY");
@@ -78,14 +86,15 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         .unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed[0].created_at.unwrap().secs() > listed[1].created_at.unwrap().secs());
-    let err = app
-        .client
-        .describe_backups()
-        .backup_id("b-20000101000000000")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.client
+            .describe_backups()
+            .backup_id("b-20000101000000000")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
 }
 
 #[tokio::test]
@@ -101,8 +110,11 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         .unwrap()
         .backup_id
         .unwrap();
-    let err = app.delete_backup(&id).send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "still in progress");
+    assert_eq!(
+        app.delete_backup(&id).send().await.err_code(),
+        "InvalidStateException",
+        "still in progress"
+    );
     app.advance(31).await;
     app.delete_backup(&id).send().await.unwrap();
     let b = app
@@ -115,21 +127,28 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         .backups
         .unwrap();
     assert_eq!(b[0].status, Some(BackupStatus::Deleting));
-    let err = app.delete_backup(&id).send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException");
+    assert_eq!(
+        app.delete_backup(&id).send().await.err_code(),
+        "InvalidStateException"
+    );
     app.advance(11).await;
-    let err = app
-        .client
-        .describe_backups()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app.delete_backup(&id).send().await.unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app.delete_backup("bad id!").send().await.unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.client
+            .describe_backups()
+            .backup_id(&id)
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        app.delete_backup(&id).send().await.err_code(),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        app.delete_backup("bad id!").send().await.err_code(),
+        "ValidationException"
+    );
 }
 
 #[tokio::test]
@@ -147,24 +166,23 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .backup_id
         .unwrap();
     app.advance(31).await;
-    let err = app
-        .restore_server("rb")
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        app.restore_server("rb")
+            .backup_id(&id)
+            .send()
+            .await
+            .err_code(),
         "ValidationException",
         "backup of another server"
     );
-    let err = app
-        .restore_server("ra")
-        .backup_id("ra-20000101000000000")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.restore_server("ra")
+            .backup_id("ra-20000101000000000")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
     let s = app
         .restore_server("ra")
         .backup_id(&id)
@@ -176,13 +194,15 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .server
         .unwrap();
     assert_eq!(s.status, Some(ServerStatus::Restoring));
-    let err = app
-        .restore_server("ra")
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "already restoring");
+    assert_eq!(
+        app.restore_server("ra")
+            .backup_id(&id)
+            .send()
+            .await
+            .err_code(),
+        "InvalidStateException",
+        "already restoring"
+    );
     app.advance(61).await;
     let s = app.server("ra").await;
     assert_eq!(s.status, Some(ServerStatus::Healthy));
@@ -229,8 +249,10 @@ async fn the_manual_backup_limit_is_enforced() {
         app.create_backup("l").send().await.unwrap();
         app.advance(31).await;
     }
-    let err = app.create_backup("l").send().await.unwrap_err();
-    assert_eq!(code(&err), "LimitExceededException");
+    assert_eq!(
+        app.create_backup("l").send().await.err_code(),
+        "LimitExceededException"
+    );
     let attrs = app
         .client
         .describe_account_attributes()

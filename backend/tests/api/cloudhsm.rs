@@ -193,15 +193,13 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     );
     assert_eq!(created.tag_list.unwrap()[0].key, "team");
 
-    let err = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1a")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1a")
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "not while creating"
     );
@@ -226,15 +224,13 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     );
     assert!(format!("{err:?}").contains("no CSR yet"), "{err:?}");
 
-    let err = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1c")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1c")
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "no subnet in that zone"
     );
@@ -265,15 +261,16 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     // A certificate for another key, or from another CA, does not initialize.
     let (signed, anchor) = sign_csr(&csr);
     let (_, other_anchor) = sign_csr(&csr);
-    let err = hsm
-        .initialize_cluster()
-        .cluster_id(&id)
-        .signed_cert(&signed)
-        .trust_anchor(other_anchor)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
+    assert_eq!(
+        hsm.initialize_cluster()
+            .cluster_id(&id)
+            .signed_cert(&signed)
+            .trust_anchor(other_anchor)
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
     let started = hsm
         .initialize_cluster()
         .cluster_id(&id)
@@ -303,23 +300,25 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     assert_eq!(backups[0].backup_state, Some(BackupState::CreateInProgress));
 
     // Deleting: HSMs first, then the cluster; its backups stay.
-    let err = hsm
-        .delete_cluster()
-        .cluster_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException", "HSMs remain");
-    let err = hsm.delete_hsm().cluster_id(&id).send().await.unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException", "which HSM?");
-    let err = hsm
-        .delete_hsm()
-        .cluster_id(&id)
-        .eni_ip("10.9.9.9")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
+    assert_eq!(
+        hsm.delete_cluster().cluster_id(&id).send().await.err_code(),
+        "CloudHsmInvalidRequestException",
+        "HSMs remain"
+    );
+    assert_eq!(
+        hsm.delete_hsm().cluster_id(&id).send().await.err_code(),
+        "CloudHsmInvalidRequestException",
+        "which HSM?"
+    );
+    assert_eq!(
+        hsm.delete_hsm()
+            .cluster_id(&id)
+            .eni_ip("10.9.9.9")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
     let deleted = hsm
         .delete_hsm()
         .cluster_id(&id)
@@ -345,14 +344,8 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
         gone.cluster.unwrap().state,
         Some(ClusterState::DeleteInProgress)
     );
-    let err = hsm
-        .delete_cluster()
-        .cluster_id(&id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.delete_cluster().cluster_id(&id).send().await.err_code(),
         "CloudHsmInvalidRequestException",
         "already deleting"
     );
@@ -430,68 +423,69 @@ async fn bad_cluster_requests_are_invalid_requests() {
             "case {i}: {err:?}"
         );
     }
-    let err = hsm
-        .create_cluster()
-        .hsm_type("hsm1.medium")
-        .subnet_ids(SUBNET_A)
-        .source_backup_id("backup-abcdefghijk")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
-    let err = hsm
-        .create_cluster()
-        .hsm_type("hsm1.medium")
-        .subnet_ids(SUBNET_A)
-        .tag_list(Tag::builder().key("aws:owner").value("x").build().unwrap())
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmTagException");
-    let err = hsm
-        .describe_clusters()
-        .filters("colour", vec!["red".to_owned()])
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let err = hsm
-        .describe_clusters()
-        .filters("states", vec!["SLEEPING".to_owned()])
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let err = hsm
-        .describe_clusters()
-        .max_results(26)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let err = hsm
-        .delete_cluster()
-        .cluster_id("cluster-abcdefghijk")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
-    let err = hsm
-        .delete_cluster()
-        .cluster_id("cluster-1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let id = create_cluster(&hsm).await.cluster_id.unwrap();
-    let err = hsm
-        .modify_cluster()
-        .cluster_id(&id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.create_cluster()
+            .hsm_type("hsm1.medium")
+            .subnet_ids(SUBNET_A)
+            .source_backup_id("backup-abcdefghijk")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
+    assert_eq!(
+        hsm.create_cluster()
+            .hsm_type("hsm1.medium")
+            .subnet_ids(SUBNET_A)
+            .tag_list(Tag::builder().key("aws:owner").value("x").build().unwrap())
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmTagException"
+    );
+    assert_eq!(
+        hsm.describe_clusters()
+            .filters("colour", vec!["red".to_owned()])
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    assert_eq!(
+        hsm.describe_clusters()
+            .filters("states", vec!["SLEEPING".to_owned()])
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    assert_eq!(
+        hsm.describe_clusters()
+            .max_results(26)
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    assert_eq!(
+        hsm.delete_cluster()
+            .cluster_id("cluster-abcdefghijk")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
+    assert_eq!(
+        hsm.delete_cluster()
+            .cluster_id("cluster-1")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    let id = create_cluster(&hsm).await.cluster_id.unwrap();
+    assert_eq!(
+        hsm.modify_cluster().cluster_id(&id).send().await.err_code(),
         "CloudHsmInvalidRequestException",
         "nothing to modify"
     );
@@ -559,14 +553,15 @@ async fn describe_clusters_filters_and_pages() {
         .unwrap();
     assert_eq!(by_vpc.len(), 1);
     assert_eq!(by_vpc[0].cluster_id, second.cluster_id);
-    let err = hsm
-        .describe_clusters()
-        .max_results(1)
-        .next_token("forged")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
+    assert_eq!(
+        hsm.describe_clusters()
+            .max_results(1)
+            .next_token("forged")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
 }
 
 #[tokio::test]
@@ -578,14 +573,15 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
     for _ in 0..4 {
         ids.push(create_cluster(&east).await.cluster_id.unwrap());
     }
-    let err = east
-        .create_cluster()
-        .hsm_type("hsm1.medium")
-        .subnet_ids(SUBNET_A)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceLimitExceededException");
+    assert_eq!(
+        east.create_cluster()
+            .hsm_type("hsm1.medium")
+            .subnet_ids(SUBNET_A)
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceLimitExceededException"
+    );
     let other = create_cluster(&west).await;
     assert!(other.subnet_mapping.unwrap().contains_key("eu-west-1a"));
     assert_eq!(
@@ -598,14 +594,12 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
             .len(),
         1
     );
-    let err = west
-        .delete_cluster()
-        .cluster_id(&ids[0])
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        west.delete_cluster()
+            .cluster_id(&ids[0])
+            .send()
+            .await
+            .err_code(),
         "CloudHsmResourceNotFoundException",
         "another region's cluster"
     );
@@ -625,14 +619,15 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
             .await
             .unwrap();
     }
-    let err = east
-        .create_hsm()
-        .cluster_id(&ids[2])
-        .availability_zone("us-east-1a")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceLimitExceededException");
+    assert_eq!(
+        east.create_hsm()
+            .cluster_id(&ids[2])
+            .availability_zone("us-east-1a")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceLimitExceededException"
+    );
     west.create_hsm()
         .cluster_id(other.cluster_id.as_deref().unwrap())
         .availability_zone("eu-west-1a")
@@ -668,16 +663,14 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
         .unwrap()
         .hsm
         .unwrap();
-    let err = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1a")
-        .ip_address(first.eni_ip.unwrap())
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1a")
+            .ip_address(first.eni_ip.unwrap())
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "address in use"
     );
@@ -687,23 +680,22 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
         .send()
         .await
         .unwrap();
-    let err = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1b")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceLimitExceededException");
-    let err = hsm
-        .delete_hsm()
-        .cluster_id(&id)
-        .hsm_id(&first.hsm_id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1b")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceLimitExceededException"
+    );
+    assert_eq!(
+        hsm.delete_hsm()
+            .cluster_id(&id)
+            .hsm_id(&first.hsm_id)
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "still being created"
     );
@@ -742,15 +734,13 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
         modified.backup_retention_policy.unwrap().value.as_deref(),
         Some("30")
     );
-    let err = hsm
-        .modify_cluster()
-        .cluster_id(&id)
-        .hsm_type("hsm2m.medium")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.modify_cluster()
+            .cluster_id(&id)
+            .hsm_type("hsm2m.medium")
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "not ACTIVE yet"
     );
@@ -803,14 +793,16 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
         (modified_at + chrono::Duration::seconds(60) + chrono::Duration::days(7)).timestamp(),
         "seven days after the migration finished"
     );
-    let err = hsm
-        .modify_cluster()
-        .cluster_id(&id)
-        .hsm_type("hsm1.medium")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException", "no way back");
+    assert_eq!(
+        hsm.modify_cluster()
+            .cluster_id(&id)
+            .hsm_type("hsm1.medium")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException",
+        "no way back"
+    );
 }
 
 #[tokio::test]

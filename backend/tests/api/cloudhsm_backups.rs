@@ -52,9 +52,8 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
         deleted.delete_timestamp.unwrap().secs(),
         delete_at.timestamp()
     );
-    let err = hsm.delete_backup().backup_id(&id).send().await.unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.delete_backup().backup_id(&id).send().await.err_code(),
         "CloudHsmInvalidRequestException",
         "already pending"
     );
@@ -70,14 +69,8 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
         .unwrap();
     assert_eq!(restored.backup_state, Some(BackupState::Ready));
     assert!(restored.delete_timestamp.is_none());
-    let err = hsm
-        .restore_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.restore_backup().backup_id(&id).send().await.err_code(),
         "CloudHsmInvalidRequestException",
         "only PENDING_DELETION"
     );
@@ -124,13 +117,14 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
             .unwrap()
             .is_cloud_hsm_resource_not_found_exception()
     );
-    let err = hsm
-        .delete_backup()
-        .backup_id("backup-bad1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
+    assert_eq!(
+        hsm.delete_backup()
+            .backup_id("backup-bad1")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
 }
 
 #[tokio::test]
@@ -202,13 +196,14 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
             .is_empty(),
         "the copy lives in eu-west-1 only"
     );
-    let err = east
-        .delete_backup()
-        .backup_id(&copy_id)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
+    assert_eq!(
+        east.delete_backup()
+            .backup_id(&copy_id)
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
     app.advance(61).await;
     let ready = west
         .describe_backups()
@@ -259,63 +254,60 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         restored.state,
         Some(aws_sdk_cloudhsmv2::types::ClusterState::Initialized)
     );
-    let err = east
-        .create_cluster()
-        .hsm_type("hsm2m.medium")
-        .subnet_ids(crate::cloudhsm::SUBNET_A)
-        .source_backup_id(&arn)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        east.create_cluster()
+            .hsm_type("hsm2m.medium")
+            .subnet_ids(crate::cloudhsm::SUBNET_A)
+            .source_backup_id(&arn)
+            .send()
+            .await
+            .err_code(),
         "CloudHsmResourceNotFoundException",
         "the ARN names eu-west-1"
     );
 
     // Bad copies.
-    let err = east
-        .copy_backup_to_region()
-        .backup_id(&source)
-        .destination_region("us-east-1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException", "same region");
-    let err = east
-        .copy_backup_to_region()
-        .backup_id(&source)
-        .destination_region("moon-1")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        east.copy_backup_to_region()
+            .backup_id(&source)
+            .destination_region("us-east-1")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException",
+        "same region"
+    );
+    assert_eq!(
+        east.copy_backup_to_region()
+            .backup_id(&source)
+            .destination_region("moon-1")
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "not a region"
     );
-    let err = east
-        .copy_backup_to_region()
-        .backup_id("backup-abcdefghijk")
-        .destination_region("eu-west-1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
+    assert_eq!(
+        east.copy_backup_to_region()
+            .backup_id("backup-abcdefghijk")
+            .destination_region("eu-west-1")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
     east.delete_backup()
         .backup_id(&source)
         .send()
         .await
         .unwrap();
-    let err = east
-        .copy_backup_to_region()
-        .backup_id(&source)
-        .destination_region("eu-west-1")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        east.copy_backup_to_region()
+            .backup_id(&source)
+            .destination_region("eu-west-1")
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "only READY backups"
     );
@@ -419,36 +411,33 @@ async fn daily_backups_filter_sort_and_page() {
         ("states", "GONE"),
         ("neverExpires", "maybe"),
     ] {
-        let err = hsm
-            .describe_backups()
-            .filters(name, vec![value.to_owned()])
-            .send()
-            .await
-            .unwrap_err();
         assert_eq!(
-            code(&err),
+            hsm.describe_backups()
+                .filters(name, vec![value.to_owned()])
+                .send()
+                .await
+                .err_code(),
             "CloudHsmInvalidRequestException",
             "{name}={value}"
         );
     }
-    let err = hsm
-        .describe_backups()
-        .max_results(51)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let first = hsm.describe_backups().max_results(1).send().await.unwrap();
-    let err = hsm
-        .describe_backups()
-        .max_results(1)
-        .sort_ascending(true)
-        .next_token(first.next_token.unwrap())
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.describe_backups()
+            .max_results(51)
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    let first = hsm.describe_backups().max_results(1).send().await.unwrap();
+    assert_eq!(
+        hsm.describe_backups()
+            .max_results(1)
+            .sort_ascending(true)
+            .next_token(first.next_token.unwrap())
+            .send()
+            .await
+            .err_code(),
         "CloudHsmInvalidRequestException",
         "token of other parameters"
     );
@@ -472,19 +461,20 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
         .send()
         .await
         .unwrap();
-    let err = hsm
-        .modify_cluster()
-        .cluster_id(&cluster_id)
-        .backup_retention_policy(
-            BackupRetentionPolicy::builder()
-                .r#type(BackupRetentionType::Days)
-                .value("6")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
+    assert_eq!(
+        hsm.modify_cluster()
+            .cluster_id(&cluster_id)
+            .backup_retention_policy(
+                BackupRetentionPolicy::builder()
+                    .r#type(BackupRetentionType::Days)
+                    .value("6")
+                    .build(),
+            )
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
     hsm.modify_cluster()
         .cluster_id(&cluster_id)
         .backup_retention_policy(
@@ -619,51 +609,52 @@ async fn clusters_and_backups_are_tagged_listed_and_untagged() {
                 .unwrap(),
         );
     }
-    let err = request.send().await.unwrap_err();
     assert_eq!(
-        code(&err),
+        request.send().await.err_code(),
         "CloudHsmResourceLimitExceededException",
         "4 + 47 > 50"
     );
-    let err = hsm
-        .tag_resource()
-        .resource_id(&cluster_id)
-        .tag_list(Tag::builder().key("aws:x").value("1").build().unwrap())
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmTagException");
-    let err = hsm
-        .tag_resource()
-        .resource_id(&cluster_id)
-        .tag_list(Tag::builder().key("bad*key").value("1").build().unwrap())
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let err = hsm
-        .list_tags()
-        .resource_id("hsm-abcdefghijk")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmInvalidRequestException");
-    let err = hsm
-        .list_tags()
-        .resource_id("backup-abcdefghijk")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceNotFoundException");
-    let west = hsm_client(&app, "eu-west-1");
-    let err = west
-        .list_tags()
-        .resource_id(&cluster_id)
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        hsm.tag_resource()
+            .resource_id(&cluster_id)
+            .tag_list(Tag::builder().key("aws:x").value("1").build().unwrap())
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmTagException"
+    );
+    assert_eq!(
+        hsm.tag_resource()
+            .resource_id(&cluster_id)
+            .tag_list(Tag::builder().key("bad*key").value("1").build().unwrap())
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    assert_eq!(
+        hsm.list_tags()
+            .resource_id("hsm-abcdefghijk")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmInvalidRequestException"
+    );
+    assert_eq!(
+        hsm.list_tags()
+            .resource_id("backup-abcdefghijk")
+            .send()
+            .await
+            .err_code(),
+        "CloudHsmResourceNotFoundException"
+    );
+    let west = hsm_client(&app, "eu-west-1");
+    assert_eq!(
+        west.list_tags()
+            .resource_id(&cluster_id)
+            .send()
+            .await
+            .err_code(),
         "CloudHsmResourceNotFoundException",
         "other region"
     );
@@ -760,8 +751,10 @@ async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
     };
     copy().await.unwrap();
     copy().await.unwrap();
-    let err = copy().await.unwrap_err();
-    assert_eq!(code(&err), "CloudHsmResourceLimitExceededException");
+    assert_eq!(
+        copy().await.err_code(),
+        "CloudHsmResourceLimitExceededException"
+    );
     let west = hsm_client(&app, "eu-west-1");
     let there = west
         .describe_backups()

@@ -215,8 +215,10 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
     )
     .await;
     assert_eq!(r.json()["Status"], "CONNECTION_LOST");
-    let err = app.create_backup("sick").send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException");
+    assert_eq!(
+        app.create_backup("sick").send().await.err_code(),
+        "InvalidStateException"
+    );
     let r = post(
         &app,
         "/api/sim/servers/sick/health",

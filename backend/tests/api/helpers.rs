@@ -611,3 +611,19 @@ pub(crate) fn node_public_key() -> String {
         body.join("\n")
     )
 }
+
+/// The AWS error code of a call that must fail.
+pub(crate) trait ErrCode {
+    /// The error's code; panics when the call succeeded.
+    fn err_code(self) -> String;
+}
+
+impl<T: std::fmt::Debug, E, R> ErrCode for Result<T, aws_sdk_opsworkscm::error::SdkError<E, R>>
+where
+    E: aws_sdk_opsworkscm::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    fn err_code(self) -> String {
+        code(&self.expect_err("the call should have failed"))
+    }
+}

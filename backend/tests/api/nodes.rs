@@ -24,15 +24,17 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
     let app = TestApp::spawn().await;
     app.create_chef("c").await;
     let key = node_public_key();
-    let err = app
-        .associate_node("c")
-        .node_name("i-0a1b2c3d")
-        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-        .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "only HEALTHY servers");
+    assert_eq!(
+        app.associate_node("c")
+            .node_name("i-0a1b2c3d")
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+            .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
+            .send()
+            .await
+            .err_code(),
+        "InvalidStateException",
+        "only HEALTHY servers"
+    );
     app.advance(61).await;
 
     let token = app
@@ -61,8 +63,10 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         status(token.clone()).await.unwrap().node_association_status,
         Some(NodeAssociationStatus::Success)
     );
-    let err = status("unknown".into()).await.unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        status("unknown".into()).await.err_code(),
+        "ResourceNotFoundException"
+    );
 
     for (attrs, why) in [
         (
@@ -85,23 +89,26 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         ),
         (vec![ea("PUPPET_NODE_CSR", "x")], "Puppet attribute on Chef"),
     ] {
-        let err = app
-            .associate_node("c")
-            .node_name("n2")
-            .set_engine_attributes(Some(attrs))
+        assert_eq!(
+            app.associate_node("c")
+                .node_name("n2")
+                .set_engine_attributes(Some(attrs))
+                .send()
+                .await
+                .err_code(),
+            "ValidationException",
+            "{why}"
+        );
+    }
+    assert_eq!(
+        app.associate_node("c")
+            .node_name("bad name!")
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
             .send()
             .await
-            .unwrap_err();
-        assert_eq!(code(&err), "ValidationException", "{why}");
-    }
-    let err = app
-        .associate_node("c")
-        .node_name("bad name!")
-        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+            .err_code(),
+        "ValidationException"
+    );
 
     let token = app
         .disassociate_node("c")
@@ -117,15 +124,13 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         status(token).await.unwrap().node_association_status,
         Some(NodeAssociationStatus::Success)
     );
-    let err = app
-        .disassociate_node("c")
-        .node_name("i-0a1b2c3d")
-        .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        app.disassociate_node("c")
+            .node_name("i-0a1b2c3d")
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
+            .send()
+            .await
+            .err_code(),
         "ResourceNotFoundException",
         "no longer associated"
     );
@@ -196,14 +201,15 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
         "-----BEGIN CERTIFICATE REQUEST-----\nzz\n-----END CERTIFICATE REQUEST-----",
         "nope",
     ] {
-        let err = app
-            .associate_node("p")
-            .node_name("n")
-            .engine_attributes(ea("PUPPET_NODE_CSR", bad))
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(code(&err), "ValidationException");
+        assert_eq!(
+            app.associate_node("p")
+                .node_name("n")
+                .engine_attributes(ea("PUPPET_NODE_CSR", bad))
+                .send()
+                .await
+                .err_code(),
+            "ValidationException"
+        );
     }
 }
 
@@ -236,9 +242,8 @@ async fn finished_association_requests_and_old_events_are_pruned_to_their_caps()
             .node_association_status_token(token)
             .send()
     };
-    let err = status(&tokens[0]).await.unwrap_err();
     assert_eq!(
-        code(&err),
+        status(&tokens[0]).await.err_code(),
         "ResourceNotFoundException",
         "the oldest is pruned"
     );
@@ -261,13 +266,14 @@ async fn finished_association_requests_and_old_events_are_pruned_to_their_caps()
     drop(app);
     let app = TestApp::spawn_at(&db).await;
     assert_eq!(app.event_messages("busy").await, events);
-    let err = app
-        .client
-        .describe_node_association_status()
-        .server_name("busy")
-        .node_association_status_token(&tokens[0])
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.client
+            .describe_node_association_status()
+            .server_name("busy")
+            .node_association_status_token(&tokens[0])
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
 }

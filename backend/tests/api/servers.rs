@@ -173,55 +173,70 @@ async fn create_server_errors_follow_the_reference() {
             .instance_type("m5.large")
             .service_role_arn(SERVICE_ROLE)
     };
-    let err = base().server_name("dup").send().await.unwrap_err();
-    assert_eq!(code(&err), "ResourceAlreadyExistsException");
-    let err = base().server_name("1bad").send().await.unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base().server_name("x".repeat(41)).send().await.unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base()
-        .server_name("ok")
-        .engine("Ansible")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base()
-        .server_name("ok")
-        .engine_version("99")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base()
-        .server_name("ok")
-        .instance_profile_arn("arn:aws:iam::1:role/x")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base()
-        .server_name("ok")
-        .preferred_backup_window("Mon:25:00")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = base()
-        .server_name("ok")
-        .backup_id("nope-20260101000000000")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = base()
-        .server_name("ok")
-        .custom_domain("chef.example.com")
-        .send()
-        .await
-        .unwrap_err();
     assert_eq!(
-        code(&err),
+        base().server_name("dup").send().await.err_code(),
+        "ResourceAlreadyExistsException"
+    );
+    assert_eq!(
+        base().server_name("1bad").send().await.err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base().server_name("x".repeat(41)).send().await.err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .engine("Ansible")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .engine_version("99")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .instance_profile_arn("arn:aws:iam::1:role/x")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .preferred_backup_window("Mon:25:00")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .backup_id("nope-20260101000000000")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .custom_domain("chef.example.com")
+            .send()
+            .await
+            .err_code(),
         "ValidationException",
         "custom domain needs certificate and key"
     );
@@ -229,32 +244,37 @@ async fn create_server_errors_follow_the_reference() {
         .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
         .value("weak")
         .build();
-    let err = base()
-        .server_name("ok")
-        .engine_attributes(weak)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .engine_attributes(weak)
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
     let bad_key = aws_sdk_opsworkscm::types::EngineAttribute::builder()
         .name("CHEF_PIVOTAL_KEY")
         .value("not a key")
         .build();
-    let err = base()
-        .server_name("ok")
-        .engine_attributes(bad_key)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = app
-        .client
-        .describe_servers()
-        .server_name("missing")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        base()
+            .server_name("ok")
+            .engine_attributes(bad_key)
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        app.client
+            .describe_servers()
+            .server_name("missing")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
     // None of the refused requests left anything behind.
     let servers = app
         .client
@@ -273,22 +293,28 @@ async fn the_server_limit_is_enforced() {
     for i in 0..10 {
         app.create_chef(&format!("s{i}")).await;
     }
-    let err = app
-        .create_request("Puppet", "eleven")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "LimitExceededException");
+    assert_eq!(
+        app.create_request("Puppet", "eleven")
+            .send()
+            .await
+            .err_code(),
+        "LimitExceededException"
+    );
 }
 
 #[tokio::test]
 async fn maintenance_update_and_engine_attribute_reset_move_through_their_states() {
     let app = TestApp::spawn().await;
-    let err = app.start_maintenance("m").send().await.unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.start_maintenance("m").send().await.err_code(),
+        "ResourceNotFoundException"
+    );
     app.create_chef("m").await;
-    let err = app.start_maintenance("m").send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    assert_eq!(
+        app.start_maintenance("m").send().await.err_code(),
+        "InvalidStateException",
+        "not while CREATING"
+    );
     app.advance(61).await;
 
     let s = app
@@ -322,13 +348,14 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         Some(ServerStatus::Healthy),
         "UpdateServer is synchronous"
     );
-    let err = app
-        .update_server("m")
-        .backup_retention_count(0)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.update_server("m")
+            .backup_retention_count(0)
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 
     let s = app
         .update_server_engine_attributes("m")
@@ -345,13 +372,15 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         "a new pivotal key is returned once"
     );
     let keys_made = app.sim.crypto_runs();
-    let err = app
-        .update_server_engine_attributes("m")
-        .attribute_name("CHEF_PIVOTAL_KEY")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "one update at a time");
+    assert_eq!(
+        app.update_server_engine_attributes("m")
+            .attribute_name("CHEF_PIVOTAL_KEY")
+            .send()
+            .await
+            .err_code(),
+        "InvalidStateException",
+        "one update at a time"
+    );
     assert_eq!(
         app.sim.crypto_runs(),
         keys_made,
@@ -359,20 +388,23 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     );
     app.advance(21).await;
     assert_eq!(app.status("m").await, "HEALTHY");
-    let err = app
-        .update_server_engine_attributes("m")
-        .attribute_name("PUPPET_ADMIN_PASSWORD")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException", "not a Chef attribute");
-    let err = app
-        .update_server_engine_attributes("m")
-        .attribute_name("lower")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.update_server_engine_attributes("m")
+            .attribute_name("PUPPET_ADMIN_PASSWORD")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException",
+        "not a Chef attribute"
+    );
+    assert_eq!(
+        app.update_server_engine_attributes("m")
+            .attribute_name("lower")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 }
 
 #[tokio::test]
@@ -381,19 +413,24 @@ async fn delete_server_goes_through_deleting_and_removes_its_events() {
     app.healthy_chef("gone").await;
     app.delete_server("gone").send().await.unwrap();
     assert_eq!(app.status("gone").await, "DELETING");
-    let err = app.delete_server("gone").send().await.unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException");
+    assert_eq!(
+        app.delete_server("gone").send().await.err_code(),
+        "InvalidStateException"
+    );
     app.advance(31).await;
-    let err = app
-        .client
-        .describe_servers()
-        .server_name("gone")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
-    let err = app.describe_events("gone").send().await.unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.client
+            .describe_servers()
+            .server_name("gone")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        app.describe_events("gone").send().await.err_code(),
+        "ResourceNotFoundException"
+    );
     // The name is free again.
     app.create_chef("gone").await;
     let events = app.event_messages("gone").await;
@@ -429,13 +466,14 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         }
     }
     assert_eq!(walked, all);
-    let err = app
-        .describe_events("ev")
-        .next_token("forged-token")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidNextTokenException");
+    assert_eq!(
+        app.describe_events("ev")
+            .next_token("forged-token")
+            .send()
+            .await
+            .err_code(),
+        "InvalidNextTokenException"
+    );
 
     // A token is bound to its request: another server's walk refuses it.
     app.healthy_chef("other").await;
@@ -445,13 +483,14 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         .send()
         .await
         .unwrap();
-    let err = app
-        .describe_events("other")
-        .set_next_token(first.next_token)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidNextTokenException");
+    assert_eq!(
+        app.describe_events("other")
+            .set_next_token(first.next_token)
+            .send()
+            .await
+            .err_code(),
+        "InvalidNextTokenException"
+    );
 
     // The SDK paginator walks DescribeServers pages.
     let names: Vec<String> = app
@@ -494,15 +533,16 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
         endpoint.starts_with("custom-") && endpoint.ends_with(".us-east-1.opsworks-cm.io"),
         "{endpoint}"
     );
-    let err = app
-        .create_request("Puppet", "bad-domain")
-        .custom_domain("-bad-.example")
-        .custom_certificate(certificate)
-        .custom_private_key(key)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.create_request("Puppet", "bad-domain")
+            .custom_domain("-bad-.example")
+            .custom_certificate(certificate)
+            .custom_private_key(key)
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 
     app.advance(61).await;
     let reset = app
@@ -529,12 +569,13 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
         )
         .is_none()
     );
-    let err = app
-        .update_server_engine_attributes("custom")
-        .attribute_name("PUPPET_ADMIN_PASSWORD")
-        .attribute_value("short")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
+    assert_eq!(
+        app.update_server_engine_attributes("custom")
+            .attribute_name("PUPPET_ADMIN_PASSWORD")
+            .attribute_value("short")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
 }

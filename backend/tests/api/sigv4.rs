@@ -6,7 +6,7 @@ use std::sync::Arc;
 use aws_sdk_opsworkscm::error::ProvideErrorMetadata;
 use backend::clock::{Clock, ManualClock, SystemClock};
 
-use crate::helpers::{TestApp, client_with, code, raw};
+use crate::helpers::{ErrCode, TestApp, client_with, code, raw};
 
 const PAIRS: &[(&str, &str)] = &[("AKIDALICE", "alice-secret"), ("AKIDBOB", "bob-secret")];
 
@@ -50,8 +50,10 @@ async fn a_wrong_secret_is_an_invalid_signature() {
 async fn an_unknown_key_is_an_unrecognized_client() {
     let app = app().await;
     let client = client_with(app.addr, "AKIDMALLORY", "whatever", "us-east-1");
-    let err = client.describe_servers().send().await.unwrap_err();
-    assert_eq!(code(&err), "UnrecognizedClientException");
+    assert_eq!(
+        client.describe_servers().send().await.err_code(),
+        "UnrecognizedClientException"
+    );
 }
 
 #[tokio::test]

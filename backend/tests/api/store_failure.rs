@@ -53,21 +53,22 @@ async fn a_failing_store_answers_internal_failure_changes_nothing_and_recovers()
     assert_eq!(r.status, 500, "{}", r.body);
     assert_eq!(r.json()["code"], "InternalFailure");
     // The real SDK sees a server error (after its retries).
-    let err = app
-        .client
-        .tag_resource()
-        .resource_arn(app.server("kept").await.server_arn.unwrap())
-        .tags(
-            aws_sdk_opsworkscm::types::Tag::builder()
-                .key("k")
-                .value("v")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InternalFailure");
+    assert_eq!(
+        app.client
+            .tag_resource()
+            .resource_arn(app.server("kept").await.server_arn.unwrap())
+            .tags(
+                aws_sdk_opsworkscm::types::Tag::builder()
+                    .key("k")
+                    .value("v")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .err_code(),
+        "InternalFailure"
+    );
     assert_eq!(
         wire(app.addr, "DescribeServers", "{}").await.body,
         before,

@@ -307,12 +307,14 @@ async fn generated_secrets_are_printed_once_and_are_what_lets_clients_in() {
         .send()
         .await;
     assert!(signed.is_ok(), "{signed:?}");
-    let err = client_with(app.addr, id, "not-the-secret", "us-east-1")
-        .describe_servers()
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidSignatureException");
+    assert_eq!(
+        client_with(app.addr, id, "not-the-secret", "us-east-1")
+            .describe_servers()
+            .send()
+            .await
+            .err_code(),
+        "InvalidSignatureException"
+    );
 }
 
 /// What `serve` builds for `flags`, bound on loopback as tests must be.
@@ -372,12 +374,14 @@ async fn a_non_loopback_listen_needs_a_session_and_sigv4_whatever_the_host_says(
             "MissingAuthenticationTokenException"
         );
         // Any credentials are not enough: only the generated local pair.
-        let err = client_with(app.addr, "test", "test", "us-east-1")
-            .describe_servers()
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(code(&err), "UnrecognizedClientException");
+        assert_eq!(
+            client_with(app.addr, "test", "test", "us-east-1")
+                .describe_servers()
+                .send()
+                .await
+                .err_code(),
+            "UnrecognizedClientException"
+        );
     }
     let evil_host = raw(
         app.addr,

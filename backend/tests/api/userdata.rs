@@ -29,13 +29,15 @@ fn bash_syntax_ok(script: &str) -> bool {
 async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     let app = TestApp::spawn().await;
     app.create_chef("u").await;
-    let err = app
-        .export_server_engine_attribute("u")
-        .export_attribute_name("Userdata")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "InvalidStateException", "not while CREATING");
+    assert_eq!(
+        app.export_server_engine_attribute("u")
+            .export_attribute_name("Userdata")
+            .send()
+            .await
+            .err_code(),
+        "InvalidStateException",
+        "not while CREATING"
+    );
     app.advance(61).await;
     let out = app
         .export_server_engine_attribute("u")
@@ -63,28 +65,31 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     assert!(script.contains(&app.server("u").await.endpoint.unwrap()));
     assert!(bash_syntax_ok(&script));
 
-    let err = app
-        .export_server_engine_attribute("u")
-        .export_attribute_name("Other")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = app
-        .export_server_engine_attribute("u")
-        .export_attribute_name("Userdata")
-        .input_attributes(ea("NodeClientVersion", "latest"))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ValidationException");
-    let err = app
-        .export_server_engine_attribute("none")
-        .export_attribute_name("Userdata")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(
+        app.export_server_engine_attribute("u")
+            .export_attribute_name("Other")
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        app.export_server_engine_attribute("u")
+            .export_attribute_name("Userdata")
+            .input_attributes(ea("NodeClientVersion", "latest"))
+            .send()
+            .await
+            .err_code(),
+        "ValidationException"
+    );
+    assert_eq!(
+        app.export_server_engine_attribute("none")
+            .export_attribute_name("Userdata")
+            .send()
+            .await
+            .err_code(),
+        "ResourceNotFoundException"
+    );
 }
 
 #[tokio::test]
