@@ -24,6 +24,7 @@ pub mod panel;
 pub mod password_rules;
 pub mod resource_table;
 pub mod status;
+pub mod submission;
 pub mod tag_editor;
 pub mod tags_panel;
 pub mod text_output;

@@ -5,7 +5,6 @@
 //! generated or chosen. What the service generates is shown once.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::opsworkscm::attributes::{
     CHEF_AUTOMATE_ADMIN_PASSWORD, CHEF_PIVOTAL_KEY, PUPPET_ADMIN_PASSWORD,
 };
@@ -22,9 +21,9 @@ use crate::components::field::{FormError, TextField};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::components::password_rules::PasswordRules;
+use crate::components::submission::Submission;
 use crate::components::text_output::{FileOffer, OneTimeSecret};
-use crate::live::LiveStore;
-use crate::pages::opsworkscm::server_details::current;
+use crate::pages::opsworkscm::server_details::{current, current_engine};
 
 /// Placeholder for a chosen password in the CLI command.
 const PASSWORD_PLACEHOLDER: &str = "REPLACE_WITH_ADMIN_PASSWORD";
@@ -90,13 +89,8 @@ async fn send_reset(
 /// The Credentials panel, per engine.
 #[component]
 pub fn CredentialsPanel() -> impl IntoView {
-    let live = LiveStore::expect();
     let server = current();
-    let engine = Memo::new(move |_| {
-        live.server(&server.get())
-            .and_then(|s| s.engine)
-            .and_then(|engine| EngineKind::parse(&engine))
-    });
+    let engine = current_engine();
     move || {
         engine.get().map(|engine| {
             view! {
@@ -119,28 +113,21 @@ pub fn CredentialsPanel() -> impl IntoView {
 #[component]
 fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = Submission::new();
+    let Submission { sending, error, .. } = form;
     let secret = RwSignal::new(None::<String>);
     let request = move || reset_request(&server.get(), CHEF_PIVOTAL_KEY, None);
     let confirm = Callback::new(move |()| {
-        let Ok(request) = untrack(request) else {
-            return;
-        };
-        sending.set(true);
-        error.set(None);
         secret.set(None);
-        spawn_local(async move {
-            let answer = send_reset(request).await;
-            sending.set(false);
-            match answer {
-                Ok(Some(key)) => secret.set(Some(key)),
-                Ok(None) => error.set(Some(ApiError::Decode(
-                    "the service generated no pivotal key".to_owned(),
-                ))),
-                Err(err) => error.set(Some(err)),
-            }
-        });
+        form.send(
+            request,
+            |request| async move {
+                send_reset(request).await?.ok_or_else(|| {
+                    ApiError::Decode("the service generated no pivotal key".to_owned())
+                })
+            },
+            move |key| secret.set(Some(key)),
+        );
     });
     view! {
         <fieldset class="field credential" aria-labelledby="pivotal-heading">
@@ -190,9 +177,12 @@ fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
 fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     let choose = RwSignal::new(false);
     let password = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = Submission::new();
+    let Submission {
+        attempted,
+        sending,
+        error,
+    } = form;
     let secret = RwSignal::new(None::<String>);
     let applied = RwSignal::new(false);
     let request = move || {
@@ -206,25 +196,14 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
-            return;
-        };
-        sending.set(true);
-        error.set(None);
         secret.set(None);
         applied.set(false);
-        spawn_local(async move {
-            let answer = send_reset(request).await;
-            sending.set(false);
-            match answer {
-                Ok(Some(generated)) => secret.set(Some(generated)),
-                Ok(None) => {
-                    applied.set(true);
-                    password.set(String::new());
-                    attempted.set(false);
-                }
-                Err(err) => error.set(Some(err)),
+        form.send(request, send_reset, move |answer| match answer {
+            Some(generated) => secret.set(Some(generated)),
+            None => {
+                applied.set(true);
+                password.set(String::new());
+                attempted.set(false);
             }
         });
     };

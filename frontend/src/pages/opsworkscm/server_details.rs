@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::opsworkscm::EngineKind;
 use shared::opsworkscm::{Backup, Operation, Server};
 
 use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, backup_listing};
@@ -126,6 +127,17 @@ pub fn ServerDetailsPage() -> impl IntoView {
 /// The server named in the URL (for tabs in other modules).
 pub(crate) fn current() -> Memo<String> {
     expect_context::<CurrentServer>().0
+}
+
+/// The engine of the server in the URL, once its record is loaded.
+pub(crate) fn current_engine() -> Memo<Option<EngineKind>> {
+    let live = LiveStore::expect();
+    let server = current();
+    Memo::new(move |_| {
+        live.server(&server.get())
+            .and_then(|s| s.engine)
+            .and_then(|engine| EngineKind::parse(&engine))
+    })
 }
 
 /// Overview tab: every field of the Server.

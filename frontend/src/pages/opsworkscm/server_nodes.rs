@@ -9,24 +9,20 @@ pub mod disassociate_form;
 mod requests;
 
 use leptos::prelude::*;
-use shared::opsworkscm::{EngineKind, ServerStatus};
+use shared::opsworkscm::ServerStatus;
 
 use self::associate_form::AssociateNodeForm;
 use self::associations_table::AssociationsTable;
 use self::disassociate_form::{DisassociateNodeForm, Disassociation};
 use crate::live::LiveStore;
-use crate::pages::opsworkscm::server_details::current;
+use crate::pages::opsworkscm::server_details::{current, current_engine};
 
 /// Nodes tab.
 #[component]
 pub fn NodesTab() -> impl IntoView {
     let live = LiveStore::expect();
     let server = current();
-    let engine = Memo::new(move |_| {
-        live.server(&server.get())
-            .and_then(|s| s.engine)
-            .and_then(|engine| EngineKind::parse(&engine))
-    });
+    let engine = current_engine();
     let status = Memo::new(move |_| live.server(&server.get()).and_then(|s| s.status));
     let disassociation = Disassociation::new();
     let not_healthy = move || {

@@ -4,7 +4,6 @@
 //! NodeEnvironment and NodeClientVersion; Puppet ignores them.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::opsworkscm::attributes::{
     DEFAULT_CHEF_ORGANIZATION, NODE_CLIENT_VERSION, NODE_ENVIRONMENT, ORGANIZATION_NAME, RUN_LIST,
     USERDATA,
@@ -14,15 +13,14 @@ use shared::opsworkscm::{
     ExportServerEngineAttributeRequest, Operation, ServerName, Text,
 };
 
-use crate::api::ApiError;
 use crate::api::opsworkscm::engine_attributes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, TextField};
 use crate::components::panel::Panel;
+use crate::components::submission::Submission;
 use crate::components::text_output::{FileOffer, TextOutput};
-use crate::live::LiveStore;
-use crate::pages::opsworkscm::server_details::current;
+use crate::pages::opsworkscm::server_details::{current, current_engine};
 
 /// The Chef inputs, as typed (empty means "not sent").
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,13 +86,8 @@ fn userdata_request(
 /// The Userdata panel.
 #[component]
 pub fn UserdataPanel() -> impl IntoView {
-    let live = LiveStore::expect();
     let server = current();
-    let engine = Memo::new(move |_| {
-        live.server(&server.get())
-            .and_then(|s| s.engine)
-            .and_then(|engine| EngineKind::parse(&engine))
-    });
+    let engine = current_engine();
     move || {
         engine
             .get()
@@ -108,9 +101,12 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     let organization = RwSignal::new(DEFAULT_CHEF_ORGANIZATION.to_owned());
     let environment = RwSignal::new(String::new());
     let client_version = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = Submission::new();
+    let Submission {
+        attempted,
+        sending,
+        error,
+    } = form;
     let script = RwSignal::new(None::<String>);
     let request = move || {
         let inputs = ChefInputs {
@@ -123,20 +119,11 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
-            return;
-        };
-        sending.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let answer = engine_attributes::export_userdata(&request).await;
-            sending.set(false);
-            match answer {
-                Ok(text) => script.set(Some(text)),
-                Err(err) => error.set(Some(err)),
-            }
-        });
+        form.send(
+            request,
+            |request| async move { engine_attributes::export_userdata(&request).await },
+            move |text| script.set(Some(text)),
+        );
     };
     let inputs = match engine {
         EngineKind::Chef => view! {

@@ -2,7 +2,6 @@
 //! public key or the Puppet CSR (pasted or read from a file).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::opsworkscm::attributes::DEFAULT_CHEF_ORGANIZATION;
 use shared::opsworkscm::{EngineKind, Operation};
 
@@ -10,12 +9,12 @@ use super::requests::{
     AssociateFields, associate_request, check_csr, check_node_name, check_organization,
     check_public_key,
 };
-use crate::api::ApiError;
 use crate::api::opsworkscm::nodes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{FormError, PemField, TextField};
 use crate::components::panel::Panel;
+use crate::components::submission::Submission;
 use crate::live::LiveStore;
 use crate::live::opsworkscm::associations::NodeAction;
 
@@ -32,9 +31,12 @@ pub fn AssociateNodeForm(
     let organization = RwSignal::new(DEFAULT_CHEF_ORGANIZATION.to_owned());
     let public_key = RwSignal::new(String::new());
     let csr = RwSignal::new(String::new());
-    let attempted = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let form = Submission::new();
+    let Submission {
+        attempted,
+        sending,
+        error,
+    } = form;
     let fields = move || AssociateFields {
         node_name: node_name.get(),
         organization: organization.get(),
@@ -44,25 +46,21 @@ pub fn AssociateNodeForm(
     let request = move || associate_request(&server.get(), engine, &fields());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        attempted.set(true);
-        let Ok(request) = untrack(request) else {
-            return;
-        };
-        sending.set(true);
-        error.set(None);
-        spawn_local(async move {
-            let answer = nodes::associate_node(&request).await;
-            sending.set(false);
-            match answer {
-                Ok(token) => live.associations().start(
+        form.send(
+            request,
+            |request| async move {
+                let token = nodes::associate_node(&request).await?;
+                Ok((request, token))
+            },
+            move |(request, token)| {
+                live.associations().start(
                     NodeAction::Associate,
                     request.server_name.as_str(),
                     request.node_name.as_str(),
                     token,
-                ),
-                Err(err) => error.set(Some(err)),
-            }
-        });
+                );
+            },
+        );
     };
     let engine_fields = match engine {
         EngineKind::Chef => view! {
