@@ -80,6 +80,19 @@ impl Changes {
         self.batch.journal.push(entry);
     }
 
+    /// Calls `remove` for each key `keys` lists, all listed first (removing
+    /// changes the map they come from).
+    pub(crate) fn remove_each(
+        &mut self,
+        state: &mut State,
+        keys: impl FnOnce(&State) -> Vec<String>,
+        remove: impl Fn(&mut Self, &mut State, &str),
+    ) {
+        for key in keys(state) {
+            remove(self, state, &key);
+        }
+    }
+
     /// Persists the metadata record.
     pub(crate) fn meta(&mut self, meta: &Meta) {
         self.batch.put(RecordKind::Meta, META_KEY, meta);

@@ -215,14 +215,10 @@ pub(crate) trait RecordChanges {
 
 impl RecordChanges for Changes {
     fn remove_all(&mut self, state: &mut State) {
-        let clusters: Vec<String> = state.cloudhsm.clusters.keys().cloned().collect();
-        for id in clusters {
-            self.cluster_removed(state, &id);
-        }
-        let backups: Vec<String> = state.cloudhsm.backups.keys().cloned().collect();
-        for id in backups {
-            self.backup_removed(state, &id);
-        }
+        let clusters = |s: &State| s.cloudhsm.clusters.keys().cloned().collect();
+        self.remove_each(state, clusters, Self::cluster_removed);
+        let backups = |s: &State| s.cloudhsm.backups.keys().cloned().collect();
+        self.remove_each(state, backups, Self::backup_removed);
     }
 
     fn cluster_changed(&mut self, state: &mut State, id: &str) {

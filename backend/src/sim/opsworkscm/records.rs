@@ -406,14 +406,10 @@ pub(crate) trait RecordChanges {
 
 impl RecordChanges for Changes {
     fn remove_all(&mut self, state: &mut State) {
-        let servers: Vec<String> = state.opsworkscm.servers.keys().cloned().collect();
-        for name in servers {
-            self.server_removed(state, &name);
-        }
-        let backups: Vec<String> = state.opsworkscm.backups.keys().cloned().collect();
-        for id in backups {
-            self.backup_removed(state, &id);
-        }
+        let servers = |s: &State| s.opsworkscm.servers.keys().cloned().collect();
+        self.remove_each(state, servers, Self::server_removed);
+        let backups = |s: &State| s.opsworkscm.backups.keys().cloned().collect();
+        self.remove_each(state, backups, Self::backup_removed);
     }
 
     fn server_changed(&mut self, state: &mut State, name: &str) {
