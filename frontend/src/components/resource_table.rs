@@ -436,13 +436,23 @@ pub fn NoMatches(
 }
 
 /// The items on the listing's page, in its order: for lists kept as a
-/// `Vec`, whose rows are found again by `key`.
-pub fn page_of<T: Clone>(listing: &Listing, items: &[T], key: impl Fn(&T) -> &str) -> Vec<T> {
+/// `Vec`, whose rows are found again by `has_key(item, key)`.
+pub fn page_of<T: Clone>(
+    listing: &Listing,
+    items: &[T],
+    has_key: impl Fn(&T, &str) -> bool,
+) -> Vec<T> {
     listing
         .keys
         .iter()
-        .filter_map(|k| items.iter().find(|item| key(item) == k).cloned())
+        .filter_map(|k| items.iter().find(|item| has_key(item, k)).cloned())
         .collect()
+}
+
+/// The sort key of the item at `index` of a newest-first list of `len`:
+/// its place in time, exact even among items of the same instant.
+pub fn position_key(index: usize, len: usize) -> String {
+    format!("{:09}", len - index)
 }
 
 /// A time as a sort key: RFC 3339 in UTC, "" when absent.

@@ -122,7 +122,7 @@ pub fn TagsPanel(
                             };
                             let rows = move || {
                                 listing
-                                    .with(|l| page_of(l, &list, |(k, _)| k))
+                                    .with(|l| page_of(l, &list, |(k, _), key| k == key))
                                     .into_iter()
                                     .map(|(k, v)| {
                                         let (k1, v1, k2) = (k.clone(), v.clone(), k.clone());

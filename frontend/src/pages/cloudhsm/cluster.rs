@@ -299,7 +299,8 @@ fn ClusterBackups(current: Current) -> impl IntoView {
     let controls = ListControls::new(BY_BACKUP_CREATED, false);
     let listing =
         Memo::new(move |_| controls.list(backups.with(|b| b.iter().map(backup_row).collect())));
-    let shown = move || listing.with(|l| backups.with(|b| page_of(l, b, |b| &b.backup_id)));
+    let shown =
+        move || listing.with(|l| backups.with(|b| page_of(l, b, |b, key| b.backup_id == key)));
     view! {
         <Panel id="hsm-cluster-backups-heading" title="Backups" count=Signal::derive(move || backups.with(Vec::len)) actions=move || view! {
                 <a

@@ -13,7 +13,9 @@ use crate::api::{self, ApiError};
 use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{Column, ListControls, ListRow, Listing, ResourceTable};
+use crate::components::resource_table::{
+    Column, ListControls, ListRow, Listing, ResourceTable, position_key,
+};
 use crate::format;
 use crate::live::LiveStore;
 use crate::pages::opsworkscm::server_details::current;
@@ -41,7 +43,7 @@ fn list_row(index: usize, len: usize, event: &ServerEvent) -> ListRow {
     ListRow {
         key: index.to_string(),
         search: vec![message.clone(), event.log_url.clone().unwrap_or_default()],
-        sort: vec![format!("{:09}", len - index), message],
+        sort: vec![position_key(index, len), message],
     }
 }
 

@@ -15,7 +15,7 @@ use crate::components::field::{SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable};
+use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
 use crate::format;
 
 /// The sortable columns, as indexes into each row's sort keys.
@@ -118,16 +118,8 @@ pub fn FaultsPanel(
     let controls = ListControls::new(BY_ID, true).showing_all();
     let listing =
         Memo::new(move |_| controls.list(faults.with(|f| f.iter().map(list_row).collect())));
-    let key_of = |fault: &Fault| fault.id.to_string();
     let shown = move || {
-        listing.with(|l| {
-            faults.with(|f| {
-                l.keys
-                    .iter()
-                    .filter_map(|k| f.iter().find(|fault| &key_of(fault) == k).cloned())
-                    .collect::<Vec<_>>()
-            })
-        })
+        listing.with(|l| faults.with(|f| page_of(l, f, |fault, key| fault.id.to_string() == key)))
     };
     let remove = move |id: u64| {
         flashes.track(

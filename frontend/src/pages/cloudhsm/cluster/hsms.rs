@@ -97,7 +97,8 @@ pub fn HsmsPanel(
     let controls = ListControls::new(BY_ID, true).showing_all();
     let listing =
         Memo::new(move |_| controls.list(hsms.with(|h| h.iter().map(list_row).collect())));
-    let shown = move || listing.with(|l| hsms.with(|h| page_of(l, h, |hsm| &hsm.hsm_id)));
+    let shown =
+        move || listing.with(|l| hsms.with(|h| page_of(l, h, |hsm, key| hsm.hsm_id == key)));
     let zones = Memo::new(move |_| {
         cluster
             .with(|c| {

@@ -8,7 +8,9 @@ use shared::opsworkscm::NodeAssociationStatus;
 use super::disassociate_form::Disassociation;
 use crate::components::download::save_file;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
+use crate::components::resource_table::{
+    Column, ListControls, ListRow, ResourceTable, page_of, position_key,
+};
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
@@ -49,7 +51,7 @@ fn list_row(index: usize, len: usize, association: &TrackedAssociation) -> ListR
             association.node_name.clone(),
             request,
             status,
-            format!("{:09}", len - index),
+            position_key(index, len),
         ],
     }
 }
@@ -75,7 +77,7 @@ pub fn AssociationsTable(
                 .collect()
         }))
     });
-    let shown = move || listing.with(|l| rows.with(|r| page_of(l, r, |a| &a.token)));
+    let shown = move || listing.with(|l| rows.with(|r| page_of(l, r, |a, key| a.token == key)));
     view! {
         <Panel id="associations-heading" title="Node associations" count=Signal::derive(move || rows.with(Vec::len))>
             {move || download_error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
