@@ -69,7 +69,7 @@ enum Gate {
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(api::get_config);
     provide_context(Config(config));
-    provide_context(Flashes::new());
+    provide_context(Flashes::default());
     let gate = Memo::new(move |_| match config.get() {
         None => Gate::Loading,
         Some(Err(error)) if api::session::is_unauthorized(&error) => Gate::SignIn,

@@ -86,20 +86,14 @@ pub struct LiveStore {
     stream: StoredValue<Option<LiveConnection>, LocalStorage>,
 }
 
+/// An empty store, not yet connected (made in the current owner).
 impl Default for LiveStore {
     fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl LiveStore {
-    /// An empty store, not yet connected.
-    pub fn new() -> Self {
         Self {
             servers: RwSignal::new(BTreeMap::new()),
             backups: RwSignal::new(BTreeMap::new()),
             server_event_ticks: RwSignal::new(BTreeMap::new()),
-            associations: Associations::new(),
+            associations: Associations::default(),
             cloudhsm: StoredValue::new(None),
             owner: StoredValue::new(Owner::current()),
             connection: RwSignal::new(Connection::Connecting),
@@ -107,7 +101,9 @@ impl LiveStore {
             stream: StoredValue::new_local(None),
         }
     }
+}
 
+impl LiveStore {
     /// The store provided by [`App`](crate::App).
     pub fn expect() -> Self {
         expect_context::<Self>()
@@ -141,8 +137,8 @@ impl LiveStore {
         });
         existing.unwrap_or_else(|| {
             let store = match self.owner.get_value() {
-                Some(owner) => owner.with(HsmStore::new),
-                None => HsmStore::new(),
+                Some(owner) => owner.with(HsmStore::default),
+                None => HsmStore::default(),
             };
             self.cloudhsm.set_value(Some(Arc::new(store)));
             store
@@ -181,7 +177,7 @@ mod tests {
 
     #[test]
     fn events_insert_update_and_remove_servers() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         store.apply(EventKind::Server, &server("web", "CREATING"));
         store.apply(EventKind::Server, &server("db", "CREATING"));
         let web = store.server_signal("web").unwrap();
@@ -199,7 +195,7 @@ mod tests {
 
     #[test]
     fn snapshot_replaces_and_keeps_existing_signals() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         store.apply(EventKind::Server, &server("stale", "HEALTHY"));
         store.apply(EventKind::Server, &server("kept", "CREATING"));
         let kept = store.server_signal("kept").unwrap();
@@ -212,7 +208,7 @@ mod tests {
 
     #[test]
     fn backups_of_a_server_newest_first() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         for (id, at) in [("web-1", 10), ("web-2", 30), ("db-1", 20)] {
             let server = id.split('-').next().unwrap();
             store.apply(EventKind::Backup,
@@ -236,7 +232,7 @@ mod tests {
 
     #[test]
     fn backup_outcome_follows_the_status() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         let backup = |status: &str| {
             format!(
                 r#"{{"BackupId":"web-1","ServerName":"web","Status":"{status}","StatusDescription":"disk full"}}"#
@@ -256,7 +252,7 @@ mod tests {
 
     #[test]
     fn server_events_bump_the_tick_of_their_server() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         assert_eq!(store.server_event_tick("web"), 0);
         store.apply(
             EventKind::ServerEvent,
@@ -268,7 +264,7 @@ mod tests {
 
     #[test]
     fn cloudhsm_events_reach_the_cloudhsm_store_once_a_page_created_it() {
-        let store = LiveStore::new();
+        let store = LiveStore::default();
         let event = r#"{"Region":"us-east-1","ClusterId":"cluster-aaaaaaaaaaa","State":"ACTIVE","Hsms":[],"SubnetMapping":{},"TagList":[]}"#;
         // No CloudHSM page yet: nothing to feed.
         store.apply(EventKind::Cluster, event);

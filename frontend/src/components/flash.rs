@@ -39,27 +39,13 @@ pub struct Flash {
 }
 
 /// The flash messages of the page (a `Copy` handle; provided as context).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Flashes {
     list: RwSignal<Vec<Flash>>,
     next_id: StoredValue<u64>,
 }
 
-impl Default for Flashes {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Flashes {
-    /// No messages.
-    pub fn new() -> Self {
-        Self {
-            list: RwSignal::new(Vec::new()),
-            next_id: StoredValue::new(0),
-        }
-    }
-
     /// The flashes provided by [`App`](crate::App).
     pub fn expect() -> Self {
         expect_context::<Self>()

@@ -356,6 +356,34 @@ pub fn SortHeader(
 /// visible header (its screen-reader name is "Actions").
 pub type Column = (&'static str, Option<usize>);
 
+/// Declares a list's columns: a `&[Column]` constant and, for each sortable
+/// column (`"Title" => KEY`), a `usize` constant `KEY` holding the index of
+/// its key in [`ListRow::sort`], numbered in the order the sortable columns
+/// stand. A column without `=> KEY` does not sort.
+///
+/// ```ignore
+/// list_columns! {
+///     /// The columns of the clusters list.
+///     COLUMNS = ["Cluster ID" => BY_ID, "Mode", "Created" => BY_CREATED]
+/// }
+/// ```
+macro_rules! list_columns {
+    ($(#[$doc:meta])* $vis:vis $name:ident = [$($title:literal $(=> $key:ident)?),* $(,)?]) => {
+        $(#[$doc])*
+        $vis const $name: &[$crate::components::resource_table::Column] =
+            &[$(($title, $crate::components::resource_table::list_columns!(@sort $($key)?))),*];
+        $crate::components::resource_table::list_columns!(@keys ($vis) 0; $($($key)?)*);
+    };
+    (@sort) => { None };
+    (@sort $key:ident) => { Some($key) };
+    (@keys ($vis:vis) $index:expr;) => {};
+    (@keys ($vis:vis) $index:expr; $key:ident $($rest:ident)*) => {
+        $vis const $key: usize = $index;
+        $crate::components::resource_table::list_columns!(@keys ($vis) $index + 1; $($rest)*);
+    };
+}
+pub(crate) use list_columns;
+
 /// `<thead>` of a list: a [`SortHeader`] for each sortable column, a plain
 /// header for the others.
 #[component]

@@ -11,7 +11,7 @@ use crate::api::ApiError;
 
 /// Whether a form was tried, whether it is sending, and what the service
 /// said against it (a `Copy` handle).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Submission {
     /// Submit was tried: every field shows its error.
     pub attempted: RwSignal<bool>,
@@ -21,22 +21,7 @@ pub struct Submission {
     pub error: RwSignal<Option<ApiError>>,
 }
 
-impl Default for Submission {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Submission {
-    /// A form not tried yet.
-    pub fn new() -> Self {
-        Self {
-            attempted: RwSignal::new(false),
-            sending: RwSignal::new(false),
-            error: RwSignal::new(None),
-        }
-    }
-
     /// Sends the request `request` builds (untracked) when the inputs are
     /// valid, and hands the answer to `done`; a refusal becomes the form's
     /// error. Invalid inputs only mark the form tried.

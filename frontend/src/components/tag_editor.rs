@@ -18,27 +18,13 @@ pub struct TagRow {
 }
 
 /// The rows of a form's tags (a `Copy` handle).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct TagDrafts {
     rows: RwSignal<Vec<TagRow>>,
     next_id: StoredValue<u32>,
 }
 
-impl Default for TagDrafts {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl TagDrafts {
-    /// No rows.
-    pub fn new() -> Self {
-        Self {
-            rows: RwSignal::new(Vec::new()),
-            next_id: StoredValue::new(0),
-        }
-    }
-
     /// The rows (tracked).
     pub fn rows(&self) -> Vec<TagRow> {
         self.rows.get()
@@ -207,7 +193,7 @@ mod tests {
 
     #[test]
     fn rows_become_pairs_or_the_first_error() {
-        let tags = TagDrafts::new();
+        let tags = TagDrafts::default();
         assert_eq!(tags.pairs().map(|p| p.len()), Ok(0));
         tags.add_filled("team", "pki");
         tags.add_filled("env", "");

@@ -11,15 +11,13 @@ use crate::api::ApiError;
 use crate::components::cli::CopyAsCli;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListHead, ListRow, ListToolbar, NoMatches, page_of,
+    ListControls, ListHead, ListRow, ListToolbar, NoMatches, list_columns, page_of,
 };
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_KEY: usize = 0;
-const BY_VALUE: usize = 1;
-
-/// The columns of the tags table.
-const COLUMNS: &[Column] = &[("Key", Some(BY_KEY)), ("Value", Some(BY_VALUE)), ("", None)];
+list_columns! {
+    /// The columns of the tags table.
+    COLUMNS = ["Key" => BY_KEY, "Value" => BY_VALUE, ""]
+}
 
 /// A tag as the list's controls see it: found and sorted by key or value.
 fn list_row((key, value): &(String, String)) -> ListRow {

@@ -125,7 +125,7 @@ impl HsmFeed for HsmStore {
 }
 
 /// The CloudHSM part of the live store (a `Copy` handle).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct HsmStore {
     clusters: RwSignal<BTreeMap<Key, ArcRwSignal<Cluster>>>,
     backups: RwSignal<BTreeMap<Key, ArcRwSignal<Backup>>>,
@@ -135,23 +135,7 @@ pub struct HsmStore {
     buffers: StoredValue<BTreeMap<String, Vec<HsmChange>>>,
 }
 
-impl Default for HsmStore {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl HsmStore {
-    /// Nothing loaded.
-    pub fn new() -> Self {
-        Self {
-            clusters: RwSignal::new(BTreeMap::new()),
-            backups: RwSignal::new(BTreeMap::new()),
-            regions: RwSignal::new(BTreeMap::new()),
-            buffers: StoredValue::new(BTreeMap::new()),
-        }
-    }
-
     /// Keeps `region` current from now on: loads its snapshot the first time.
     pub fn watch(&self, region: &str) {
         let known = self
@@ -479,7 +463,7 @@ mod tests {
 
     /// A store watching `region` with an empty snapshot loaded.
     fn watching(region: &str) -> HsmStore {
-        let store = HsmStore::new();
+        let store = HsmStore::default();
         assert!(store.begin_load(region));
         store.finish_load(region, Ok((vec![], vec![])));
         store
@@ -583,7 +567,7 @@ mod tests {
 
     #[test]
     fn events_during_a_snapshot_win_over_it() {
-        let store = HsmStore::new();
+        let store = HsmStore::default();
         assert!(store.begin_load("us-east-1"));
         // A second load while one is in flight does nothing.
         assert!(!store.begin_load("us-east-1"));
@@ -667,7 +651,7 @@ mod tests {
 
     #[test]
     fn a_failed_snapshot_is_reported() {
-        let store = HsmStore::new();
+        let store = HsmStore::default();
         assert!(store.begin_load("us-east-1"));
         store.finish_load("us-east-1", Err(ApiError::Network("down".to_owned())));
         assert!(matches!(

@@ -222,7 +222,7 @@ fn load_snapshot(inner: &Shared) {
 /// Opens the live connection for the lifetime of the calling component and
 /// provides the store as context. Closes the stream in `on_cleanup`.
 pub fn provide_live_store() -> LiveStore {
-    let store = LiveStore::new();
+    let store = LiveStore::default();
     provide_context(store);
     store.stream.set_value(Some(LiveConnection::open(store)));
     let stream = store.stream;

@@ -74,27 +74,13 @@ impl TrackedAssociation {
 }
 
 /// The tracked requests (a `Copy` handle, part of the live store).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct Associations {
     tracked: RwSignal<Vec<TrackedAssociation>>,
     early: StoredValue<VecDeque<NodeAssociation>>,
 }
 
-impl Default for Associations {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Associations {
-    /// Nothing tracked.
-    pub fn new() -> Self {
-        Self {
-            tracked: RwSignal::new(Vec::new()),
-            early: StoredValue::new(VecDeque::new()),
-        }
-    }
-
     /// Starts tracking the request that answered `token`, then follows it
     /// until it succeeds or fails.
     pub fn start(&self, action: NodeAction, server_name: &str, node_name: &str, token: String) {
@@ -241,7 +227,7 @@ mod tests {
 
     #[test]
     fn stream_events_update_tracked_requests_only() {
-        let associations = Associations::new();
+        let associations = Associations::default();
         associations
             .tracked
             .set(vec![entry(NodeAssociationStatus::InProgress)]);
@@ -259,7 +245,7 @@ mod tests {
 
     #[test]
     fn an_event_that_beat_the_answer_is_not_lost() {
-        let associations = Associations::new();
+        let associations = Associations::default();
         associations.apply_event(event("t1", NodeAssociationStatus::Success, Some("CERT")));
         associations.track(NodeAction::Associate, "pup", "node1", "t1".to_owned());
         let list = associations.of_server("pup");
@@ -270,7 +256,7 @@ mod tests {
 
     #[test]
     fn early_events_are_bounded() {
-        let associations = Associations::new();
+        let associations = Associations::default();
         for i in 0..(EARLY_CAPACITY + 5) {
             associations.apply_event(event(
                 &format!("t{i}"),

@@ -213,7 +213,7 @@ pub fn CopyBackupDialog(
     let destinations: Vec<&'static str> =
         REGIONS.iter().copied().filter(|r| *r != region).collect();
     let destination = RwSignal::new(destinations.first().copied().unwrap_or_default().to_owned());
-    let tags = TagDrafts::new();
+    let tags = TagDrafts::default();
     let attempted = RwSignal::new(false);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     dialog.on_load(|dialog| {
@@ -405,7 +405,7 @@ mod tests {
 
     #[test]
     fn copy_requests_name_the_destination_and_optional_tags() {
-        let tags = TagDrafts::new();
+        let tags = TagDrafts::default();
         let request = copy_request("backup-ro5c4er4aac", "eu-west-1", &tags).unwrap();
         assert_eq!(
             serde_json::to_value(&request).unwrap(),
@@ -417,6 +417,6 @@ mod tests {
             serde_json::to_value(&request).unwrap()["TagList"],
             serde_json::json!([{"Key": "env", "Value": "dr"}])
         );
-        assert!(copy_request("backup-ro5c4er4aac", "mars-1", &TagDrafts::new()).is_err());
+        assert!(copy_request("backup-ro5c4er4aac", "mars-1", &TagDrafts::default()).is_err());
     }
 }

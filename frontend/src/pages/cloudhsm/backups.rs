@@ -25,27 +25,24 @@ use crate::api::cloudhsm::CopiedBackup;
 use crate::components::flash::Flashes;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
+use crate::components::resource_table::{
+    ListControls, ListRow, ResourceTable, list_columns, time_key,
+};
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_ID: usize = 0;
-const BY_STATE: usize = 1;
-const BY_CLUSTER: usize = 2;
-const BY_CREATED: usize = 3;
-const BY_DELETION: usize = 4;
-
-/// The columns of the backups list (after the selection).
-const COLUMNS: &[Column] = &[
-    ("Backup ID", Some(BY_ID)),
-    ("State", Some(BY_STATE)),
-    ("Cluster", Some(BY_CLUSTER)),
-    ("Created", Some(BY_CREATED)),
-    ("Never expires", None),
-    ("Deletion", Some(BY_DELETION)),
-];
+list_columns! {
+    /// The columns of the backups list (after the selection).
+    COLUMNS = [
+        "Backup ID" => BY_ID,
+        "State" => BY_STATE,
+        "Cluster" => BY_CLUSTER,
+        "Created" => BY_CREATED,
+        "Never expires",
+        "Deletion" => BY_DELETION,
+    ]
+}
 
 /// A backup as the list's controls see it: found by id, cluster, state,
 /// HSM type or source; sorted by id, state, cluster, creation or deletion

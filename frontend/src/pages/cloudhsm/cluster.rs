@@ -25,7 +25,7 @@ use crate::components::modal::ConfirmDelete;
 use crate::components::page::PageHeader;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListRow, ResourceTable, page_of, time_key,
+    ListControls, ListRow, ResourceTable, list_columns, page_of, time_key,
 };
 use crate::components::status::{StatusIndicator, cluster_state_view, hsm_backup_state_view};
 use crate::format;
@@ -249,19 +249,15 @@ fn ClusterFields(cluster: Cluster) -> impl IntoView {
     }
 }
 
-/// The sortable columns of a cluster's backups, as indexes into each row's
-/// sort keys.
-const BY_BACKUP_ID: usize = 0;
-const BY_BACKUP_STATE: usize = 1;
-const BY_BACKUP_CREATED: usize = 2;
-
-/// The columns of a cluster's backups.
-const BACKUP_COLUMNS: &[Column] = &[
-    ("Backup ID", Some(BY_BACKUP_ID)),
-    ("State", Some(BY_BACKUP_STATE)),
-    ("Created", Some(BY_BACKUP_CREATED)),
-    ("Never expires", None),
-];
+list_columns! {
+    /// The columns of a cluster's backups.
+    BACKUP_COLUMNS = [
+        "Backup ID" => BY_BACKUP_ID,
+        "State" => BY_BACKUP_STATE,
+        "Created" => BY_BACKUP_CREATED,
+        "Never expires",
+    ]
+}
 
 /// A backup of the cluster as the list's controls see it: found by id or
 /// state; sorted by id, state or creation.

@@ -11,28 +11,26 @@ use super::{
 };
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
+use crate::components::resource_table::{
+    ListControls, ListRow, ResourceTable, list_columns, time_key,
+};
 use crate::components::status::{StatusIndicator, cluster_state_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_ID: usize = 0;
-const BY_STATE: usize = 1;
-const BY_TYPE: usize = 2;
-const BY_CREATED: usize = 3;
-
-/// The columns of the clusters list.
-const COLUMNS: &[Column] = &[
-    ("Cluster ID", Some(BY_ID)),
-    ("State", Some(BY_STATE)),
-    ("HSM type", Some(BY_TYPE)),
-    ("Mode", None),
-    ("HSMs", None),
-    ("Created", Some(BY_CREATED)),
-    ("Backup retention", None),
-    ("VPC", None),
-];
+list_columns! {
+    /// The columns of the clusters list.
+    COLUMNS = [
+        "Cluster ID" => BY_ID,
+        "State" => BY_STATE,
+        "HSM type" => BY_TYPE,
+        "Mode",
+        "HSMs",
+        "Created" => BY_CREATED,
+        "Backup retention",
+        "VPC",
+    ]
+}
 
 /// A cluster as the list's controls see it: found by id, state, HSM type,
 /// mode, VPC or source backup; sorted by id, state, HSM type or creation.

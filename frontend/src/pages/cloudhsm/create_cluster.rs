@@ -122,7 +122,7 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                 .unwrap_or_default(),
         ),
         retention: RwSignal::new(DEFAULT_RETENTION_DAYS.to_owned()),
-        tags: TagDrafts::new(),
+        tags: TagDrafts::default(),
     };
     let attempted = RwSignal::new(false);
     let sending = RwSignal::new(false);
@@ -285,7 +285,7 @@ mod tests {
             mode: RwSignal::new(String::new()),
             source: RwSignal::new(String::new()),
             retention: RwSignal::new("90".to_owned()),
-            tags: TagDrafts::new(),
+            tags: TagDrafts::default(),
         }
     }
 

@@ -11,29 +11,23 @@ use shared::opsworkscm::Backup;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
-    Column, ListControls, ListRow, Listing, ResourceTable, time_key,
+    ListControls, ListRow, Listing, ResourceTable, list_columns, time_key,
 };
 use crate::components::status::{StatusIndicator, backup_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// The sortable columns, as indexes into each row's sort keys (shared with
-/// a server's Backups tab).
-pub(crate) const BY_ID: usize = 0;
-const BY_SERVER: usize = 1;
-pub(crate) const BY_TYPE: usize = 2;
-pub(crate) const BY_STATUS: usize = 3;
-pub(crate) const BY_CREATED: usize = 4;
-
-/// The columns of the Backups page.
-const COLUMNS: &[Column] = &[
-    ("Backup ID", Some(BY_ID)),
-    ("Server", Some(BY_SERVER)),
-    ("Type", Some(BY_TYPE)),
-    ("Status", Some(BY_STATUS)),
-    ("Created", Some(BY_CREATED)),
-    ("Description", None),
-];
+list_columns! {
+    /// The columns of the Backups page.
+    pub(crate) COLUMNS = [
+        "Backup ID" => BY_ID,
+        "Server" => BY_SERVER,
+        "Type" => BY_TYPE,
+        "Status" => BY_STATUS,
+        "Created" => BY_CREATED,
+        "Description",
+    ]
+}
 
 /// A backup as the list's controls see it.
 pub(crate) fn list_row(backup: &Backup) -> ListRow {

@@ -113,7 +113,7 @@ pub fn CredentialsPanel() -> impl IntoView {
 #[component]
 fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
-    let form = Submission::new();
+    let form = Submission::default();
     let Submission { sending, error, .. } = form;
     let secret = RwSignal::new(None::<String>);
     let request = move || reset_request(&server.get(), CHEF_PIVOTAL_KEY, None);
@@ -177,7 +177,7 @@ fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
 fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     let choose = RwSignal::new(false);
     let password = RwSignal::new(String::new());
-    let form = Submission::new();
+    let form = Submission::default();
     let Submission {
         attempted,
         sending,

@@ -14,7 +14,7 @@ use crate::components::busy_button::BusyButton;
 use crate::components::field::FormError;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListRow, Listing, ResourceTable, position_key,
+    ListControls, ListRow, Listing, ResourceTable, list_columns, position_key,
 };
 use crate::format;
 use crate::live::LiveStore;
@@ -23,16 +23,10 @@ use crate::pages::opsworkscm::server_details::current;
 /// Events per DescribeEvents page.
 const PAGE_SIZE: i64 = 25;
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_TIME: usize = 0;
-const BY_MESSAGE: usize = 1;
-
-/// The columns of the events table.
-const COLUMNS: &[Column] = &[
-    ("Time", Some(BY_TIME)),
-    ("Message", Some(BY_MESSAGE)),
-    ("Log", None),
-];
+list_columns! {
+    /// The columns of the events table.
+    COLUMNS = ["Time" => BY_TIME, "Message" => BY_MESSAGE, "Log"]
+}
 
 /// The event at `index` of a log of `len` events (newest first) as the
 /// list's controls see it: found by message or log URL; sorted by its

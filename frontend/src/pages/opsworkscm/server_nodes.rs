@@ -24,7 +24,7 @@ pub fn NodesTab() -> impl IntoView {
     let server = current();
     let engine = current_engine();
     let status = Memo::new(move |_| live.server(&server.get()).and_then(|s| s.status));
-    let disassociation = Disassociation::new();
+    let disassociation = Disassociation::default();
     let not_healthy = move || {
         status
             .get()

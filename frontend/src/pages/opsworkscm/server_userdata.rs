@@ -101,7 +101,7 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     let organization = RwSignal::new(DEFAULT_CHEF_ORGANIZATION.to_owned());
     let environment = RwSignal::new(String::new());
     let client_version = RwSignal::new(String::new());
-    let form = Submission::new();
+    let form = Submission::default();
     let Submission {
         attempted,
         sending,

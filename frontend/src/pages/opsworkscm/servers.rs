@@ -14,25 +14,24 @@ use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, time_key};
+use crate::components::resource_table::{
+    ListControls, ListRow, ResourceTable, list_columns, time_key,
+};
 use crate::components::status::{StatusIndicator, server_status_view};
 use crate::format;
 use crate::live::{LiveStore, Snapshot};
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_NAME: usize = 0;
-const BY_STATUS: usize = 1;
-const BY_CREATED: usize = 2;
-
-/// The columns of the servers list (after the selection).
-const COLUMNS: &[Column] = &[
-    ("Name", Some(BY_NAME)),
-    ("Engine", None),
-    ("Status", Some(BY_STATUS)),
-    ("Endpoint", None),
-    ("Created", Some(BY_CREATED)),
-    ("Maintenance", None),
-];
+list_columns! {
+    /// The columns of the servers list (after the selection).
+    COLUMNS = [
+        "Name" => BY_NAME,
+        "Engine",
+        "Status" => BY_STATUS,
+        "Endpoint",
+        "Created" => BY_CREATED,
+        "Maintenance",
+    ]
+}
 
 /// A server as the list's controls see it: found by name, engine, status
 /// or endpoint; sorted by name, status or creation time.

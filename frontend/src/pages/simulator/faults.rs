@@ -15,23 +15,22 @@ use crate::components::field::{SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
+use crate::components::resource_table::{
+    ListControls, ListRow, ResourceTable, list_columns, page_of,
+};
 use crate::format;
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_ID: usize = 0;
-const BY_KIND: usize = 1;
-const BY_FIRED: usize = 2;
-
-/// The columns of the faults table.
-const COLUMNS: &[Column] = &[
-    ("ID", Some(BY_ID)),
-    ("Kind", Some(BY_KIND)),
-    ("Scope", None),
-    ("Count / probability", None),
-    ("Fired", Some(BY_FIRED)),
-    ("", None),
-];
+list_columns! {
+    /// The columns of the faults table.
+    COLUMNS = [
+        "ID" => BY_ID,
+        "Kind" => BY_KIND,
+        "Scope",
+        "Count / probability",
+        "Fired" => BY_FIRED,
+        "",
+    ]
+}
 
 /// A fault as the list's controls see it: found by kind, detail or scope;
 /// sorted by id, kind or times fired (numbers zero-padded).

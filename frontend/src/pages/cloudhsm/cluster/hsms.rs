@@ -14,26 +14,24 @@ use crate::components::field::{FormError, SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
-use crate::components::resource_table::{Column, ListControls, ListRow, ResourceTable, page_of};
+use crate::components::resource_table::{
+    ListControls, ListRow, ResourceTable, list_columns, page_of,
+};
 use crate::components::status::{StatusIndicator, hsm_state_view};
 use crate::format;
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_ID: usize = 0;
-const BY_ZONE: usize = 1;
-const BY_IP: usize = 2;
-const BY_STATE: usize = 3;
-
-/// The columns of the HSMs table.
-const COLUMNS: &[Column] = &[
-    ("HSM ID", Some(BY_ID)),
-    ("Availability Zone", Some(BY_ZONE)),
-    ("Subnet", None),
-    ("ENI", None),
-    ("IP address", Some(BY_IP)),
-    ("State", Some(BY_STATE)),
-    ("", None),
-];
+list_columns! {
+    /// The columns of the HSMs table.
+    COLUMNS = [
+        "HSM ID" => BY_ID,
+        "Availability Zone" => BY_ZONE,
+        "Subnet",
+        "ENI",
+        "IP address" => BY_IP,
+        "State" => BY_STATE,
+        "",
+    ]
+}
 
 /// An HSM as the list's controls see it: found by id, zone, subnet, ENI,
 /// address or state; sorted by id, zone, address (numerically) or state.

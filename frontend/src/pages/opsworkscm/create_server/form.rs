@@ -103,7 +103,7 @@ impl Form {
             automated_backups: RwSignal::new(true),
             backup_window: RwSignal::new(String::new()),
             retention: RwSignal::new("1".to_owned()),
-            tags: TagDrafts::new(),
+            tags: TagDrafts::default(),
             account_id,
         }
     }

@@ -31,7 +31,7 @@ pub fn AssociateNodeForm(
     let organization = RwSignal::new(DEFAULT_CHEF_ORGANIZATION.to_owned());
     let public_key = RwSignal::new(String::new());
     let csr = RwSignal::new(String::new());
-    let form = Submission::new();
+    let form = Submission::default();
     let Submission {
         attempted,
         sending,

@@ -9,28 +9,24 @@ use super::disassociate_form::Disassociation;
 use crate::components::download::save_file;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
-    Column, ListControls, ListRow, ResourceTable, page_of, position_key,
+    ListControls, ListRow, ResourceTable, list_columns, page_of, position_key,
 };
 use crate::components::status::{StatusIndicator, association_status_view};
 use crate::format;
 use crate::live::LiveStore;
 use crate::live::opsworkscm::associations::{NodeAction, TrackedAssociation};
 
-/// The sortable columns, as indexes into each row's sort keys.
-const BY_NODE: usize = 0;
-const BY_REQUEST: usize = 1;
-const BY_STATUS: usize = 2;
-const BY_STARTED: usize = 3;
-
-/// The columns of the node requests table.
-const COLUMNS: &[Column] = &[
-    ("Node", Some(BY_NODE)),
-    ("Request", Some(BY_REQUEST)),
-    ("Status", Some(BY_STATUS)),
-    ("Started", Some(BY_STARTED)),
-    ("Token", None),
-    ("", None),
-];
+list_columns! {
+    /// The columns of the node requests table.
+    COLUMNS = [
+        "Node" => BY_NODE,
+        "Request" => BY_REQUEST,
+        "Status" => BY_STATUS,
+        "Started" => BY_STARTED,
+        "Token",
+        "",
+    ]
+}
 
 /// The node request at `index` of `len` (newest first) as the list's
 /// controls see it: found by node, request, status or token; sorted by

@@ -25,22 +25,18 @@ pub struct Disassociation {
     confirm_open: RwSignal<bool>,
 }
 
+/// Empty node name, the default organization, not confirming.
 impl Default for Disassociation {
     fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Disassociation {
-    /// Empty node name, the default organization, not confirming.
-    pub fn new() -> Self {
         Self {
             node_name: RwSignal::new(String::new()),
             organization: RwSignal::new(DEFAULT_CHEF_ORGANIZATION.to_owned()),
             confirm_open: RwSignal::new(false),
         }
     }
+}
 
+impl Disassociation {
     /// Asks to confirm the disassociation of `node`.
     pub fn ask(&self, node: String) {
         self.node_name.set(node);
