@@ -1,5 +1,6 @@
 //! Backups: create, describe (newest first), delete, restore, limits.
 
+use crate::helpers::assert_fails;
 use aws_sdk_opsworkscm::types::{BackupStatus, BackupType, ServerStatus};
 
 use crate::helpers::*;
@@ -86,13 +87,10 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         .unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed[0].created_at.unwrap().secs() > listed[1].created_at.unwrap().secs());
-    assert_eq!(
+    assert_fails!(
         app.client
             .describe_backups()
-            .backup_id("b-20000101000000000")
-            .send()
-            .await
-            .err_code(),
+            .backup_id("b-20000101000000000"),
         "ResourceNotFoundException"
     );
 }
@@ -132,13 +130,8 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
         "InvalidStateException"
     );
     app.advance(11).await;
-    assert_eq!(
-        app.client
-            .describe_backups()
-            .backup_id(&id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.client.describe_backups().backup_id(&id),
         "ResourceNotFoundException"
     );
     assert_eq!(
@@ -166,21 +159,13 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .backup_id
         .unwrap();
     app.advance(31).await;
-    assert_eq!(
-        app.restore_server("rb")
-            .backup_id(&id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.restore_server("rb").backup_id(&id),
         "ValidationException",
         "backup of another server"
     );
-    assert_eq!(
-        app.restore_server("ra")
-            .backup_id("ra-20000101000000000")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.restore_server("ra").backup_id("ra-20000101000000000"),
         "ResourceNotFoundException"
     );
     let s = app
@@ -194,12 +179,8 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         .server
         .unwrap();
     assert_eq!(s.status, Some(ServerStatus::Restoring));
-    assert_eq!(
-        app.restore_server("ra")
-            .backup_id(&id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.restore_server("ra").backup_id(&id),
         "InvalidStateException",
         "already restoring"
     );

@@ -1,6 +1,7 @@
 //! CloudHSM v2 through the real `aws-sdk-cloudhsmv2` client: clusters, HSMs,
 //! initialization, quotas, regions and the errors of each.
 
+use crate::helpers::assert_fails;
 use aws_sdk_cloudhsmv2::Client;
 use aws_sdk_cloudhsmv2::config::retry::RetryConfig;
 use aws_sdk_cloudhsmv2::config::{BehaviorVersion, Credentials, Region};
@@ -193,13 +194,10 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     );
     assert_eq!(created.tag_list.unwrap()[0].key, "team");
 
-    assert_eq!(
+    assert_fails!(
         hsm.create_hsm()
             .cluster_id(&id)
-            .availability_zone("us-east-1a")
-            .send()
-            .await
-            .err_code(),
+            .availability_zone("us-east-1a"),
         "CloudHsmInvalidRequestException",
         "not while creating"
     );
@@ -224,13 +222,10 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     );
     assert!(format!("{err:?}").contains("no CSR yet"), "{err:?}");
 
-    assert_eq!(
+    assert_fails!(
         hsm.create_hsm()
             .cluster_id(&id)
-            .availability_zone("us-east-1c")
-            .send()
-            .await
-            .err_code(),
+            .availability_zone("us-east-1c"),
         "CloudHsmInvalidRequestException",
         "no subnet in that zone"
     );
@@ -261,14 +256,11 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     // A certificate for another key, or from another CA, does not initialize.
     let (signed, anchor) = sign_csr(&csr);
     let (_, other_anchor) = sign_csr(&csr);
-    assert_eq!(
+    assert_fails!(
         hsm.initialize_cluster()
             .cluster_id(&id)
             .signed_cert(&signed)
-            .trust_anchor(other_anchor)
-            .send()
-            .await
-            .err_code(),
+            .trust_anchor(other_anchor),
         "CloudHsmInvalidRequestException"
     );
     let started = hsm
@@ -310,13 +302,8 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
         "CloudHsmInvalidRequestException",
         "which HSM?"
     );
-    assert_eq!(
-        hsm.delete_hsm()
-            .cluster_id(&id)
-            .eni_ip("10.9.9.9")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.delete_hsm().cluster_id(&id).eni_ip("10.9.9.9"),
         "CloudHsmResourceNotFoundException"
     );
     let deleted = hsm
@@ -423,64 +410,40 @@ async fn bad_cluster_requests_are_invalid_requests() {
             "case {i}: {err:?}"
         );
     }
-    assert_eq!(
+    assert_fails!(
         hsm.create_cluster()
             .hsm_type("hsm1.medium")
             .subnet_ids(SUBNET_A)
-            .source_backup_id("backup-abcdefghijk")
-            .send()
-            .await
-            .err_code(),
+            .source_backup_id("backup-abcdefghijk"),
         "CloudHsmResourceNotFoundException"
     );
-    assert_eq!(
+    assert_fails!(
         hsm.create_cluster()
             .hsm_type("hsm1.medium")
             .subnet_ids(SUBNET_A)
-            .tag_list(Tag::builder().key("aws:owner").value("x").build().unwrap())
-            .send()
-            .await
-            .err_code(),
+            .tag_list(Tag::builder().key("aws:owner").value("x").build().unwrap()),
         "CloudHsmTagException"
     );
-    assert_eq!(
+    assert_fails!(
         hsm.describe_clusters()
-            .filters("colour", vec!["red".to_owned()])
-            .send()
-            .await
-            .err_code(),
+            .filters("colour", vec!["red".to_owned()]),
         "CloudHsmInvalidRequestException"
     );
-    assert_eq!(
+    assert_fails!(
         hsm.describe_clusters()
-            .filters("states", vec!["SLEEPING".to_owned()])
-            .send()
-            .await
-            .err_code(),
+            .filters("states", vec!["SLEEPING".to_owned()]),
         "CloudHsmInvalidRequestException"
     );
-    assert_eq!(
-        hsm.describe_clusters()
-            .max_results(26)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.describe_clusters().max_results(26),
         "CloudHsmInvalidRequestException"
     );
-    assert_eq!(
-        hsm.delete_cluster()
-            .cluster_id("cluster-abcdefghijk")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.delete_cluster().cluster_id("cluster-abcdefghijk"),
         "CloudHsmResourceNotFoundException"
     );
-    assert_eq!(
-        hsm.delete_cluster()
-            .cluster_id("cluster-1")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.delete_cluster().cluster_id("cluster-1"),
         "CloudHsmInvalidRequestException"
     );
     let id = create_cluster(&hsm).await.cluster_id.unwrap();
@@ -553,13 +516,8 @@ async fn describe_clusters_filters_and_pages() {
         .unwrap();
     assert_eq!(by_vpc.len(), 1);
     assert_eq!(by_vpc[0].cluster_id, second.cluster_id);
-    assert_eq!(
-        hsm.describe_clusters()
-            .max_results(1)
-            .next_token("forged")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.describe_clusters().max_results(1).next_token("forged"),
         "CloudHsmInvalidRequestException"
     );
 }
@@ -573,13 +531,10 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
     for _ in 0..4 {
         ids.push(create_cluster(&east).await.cluster_id.unwrap());
     }
-    assert_eq!(
+    assert_fails!(
         east.create_cluster()
             .hsm_type("hsm1.medium")
-            .subnet_ids(SUBNET_A)
-            .send()
-            .await
-            .err_code(),
+            .subnet_ids(SUBNET_A),
         "CloudHsmResourceLimitExceededException"
     );
     let other = create_cluster(&west).await;
@@ -594,12 +549,8 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
             .len(),
         1
     );
-    assert_eq!(
-        west.delete_cluster()
-            .cluster_id(&ids[0])
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        west.delete_cluster().cluster_id(&ids[0]),
         "CloudHsmResourceNotFoundException",
         "another region's cluster"
     );
@@ -619,13 +570,10 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
             .await
             .unwrap();
     }
-    assert_eq!(
+    assert_fails!(
         east.create_hsm()
             .cluster_id(&ids[2])
-            .availability_zone("us-east-1a")
-            .send()
-            .await
-            .err_code(),
+            .availability_zone("us-east-1a"),
         "CloudHsmResourceLimitExceededException"
     );
     west.create_hsm()
@@ -663,14 +611,11 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
         .unwrap()
         .hsm
         .unwrap();
-    assert_eq!(
+    assert_fails!(
         hsm.create_hsm()
             .cluster_id(&id)
             .availability_zone("us-east-1a")
-            .ip_address(first.eni_ip.unwrap())
-            .send()
-            .await
-            .err_code(),
+            .ip_address(first.eni_ip.unwrap()),
         "CloudHsmInvalidRequestException",
         "address in use"
     );
@@ -680,22 +625,14 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
+    assert_fails!(
         hsm.create_hsm()
             .cluster_id(&id)
-            .availability_zone("us-east-1b")
-            .send()
-            .await
-            .err_code(),
+            .availability_zone("us-east-1b"),
         "CloudHsmResourceLimitExceededException"
     );
-    assert_eq!(
-        hsm.delete_hsm()
-            .cluster_id(&id)
-            .hsm_id(&first.hsm_id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.delete_hsm().cluster_id(&id).hsm_id(&first.hsm_id),
         "CloudHsmInvalidRequestException",
         "still being created"
     );
@@ -734,13 +671,10 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
         modified.backup_retention_policy.unwrap().value.as_deref(),
         Some("30")
     );
-    assert_eq!(
+    assert_fails!(
         hsm.modify_cluster()
             .cluster_id(&id)
-            .hsm_type("hsm2m.medium")
-            .send()
-            .await
-            .err_code(),
+            .hsm_type("hsm2m.medium"),
         "CloudHsmInvalidRequestException",
         "not ACTIVE yet"
     );
@@ -793,13 +727,8 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
         (modified_at + chrono::Duration::seconds(60) + chrono::Duration::days(7)).timestamp(),
         "seven days after the migration finished"
     );
-    assert_eq!(
-        hsm.modify_cluster()
-            .cluster_id(&id)
-            .hsm_type("hsm1.medium")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.modify_cluster().cluster_id(&id).hsm_type("hsm1.medium"),
         "CloudHsmInvalidRequestException",
         "no way back"
     );

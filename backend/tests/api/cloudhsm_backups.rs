@@ -2,6 +2,7 @@
 //! seven-day deletion window, restore, copies between regions, filters,
 //! pagination, retention, NeverExpires, tags and persistence.
 
+use crate::helpers::assert_fails;
 use aws_sdk_cloudhsmv2::types::{BackupRetentionPolicy, BackupRetentionType, BackupState, Tag};
 
 use crate::cloudhsm::{active_cluster, backups_of, cluster, hsm_client};
@@ -117,12 +118,8 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
             .unwrap()
             .is_cloud_hsm_resource_not_found_exception()
     );
-    assert_eq!(
-        hsm.delete_backup()
-            .backup_id("backup-bad1")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.delete_backup().backup_id("backup-bad1"),
         "CloudHsmInvalidRequestException"
     );
 }
@@ -196,12 +193,8 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
             .is_empty(),
         "the copy lives in eu-west-1 only"
     );
-    assert_eq!(
-        east.delete_backup()
-            .backup_id(&copy_id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        east.delete_backup().backup_id(&copy_id),
         "CloudHsmResourceNotFoundException"
     );
     app.advance(61).await;
@@ -254,46 +247,34 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         restored.state,
         Some(aws_sdk_cloudhsmv2::types::ClusterState::Initialized)
     );
-    assert_eq!(
+    assert_fails!(
         east.create_cluster()
             .hsm_type("hsm2m.medium")
             .subnet_ids(crate::cloudhsm::SUBNET_A)
-            .source_backup_id(&arn)
-            .send()
-            .await
-            .err_code(),
+            .source_backup_id(&arn),
         "CloudHsmResourceNotFoundException",
         "the ARN names eu-west-1"
     );
 
     // Bad copies.
-    assert_eq!(
+    assert_fails!(
         east.copy_backup_to_region()
             .backup_id(&source)
-            .destination_region("us-east-1")
-            .send()
-            .await
-            .err_code(),
+            .destination_region("us-east-1"),
         "CloudHsmInvalidRequestException",
         "same region"
     );
-    assert_eq!(
+    assert_fails!(
         east.copy_backup_to_region()
             .backup_id(&source)
-            .destination_region("moon-1")
-            .send()
-            .await
-            .err_code(),
+            .destination_region("moon-1"),
         "CloudHsmInvalidRequestException",
         "not a region"
     );
-    assert_eq!(
+    assert_fails!(
         east.copy_backup_to_region()
             .backup_id("backup-abcdefghijk")
-            .destination_region("eu-west-1")
-            .send()
-            .await
-            .err_code(),
+            .destination_region("eu-west-1"),
         "CloudHsmResourceNotFoundException"
     );
     east.delete_backup()
@@ -301,13 +282,10 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
+    assert_fails!(
         east.copy_backup_to_region()
             .backup_id(&source)
-            .destination_region("eu-west-1")
-            .send()
-            .await
-            .err_code(),
+            .destination_region("eu-west-1"),
         "CloudHsmInvalidRequestException",
         "only READY backups"
     );
@@ -411,33 +389,22 @@ async fn daily_backups_filter_sort_and_page() {
         ("states", "GONE"),
         ("neverExpires", "maybe"),
     ] {
-        assert_eq!(
-            hsm.describe_backups()
-                .filters(name, vec![value.to_owned()])
-                .send()
-                .await
-                .err_code(),
+        assert_fails!(
+            hsm.describe_backups().filters(name, vec![value.to_owned()]),
             "CloudHsmInvalidRequestException",
             "{name}={value}"
         );
     }
-    assert_eq!(
-        hsm.describe_backups()
-            .max_results(51)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.describe_backups().max_results(51),
         "CloudHsmInvalidRequestException"
     );
     let first = hsm.describe_backups().max_results(1).send().await.unwrap();
-    assert_eq!(
+    assert_fails!(
         hsm.describe_backups()
             .max_results(1)
             .sort_ascending(true)
-            .next_token(first.next_token.unwrap())
-            .send()
-            .await
-            .err_code(),
+            .next_token(first.next_token.unwrap()),
         "CloudHsmInvalidRequestException",
         "token of other parameters"
     );
@@ -461,7 +428,7 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
         .send()
         .await
         .unwrap();
-    assert_eq!(
+    assert_fails!(
         hsm.modify_cluster()
             .cluster_id(&cluster_id)
             .backup_retention_policy(
@@ -469,10 +436,7 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
                     .r#type(BackupRetentionType::Days)
                     .value("6")
                     .build(),
-            )
-            .send()
-            .await
-            .err_code(),
+            ),
         "CloudHsmInvalidRequestException"
     );
     hsm.modify_cluster()
@@ -614,47 +578,29 @@ async fn clusters_and_backups_are_tagged_listed_and_untagged() {
         "CloudHsmResourceLimitExceededException",
         "4 + 47 > 50"
     );
-    assert_eq!(
+    assert_fails!(
         hsm.tag_resource()
             .resource_id(&cluster_id)
-            .tag_list(Tag::builder().key("aws:x").value("1").build().unwrap())
-            .send()
-            .await
-            .err_code(),
+            .tag_list(Tag::builder().key("aws:x").value("1").build().unwrap()),
         "CloudHsmTagException"
     );
-    assert_eq!(
+    assert_fails!(
         hsm.tag_resource()
             .resource_id(&cluster_id)
-            .tag_list(Tag::builder().key("bad*key").value("1").build().unwrap())
-            .send()
-            .await
-            .err_code(),
+            .tag_list(Tag::builder().key("bad*key").value("1").build().unwrap()),
         "CloudHsmInvalidRequestException"
     );
-    assert_eq!(
-        hsm.list_tags()
-            .resource_id("hsm-abcdefghijk")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.list_tags().resource_id("hsm-abcdefghijk"),
         "CloudHsmInvalidRequestException"
     );
-    assert_eq!(
-        hsm.list_tags()
-            .resource_id("backup-abcdefghijk")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        hsm.list_tags().resource_id("backup-abcdefghijk"),
         "CloudHsmResourceNotFoundException"
     );
     let west = hsm_client(&app, "eu-west-1");
-    assert_eq!(
-        west.list_tags()
-            .resource_id(&cluster_id)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        west.list_tags().resource_id(&cluster_id),
         "CloudHsmResourceNotFoundException",
         "other region"
     );

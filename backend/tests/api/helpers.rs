@@ -612,6 +612,19 @@ pub(crate) fn node_public_key() -> String {
     )
 }
 
+/// Sends the request a fluent builder holds and asserts that it fails with
+/// the AWS error code `code` (and an optional message, as `assert_eq!`).
+macro_rules! assert_fails {
+    ($request:expr, $code:expr $(, $($message:tt)+)?) => {
+        assert_eq!(
+            $crate::helpers::ErrCode::err_code($request.send().await),
+            $code
+            $(, $($message)+)?
+        )
+    };
+}
+pub(crate) use assert_fails;
+
 /// The AWS error code of a call that must fail.
 pub(crate) trait ErrCode {
     /// The error's code; panics when the call succeeded.

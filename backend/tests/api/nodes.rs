@@ -1,5 +1,6 @@
 //! Node association with real keys and CSRs.
 
+use crate::helpers::assert_fails;
 use aws_sdk_opsworkscm::types::{EngineAttribute, NodeAssociationStatus};
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use x509_parser::pem::parse_x509_pem;
@@ -24,14 +25,11 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
     let app = TestApp::spawn().await;
     app.create_chef("c").await;
     let key = node_public_key();
-    assert_eq!(
+    assert_fails!(
         app.associate_node("c")
             .node_name("i-0a1b2c3d")
             .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-            .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
-            .send()
-            .await
-            .err_code(),
+            .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key)),
         "InvalidStateException",
         "only HEALTHY servers"
     );
@@ -89,24 +87,18 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         ),
         (vec![ea("PUPPET_NODE_CSR", "x")], "Puppet attribute on Chef"),
     ] {
-        assert_eq!(
+        assert_fails!(
             app.associate_node("c")
                 .node_name("n2")
-                .set_engine_attributes(Some(attrs))
-                .send()
-                .await
-                .err_code(),
+                .set_engine_attributes(Some(attrs)),
             "ValidationException",
             "{why}"
         );
     }
-    assert_eq!(
+    assert_fails!(
         app.associate_node("c")
             .node_name("bad name!")
-            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-            .send()
-            .await
-            .err_code(),
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default")),
         "ValidationException"
     );
 
@@ -124,13 +116,10 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         status(token).await.unwrap().node_association_status,
         Some(NodeAssociationStatus::Success)
     );
-    assert_eq!(
+    assert_fails!(
         app.disassociate_node("c")
             .node_name("i-0a1b2c3d")
-            .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-            .send()
-            .await
-            .err_code(),
+            .engine_attributes(ea("CHEF_ORGANIZATION", "default")),
         "ResourceNotFoundException",
         "no longer associated"
     );
@@ -201,13 +190,10 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
         "-----BEGIN CERTIFICATE REQUEST-----\nzz\n-----END CERTIFICATE REQUEST-----",
         "nope",
     ] {
-        assert_eq!(
+        assert_fails!(
             app.associate_node("p")
                 .node_name("n")
-                .engine_attributes(ea("PUPPET_NODE_CSR", bad))
-                .send()
-                .await
-                .err_code(),
+                .engine_attributes(ea("PUPPET_NODE_CSR", bad)),
             "ValidationException"
         );
     }
@@ -266,14 +252,11 @@ async fn finished_association_requests_and_old_events_are_pruned_to_their_caps()
     drop(app);
     let app = TestApp::spawn_at(&db).await;
     assert_eq!(app.event_messages("busy").await, events);
-    assert_eq!(
+    assert_fails!(
         app.client
             .describe_node_association_status()
             .server_name("busy")
-            .node_association_status_token(&tokens[0])
-            .send()
-            .await
-            .err_code(),
+            .node_association_status_token(&tokens[0]),
         "ResourceNotFoundException"
     );
 }

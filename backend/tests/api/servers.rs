@@ -1,5 +1,6 @@
 //! Server creation, description, lifecycle and their errors.
 
+use crate::helpers::assert_fails;
 use std::io::Read;
 
 use aws_sdk_opsworkscm::types::ServerStatus;
@@ -185,58 +186,32 @@ async fn create_server_errors_follow_the_reference() {
         base().server_name("x".repeat(41)).send().await.err_code(),
         "ValidationException"
     );
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .engine("Ansible")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").engine("Ansible"),
         "ValidationException"
     );
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .engine_version("99")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").engine_version("99"),
         "ValidationException"
     );
-    assert_eq!(
+    assert_fails!(
         base()
             .server_name("ok")
-            .instance_profile_arn("arn:aws:iam::1:role/x")
-            .send()
-            .await
-            .err_code(),
+            .instance_profile_arn("arn:aws:iam::1:role/x"),
         "ValidationException"
     );
-    assert_eq!(
+    assert_fails!(
         base()
             .server_name("ok")
-            .preferred_backup_window("Mon:25:00")
-            .send()
-            .await
-            .err_code(),
+            .preferred_backup_window("Mon:25:00"),
         "ValidationException"
     );
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .backup_id("nope-20260101000000000")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").backup_id("nope-20260101000000000"),
         "ResourceNotFoundException"
     );
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .custom_domain("chef.example.com")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").custom_domain("chef.example.com"),
         "ValidationException",
         "custom domain needs certificate and key"
     );
@@ -244,35 +219,20 @@ async fn create_server_errors_follow_the_reference() {
         .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
         .value("weak")
         .build();
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .engine_attributes(weak)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").engine_attributes(weak),
         "ValidationException"
     );
     let bad_key = aws_sdk_opsworkscm::types::EngineAttribute::builder()
         .name("CHEF_PIVOTAL_KEY")
         .value("not a key")
         .build();
-    assert_eq!(
-        base()
-            .server_name("ok")
-            .engine_attributes(bad_key)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        base().server_name("ok").engine_attributes(bad_key),
         "ValidationException"
     );
-    assert_eq!(
-        app.client
-            .describe_servers()
-            .server_name("missing")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.client.describe_servers().server_name("missing"),
         "ResourceNotFoundException"
     );
     // None of the refused requests left anything behind.
@@ -293,11 +253,8 @@ async fn the_server_limit_is_enforced() {
     for i in 0..10 {
         app.create_chef(&format!("s{i}")).await;
     }
-    assert_eq!(
-        app.create_request("Puppet", "eleven")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.create_request("Puppet", "eleven"),
         "LimitExceededException"
     );
 }
@@ -348,12 +305,8 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         Some(ServerStatus::Healthy),
         "UpdateServer is synchronous"
     );
-    assert_eq!(
-        app.update_server("m")
-            .backup_retention_count(0)
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.update_server("m").backup_retention_count(0),
         "ValidationException"
     );
 
@@ -372,12 +325,9 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         "a new pivotal key is returned once"
     );
     let keys_made = app.sim.crypto_runs();
-    assert_eq!(
+    assert_fails!(
         app.update_server_engine_attributes("m")
-            .attribute_name("CHEF_PIVOTAL_KEY")
-            .send()
-            .await
-            .err_code(),
+            .attribute_name("CHEF_PIVOTAL_KEY"),
         "InvalidStateException",
         "one update at a time"
     );
@@ -388,21 +338,15 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     );
     app.advance(21).await;
     assert_eq!(app.status("m").await, "HEALTHY");
-    assert_eq!(
+    assert_fails!(
         app.update_server_engine_attributes("m")
-            .attribute_name("PUPPET_ADMIN_PASSWORD")
-            .send()
-            .await
-            .err_code(),
+            .attribute_name("PUPPET_ADMIN_PASSWORD"),
         "ValidationException",
         "not a Chef attribute"
     );
-    assert_eq!(
+    assert_fails!(
         app.update_server_engine_attributes("m")
-            .attribute_name("lower")
-            .send()
-            .await
-            .err_code(),
+            .attribute_name("lower"),
         "ValidationException"
     );
 }
@@ -418,13 +362,8 @@ async fn delete_server_goes_through_deleting_and_removes_its_events() {
         "InvalidStateException"
     );
     app.advance(31).await;
-    assert_eq!(
-        app.client
-            .describe_servers()
-            .server_name("gone")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.client.describe_servers().server_name("gone"),
         "ResourceNotFoundException"
     );
     assert_eq!(
@@ -466,12 +405,8 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         }
     }
     assert_eq!(walked, all);
-    assert_eq!(
-        app.describe_events("ev")
-            .next_token("forged-token")
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        app.describe_events("ev").next_token("forged-token"),
         "InvalidNextTokenException"
     );
 
@@ -483,12 +418,9 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
+    assert_fails!(
         app.describe_events("other")
-            .set_next_token(first.next_token)
-            .send()
-            .await
-            .err_code(),
+            .set_next_token(first.next_token),
         "InvalidNextTokenException"
     );
 
@@ -533,14 +465,11 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
         endpoint.starts_with("custom-") && endpoint.ends_with(".us-east-1.opsworks-cm.io"),
         "{endpoint}"
     );
-    assert_eq!(
+    assert_fails!(
         app.create_request("Puppet", "bad-domain")
             .custom_domain("-bad-.example")
             .custom_certificate(certificate)
-            .custom_private_key(key)
-            .send()
-            .await
-            .err_code(),
+            .custom_private_key(key),
         "ValidationException"
     );
 
@@ -569,13 +498,10 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
         )
         .is_none()
     );
-    assert_eq!(
+    assert_fails!(
         app.update_server_engine_attributes("custom")
             .attribute_name("PUPPET_ADMIN_PASSWORD")
-            .attribute_value("short")
-            .send()
-            .await
-            .err_code(),
+            .attribute_value("short"),
         "ValidationException"
     );
 }

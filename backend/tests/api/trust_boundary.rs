@@ -4,6 +4,7 @@
 //! directory's permissions. Each refusal comes in its door's own format and
 //! leaves the state as it was.
 
+use crate::helpers::assert_fails;
 use std::time::{Duration, Instant};
 
 use backend::cli::{Cli, Command as CliCommand};
@@ -307,12 +308,8 @@ async fn generated_secrets_are_printed_once_and_are_what_lets_clients_in() {
         .send()
         .await;
     assert!(signed.is_ok(), "{signed:?}");
-    assert_eq!(
-        client_with(app.addr, id, "not-the-secret", "us-east-1")
-            .describe_servers()
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        client_with(app.addr, id, "not-the-secret", "us-east-1").describe_servers(),
         "InvalidSignatureException"
     );
 }
@@ -374,12 +371,8 @@ async fn a_non_loopback_listen_needs_a_session_and_sigv4_whatever_the_host_says(
             "MissingAuthenticationTokenException"
         );
         // Any credentials are not enough: only the generated local pair.
-        assert_eq!(
-            client_with(app.addr, "test", "test", "us-east-1")
-                .describe_servers()
-                .send()
-                .await
-                .err_code(),
+        assert_fails!(
+            client_with(app.addr, "test", "test", "us-east-1").describe_servers(),
             "UnrecognizedClientException"
         );
     }

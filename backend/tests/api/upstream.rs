@@ -4,6 +4,7 @@
 //! B, B's changes must reach A's live stream, and A must never show or log
 //! the credentials.
 
+use crate::helpers::assert_fails;
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::Arc;
@@ -273,13 +274,8 @@ async fn wrong_credentials_get_the_upstreams_authentication_errors() {
         "{}",
         answer.body
     );
-    assert_eq!(
-        wrong_secret
-            .sdk()
-            .describe_servers()
-            .send()
-            .await
-            .err_code(),
+    assert_fails!(
+        wrong_secret.sdk().describe_servers(),
         "InvalidSignatureException"
     );
 

@@ -1,5 +1,6 @@
 //! ExportServerEngineAttribute `Userdata`.
 
+use crate::helpers::assert_fails;
 use aws_sdk_opsworkscm::types::EngineAttribute;
 use base64::Engine as _;
 
@@ -29,12 +30,9 @@ fn bash_syntax_ok(script: &str) -> bool {
 async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     let app = TestApp::spawn().await;
     app.create_chef("u").await;
-    assert_eq!(
+    assert_fails!(
         app.export_server_engine_attribute("u")
-            .export_attribute_name("Userdata")
-            .send()
-            .await
-            .err_code(),
+            .export_attribute_name("Userdata"),
         "InvalidStateException",
         "not while CREATING"
     );
@@ -65,29 +63,20 @@ async fn chef_userdata_is_a_runnable_script_honouring_its_inputs() {
     assert!(script.contains(&app.server("u").await.endpoint.unwrap()));
     assert!(bash_syntax_ok(&script));
 
-    assert_eq!(
+    assert_fails!(
         app.export_server_engine_attribute("u")
-            .export_attribute_name("Other")
-            .send()
-            .await
-            .err_code(),
+            .export_attribute_name("Other"),
         "ValidationException"
     );
-    assert_eq!(
+    assert_fails!(
         app.export_server_engine_attribute("u")
             .export_attribute_name("Userdata")
-            .input_attributes(ea("NodeClientVersion", "latest"))
-            .send()
-            .await
-            .err_code(),
+            .input_attributes(ea("NodeClientVersion", "latest")),
         "ValidationException"
     );
-    assert_eq!(
+    assert_fails!(
         app.export_server_engine_attribute("none")
-            .export_attribute_name("Userdata")
-            .send()
-            .await
-            .err_code(),
+            .export_attribute_name("Userdata"),
         "ResourceNotFoundException"
     );
 }
