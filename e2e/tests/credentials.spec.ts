@@ -143,6 +143,15 @@ test('Copy as CLI on the Settings, Tags and Backups forms names the right sub-co
   // An invalid field has no command.
   await page.getByLabel('Backups to keep').fill('0');
   await expect(settingsForm).toContainText('Fix the fields above to see the command.');
+  // The field says what is wrong as you type, and points at its error.
+  await expect(page.getByLabel('Backups to keep')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#settings-retention-error')).toHaveText('Enter a whole number of at least 1');
+  await expect(page.getByLabel('Backups to keep')).toHaveAttribute('aria-describedby', 'settings-retention-error');
+  await page.getByLabel('Maintenance window').fill('Someday');
+  await expect(page.locator('#settings-maintenance-error')).toContainText('is not a window');
+  await page.getByLabel('Maintenance window').fill('');
+  await page.getByLabel('Backups to keep').fill('4');
+  await expect(page.locator('#settings-retention-error')).toHaveCount(0);
 
   await tags.tab('Tags').click();
   await tags.key.fill('team');

@@ -79,3 +79,40 @@ test('a service error is shown as a flash message with Retry', async ({ page, ba
   await expect(page.getByText('The service refused the request')).toBeVisible();
   await expect(wizard.secretsHeading).toHaveCount(0);
 });
+
+test('the engine is a radio group the keyboard moves through; version and instance type follow it', async ({ page }) => {
+  const wizard = new WizardPage(page);
+  await wizard.open();
+  const engines = page.getByRole('group', { name: 'Engine' });
+  await expect(engines.getByRole('radio')).toHaveCount(2);
+  const chef = engines.getByRole('radio', { name: 'Chef Automate' });
+  await expect(chef).toBeChecked();
+  await expect(wizard.field('Engine version')).toHaveValue('2');
+
+  // Arrow keys move the choice, as in any native radio group.
+  await chef.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(engines.getByRole('radio', { name: 'Puppet Enterprise' })).toBeChecked();
+  await expect(chef).not.toBeChecked();
+  await expect(wizard.field('Engine version')).toHaveValue('2019');
+  await page.keyboard.press('ArrowUp');
+  await expect(chef).toBeChecked();
+  await expect(wizard.field('Engine version')).toHaveValue('2');
+
+  // A checkbox field: its label toggles it, and a later step's fields follow it.
+  await wizard.next.click();
+  await wizard.field('Server name').fill('kit-fields');
+  await wizard.next.click();
+  await expect(wizard.stepCount).toHaveText('Step 3 of 4');
+  const publicIp = wizard.field('Associate a public IP address');
+  const before = await publicIp.isChecked();
+  await page.getByText('Associate a public IP address').click();
+  await expect(publicIp).toBeChecked({ checked: !before });
+  await wizard.next.click();
+  await expect(wizard.stepCount).toHaveText('Step 4 of 4');
+  const automated = wizard.field('Enable automated backups');
+  await expect(automated).toBeChecked();
+  await expect(wizard.field('Backups to keep')).toBeVisible();
+  await automated.uncheck();
+  await expect(wizard.field('Backups to keep')).toHaveCount(0);
+});

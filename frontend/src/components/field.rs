@@ -1,7 +1,8 @@
-//! Labelled form fields with a hint and an inline error: a text input, a
-//! select, and a PEM text area that can also be filled from a file (File
-//! API). Plus the
-//! box a form shows when the service refused its request.
+//! The console's form fields, each labelled, with a hint and an inline
+//! error: a text input (over a signal or a derived value), a select, a
+//! checkbox, a radio group, and a PEM text area that can also be filled from
+//! a file (File API). Plus the box a form shows when the service refused its
+//! request.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,16 +31,50 @@ fn error_line(id: &'static str, error: Option<String>) -> Option<impl IntoView> 
     error.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })
 }
 
-/// A labelled text input. Its error shows once the field was edited, or
-/// when `show` is true (the form was submitted).
+/// What a text field shows and where its edits go: usually one signal
+/// (`value=form.name`), or a derived value with its own writer (a default
+/// that follows another field until edited).
+#[derive(Clone, Copy)]
+pub struct FieldValue {
+    shown: Signal<String>,
+    write: Callback<String>,
+}
+
+impl FieldValue {
+    /// Shows `shown`; an edit calls `write`.
+    pub fn derived(
+        shown: impl Fn() -> String + Send + Sync + 'static,
+        write: Callback<String>,
+    ) -> Self {
+        Self {
+            shown: Signal::derive(shown),
+            write,
+        }
+    }
+}
+
+impl From<RwSignal<String>> for FieldValue {
+    fn from(signal: RwSignal<String>) -> Self {
+        Self {
+            shown: signal.into(),
+            write: Callback::new(move |value| signal.set(value)),
+        }
+    }
+}
+
+/// A labelled text input. Its error shows as you type once the field was
+/// edited, or when `show` is true (the form was submitted); not on blur: an
+/// error appearing on blur moves the buttons below while the pointer is on
+/// its way to them, and the click is lost.
 #[component]
 pub fn TextField(
-    /// Element id (the label points at it).
+    /// Element id (the label points at it; `{id}-hint`, `{id}-error` follow).
     id: &'static str,
     /// Visible label.
     label: &'static str,
-    /// The value, written on input.
-    value: RwSignal<String>,
+    /// The value shown, and where edits go.
+    #[prop(into)]
+    value: FieldValue,
     /// What the validator says about the value; `None` is valid. Absent:
     /// anything goes.
     #[prop(optional, into)]
@@ -50,7 +85,7 @@ pub fn TextField(
     /// A sentence under the label.
     #[prop(optional)]
     hint: &'static str,
-    /// Input type (`text`, `password`).
+    /// Input type (`text`, `password`, `number`).
     #[prop(default = "text")]
     kind: &'static str,
     /// Placeholder text.
@@ -74,14 +109,93 @@ pub fn TextField(
                 autocomplete="off"
                 aria-invalid=move || visible_error().is_some().to_string()
                 aria-describedby=move || described_by(id, !hint.is_empty(), visible_error().is_some())
-                prop:value=move || value.get()
+                prop:value=move || value.shown.get()
                 on:input=move |ev| {
                     dirty.set(true);
-                    value.set(event_target_value(&ev));
+                    value.write.run(event_target_value(&ev));
                 }
             />
             {move || error_line(id, visible_error())}
         </div>
+    }
+}
+
+/// A checkbox with its label after it (and an optional hint under both).
+#[component]
+pub fn CheckboxField(
+    /// Element id (the label points at it).
+    id: &'static str,
+    /// Visible label.
+    label: &'static str,
+    /// Whether it is checked, written on change.
+    checked: RwSignal<bool>,
+    /// A sentence under the label.
+    #[prop(optional)]
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field choice">
+            <input
+                id=id
+                type="checkbox"
+                aria-describedby=described_by(id, !hint.is_empty(), false)
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+        </div>
+    }
+}
+
+/// One choice of a [`RadioGroup`]: its value, element id and label.
+pub type RadioChoice<T> = (T, &'static str, &'static str);
+
+/// A group of radio buttons under a legend; the one equal to `value` is
+/// checked, and choosing another writes it.
+#[component]
+pub fn RadioGroup<T>(
+    /// The group's name (one per page).
+    name: &'static str,
+    /// The question the choices answer.
+    legend: &'static str,
+    /// The choices, in order.
+    choices: Vec<RadioChoice<T>>,
+    /// The chosen value.
+    value: RwSignal<T>,
+    /// Called after a choice is made (for fields that follow it).
+    #[prop(optional)]
+    on_choose: Option<Callback<T>>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <fieldset class="field">
+            <legend>{legend}</legend>
+            {choices
+                .into_iter()
+                .map(|(choice, id, label)| {
+                    view! {
+                        <div class="choice">
+                            <input
+                                type="radio"
+                                id=id
+                                name=name
+                                prop:checked=move || value.get() == choice
+                                on:change=move |_| {
+                                    value.set(choice);
+                                    if let Some(chosen) = on_choose {
+                                        chosen.run(choice);
+                                    }
+                                }
+                            />
+                            <label for=id>{label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
     }
 }
 

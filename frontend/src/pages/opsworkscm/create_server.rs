@@ -6,7 +6,6 @@
 
 mod created;
 pub mod custom_domain;
-pub mod fields;
 pub mod form;
 pub mod r10k;
 pub mod review;

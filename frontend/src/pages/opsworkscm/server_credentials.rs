@@ -17,7 +17,7 @@ use crate::api::ApiError;
 use crate::api::opsworkscm::engine_attributes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::field::{FormError, TextField};
+use crate::components::field::{FormError, RadioGroup, TextField};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::components::password_rules::PasswordRules;
@@ -207,20 +207,6 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
             }
         });
     };
-    let mode = move |chosen: bool, id: &'static str, label: &'static str| {
-        view! {
-            <div class="choice">
-                <input
-                    type="radio"
-                    id=id
-                    name="password-mode"
-                    prop:checked=move || choose.get() == chosen
-                    on:change=move |_| choose.set(chosen)
-                />
-                <label for=id>{label}</label>
-            </div>
-        }
-    };
     view! {
         <form class="credential" on:submit=submit novalidate aria-labelledby="password-heading">
             <h4 id="password-heading">"Admin password"</h4>
@@ -234,11 +220,15 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
                     password_attribute(engine),
                 )}
             </p>
-            <fieldset class="field">
-                <legend>"New password"</legend>
-                {mode(false, "password-generate", "Generate a password (shown once)")}
-                {mode(true, "password-choose", "Choose a password")}
-            </fieldset>
+            <RadioGroup
+                name="password-mode"
+                legend="New password"
+                choices=vec![
+                    (false, "password-generate", "Generate a password (shown once)"),
+                    (true, "password-choose", "Choose a password"),
+                ]
+                value=choose
+            />
             <Show when=move || choose.get()>
                 <TextField
                     id="new-admin-password"

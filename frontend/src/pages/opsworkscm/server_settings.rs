@@ -8,6 +8,7 @@ use shared::validation::{ServerName, TimeWindow};
 
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
+use crate::components::field::{CheckboxField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::panel::Panel;
 use crate::components::tags_panel::TagsPanel;
@@ -50,9 +51,7 @@ pub fn SettingsTab() -> impl IntoView {
             .backup_retention_count
             .map_or(String::new(), |n| n.to_string()),
     );
-    let maintenance_error = RwSignal::new(None::<String>);
-    let backup_error = RwSignal::new(None::<String>);
-    let retention_error = RwSignal::new(None::<String>);
+    let attempted = RwSignal::new(false);
     // The request the fields make, or `None` while one is invalid (tracked).
     let request = move || {
         let m = window_of(&maintenance.get()).ok()?;
@@ -68,9 +67,7 @@ pub fn SettingsTab() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        maintenance_error.set(window_of(&maintenance.get_untracked()).err());
-        backup_error.set(window_of(&backup.get_untracked()).err());
-        retention_error.set(retention_of(&retention.get_untracked()).err());
+        attempted.set(true);
         let Some(request) = untrack(request) else {
             return;
         };
@@ -87,68 +84,35 @@ pub fn SettingsTab() -> impl IntoView {
             },
         );
     };
-    let field_error = |error: RwSignal<Option<String>>, id: &'static str| {
-        move || {
-            error
-                .get()
-                .map(|e| view! { <p class="field-error" id=id role="alert">{e}</p> })
-        }
-    };
     view! {
         <div class="tab-stack">
             <Panel id="settings-heading" title="Settings">
                 <form class="form" on:submit=submit novalidate>
-                    <div class="field">
-                        <label for="settings-maintenance">"Maintenance window"</label>
-                        <input
-                            id="settings-maintenance"
-                            type="text"
-                            autocomplete="off"
-                            placeholder="Mon:08:00"
-                            aria-invalid=move || maintenance_error.get().is_some().to_string()
-                            aria-describedby="settings-maintenance-error"
-                            prop:value=move || maintenance.get()
-                            on:input=move |ev| maintenance.set(event_target_value(&ev))
-                        />
-                        {field_error(maintenance_error, "settings-maintenance-error")}
-                    </div>
-                    <div class="field">
-                        <label for="settings-backup">"Backup window"</label>
-                        <input
-                            id="settings-backup"
-                            type="text"
-                            autocomplete="off"
-                            placeholder="08:00"
-                            aria-invalid=move || backup_error.get().is_some().to_string()
-                            aria-describedby="settings-backup-error"
-                            prop:value=move || backup.get()
-                            on:input=move |ev| backup.set(event_target_value(&ev))
-                        />
-                        {field_error(backup_error, "settings-backup-error")}
-                    </div>
-                    <div class="field choice">
-                        <input
-                            id="settings-automated"
-                            type="checkbox"
-                            prop:checked=move || automated.get()
-                            on:change=move |ev| automated.set(event_target_checked(&ev))
-                        />
-                        <label for="settings-automated">"Automated backups"</label>
-                    </div>
-                    <div class="field">
-                        <label for="settings-retention">"Backups to keep"</label>
-                        <input
-                            id="settings-retention"
-                            type="number"
-                            min="1"
-                            step="1"
-                            aria-invalid=move || retention_error.get().is_some().to_string()
-                            aria-describedby="settings-retention-error"
-                            prop:value=move || retention.get()
-                            on:input=move |ev| retention.set(event_target_value(&ev))
-                        />
-                        {field_error(retention_error, "settings-retention-error")}
-                    </div>
+                    <TextField
+                        id="settings-maintenance"
+                        label="Maintenance window"
+                        placeholder="Mon:08:00"
+                        value=maintenance
+                        error=Signal::derive(move || window_of(&maintenance.get()).err())
+                        show=attempted
+                    />
+                    <TextField
+                        id="settings-backup"
+                        label="Backup window"
+                        placeholder="08:00"
+                        value=backup
+                        error=Signal::derive(move || window_of(&backup.get()).err())
+                        show=attempted
+                    />
+                    <CheckboxField id="settings-automated" label="Automated backups" checked=automated />
+                    <TextField
+                        id="settings-retention"
+                        label="Backups to keep"
+                        kind="number"
+                        value=retention
+                        error=Signal::derive(move || retention_of(&retention.get()).err())
+                        show=attempted
+                    />
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary">"Save"</button>
                     </div>

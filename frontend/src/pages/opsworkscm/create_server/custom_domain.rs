@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use shared::opsworkscm::{CustomCertificate, CustomDomain, CustomPrivateKey};
 use shared::validation::ValidationError;
 
-use super::fields::{TextField, setter};
 use super::form::{Check, Form, message};
 use crate::components::field::PemField;
+use crate::components::field::TextField;
 
 /// Why the three go together, said after each "missing" error.
 const TOGETHER: &str = "a custom domain, its certificate and its private key go together.";
@@ -132,7 +132,6 @@ pub fn CustomDomainFields(
                 hint="The server's endpoint becomes this name; the certificate must be valid for it."
                 placeholder="chef.example.com"
                 value=form.custom_domain
-                on_input=setter(form.custom_domain)
                 error=Signal::derive(move || form.check_custom_domain())
                 show=show
             />

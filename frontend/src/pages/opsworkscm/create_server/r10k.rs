@@ -9,9 +9,9 @@ use shared::opsworkscm::{
     EngineAttributeInput, EngineAttributeName, EngineAttributeValue, EngineKind,
 };
 
-use super::fields::{TextField, setter};
 use super::form::{Check, Form, message};
 use crate::components::field::PemField;
+use crate::components::field::TextField;
 
 /// Schemes git accepts for a remote, besides the scp-like `user@host:path`.
 const GIT_SCHEMES: [&str; 7] = [
@@ -134,7 +134,6 @@ pub fn R10kFields(
                 hint="Git URL of the control repository."
                 placeholder="ssh://git@github.com/example/control-repo.git"
                 value=form.r10k_remote
-                on_input=setter(form.r10k_remote)
                 error=Signal::derive(move || form.check_r10k_remote())
                 show=show
             />

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use shared::opsworkscm::EngineKind;
 
 use super::custom_domain::CustomDomainFields;
-use super::fields::{TextField, setter};
 use super::form::{Form, engine_label, instance_types};
 use super::r10k::R10kFields;
-use crate::components::field::{SelectField, plain_options};
+use crate::components::field::{
+    CheckboxField, FieldValue, RadioGroup, SelectField, TextField, plain_options,
+};
 use crate::components::password_rules::PasswordRules;
 use crate::components::tag_editor::TagEditor;
 
@@ -19,33 +20,24 @@ pub fn EngineStep(
     /// The wizard's inputs.
     form: Form,
 ) -> impl IntoView {
-    let choose = move |engine: EngineKind| {
-        form.engine.set(engine);
+    let choose = Callback::new(move |engine: EngineKind| {
         form.version.set(engine.default_version().to_owned());
         form.instance_type.set(instance_types(engine)[0].to_owned());
-    };
+    });
+    let choices = vec![
+        (
+            EngineKind::Chef,
+            "engine-ChefAutomate",
+            engine_label(EngineKind::Chef),
+        ),
+        (
+            EngineKind::Puppet,
+            "engine-Puppet",
+            engine_label(EngineKind::Puppet),
+        ),
+    ];
     view! {
-        <fieldset class="field">
-            <legend>"Engine"</legend>
-            {EngineKind::ALL
-                .into_iter()
-                .map(|engine| {
-                    let id = format!("engine-{}", engine.engine_name());
-                    view! {
-                        <div class="choice">
-                            <input
-                                type="radio"
-                                id=id.clone()
-                                name="engine"
-                                prop:checked=move || form.engine.get() == engine
-                                on:change=move |_| choose(engine)
-                            />
-                            <label for=id>{engine_label(engine)}</label>
-                        </div>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
+        <RadioGroup name="engine" legend="Engine" choices value=form.engine on_choose=choose />
         <SelectField
             id="engine-version"
             label="Engine version"
@@ -69,7 +61,6 @@ pub fn ServerStep(
             label="Server name"
             hint="1 to 40 characters: letters, numbers and hyphens, starting with a letter."
             value=form.name
-            on_input=setter(form.name)
             error=Signal::derive(move || form.check_name())
             show=show
         />
@@ -83,7 +74,6 @@ pub fn ServerStep(
             id="key-pair"
             label="SSH key pair (optional)"
             value=form.key_pair
-            on_input=setter(form.key_pair)
             error=Signal::derive(move || form.check_key_pair())
             show=show
         />
@@ -91,8 +81,10 @@ pub fn ServerStep(
             id="instance-profile-arn"
             label="Instance profile ARN"
             hint="IAM instance profile of the server's EC2 instance."
-            value=Signal::derive(move || form.instance_profile_value())
-            on_input=Callback::new(move |v| form.instance_profile.set(Some(v)))
+            value=FieldValue::derived(
+                move || form.instance_profile_value(),
+                Callback::new(move |v| form.instance_profile.set(Some(v))),
+            )
             error=Signal::derive(move || form.check_instance_profile())
             show=show
         />
@@ -100,8 +92,10 @@ pub fn ServerStep(
             id="service-role-arn"
             label="Service role ARN"
             hint="IAM role OpsWorks CM assumes to manage the server."
-            value=Signal::derive(move || form.service_role_value())
-            on_input=Callback::new(move |v| form.service_role.set(Some(v)))
+            value=FieldValue::derived(
+                move || form.service_role_value(),
+                Callback::new(move |v| form.service_role.set(Some(v))),
+            )
             error=Signal::derive(move || form.check_service_role())
             show=show
         />
@@ -111,7 +105,6 @@ pub fn ServerStep(
             hint="Leave empty to have one generated; it is shown once after creation."
             kind="password"
             value=form.password
-            on_input=setter(form.password)
             error=Signal::derive(move || form.check_password())
             show=show
         />
@@ -138,7 +131,6 @@ pub fn NetworkStep(
             hint="Subnet ids, comma separated. Empty: the default VPC's subnet."
             placeholder="subnet-0123456789abcdef0"
             value=form.subnets
-            on_input=setter(form.subnets)
             error=Signal::derive(move || form.check_subnets())
             show=show
         />
@@ -148,19 +140,10 @@ pub fn NetworkStep(
             hint="Security group ids, comma separated. Empty: a default group is created."
             placeholder="sg-0123456789abcdef0"
             value=form.security_groups
-            on_input=setter(form.security_groups)
             error=Signal::derive(move || form.check_security_groups())
             show=show
         />
-        <div class="field choice">
-            <input
-                type="checkbox"
-                id="public-ip"
-                prop:checked=move || form.public_ip.get()
-                on:change=move |ev| form.public_ip.set(event_target_checked(&ev))
-            />
-            <label for="public-ip">"Associate a public IP address"</label>
-        </div>
+        <CheckboxField id="public-ip" label="Associate a public IP address" checked=form.public_ip />
     }
 }
 
@@ -179,19 +162,14 @@ pub fn BackupStep(
             hint="Weekly, in UTC: DDD:HH:MM, e.g. Mon:08:00. Empty: chosen for you."
             placeholder="Mon:08:00"
             value=form.maintenance_window
-            on_input=setter(form.maintenance_window)
             error=Signal::derive(move || form.check_maintenance_window())
             show=show
         />
-        <div class="field choice">
-            <input
-                type="checkbox"
-                id="automated-backups"
-                prop:checked=move || form.automated_backups.get()
-                on:change=move |ev| form.automated_backups.set(event_target_checked(&ev))
-            />
-            <label for="automated-backups">"Enable automated backups"</label>
-        </div>
+        <CheckboxField
+            id="automated-backups"
+            label="Enable automated backups"
+            checked=form.automated_backups
+        />
         <Show when=move || form.automated_backups.get()>
             <TextField
                 id="backup-window"
@@ -199,7 +177,6 @@ pub fn BackupStep(
                 hint="Daily HH:MM or weekly DDD:HH:MM, in UTC. Empty: chosen for you."
                 placeholder="02:00"
                 value=form.backup_window
-                on_input=setter(form.backup_window)
                 error=Signal::derive(move || form.check_backup_window())
                 show=show
             />
@@ -208,7 +185,6 @@ pub fn BackupStep(
                 label="Backups to keep"
                 kind="number"
                 value=form.retention
-                on_input=setter(form.retention)
                 error=Signal::derive(move || form.check_retention())
                 show=show
             />
