@@ -48,6 +48,23 @@ test('reload on a deep link keeps the page and tab', async ({ page, baseURL }) =
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
   await expect(details.tab('Events')).toHaveAttribute('aria-current', 'page');
   await expect(details.eventsTable()).toBeVisible();
+  await expect(details.tabs.locator('[aria-current]')).toHaveCount(1);
+});
+
+test('the tab strip marks one tab current, the Overview on the bare server address too', async ({ page, baseURL }) => {
+  const name = await createServerOnWire(baseURL!, 'tabs');
+  const details = new DetailsPage(page);
+  await details.goto(`/servers/${name}`);
+  await details.waitLive();
+  await expect(details.tabs.getByRole('link')).toHaveText(['Overview', 'Backups', 'Nodes', 'Events', 'Settings', 'Tags']);
+  await expect(details.tab('Overview')).toHaveAttribute('aria-current', 'page');
+  await expect(details.tabs.locator('[aria-current]')).toHaveCount(1);
+  for (const label of ['Backups', 'Nodes', 'Settings', 'Tags', 'Overview'] as const) {
+    await details.tab(label).click();
+    await expect(page).toHaveURL(new RegExp(`/servers/${name}/${label.toLowerCase()}$`));
+    await expect(details.tab(label)).toHaveAttribute('aria-current', 'page');
+    await expect(details.tabs.locator('[aria-current]')).toHaveCount(1);
+  }
 });
 
 test('deletes a server after typing confirm, and it disappears from the list', async ({ page, baseURL }) => {

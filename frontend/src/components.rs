@@ -1,13 +1,12 @@
-//! Reusable pieces of the console: status indicators, flash messages, the
-//! busy-aware button,
-//! "Copy as CLI" section and the Copy button, labelled form fields (text, PEM
-//! with file upload) and the form's error box, the password rules checklist,
-//! read-only text and one-time secrets with Copy and Download, the delete
-//! confirmation modal, the file download helper, the headings, table
-//! heads and empty states of list pages, the list controls every resource
-//! list shares (filter, sort, pagination: [`resource_table`]), the key/value
-//! grid of a details page, the tag rows of a form and the Tags panel of a
-//! resource.
+//! Reusable pieces of the console, the kit every page is composed from:
+//! the frame of a resource page (breadcrumbs, header with status and
+//! actions, tab strip, not found: [`page`]), panels, lists that filter, sort
+//! and page ([`resource_table`]), the key/value grid, form fields (text,
+//! select, checkbox, radio group, PEM with file upload) and a form's
+//! submission state and error box, status indicators, flash messages, the
+//! busy-aware button, "Copy as CLI", read-only text and one-time secrets,
+//! the delete confirmation modal, downloads, the password rules checklist,
+//! and tags (a form's tag rows and a resource's Tags panel).
 
 pub mod backup_flash;
 pub mod busy_button;

@@ -1,6 +1,6 @@
 //! The frame of a resource's page: breadcrumbs back to its list, a header
-//! with the resource's name, live status and actions, and the state of a
-//! resource that is not there.
+//! with the resource's name, live status and actions, a tab strip, and the
+//! state of a resource that is not there.
 
 use leptos::prelude::*;
 
@@ -81,5 +81,56 @@ pub fn NotFound(
                 <a href=move || back_href.get()>{back}</a>
             </div>
         </section>
+    }
+}
+
+/// One tab of a [`Tabs`] strip: a link, and whether it is the page shown.
+#[derive(Clone, Copy)]
+pub struct Tab {
+    /// Visible label.
+    pub label: &'static str,
+    /// Where it leads.
+    pub href: Signal<String>,
+    /// Whether it is the tab shown (`aria-current="page"`).
+    pub current: Signal<bool>,
+}
+
+impl Tab {
+    /// A tab leading to `href`, current while `current` holds.
+    pub fn new(
+        label: &'static str,
+        href: impl Fn() -> String + Send + Sync + 'static,
+        current: impl Fn() -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            label,
+            href: Signal::derive(href),
+            current: Signal::derive(current),
+        }
+    }
+}
+
+/// A resource page's tab strip: a navigation landmark named `label`, its
+/// tabs as links (each a URL of its own), the current one marked.
+#[component]
+pub fn Tabs(
+    /// The landmark's name ("Server sections").
+    label: &'static str,
+    /// The tabs, in order.
+    tabs: Vec<Tab>,
+) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label=label>
+            {tabs
+                .into_iter()
+                .map(|tab| {
+                    view! {
+                        <a href=tab.href aria-current=move || tab.current.get().then_some("page")>
+                            {tab.label}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }

@@ -35,7 +35,7 @@ pub use self::clusters::HsmClustersPage;
 pub use self::create_cluster::HsmCreateClusterPage;
 use crate::Config;
 use crate::api::sim;
-use crate::components::page::{Breadcrumbs, NotFound};
+use crate::components::page::{Breadcrumbs, NotFound, Tab, Tabs};
 use crate::live::{LiveStore, Snapshot};
 
 /// Regions offered by the pickers (where AWS offers CloudHSM); a region in
@@ -236,20 +236,15 @@ pub fn SectionNav(
     current: Section,
 ) -> impl IntoView {
     let tab = move |section: Section| {
-        view! {
-            <a
-                href=move || in_region(section.path(), &region.get())
-                aria-current=(section == current).then_some("page")
-            >
-                {section.label()}
-            </a>
-        }
+        Tab::new(
+            section.label(),
+            move || in_region(section.path(), &region.get()),
+            move || section == current,
+        )
     };
     view! {
         <div class="section-bar">
-            <nav class="tabs" aria-label="CloudHSM sections">
-                {tab(Section::Clusters)} {tab(Section::Backups)}
-            </nav>
+            <Tabs label="CloudHSM sections" tabs=vec![tab(Section::Clusters), tab(Section::Backups)] />
             <RegionPicker region=region section=current />
         </div>
     }

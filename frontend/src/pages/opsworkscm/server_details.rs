@@ -4,8 +4,8 @@
 //! Events, Settings and Tags in their own modules.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use shared::opsworkscm::EngineKind;
 use shared::opsworkscm::{Backup, Operation, Server};
 
@@ -16,7 +16,7 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
-use crate::components::page::{Breadcrumbs, NotFound, PageHeader};
+use crate::components::page::{Breadcrumbs, NotFound, PageHeader, Tab, Tabs};
 use crate::components::panel::Panel;
 use crate::components::resource_table::{Column, ListControls, ResourceTable};
 use crate::components::status::{StatusIndicator, backup_status_view, server_status_view};
@@ -26,6 +26,15 @@ use crate::live::{LiveStore, Snapshot};
 /// The server named in the URL, for the tabs.
 #[derive(Clone, Copy)]
 struct CurrentServer(Memo<String>);
+
+/// The tab a details page address shows: the segment after the server's
+/// name; none is the Overview.
+fn tab_of(pathname: &str) -> &str {
+    match pathname.split('/').nth(3) {
+        None | Some("") => "overview",
+        Some(tab) => tab,
+    }
+}
 
 /// The details page frame: header, actions, tab links and the tab.
 #[component]
@@ -69,9 +78,22 @@ pub fn ServerDetailsPage() -> impl IntoView {
             },
         );
     };
-    let tab = move |path: &'static str, label: &'static str| {
-        view! { <A href=move || format!("/servers/{}/{path}", name.get())>{label}</A> }
-    };
+    let location = use_location();
+    let tabs = [
+        ("overview", "Overview"),
+        ("backups", "Backups"),
+        ("nodes", "Nodes"),
+        ("events", "Events"),
+        ("settings", "Settings"),
+        ("tags", "Tags"),
+    ]
+    .map(|(path, label)| {
+        Tab::new(
+            label,
+            move || format!("/servers/{}/{path}", name.get()),
+            move || location.pathname.with(|at| tab_of(at) == path),
+        )
+    });
     view! {
         <Breadcrumbs list_href="/servers".to_owned() list="Servers" current=name />
         <Show
@@ -100,14 +122,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
                     "Delete"
                 </button>
             </PageHeader>
-            <nav class="tabs" aria-label="Server sections">
-                {tab("overview", "Overview")}
-                {tab("backups", "Backups")}
-                {tab("nodes", "Nodes")}
-                {tab("events", "Events")}
-                {tab("settings", "Settings")}
-                {tab("tags", "Tags")}
-            </nav>
+            <Tabs label="Server sections" tabs=tabs.to_vec() />
             <Outlet />
         </Show>
         <ConfirmDelete
