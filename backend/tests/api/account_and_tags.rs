@@ -1,6 +1,6 @@
 //! DescribeAccountAttributes and tagging.
 
-use crate::helpers::assert_fails;
+use crate::helpers::{assert_fails, assert_fails_saying};
 use aws_sdk_opsworkscm::types::Tag;
 
 use crate::helpers::*;
@@ -145,4 +145,102 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
             .tags(tag("aws:reserved", "x")),
         "ValidationException"
     );
+}
+
+#[tokio::test]
+async fn tag_keys_and_values_are_trimmed_and_bounded_as_the_reference_says() {
+    let app = TestApp::spawn().await;
+    let server = app
+        .create_request("Chef", "trim")
+        .tags(tag("  team ", " ops  "))
+        .send()
+        .await
+        .unwrap()
+        .server
+        .unwrap();
+    let arn = server.server_arn.unwrap();
+    let list = || {
+        app.client
+            .list_tags_for_resource()
+            .resource_arn(&arn)
+            .send()
+    };
+    assert_eq!(list().await.unwrap().tags.unwrap(), [tag("team", "ops")]);
+
+    // " team" after trimming is the same key: it overwrites, not duplicates.
+    app.client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag(" team", "platform "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        list().await.unwrap().tags.unwrap(),
+        [tag("team", "platform")]
+    );
+    // Two keys equal once trimmed are a duplicate.
+    assert_fails_saying!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag("a", "1"))
+            .tags(tag(" a ", "2")),
+        "ValidationException",
+        "more than once"
+    );
+    // A key of only spaces is empty once trimmed.
+    assert_fails_saying!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag("   ", "v")),
+        "ValidationException",
+        "empty"
+    );
+    // 127 / 255 characters are the most (the model's 128 / 256 are refused).
+    let key127 = "k".repeat(127);
+    let value255 = "v".repeat(255);
+    app.client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag(&key127, &value255))
+        .send()
+        .await
+        .unwrap();
+    assert_fails_saying!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag(&"k".repeat(128), "v")),
+        "ValidationException",
+        "127"
+    );
+    assert_fails_saying!(
+        app.client
+            .tag_resource()
+            .resource_arn(&arn)
+            .tags(tag("long", &"v".repeat(256))),
+        "ValidationException",
+        "255"
+    );
+    // Surrounding spaces do not count against the limit (the wire still
+    // bounds the untrimmed key at the model's 128).
+    app.client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag(&format!("{key127} "), " x "))
+        .send()
+        .await
+        .unwrap();
+    // Untagging with the untrimmed key removes the trimmed tag.
+    app.client
+        .untag_resource()
+        .resource_arn(&arn)
+        .tag_keys(" team ")
+        .tag_keys(&key127)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list().await.unwrap().tags.unwrap(), []);
 }

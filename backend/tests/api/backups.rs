@@ -1,6 +1,6 @@
 //! Backups: create, describe (newest first), delete, restore, limits.
 
-use crate::helpers::assert_fails;
+use crate::helpers::{assert_fails, assert_fails_saying};
 use aws_sdk_opsworkscm::types::{BackupStatus, BackupType, ServerStatus};
 
 use crate::helpers::*;
@@ -58,9 +58,21 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         "InvalidStateException",
         "one backup at a time"
     );
+    // "While the server is in the BACKING_UP state, the server cannot be
+    // changed" (CreateBackup): UpdateServer is refused until it ends.
+    assert_fails_saying!(
+        app.update_server("b").backup_retention_count(3),
+        "InvalidStateException",
+        "BACKING_UP"
+    );
 
     app.advance(31).await;
     assert_eq!(app.status("b").await, "HEALTHY");
+    app.update_server("b")
+        .backup_retention_count(3)
+        .send()
+        .await
+        .unwrap();
     let described = app
         .client
         .describe_backups()

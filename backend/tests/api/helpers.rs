@@ -625,6 +625,39 @@ macro_rules! assert_fails {
 }
 pub(crate) use assert_fails;
 
+/// Sends the request a fluent builder holds and asserts that it fails with
+/// the AWS error code `code` and a message containing `says`.
+macro_rules! assert_fails_saying {
+    ($request:expr, $code:expr, $says:expr) => {{
+        let err = $request
+            .send()
+            .await
+            .expect_err("the call should have failed");
+        let (code, message) = $crate::helpers::code_and_message(&err);
+        assert_eq!(code, $code, "{message}");
+        assert!(
+            message.contains($says),
+            "{code}: {message:?} should say {:?}",
+            $says
+        );
+    }};
+}
+pub(crate) use assert_fails_saying;
+
+/// The AWS error code and message of a failed call.
+pub(crate) fn code_and_message<E, R>(
+    err: &aws_sdk_opsworkscm::error::SdkError<E, R>,
+) -> (String, String)
+where
+    E: aws_sdk_opsworkscm::error::ProvideErrorMetadata,
+{
+    use aws_sdk_opsworkscm::error::ProvideErrorMetadata;
+    (
+        err.code().unwrap_or("<none>").to_owned(),
+        err.message().unwrap_or_default().to_owned(),
+    )
+}
+
 /// The AWS error code of a call that must fail.
 pub(crate) trait ErrCode {
     /// The error's code; panics when the call succeeded.

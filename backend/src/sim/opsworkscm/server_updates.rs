@@ -49,7 +49,8 @@ impl Handles<ops::UpdateServer> for OpsWorksCm<'_> {
                     S::Unhealthy,
                     S::ConnectionLost,
                     S::Running,
-                    S::BackingUp,
+                    // Not BACKING_UP: "while the server is in the BACKING_UP
+                    // state, the server cannot be changed" (CreateBackup).
                     S::UnderMaintenance,
                     S::Modifying,
                     S::Restoring,

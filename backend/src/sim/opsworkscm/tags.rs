@@ -82,22 +82,54 @@ fn check_deletable(state: &State, resource: &Resource) -> Result<(), ServiceErro
     Ok(())
 }
 
-/// Checks the tags of a request: no reserved `aws:` keys, no duplicate keys,
-/// at most `limit` (the shared rules, answered with ValidationException).
+/// The longest tag key OpsWorks CM accepts once trimmed (the reference and
+/// the boto3 page; the model's shape allows 128).
+pub(crate) const KEY_MAX_CHARS: usize = 127;
+/// The longest tag value OpsWorks CM accepts once trimmed (the model's
+/// shape allows 256).
+pub(crate) const VALUE_MAX_CHARS: usize = 255;
+
+/// Checks the tags of a request as the reference describes them: leading
+/// and trailing white space is trimmed from keys and values; then a key is
+/// 1-127 characters and a value at most 255; no reserved `aws:` keys, no
+/// duplicate keys (after trimming), at most `limit` (all answered with
+/// ValidationException).
 pub(crate) fn check_new_tags(
     tags: Option<&[TagInput]>,
     limit: usize,
 ) -> Result<Vec<Tag>, ServiceError> {
-    let tags = tags.unwrap_or_default();
-    shared::validation::check_tag_set(tags.iter().map(|t| t.key.as_str()), Some(limit))
-        .map_err(|violation| ServiceError::validation(violation.to_string()))?;
-    Ok(tags
+    let tags: Vec<Tag> = tags
+        .unwrap_or_default()
         .iter()
         .map(|tag| Tag {
-            key: tag.key.as_str().to_owned(),
-            value: tag.value.as_str().to_owned(),
+            key: tag.key.as_str().trim().to_owned(),
+            value: tag.value.as_str().trim().to_owned(),
         })
-        .collect())
+        .collect();
+    for tag in &tags {
+        let key_chars = tag.key.chars().count();
+        if key_chars == 0 {
+            return Err(ServiceError::validation(
+                "A tag key cannot be empty or only white space.",
+            ));
+        }
+        if key_chars > KEY_MAX_CHARS {
+            return Err(ServiceError::validation(format!(
+                "Tag key '{}' has {key_chars} characters once trimmed; the most is {KEY_MAX_CHARS}.",
+                tag.key
+            )));
+        }
+        let value_chars = tag.value.chars().count();
+        if value_chars > VALUE_MAX_CHARS {
+            return Err(ServiceError::validation(format!(
+                "The value of tag '{}' has {value_chars} characters once trimmed; the most is {VALUE_MAX_CHARS}.",
+                tag.key
+            )));
+        }
+    }
+    shared::validation::check_tag_set(tags.iter().map(|t| t.key.as_str()), Some(limit))
+        .map_err(|violation| ServiceError::validation(violation.to_string()))?;
+    Ok(tags)
 }
 
 impl Handles<ops::TagResource> for OpsWorksCm<'_> {
@@ -145,7 +177,9 @@ impl Handles<ops::UntagResource> for OpsWorksCm<'_> {
         req: UntagResourceRequest,
     ) -> Result<UntagResourceResponse, ServiceError> {
         let arn = req.resource_arn.as_str();
-        let keys: Vec<&str> = req.tag_keys.iter().map(|k| k.as_str()).collect();
+        // Keys are stored trimmed, so a key sent with white space around it
+        // names the same tag.
+        let keys: Vec<&str> = req.tag_keys.iter().map(|k| k.as_str().trim()).collect();
         self.mutate(|state, changes| {
             let resource = resolve(state, arn)?;
             check_deletable(state, &resource)?;
