@@ -340,11 +340,17 @@ impl Simulator {
 
     /// When something that nominally takes `seconds` finishes if started now.
     pub(crate) fn due_in(&self, seconds: f64) -> DateTime<Utc> {
+        self.due_after(self.now(), seconds)
+    }
+
+    /// When something that nominally takes `seconds` finishes if started at
+    /// `start` (due work replayed at its own time starts then, not now).
+    pub(crate) fn due_after(&self, start: DateTime<Utc>, seconds: f64) -> DateTime<Utc> {
         let speed = self.speed();
         // Bounded speeds and durations keep this far inside chrono's range;
         // saturate rather than overflow should that ever change.
         let millis = (seconds * 1000.0 / speed).round().max(1.0);
-        bounds::add_millis(self.now(), millis)
+        bounds::add_millis(start, millis)
     }
 
     /// Runs `f` on the committed state (what the store holds) under the read lock.

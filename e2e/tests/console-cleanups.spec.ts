@@ -48,13 +48,14 @@ test('the fault menu offers every kind with its own inputs; an unhealthy fault c
   await sim.open();
   const form = sim.addFaultForm;
   const kind = form.getByLabel('Kind');
-  await expect(kind.locator('option')).toHaveCount(8);
+  await expect(kind.locator('option')).toHaveCount(9);
   expect(await kind.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual([
     'error',
     'latency',
     'create-fails',
     'backup-fails',
     'maintenance-fails',
+    'restore-fails',
     'node-association-fails',
     'unhealthy',
     'connection-lost',

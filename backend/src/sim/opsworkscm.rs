@@ -14,6 +14,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod naming;
 mod nodes;
 pub(crate) mod records;
+mod restore;
 mod server_updates;
 pub(crate) mod servers;
 mod tags;

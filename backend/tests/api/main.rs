@@ -13,6 +13,7 @@ mod faults;
 mod limits;
 mod nodes;
 mod persistence;
+mod restore;
 mod servers;
 mod sigv4;
 mod sim_control;

@@ -44,6 +44,13 @@ pub enum FaultKind {
         /// Message of the server event.
         reason: Option<String>,
     },
+    /// The next restore fails: the new instance is discarded and the server
+    /// keeps its previous instance, configuration and state.
+    #[serde(rename_all = "camelCase")]
+    RestoreFails {
+        /// Message of the server event.
+        reason: Option<String>,
+    },
     /// At the next health check (every simulated minute) a HEALTHY server
     /// goes UNHEALTHY.
     #[serde(rename_all = "camelCase")]
@@ -118,7 +125,7 @@ const fn info(name: &'static str, summary: &'static str, inputs: FaultInputs) ->
 }
 
 /// Every fault kind, in menu order.
-pub const FAULT_KINDS: [FaultKindInfo; 8] = [
+pub const FAULT_KINDS: [FaultKindInfo; 9] = [
     info(
         "error",
         "the operation answers an AWS error",
@@ -142,6 +149,11 @@ pub const FAULT_KINDS: [FaultKindInfo; 8] = [
     info(
         "maintenance-fails",
         "the next maintenance ends FAILED",
+        FaultInputs::Reason,
+    ),
+    info(
+        "restore-fails",
+        "the next restore fails; the server keeps its previous instance",
         FaultInputs::Reason,
     ),
     info(
@@ -192,6 +204,7 @@ impl FaultKind {
             "create-fails" => Self::CreateFails { reason },
             "backup-fails" => Self::BackupFails { reason },
             "maintenance-fails" => Self::MaintenanceFails { reason },
+            "restore-fails" => Self::RestoreFails { reason },
             "node-association-fails" => Self::NodeAssociationFails { reason },
             "unhealthy" => Self::Unhealthy {
                 reason,
@@ -214,6 +227,7 @@ impl FaultKind {
             Self::CreateFails { .. } => "create-fails",
             Self::BackupFails { .. } => "backup-fails",
             Self::MaintenanceFails { .. } => "maintenance-fails",
+            Self::RestoreFails { .. } => "restore-fails",
             Self::NodeAssociationFails { .. } => "node-association-fails",
             Self::Unhealthy { .. } => "unhealthy",
             Self::ConnectionLost { .. } => "connection-lost",
@@ -239,6 +253,7 @@ impl FaultKind {
             Self::CreateFails { reason }
             | Self::BackupFails { reason }
             | Self::MaintenanceFails { reason }
+            | Self::RestoreFails { reason }
             | Self::NodeAssociationFails { reason }
             | Self::Unhealthy { reason, .. }
             | Self::ConnectionLost { reason, .. } => reason.as_deref(),

@@ -9,7 +9,7 @@ use shared::opsworkscm::{
 use super::lifecycle::{durations, require_status};
 use super::naming;
 use super::records::RecordChanges as _;
-use super::records::{Action, BackupRecord, Pending};
+use super::records::{Action, BackupRecord, Pending, ServerSnapshot};
 use super::servers::server_mut;
 use super::tags;
 use crate::error::ServiceError;
@@ -89,6 +89,7 @@ impl Simulator {
             tools_version: Some(TOOLS_VERSION.to_owned()),
             user_arn,
         };
+        let snapshot = ServerSnapshot::of(rec);
         rec.resume_status = rec.server.status;
         rec.server.status = Some(ServerStatus::BackingUp);
         rec.pending = Some(Pending {
@@ -103,6 +104,7 @@ impl Simulator {
                 backup: backup.clone(),
                 tags,
                 delete_due: None,
+                snapshot: Some(snapshot),
             },
         );
         changes.server_changed(state, server);
@@ -177,6 +179,16 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
     }
 }
 
+/// The server a restore from backup `id` is running on, if any.
+fn restoring_from<'a>(state: &'a State, id: &str) -> Option<&'a str> {
+    state.opsworkscm.servers.values().find_map(|rec| {
+        match rec.pending.as_ref().map(|p| &p.action) {
+            Some(Action::Restore { backup_id, .. }) if backup_id == id => Some(rec.name()),
+            _ => None,
+        }
+    })
+}
+
 impl Handles<ops::DeleteBackup> for OpsWorksCm<'_> {
     /// DeleteBackup.
     async fn handle(
@@ -188,6 +200,11 @@ impl Handles<ops::DeleteBackup> for OpsWorksCm<'_> {
         let now = self.now();
         let due = self.due_in(durations::DELETE_BACKUP);
         self.mutate(|state, changes| {
+            if let Some(server) = restoring_from(state, &id) {
+                return Err(ServiceError::invalid_state(format!(
+                    "Backup {id} is being restored to server {server} and cannot be deleted until the restore ends."
+                )));
+            }
             let rec =
                 state.opsworkscm.backups.get_mut(&id).ok_or_else(|| {
                     ServiceError::not_found(format!("Backup {id} does not exist."))

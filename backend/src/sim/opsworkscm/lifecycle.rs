@@ -9,6 +9,7 @@ use shared::opsworkscm::{
 use super::OpsWorksCm;
 use super::records::RecordChanges as _;
 use super::records::{Action, AssociationKind, NodeRecord, ServerRecord};
+use super::restore::{RestoreRequest, retire_due, terminate_retired};
 use crate::error::ServiceError;
 use crate::sim::State;
 use crate::sim::changes::Changes;
@@ -29,6 +30,8 @@ pub(crate) mod durations {
     pub(crate) const MAINTENANCE: f64 = 60.0;
     /// RESTORING → HEALTHY.
     pub(crate) const RESTORE: f64 = 60.0;
+    /// From a restore's end until the instance it replaced is terminated.
+    pub(crate) const RETIRE_INSTANCE: f64 = 3600.0;
     /// MODIFYING → HEALTHY.
     pub(crate) const MODIFY: f64 = 20.0;
     /// DELETING → gone.
@@ -61,6 +64,7 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
     let servers = state.opsworkscm.servers.values().flat_map(|s| {
         [
             s.pending.as_ref().map(|p| p.due),
+            retire_due(s),
             s.next_automated_backup,
             s.next_maintenance,
             s.recover_at,
@@ -86,6 +90,7 @@ enum Due {
     Server(String),
     ScheduledMaintenance(String),
     Recovery(String),
+    RetireInstance(String),
     AutomatedBackup(String),
     BackupDeletion(String),
     Association(String),
@@ -265,10 +270,21 @@ impl OpsWorksCm<'_> {
                     }
                 }
             }
-            Action::Restore { backup_id } => {
-                rec.server.status = Some(ServerStatus::Healthy);
-                rec.server.status_reason = None;
-                format!("Restore from backup {backup_id} completed. The server is HEALTHY.")
+            Action::Restore {
+                backup_id,
+                instance_type,
+                key_pair,
+                previous_status,
+                new_instance_id,
+            } => {
+                let request = RestoreRequest {
+                    backup_id,
+                    instance_type,
+                    key_pair,
+                    previous_status,
+                    new_instance_id,
+                };
+                self.complete_restore(state, name, request, at)
             }
             Action::Modify { attribute } => {
                 rec.server.status = Some(ServerStatus::Healthy);
@@ -411,6 +427,20 @@ pub(crate) fn change_health(
     changes.event(state, name, at, message, None);
 }
 
+/// The instance a restore replaced is terminated.
+fn retire_instance(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
+    let Some(message) = state
+        .opsworkscm
+        .servers
+        .get_mut(name)
+        .and_then(terminate_retired)
+    else {
+        return;
+    };
+    changes.server_changed(state, name);
+    changes.event(state, name, at, message, None);
+}
+
 /// An UNHEALTHY or CONNECTION_LOST server is healthy again.
 fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
     let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
@@ -529,6 +559,9 @@ impl Scheduled for OpsWorksCm<'_> {
             if let Some(at) = rec.next_maintenance.filter(|at| *at <= now) {
                 due.push((at, Due::ScheduledMaintenance(name.clone())));
             }
+            if let Some(at) = retire_due(rec).filter(|at| *at <= now) {
+                due.push((at, Due::RetireInstance(name.clone())));
+            }
             if let Some(at) = rec.recover_at.filter(|at| *at <= now) {
                 due.push((at, Due::Recovery(name.clone())));
             }
@@ -557,6 +590,7 @@ impl Scheduled for OpsWorksCm<'_> {
                 Due::HealthCheck => self.health_check(state, changes, now),
                 Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
                 Due::Recovery(name) => recover(state, changes, &name, at),
+                Due::RetireInstance(name) => retire_instance(state, changes, &name, at),
                 Due::ScheduledMaintenance(name) => {
                     self.scheduled_maintenance(state, changes, &name, now)
                 }
@@ -592,6 +626,8 @@ mod tests {
             next_automated_backup: None,
             recover_at: None,
             next_maintenance: None,
+            instance_id: None,
+            retired_instance: None,
         }
     }
 
@@ -628,6 +664,7 @@ mod tests {
                 backup: Backup::default(),
                 tags: Vec::new(),
                 delete_due: Some(t(10)),
+                snapshot: None,
             },
         );
         assert_eq!(next_due(&state), Some(t(10)));
@@ -660,6 +697,7 @@ mod tests {
                     },
                     tags: Vec::new(),
                     delete_due: None,
+                    snapshot: None,
                 },
             );
         }

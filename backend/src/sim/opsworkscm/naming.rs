@@ -81,6 +81,11 @@ pub(crate) fn security_group_id() -> String {
     format!("sg-{}", random_hex(17))
 }
 
+/// An EC2 instance id like `i-0123456789abcdef0`.
+pub(crate) fn instance_id() -> String {
+    format!("i-{}", random_hex(17))
+}
+
 /// A subnet id like `subnet-0123456789abcdef0`.
 pub(crate) fn subnet_id() -> String {
     format!("subnet-{}", random_hex(17))

@@ -40,10 +40,23 @@ pub(crate) enum Action {
     },
     /// UNDER_MAINTENANCE → HEALTHY with MaintenanceStatus.
     Maintenance,
-    /// RESTORING → HEALTHY.
+    /// RESTORING → the server as it was at the backup, on a new instance
+    /// (or, should the restore fail, back to where it was).
     Restore {
         /// The backup being restored.
         backup_id: String,
+        /// InstanceType of the new instance, when the request chose one.
+        #[serde(default)]
+        instance_type: Option<String>,
+        /// KeyPair of the new instance, when the request chose one.
+        #[serde(default)]
+        key_pair: Option<String>,
+        /// The status the server returns to should the restore fail.
+        #[serde(default)]
+        previous_status: Option<shared::opsworkscm::ServerStatus>,
+        /// The EC2 instance being configured.
+        #[serde(default)]
+        new_instance_id: Option<String>,
     },
     /// MODIFYING → HEALTHY.
     Modify {
@@ -62,6 +75,42 @@ pub(crate) struct NodeRecord {
     pub(crate) associated_at: DateTime<Utc>,
     /// Chef organization, for Chef nodes.
     pub(crate) organization: Option<String>,
+}
+
+/// What a backup holds of its server beyond what DescribeBackups shows: the
+/// settings and engine data a restore brings back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ServerSnapshot {
+    /// DisableAutomatedBackup at the time of the backup.
+    pub(crate) disable_automated_backup: Option<bool>,
+    /// BackupRetentionCount at the time of the backup.
+    pub(crate) backup_retention_count: Option<i64>,
+    /// The nodes associated at the time of the backup.
+    pub(crate) nodes: BTreeMap<String, NodeRecord>,
+    /// The pivotal user's key at the time of the backup (Chef).
+    pub(crate) pivotal_key_fingerprint: Option<String>,
+}
+
+impl ServerSnapshot {
+    /// What `rec` holds now.
+    pub(crate) fn of(rec: &ServerRecord) -> Self {
+        Self {
+            disable_automated_backup: rec.server.disable_automated_backup,
+            backup_retention_count: rec.server.backup_retention_count,
+            nodes: rec.nodes.clone(),
+            pivotal_key_fingerprint: rec.pivotal_key_fingerprint.clone(),
+        }
+    }
+}
+
+/// An EC2 instance a restore replaced: kept stopped, then terminated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RetiredInstance {
+    /// Its instance id.
+    pub(crate) id: String,
+    /// When it is terminated.
+    #[serde(with = "shared::time::epoch_seconds")]
+    pub(crate) terminate_at: DateTime<Utc>,
 }
 
 /// A server with the internal state that Describe does not show.
@@ -92,6 +141,13 @@ pub(crate) struct ServerRecord {
     /// Start of the next automated backup window, when automated backups are on.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) next_automated_backup: Option<DateTime<Utc>>,
+    /// The EC2 instance serving the server (none for servers stored before
+    /// it was kept, until their next restore).
+    #[serde(default)]
+    pub(crate) instance_id: Option<String>,
+    /// The instance the last restore replaced, until it is terminated.
+    #[serde(default)]
+    pub(crate) retired_instance: Option<RetiredInstance>,
 }
 
 impl ServerRecord {
@@ -137,6 +193,11 @@ pub(crate) struct BackupRecord {
     /// When a DELETING backup disappears.
     #[serde(default, with = "shared::time::epoch_seconds_option")]
     pub(crate) delete_due: Option<DateTime<Utc>>,
+    /// The server's settings and engine data the backup holds (none for
+    /// backups stored before they were kept: a restore then brings back
+    /// what DescribeBackups shows).
+    #[serde(default)]
+    pub(crate) snapshot: Option<ServerSnapshot>,
 }
 
 /// A server event and its position.

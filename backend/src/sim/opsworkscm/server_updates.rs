@@ -199,20 +199,30 @@ impl Handles<ops::RestoreServer> for OpsWorksCm<'_> {
             {
                 return Err(ServiceError::validation("InstanceType must not be empty."));
             }
-            rec.server.instance_type = req
+            // The server's configuration changes only once the new instance
+            // is up: should the restore fail, the old one keeps serving.
+            let previous_status = rec.server.status;
+            let new_instance = naming::instance_id();
+            let instance_type = req
                 .instance_type
                 .as_ref()
                 .map(|t| t.as_str().to_owned())
-                .or(backup.instance_type.clone());
-            if let Some(k) = &req.key_pair {
-                rec.server.key_pair = Some(k.as_str().to_owned());
-            }
+                .or(backup.instance_type.clone())
+                .unwrap_or_default();
+            let old = match (&rec.instance_id, previous_status) {
+                (_, Some(S::Terminated)) | (None, _) => String::new(),
+                (Some(old), _) => format!(" Instance {old} keeps serving until it succeeds."),
+            };
             rec.server.status = Some(S::Restoring);
             rec.server.status_reason = None;
             rec.pending = Some(Pending {
                 due,
                 action: Action::Restore {
                     backup_id: backup_id.clone(),
+                    instance_type: req.instance_type.as_ref().map(|t| t.as_str().to_owned()),
+                    key_pair: req.key_pair.as_ref().map(|k| k.as_str().to_owned()),
+                    previous_status,
+                    new_instance_id: Some(new_instance.clone()),
                 },
             });
             let view = rec.server.clone();
@@ -222,7 +232,9 @@ impl Handles<ops::RestoreServer> for OpsWorksCm<'_> {
                 state,
                 &name,
                 now,
-                format!("Restore from backup {backup_id} started: replacing the server instance."),
+                format!(
+                    "Restore from backup {backup_id} started: launching EC2 instance {new_instance} ({instance_type}) from the backup.{old}"
+                ),
                 Some(log),
             );
             Ok(RestoreServerResponse { server: Some(view) })

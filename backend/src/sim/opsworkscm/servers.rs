@@ -14,7 +14,7 @@ use shared::validation::AdminPassword;
 use super::artifacts;
 use super::lifecycle::durations;
 use super::naming;
-use super::records::{Action, CachedJson, Pending, ServerRecord};
+use super::records::{Action, CachedJson, Pending, ServerRecord, ServerSnapshot};
 use super::tags;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
@@ -280,6 +280,19 @@ fn provision(
     })
 }
 
+/// The ids a request gives, else those a backup holds, else one made up.
+fn given_or(
+    given: Option<&[shared::validation::Text]>,
+    held: Option<&[String]>,
+    make: fn() -> String,
+) -> Vec<String> {
+    match (given, held) {
+        (Some(ids), _) if !ids.is_empty() => ids.iter().map(|s| s.as_str().to_owned()).collect(),
+        (_, Some(ids)) if !ids.is_empty() => ids.to_vec(),
+        _ => vec![make()],
+    }
+}
+
 impl Simulator {
     fn check_can_create(
         &self,
@@ -344,20 +357,21 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
                 engine.default_model()
             )));
         }
-        let version = req
-            .engine_version
-            .as_ref()
-            .map_or(engine.default_version(), |v| v.as_str())
-            .to_owned();
-        if !engine.valid_versions().contains(&version.as_str()) {
+        let requested_version = req.engine_version.as_ref().map(|v| v.as_str());
+        if let Some(version) = requested_version
+            && !engine.valid_versions().contains(&version)
+        {
             return Err(ServiceError::validation(format!(
                 "EngineVersion '{version}' is not valid for {}; valid values: {}.",
                 engine_label(engine),
                 engine.valid_versions().join(", ")
             )));
         }
-        let retention = req.backup_retention_count.map(i64::from).unwrap_or(1);
-        if retention < 1 {
+        if req
+            .backup_retention_count
+            .map(i64::from)
+            .is_some_and(|count| count < 1)
+        {
             return Err(ServiceError::validation(
                 "1 validation error detected: Value at 'backupRetentionCount' failed to satisfy constraint: Member must have value greater than or equal to 1",
             ));
@@ -393,6 +407,44 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
                 engine,
             )
         })?;
+        // A server made from a backup starts from what the backup holds;
+        // the request's own settings win where it gives them.
+        let source = match &req.backup_id {
+            Some(id) => self.read(|state| {
+                state
+                    .opsworkscm
+                    .backups
+                    .get(id.as_str())
+                    .map(|b| (b.backup.clone(), b.snapshot.clone().unwrap_or_default()))
+            }),
+            None => None,
+        };
+        let (from, snapshot) = match source {
+            Some((backup, snapshot)) => (Some(backup), snapshot),
+            None => (None, ServerSnapshot::default()),
+        };
+        let from = from.as_ref();
+        let version = match (
+            requested_version,
+            from.and_then(|b| b.engine_version.as_deref()),
+        ) {
+            (Some(asked), Some(held)) if asked != held => {
+                return Err(ServiceError::validation(format!(
+                    "Backup {} holds {} version {held}; omit EngineVersion or give {held}.",
+                    from.and_then(|b| b.backup_id.as_deref())
+                        .unwrap_or_default(),
+                    engine_label(engine)
+                )));
+            }
+            (Some(asked), _) => asked.to_owned(),
+            (None, Some(held)) => held.to_owned(),
+            (None, None) => engine.default_version().to_owned(),
+        };
+        let retention = req
+            .backup_retention_count
+            .map(i64::from)
+            .or(snapshot.backup_retention_count)
+            .unwrap_or(1);
 
         let now = self.now();
         // The generated DNS name stays the Endpoint; with a custom domain,
@@ -428,7 +480,11 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             created_at: Some(now),
             cloud_formation_stack_arn: Some(naming::stack_arn(&self.config, &name, &uuid)),
             custom_domain: req.custom_domain.as_ref().map(|d| d.as_str().to_owned()),
-            disable_automated_backup: Some(req.disable_automated_backup.unwrap_or(true)),
+            disable_automated_backup: Some(
+                req.disable_automated_backup
+                    .or(snapshot.disable_automated_backup)
+                    .unwrap_or(true),
+            ),
             endpoint: Some(generated_endpoint),
             engine: Some(req.engine.as_str().to_owned()),
             engine_model: Some(model.to_owned()),
@@ -436,29 +492,39 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             engine_version: Some(version),
             instance_profile_arn: Some(req.instance_profile_arn.as_str().to_owned()),
             instance_type: Some(req.instance_type.as_str().to_owned()),
-            key_pair: req.key_pair.as_ref().map(|k| k.as_str().to_owned()),
+            key_pair: req
+                .key_pair
+                .as_ref()
+                .map(|k| k.as_str().to_owned())
+                .or_else(|| from.and_then(|b| b.key_pair.clone())),
             maintenance_status: None,
             preferred_maintenance_window: Some(
                 req.preferred_maintenance_window
                     .as_ref()
-                    .map_or_else(random_maintenance_window, |w| w.to_string()),
+                    .map(|w| w.to_string())
+                    .or_else(|| from.and_then(|b| b.preferred_maintenance_window.clone()))
+                    .unwrap_or_else(random_maintenance_window),
             ),
             preferred_backup_window: Some(
                 req.preferred_backup_window
                     .as_ref()
-                    .map_or_else(random_backup_window, |w| w.to_string()),
+                    .map(|w| w.to_string())
+                    .or_else(|| from.and_then(|b| b.preferred_backup_window.clone()))
+                    .unwrap_or_else(random_backup_window),
             ),
-            security_group_ids: match req.security_group_ids.as_deref() {
-                Some(ids) if !ids.is_empty() => ids.iter().map(|s| s.as_str().to_owned()).collect(),
-                _ => vec![naming::security_group_id()],
-            },
+            security_group_ids: given_or(
+                req.security_group_ids.as_deref(),
+                from.map(|b| b.security_group_ids.as_slice()),
+                naming::security_group_id,
+            ),
             service_role_arn: Some(req.service_role_arn.as_str().to_owned()),
             status: Some(S::Creating),
             status_reason: None,
-            subnet_ids: match req.subnet_ids.as_deref() {
-                Some(ids) if !ids.is_empty() => ids.iter().map(|s| s.as_str().to_owned()).collect(),
-                _ => vec![naming::subnet_id()],
-            },
+            subnet_ids: given_or(
+                req.subnet_ids.as_deref(),
+                from.map(|b| b.subnet_ids.as_slice()),
+                naming::subnet_id,
+            ),
             server_arn: Some(naming::server_arn(&self.config, &name, &uuid)),
         };
         let record = ServerRecord {
@@ -467,7 +533,7 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             ca_key_pem: prov.ca.key_pem().to_owned(),
             pivotal_key_fingerprint: prov.pivotal_fingerprint,
             tags: user_tags,
-            nodes: Default::default(),
+            nodes: snapshot.nodes,
             pending: Some(Pending {
                 due: self.due_in(durations::CREATE),
                 action: Action::Create,
@@ -476,6 +542,8 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             next_automated_backup: None,
             recover_at: None,
             next_maintenance: None,
+            instance_id: Some(naming::instance_id()),
+            retired_instance: None,
         };
         let mut record = record;
         record.plan_automated_backup(now);
@@ -485,12 +553,15 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             .mutate(|state, changes| {
                 self.check_can_create(state, &name, from_backup.as_deref(), engine)?;
                 let view = record.server.clone();
+                let record_instance = record.instance_id.clone().unwrap_or_default();
                 state.opsworkscm.servers.insert(name.clone(), record);
                 changes.server_changed(state, &name);
                 let message = match &from_backup {
-                    Some(b) => format!("Server creation started from backup {b}."),
+                    Some(b) => format!(
+                        "Server creation started from backup {b}: launching EC2 instance {record_instance} with the backup's data and settings."
+                    ),
                     None => format!(
-                        "Server creation started: launching the {} instance.",
+                        "Server creation started: launching the {} instance {record_instance}.",
                         engine_label(engine)
                     ),
                 };
