@@ -19,6 +19,7 @@ mod control;
 pub mod faults;
 mod opsworkscm;
 mod pagination;
+mod replay;
 mod service;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -475,15 +476,30 @@ fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .min()
 }
 
-/// Completes everything of either service due at `now`; returns how many.
+/// Rounds of due work one call plays before it commits; the scheduler
+/// (woken again at once, as the rest is still due) plays the rest.
+const REPLAY_ROUNDS_PER_CALL: usize = 20_000;
+
+/// Plays the time up to `now` as if it had passed: the earliest due work of
+/// either service runs at its own due time, then the next, so work a clock
+/// jump crosses runs in order with the times and events it would have had
+/// (and what it plans from then on is planned from its own time). Returns
+/// how many items ran.
 fn complete_due(
     sim: &Simulator,
     state: &mut State,
     changes: &mut Changes,
     now: DateTime<Utc>,
 ) -> usize {
-    sim.opsworkscm().complete_due(state, changes, now)
-        + sim.cloudhsm().complete_due(state, changes, now)
+    let mut count = 0;
+    for _ in 0..REPLAY_ROUNDS_PER_CALL {
+        let Some(at) = next_due(state).filter(|at| *at <= now) else {
+            break;
+        };
+        count += sim.opsworkscm().complete_due(state, changes, at, now)
+            + sim.cloudhsm().complete_due(state, changes, at, now);
+    }
+    count
 }
 
 #[cfg(test)]

@@ -224,6 +224,7 @@ impl Simulator {
                 state,
                 changes,
                 "puppet-prod",
+                self.now(),
                 BackupType::Automated,
                 None,
                 None,

@@ -54,9 +54,18 @@ pub(crate) trait Scheduled {
     /// The earliest time anything of the service is due.
     fn next_due(state: &State) -> Option<DateTime<Utc>>;
 
-    /// Completes everything of the service due at `now`, oldest first;
-    /// returns how many.
-    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize;
+    /// Completes everything of the service due at or before `at` (the
+    /// earliest due time of either service), each at its own time; `until`
+    /// is where the clock now stands, so periodic work whose result would
+    /// be gone by then (pruned by retention) may be skipped. Returns how
+    /// many items ran.
+    fn complete_due(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> usize;
 }
 
 impl Simulator {

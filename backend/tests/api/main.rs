@@ -6,6 +6,7 @@ mod helpers;
 
 mod account_and_tags;
 mod backups;
+mod clock_jumps;
 mod cloudhsm;
 mod cloudhsm_backups;
 mod cloudhsm_policies;

@@ -120,6 +120,12 @@ impl TimeWindow {
         self.minute
     }
 
+    /// How often the window comes round: a day, or a week for a weekly one.
+    #[must_use]
+    pub fn period(&self) -> chrono::Duration {
+        chrono::Duration::days(if self.day.is_some() { 7 } else { 1 })
+    }
+
     /// The first start of this window strictly after `after`.
     #[must_use]
     pub fn next_start_after(&self, after: DateTime<Utc>) -> DateTime<Utc> {

@@ -80,7 +80,7 @@ impl Simulator {
             BackupRecord {
                 region,
                 backup,
-                ready_due: Some(self.due_in(durations::BACKUP)),
+                ready_due: Some(self.due_after(now, durations::BACKUP)),
                 resource_policy: None,
             },
         );

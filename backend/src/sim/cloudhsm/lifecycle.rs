@@ -117,7 +117,7 @@ impl CloudHsm<'_> {
         id: &str,
         at: DateTime<Utc>,
     ) {
-        let activate_due = self.due_in(durations::ACTIVATE);
+        let activate_due = self.due_after(at, durations::ACTIVATE);
         let Some(rec) = state.cloudhsm.clusters.get_mut(id) else {
             return;
         };
@@ -212,14 +212,33 @@ impl CloudHsm<'_> {
         changes.cluster_changed(state, cluster_id);
     }
 
-    /// The periodic backup: taken when the cluster has an ACTIVE HSM; the
-    /// next is planned a day after `now` (a clock jump over several days
-    /// takes one backup, not a burst).
-    fn daily_backup(&self, state: &mut State, changes: &mut Changes, id: &str, now: DateTime<Utc>) {
+    /// The periodic backup due at `now`: taken when the cluster has an
+    /// ACTIVE HSM; the next is planned a day later. A clock jump to `until`
+    /// takes only the backups the retention policy would not yet have
+    /// expired and purged by then.
+    fn daily_backup(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        id: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) {
         let Some(rec) = state.cloudhsm.clusters.get_mut(id) else {
             return;
         };
-        rec.next_daily_backup = Some(now + Duration::hours(DAILY_BACKUP_HOURS));
+        let period = Duration::hours(DAILY_BACKUP_HOURS);
+        let keep = usize::try_from(rec.retention_days())
+            .unwrap_or(usize::MAX)
+            .saturating_add(usize::try_from(PENDING_DELETION_DAYS).unwrap_or_default())
+            .saturating_add(1);
+        let kept = crate::sim::replay::first_kept(now, period, until, keep);
+        if kept > now {
+            rec.next_daily_backup = Some(kept);
+            changes.cluster_changed(state, id);
+            return;
+        }
+        rec.next_daily_backup = Some(now + period);
         let ready = matches!(
             rec.state(),
             ClusterState::Initialized | ClusterState::Active | ClusterState::Degraded
@@ -253,7 +272,13 @@ impl Scheduled for CloudHsm<'_> {
         next_due(state)
     }
 
-    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
+    fn complete_due(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> usize {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
         for (id, rec) in &state.cloudhsm.clusters {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
@@ -283,7 +308,7 @@ impl Scheduled for CloudHsm<'_> {
             match item {
                 Due::Cluster(id) => self.complete_cluster(state, changes, &id, at),
                 Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
-                Due::DailyBackup(id) => self.daily_backup(state, changes, &id, now),
+                Due::DailyBackup(id) => self.daily_backup(state, changes, &id, at, until),
                 Due::Ready(id) => {
                     if let Some(rec) = state.cloudhsm.backups.get_mut(&id) {
                         rec.ready_due = None;

@@ -26,8 +26,9 @@ use shared::opsworkscm::{Operation, ops};
 const TOOLS_VERSION: &str = "2.1.4280";
 
 impl Simulator {
-    /// Starts a backup of `server` (already checked): the server goes
-    /// BACKING_UP and the backup IN_PROGRESS until the transition completes.
+    /// Starts a backup of `server` (already checked) at `now`: the server
+    /// goes BACKING_UP and the backup IN_PROGRESS until the transition
+    /// completes.
     #[expect(
         clippy::too_many_arguments,
         reason = "all backup fields come from different places"
@@ -37,12 +38,12 @@ impl Simulator {
         state: &mut State,
         changes: &mut Changes,
         server: &str,
+        now: chrono::DateTime<chrono::Utc>,
         backup_type: BackupType,
         description: Option<String>,
         user_arn: Option<String>,
         tags: Vec<shared::opsworkscm::Tag>,
     ) -> Result<Backup, ServiceError> {
-        let now = self.now();
         let mut id = naming::backup_id(server, now);
         // Two backups in the same millisecond would collide; nudge the later one.
         let mut bump = 1;
@@ -50,7 +51,7 @@ impl Simulator {
             id = naming::backup_id(server, now + chrono::Duration::milliseconds(bump));
             bump += 1;
         }
-        let due = self.due_in(durations::BACKUP);
+        let due = self.due_after(now, durations::BACKUP);
         let rec = server_mut(state, server)?;
         let s = &rec.server;
         let backup = Backup {
@@ -166,6 +167,7 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
                 state,
                 changes,
                 &name,
+                self.now(),
                 BackupType::Manual,
                 description,
                 Some(user_arn),

@@ -97,19 +97,32 @@ enum Due {
 }
 
 impl OpsWorksCm<'_> {
-    /// Starts the automated backup whose window opened, or records why it
-    /// could not run; then plans the next window after `now` (so a clock jump
-    /// over several windows runs one backup, not a burst).
+    /// Starts the automated backup whose window opened at `now`, or records
+    /// why it could not run; then plans the next window. A clock jump to
+    /// `until` runs only the windows whose backups the retention count
+    /// keeps: the older ones would have been pruned by then.
     fn automated_backup(
         &self,
         state: &mut State,
         changes: &mut Changes,
         name: &str,
         now: DateTime<Utc>,
+        until: DateTime<Utc>,
     ) {
         let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return;
         };
+        let keep = usize::try_from(rec.server.backup_retention_count.unwrap_or(1)).unwrap_or(1);
+        if let Some(kept) = kept_window(
+            rec.server.preferred_backup_window.as_deref(),
+            now,
+            until,
+            keep,
+        ) {
+            rec.next_automated_backup = Some(kept);
+            changes.server_changed(state, name);
+            return;
+        }
         rec.plan_automated_backup(now);
         let status = rec.server.status.unwrap_or(ServerStatus::Healthy);
         let ready = rec.pending.is_none()
@@ -122,6 +135,7 @@ impl OpsWorksCm<'_> {
                 state,
                 changes,
                 name,
+                now,
                 BackupType::Automated,
                 None,
                 None,
@@ -144,9 +158,17 @@ impl OpsWorksCm<'_> {
         }
     }
 
-    /// Runs the health check: health faults fire on HEALTHY servers; the
-    /// next check is planned while health faults remain.
-    fn health_check(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) {
+    /// Runs the health check at `now`: health faults fire on HEALTHY
+    /// servers; the next check is planned while health faults remain. Checks
+    /// sample the present rather than replay the past: after a clock jump to
+    /// `until` the next one is a check interval after `until`.
+    fn health_check(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) {
         let healthy: Vec<String> = state
             .opsworkscm
             .servers
@@ -173,22 +195,36 @@ impl OpsWorksCm<'_> {
         state.next_health_check = self
             .faults
             .any_health_faults()
-            .then(|| self.due_in(durations::HEALTH_CHECK));
+            .then(|| self.due_after(now.max(until), durations::HEALTH_CHECK));
     }
 
-    /// Starts the maintenance whose window opened, or records why it could
-    /// not run; then plans the next window after `now`.
+    /// Starts the maintenance whose window opened at `now`, or records why
+    /// it could not run; then plans the next window. A clock jump to `until`
+    /// runs the last [`REPLAYED_MAINTENANCE_WINDOWS`] windows: the events of
+    /// older ones would have been pruned, and each run's MaintenanceStatus
+    /// replaces the last.
     fn scheduled_maintenance(
         &self,
         state: &mut State,
         changes: &mut Changes,
         name: &str,
         now: DateTime<Utc>,
+        until: DateTime<Utc>,
     ) {
-        let due = self.due_in(durations::MAINTENANCE);
+        let due = self.due_after(now, durations::MAINTENANCE);
         let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return;
         };
+        if let Some(kept) = kept_window(
+            rec.server.preferred_maintenance_window.as_deref(),
+            now,
+            until,
+            REPLAYED_MAINTENANCE_WINDOWS,
+        ) {
+            rec.next_maintenance = Some(kept);
+            changes.server_changed(state, name);
+            return;
+        }
         rec.plan_maintenance(now);
         let status = rec.server.status.unwrap_or(ServerStatus::Healthy);
         let message = if rec.pending.is_none()
@@ -334,6 +370,24 @@ impl OpsWorksCm<'_> {
         changes.server_changed(state, name);
         changes.event(state, name, at, message, None);
     }
+}
+
+/// Maintenance windows a clock jump replays at most, per server: with two
+/// events each, the events of older runs would have been pruned
+/// ([`super::records::MAX_EVENTS_PER_SERVER`]).
+pub(crate) const REPLAYED_MAINTENANCE_WINDOWS: usize = super::records::MAX_EVENTS_PER_SERVER / 2;
+
+/// Where a jump to `until` should resume a periodic `window` due at `now`
+/// so that only the last `keep` occurrences run; `None` when this one runs.
+fn kept_window(
+    window: Option<&str>,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    keep: usize,
+) -> Option<DateTime<Utc>> {
+    let window = shared::validation::TimeWindow::parse(window?).ok()?;
+    let kept = crate::sim::replay::first_kept(now, window.period(), until, keep);
+    (kept > now).then_some(kept)
 }
 
 /// Deletes the oldest automated backups of `server` beyond `keep`.
@@ -550,7 +604,13 @@ impl Scheduled for OpsWorksCm<'_> {
         next_due(state)
     }
 
-    fn complete_due(&self, state: &mut State, changes: &mut Changes, now: DateTime<Utc>) -> usize {
+    fn complete_due(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> usize {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
         for (name, rec) in &state.opsworkscm.servers {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
@@ -587,12 +647,14 @@ impl Scheduled for OpsWorksCm<'_> {
         for (at, item) in due {
             match item {
                 Due::Server(name) => self.complete_server(state, changes, &name, at),
-                Due::HealthCheck => self.health_check(state, changes, now),
-                Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, now),
+                Due::HealthCheck => self.health_check(state, changes, at, until),
+                Due::AutomatedBackup(name) => {
+                    self.automated_backup(state, changes, &name, at, until)
+                }
                 Due::Recovery(name) => recover(state, changes, &name, at),
                 Due::RetireInstance(name) => retire_instance(state, changes, &name, at),
                 Due::ScheduledMaintenance(name) => {
-                    self.scheduled_maintenance(state, changes, &name, now)
+                    self.scheduled_maintenance(state, changes, &name, at, until)
                 }
                 Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
                 Due::Association(token) => self.complete_association(state, changes, &token, at),
