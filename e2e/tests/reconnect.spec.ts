@@ -45,10 +45,11 @@ test('after a backend restart the page reconnects and catches up from its last e
   await ui.waitLive();
   await expect.poll(() => resumes).toEqual([null]);
 
-  // A creation is in flight when the backend dies. At speed 20 it is due three
-  // seconds after it starts (a simulated minute), long enough to see it
-  // CREATING here before the crash.
-  await simPost(backend.baseURL, 'speed', { speed: 20 });
+  // A creation is in flight when the backend dies. At speed 10 its CREATING
+  // phase (half a simulated minute) ends three seconds after it starts, long
+  // enough to see it here before the crash; the whole creation (CREATING,
+  // SETUP, RUNNING: a simulated minute) is due after six.
+  await simPost(backend.baseURL, 'speed', { speed: 10 });
   const during = uniqueName('during');
   const startedAt = Date.now();
   await wireCall(backend.baseURL, 'CreateServer', createServerRequest(during));
@@ -59,7 +60,7 @@ test('after a backend restart the page reconnects and catches up from its last e
   await expect(ui.liveIndicator).toHaveText('Reconnecting');
   // Stay down until the creation's due time has passed; nothing is created
   // meanwhile. (Real time: the backend is not there to drive its clock.)
-  await page.waitForTimeout(Math.max(0, startedAt + 3_500 - Date.now()));
+  await page.waitForTimeout(Math.max(0, startedAt + 6_500 - Date.now()));
   await expect(ui.status(during)).toHaveText('CREATING');
 
   await backend.restart();

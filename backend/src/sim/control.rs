@@ -77,7 +77,9 @@ impl Simulator {
 
     /// Makes a settled server UNHEALTHY or CONNECTION_LOST (with a reason,
     /// recovering after `recover_after_seconds` of simulated time when
-    /// given), or HEALTHY again.
+    /// given), or HEALTHY again; or terminates its EC2 instance outside the
+    /// service (TERMINATED), after which only RestoreServer or DeleteServer
+    /// helps.
     pub async fn set_health(
         &self,
         name: &str,
@@ -86,9 +88,17 @@ impl Simulator {
         recover_after_seconds: Option<f64>,
     ) -> Result<Server, ServiceError> {
         use ServerStatus as S;
-        if !matches!(status, S::Healthy | S::Unhealthy | S::ConnectionLost) {
+        if !matches!(
+            status,
+            S::Healthy | S::Unhealthy | S::ConnectionLost | S::Terminated
+        ) {
             return Err(ServiceError::validation(
-                "status must be HEALTHY, UNHEALTHY or CONNECTION_LOST.",
+                "status must be HEALTHY, UNHEALTHY, CONNECTION_LOST or TERMINATED.",
+            ));
+        }
+        if status == S::Terminated && recover_after_seconds.is_some() {
+            return Err(ServiceError::validation(
+                "A TERMINATED server does not recover on its own: restore a backup to it or delete it.",
             ));
         }
         if let Some(seconds) = recover_after_seconds {
@@ -106,9 +116,13 @@ impl Simulator {
                 &[S::Healthy, S::Unhealthy, S::ConnectionLost, S::Running],
                 "change the health of",
             )?;
-            super::opsworkscm::lifecycle::change_health(
-                state, changes, name, status, reason, recover_at, now,
-            );
+            if status == S::Terminated {
+                super::opsworkscm::lifecycle::terminate_instance(state, changes, name, reason, now);
+            } else {
+                super::opsworkscm::lifecycle::change_health(
+                    state, changes, name, status, reason, recover_at, now,
+                );
+            }
             Ok(state.opsworkscm.servers[name].server.clone())
         })
         .await
@@ -131,19 +145,36 @@ impl Simulator {
         Ok(fault)
     }
 
-    /// Completes every transition in progress at once.
+    /// Completes every transition in progress at once, including those the
+    /// completed ones start (a creation's SETUP and first health check).
     async fn finish_everything_now(&self) -> Result<(), ServiceError> {
+        /// More rounds than any chain of transitions has steps.
+        const ROUNDS: usize = 8;
         let now = self.now();
         self.mutate(|state, changes| {
-            for rec in state.opsworkscm.servers.values_mut() {
-                if let Some(p) = rec.pending.as_mut() {
-                    p.due = p.due.min(now);
+            for _ in 0..ROUNDS {
+                let mut waiting = false;
+                for rec in state.opsworkscm.servers.values_mut() {
+                    if let Some(p) = rec.pending.as_mut() {
+                        p.due = p.due.min(now);
+                        waiting = true;
+                    }
+                    if rec.server.status == Some(ServerStatus::Running)
+                        && let Some(at) = rec.recover_at.as_mut()
+                    {
+                        *at = (*at).min(now);
+                        waiting = true;
+                    }
                 }
+                for rec in state.opsworkscm.associations.values_mut() {
+                    waiting |= rec.due.is_some();
+                    rec.due = rec.due.map(|d| d.min(now));
+                }
+                if !waiting {
+                    break;
+                }
+                super::complete_due(self, state, changes, now);
             }
-            for rec in state.opsworkscm.associations.values_mut() {
-                rec.due = rec.due.map(|d| d.min(now));
-            }
-            super::complete_due(self, state, changes, now);
             Ok(())
         })
         .await

@@ -15,6 +15,7 @@ mod limits;
 mod nodes;
 mod persistence;
 mod restore;
+mod server_states;
 mod servers;
 mod sigv4;
 mod sim_control;

@@ -25,7 +25,16 @@ use crate::live::LiveStore;
 const POLL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Health statuses the simulator accepts.
-const HEALTH_STATUSES: [&str; 3] = ["UNHEALTHY", "CONNECTION_LOST", "HEALTHY"];
+/// The states the health control sets, with what each option says.
+const HEALTH_STATUSES: [(&str, &str); 4] = [
+    ("UNHEALTHY", "UNHEALTHY"),
+    ("CONNECTION_LOST", "CONNECTION_LOST"),
+    ("HEALTHY", "HEALTHY"),
+    (
+        "TERMINATED",
+        "TERMINATED (its EC2 instance terminated: only restore or delete helps)",
+    ),
+];
 
 /// What `/simulator` shows for the backend's mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,7 +299,8 @@ fn ClockPanel(clock: RwSignal<Option<Clock>>) -> impl IntoView {
     }
 }
 
-/// Changes a server's health (UNHEALTHY, CONNECTION_LOST, HEALTHY).
+/// Changes a server's health (UNHEALTHY, CONNECTION_LOST, HEALTHY) or
+/// terminates its instance (TERMINATED).
 #[component]
 fn HealthPanel() -> impl IntoView {
     let flashes = Flashes::expect();
@@ -305,7 +315,7 @@ fn HealthPanel() -> impl IntoView {
         names
     });
     let server = RwSignal::new(String::new());
-    let status = RwSignal::new(HEALTH_STATUSES[0].to_owned());
+    let status = RwSignal::new(HEALTH_STATUSES[0].0.to_owned());
     let reason = RwSignal::new(String::new());
     let recover = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
@@ -317,13 +327,19 @@ fn HealthPanel() -> impl IntoView {
     let statuses = Signal::derive(|| {
         HEALTH_STATUSES
             .iter()
-            .map(|s| ((*s).to_owned(), (*s).to_owned()))
+            .map(|(value, label)| ((*value).to_owned(), (*label).to_owned()))
             .collect::<Vec<_>>()
     });
     let server_error = Signal::derive(move || {
         (tried.get() && server.with(String::is_empty)).then(|| "Choose a server.".to_owned())
     });
-    let recover_error = Signal::derive(move || check_recovery(&recover.get()));
+    let recover_error = Signal::derive(move || {
+        let terminated = status.with(|s| s == "TERMINATED");
+        if terminated && !recover.with(|r| r.trim().is_empty()) {
+            return Some("A TERMINATED server does not recover on its own.".to_owned());
+        }
+        check_recovery(&recover.get())
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);

@@ -18,8 +18,13 @@ use crate::sim::service::Scheduled;
 
 /// Nominal durations in seconds (divided by `--speed`).
 pub(crate) mod durations {
-    /// CREATING → HEALTHY.
-    pub(crate) const CREATE: f64 = 60.0;
+    /// CREATING → SETUP (the stack and its instance).
+    pub(crate) const CREATE: f64 = 30.0;
+    /// SETUP → RUNNING (installing and configuring the engine).
+    pub(crate) const SETUP: f64 = 20.0;
+    /// RUNNING → HEALTHY (the first health check), so creation takes a
+    /// nominal minute in all.
+    pub(crate) const FIRST_HEALTH_CHECK: f64 = 10.0;
     /// Between two health checks (while health faults wait).
     pub(crate) const HEALTH_CHECK: f64 = 60.0;
     /// A backup.
@@ -278,12 +283,27 @@ impl OpsWorksCm<'_> {
                     format!("Server creation failed: {reason}")
                 }
                 _ => {
-                    rec.server.status = Some(ServerStatus::Healthy);
+                    rec.server.status = Some(ServerStatus::Setup);
                     rec.server.status_reason = None;
-                    "Server creation completed. The server is now HEALTHY and ready to use."
-                        .to_owned()
+                    rec.pending = Some(super::records::Pending {
+                        due: self.due_after(at, durations::SETUP),
+                        action: Action::Setup,
+                    });
+                    format!(
+                        "EC2 instance {} is running. Setting up {}.",
+                        rec.instance_id.as_deref().unwrap_or("of the server"),
+                        engine_name(rec)
+                    )
                 }
             },
+            Action::Setup => {
+                rec.server.status = Some(ServerStatus::Running);
+                rec.recover_at = Some(self.due_after(at, durations::FIRST_HEALTH_CHECK));
+                format!(
+                    "{} is set up. The server is RUNNING until its first health check passes.",
+                    engine_name(rec)
+                )
+            }
             Action::Maintenance => {
                 rec.server.status = Some(ServerStatus::Healthy);
                 match self.faults.fire(
@@ -481,6 +501,38 @@ pub(crate) fn change_health(
     changes.event(state, name, at, message, None);
 }
 
+/// The server's EC2 instance is terminated outside the service: the server
+/// is TERMINATED until a restore gives it a new instance or it is deleted.
+pub(crate) fn terminate_instance(
+    state: &mut State,
+    changes: &mut Changes,
+    name: &str,
+    reason: Option<String>,
+    at: DateTime<Utc>,
+) {
+    let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
+        return;
+    };
+    let instance = rec.instance_id.as_deref().unwrap_or("of the server");
+    let reason = reason.unwrap_or_else(|| {
+        format!(
+            "EC2 instance {instance} was terminated outside AWS OpsWorks CM. Restore a backup to the server or delete it."
+        )
+    });
+    rec.server.status = Some(ServerStatus::Terminated);
+    rec.server.status_reason = Some(reason.clone());
+    rec.recover_at = None;
+    rec.resume_status = None;
+    changes.server_changed(state, name);
+    changes.event(
+        state,
+        name,
+        at,
+        format!("The server is TERMINATED: {reason}"),
+        None,
+    );
+}
+
 /// The instance a restore replaced is terminated.
 fn retire_instance(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
     let Some(message) = state
@@ -495,7 +547,8 @@ fn retire_instance(state: &mut State, changes: &mut Changes, name: &str, at: Dat
     changes.event(state, name, at, message, None);
 }
 
-/// An UNHEALTHY or CONNECTION_LOST server is healthy again.
+/// An UNHEALTHY or CONNECTION_LOST server is healthy again, or a RUNNING
+/// one passes its first health check.
 fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Utc>) {
     let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
         return;
@@ -504,9 +557,11 @@ fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Ut
     let lost = |s: Option<ServerStatus>| {
         matches!(
             s,
-            Some(ServerStatus::Unhealthy | ServerStatus::ConnectionLost)
+            Some(ServerStatus::Unhealthy | ServerStatus::ConnectionLost | ServerStatus::Running)
         )
     };
+    let first = rec.server.status == Some(ServerStatus::Running)
+        || rec.resume_status == Some(ServerStatus::Running);
     if lost(rec.server.status) {
         rec.server.status = Some(ServerStatus::Healthy);
     } else if lost(rec.resume_status) {
@@ -517,13 +572,20 @@ fn recover(state: &mut State, changes: &mut Changes, name: &str, at: DateTime<Ut
     }
     rec.server.status_reason = None;
     changes.server_changed(state, name);
-    changes.event(
-        state,
-        name,
-        at,
-        "Health checks pass again. The server is HEALTHY.",
-        None,
-    );
+    let message = if first {
+        "Server creation completed. The first health check passed; the server is now HEALTHY and ready to use."
+    } else {
+        "Health checks pass again. The server is HEALTHY."
+    };
+    changes.event(state, name, at, message, None);
+}
+
+/// The engine's product name, for events.
+fn engine_name(rec: &ServerRecord) -> &'static str {
+    match rec.server.engine.as_deref() {
+        Some(e) if e.starts_with("Puppet") => "Puppet Enterprise",
+        _ => "Chef Automate",
+    }
 }
 
 impl OpsWorksCm<'_> {

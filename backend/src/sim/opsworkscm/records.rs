@@ -31,8 +31,11 @@ pub(crate) struct Pending {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub(crate) enum Action {
-    /// CREATING → HEALTHY.
+    /// CREATING → SETUP: the stack and its EC2 instance are up.
     Create,
+    /// SETUP → RUNNING: the engine is installed and configured; the first
+    /// health check (`recover_at`) then makes the server HEALTHY.
+    Setup,
     /// BACKING_UP → previous status; the backup becomes OK.
     Backup {
         /// The backup being taken.

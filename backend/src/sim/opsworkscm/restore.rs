@@ -103,6 +103,7 @@ impl OpsWorksCm<'_> {
             Some(name),
         );
         let retire_at = self.due_after(at, durations::RETIRE_INSTANCE);
+        let first_check = self.due_after(at, durations::FIRST_HEALTH_CHECK);
         let Some(rec) = state.opsworkscm.servers.get_mut(name) else {
             return String::new();
         };
@@ -123,6 +124,10 @@ impl OpsWorksCm<'_> {
             // Traffic never switched: the server is as it was.
             let back = request.previous_status.unwrap_or(ServerStatus::Healthy);
             rec.server.status = Some(back);
+            if back == ServerStatus::Running {
+                // Still waiting for its first health check.
+                rec.recover_at.get_or_insert(first_check);
+            }
             rec.server.status_reason =
                 Some(format!("Restore from backup {backup_id} failed: {reason}."));
             let kept = match (&rec.instance_id, back) {
