@@ -420,12 +420,32 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         .unwrap();
     assert_fails!(
         app.describe_events("other")
-            .set_next_token(first.next_token),
+            .set_next_token(first.next_token.clone()),
         "InvalidNextTokenException"
     );
 
-    // The SDK paginator walks DescribeServers pages.
-    let names: Vec<String> = app
+    // DescribeServers' MaxResults and NextToken are "not currently
+    // implemented": every server comes back at once, with no NextToken, and
+    // a token from elsewhere is ignored; the SDK paginator makes one call.
+    for token in [None, first.next_token.clone(), Some("forged".to_owned())] {
+        let all = app
+            .client
+            .describe_servers()
+            .max_results(1)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(all.next_token, None);
+        let names: Vec<String> = all
+            .servers
+            .unwrap()
+            .into_iter()
+            .filter_map(|s| s.server_name)
+            .collect();
+        assert_eq!(names, ["ev", "other"]);
+    }
+    let paged: Vec<_> = app
         .client
         .describe_servers()
         .max_results(1)
@@ -434,11 +454,45 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|s| s.server_name)
-        .collect();
-    assert_eq!(names, ["ev", "other"]);
+        .unwrap();
+    assert_eq!(paged.len(), 2);
+    // The model's bound still holds.
+    assert_eq!(
+        wire(app.addr, "DescribeServers", r#"{"MaxResults":0}"#)
+            .await
+            .json()["__type"],
+        "ValidationException"
+    );
+}
+
+#[tokio::test]
+async fn describe_backups_answers_every_backup_at_once() {
+    let app = TestApp::spawn().await;
+    app.healthy_chef("many").await;
+    for _ in 0..3 {
+        app.create_backup("many").send().await.unwrap();
+        app.advance(31).await;
+    }
+    for token in [None, Some("forged".to_owned())] {
+        let all = app
+            .client
+            .describe_backups()
+            .server_name("many")
+            .max_results(1)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(all.next_token, None);
+        let backups = all.backups.unwrap();
+        assert_eq!(backups.len(), 3, "MaxResults is not implemented");
+        assert!(
+            backups
+                .windows(2)
+                .all(|w| w[0].created_at >= w[1].created_at),
+            "newest first"
+        );
+    }
 }
 
 #[tokio::test]

@@ -17,10 +17,9 @@ use crate::sim::OpsWorksCm;
 use crate::sim::Simulator;
 use crate::sim::State;
 use crate::sim::changes::Changes;
-use crate::sim::pagination::{PageRequest, page};
 use crate::target::RequestContext;
 use shared::operation::Handles;
-use shared::opsworkscm::{Operation, ops};
+use shared::opsworkscm::ops;
 
 /// Tools version reported on backups.
 const TOOLS_VERSION: &str = "2.1.4280";
@@ -251,7 +250,6 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
         _ctx: &RequestContext,
         req: DescribeBackupsRequest,
     ) -> Result<DescribeBackupsResponse, ServiceError> {
-        let now = self.now();
         self.read(|state| {
             if let Some(id) = &req.backup_id
                 && !state.opsworkscm.backups.contains_key(id.as_str())
@@ -295,25 +293,12 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
                 })
                 .collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
-            let scope = format!(
-                "{}|{}|{}",
-                Operation::DescribeBackups,
-                req.backup_id.as_ref().map_or("", |n| n.as_str()),
-                req.server_name.as_ref().map_or("", |n| n.as_str())
-            );
-            let (backups, next_token) = page(
-                &PageRequest::new(
-                    &state.token_key,
-                    scope,
-                    req.max_results,
-                    req.next_token.as_ref(),
-                    now,
-                ),
-                items,
-            )?;
+            // MaxResults and NextToken are "not currently implemented for
+            // DescribeBackups requests" (the reference): accepted within the
+            // model's bounds and ignored, as AWS did.
             Ok(DescribeBackupsResponse {
-                backups,
-                next_token,
+                backups: items.into_iter().map(|(_, backup)| backup).collect(),
+                next_token: None,
             })
         })
     }

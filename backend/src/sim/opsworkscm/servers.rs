@@ -19,7 +19,6 @@ use super::tags;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
 use crate::sim::State;
-use crate::sim::pagination::{PageRequest, page};
 use crate::target::RequestContext;
 
 use super::records::RecordChanges as _;
@@ -27,15 +26,14 @@ use crate::sim::OpsWorksCm;
 use ServerStatus as S;
 use shared::operation::{Encodes, Handles};
 use shared::opsworkscm::DescribeServersResponse;
-use shared::opsworkscm::{Operation, ops};
+use shared::opsworkscm::ops;
 
-/// DescribeServersResponse with pre-serialized servers (same JSON shape).
+/// DescribeServersResponse with pre-serialized servers (same JSON shape;
+/// never a NextToken, see DescribeServers).
 #[derive(serde::Serialize)]
 pub struct ServersPage {
     #[serde(rename = "Servers")]
     servers: Vec<CachedJson>,
-    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
-    next_token: Option<String>,
 }
 
 impl Encodes<DescribeServersResponse> for ServersPage {}
@@ -585,8 +583,11 @@ impl Handles<ops::DescribeServers> for OpsWorksCm<'_> {
         _ctx: &RequestContext,
         req: DescribeServersRequest,
     ) -> Result<ServersPage, ServiceError> {
-        let now = self.now();
         self.read(|state| {
+            // MaxResults and NextToken are "not currently implemented for
+            // DescribeServers requests" (the reference): accepted within the
+            // model's bounds and ignored, as AWS did; one answer holds every
+            // server, with no NextToken.
             let items: Vec<(String, CachedJson)> = match &req.server_name {
                 Some(name) => {
                     let view = state
@@ -607,24 +608,8 @@ impl Handles<ops::DescribeServers> for OpsWorksCm<'_> {
                     })
                     .collect(),
             };
-            let scope = format!(
-                "{}|{}",
-                Operation::DescribeServers,
-                req.server_name.as_ref().map_or("", |n| n.as_str())
-            );
-            let (servers, next_token) = page(
-                &PageRequest::new(
-                    &state.token_key,
-                    scope,
-                    req.max_results,
-                    req.next_token.as_ref(),
-                    now,
-                ),
-                items,
-            )?;
             Ok(ServersPage {
-                servers,
-                next_token,
+                servers: items.into_iter().map(|(_, view)| view).collect(),
             })
         })
     }
