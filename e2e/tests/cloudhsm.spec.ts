@@ -550,3 +550,41 @@ test("a cluster page's backups sort, filter and page", async ({ page }) => {
   await pagination.getByLabel('Page size').selectOption('10');
   await expect(pagination.getByText(/^Page \d+ of \d+$/)).toHaveText('Page 1 of 1');
 });
+
+test('restoring a backup the retention policy expired: the page warns, and Never expires first keeps it', async ({ page }) => {
+  const region = 'ap-northeast-1';
+  const { clusterId, backupId } = await activeClusterWithBackup(base, region);
+  await hsmCall(base, region, 'ModifyCluster', {
+    ClusterId: clusterId,
+    BackupRetentionPolicy: { Type: 'DAYS', Value: '7' },
+  });
+  // Eight days on, daily backups were taken and the first one has expired.
+  await advance(base, 8 * DAY);
+  await advance(base, 31);
+  expect((await backupsOf(base, region, { backupIds: [backupId] }))[0].BackupState).toBe('PENDING_DELETION');
+
+  const backupPage = new HsmPage(page);
+  await backupPage.open(`${base}/cloudhsm/backups/${backupId}?region=${region}`);
+  const warning = page.getByRole('note', { name: 'Restoring an expired backup' });
+  await expect(warning).toContainText(`older than the 7 days cluster ${clusterId} keeps backups`);
+  await expect(warning).toContainText('switch Never expires on first');
+
+  // Restored as it is, the policy takes it back at once (live, no reload).
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(backupPage.flash(`Backup ${backupId} restored`)).toBeVisible();
+  await advance(base, 1);
+  await expect
+    .poll(async () => (await backupsOf(base, region, { backupIds: [backupId] }))[0].BackupState)
+    .toBe('PENDING_DELETION');
+  await expect(page.getByRole('button', { name: 'Restore', exact: true })).toBeVisible();
+  await expect(warning).toBeVisible();
+
+  // Never expires first: the warning goes, and the restore holds.
+  await page.getByRole('switch', { name: `Never expires: ${backupId}` }).click();
+  await expect(warning).toHaveCount(0);
+  await page.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(backupPage.flash(`Backup ${backupId} restored`)).toBeVisible();
+  await advance(base, DAY);
+  await expect(page.getByRole('button', { name: 'Copy to region' })).toBeVisible();
+  expect((await backupsOf(base, region, { backupIds: [backupId] }))[0].BackupState).toBe('READY');
+});

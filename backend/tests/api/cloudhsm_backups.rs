@@ -169,6 +169,21 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
     assert_eq!(copy.backup_state, Some(BackupState::CreateInProgress));
     assert_eq!(copy.source_region.as_deref(), Some("us-east-1"));
     assert_eq!(copy.source_cluster.as_deref(), Some(cluster_id.as_str()));
+    assert_eq!(
+        copy.cluster_id, None,
+        "a copy is no longer associated with a cluster"
+    );
+    assert!(
+        west.describe_backups()
+            .filters("clusterIds", vec![cluster_id.clone()])
+            .send()
+            .await
+            .unwrap()
+            .backups
+            .unwrap()
+            .is_empty(),
+        "nor found under its source's cluster"
+    );
     assert!(copy.copy_timestamp.is_some());
     assert!(
         copy.backup_arn
@@ -710,4 +725,88 @@ async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
         .backups
         .unwrap();
     assert_eq!(there.len(), 2, "nothing half-made");
+}
+
+/// The race AWS warns of: a backup the retention policy expired is expired
+/// again right after RestoreBackup, unless NeverExpires exempts it first.
+#[tokio::test]
+async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
+    let app = TestApp::spawn().await;
+    let hsm = hsm_client(&app, "us-east-1");
+    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    for _ in 0..9 {
+        app.advance(DAY).await;
+    }
+    app.advance(31).await;
+    hsm.modify_cluster()
+        .cluster_id(&cluster_id)
+        .backup_retention_policy(
+            BackupRetentionPolicy::builder()
+                .r#type(BackupRetentionType::Days)
+                .value("7")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    app.advance(1).await;
+    let expired: Vec<String> = backups_of(&hsm, &cluster_id)
+        .await
+        .into_iter()
+        .filter(|b| b.backup_state == Some(BackupState::PendingDeletion))
+        .map(|b| b.backup_id)
+        .collect();
+    assert!(expired.len() >= 2, "{expired:?}");
+    let state_of = |id: String| {
+        let hsm = &hsm;
+        async move {
+            hsm.describe_backups()
+                .filters("backupIds", vec![id])
+                .send()
+                .await
+                .unwrap()
+                .backups
+                .unwrap()
+                .remove(0)
+        }
+    };
+
+    let restored = hsm
+        .restore_backup()
+        .backup_id(&expired[0])
+        .send()
+        .await
+        .unwrap()
+        .backup
+        .unwrap();
+    assert_eq!(restored.backup_state, Some(BackupState::Ready));
+    app.advance(1).await;
+    let again = state_of(expired[0].clone()).await;
+    assert_eq!(
+        again.backup_state,
+        Some(BackupState::PendingDeletion),
+        "the retention policy deleted it again"
+    );
+    assert!(
+        again.delete_timestamp.unwrap().secs() >= app.sim.now().timestamp() + 7 * DAY as i64 - 2,
+        "a new seven-day window"
+    );
+
+    hsm.modify_backup_attributes()
+        .backup_id(&expired[1])
+        .never_expires(true)
+        .send()
+        .await
+        .unwrap();
+    hsm.restore_backup()
+        .backup_id(&expired[1])
+        .send()
+        .await
+        .unwrap();
+    app.advance(DAY).await;
+    assert_eq!(
+        state_of(expired[1].clone()).await.backup_state,
+        Some(BackupState::Ready),
+        "exempt first, it stays"
+    );
 }

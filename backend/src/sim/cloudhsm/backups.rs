@@ -82,6 +82,7 @@ impl Simulator {
                 backup,
                 ready_due: Some(self.due_after(now, durations::BACKUP)),
                 resource_policy: None,
+                restored_at: None,
             },
         );
         changes.backup_changed(state, &id);
@@ -241,6 +242,7 @@ impl Handles<ops::RestoreBackup> for CloudHsm<'_> {
         req: RestoreBackupRequest,
     ) -> Result<RestoreBackupResponse, ServiceError> {
         let id = req.backup_id.as_str();
+        let now = self.now();
         self.mutate(|state, changes| {
             let rec = backup_mut(state, region, id)?;
             if rec.state() != BackupState::PendingDeletion {
@@ -251,6 +253,7 @@ impl Handles<ops::RestoreBackup> for CloudHsm<'_> {
             }
             rec.backup.backup_state = Some(BackupState::Ready);
             rec.backup.delete_timestamp = None;
+            rec.restored_at = Some(now);
             let backup = rec.backup.clone();
             changes.backup_changed(state, id);
             Ok(RestoreBackupResponse {
@@ -333,7 +336,9 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
                 backup_arn: Some(backup_arn(destination, &self.config.account_id, &copy_id)),
                 backup_id: copy_id.clone(),
                 backup_state: Some(BackupState::CreateInProgress),
-                cluster_id: source.cluster_id.clone(),
+                // "A copied backup is no longer associated with a cluster"
+                // (the user guide); SourceCluster says where it came from.
+                cluster_id: None,
                 create_timestamp: Some(now),
                 copy_timestamp: Some(now),
                 never_expires: Some(false),
@@ -353,6 +358,7 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
                     ready_due: Some(due),
                     // A copy is a new resource: the source's policy stays behind.
                     resource_policy: None,
+                    restored_at: None,
                 },
             );
             changes.backup_changed(state, &copy_id);

@@ -7,7 +7,7 @@ use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
 use super::certs;
 use super::records::RecordChanges as _;
-use super::records::{ClusterAction, ClusterPending};
+use super::records::{BackupRecord, ClusterAction, ClusterPending};
 use crate::sim::CloudHsm;
 use crate::sim::State;
 use crate::sim::changes::Changes;
@@ -50,30 +50,32 @@ const ROLLBACK_DAYS: i64 = 7;
 fn expiries(state: &State) -> Vec<(DateTime<Utc>, String)> {
     let mut out = Vec::new();
     for cluster in state.cloudhsm.clusters.values() {
-        let mut ready: Vec<(DateTime<Utc>, &str, bool)> = state
+        let mut ready: Vec<(DateTime<Utc>, &BackupRecord)> = state
             .cloudhsm
             .backups
             .values()
             .filter(|b| b.region == cluster.region)
             .filter(|b| b.backup.cluster_id.as_deref() == Some(cluster.id()))
             .filter(|b| b.state() == BackupState::Ready)
-            .filter_map(|b| {
-                let created = b.backup.create_timestamp?;
-                Some((
-                    created,
-                    b.backup.backup_id.as_str(),
-                    b.backup.never_expires == Some(true),
-                ))
-            })
+            .filter_map(|b| Some((b.backup.create_timestamp?, b)))
             .collect();
-        ready.sort();
+        ready.sort_by(|a, b| (a.0, &a.1.backup.backup_id).cmp(&(b.0, &b.1.backup.backup_id)));
         ready.pop();
         let keep = Duration::days(i64::from(cluster.retention_days()));
         out.extend(
             ready
                 .into_iter()
-                .filter(|(_, _, never)| !never)
-                .map(|(created, id, _)| (created + keep, id.to_owned())),
+                .filter(|(_, b)| b.backup.never_expires != Some(true))
+                .map(|(created, b)| {
+                    // A restored backup the policy had expired is expired
+                    // again as soon as it is READY (the race AWS warns of),
+                    // not back at its old expiry time.
+                    let due = created + keep;
+                    (
+                        b.restored_at.map_or(due, |r| r.max(due)),
+                        b.backup.backup_id.clone(),
+                    )
+                }),
         );
     }
     out

@@ -117,6 +117,14 @@ pub(crate) struct BackupRecord {
     /// The resource policy PutResourcePolicy attached (JSON, as given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) resource_policy: Option<String>,
+    /// When RestoreBackup last made it READY: the retention policy cannot
+    /// expire it before then, however old it is.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "shared::time::epoch_seconds_option"
+    )]
+    pub(crate) restored_at: Option<DateTime<Utc>>,
 }
 
 impl BackupRecord {

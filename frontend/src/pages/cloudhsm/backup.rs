@@ -99,6 +99,7 @@ pub fn HsmBackupPage() -> impl IntoView {
                 {actions}
             </PageHeader>
             <CopyNotices copies=copies />
+            <ExpiredRestoreNotice region=region backup=backup now=now />
             <div class="tab-stack">
             <Panel id="hsm-backup-details-heading" title="Details">
                 {move || {
@@ -119,6 +120,53 @@ pub fn HsmBackupPage() -> impl IntoView {
                 copies=copies
             />
         </Show>
+    }
+}
+
+/// Warns, on a backup the retention policy expired, that RestoreBackup alone
+/// puts it straight back in PENDING_DELETION (the race AWS warns of) unless
+/// Never expires is switched on first.
+#[component]
+fn ExpiredRestoreNotice(
+    region: Memo<String>,
+    backup: Memo<Option<Backup>>,
+    now: Signal<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
+    let hsm = LiveStore::expect().cloudhsm();
+    let expired_by = move || {
+        let backup = backup.get()?;
+        if backup.backup_state != Some(BackupState::PendingDeletion)
+            || backup.never_expires == Some(true)
+        {
+            return None;
+        }
+        let cluster_id = backup.cluster_id.clone()?;
+        let cluster = hsm.cluster(&region.get(), &cluster_id)?;
+        let days: i64 = cluster
+            .backup_retention_policy
+            .as_ref()?
+            .value
+            .as_deref()?
+            .parse()
+            .ok()?;
+        let created = backup.create_timestamp?;
+        (created + chrono::Duration::days(days) <= now.get()).then_some((cluster_id, days))
+    };
+    move || {
+        expired_by().map(|(cluster_id, days)| {
+            view! {
+                <div class="copy-notices">
+                    <div class="warning" role="note" aria-label="Restoring an expired backup">
+                        <p class="flash-title">"The retention policy expired this backup"</p>
+                        <p>
+                            {format!(
+                                "It is older than the {days} days cluster {cluster_id} keeps backups. Restored as it is, it goes straight back to PENDING_DELETION: switch Never expires on first to keep it."
+                            )}
+                        </p>
+                    </div>
+                </div>
+            }
+        })
     }
 }
 
