@@ -14,7 +14,7 @@ pub mod steps;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shared::opsworkscm::{CreateServerRequest, Server};
+use shared::opsworkscm::{CreateServerRequest, EngineKind, Server};
 
 use self::created::created_panel;
 use self::form::{Form, REVIEW, STEP_TITLES, STEPS};
@@ -26,6 +26,37 @@ use crate::components::busy_button::BusyButton;
 use crate::components::flash::Flashes;
 use crate::live::LiveStore;
 
+/// `/servers/new?backupId=ID` (from a backup's "New server" action) starts
+/// the wizard from that backup, with its engine chosen once it is known.
+fn preselect_backup(form: Form, live: LiveStore) {
+    let Some(id) = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("backupId"))
+        .filter(|id| !id.is_empty())
+    else {
+        return;
+    };
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let engine = live
+            .all_backups()
+            .into_iter()
+            .find(|b| b.backup_id.as_deref() == Some(id.as_str()))
+            .and_then(|b| b.engine.as_deref().and_then(EngineKind::parse));
+        let Some(engine) = engine else {
+            return false;
+        };
+        if engine != form.engine.get_untracked() {
+            form.engine.set(engine);
+            form.instance_type
+                .set(self::form::instance_types(engine)[0].to_owned());
+        }
+        form.backup_id.set(id.clone());
+        true
+    });
+}
+
 /// The wizard page.
 #[component]
 pub fn CreateServerPage() -> impl IntoView {
@@ -34,6 +65,7 @@ pub fn CreateServerPage() -> impl IntoView {
     let live = LiveStore::expect();
     let account_id = Signal::derive(move || config.account_id().unwrap_or_default());
     let form = Form::new(account_id);
+    preselect_backup(form, live);
     let step = RwSignal::new(1u8);
     // Highest step whose errors are shown even for untouched fields (after Next).
     let attempted = RwSignal::new(0u8);

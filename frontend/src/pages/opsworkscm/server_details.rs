@@ -490,6 +490,7 @@ fn BackupRow(
     let restore_label = format!("Restore from backup {id}");
     let restorable = backup.status == Some(shared::opsworkscm::BackupStatus::Ok);
     let restore_id = id.clone();
+    let new_from = id.clone();
     view! {
         <tr>
             <th scope="row" class="mono">{id.clone()}</th>
@@ -510,6 +511,15 @@ fn BackupRow(
                 >
                     "Restore"
                 </button>
+                {restorable.then(|| view! {
+                    <a
+                        class="btn btn-small"
+                        href=format!("/servers/new?backupId={new_from}")
+                        aria-label=format!("New server from backup {new_from}")
+                    >
+                        "New server"
+                    </a>
+                })}
                 <button
                     type="button"
                     class="btn btn-small"

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared::opsworkscm::attributes::{CHEF_AUTOMATE_ADMIN_PASSWORD, PUPPET_ADMIN_PASSWORD};
 use shared::opsworkscm::{
-    AdminPassword, BackupRetentionCount, CreateServerRequest, EngineAttributeInput,
+    AdminPassword, BackupId, BackupRetentionCount, CreateServerRequest, EngineAttributeInput,
     EngineAttributeName, EngineAttributeValue, EngineKind, InstanceProfileArn, KeyPair, ServerName,
     ServiceRoleArn, TagInput, Text, TimeWindow,
 };
@@ -69,6 +69,9 @@ pub struct Form {
     pub(super) backup_window: RwSignal<String>,
     pub(super) retention: RwSignal<String>,
     pub(super) tags: TagDrafts,
+    /// `BackupId`: the backup the server starts from; empty for a new,
+    /// empty server.
+    pub(super) backup_id: RwSignal<String>,
     pub(super) account_id: Signal<String>,
 }
 
@@ -104,6 +107,7 @@ impl Form {
             backup_window: RwSignal::new(String::new()),
             retention: RwSignal::new("1".to_owned()),
             tags: TagDrafts::default(),
+            backup_id: RwSignal::new(String::new()),
             account_id,
         }
     }
@@ -324,7 +328,10 @@ impl Form {
                     .map_err(message)?,
                 subnet_ids: list(self.subnets.get())?,
                 tags: (!tags.is_empty()).then_some(tags),
-                backup_id: None,
+                backup_id: optional(self.backup_id.get())
+                    .map(BackupId::parse)
+                    .transpose()
+                    .map_err(message)?,
             })
         })
     }
@@ -359,6 +366,10 @@ mod tests {
         assert_eq!(request["DisableAutomatedBackup"], false);
         assert!(request.get("EngineAttributes").is_none());
         assert!(request.get("Tags").is_none());
+        assert!(request.get("BackupId").is_none());
+        form.backup_id.set("web-0-20261201000000000".to_owned());
+        let request = serde_json::to_value(form.request().unwrap()).unwrap();
+        assert_eq!(request["BackupId"], "web-0-20261201000000000");
     }
 
     #[test]

@@ -151,6 +151,7 @@ pub fn Review(
                 vec![
                     ("Engine", engine_label(form.engine.get()).to_owned()),
                     ("Engine version", form.version.get()),
+                    ("Start from backup", or_default(form.backup_id.get(), "None")),
                 ],
             )}
             {section(2, server_rows(form))}

@@ -3,7 +3,7 @@
 //! maintenance and tags.
 
 use leptos::prelude::*;
-use shared::opsworkscm::EngineKind;
+use shared::opsworkscm::{BackupStatus, EngineKind};
 
 use super::custom_domain::CustomDomainFields;
 use super::form::{Form, engine_label, instance_types};
@@ -13,6 +13,8 @@ use crate::components::field::{
 };
 use crate::components::password_rules::PasswordRules;
 use crate::components::tag_editor::TagEditor;
+use crate::format;
+use crate::live::LiveStore;
 
 /// Step 1: engine and version.
 #[component]
@@ -21,6 +23,7 @@ pub fn EngineStep(
     form: Form,
 ) -> impl IntoView {
     let choose = Callback::new(move |engine: EngineKind| {
+        form.backup_id.set(String::new());
         form.version.set(engine.default_version().to_owned());
         form.instance_type.set(instance_types(engine)[0].to_owned());
     });
@@ -43,6 +46,60 @@ pub fn EngineStep(
             label="Engine version"
             value=form.version
             options=Signal::derive(move || plain_options(form.engine.get().valid_versions()))
+        />
+        <BackupSource form=form />
+    }
+}
+
+/// `BackupId`: start the server from one of the account's OK backups of the
+/// chosen engine (its engine version, settings and nodes), or empty.
+#[component]
+fn BackupSource(form: Form) -> impl IntoView {
+    let live = LiveStore::expect();
+    let usable = Memo::new(move |_| {
+        let engine = form.engine.get();
+        live.all_backups()
+            .into_iter()
+            .filter(|b| b.status == Some(BackupStatus::Ok))
+            .filter(|b| b.engine.as_deref().and_then(EngineKind::parse) == Some(engine))
+            .collect::<Vec<_>>()
+    });
+    let options = Signal::derive(move || {
+        std::iter::once((String::new(), "None: a new, empty server".to_owned()))
+            .chain(usable.get().into_iter().map(|b| {
+                let id = b.backup_id.clone().unwrap_or_default();
+                let label = format!(
+                    "{id} ({}, {}, version {})",
+                    b.server_name.as_deref().unwrap_or("-"),
+                    format::time(b.created_at),
+                    b.engine_version.as_deref().unwrap_or("-")
+                );
+                (id, label)
+            }))
+            .collect::<Vec<_>>()
+    });
+    // The server runs the backup's engine version.
+    Effect::new(move |_| {
+        let id = form.backup_id.get();
+        if id.is_empty() {
+            return;
+        }
+        let version = usable.with(|list| {
+            list.iter()
+                .find(|b| b.backup_id.as_deref() == Some(id.as_str()))
+                .and_then(|b| b.engine_version.clone())
+        });
+        if let Some(version) = version {
+            form.version.set(version);
+        }
+    });
+    view! {
+        <SelectField
+            id="source-backup"
+            label="Start from a backup (optional)"
+            value=form.backup_id
+            options=options
+            hint="The new server gets the backup's engine version, settings and nodes; what you set in the next steps overrides them."
         />
     }
 }
