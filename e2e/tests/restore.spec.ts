@@ -1,7 +1,8 @@
 // Restoring an OpsWorks CM server from its backup in the restore dialog (with
-// its Copy as CLI), and starting a new server from a backup in the wizard.
+// its Copy as CLI), starting a new server from a backup in the wizard, and
+// Start maintenance with Chef's major upgrade, which a restore undoes.
 import { expect, test } from './pages/fixtures';
-import { ConsolePage, createServerOnWire, uniqueName, wireCall } from './pages/console';
+import { ConsolePage, createServerOnWire, createServerRequest, uniqueName, wireCall } from './pages/console';
 import { WizardPage } from './pages/wizard';
 
 interface Described {
@@ -79,4 +80,48 @@ test('a new server starts from a backup: the backup row opens the wizard with it
   await wizard.chooseEngine('Puppet Enterprise');
   await expect(source).toHaveValue('');
   await expect(source.locator('option')).toHaveCount(1);
+});
+
+test('Start maintenance can upgrade Chef Automate 12 to 2, and restoring the backup brings 12 back', async ({ page, baseURL }) => {
+  const name = uniqueName('upg');
+  await wireCall(baseURL!, 'CreateServer', { ...createServerRequest(name), EngineVersion: '12' });
+  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, healthy);
+  const made = await wireCall<{ Backup: { BackupId: string } }>(baseURL!, 'CreateBackup', { ServerName: name });
+  const backupId = made.Backup.BackupId;
+  await waitFor(baseURL!, 'DescribeBackups', { BackupId: backupId }, (d) => d.Backups?.[0]?.Status === 'OK');
+  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, healthy);
+  const version = async () =>
+    ((await wireCall<{ Servers: { EngineVersion?: string }[] }>(baseURL!, 'DescribeServers', { ServerName: name })).Servers[0]
+      .EngineVersion);
+
+  await page.goto(`${baseURL}/servers/${name}`);
+  await page.getByRole('button', { name: 'Start maintenance' }).click();
+  const dialog = page.getByRole('dialog', { name: `Start maintenance on ${name}` });
+  const upgrade = dialog.getByLabel('Upgrade to Chef Automate 2 (CHEF_MAJOR_UPGRADE)');
+  await upgrade.check();
+  await dialog.getByText('Copy as CLI').click();
+  await expect(dialog.getByLabel('AWS CLI command')).toHaveText(
+    `aws opsworks-cm start-maintenance --cli-input-json '{"ServerName":"${name}","EngineAttributes":[{"Name":"CHEF_MAJOR_UPGRADE","Value":"true"}]}'`,
+  );
+  await dialog.getByRole('button', { name: 'Start maintenance' }).click();
+  const ui = new ConsolePage(page);
+  await expect(ui.flash(`Maintenance of ${name} started, with the upgrade to Chef Automate 2`)).toBeVisible();
+  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, healthy);
+  expect(await version()).toBe('2');
+
+  // On Chef Automate 2 there is nothing to upgrade: the dialog does not offer it.
+  await page.getByRole('button', { name: 'Start maintenance' }).click();
+  await expect(dialog).toBeVisible();
+  await expect(upgrade).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // The backup was taken on 12: restoring it undoes the upgrade.
+  await page.goto(`${baseURL}/servers/${name}/backups`);
+  await page.getByRole('button', { name: `Restore from backup ${backupId}` }).click();
+  await page.getByRole('dialog', { name: `Restore ${name} from ${backupId}` }).getByRole('button', { name: 'Restore' }).click();
+  await expect(ui.flash(`Restore of ${name} started`)).toBeVisible();
+  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, (d) => d.Servers?.[0]?.Status === 'RESTORING');
+  await waitFor(baseURL!, 'DescribeServers', { ServerName: name }, healthy);
+  expect(await version()).toBe('12');
 });

@@ -99,6 +99,23 @@ test('reset, seed the demo account (three servers in the list) and change a serv
     await expect(servers.serverRow(name)).toBeVisible();
   }
   await expect(servers.serversTable.locator('tbody tr')).toHaveCount(3);
+
+  // Terminating a server's instance: it does not recover on its own, and
+  // nothing but a restore or a deletion changes it.
+  await sim.open();
+  await sim.healthForm.getByLabel('Server').selectOption('puppet-prod');
+  await sim.healthForm.getByLabel('Status').selectOption('TERMINATED');
+  await sim.healthForm.getByLabel('Recover after (seconds)').fill('60');
+  await sim.healthForm.getByRole('button', { name: 'Set health' }).click();
+  await expect(sim.healthForm.getByText('A TERMINATED server does not recover on its own.')).toBeVisible();
+  await sim.healthForm.getByLabel('Recover after (seconds)').fill('');
+  await sim.healthForm.getByRole('button', { name: 'Set health' }).click();
+  await expect(sim.flash('puppet-prod is now TERMINATED')).toBeVisible();
+  await sim.healthForm.getByLabel('Status').selectOption('HEALTHY');
+  await sim.healthForm.getByRole('button', { name: 'Set health' }).click();
+  await expect(sim.flash(/InvalidStateException/)).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
+  await expect(servers.status('puppet-prod')).toHaveText('TERMINATED');
 });
 
 test('the active faults filter, sort by id both ways, and page', async ({ page }) => {

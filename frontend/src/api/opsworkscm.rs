@@ -11,9 +11,10 @@ use shared::opsworkscm::{
     AccountAttribute, Backup, BackupId, CreateBackupRequest, CreateServerRequest,
     DeleteBackupRequest, DeleteServerRequest, DescribeAccountAttributesRequest,
     DescribeBackupsRequest, DescribeEventsRequest, DescribeEventsResponse, DescribeServersRequest,
-    KeyPair, ListTagsForResourceRequest, MaxResults, NextToken, RestoreServerRequest, Server,
-    ServerName, StartMaintenanceRequest, Tag, TagInput, TagResourceRequest, Text,
-    UntagResourceRequest, UpdateServerRequest, ops,
+    EngineAttributeInput, EngineAttributeName, EngineAttributeValue, KeyPair,
+    ListTagsForResourceRequest, MaxResults, NextToken, RestoreServerRequest, Server, ServerName,
+    StartMaintenanceRequest, Tag, TagInput, TagResourceRequest, Text, UntagResourceRequest,
+    UpdateServerRequest, ops,
 };
 use shared::validation::{OpsWorksCmArn, TagKey, TagValue};
 
@@ -117,12 +118,32 @@ pub async fn delete_server(server_name: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Starts maintenance on a server now.
-pub async fn start_maintenance(server_name: &str) -> Result<(), ApiError> {
-    let request = StartMaintenanceRequest {
-        server_name: server_name_of(server_name)?,
-        engine_attributes: None,
+/// The StartMaintenance request; `major_upgrade` adds Chef's
+/// `CHEF_MAJOR_UPGRADE=true` (Chef Automate 12 to 2).
+pub fn start_maintenance_request(
+    server_name: &str,
+    major_upgrade: bool,
+) -> Result<StartMaintenanceRequest, ApiError> {
+    let engine_attributes = if major_upgrade {
+        Some(vec![EngineAttributeInput {
+            name: Some(
+                EngineAttributeName::parse(shared::opsworkscm::attributes::CHEF_MAJOR_UPGRADE)
+                    .map_err(invalid)?,
+            ),
+            value: Some(EngineAttributeValue::parse("true").map_err(invalid)?),
+        }])
+    } else {
+        None
     };
+    Ok(StartMaintenanceRequest {
+        server_name: server_name_of(server_name)?,
+        engine_attributes,
+    })
+}
+
+/// Starts maintenance on a server now (with a Chef major upgrade when asked).
+pub async fn start_maintenance(server_name: &str, major_upgrade: bool) -> Result<(), ApiError> {
+    let request = start_maintenance_request(server_name, major_upgrade)?;
     call::<ops::StartMaintenance>(&request).await?;
     Ok(())
 }

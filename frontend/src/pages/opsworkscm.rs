@@ -5,6 +5,7 @@
 pub mod account;
 pub mod backups;
 pub mod create_server;
+pub mod maintenance_dialog;
 pub mod server_credentials;
 pub mod server_details;
 pub mod server_events;

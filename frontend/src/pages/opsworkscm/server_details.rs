@@ -10,6 +10,7 @@ use shared::opsworkscm::EngineKind;
 use shared::opsworkscm::{Backup, Operation, Server};
 
 use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, backup_listing};
+use super::maintenance_dialog::MaintenanceDialog;
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
@@ -64,20 +65,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
         );
         navigate("/servers", Default::default());
     });
-    let start_maintenance = move |_| {
-        let target = name.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Starting maintenance on {target}"),
-                format!("Maintenance of {target} started"),
-                format!("Could not start maintenance on {target}"),
-            ),
-            move || {
-                let target = target.clone();
-                async move { api::opsworkscm::start_maintenance(&target).await }
-            },
-        );
-    };
+    let maintenance_open = RwSignal::new(false);
     let location = use_location();
     let tabs = [
         ("overview", "Overview"),
@@ -115,7 +103,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
             }
         >
             <PageHeader id="server-heading" title=name status=status>
-                <button type="button" class="btn" on:click=start_maintenance>
+                <button type="button" class="btn" on:click=move |_| maintenance_open.set(true)>
                     "Start maintenance"
                 </button>
                 <button type="button" class="btn" on:click=move |_| delete_open.set(true)>
@@ -124,6 +112,9 @@ pub fn ServerDetailsPage() -> impl IntoView {
             </PageHeader>
             <Tabs label="Server sections" tabs=tabs.to_vec() />
             <Outlet />
+        </Show>
+        <Show when=move || maintenance_open.get()>
+            <MaintenanceDialog open=maintenance_open server=name.get_untracked() />
         </Show>
         <ConfirmDelete
             open=delete_open

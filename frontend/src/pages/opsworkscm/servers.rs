@@ -98,7 +98,7 @@ pub fn ServersPage() -> impl IntoView {
                 ),
                 move || {
                     let name = name.clone();
-                    async move { api::opsworkscm::start_maintenance(&name).await }
+                    async move { api::opsworkscm::start_maintenance(&name, false).await }
                 },
             );
         }
