@@ -583,7 +583,7 @@ test('restoring a backup the retention policy expired: the page warns, and Never
   await page.getByRole('switch', { name: `Never expires: ${backupId}` }).click();
   await expect(warning).toHaveCount(0);
   await page.getByRole('button', { name: 'Restore', exact: true }).click();
-  await expect(backupPage.flash(`Backup ${backupId} restored`)).toBeVisible();
+  await expect(backupPage.flash(`Backup ${backupId} restored`)).toHaveCount(2);
   await advance(base, DAY);
   await expect(page.getByRole('button', { name: 'Copy to region' })).toBeVisible();
   expect((await backupsOf(base, region, { backupIds: [backupId] }))[0].BackupState).toBe('READY');

@@ -73,6 +73,13 @@ test('tags round-trip: add, edit, remove, reload', async ({ page, baseURL }) => 
   await expect(tags.row('env')).toContainText('production');
   await expect(tags.row('team')).toHaveCount(0);
   await expect(tags.table().locator('tbody tr')).toHaveCount(1);
+
+  // OpsWorks CM trims keys and values, then allows 127 and 255 characters.
+  await tags.save('k'.repeat(128), 'v');
+  await expect(page.getByRole('alert').filter({ hasText: 'the most is 127' })).toBeVisible();
+  await tags.save(' spaced ', 'v'.repeat(256));
+  await expect(page.getByRole('alert').filter({ hasText: 'the most is 255' })).toBeVisible();
+  await expect(tags.table().locator('tbody tr')).toHaveCount(1);
 });
 
 test('tags sort by key or value both ways, filter, and page', async ({ page, baseURL }) => {

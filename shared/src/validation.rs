@@ -129,7 +129,10 @@ pub use names::{
     NodeName, ServerName, Text,
 };
 pub use password::AdminPassword;
-pub use tags::{TagKey, TagSetViolation, TagValue, check_tag_set};
+pub use tags::{
+    OPSWORKS_CM_TAG_KEY_MAX, OPSWORKS_CM_TAG_VALUE_MAX, TagKey, TagSetViolation, TagValue,
+    check_opsworkscm_tag, check_tag_set,
+};
 pub use time_window::TimeWindow;
 
 /// A member value that violates its shape's constraint.

@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use shared::validation::{TagKey, TagValue};
 
+use super::tags_panel::TagRule;
+
 /// One editable tag row.
 #[derive(Clone, Copy)]
 pub struct TagRow {
@@ -22,9 +24,20 @@ pub struct TagRow {
 pub struct TagDrafts {
     rows: RwSignal<Vec<TagRow>>,
     next_id: StoredValue<u32>,
+    rule: Option<TagRule>,
 }
 
 impl TagDrafts {
+    /// Drafts checked by the service's own `rule` too (OpsWorks CM's
+    /// trimmed 127/255 characters).
+    #[must_use]
+    pub fn with_rule(rule: TagRule) -> Self {
+        Self {
+            rule: Some(rule),
+            ..Self::default()
+        }
+    }
+
     /// The rows (tracked).
     pub fn rows(&self) -> Vec<TagRow> {
         self.rows.get()
@@ -60,7 +73,7 @@ impl TagDrafts {
     /// What is wrong with a key, if anything (`aws:` keys are AWS's own).
     pub fn check_key(key: &str) -> Option<String> {
         if key.is_empty() {
-            return Some("Enter a key (1 to 128 characters), or remove the tag.".to_owned());
+            return Some("Enter a key, or remove the tag.".to_owned());
         }
         if TagKey::is_reserved(key) {
             return Some(format!(
@@ -82,8 +95,10 @@ impl TagDrafts {
         let mut keys: Vec<String> = Vec::new();
         for row in rows {
             let key = row.key.get();
-            if let Some(error) =
-                Self::check_key(&key).or_else(|| Self::check_value(&row.value.get()))
+            let value = row.value.get();
+            if let Some(error) = Self::check_key(&key)
+                .or_else(|| Self::check_value(&value))
+                .or_else(|| self.rule.and_then(|rule| rule(&key, &value)))
             {
                 return Some(error);
             }

@@ -28,6 +28,9 @@ fn list_row((key, value): &(String, String)) -> ListRow {
     }
 }
 
+/// A service's own check of one tag `(key, value)`: what is wrong, if anything.
+pub type TagRule = fn(&str, &str) -> Option<String>;
+
 /// The tags of a resource as `(key, value)` pairs, or why they could not be read.
 pub type TagsResult = Result<Vec<(String, String)>, ApiError>;
 
@@ -42,6 +45,10 @@ pub fn TagsPanel(
     on_remove: Callback<String>,
     /// The CLI command for `(key, value)` as typed; `None` when invalid.
     cli: Callback<(String, String), Option<String>>,
+    /// The service's own rule for one tag beyond the model's shapes
+    /// (OpsWorks CM's trimmed 127/255 characters), if it has one.
+    #[prop(optional)]
+    rule: Option<TagRule>,
 ) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
@@ -58,8 +65,15 @@ pub fn TagsPanel(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
-        let ke = TagKey::parse(k.clone()).err().map(|e| e.to_string());
-        let ve = TagValue::parse(v.clone()).err().map(|e| e.to_string());
+        // The service's rule judges the key alone first, then with its value.
+        let ke = TagKey::parse(k.clone())
+            .err()
+            .map(|e| e.to_string())
+            .or_else(|| rule.and_then(|rule| rule(&k, "")));
+        let ve = TagValue::parse(v.clone())
+            .err()
+            .map(|e| e.to_string())
+            .or_else(|| rule.filter(|_| ke.is_none()).and_then(|rule| rule(&k, &v)));
         key_error.set(ke.clone());
         value_error.set(ve.clone());
         if ke.is_some() || ve.is_some() {

@@ -82,13 +82,6 @@ fn check_deletable(state: &State, resource: &Resource) -> Result<(), ServiceErro
     Ok(())
 }
 
-/// The longest tag key OpsWorks CM accepts once trimmed (the reference and
-/// the boto3 page; the model's shape allows 128).
-pub(crate) const KEY_MAX_CHARS: usize = 127;
-/// The longest tag value OpsWorks CM accepts once trimmed (the model's
-/// shape allows 256).
-pub(crate) const VALUE_MAX_CHARS: usize = 255;
-
 /// Checks the tags of a request as the reference describes them: leading
 /// and trailing white space is trimmed from keys and values; then a key is
 /// 1-127 characters and a value at most 255; no reserved `aws:` keys, no
@@ -107,24 +100,8 @@ pub(crate) fn check_new_tags(
         })
         .collect();
     for tag in &tags {
-        let key_chars = tag.key.chars().count();
-        if key_chars == 0 {
-            return Err(ServiceError::validation(
-                "A tag key cannot be empty or only white space.",
-            ));
-        }
-        if key_chars > KEY_MAX_CHARS {
-            return Err(ServiceError::validation(format!(
-                "Tag key '{}' has {key_chars} characters once trimmed; the most is {KEY_MAX_CHARS}.",
-                tag.key
-            )));
-        }
-        let value_chars = tag.value.chars().count();
-        if value_chars > VALUE_MAX_CHARS {
-            return Err(ServiceError::validation(format!(
-                "The value of tag '{}' has {value_chars} characters once trimmed; the most is {VALUE_MAX_CHARS}.",
-                tag.key
-            )));
+        if let Some(problem) = shared::validation::check_opsworkscm_tag(&tag.key, &tag.value) {
+            return Err(ServiceError::validation(problem));
         }
     }
     shared::validation::check_tag_set(tags.iter().map(|t| t.key.as_str()), Some(limit))

@@ -188,7 +188,15 @@ pub fn TagsTab() -> impl IntoView {
             .ok()
             .map(|request| cli_command(Operation::TagResource, &request))
     });
-    view! { <TagsPanel tags=tags on_save=save on_remove=remove cli=cli /> }
+    view! {
+        <TagsPanel
+            tags=tags
+            on_save=save
+            on_remove=remove
+            cli=cli
+            rule=shared::validation::check_opsworkscm_tag
+        />
+    }
 }
 
 #[cfg(test)]

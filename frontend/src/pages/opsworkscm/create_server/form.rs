@@ -106,7 +106,7 @@ impl Form {
             automated_backups: RwSignal::new(true),
             backup_window: RwSignal::new(String::new()),
             retention: RwSignal::new("1".to_owned()),
-            tags: TagDrafts::default(),
+            tags: TagDrafts::with_rule(shared::validation::check_opsworkscm_tag),
             backup_id: RwSignal::new(String::new()),
             account_id,
         }
@@ -407,6 +407,16 @@ mod tests {
             request["Tags"],
             serde_json::json!([{"Key": "team", "Value": "ops"}])
         );
+    }
+
+    #[test]
+    fn tags_follow_the_opsworks_cm_limits_once_trimmed() {
+        let form = form();
+        form.tags.add_filled(&"k".repeat(127), &"v".repeat(255));
+        assert_eq!(form.step_error(4), None);
+        form.tags.add_filled(&"x".repeat(128), "");
+        let error = form.step_error(4).unwrap();
+        assert!(error.contains("the most is 127"), "{error}");
     }
 
     #[test]
