@@ -111,15 +111,7 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
 async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
     let app = TestApp::spawn().await;
     app.healthy_chef("d").await;
-    let id = app
-        .create_backup("d")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let id = app.start_backup("d").await;
     assert_eq!(
         app.delete_backup(&id).send().await.err_code(),
         "InvalidStateException",
@@ -161,15 +153,7 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
     let app = TestApp::spawn().await;
     let a = app.healthy_chef("ra").await;
     app.healthy_chef("rb").await;
-    let id = app
-        .create_backup("ra")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let id = app.start_backup("ra").await;
     app.advance(31).await;
     assert_fails!(
         app.restore_server("rb").backup_id(&id),

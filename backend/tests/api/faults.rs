@@ -117,15 +117,7 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
         r#"{"kind":"backup-fails","count":1}"#,
     )
     .await;
-    let id = app
-        .create_backup("fine")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let id = app.start_backup("fine").await;
     app.advance(31).await;
     let backup = app
         .client

@@ -297,6 +297,21 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Starts a manual backup of server `name` and returns its id (the
+    /// backup runs until the clock moves on).
+    pub(crate) async fn start_backup(&self, name: &str) -> String {
+        self.create_backup(name)
+            .send()
+            .await
+            .unwrap()
+            .backup
+            .unwrap()
+            .backup_id
+            .unwrap()
+    }
+}
+
 /// Declares `TestApp` methods for requests tests make again and again: the
 /// SDK's fluent builder with the one member that names the resource set
 /// (`app.create_backup("web")` for

@@ -69,15 +69,7 @@ async fn server_with_backup(app: &TestApp, name: &str) -> String {
         .unwrap();
     app.advance(61).await;
     associate(app, name, "n1").await;
-    let id = app
-        .create_backup(name)
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let id = app.start_backup(name).await;
     app.advance(31).await;
     id
 }

@@ -89,15 +89,7 @@ async fn creation_goes_through_setup_and_running_before_healthy() {
 async fn a_running_server_can_be_restored() {
     let app = TestApp::spawn().await;
     app.healthy_chef("source").await;
-    let backup = app
-        .create_backup("source")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let backup = app.start_backup("source").await;
     app.advance(31).await;
     app.create_chef("fresh").await;
     app.advance(51).await;
@@ -108,15 +100,7 @@ async fn a_running_server_can_be_restored() {
         "ValidationException",
         "source"
     );
-    let own = app
-        .create_backup("fresh")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let own = app.start_backup("fresh").await;
     app.advance(31).await;
     app.restore_server("fresh")
         .backup_id(&own)
@@ -132,15 +116,7 @@ async fn a_running_server_can_be_restored() {
 async fn a_terminated_instance_leaves_only_restore_or_delete() {
     let app = TestApp::spawn().await;
     app.healthy_chef("lost").await;
-    let backup = app
-        .create_backup("lost")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap()
-        .backup_id
-        .unwrap();
+    let backup = app.start_backup("lost").await;
     app.advance(31).await;
     let instance_event = app
         .event_messages("lost")

@@ -112,3 +112,65 @@ fn ConfirmDialog(
         </dialog>
     }
 }
+
+/// A modal form on a native `<dialog>` opened with `showModal()` (Escape
+/// and Cancel close it): a title, the caller's fields, Cancel and a submit
+/// button. Mount it while it should show (e.g. under `<Show>`); `open` is set
+/// to false when it closes.
+#[component]
+pub fn FormModal(
+    /// Whether the dialog is shown; set to false on close.
+    open: RwSignal<bool>,
+    /// Element id of the title (the dialog's accessible name).
+    title_id: &'static str,
+    /// The title.
+    title: String,
+    /// Text of the submit button.
+    submit_label: &'static str,
+    /// Runs on submit; the dialog closes when it answers true (false keeps
+    /// it open, e.g. to show what is wrong).
+    on_submit: Callback<(), bool>,
+    /// The fields (and Copy as CLI).
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    dialog.on_load(|dialog| {
+        let _ = dialog.show_modal();
+    });
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+        open.set(false);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if on_submit.run(()) {
+            close();
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="modal"
+            aria-labelledby=title_id
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    close();
+                }
+            }
+        >
+            <form on:submit=submit novalidate>
+                <h2 id=title_id>{title}</h2>
+                {children()}
+                <div class="modal-actions">
+                    <button type="button" class="btn btn-link" on:click=move |_| close()>
+                        "Cancel"
+                    </button>
+                    <button type="submit" class="btn btn-primary">{submit_label}</button>
+                </div>
+            </form>
+        </dialog>
+    }
+}

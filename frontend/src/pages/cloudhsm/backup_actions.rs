@@ -13,7 +13,7 @@ use crate::api::cloudhsm::{self, CopiedBackup};
 use crate::api::{ApiError, invalid};
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::flash::{Completion, Flashes, OpTexts};
-use crate::components::modal::ConfirmDelete;
+use crate::components::modal::{ConfirmDelete, FormModal};
 use crate::components::status::{StatusIndicator, hsm_backup_state_view};
 use crate::components::tag_editor::{TagDrafts, TagEditor};
 use crate::format;
@@ -215,16 +215,6 @@ pub fn CopyBackupDialog(
     let destination = RwSignal::new(destinations.first().copied().unwrap_or_default().to_owned());
     let tags = TagDrafts::default();
     let attempted = RwSignal::new(false);
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    dialog.on_load(|dialog| {
-        let _ = dialog.show_modal();
-    });
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-        open.set(false);
-    };
     let cli = {
         let (region, backup_id) = (region.clone(), backup_id.clone());
         Signal::derive(move || {
@@ -234,13 +224,11 @@ pub fn CopyBackupDialog(
         })
     };
     let title = format!("Copy backup {backup_id} to another region");
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Callback::new(move |()| {
         attempted.set(true);
         let Ok(request) = untrack(|| copy_request(&backup_id, &destination.get(), &tags)) else {
-            return;
+            return false;
         };
-        close();
         let (source, dest) = (backup_id.clone(), destination.get_untracked());
         let region = region.clone();
         flashes.track_until(
@@ -276,52 +264,40 @@ pub fn CopyBackupDialog(
                 }
             },
         );
-    };
+        true
+    });
     view! {
-        <dialog
-            node_ref=dialog
-            class="modal"
-            aria-labelledby="copy-title"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+        <FormModal
+            open=open
+            title_id="copy-title"
+            title=title
+            submit_label="Copy"
+            on_submit=submit
         >
-            <form on:submit=submit novalidate>
-                <h2 id="copy-title">{title}</h2>
-                <p>
-                    "A copy is made in the destination region (CREATE_IN_PROGRESS, then READY). "
-                    "It keeps the source backup's tags unless you give tags for it here."
-                </p>
-                <label for="copy-destination">"Destination region"</label>
-                <select
-                    id="copy-destination"
-                    autofocus
-                    on:change=move |ev| destination.set(event_target_value(&ev))
-                >
-                    {destinations
-                        .into_iter()
-                        .map(|r| {
-                            view! {
-                                <option value=r selected=move || destination.get() == r>
-                                    {r}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <TagEditor tags=tags show=attempted legend="Tags for the copy (optional)" />
-                <CopyAsCli command=cli />
-                <div class="modal-actions">
-                    <button type="button" class="btn btn-link" on:click=move |_| close()>
-                        "Cancel"
-                    </button>
-                    <button type="submit" class="btn btn-primary">"Copy"</button>
-                </div>
-            </form>
-        </dialog>
+            <p>
+                "A copy is made in the destination region (CREATE_IN_PROGRESS, then READY). "
+                "It keeps the source backup's tags unless you give tags for it here."
+            </p>
+            <label for="copy-destination">"Destination region"</label>
+            <select
+                id="copy-destination"
+                autofocus
+                on:change=move |ev| destination.set(event_target_value(&ev))
+            >
+                {destinations
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <option value=r selected=move || destination.get() == r>
+                                {r}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <TagEditor tags=tags show=attempted legend="Tags for the copy (optional)" />
+            <CopyAsCli command=cli />
+        </FormModal>
     }
 }
 

@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::CheckboxField;
 use crate::components::flash::{Flashes, OpTexts};
+use crate::components::modal::FormModal;
 use crate::live::LiveStore;
 
 /// Asks whether to upgrade (Chef 12 only), then starts maintenance.
@@ -31,16 +32,6 @@ pub fn MaintenanceDialog(
         })
     };
     let major_upgrade = RwSignal::new(false);
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    dialog.on_load(|dialog| {
-        let _ = dialog.show_modal();
-    });
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-        open.set(false);
-    };
     let cli = {
         let server = server.clone();
         Signal::derive(move || {
@@ -53,9 +44,7 @@ pub fn MaintenanceDialog(
         })
     };
     let title = format!("Start maintenance on {server}");
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        close();
+    let submit = Callback::new(move |()| {
         let upgrade = upgradable.get_untracked() && major_upgrade.get_untracked();
         let server = server.clone();
         let started = if upgrade {
@@ -74,41 +63,29 @@ pub fn MaintenanceDialog(
                 async move { api::opsworkscm::start_maintenance(&server, upgrade).await }
             },
         );
-    };
+        true
+    });
     view! {
-        <dialog
-            node_ref=dialog
-            class="modal"
-            aria-labelledby="maintenance-title"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+        <FormModal
+            open=open
+            title_id="maintenance-title"
+            title=title
+            submit_label="Start maintenance"
+            on_submit=submit
         >
-            <form on:submit=submit>
-                <h2 id="maintenance-title">{title}</h2>
-                <p>
-                    "The server goes UNDER_MAINTENANCE while operating system and engine "
-                    "updates are applied, then reports the MaintenanceStatus."
-                </p>
-                <Show when=move || upgradable.get()>
-                    <CheckboxField
-                        id="maintenance-major-upgrade"
-                        label="Upgrade to Chef Automate 2 (CHEF_MAJOR_UPGRADE)"
-                        checked=major_upgrade
-                        hint="A one-way upgrade from Chef Automate 12; take a backup first: restoring it brings version 12 back."
-                    />
-                </Show>
-                <CopyAsCli command=cli />
-                <div class="modal-actions">
-                    <button type="button" class="btn btn-link" on:click=move |_| close()>
-                        "Cancel"
-                    </button>
-                    <button type="submit" class="btn btn-primary">"Start maintenance"</button>
-                </div>
-            </form>
-        </dialog>
+            <p>
+                "The server goes UNDER_MAINTENANCE while operating system and engine "
+                "updates are applied, then reports the MaintenanceStatus."
+            </p>
+            <Show when=move || upgradable.get()>
+                <CheckboxField
+                    id="maintenance-major-upgrade"
+                    label="Upgrade to Chef Automate 2 (CHEF_MAJOR_UPGRADE)"
+                    checked=major_upgrade
+                    hint="A one-way upgrade from Chef Automate 12; take a backup first: restoring it brings version 12 back."
+                />
+            </Show>
+            <CopyAsCli command=cli />
+        </FormModal>
     }
 }

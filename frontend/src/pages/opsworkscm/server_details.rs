@@ -16,7 +16,7 @@ use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
-use crate::components::modal::ConfirmDelete;
+use crate::components::modal::{ConfirmDelete, FormModal};
 use crate::components::page::{Breadcrumbs, NotFound, PageHeader, Tab, Tabs};
 use crate::components::panel::Panel;
 use crate::components::resource_table::{Column, ListControls, ResourceTable};
@@ -365,16 +365,6 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
     let flashes = Flashes::expect();
     let instance_type = RwSignal::new(String::new());
     let key_pair = RwSignal::new(String::new());
-    let dialog = NodeRef::<leptos::html::Dialog>::new();
-    dialog.on_load(|dialog| {
-        let _ = dialog.show_modal();
-    });
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-        open.set(false);
-    };
     let title = format!("Restore {server} from {backup_id}");
     let cli = {
         let (server, backup_id) = (server.clone(), backup_id.clone());
@@ -391,9 +381,7 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
     };
     let submit = {
         let (server, backup_id) = (server.clone(), backup_id.clone());
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            close();
+        Callback::new(move |()| {
             let (server, backup_id) = (server.clone(), backup_id.clone());
             let (instance_type, key_pair) =
                 (instance_type.get_untracked(), key_pair.get_untracked());
@@ -417,52 +405,40 @@ fn RestoreDialog(open: RwSignal<bool>, server: String, backup_id: String) -> imp
                     }
                 },
             );
-        }
+            true
+        })
     };
     view! {
-        <dialog
-            node_ref=dialog
-            class="modal"
-            aria-labelledby="restore-title"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+        <FormModal
+            open=open
+            title_id="restore-title"
+            title=title
+            submit_label="Restore"
+            on_submit=submit
         >
-            <form on:submit=submit>
-                <h2 id="restore-title">{title}</h2>
-                <p>
-                    "The server goes RESTORING and comes back with the backup's data. "
-                    "Leave the fields empty to keep its instance type and key pair."
-                </p>
-                <label for="restore-instance-type">"Instance type (optional)"</label>
-                <input
-                    id="restore-instance-type"
-                    type="text"
-                    autocomplete="off"
-                    autofocus
-                    prop:value=move || instance_type.get()
-                    on:input=move |ev| instance_type.set(event_target_value(&ev))
-                />
-                <label for="restore-key-pair">"SSH key pair (optional)"</label>
-                <input
-                    id="restore-key-pair"
-                    type="text"
-                    autocomplete="off"
-                    prop:value=move || key_pair.get()
-                    on:input=move |ev| key_pair.set(event_target_value(&ev))
-                />
-                <CopyAsCli command=cli />
-                <div class="modal-actions">
-                    <button type="button" class="btn btn-link" on:click=move |_| close()>
-                        "Cancel"
-                    </button>
-                    <button type="submit" class="btn btn-primary">"Restore"</button>
-                </div>
-            </form>
-        </dialog>
+            <p>
+                "The server goes RESTORING and comes back with the backup's data. "
+                "Leave the fields empty to keep its instance type and key pair."
+            </p>
+            <label for="restore-instance-type">"Instance type (optional)"</label>
+            <input
+                id="restore-instance-type"
+                type="text"
+                autocomplete="off"
+                autofocus
+                prop:value=move || instance_type.get()
+                on:input=move |ev| instance_type.set(event_target_value(&ev))
+            />
+            <label for="restore-key-pair">"SSH key pair (optional)"</label>
+            <input
+                id="restore-key-pair"
+                type="text"
+                autocomplete="off"
+                prop:value=move || key_pair.get()
+                on:input=move |ev| key_pair.set(event_target_value(&ev))
+            />
+            <CopyAsCli command=cli />
+        </FormModal>
     }
 }
 
