@@ -182,6 +182,83 @@ def userdata_export_is_a_bash_script(env):
     assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
 
 
+def rsa_public_key():
+    """A fresh RSA public key (PEM), as a Chef node or user would make it."""
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run(["openssl", "genrsa", "-out", f"{d}/k.pem", "2048"], check=True, capture_output=True)
+        return subprocess.run(["openssl", "rsa", "-in", f"{d}/k.pem", "-pubout"],
+                              check=True, capture_output=True, text=True).stdout
+
+
+@check
+def restore_brings_back_version_nodes_and_settings(env):
+    c = env.c
+    env.create("ChefAutomate", "boto-restore", EngineVersion="12", BackupRetentionCount=3)
+    env.healthy("boto-restore")
+    org = [{"Name": "CHEF_ORGANIZATION", "Value": "default"}]
+    token = c.associate_node(ServerName="boto-restore", NodeName="web-1", EngineAttributes=org + [
+        {"Name": "CHEF_NODE_PUBLIC_KEY", "Value": rsa_public_key()}])["NodeAssociationStatusToken"]
+    c.get_waiter("node_associated").wait(NodeAssociationStatusToken=token, ServerName="boto-restore",
+                                         WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    backup = c.create_backup(ServerName="boto-restore")["Backup"]["BackupId"]
+    env.healthy("boto-restore")
+    # The user's own pivotal public key, then a major upgrade and new settings.
+    s = c.update_server_engine_attributes(ServerName="boto-restore", AttributeName="CHEF_PIVOTAL_KEY",
+                                          AttributeValue=rsa_public_key())["Server"]
+    assert s["Status"] == "MODIFYING", s["Status"]
+    env.healthy("boto-restore")
+    c.start_maintenance(ServerName="boto-restore",
+                        EngineAttributes=[{"Name": "CHEF_MAJOR_UPGRADE", "Value": "true"}])
+    env.healthy("boto-restore")
+    c.update_server(ServerName="boto-restore", BackupRetentionCount=7)
+    token = c.disassociate_node(ServerName="boto-restore", NodeName="web-1",
+                                EngineAttributes=org)["NodeAssociationStatusToken"]
+    wait_for(lambda: c.describe_node_association_status(
+        NodeAssociationStatusToken=token, ServerName="boto-restore")["NodeAssociationStatus"] == "SUCCESS",
+        "node disassociated")
+    assert error_code(lambda: c.restore_server(ServerName="boto-restore", BackupId="nope-20260101000000000")) == \
+        "ResourceNotFoundException"
+    s = c.restore_server(ServerName="boto-restore", BackupId=backup, InstanceType="r5.xlarge")
+    assert env.status("boto-restore") == "RESTORING"
+    env.healthy("boto-restore")
+    s = c.describe_servers(ServerName="boto-restore")["Servers"][0]
+    assert (s["EngineVersion"], s["BackupRetentionCount"], s["InstanceType"]) == ("12", 3, "r5.xlarge"), s
+    events = [e["Message"] for e in c.describe_events(ServerName="boto-restore")["ServerEvents"]]
+    assert "new instance i-" in events[0], events[0]
+    # web-1 is associated again: it can be disassociated.
+    c.disassociate_node(ServerName="boto-restore", NodeName="web-1", EngineAttributes=org)
+
+
+@check
+def tags_and_account_attributes(env):
+    c = env.c
+    env.create("Puppet", "boto-tags")
+    env.healthy("boto-tags")
+    arn = c.describe_servers(ServerName="boto-tags")["Servers"][0]["ServerArn"]
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": " env ", "Value": " prod "}, {"Key": "team", "Value": "ops"}])
+    tags = [t for page in c.get_paginator("list_tags_for_resource").paginate(
+        ResourceArn=arn, PaginationConfig={"PageSize": 1}) for t in page["Tags"]]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("env", "prod"), ("team", "ops")], tags
+    c.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert c.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "prod"}]
+    assert error_code(lambda: c.tag_resource(ResourceArn=arn, Tags=[{"Key": "k" * 128, "Value": ""}])) == \
+        "ValidationException"
+    backup = c.create_backup(ServerName="boto-tags", Tags=[{"Key": "kind", "Value": "manual"}])["Backup"]
+    assert c.list_tags_for_resource(ResourceArn=backup["BackupArn"])["Tags"] == [{"Key": "kind", "Value": "manual"}]
+    env.healthy("boto-tags")
+    attrs = {a["Name"]: a for a in c.describe_account_attributes()["Attributes"]}
+    servers = len(c.describe_servers()["Servers"])
+    assert attrs["ServerLimit"]["Maximum"] == 10 and attrs["ServerLimit"]["Used"] == servers, attrs
+    assert attrs["ManualBackupLimit"]["Maximum"] == 50 and attrs["ManualBackupLimit"]["Used"] >= 1, attrs
+    # DescribeServers' MaxResults is "not currently implemented": one answer, no NextToken.
+    one = c.describe_servers(MaxResults=1)
+    assert len(one["Servers"]) == servers and "NextToken" not in one
+    r = env.aws("opsworks-cm", "untag-resource", "--resource-arn", arn, "--tag-keys", "env")
+    assert r.returncode == 0, r.stderr
+    r = env.aws("opsworks-cm", "list-tags-for-resource", "--resource-arn", arn)
+    assert r.returncode == 0 and json.loads(r.stdout)["Tags"] == [], r.stdout + r.stderr
+
+
 @check
 def maintenance_update_and_delete(env):
     s = env.c.start_maintenance(ServerName="boto-chef")["Server"]
