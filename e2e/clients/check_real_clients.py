@@ -259,6 +259,86 @@ def tags_and_account_attributes(env):
     assert r.returncode == 0 and json.loads(r.stdout)["Tags"] == [], r.stdout + r.stderr
 
 
+def sign_with_new_ca(csr):
+    """Signs a cluster CSR with a fresh CA, as a customer does: (cert, anchor)."""
+    with tempfile.TemporaryDirectory() as d:
+        open(f"{d}/c.csr", "w").write(csr)
+        for args in (["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f"{d}/ca.key"],
+                     ["req", "-x509", "-new", "-key", f"{d}/ca.key", "-out", f"{d}/ca.pem", "-days", "30",
+                      "-subj", "/CN=clients CA"],
+                     ["x509", "-req", "-in", f"{d}/c.csr", "-CA", f"{d}/ca.pem", "-CAkey", f"{d}/ca.key",
+                      "-CAcreateserial", "-out", f"{d}/c.crt", "-days", "30"]):
+            subprocess.run(["openssl", *args], check=True, capture_output=True)
+        return open(f"{d}/c.crt").read(), open(f"{d}/ca.pem").read()
+
+
+@check
+def cloudhsm_cluster_backup_lifecycle(env):
+    def client(region):
+        return boto3.client("cloudhsmv2", endpoint_url=env.endpoint, region_name=region,
+                            aws_access_key_id=env.key, aws_secret_access_key=env.secret)
+    h, west = client("us-east-1"), client("us-west-2")
+
+    def cluster():
+        return h.describe_clusters(Filters={"clusterIds": [cid]})["Clusters"][0]
+
+    def backups(c, **filters):
+        return c.describe_backups(Filters=filters)["Backups"]
+
+    cid = h.create_cluster(HsmType="hsm2m.medium", SubnetIds=["subnet-0a1b2c3d"],
+                           TagList=[{"Key": "env", "Value": "test"}])["Cluster"]["ClusterId"]
+    wait_for(lambda: cluster()["State"] == "UNINITIALIZED", "cluster UNINITIALIZED")
+    hsm = h.create_hsm(ClusterId=cid, AvailabilityZone="us-east-1a")["Hsm"]
+    wait_for(lambda: cluster()["Hsms"][0]["State"] == "ACTIVE", "HSM ACTIVE")
+    signed, anchor = sign_with_new_ca(cluster()["Certificates"]["ClusterCsr"])
+    assert h.initialize_cluster(ClusterId=cid, SignedCert=signed, TrustAnchor=anchor)["State"] == \
+        "INITIALIZE_IN_PROGRESS"
+    wait_for(lambda: cluster()["State"] == "ACTIVE", "cluster ACTIVE")
+    wait_for(lambda: [b["BackupState"] for b in backups(h, clusterIds=[cid])] == ["READY"], "first backup")
+    backup = backups(h, clusterIds=[cid])[0]
+    assert hasattr(backup["CreateTimestamp"], "year")
+
+    h.modify_cluster(ClusterId=cid, BackupRetentionPolicy={"Type": "DAYS", "Value": "30"})
+    assert cluster()["BackupRetentionPolicy"] == {"Type": "DAYS", "Value": "30"}
+    h.tag_resource(ResourceId=cid, TagList=[{"Key": "team", "Value": "sec"}])
+    keys = [t["Key"] for page in h.get_paginator("list_tags").paginate(ResourceId=cid) for t in page["TagList"]]
+    assert sorted(keys) == ["env", "team"], keys
+    h.untag_resource(ResourceId=cid, TagKeyList=["env"])
+    assert [t["Key"] for t in h.list_tags(ResourceId=cid)["TagList"]] == ["team"]
+
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+        "AWS": "arn:aws:iam::111122223333:root"}, "Action": ["cloudhsm:CreateCluster"], "Resource": "*"}]})
+    h.put_resource_policy(ResourceArn=backup["BackupArn"], Policy=policy)
+    assert json.loads(h.get_resource_policy(ResourceArn=backup["BackupArn"])["Policy"]) == json.loads(policy)
+    h.delete_resource_policy(ResourceArn=backup["BackupArn"])
+    assert "Policy" not in h.get_resource_policy(ResourceArn=backup["BackupArn"])
+    assert h.modify_backup_attributes(BackupId=backup["BackupId"], NeverExpires=True)["Backup"]["NeverExpires"]
+
+    copy = h.copy_backup_to_region(BackupId=backup["BackupId"], DestinationRegion="us-west-2")["DestinationBackup"]
+    assert copy["SourceCluster"] == cid
+    wait_for(lambda: [b["BackupState"] for b in backups(west, sourceBackupIds=[backup["BackupId"]])] == ["READY"],
+             "copy READY")
+    copied = backups(west, sourceBackupIds=[backup["BackupId"]])[0]
+    assert "ClusterId" not in copied and copied["SourceRegion"] == "us-east-1", copied
+
+    assert h.delete_backup(BackupId=backup["BackupId"])["Backup"]["BackupState"] == "PENDING_DELETION"
+    assert h.restore_backup(BackupId=backup["BackupId"])["Backup"]["BackupState"] == "READY"
+    assert error_code(lambda: h.restore_backup(BackupId=backup["BackupId"])) == "CloudHsmInvalidRequestException"
+    assert error_code(lambda: h.delete_cluster(ClusterId="cluster-2345abcdefg")) == \
+        "CloudHsmResourceNotFoundException"
+    assert error_code(lambda: h.delete_cluster(ClusterId=cid)) == "CloudHsmInvalidRequestException"
+    assert h.delete_hsm(ClusterId=cid, HsmId=hsm["HsmId"])["HsmId"] == hsm["HsmId"]
+    wait_for(lambda: not cluster()["Hsms"], "HSM deleted")
+    assert h.delete_cluster(ClusterId=cid)["Cluster"]["State"] == "DELETE_IN_PROGRESS"
+    r = env.aws("cloudhsmv2", "describe-backups", "--filters", f"clusterIds={cid}")
+    # Removing the HSM from the ACTIVE cluster took one more backup, newest first.
+    assert r.returncode == 0, r.stderr
+    listed = [b["BackupId"] for b in json.loads(r.stdout)["Backups"]]
+    assert len(listed) == 2 and listed[1] == backup["BackupId"], listed
+    r = env.aws("cloudhsmv2", "describe-clusters", "--filters", "clusterIds=cluster-2345abcdefg")
+    assert r.returncode == 0 and json.loads(r.stdout)["Clusters"] == [], r.stdout + r.stderr
+
+
 @check
 def maintenance_update_and_delete(env):
     s = env.c.start_maintenance(ServerName="boto-chef")["Server"]
