@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from './pages/fixtures';
 import { CredentialsPanels } from './pages/credentials';
 import { createServer } from './pages/opsworks';
+import { makeKeyPair } from './pages/openssl';
 import { TagsTab } from './pages/settings';
 
 test('Chef: a regenerated pivotal key is shown once, downloads, and is gone after leaving the tab', async ({
@@ -38,6 +39,37 @@ test('Chef: a regenerated pivotal key is shown once, downloads, and is gone afte
   await settings.tab('Settings').click();
   await expect(settings.credentials).toBeVisible();
   await expect(settings.secret('New pivotal key')).toHaveCount(0);
+});
+
+test("Chef: the pivotal key can be reset to the user's own public key, with the key in the command", async ({
+  page,
+  baseURL,
+}) => {
+  const name = await createServer(baseURL!, 'ChefAutomate', 'ownkey');
+  const settings = new CredentialsPanels(page);
+  await settings.open(name, 'settings');
+  await expect(settings.serverStatus()).toHaveText('HEALTHY');
+  const pivotal = settings.credentials.getByRole('group', { name: 'Pivotal key' });
+  const field = pivotal.getByLabel('Your own public key (optional)');
+
+  // A private key is refused before anything is sent.
+  const { privateKey, publicKey } = makeKeyPair();
+  await field.fill(privateKey);
+  await expect(pivotal.getByText('Paste an RSA public key in PEM')).toBeVisible();
+  await pivotal.getByRole('button', { name: 'Reset pivotal key' }).click();
+  await expect(settings.dialog).toHaveCount(0);
+
+  await field.fill(publicKey);
+  await expect(pivotal.getByText('Paste an RSA public key in PEM')).toHaveCount(0);
+  await expect(await settings.cliCommand(pivotal)).toContainText('"AttributeName":"CHEF_PIVOTAL_KEY","AttributeValue":"-----BEGIN PUBLIC KEY-----');
+  await pivotal.getByRole('button', { name: 'Reset pivotal key' }).click();
+  await expect(settings.dialog).toContainText('becomes the public key you gave');
+  await settings.dialog.getByLabel(/To confirm deletion, type/).fill('confirm');
+  await settings.dialog.getByRole('button', { name: 'Reset' }).click();
+  await expect(pivotal.getByText('The pivotal key is now your own')).toBeVisible();
+  await expect(settings.secret('New pivotal key')).toHaveCount(0);
+  await expect(field).toHaveValue('');
+  await expect(settings.serverStatus()).toHaveText('HEALTHY');
 });
 
 test('Puppet: the admin password rules tick as you type; a chosen password stays out of the CLI; a generated one is shown once', async ({

@@ -1,6 +1,7 @@
 //! The Credentials panel of the Settings tab: UpdateServerEngineAttributes
-//! to regenerate a Chef server's pivotal key (`CHEF_PIVOTAL_KEY`, sent
-//! without a value so the service generates the pair) and to reset the admin
+//! to reset a Chef server's pivotal key (`CHEF_PIVOTAL_KEY`, sent without a
+//! value so the service generates the pair, or with the user's own public
+//! key) and to reset the admin
 //! password (`CHEF_AUTOMATE_ADMIN_PASSWORD` or `PUPPET_ADMIN_PASSWORD`),
 //! generated or chosen. What the service generates is shown once.
 
@@ -17,7 +18,7 @@ use crate::api::ApiError;
 use crate::api::opsworkscm::engine_attributes;
 use crate::components::busy_button::BusyButton;
 use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::field::{FormError, RadioGroup, TextField};
+use crate::components::field::{FormError, PemField, RadioGroup, TextField};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::components::password_rules::PasswordRules;
@@ -109,24 +110,64 @@ pub fn CredentialsPanel() -> impl IntoView {
     }
 }
 
-/// Regenerates the Chef pivotal key after a confirmation.
+/// What is wrong with a pasted pivotal public key, if anything (empty: the
+/// service generates the pair).
+fn check_own_public_key(key: &str) -> Option<String> {
+    let key = key.trim();
+    let acceptable = key.is_empty()
+        || key.starts_with("-----BEGIN PUBLIC KEY-----")
+        || key.starts_with("-----BEGIN RSA PUBLIC KEY-----");
+    (!acceptable).then(|| {
+        "Paste an RSA public key in PEM (-----BEGIN PUBLIC KEY-----), e.g. from openssl rsa -pubout; never the private key."
+            .to_owned()
+    })
+}
+
+/// Resets the Chef pivotal key after a confirmation: to a pair the service
+/// generates (its private key shown once) or to the user's own public key.
 #[component]
 fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
     let confirm_open = RwSignal::new(false);
     let form = Submission::default();
     let Submission { sending, error, .. } = form;
     let secret = RwSignal::new(None::<String>);
-    let request = move || reset_request(&server.get(), CHEF_PIVOTAL_KEY, None);
+    let own_key = RwSignal::new(String::new());
+    let replaced = RwSignal::new(false);
+    let own_key_error = Signal::derive(move || own_key.with(|k| check_own_public_key(k)));
+    let request = move || {
+        if let Some(problem) = own_key_error.get() {
+            return Err(problem);
+        }
+        let key = own_key.get();
+        let key = key.trim();
+        reset_request(
+            &server.get(),
+            CHEF_PIVOTAL_KEY,
+            (!key.is_empty()).then_some(key),
+        )
+    };
     let confirm = Callback::new(move |()| {
         secret.set(None);
+        replaced.set(false);
+        let own = !own_key.with_untracked(|k| k.trim().is_empty());
         form.send(
             request,
-            |request| async move {
-                send_reset(request).await?.ok_or_else(|| {
+            move |request| async move {
+                let generated = send_reset(request).await?;
+                if own {
+                    return Ok(None);
+                }
+                generated.map(Some).ok_or_else(|| {
                     ApiError::Decode("the service generated no pivotal key".to_owned())
                 })
             },
-            move |key| secret.set(Some(key)),
+            move |key: Option<String>| match key {
+                Some(key) => secret.set(Some(key)),
+                None => {
+                    own_key.set(String::new());
+                    replaced.set(true);
+                }
+            },
         );
     });
     view! {
@@ -136,12 +177,35 @@ fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
                 "The pivotal user's key signs knife and Chef API calls. A reset generates a new key pair: "
                 "the old key, and the starter kits holding it, stop working."
             </p>
+            <PemField
+                id="own-pivotal-key"
+                label="Your own public key (optional)"
+                upload_label="Upload public key file"
+                accept=".pem,.pub"
+                value=own_key
+                error=own_key_error
+                show=Signal::derive(|| false)
+                hint="Leave empty to have the service generate the pair; or paste the public half of a key you keep."
+            />
             <div>
-                <BusyButton busy=sending kind="button" on_click=move |_| confirm_open.set(true)>
+                <BusyButton
+                    busy=sending
+                    kind="button"
+                    on_click=move |_| {
+                        if own_key_error.get_untracked().is_none() {
+                            confirm_open.set(true);
+                        }
+                    }
+                >
                     "Reset pivotal key"
                 </BusyButton>
             </div>
             <FormError title="Could not reset the pivotal key" error=error />
+            <Show when=move || replaced.get()>
+                <p class="info" role="status">
+                    "The pivotal key is now your own: sign knife and Chef API calls with its private key."
+                </p>
+            </Show>
             {move || {
                 secret.get().map(|key| {
                     view! {
@@ -157,14 +221,23 @@ fn PivotalKeyReset(server: Memo<String>) -> impl IntoView {
                     }
                 })
             }}
-            <CopyAsCli command=Signal::derive(move || request().ok().map(|r| reset_cli(&r))) />
+            <CopyAsCli command=Signal::derive(move || {
+                request()
+                    .ok()
+                    .map(|r| cli_command(Operation::UpdateServerEngineAttributes, &r))
+            }) />
         </fieldset>
         <ConfirmDelete
             open=confirm_open
             title=Signal::derive(move || format!("Reset the pivotal key of {}", server.get()))
-            message=Signal::derive(|| {
-                "A new pivotal key pair is generated and the current key stops working. The new private key is shown once."
-                    .to_owned()
+            message=Signal::derive(move || {
+                if own_key.with(|k| k.trim().is_empty()) {
+                    "A new pivotal key pair is generated and the current key stops working. The new private key is shown once."
+                        .to_owned()
+                } else {
+                    "The pivotal key becomes the public key you gave and the current key stops working."
+                        .to_owned()
+                }
             })
             on_confirm=confirm
             action="Reset"
