@@ -117,9 +117,9 @@ impl Simulator {
                 "change the health of",
             )?;
             if status == S::Terminated {
-                super::opsworkscm::lifecycle::terminate_instance(state, changes, name, reason, now);
+                super::opsworkscm::health::terminate_instance(state, changes, name, reason, now);
             } else {
-                super::opsworkscm::lifecycle::change_health(
+                super::opsworkscm::health::change_health(
                     state, changes, name, status, reason, recover_at, now,
                 );
             }
