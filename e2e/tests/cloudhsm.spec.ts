@@ -588,3 +588,41 @@ test('restoring a backup the retention policy expired: the page warns, and Never
   await expect(page.getByRole('button', { name: 'Copy to region' })).toBeVisible();
   expect((await backupsOf(base, region, { backupIds: [backupId] }))[0].BackupState).toBe('READY');
 });
+
+test("a backup's resource policy: the editor checks the JSON, saves, shows and deletes it, with the command", async ({ page }) => {
+  const region = 'eu-central-1';
+  const { backupId } = await activeClusterWithBackup(base, region);
+  const arn = `arn:aws:cloudhsm:${region}:123456789012:backup/${backupId}`;
+  const backupPage = new HsmPage(page);
+  await backupPage.open(`${base}/cloudhsm/backups/${backupId}?region=${region}`);
+  const panel = page.getByRole('region', { name: 'Resource policy' });
+  await expect(panel).toContainText('No resource policy: only this account can use the backup.');
+
+  const editor = panel.getByLabel('Policy document (JSON)');
+  await expect(editor).toHaveValue(/"Effect": "Allow"/);
+  await editor.fill('{"Statement": [{"Effect": "Maybe"}]}');
+  await expect(panel.getByRole('alert')).toContainText('Effect of Allow or Deny');
+  await expect(panel.getByRole('button', { name: 'Save policy' })).toBeDisabled();
+  await editor.fill('{not json');
+  await expect(panel.getByRole('alert')).toContainText('not valid JSON');
+
+  const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"cloudhsm:CreateCluster","Resource":"*"}]}';
+  await editor.fill(policy);
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  await panel.getByText('Copy as CLI').click();
+  await expect(panel.getByLabel('AWS CLI command')).toContainText(
+    `aws cloudhsmv2 put-resource-policy --region ${region} --cli-input-json '{"ResourceArn":"${arn}","Policy":`,
+  );
+  await panel.getByRole('button', { name: 'Save policy' }).click();
+  await expect(backupPage.flash('Resource policy saved')).toBeVisible();
+  await expect(panel.getByLabel('Attached policy')).toHaveText(policy);
+  await page.screenshot({ path: 'artifacts/cloudhsm-policy.png', fullPage: true });
+  const stored = await hsmCall<{ Policy?: string }>(base, region, 'GetResourcePolicy', { ResourceArn: arn });
+  expect(stored.Policy).toBe(policy);
+
+  await panel.getByRole('button', { name: 'Delete policy' }).click();
+  await expect(backupPage.flash('Resource policy deleted')).toBeVisible();
+  await expect(panel).toContainText('No resource policy');
+  await expect(panel.getByRole('button', { name: 'Delete policy' })).toHaveCount(0);
+  expect((await hsmCall<{ Policy?: string }>(base, region, 'GetResourcePolicy', { ResourceArn: arn })).Policy).toBeUndefined();
+});

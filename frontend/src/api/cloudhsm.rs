@@ -341,6 +341,55 @@ pub async fn untag_resource(region: &str, resource_id: &str, key: &str) -> Resul
     Ok(())
 }
 
+/// The ARN a resource-policy request names, checked.
+fn policy_arn_of(arn: &str) -> Result<shared::cloudhsmv2::CloudHsmArn, ApiError> {
+    shared::cloudhsmv2::CloudHsmArn::parse(arn).map_err(invalid)
+}
+
+/// The PutResourcePolicy request for the backup `arn`: `document` must be a
+/// policy document (JSON with Allow or Deny statements, 1-20000 characters).
+pub fn put_policy_request(
+    arn: &str,
+    document: &str,
+) -> Result<shared::cloudhsmv2::PutResourcePolicyRequest, ApiError> {
+    let policy = shared::cloudhsmv2::ResourcePolicy::parse(document).map_err(invalid)?;
+    policy
+        .check_document()
+        .map_err(|e| ApiError::Invalid(e.to_string()))?;
+    Ok(shared::cloudhsmv2::PutResourcePolicyRequest {
+        resource_arn: Some(policy_arn_of(arn)?),
+        policy: Some(policy),
+    })
+}
+
+/// The backup's resource policy, `None` when it has none.
+pub async fn get_resource_policy(region: &str, arn: &str) -> Result<Option<String>, ApiError> {
+    let request = shared::cloudhsmv2::GetResourcePolicyRequest {
+        resource_arn: Some(policy_arn_of(arn)?),
+    };
+    Ok(call::<ops::GetResourcePolicy>(region, &request)
+        .await?
+        .policy)
+}
+
+/// Attaches (or replaces) the backup's resource policy.
+pub async fn put_resource_policy(
+    region: &str,
+    request: &shared::cloudhsmv2::PutResourcePolicyRequest,
+) -> Result<(), ApiError> {
+    call::<ops::PutResourcePolicy>(region, request).await?;
+    Ok(())
+}
+
+/// Removes the backup's resource policy.
+pub async fn delete_resource_policy(region: &str, arn: &str) -> Result<(), ApiError> {
+    let request = shared::cloudhsmv2::DeleteResourcePolicyRequest {
+        resource_arn: Some(policy_arn_of(arn)?),
+    };
+    call::<ops::DeleteResourcePolicy>(region, &request).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,6 +452,21 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&filters).unwrap(),
             serde_json::json!({"sourceBackupIds": ["backup-ro5c4er4aac"]})
+        );
+    }
+
+    #[test]
+    fn a_policy_must_be_a_policy_document() {
+        let arn = "arn:aws:cloudhsm:us-east-1:123456789012:backup/backup-ro5c4er4aac";
+        let refused = |doc: &str| super::put_policy_request(arn, doc).unwrap_err().to_string();
+        assert!(refused("{").contains("not valid JSON"));
+        assert!(refused("{}").contains("at least one Statement"));
+        assert!(refused(r#"{"Statement":{"Effect":"Maybe"}}"#).contains("Allow or Deny"));
+        let request =
+            super::put_policy_request(arn, r#"{"Statement":{"Effect":"Allow"}}"#).unwrap();
+        assert_eq!(serde_json::to_value(&request).unwrap()["ResourceArn"], arn);
+        assert!(
+            super::put_policy_request("arn:nope", r#"{"Statement":{"Effect":"Allow"}}"#).is_err()
         );
     }
 }

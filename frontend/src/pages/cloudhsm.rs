@@ -16,6 +16,7 @@
 
 pub mod backup;
 pub mod backup_actions;
+pub mod backup_policy;
 pub mod backups;
 pub mod cluster;
 pub mod clusters;

@@ -1,6 +1,7 @@
 //! A CloudHSM backup at `/cloudhsm/backups/:id`: every Backup field (the
 //! source region, backup and cluster of a copy), the deletion deadline with
-//! the time left, Never expires, its actions and its tags.
+//! the time left, Never expires, its actions, its tags and its resource
+//! policy.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -10,6 +11,7 @@ use super::backup_actions::{
     CopyBackupDialog, CopyNotices, DeleteBackupDialog, DeletionDeadline, NeverExpiresSwitch,
     restore_backup,
 };
+use super::backup_policy::BackupPolicy;
 use super::tags::HsmTags;
 use super::{
     ResourcePage, Section, backup_href, cluster_href, in_region, use_now, use_region,
@@ -36,6 +38,13 @@ pub fn HsmBackupPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let backup = Memo::new(move |_| hsm.backup(&region.get(), &id.get()));
     let state = Signal::derive(move || backup.with(|b| b.as_ref().and_then(|b| b.backup_state)));
+    let arn = Memo::new(move |_| {
+        backup.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.backup_arn.clone())
+                .unwrap_or_default()
+        })
+    });
 
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
@@ -109,6 +118,7 @@ pub fn HsmBackupPage() -> impl IntoView {
                 }}
             </Panel>
             <HsmTags region=region resource_id=id />
+            <BackupPolicy region=region arn=arn state=state />
             </div>
         </ResourcePage>
         <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
