@@ -443,28 +443,13 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
         .send()
         .await
         .unwrap();
-    assert_fails!(
-        hsm.modify_cluster()
-            .cluster_id(&cluster_id)
-            .backup_retention_policy(
-                BackupRetentionPolicy::builder()
-                    .r#type(BackupRetentionType::Days)
-                    .value("6")
-                    .build(),
-            ),
-        "CloudHsmInvalidRequestException"
+    let refused = keep_backups_for(&hsm, &cluster_id, "6").await.unwrap_err();
+    assert_eq!(
+        aws_sdk_cloudhsmv2::error::ProvideErrorMetadata::code(&refused),
+        Some("CloudHsmInvalidRequestException"),
+        "{refused:?}"
     );
-    hsm.modify_cluster()
-        .cluster_id(&cluster_id)
-        .backup_retention_policy(
-            BackupRetentionPolicy::builder()
-                .r#type(BackupRetentionType::Days)
-                .value("7")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    keep_backups_for(&hsm, &cluster_id, "7").await.unwrap();
     app.advance(1).await;
     let now = app.sim.now();
     let after = backups_of(&hsm, &cluster_id).await;
@@ -738,17 +723,7 @@ async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
         app.advance(DAY).await;
     }
     app.advance(31).await;
-    hsm.modify_cluster()
-        .cluster_id(&cluster_id)
-        .backup_retention_policy(
-            BackupRetentionPolicy::builder()
-                .r#type(BackupRetentionType::Days)
-                .value("7")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    keep_backups_for(&hsm, &cluster_id, "7").await.unwrap();
     app.advance(1).await;
     let expired: Vec<String> = backups_of(&hsm, &cluster_id)
         .await
@@ -809,4 +784,23 @@ async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
         Some(BackupState::Ready),
         "exempt first, it stays"
     );
+}
+
+/// ModifyCluster setting the retention policy of `cluster_id` to `days`.
+async fn keep_backups_for(
+    hsm: &aws_sdk_cloudhsmv2::Client,
+    cluster_id: &str,
+    days: &str,
+) -> Result<(), aws_sdk_cloudhsmv2::Error> {
+    hsm.modify_cluster()
+        .cluster_id(cluster_id)
+        .backup_retention_policy(
+            BackupRetentionPolicy::builder()
+                .r#type(BackupRetentionType::Days)
+                .value(days)
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok(())
 }

@@ -8,6 +8,23 @@ use leptos::prelude::*;
 /// The word to type.
 pub const CONFIRM_WORD: &str = "confirm";
 
+/// A `<dialog>` node that opens with `showModal()` once mounted, and how to
+/// close it: the dialog itself first (the browser then gives focus back to
+/// the button that opened it, before the dialog leaves the DOM), then `open`.
+fn modal(open: RwSignal<bool>) -> (NodeRef<html::Dialog>, impl Fn() + Copy) {
+    let dialog = NodeRef::<html::Dialog>::new();
+    dialog.on_load(|dialog| {
+        let _ = dialog.show_modal();
+    });
+    let close = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+        open.set(false);
+    };
+    (dialog, close)
+}
+
 /// A modal that asks to type `confirm`; shown while `open` is true.
 #[component]
 pub fn ConfirmDelete(
@@ -49,18 +66,7 @@ fn ConfirmDialog(
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let confirmed = move || typed.with(|t| t.trim() == CONFIRM_WORD);
-    let dialog = NodeRef::<html::Dialog>::new();
-    dialog.on_load(|dialog| {
-        let _ = dialog.show_modal();
-    });
-    // Close the dialog itself first: the browser then gives focus back to the
-    // button that opened it, before the dialog leaves the DOM.
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-        open.set(false);
-    };
+    let (dialog, close) = modal(open);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if confirmed() {
@@ -133,16 +139,7 @@ pub fn FormModal(
     /// The fields (and Copy as CLI).
     children: Children,
 ) -> impl IntoView {
-    let dialog = NodeRef::<html::Dialog>::new();
-    dialog.on_load(|dialog| {
-        let _ = dialog.show_modal();
-    });
-    let close = move || {
-        if let Some(dialog) = dialog.get_untracked() {
-            dialog.close();
-        }
-        open.set(false);
-    };
+    let (dialog, close) = modal(open);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if on_submit.run(()) {
