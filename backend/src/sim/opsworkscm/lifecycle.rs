@@ -11,6 +11,7 @@ use super::health::{change_health, recover, retire_instance};
 use super::records::RecordChanges as _;
 use super::records::{Action, AssociationKind, NodeRecord, ServerRecord};
 use super::restore::{RestoreRequest, retire_due};
+use super::servers::{engine_label, engine_of};
 use crate::error::ServiceError;
 use crate::sim::State;
 use crate::sim::changes::Changes;
@@ -293,7 +294,7 @@ impl OpsWorksCm<'_> {
                     format!(
                         "EC2 instance {} is running. Setting up {}.",
                         rec.instance_id.as_deref().unwrap_or("of the server"),
-                        engine_name(rec)
+                        engine_label(engine_of(rec))
                     )
                 }
             },
@@ -302,7 +303,7 @@ impl OpsWorksCm<'_> {
                 rec.recover_at = Some(self.due_after(at, durations::FIRST_HEALTH_CHECK));
                 format!(
                     "{} is set up. The server is RUNNING until its first health check passes.",
-                    engine_name(rec)
+                    engine_label(engine_of(rec))
                 )
             }
             Action::Maintenance => {
@@ -463,14 +464,6 @@ fn complete_backup_deletion(state: &mut State, changes: &mut Changes, id: &str, 
     changes.backup_removed(state, id);
     if state.opsworkscm.servers.contains_key(&server) {
         changes.event(state, &server, at, format!("Backup {id} deleted."), None);
-    }
-}
-
-/// The engine's product name, for events.
-fn engine_name(rec: &ServerRecord) -> &'static str {
-    match rec.server.engine.as_deref() {
-        Some(e) if e.starts_with("Puppet") => "Puppet Enterprise",
-        _ => "Chef Automate",
     }
 }
 
