@@ -8,6 +8,8 @@
 //! - `cargo xtask torture [crash|live|fuzz|overload] [--short]`: kill -9
 //!   under load, follow the event stream across kills, fuzz both doors,
 //!   overload; prints figures and fails on a lost write or a panic.
+//! - `cargo xtask conformance`: every operation and documented error through
+//!   aws-sdk-rust, boto3 and the AWS CLI; rewrites the README's table.
 //! - `cargo xtask ui`: only build the console (release) into `frontend/dist`.
 //! - `cargo xtask tools`: only install the missing tools.
 //!
@@ -59,6 +61,8 @@ commands:
   test                   fmt, clippy (native + wasm32), cargo test, UI build,
                          release backend, short torture runs, Playwright e2e,
                          real clients; stops at the first failure
+  conformance            run the conformance matrix (aws-sdk-rust, boto3,
+                         AWS CLI) and rewrite the README's table from it
   ui                     build the console only (release, split into chunks,
                          precompressed) into frontend/dist
   bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run::run(strip_separator(rest)),
         Some("test") => test::test(strip_separator(rest)),
+        Some("conformance") => test::conformance(strip_separator(rest)),
         Some("bench") => bench::bench(strip_separator(rest)),
         Some("torture") => torture::torture(strip_separator(rest)),
         Some("ui") => tools::ensure(tools::Needs::Ui).and_then(|()| ui::build_release()),

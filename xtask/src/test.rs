@@ -60,7 +60,35 @@ pub(crate) fn test(extra: &[String]) -> Result {
         return Err(Error::new(format!("step `tools` failed: {err}")));
     }
 
-    for step in steps() {
+    run_steps(steps(), start, summary)
+}
+
+/// `cargo xtask conformance`: the aws-sdk-rust half of the conformance
+/// matrix (a backend test), then the boto3 and AWS CLI half, which rewrites
+/// the README's table from all three.
+pub(crate) fn conformance(extra: &[String]) -> Result {
+    if let Some(arg) = extra.first() {
+        return Err(Error::new(format!(
+            "`cargo xtask conformance` takes no arguments (got `{arg}`)"
+        )));
+    }
+    let mut rust_half = tools::cmd("cargo");
+    rust_half.args(["test", "-p", "backend", "--test", "api", "conformance"]);
+    let mut steps = vec![
+        Step::run("conformance: aws-sdk-rust", rust_half),
+        Step::run("build backend (release)", tools::build_backend()),
+    ];
+    steps.extend(client_steps(Matrix::WriteReadme));
+    run_steps(steps, Instant::now(), Vec::new())
+}
+
+/// Runs `steps` in order, stopping at the first failure; prints a summary.
+fn run_steps(
+    steps: Vec<Step>,
+    start: Instant,
+    mut summary: Vec<(&'static str, String, Duration)>,
+) -> Result {
+    for step in steps {
         println!("\n==> {}", step.name);
         let step_start = Instant::now();
         let result = match (step.skip, step.action) {
@@ -118,7 +146,7 @@ fn steps() -> Vec<Step> {
         .current_dir(&e2e)
         .env("CMCONSOLE_BIN", tools::backend_binary());
 
-    vec![
+    let mut steps = vec![
         Step::run("fmt", cargo(&["fmt", "--all", "--", "--check"])),
         Step::run(
             "clippy (native)",
@@ -161,6 +189,32 @@ fn steps() -> Vec<Step> {
             npm_ci,
         ),
         Step::run("playwright", playwright),
+    ];
+    steps.extend(client_steps(Matrix::Check));
+    steps
+}
+
+/// What the conformance matrix does with the README's table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Matrix {
+    /// Fails when the table differs from this run's results.
+    Check,
+    /// Rewrites it.
+    WriteReadme,
+}
+
+/// The real-client steps: the Python virtualenv and its pinned packages, the
+/// boto3/CLI checks, the boto3 and CLI half of the conformance matrix.
+fn client_steps(matrix: Matrix) -> Vec<Step> {
+    let python = || tools::cmd(&venv_python().to_string_lossy());
+    let mut conformance = python();
+    conformance
+        .arg(clients_dir().join("conformance").join("run.py"))
+        .env("CMCONSOLE_BIN", tools::backend_binary());
+    if matrix == Matrix::WriteReadme {
+        conformance.arg("--write-readme");
+    }
+    vec![
         Step::unless(
             CLIENTS_VENV,
             venv_python().exists().then_some("virtualenv present"),
@@ -174,7 +228,7 @@ fn steps() -> Vec<Step> {
             CLIENTS_INSTALL,
             (!requirements_changed()).then_some("installed packages match requirements.txt"),
             {
-                let mut pip = tools::cmd(&venv_python().to_string_lossy());
+                let mut pip = python();
                 pip.args([
                     "-m",
                     "pip",
@@ -188,17 +242,21 @@ fn steps() -> Vec<Step> {
             },
         ),
         Step::run("real clients (boto3, AWS CLI)", {
-            let mut check = tools::cmd(&venv_python().to_string_lossy());
+            let mut check = python();
             check
                 .arg(clients_dir().join("check_real_clients.py"))
                 .env("CMCONSOLE_BIN", tools::backend_binary());
             check
         }),
+        Step::run(
+            "conformance matrix (boto3, AWS CLI; README table)",
+            conformance,
+        ),
     ]
 }
 
 const CLIENTS_VENV: &str = "python venv for real clients";
-const CLIENTS_INSTALL: &str = "pip install boto3/awscli";
+const CLIENTS_INSTALL: &str = "pip install boto3/awscli/cryptography";
 
 /// `e2e/clients`: the boto3 and AWS CLI checks and their pinned packages.
 fn clients_dir() -> std::path::PathBuf {

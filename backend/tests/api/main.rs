@@ -10,6 +10,7 @@ mod clock_jumps;
 mod cloudhsm;
 mod cloudhsm_backups;
 mod cloudhsm_policies;
+mod conformance;
 mod faults;
 mod limits;
 mod nodes;

@@ -100,7 +100,8 @@ impl Handles<ops::TagResource> for CloudHsm<'_> {
 }
 
 impl Handles<ops::UntagResource> for CloudHsm<'_> {
-    /// UntagResource: removes tags by key; unknown keys are ignored.
+    /// UntagResource: removes tags by key; unknown keys are ignored, and
+    /// `aws:` keys belong to AWS (CloudHsmTagException).
     async fn handle(
         &self,
         region: &str,
@@ -108,6 +109,11 @@ impl Handles<ops::UntagResource> for CloudHsm<'_> {
     ) -> Result<UntagResourceResponse, ServiceError> {
         let id = req.resource_id.as_str();
         let keys: Vec<&str> = req.tag_key_list.iter().map(TagKey::as_str).collect();
+        if let Some(reserved) = keys.iter().find(|k| TagKey::is_reserved(k)) {
+            return Err(tag_error(format!(
+                "Tag key {reserved} is reserved for AWS: tags whose keys start with aws: cannot be removed."
+            )));
+        }
         self.mutate(|state, changes| {
             let tags = tags_mut(state, region, id)?;
             let before = tags.len();

@@ -117,7 +117,15 @@ impl Handles<ops::StartMaintenance> for OpsWorksCm<'_> {
             for (attr, value) in &pairs {
                 match (engine, attr.as_str()) {
                     (EngineKind::Chef, attributes::CHEF_MAJOR_UPGRADE) => {
-                        major_upgrade = value.eq_ignore_ascii_case("true");
+                        major_upgrade = match value.to_ascii_lowercase().as_str() {
+                            "true" => true,
+                            "false" => false,
+                            _ => {
+                                return Err(ServiceError::validation(format!(
+                                    "CHEF_MAJOR_UPGRADE must be true or false, not '{value}'."
+                                )));
+                            }
+                        };
                     }
                     _ => {
                         return Err(ServiceError::validation(format!(
