@@ -626,3 +626,28 @@ test("a backup's resource policy: the editor checks the JSON, saves, shows and d
   await expect(panel.getByRole('button', { name: 'Delete policy' })).toHaveCount(0);
   expect((await hsmCall<{ Policy?: string }>(base, region, 'GetResourcePolicy', { ResourceArn: arn })).Policy).toBeUndefined();
 });
+
+test("the backups list's Copy as CLI is the DescribeBackups call it shows: state filter, and SortAscending when oldest first", async ({
+  page,
+}) => {
+  const region = 'ca-central-1';
+  const first = await activeClusterWithBackup(base, region);
+  const second = await activeClusterWithBackup(base, region);
+  const backups = new HsmBackupsPage(page);
+  await backups.open(`${base}/cloudhsm/backups?region=${region}`);
+  const shownIds = backups.table.locator('tbody tr th');
+  await expect(shownIds).toHaveText([second.backupId, first.backupId]);
+  const command = await backups.cliCommand(page.getByRole('region', { name: /^Backups/ }));
+  await expect(command).toHaveText(`aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '{}'`);
+
+  const created = backups.table.getByRole('columnheader', { name: /Created/ });
+  await created.getByRole('button').click();
+  await expect(created).toHaveAttribute('aria-sort', 'ascending');
+  await expect(shownIds).toHaveText([first.backupId, second.backupId]);
+  await backups.stateFilter.selectOption('READY');
+  const body = '{"Filters":{"states":["READY"]},"SortAscending":true}';
+  await expect(command).toHaveText(`aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '${body}'`);
+  // The service answers that call in the order the list shows.
+  const answer = await hsmCall<{ Backups: { BackupId: string }[] }>(base, region, 'DescribeBackups', JSON.parse(body));
+  expect(answer.Backups.map((b) => b.BackupId)).toEqual([first.backupId, second.backupId]);
+});

@@ -196,13 +196,14 @@ test('Copy as CLI on the Settings, Tags and Backups forms names the right sub-co
 
   await tags.tab('Backups').click();
   await expect(tags.serverStatus()).toHaveText('HEALTHY');
-  await page.getByLabel('Backup description').fill('nightly');
-  const backups = page.getByRole('region', { name: /^Backups/ });
-  await backups.getByText('Copy as CLI').click();
-  await expect(backups.getByLabel('AWS CLI command')).toHaveText(
+  await page.getByRole('button', { name: 'Create backup' }).click();
+  const create = page.getByRole('dialog', { name: `Create a backup of ${name}` });
+  await create.getByLabel('Description (optional)').fill('nightly');
+  await create.getByText('Copy as CLI').click();
+  await expect(create.getByLabel('AWS CLI command')).toHaveText(
     `aws opsworks-cm create-backup --cli-input-json '{"ServerName":"${name}","Description":"nightly"}'`,
   );
-  await page.getByRole('button', { name: 'Create backup' }).click();
+  await create.getByRole('button', { name: 'Create backup' }).click();
   const row = page.getByRole('table', { name: /^Backups/ }).getByRole('row', { name: /nightly/ });
   await expect(row.locator('.status')).toHaveText('OK');
   await row.getByRole('button', { name: /^Restore from backup/ }).click();

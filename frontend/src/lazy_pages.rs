@@ -24,7 +24,7 @@ use crate::pages::cloudhsm::{
 use crate::pages::opsworkscm::account::AccountPage;
 use crate::pages::opsworkscm::backups::BackupsPage;
 use crate::pages::opsworkscm::create_server::CreateServerPage;
-use crate::pages::opsworkscm::server_details::BackupsTab;
+use crate::pages::opsworkscm::server_backups::BackupsTab;
 use crate::pages::opsworkscm::server_events::EventsTab;
 use crate::pages::opsworkscm::server_nodes::NodesTab;
 use crate::pages::opsworkscm::server_settings::{SettingsTab, TagsTab};

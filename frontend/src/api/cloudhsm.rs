@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use shared::cloudhsmv2::{
-    Backup, BackupId, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
+    Backup, BackupId, BackupState, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
     CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest, DeleteBackupRequest,
     DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest, DescribeClustersRequest,
     DestinationBackup, FilterField, Filters, Hsm, HsmId, InitializeClusterRequest, ListTagsRequest,
@@ -82,6 +82,24 @@ pub async fn describe_backups(
             return Ok(backups);
         }
     }
+}
+
+/// The DescribeBackups request a backups list stands for: its state
+/// filter, and oldest first when sorted by creation ascending (the service
+/// lists newest first unless `SortAscending` is set).
+pub fn describe_backups_request(
+    state: Option<BackupState>,
+    oldest_first: bool,
+) -> Result<DescribeBackupsRequest, ApiError> {
+    Ok(DescribeBackupsRequest {
+        next_token: None,
+        max_results: None,
+        filters: state
+            .map(|s| filter("states", vec![s.as_str().to_owned()]))
+            .transpose()?,
+        shared: None,
+        sort_ascending: oldest_first.then_some(true),
+    })
 }
 
 /// `Filters` with one filter `name` of `values`.
@@ -394,6 +412,17 @@ pub async fn delete_resource_policy(region: &str, arn: &str) -> Result<(), ApiEr
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_backups_list_stands_for_a_describe_backups_call() {
+        let all = describe_backups_request(None, false).unwrap();
+        assert_eq!(serde_json::to_string(&all).unwrap(), "{}");
+        let ready_oldest = describe_backups_request(Some(BackupState::Ready), true).unwrap();
+        assert_eq!(
+            serde_json::to_string(&ready_oldest).unwrap(),
+            r#"{"Filters":{"states":["READY"]},"SortAscending":true}"#
+        );
+    }
 
     fn copy(id: &str, created: i64, copied: Option<i64>) -> Backup {
         let at = |s: i64| Utc.timestamp_opt(s, 0).unwrap();

@@ -75,10 +75,12 @@ pub async fn create_server(request: &CreateServerRequest) -> Result<Server, ApiE
         .ok_or_else(|| ApiError::Decode("CreateServer answered without a Server".to_owned()))
 }
 
-/// The CreateBackup request for `server_name`, with an optional description.
+/// The CreateBackup request for `server_name`, with an optional description
+/// and the tags the backup starts with.
 pub fn create_backup_request(
     server_name: &str,
     description: &str,
+    tags: &[(TagKey, TagValue)],
 ) -> Result<CreateBackupRequest, ApiError> {
     let description = description.trim();
     Ok(CreateBackupRequest {
@@ -87,13 +89,25 @@ pub fn create_backup_request(
             .then(|| Text::parse(description))
             .transpose()
             .map_err(invalid)?,
-        tags: None,
+        tags: (!tags.is_empty()).then(|| {
+            tags.iter()
+                .map(|(key, value)| TagInput {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect()
+        }),
     })
 }
 
-/// Starts a manual backup of `server_name`, with an optional description.
-pub async fn create_backup(server_name: &str, description: &str) -> Result<Backup, ApiError> {
-    let request = create_backup_request(server_name, description)?;
+/// Starts a manual backup of `server_name`, with an optional description
+/// and tags.
+pub async fn create_backup(
+    server_name: &str,
+    description: &str,
+    tags: &[(TagKey, TagValue)],
+) -> Result<Backup, ApiError> {
+    let request = create_backup_request(server_name, description, tags)?;
     let response = call::<ops::CreateBackup>(&request).await?;
     response
         .backup

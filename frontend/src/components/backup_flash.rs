@@ -2,17 +2,20 @@
 //! it: a flash that stays in progress until the backup is OK (or FAILED).
 
 use leptos::prelude::*;
+use shared::validation::{TagKey, TagValue};
 
 use crate::api;
 use crate::components::flash::{Completion, Flashes, OpTexts};
 use crate::live::LiveStore;
 
-/// Starts a backup of `server` with `description`, tracked to completion.
+/// Starts a backup of `server` with `description` and `tags`, tracked to
+/// completion.
 pub fn create_backup_tracked(
     flashes: Flashes,
     live: LiveStore,
     server: String,
     description: String,
+    tags: Vec<(TagKey, TagValue)>,
 ) {
     flashes.track_until(
         OpTexts::new(
@@ -23,8 +26,9 @@ pub fn create_backup_tracked(
         {
             let server = server.clone();
             move || {
-                let (server, description) = (server.clone(), description.clone());
-                async move { api::opsworkscm::create_backup(&server, &description).await }
+                let (server, description, tags) =
+                    (server.clone(), description.clone(), tags.clone());
+                async move { api::opsworkscm::create_backup(&server, &description, &tags).await }
             }
         },
         move |backup| {

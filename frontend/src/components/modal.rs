@@ -1,6 +1,7 @@
-//! The destructive-action modal: a native `<dialog>` opened with `showModal()`
-//! (focus moves in, the page behind is inert, Escape closes), asking the user
-//! to type `confirm` before the Delete button enables.
+//! Modals on a native `<dialog>` opened with `showModal()` (focus moves in,
+//! the page behind is inert, Escape closes): the destructive-action one that
+//! asks the user to type `confirm` before Delete enables, a form, and a
+//! content panel.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -168,6 +169,45 @@ pub fn FormModal(
                     <button type="submit" class="btn btn-primary">{submit_label}</button>
                 </div>
             </form>
+        </dialog>
+    }
+}
+
+/// A modal showing the caller's content (which may hold forms of its own)
+/// on a native `<dialog>` opened with `showModal()`: a title, the content
+/// and Close (Escape closes too). Mount it while it should show; `open` is
+/// set to false when it closes.
+#[component]
+pub fn ContentModal(
+    /// Whether the dialog is shown; set to false on close.
+    open: RwSignal<bool>,
+    /// Element id of the title (the dialog's accessible name).
+    title_id: &'static str,
+    /// The title.
+    title: String,
+    /// The content.
+    children: Children,
+) -> impl IntoView {
+    let (dialog, close) = modal(open);
+    view! {
+        <dialog
+            node_ref=dialog
+            class="modal modal-wide"
+            aria-labelledby=title_id
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    close();
+                }
+            }
+        >
+            <h2 id=title_id>{title}</h2>
+            {children()}
+            <div class="modal-actions">
+                <button type="button" class="btn" on:click=move |_| close()>
+                    "Close"
+                </button>
+            </div>
         </dialog>
     }
 }

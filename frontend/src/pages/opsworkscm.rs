@@ -6,6 +6,8 @@ pub mod account;
 pub mod backups;
 pub mod create_server;
 pub mod maintenance_dialog;
+pub mod resource_tags;
+pub mod server_backups;
 pub mod server_credentials;
 pub mod server_details;
 pub mod server_events;

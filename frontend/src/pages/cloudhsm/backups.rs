@@ -5,13 +5,14 @@
 //! backup (Copy to region, Create cluster, Delete for a READY one; Restore
 //! for one pending deletion); each PENDING_DELETION row shows its deadline,
 //! the time left and Restore; each row its Never expires switch and, for a
-//! copy, its source.
+//! copy, its source. Copy as CLI gives the DescribeBackups call the list
+//! stands for (its state filter; `SortAscending` when sorted oldest first).
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shared::cloudhsmv2::{Backup, BackupState};
+use shared::cloudhsmv2::{Backup, BackupState, Operation};
 
 use super::backup_actions::{
     CopyBackupDialog, CopyNotices, DeleteBackupDialog, DeletionDeadline, NeverExpiresSwitch,
@@ -21,7 +22,8 @@ use super::{
     RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region, use_now,
     use_region, use_region_snapshot,
 };
-use crate::api::cloudhsm::CopiedBackup;
+use crate::api::cloudhsm::{self, CopiedBackup};
+use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::flash::Flashes;
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
@@ -267,6 +269,14 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 "Backups are taken when a cluster becomes active and daily after. A deleted backup stays "
                 "PENDING_DELETION for 7 days and can be restored until its deletion date."
             </p>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    let oldest_first = controls.sort.with(|(column, ascending)| *column == BY_CREATED && *ascending);
+                    cloudhsm::describe_backups_request(state.get(), oldest_first)
+                        .ok()
+                        .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
+                }) />
+            </div>
             <CopyNotices copies=copies />
             <RegionLoadError region=region snapshot=snapshot section=Section::Backups />
             <ResourceTable

@@ -11,8 +11,8 @@ use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::{CheckboxField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::panel::Panel;
-use crate::components::tags_panel::TagsPanel;
 use crate::live::LiveStore;
+use crate::pages::opsworkscm::resource_tags::OpsWorksTags;
 use crate::pages::opsworkscm::server_credentials::CredentialsPanel;
 use crate::pages::opsworkscm::server_details::current;
 use crate::pages::opsworkscm::server_userdata::UserdataPanel;
@@ -131,72 +131,13 @@ pub fn SettingsTab() -> impl IntoView {
 #[component]
 pub fn TagsTab() -> impl IntoView {
     let live = LiveStore::expect();
-    let flashes = Flashes::expect();
     let name = current();
-    let arn = Memo::new(move |_| {
+    let arn = Signal::derive(move || {
         live.server(&name.get())
             .and_then(|s| s.server_arn)
             .unwrap_or_default()
     });
-    let refresh = RwSignal::new(0_u64);
-    let tags = LocalResource::new(move || {
-        let arn = arn.get();
-        let _ = refresh.get();
-        async move {
-            let tags = api::opsworkscm::list_tags(&arn).await?;
-            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
-        }
-    });
-    let save = Callback::new(move |(k, v): (String, String)| {
-        let target = arn.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Saving tag {k}"),
-                format!("Tag {k} saved"),
-                format!("Could not save tag {k}"),
-            ),
-            move || {
-                let (target, k, v) = (target.clone(), k.clone(), v.clone());
-                async move {
-                    let result = api::opsworkscm::tag_resource(&target, &k, &v).await;
-                    refresh.update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
-    let remove = Callback::new(move |k: String| {
-        let target = arn.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Removing tag {k}"),
-                format!("Tag {k} removed"),
-                format!("Could not remove tag {k}"),
-            ),
-            move || {
-                let (target, k) = (target.clone(), k.clone());
-                async move {
-                    let result = api::opsworkscm::untag_resource(&target, &k).await;
-                    refresh.update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
-    let cli = Callback::new(move |(k, v): (String, String)| {
-        api::opsworkscm::tag_resource_request(&arn.get(), &k, &v)
-            .ok()
-            .map(|request| cli_command(Operation::TagResource, &request))
-    });
-    view! {
-        <TagsPanel
-            tags=tags
-            on_save=save
-            on_remove=remove
-            cli=cli
-            rule=shared::validation::check_opsworkscm_tag
-        />
-    }
+    view! { <OpsWorksTags arn=arn /> }
 }
 
 #[cfg(test)]

@@ -85,7 +85,7 @@ pub fn ServersPage() -> impl IntoView {
     };
     let create_backup = move |_| {
         if let Some(name) = selection.get_untracked() {
-            create_backup_tracked(flashes, live, name, String::new());
+            create_backup_tracked(flashes, live, name, String::new(), Vec::new());
         }
     };
     let start_maintenance = move |_| {

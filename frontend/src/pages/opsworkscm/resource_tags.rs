@@ -1,0 +1,81 @@
+//! The tags of an OpsWorks CM server or backup by its ARN
+//! (ListTagsForResource, TagResource, UntagResource), as the server's Tags
+//! tab and a backup's Tags dialog show them.
+
+use leptos::prelude::*;
+use shared::opsworkscm::Operation;
+
+use crate::api;
+use crate::components::cli::cli_command;
+use crate::components::flash::{Flashes, OpTexts};
+use crate::components::tags_panel::TagsPanel;
+
+/// A Tags panel for the resource `arn` names, checked by OpsWorks CM's
+/// own tag rule (trimmed, 127/255 characters).
+#[component]
+pub fn OpsWorksTags(
+    /// The server's or backup's ARN.
+    #[prop(into)]
+    arn: Signal<String>,
+) -> impl IntoView {
+    let flashes = Flashes::expect();
+    let refresh = RwSignal::new(0_u64);
+    let tags = LocalResource::new(move || {
+        let arn = arn.get();
+        let _ = refresh.get();
+        async move {
+            let tags = api::opsworkscm::list_tags(&arn).await?;
+            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
+        }
+    });
+    let save = Callback::new(move |(k, v): (String, String)| {
+        let target = arn.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Saving tag {k}"),
+                format!("Tag {k} saved"),
+                format!("Could not save tag {k}"),
+            ),
+            move || {
+                let (target, k, v) = (target.clone(), k.clone(), v.clone());
+                async move {
+                    let result = api::opsworkscm::tag_resource(&target, &k, &v).await;
+                    refresh.try_update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    });
+    let remove = Callback::new(move |k: String| {
+        let target = arn.get_untracked();
+        flashes.track(
+            OpTexts::new(
+                format!("Removing tag {k}"),
+                format!("Tag {k} removed"),
+                format!("Could not remove tag {k}"),
+            ),
+            move || {
+                let (target, k) = (target.clone(), k.clone());
+                async move {
+                    let result = api::opsworkscm::untag_resource(&target, &k).await;
+                    refresh.try_update(|n| *n += 1);
+                    result
+                }
+            },
+        );
+    });
+    let cli = Callback::new(move |(k, v): (String, String)| {
+        api::opsworkscm::tag_resource_request(&arn.get(), &k, &v)
+            .ok()
+            .map(|request| cli_command(Operation::TagResource, &request))
+    });
+    view! {
+        <TagsPanel
+            tags=tags
+            on_save=save
+            on_remove=remove
+            cli=cli
+            rule=shared::validation::check_opsworkscm_tag
+        />
+    }
+}
