@@ -630,7 +630,7 @@ test("a backup's resource policy: the editor checks the JSON, saves, shows and d
 test("the backups list's Copy as CLI is the DescribeBackups call it shows: state filter, and SortAscending when oldest first", async ({
   page,
 }) => {
-  const region = 'ca-central-1';
+  const region = 'eu-west-3';
   const first = await activeClusterWithBackup(base, region);
   const second = await activeClusterWithBackup(base, region);
   const backups = new HsmBackupsPage(page);

@@ -38,7 +38,10 @@ export class DetailsPage extends ConsolePage {
   }
 
   async createBackup(description: string): Promise<void> {
-    await this.page.getByLabel('Backup description').fill(description);
     await this.page.getByRole('button', { name: 'Create backup' }).click();
+    const dialog = this.page.getByRole('dialog', { name: /^Create a backup of/ });
+    await dialog.getByLabel('Description (optional)').fill(description);
+    await dialog.getByRole('button', { name: 'Create backup' }).click();
+    await expect(dialog).toHaveCount(0);
   }
 }

@@ -348,13 +348,30 @@ pub async fn tag_resource(
     Ok(())
 }
 
-/// Removes a tag from a cluster or backup.
-pub async fn untag_resource(region: &str, resource_id: &str, key: &str) -> Result<(), ApiError> {
-    let request = UntagResourceRequest {
+/// The ListTags request for the first page of a cluster's or backup's tags.
+pub fn list_tags_request(resource_id: &str) -> Result<ListTagsRequest, ApiError> {
+    Ok(ListTagsRequest {
+        resource_id: resource_of(resource_id)?,
+        next_token: None,
+        max_results: None,
+    })
+}
+
+/// The UntagResource request removing the tag of `key`.
+pub fn untag_resource_request(
+    resource_id: &str,
+    key: &str,
+) -> Result<UntagResourceRequest, ApiError> {
+    Ok(UntagResourceRequest {
         resource_id: resource_of(resource_id)?,
         tag_key_list: TagKeyList::new(vec![TagKey::parse(key).map_err(invalid)?])
             .map_err(invalid)?,
-    };
+    })
+}
+
+/// Removes a tag from a cluster or backup.
+pub async fn untag_resource(region: &str, resource_id: &str, key: &str) -> Result<(), ApiError> {
+    let request = untag_resource_request(resource_id, key)?;
     call::<ops::UntagResource>(region, &request).await?;
     Ok(())
 }
@@ -380,14 +397,31 @@ pub fn put_policy_request(
     })
 }
 
+/// The GetResourcePolicy request for the backup `arn`.
+pub fn get_policy_request(
+    arn: &str,
+) -> Result<shared::cloudhsmv2::GetResourcePolicyRequest, ApiError> {
+    Ok(shared::cloudhsmv2::GetResourcePolicyRequest {
+        resource_arn: Some(policy_arn_of(arn)?),
+    })
+}
+
+/// The DeleteResourcePolicy request for the backup `arn`.
+pub fn delete_policy_request(
+    arn: &str,
+) -> Result<shared::cloudhsmv2::DeleteResourcePolicyRequest, ApiError> {
+    Ok(shared::cloudhsmv2::DeleteResourcePolicyRequest {
+        resource_arn: Some(policy_arn_of(arn)?),
+    })
+}
+
 /// The backup's resource policy, `None` when it has none.
 pub async fn get_resource_policy(region: &str, arn: &str) -> Result<Option<String>, ApiError> {
-    let request = shared::cloudhsmv2::GetResourcePolicyRequest {
-        resource_arn: Some(policy_arn_of(arn)?),
-    };
-    Ok(call::<ops::GetResourcePolicy>(region, &request)
-        .await?
-        .policy)
+    Ok(
+        call::<ops::GetResourcePolicy>(region, &get_policy_request(arn)?)
+            .await?
+            .policy,
+    )
 }
 
 /// Attaches (or replaces) the backup's resource policy.
@@ -401,10 +435,7 @@ pub async fn put_resource_policy(
 
 /// Removes the backup's resource policy.
 pub async fn delete_resource_policy(region: &str, arn: &str) -> Result<(), ApiError> {
-    let request = shared::cloudhsmv2::DeleteResourcePolicyRequest {
-        resource_arn: Some(policy_arn_of(arn)?),
-    };
-    call::<ops::DeleteResourcePolicy>(region, &request).await?;
+    call::<ops::DeleteResourcePolicy>(region, &delete_policy_request(arn)?).await?;
     Ok(())
 }
 

@@ -56,15 +56,35 @@ pub async fn describe_events_page(
     next_token: Option<&str>,
     max_results: i64,
 ) -> Result<DescribeEventsResponse, ApiError> {
-    let request = DescribeEventsRequest {
+    let request = describe_events_request(server_name, next_token, max_results)?;
+    call::<ops::DescribeEvents>(&request).await
+}
+
+/// The DescribeEvents request for one page of a server's events.
+pub fn describe_events_request(
+    server_name: &str,
+    next_token: Option<&str>,
+    max_results: i64,
+) -> Result<DescribeEventsRequest, ApiError> {
+    Ok(DescribeEventsRequest {
         server_name: server_name_of(server_name)?,
         next_token: next_token
             .map(NextToken::parse)
             .transpose()
             .map_err(invalid)?,
         max_results: Some(MaxResults::parse(max_results).map_err(invalid)?),
-    };
-    call::<ops::DescribeEvents>(&request).await
+    })
+}
+
+/// The DescribeBackups request listing the backups of `server_name`, or
+/// of every server when it is empty.
+pub fn describe_backups_request(server_name: &str) -> Result<DescribeBackupsRequest, ApiError> {
+    Ok(DescribeBackupsRequest {
+        server_name: (!server_name.is_empty())
+            .then(|| server_name_of(server_name))
+            .transpose()?,
+        ..DescribeBackupsRequest::default()
+    })
 }
 
 /// Creates a server; the answer carries the one-time secrets in `EngineAttributes`.
@@ -114,21 +134,29 @@ pub async fn create_backup(
         .ok_or_else(|| ApiError::Decode("CreateBackup answered without a Backup".to_owned()))
 }
 
+/// The DeleteBackup request for `backup_id`.
+pub fn delete_backup_request(backup_id: &str) -> Result<DeleteBackupRequest, ApiError> {
+    Ok(DeleteBackupRequest {
+        backup_id: BackupId::parse(backup_id).map_err(invalid)?,
+    })
+}
+
 /// Deletes a backup.
 pub async fn delete_backup(backup_id: &str) -> Result<(), ApiError> {
-    let request = DeleteBackupRequest {
-        backup_id: BackupId::parse(backup_id).map_err(invalid)?,
-    };
-    call::<ops::DeleteBackup>(&request).await?;
+    call::<ops::DeleteBackup>(&delete_backup_request(backup_id)?).await?;
     Ok(())
+}
+
+/// The DeleteServer request for `server_name`.
+pub fn delete_server_request(server_name: &str) -> Result<DeleteServerRequest, ApiError> {
+    Ok(DeleteServerRequest {
+        server_name: server_name_of(server_name)?,
+    })
 }
 
 /// Deletes a server (it goes DELETING, then disappears).
 pub async fn delete_server(server_name: &str) -> Result<(), ApiError> {
-    let request = DeleteServerRequest {
-        server_name: server_name_of(server_name)?,
-    };
-    call::<ops::DeleteServer>(&request).await?;
+    call::<ops::DeleteServer>(&delete_server_request(server_name)?).await?;
     Ok(())
 }
 
@@ -243,13 +271,29 @@ pub async fn tag_resource(resource_arn: &str, key: &str, value: &str) -> Result<
     Ok(())
 }
 
-/// Removes a tag.
-pub async fn untag_resource(resource_arn: &str, key: &str) -> Result<(), ApiError> {
-    let request = UntagResourceRequest {
+/// The ListTagsForResource request for the first page of a resource's tags.
+pub fn list_tags_request(resource_arn: &str) -> Result<ListTagsForResourceRequest, ApiError> {
+    Ok(ListTagsForResourceRequest {
+        resource_arn: arn_of(resource_arn)?,
+        next_token: None,
+        max_results: None,
+    })
+}
+
+/// The UntagResource request removing the tag of `key`.
+pub fn untag_resource_request(
+    resource_arn: &str,
+    key: &str,
+) -> Result<UntagResourceRequest, ApiError> {
+    Ok(UntagResourceRequest {
         resource_arn: arn_of(resource_arn)?,
         tag_keys: vec![TagKey::parse(key).map_err(invalid)?],
-    };
-    call::<ops::UntagResource>(&request).await?;
+    })
+}
+
+/// Removes a tag.
+pub async fn untag_resource(resource_arn: &str, key: &str) -> Result<(), ApiError> {
+    call::<ops::UntagResource>(&untag_resource_request(resource_arn, key)?).await?;
     Ok(())
 }
 

@@ -104,14 +104,18 @@ pub fn CopyAsCli(
     /// The command for the form's current values, `None` when invalid.
     #[prop(into)]
     command: Signal<Option<String>>,
+    /// The summary; "Copy as CLI" when absent (a panel with several
+    /// commands names each, e.g. "CLI to list the tags").
+    #[prop(optional)]
+    label: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <details class="cli">
-            <summary>"Copy as CLI"</summary>
+            <summary>{label.unwrap_or("Copy as CLI")}</summary>
             {move || match command.get() {
                 Some(text) => {
                     view! {
-                        <pre class="mono" aria-label="AWS CLI command">{text.clone()}</pre>
+                        <pre class="mono" aria-label=label.unwrap_or("AWS CLI command")>{text.clone()}</pre>
                         <CopyButton text=Signal::stored(text) label="Copy command" />
                     }
                         .into_any()

@@ -6,6 +6,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use super::cli::CopyAsCli;
+
 /// The word to type.
 pub const CONFIRM_WORD: &str = "confirm";
 
@@ -42,6 +44,9 @@ pub fn ConfirmDelete(
     /// Text of the confirming button; "Delete" when absent.
     #[prop(optional)]
     action: Option<&'static str>,
+    /// The AWS CLI command doing the same, shown under "Copy as CLI".
+    #[prop(optional, into)]
+    cli: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let action = action.unwrap_or("Delete");
     view! {
@@ -52,6 +57,7 @@ pub fn ConfirmDelete(
                 message=message
                 on_confirm=on_confirm
                 action=action
+                cli=cli
             />
         </Show>
     }
@@ -64,6 +70,7 @@ fn ConfirmDialog(
     message: Signal<String>,
     on_confirm: Callback<()>,
     action: &'static str,
+    cli: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let confirmed = move || typed.with(|t| t.trim() == CONFIRM_WORD);
@@ -103,6 +110,7 @@ fn ConfirmDialog(
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
                 />
+                {cli.map(|command| view! { <CopyAsCli command=command /> })}
                 <div class="modal-actions">
                     <button type="button" class="btn btn-link" on:click=move |_| close()>
                         "Cancel"

@@ -1,7 +1,8 @@
 //! The Tags panel of a resource (an OpsWorks CM server, a CloudHSM cluster
 //! or backup): its tags in a table with Edit and Remove, and a form adding a
 //! tag or overwriting the value of a key, checked by the `shared` validators,
-//! with its "Copy as CLI". The tags are found, sorted and paged with the list
+//! with its "Copy as CLI" (and the commands removing the typed key's tag
+//! and listing the tags). The tags are found, sorted and paged with the list
 //! kit. The caller loads the tags and sends the changes.
 
 use leptos::prelude::*;
@@ -45,6 +46,11 @@ pub fn TagsPanel(
     on_remove: Callback<String>,
     /// The CLI command for `(key, value)` as typed; `None` when invalid.
     cli: Callback<(String, String), Option<String>>,
+    /// The CLI command removing the tag of a key; `None` when invalid.
+    remove_cli: Callback<String, Option<String>>,
+    /// The CLI command listing the tags.
+    #[prop(into)]
+    list_cli: Signal<Option<String>>,
     /// The service's own rule for one tag beyond the model's shapes
     /// (OpsWorks CM's trimmed 127/255 characters), if it has one.
     #[prop(optional)]
@@ -116,6 +122,11 @@ pub fn TagsPanel(
                 <CopyAsCli command=Signal::derive(move || {
                     cli.run((key.get().trim().to_owned(), value.get()))
                 }) />
+                <CopyAsCli
+                    label="CLI to remove the tag of this key"
+                    command=Signal::derive(move || remove_cli.run(key.get().trim().to_owned()))
+                />
+                <CopyAsCli label="CLI to list the tags" command=list_cli />
             </form>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading tags…"</p> }>
                 {move || Suspend::new(async move {

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::cloudhsmv2::{Backup, BackupState};
+use shared::cloudhsmv2::{Backup, BackupState, Operation};
 
 use super::backup_actions::{
     CopyBackupDialog, CopyNotices, DeleteBackupDialog, DeletionDeadline, NeverExpiresSwitch,
@@ -17,7 +17,8 @@ use super::{
     ResourcePage, Section, backup_href, cluster_href, in_region, use_now, use_region,
     use_region_snapshot,
 };
-use crate::api::cloudhsm::CopiedBackup;
+use crate::api::cloudhsm::{self, CopiedBackup};
+use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::flash::Flashes;
 use crate::components::key_value::KeyValueGrid;
 use crate::components::page::PageHeader;
@@ -116,6 +117,27 @@ pub fn HsmBackupPage() -> impl IntoView {
                         .get()
                         .map(|b| view! { <BackupFields region=region backup=b now=now /> })
                 }}
+                <CopyAsCli
+                    label="CLI for the Never expires switch"
+                    command=Signal::derive(move || {
+                        let request = backup.with(|b| {
+                            let b = b.as_ref()?;
+                            let flipped = !b.never_expires.unwrap_or(false);
+                            cloudhsm::never_expires_request(&b.backup_id, flipped).ok()
+                        })?;
+                        Some(cli_command_in(Operation::ModifyBackupAttributes, &region.get(), &request))
+                    })
+                />
+                <Show when=move || state.get() == Some(BackupState::PendingDeletion)>
+                    <CopyAsCli
+                        label="CLI to restore"
+                        command=Signal::derive(move || {
+                            cloudhsm::restore_backup_request(&id.get())
+                                .ok()
+                                .map(|request| cli_command_in(Operation::RestoreBackup, &region.get(), &request))
+                        })
+                    />
+                </Show>
             </Panel>
             <HsmTags region=region resource_id=id />
             <BackupPolicy region=region arn=arn state=state />

@@ -91,6 +91,11 @@ pub fn DeleteBackupDialog(
                 )
             })
             on_confirm=confirm
+            cli=Signal::derive(move || {
+                cloudhsm::delete_backup_request(&target.get())
+                    .ok()
+                    .map(|request| cli_command_in(Operation::DeleteBackup, &region.get(), &request))
+            })
         />
     }
 }

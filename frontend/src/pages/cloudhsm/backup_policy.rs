@@ -116,6 +116,14 @@ pub fn BackupPolicy(
     view! {
         <Panel id="policy-heading" title="Resource policy">
             <div class="policy-view">{current}</div>
+            <CopyAsCli
+                label="CLI to read the policy"
+                command=Signal::derive(move || {
+                    cloudhsm::get_policy_request(&arn.get())
+                        .ok()
+                        .map(|request| cli_command_in(Operation::GetResourcePolicy, &region.get(), &request))
+                })
+            />
             <Show
                 when=editable
                 fallback=|| view! { <p class="hint">"A policy can be attached to a READY backup."</p> }
@@ -149,6 +157,16 @@ pub fn BackupPolicy(
                         </Show>
                     </div>
                     <CopyAsCli command=cli />
+                    <Show when=attached>
+                        <CopyAsCli
+                            label="CLI to delete the policy"
+                            command=Signal::derive(move || {
+                                cloudhsm::delete_policy_request(&arn.get())
+                                    .ok()
+                                    .map(|request| cli_command_in(Operation::DeleteResourcePolicy, &region.get(), &request))
+                            })
+                        />
+                    </Show>
                 </form>
             </Show>
         </Panel>

@@ -9,7 +9,7 @@ pub mod settings;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::cloudhsmv2::{Backup, Certificates, Cluster, ClusterState};
+use shared::cloudhsmv2::{Backup, Certificates, Cluster, ClusterState, Operation};
 
 use self::hsms::HsmsPanel;
 use self::initialize::InitializePanel;
@@ -19,6 +19,7 @@ use super::{
     ResourcePage, Section, backup_href, in_region, retention_text, use_region, use_region_snapshot,
 };
 use crate::api::{ApiError, cloudhsm};
+use crate::components::cli::cli_command_in;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
@@ -186,6 +187,11 @@ pub fn HsmClusterPage() -> impl IntoView {
                 )
             })
             on_confirm=confirm_delete
+            cli=Signal::derive(move || {
+                cloudhsm::delete_cluster_request(&id.get())
+                    .ok()
+                    .map(|request| cli_command_in(Operation::DeleteCluster, &region.get(), &request))
+            })
         />
     }
 }

@@ -3,12 +3,13 @@
 //! filter with match count, live states (transitional ones spin).
 
 use leptos::prelude::*;
-use shared::cloudhsmv2::Cluster;
+use shared::cloudhsmv2::{Cluster, DescribeClustersRequest, Operation};
 
 use super::{
     RegionLoadError, Section, SectionNav, cluster_href, in_region, retention_text, use_region,
     use_region_snapshot,
 };
+use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
@@ -89,6 +90,15 @@ pub fn HsmClustersPage() -> impl IntoView {
                     </a>
                 </div>
             }>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    Some(cli_command_in(
+                        Operation::DescribeClusters,
+                        &region.get(),
+                        &DescribeClustersRequest::default(),
+                    ))
+                }) />
+            </div>
             <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
             <ResourceTable
                 controls=controls

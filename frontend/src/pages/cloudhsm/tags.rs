@@ -68,5 +68,24 @@ pub fn HsmTags(
             .ok()
             .map(|request| cli_command_in(Operation::TagResource, &region.get(), &request))
     });
-    view! { <TagsPanel tags=tags on_save=save on_remove=remove cli=cli /> }
+    let remove_cli = Callback::new(move |k: String| {
+        cloudhsm::untag_resource_request(&resource_id.get(), &k)
+            .ok()
+            .map(|request| cli_command_in(Operation::UntagResource, &region.get(), &request))
+    });
+    let list_cli = Signal::derive(move || {
+        cloudhsm::list_tags_request(&resource_id.get())
+            .ok()
+            .map(|request| cli_command_in(Operation::ListTags, &region.get(), &request))
+    });
+    view! {
+        <TagsPanel
+            tags=tags
+            on_save=save
+            on_remove=remove
+            cli=cli
+            remove_cli=remove_cli
+            list_cli=list_cli
+        />
+    }
 }

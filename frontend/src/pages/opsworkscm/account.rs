@@ -3,9 +3,10 @@
 //! servers or backups changes.
 
 use leptos::prelude::*;
-use shared::opsworkscm::AccountAttribute;
+use shared::opsworkscm::{AccountAttribute, DescribeAccountAttributesRequest, Operation};
 
 use crate::api;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::panel::{Level, Panel};
 use crate::live::LiveStore;
 
@@ -29,6 +30,14 @@ pub fn AccountPage() -> impl IntoView {
     });
     view! {
         <Panel id="account-heading" title="Account limits" level=Level::H2>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(|| {
+                    Some(cli_command(
+                        Operation::DescribeAccountAttributes,
+                        &DescribeAccountAttributesRequest::default(),
+                    ))
+                }) />
+            </div>
             <Transition fallback=|| view! { <p class="loading" role="status">"Loading limits…"</p> }>
                 {move || Suspend::new(async move {
                     match attributes.await {

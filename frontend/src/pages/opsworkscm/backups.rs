@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::opsworkscm::Backup;
+use shared::opsworkscm::{Backup, Operation};
 
+use crate::api;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
@@ -89,6 +91,13 @@ pub fn BackupsPage() -> impl IntoView {
     let (listing, page_rows) = backup_listing(backups, controls);
     view! {
         <Panel id="all-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || backups.with(Vec::len))>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(|| {
+                    api::opsworkscm::describe_backups_request("")
+                        .ok()
+                        .map(|request| cli_command(Operation::DescribeBackups, &request))
+                }) />
+            </div>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=move || {

@@ -69,12 +69,24 @@ pub fn OpsWorksTags(
             .ok()
             .map(|request| cli_command(Operation::TagResource, &request))
     });
+    let remove_cli = Callback::new(move |k: String| {
+        api::opsworkscm::untag_resource_request(&arn.get(), &k)
+            .ok()
+            .map(|request| cli_command(Operation::UntagResource, &request))
+    });
+    let list_cli = Signal::derive(move || {
+        api::opsworkscm::list_tags_request(&arn.get())
+            .ok()
+            .map(|request| cli_command(Operation::ListTagsForResource, &request))
+    });
     view! {
         <TagsPanel
             tags=tags
             on_save=save
             on_remove=remove
             cli=cli
+            remove_cli=remove_cli
+            list_cli=list_cli
             rule=shared::validation::check_opsworkscm_tag
         />
     }

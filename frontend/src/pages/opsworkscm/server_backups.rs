@@ -81,6 +81,13 @@ pub fn BackupsTab() -> impl IntoView {
                     "Create backup"
                 </button>
             }>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    api::opsworkscm::describe_backups_request(&name.get())
+                        .ok()
+                        .map(|request| cli_command(Operation::DescribeBackups, &request))
+                }) />
+            </div>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=|| {
@@ -115,6 +122,11 @@ pub fn BackupsTab() -> impl IntoView {
             title=Signal::derive(move || format!("Delete backup {}", delete_target.get()))
             message=Signal::derive(|| "The backup and its data are removed.".to_owned())
             on_confirm=confirm_delete
+            cli=Signal::derive(move || {
+                api::opsworkscm::delete_backup_request(&delete_target.get())
+                    .ok()
+                    .map(|request| cli_command(Operation::DeleteBackup, &request))
+            })
         />
         <Show when=move || restore_open.get()>
             <RestoreDialog open=restore_open server=name.get_untracked() backup_id=restore_target.get_untracked() />

@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use shared::opsworkscm::EngineKind;
-use shared::opsworkscm::Server;
+use shared::opsworkscm::{Operation, Server};
 
 use super::maintenance_dialog::MaintenanceDialog;
 use crate::api;
+use crate::components::cli::cli_command;
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
@@ -120,6 +121,11 @@ pub fn ServerDetailsPage() -> impl IntoView {
                 )
             })
             on_confirm=confirm_delete
+            cli=Signal::derive(move || {
+                api::opsworkscm::delete_server_request(&name.get())
+                    .ok()
+                    .map(|request| cli_command(Operation::DeleteServer, &request))
+            })
         />
     }
 }

@@ -7,10 +7,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::opsworkscm::{DescribeEventsResponse, ServerEvent};
+use shared::opsworkscm::{DescribeEventsResponse, Operation, ServerEvent};
 
 use crate::api::{self, ApiError};
 use crate::components::busy_button::BusyButton;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::field::FormError;
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
@@ -210,6 +211,13 @@ pub fn EventsTab() -> impl IntoView {
                     }}
                 </span>
             }>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    api::opsworkscm::describe_events_request(&name.get(), None, PAGE_SIZE)
+                        .ok()
+                        .map(|request| cli_command(Operation::DescribeEvents, &request))
+                }) />
+            </div>
             <FormError title="Could not load events" error=error />
             {move || match log.with(|l| l.as_ref().map(|l| l.events.is_empty())) {
                 None => view! { <p class="loading" role="status">"Loading events…"</p> }.into_any(),

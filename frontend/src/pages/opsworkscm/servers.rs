@@ -6,10 +6,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::opsworkscm::Server;
+use shared::opsworkscm::{DescribeServersRequest, Operation, Server};
 
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
@@ -156,6 +157,11 @@ pub fn ServersPage() -> impl IntoView {
                     </button>
                 </div>
             }>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(|| {
+                    Some(cli_command(Operation::DescribeServers, &DescribeServersRequest::default()))
+                }) />
+            </div>
             <ResourceTable
                 controls=controls
                 listing=listing
@@ -214,6 +220,11 @@ pub fn ServersPage() -> impl IntoView {
                 )
             })
             on_confirm=confirm_delete
+            cli=Signal::derive(move || {
+                api::opsworkscm::delete_server_request(&delete_target.get())
+                    .ok()
+                    .map(|request| cli_command(Operation::DeleteServer, &request))
+            })
         />
     }
 }

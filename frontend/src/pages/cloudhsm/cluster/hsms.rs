@@ -244,6 +244,11 @@ pub fn HsmsPanel(
                 )
             })
             on_confirm=confirm_delete
+            cli=Signal::derive(move || {
+                cloudhsm::delete_hsm_request(&id.get(), &delete_target.get())
+                    .ok()
+                    .map(|request| cli_command_in(Operation::DeleteHsm, &region.get(), &request))
+            })
         />
     }
 }
