@@ -7,6 +7,16 @@
 //! README's table (`cargo xtask conformance`); any case that does not end
 //! as its row says fails this test.
 
+/// Sends the SDK request `builder` once every member of `input` is mapped
+/// (see [`input::Input::finish`]); the typed output, or returns the failure.
+macro_rules! send {
+    ($input:expr, $builder:expr) => {{
+        let builder = $builder;
+        $input.finish();
+        builder.send().await.map_err($crate::conformance::failure)?
+    }};
+}
+
 mod cloudhsm;
 mod input;
 mod opsworkscm;

@@ -28,6 +28,17 @@ fn modal(open: RwSignal<bool>) -> (NodeRef<html::Dialog>, impl Fn() + Copy) {
     (dialog, close)
 }
 
+/// The dialog's keydown handler: Escape closes it with `close` (the
+/// browser's own cancel would leave `open` set).
+fn escape_closes(close: impl Fn() + Copy) -> impl Fn(leptos::ev::KeyboardEvent) {
+    move |ev| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close();
+        }
+    }
+}
+
 /// A modal that asks to type `confirm`; shown while `open` is true.
 #[component]
 pub fn ConfirmDelete(
@@ -88,12 +99,7 @@ fn ConfirmDialog(
             class="modal"
             aria-labelledby="confirm-title"
             aria-describedby="confirm-message"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+            on:keydown=escape_closes(close)
         >
             <form on:submit=submit>
                 <h2 id="confirm-title">{move || title.get()}</h2>
@@ -160,12 +166,7 @@ pub fn FormModal(
             node_ref=dialog
             class="modal"
             aria-labelledby=title_id
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+            on:keydown=escape_closes(close)
         >
             <form on:submit=submit novalidate>
                 <h2 id=title_id>{title}</h2>
@@ -202,12 +203,7 @@ pub fn ContentModal(
             node_ref=dialog
             class="modal modal-wide"
             aria-labelledby=title_id
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    close();
-                }
-            }
+            on:keydown=escape_closes(close)
         >
             <h2 id=title_id>{title}</h2>
             {children()}

@@ -10,6 +10,7 @@ use shared::validation::{TagKey, TagValue};
 
 use crate::api::ApiError;
 use crate::components::cli::CopyAsCli;
+use crate::components::flash::{Flashes, OpTexts};
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
     ListControls, ListHead, ListRow, ListToolbar, NoMatches, list_columns, page_of,
@@ -26,6 +27,66 @@ fn list_row((key, value): &(String, String)) -> ListRow {
         key: key.clone(),
         search: vec![key.clone(), value.clone()],
         sort: vec![key.clone(), value.clone()],
+    }
+}
+
+/// The Save and Remove callbacks of a [`TagsPanel`]: `save(key, value)` and
+/// `remove(key)` give, at the click, the call to make (run again on Retry);
+/// each runs under a flash, then `refresh` is bumped so the caller reloads
+/// the tags.
+pub fn tag_changes<S, SC, SF, R, RC, RF>(
+    refresh: RwSignal<u64>,
+    save: S,
+    remove: R,
+) -> (Callback<(String, String)>, Callback<String>)
+where
+    S: Fn(String, String) -> SC + Send + Sync + 'static,
+    SC: Fn() -> SF + Clone + Send + Sync + 'static,
+    SF: Future<Output = Result<(), ApiError>> + 'static,
+    R: Fn(String) -> RC + Send + Sync + 'static,
+    RC: Fn() -> RF + Clone + Send + Sync + 'static,
+    RF: Future<Output = Result<(), ApiError>> + 'static,
+{
+    let flashes = Flashes::expect();
+    let on_save = Callback::new(move |(k, v): (String, String)| {
+        let texts = OpTexts::new(
+            format!("Saving tag {k}"),
+            format!("Tag {k} saved"),
+            format!("Could not save tag {k}"),
+        );
+        flashes.track(texts, refreshing(refresh, save(k, v)));
+    });
+    let on_remove = Callback::new(move |k: String| {
+        let texts = OpTexts::new(
+            format!("Removing tag {k}"),
+            format!("Tag {k} removed"),
+            format!("Could not remove tag {k}"),
+        );
+        flashes.track(texts, refreshing(refresh, remove(k)));
+    });
+    (on_save, on_remove)
+}
+
+/// `call`, then a bump of `refresh` whatever the outcome.
+fn refreshing<C, F>(
+    refresh: RwSignal<u64>,
+    call: C,
+) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<(), ApiError>>>>
++ Clone
++ Send
++ Sync
++ 'static
+where
+    C: Fn() -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<(), ApiError>> + 'static,
+{
+    move || {
+        let future = call();
+        Box::pin(async move {
+            let result = future.await;
+            refresh.try_update(|n| *n += 1);
+            result
+        })
     }
 }
 

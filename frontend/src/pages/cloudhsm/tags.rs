@@ -6,8 +6,7 @@ use shared::cloudhsmv2::Operation;
 
 use crate::api::cloudhsm;
 use crate::components::cli::cli_command_in;
-use crate::components::flash::{Flashes, OpTexts};
-use crate::components::tags_panel::TagsPanel;
+use crate::components::tags_panel::{TagsPanel, tag_changes};
 
 /// The tags of `resource_id` (a cluster or backup id) in `region`.
 #[component]
@@ -17,7 +16,6 @@ pub fn HsmTags(
     /// A cluster id or backup id.
     resource_id: Memo<String>,
 ) -> impl IntoView {
-    let flashes = Flashes::expect();
     let refresh = RwSignal::new(0_u64);
     let tags = LocalResource::new(move || {
         let (region, id) = (region.get(), resource_id.get());
@@ -27,42 +25,23 @@ pub fn HsmTags(
             Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
         }
     });
-    let save = Callback::new(move |(k, v): (String, String)| {
-        let (region, id) = (region.get_untracked(), resource_id.get_untracked());
-        flashes.track(
-            OpTexts::new(
-                format!("Saving tag {k}"),
-                format!("Tag {k} saved"),
-                format!("Could not save tag {k}"),
-            ),
+    let (save, remove) = tag_changes(
+        refresh,
+        move |k, v| {
+            let (region, id) = (region.get_untracked(), resource_id.get_untracked());
             move || {
                 let (region, id, k, v) = (region.clone(), id.clone(), k.clone(), v.clone());
-                async move {
-                    let result = cloudhsm::tag_resource(&region, &id, &k, &v).await;
-                    refresh.try_update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
-    let remove = Callback::new(move |k: String| {
-        let (region, id) = (region.get_untracked(), resource_id.get_untracked());
-        flashes.track(
-            OpTexts::new(
-                format!("Removing tag {k}"),
-                format!("Tag {k} removed"),
-                format!("Could not remove tag {k}"),
-            ),
+                async move { cloudhsm::tag_resource(&region, &id, &k, &v).await }
+            }
+        },
+        move |k| {
+            let (region, id) = (region.get_untracked(), resource_id.get_untracked());
             move || {
                 let (region, id, k) = (region.clone(), id.clone(), k.clone());
-                async move {
-                    let result = cloudhsm::untag_resource(&region, &id, &k).await;
-                    refresh.try_update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
+                async move { cloudhsm::untag_resource(&region, &id, &k).await }
+            }
+        },
+    );
     let cli = Callback::new(move |(k, v): (String, String)| {
         cloudhsm::tag_resource_request(&resource_id.get(), &k, &v)
             .ok()

@@ -7,8 +7,7 @@ use shared::opsworkscm::Operation;
 
 use crate::api;
 use crate::components::cli::cli_command;
-use crate::components::flash::{Flashes, OpTexts};
-use crate::components::tags_panel::TagsPanel;
+use crate::components::tags_panel::{TagsPanel, tag_changes};
 
 /// A Tags panel for the resource `arn` names, checked by OpsWorks CM's
 /// own tag rule (trimmed, 127/255 characters).
@@ -18,7 +17,6 @@ pub fn OpsWorksTags(
     #[prop(into)]
     arn: Signal<String>,
 ) -> impl IntoView {
-    let flashes = Flashes::expect();
     let refresh = RwSignal::new(0_u64);
     let tags = LocalResource::new(move || {
         let arn = arn.get();
@@ -28,42 +26,23 @@ pub fn OpsWorksTags(
             Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
         }
     });
-    let save = Callback::new(move |(k, v): (String, String)| {
-        let target = arn.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Saving tag {k}"),
-                format!("Tag {k} saved"),
-                format!("Could not save tag {k}"),
-            ),
+    let (save, remove) = tag_changes(
+        refresh,
+        move |k, v| {
+            let target = arn.get_untracked();
             move || {
                 let (target, k, v) = (target.clone(), k.clone(), v.clone());
-                async move {
-                    let result = api::opsworkscm::tag_resource(&target, &k, &v).await;
-                    refresh.try_update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
-    let remove = Callback::new(move |k: String| {
-        let target = arn.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Removing tag {k}"),
-                format!("Tag {k} removed"),
-                format!("Could not remove tag {k}"),
-            ),
+                async move { api::opsworkscm::tag_resource(&target, &k, &v).await }
+            }
+        },
+        move |k| {
+            let target = arn.get_untracked();
             move || {
                 let (target, k) = (target.clone(), k.clone());
-                async move {
-                    let result = api::opsworkscm::untag_resource(&target, &k).await;
-                    refresh.try_update(|n| *n += 1);
-                    result
-                }
-            },
-        );
-    });
+                async move { api::opsworkscm::untag_resource(&target, &k).await }
+            }
+        },
+    );
     let cli = Callback::new(move |(k, v): (String, String)| {
         api::opsworkscm::tag_resource_request(&arn.get(), &k, &v)
             .ok()
