@@ -627,7 +627,7 @@ test("a backup's resource policy: the editor checks the JSON, saves, shows and d
   expect((await hsmCall<{ Policy?: string }>(base, region, 'GetResourcePolicy', { ResourceArn: arn })).Policy).toBeUndefined();
 });
 
-test("the backups list's Copy as CLI is the DescribeBackups call it shows: state filter, and SortAscending when oldest first", async ({
+test("the backups list's Copy as CLI is the DescribeBackups call it shows: state and Never expires filters, and SortAscending when oldest first", async ({
   page,
 }) => {
   const region = 'eu-west-3';
@@ -645,7 +645,17 @@ test("the backups list's Copy as CLI is the DescribeBackups call it shows: state
   await expect(created).toHaveAttribute('aria-sort', 'ascending');
   await expect(shownIds).toHaveText([first.backupId, second.backupId]);
   await backups.stateFilter.selectOption('READY');
-  const body = '{"Filters":{"states":["READY"]},"SortAscending":true}';
+  await expect(command).toHaveText(
+    `aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '{"Filters":{"states":["READY"]},"SortAscending":true}'`,
+  );
+  // Never expires filters too, and keeps the state filter.
+  const never = page.getByLabel('Never expires', { exact: true });
+  await never.selectOption('true');
+  await expect(shownIds).toHaveCount(0);
+  await expect(backups.stateFilter).toHaveValue('READY');
+  await never.selectOption('false');
+  await expect(shownIds).toHaveText([first.backupId, second.backupId]);
+  const body = '{"Filters":{"neverExpires":["false"],"states":["READY"]},"SortAscending":true}';
   await expect(command).toHaveText(`aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '${body}'`);
   // The service answers that call in the order the list shows.
   const answer = await hsmCall<{ Backups: { BackupId: string }[] }>(base, region, 'DescribeBackups', JSON.parse(body));

@@ -84,19 +84,34 @@ pub async fn describe_backups(
     }
 }
 
-/// The DescribeBackups request a backups list stands for: its state
-/// filter, and oldest first when sorted by creation ascending (the service
-/// lists newest first unless `SortAscending` is set).
+/// The DescribeBackups request a backups list stands for: its state and
+/// never-expires filters, and oldest first when sorted by creation
+/// ascending (the service lists newest first unless `SortAscending` is set).
 pub fn describe_backups_request(
     state: Option<BackupState>,
+    never_expires: Option<bool>,
     oldest_first: bool,
 ) -> Result<DescribeBackupsRequest, ApiError> {
+    let mut filters = BTreeMap::new();
+    if let Some(s) = state {
+        filters.insert(
+            FilterField::parse("states").map_err(invalid)?,
+            vec![s.as_str().to_owned()],
+        );
+    }
+    if let Some(n) = never_expires {
+        filters.insert(
+            FilterField::parse("neverExpires").map_err(invalid)?,
+            vec![n.to_string()],
+        );
+    }
     Ok(DescribeBackupsRequest {
         next_token: None,
         max_results: None,
-        filters: state
-            .map(|s| filter("states", vec![s.as_str().to_owned()]))
-            .transpose()?,
+        filters: (!filters.is_empty())
+            .then(|| Filters::new(filters))
+            .transpose()
+            .map_err(invalid)?,
         shared: None,
         sort_ascending: oldest_first.then_some(true),
     })
@@ -446,12 +461,17 @@ mod tests {
 
     #[test]
     fn a_backups_list_stands_for_a_describe_backups_call() {
-        let all = describe_backups_request(None, false).unwrap();
+        let all = describe_backups_request(None, None, false).unwrap();
         assert_eq!(serde_json::to_string(&all).unwrap(), "{}");
-        let ready_oldest = describe_backups_request(Some(BackupState::Ready), true).unwrap();
+        let ready_oldest = describe_backups_request(Some(BackupState::Ready), None, true).unwrap();
         assert_eq!(
             serde_json::to_string(&ready_oldest).unwrap(),
             r#"{"Filters":{"states":["READY"]},"SortAscending":true}"#
+        );
+        let kept = describe_backups_request(None, Some(true), false).unwrap();
+        assert_eq!(
+            serde_json::to_string(&kept).unwrap(),
+            r#"{"Filters":{"neverExpires":["true"]}}"#
         );
     }
 

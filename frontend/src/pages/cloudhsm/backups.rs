@@ -1,5 +1,6 @@
 //! The CloudHSM backups of a region at `/cloudhsm/backups`: a state filter
-//! with a count per state (kept in `?state=`), a text filter with its match
+//! with a count per state (kept in `?state=`), a Never expires filter (kept
+//! in `?neverExpires=`), a text filter with its match
 //! count (`?filter=` fills it), sortable columns (newest first), pages,
 //! live. The action stripe works on the selected
 //! backup (Copy to region, Create cluster, Delete for a READY one; Restore
@@ -104,6 +105,12 @@ pub fn HsmBackupsPage() -> impl IntoView {
             .with(|q| q.get("state"))
             .and_then(|s| BackupState::from_name(&s))
     });
+    // `?neverExpires=true|false`: DescribeBackups' neverExpires filter.
+    let never_expires = Memo::new(move |_| {
+        query
+            .with(|q| q.get("neverExpires"))
+            .and_then(|v| v.parse::<bool>().ok())
+    });
     // Newest first, as DescribeBackups lists them.
     let controls = ListControls::new(BY_CREATED, false);
     controls.filter.set(
@@ -125,19 +132,25 @@ pub fn HsmBackupsPage() -> impl IntoView {
         counts
     });
     let listing = Memo::new(move |_| {
-        let state = state.get();
+        let (state, never) = (state.get(), never_expires.get());
         let mut rows = Vec::new();
         hsm.for_each_backup(&region.get(), |backup| {
-            if state.is_none_or(|s| backup.backup_state == Some(s)) {
+            if state.is_none_or(|s| backup.backup_state == Some(s))
+                && never.is_none_or(|n| backup.never_expires.unwrap_or(false) == n)
+            {
                 rows.push(list_row(backup));
             }
         });
         controls.list(rows)
     });
-    let choose_state = Callback::new(move |value: String| {
+    // Both filters live in the URL; choosing one keeps the other.
+    let choose = Callback::new(move |(state, never): (String, String)| {
         let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
-        if value != "all" {
-            url.push_str(&format!("&state={value}"));
+        if state != "all" {
+            url.push_str(&format!("&state={state}"));
+        }
+        if never != "any" {
+            url.push_str(&format!("&neverExpires={never}"));
         }
         controls.page.set(0);
         navigate(
@@ -190,9 +203,17 @@ pub fn HsmBackupsPage() -> impl IntoView {
         })
     };
 
+    let never_value = move || {
+        never_expires
+            .get()
+            .map_or("any".to_owned(), |n| n.to_string())
+    };
+    let choose_state = move |value: String| choose.run((value, never_value()));
+    let choose_never =
+        move |value: String| choose.run((state_value(state.get_untracked()).to_owned(), value));
     let state_menu = view! {
         <label for="backup-state-filter">"State"</label>
-        <select id="backup-state-filter" on:change=move |ev| choose_state.run(event_target_value(&ev))>
+        <select id="backup-state-filter" on:change=move |ev| choose_state(event_target_value(&ev))>
             <option value=state_value(None) selected=move || state.get().is_none()>
                 {move || format!("All states ({})", counts.with(|c| c.total))}
             </option>
@@ -207,6 +228,12 @@ pub fn HsmBackupsPage() -> impl IntoView {
                     }
                 })
                 .collect_view()}
+        </select>
+        <label for="backup-never-filter">"Never expires"</label>
+        <select id="backup-never-filter" on:change=move |ev| choose_never(event_target_value(&ev))>
+            <option value="any" selected=move || never_expires.get().is_none()>"Any"</option>
+            <option value="true" selected=move || never_expires.get() == Some(true)>"Yes"</option>
+            <option value="false" selected=move || never_expires.get() == Some(false)>"No"</option>
         </select>
     };
 
@@ -272,7 +299,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
                     let oldest_first = controls.sort.with(|(column, ascending)| *column == BY_CREATED && *ascending);
-                    cloudhsm::describe_backups_request(state.get(), oldest_first)
+                    cloudhsm::describe_backups_request(state.get(), never_expires.get(), oldest_first)
                         .ok()
                         .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
                 }) />
@@ -287,7 +314,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 columns=COLUMNS
                 no_matches="No backup matches the filters."
                 selectable=true
-                also_clear=Callback::new(move |()| choose_state.run("all".to_owned()))
+                also_clear=Callback::new(move |()| choose.run(("all".to_owned(), "any".to_owned())))
                 total=Signal::derive(move || counts.with(|c| c.total))
                 filters=Box::new(move || state_menu.into_any())
             >
