@@ -99,10 +99,26 @@ test.describe('CloudHSM v2', () => {
     await hsm.open(`${base}/cloudhsm/clusters/${clusterId}?region=${region}`);
     await page.getByRole('button', { name: `Delete HSM ${hsmId}` }).click();
     let dialog = await openDialog(page);
-    await expect(await command(dialog)).toHaveText(
+    const cli = await command(dialog);
+    await expect(cli).toHaveText(
       `aws cloudhsmv2 delete-hsm --region ${region} --cli-input-json '{"ClusterId":"${clusterId}","HsmId":"${hsmId}"}'`,
     );
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // DeleteHsm also names an HSM by its network interface or its IP address.
+    const { EniId: eniId, EniIp: eniIp } = (await describeCluster(base, region, clusterId)).Hsms![0];
+    await dialog.getByLabel('Name the HSM by').selectOption('eni');
+    await expect(cli).toHaveText(
+      `aws cloudhsmv2 delete-hsm --region ${region} --cli-input-json '{"ClusterId":"${clusterId}","EniId":"${eniId}"}'`,
+    );
+    await dialog.getByLabel('Name the HSM by').selectOption('ip');
+    await expect(cli).toHaveText(
+      `aws cloudhsmv2 delete-hsm --region ${region} --cli-input-json '{"ClusterId":"${clusterId}","EniIp":"${eniIp}"}'`,
+    );
+    await dialog.getByLabel(/To confirm deletion, type/).fill('confirm');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByText(`Deletion of HSM ${hsmId} started`)).toBeVisible();
+    await expect
+      .poll(async () => (await describeCluster(base, region, clusterId)).Hsms?.find((h) => h.HsmId === hsmId)?.State ?? 'gone')
+      .toMatch(/DELETE_IN_PROGRESS|DELETED|gone/);
     await page.getByRole('button', { name: 'Delete cluster' }).click();
     dialog = await openDialog(page);
     await expect(await command(dialog)).toHaveText(

@@ -26,7 +26,7 @@ export type Backup = {
 export type Cluster = {
   ClusterId: string;
   State?: string;
-  Hsms?: { HsmId: string; State?: string }[];
+  Hsms?: { HsmId: string; State?: string; EniId?: string; EniIp?: string }[];
   Certificates?: { ClusterCsr?: string };
   SourceBackupId?: string;
 };

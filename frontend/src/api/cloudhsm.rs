@@ -12,10 +12,10 @@ use shared::cloudhsmv2::{
     Backup, BackupId, BackupState, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
     CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest, DeleteBackupRequest,
     DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest, DescribeClustersRequest,
-    DestinationBackup, FilterField, Filters, Hsm, HsmId, InitializeClusterRequest, ListTagsRequest,
-    ModifyBackupAttributesRequest, ModifyClusterRequest, NextToken, ResourceId,
-    RestoreBackupRequest, Tag, TagInput, TagKeyList, TagList, TagResourceRequest, TagsMaxResults,
-    UntagResourceRequest, ops,
+    DestinationBackup, EniId, FilterField, Filters, Hsm, HsmId, InitializeClusterRequest,
+    IpAddress, ListTagsRequest, ModifyBackupAttributesRequest, ModifyClusterRequest, NextToken,
+    ResourceId, RestoreBackupRequest, Tag, TagInput, TagKeyList, TagList, TagResourceRequest,
+    TagsMaxResults, UntagResourceRequest, ops,
 };
 use shared::validation::{TagKey, TagValue};
 
@@ -157,19 +157,37 @@ pub async fn create_hsm(region: &str, request: &CreateHsmRequest) -> Result<Hsm,
         .ok_or_else(|| ApiError::Decode("CreateHsm answered without an Hsm".to_owned()))
 }
 
-/// The DeleteHsm request for HSM `hsm_id` of `cluster_id`.
-pub fn delete_hsm_request(cluster_id: &str, hsm_id: &str) -> Result<DeleteHsmRequest, ApiError> {
-    Ok(DeleteHsmRequest {
+/// How DeleteHsm names the HSM: by its id, or by its network interface's
+/// id or IP address (the request takes exactly one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HsmRef {
+    /// `HsmId`.
+    Id(String),
+    /// `EniId`.
+    EniId(String),
+    /// `EniIp`.
+    EniIp(String),
+}
+
+/// The DeleteHsm request for the HSM `hsm` names in `cluster_id`.
+pub fn delete_hsm_request(cluster_id: &str, hsm: &HsmRef) -> Result<DeleteHsmRequest, ApiError> {
+    let mut request = DeleteHsmRequest {
         cluster_id: ClusterId::parse(cluster_id).map_err(invalid)?,
-        hsm_id: Some(HsmId::parse(hsm_id).map_err(invalid)?),
+        hsm_id: None,
         eni_id: None,
         eni_ip: None,
-    })
+    };
+    match hsm {
+        HsmRef::Id(id) => request.hsm_id = Some(HsmId::parse(id.as_str()).map_err(invalid)?),
+        HsmRef::EniId(eni) => request.eni_id = Some(EniId::parse(eni.as_str()).map_err(invalid)?),
+        HsmRef::EniIp(ip) => request.eni_ip = Some(IpAddress::parse(ip.as_str()).map_err(invalid)?),
+    }
+    Ok(request)
 }
 
 /// Deletes an HSM of a cluster.
-pub async fn delete_hsm(region: &str, cluster_id: &str, hsm_id: &str) -> Result<(), ApiError> {
-    let request = delete_hsm_request(cluster_id, hsm_id)?;
+pub async fn delete_hsm(region: &str, cluster_id: &str, hsm: &HsmRef) -> Result<(), ApiError> {
+    let request = delete_hsm_request(cluster_id, hsm)?;
     call::<ops::DeleteHsm>(region, &request).await?;
     Ok(())
 }

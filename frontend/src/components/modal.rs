@@ -58,8 +58,13 @@ pub fn ConfirmDelete(
     /// The AWS CLI command doing the same, shown under "Copy as CLI".
     #[prop(optional, into)]
     cli: Option<Signal<Option<String>>>,
+    /// Fields choosing how the request is made (e.g. how DeleteHsm names
+    /// the HSM), shown above the confirmation.
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView {
     let action = action.unwrap_or("Delete");
+    let children = StoredValue::new(children);
     view! {
         <Show when=move || open.get()>
             <ConfirmDialog
@@ -69,6 +74,7 @@ pub fn ConfirmDelete(
                 on_confirm=on_confirm
                 action=action
                 cli=cli
+                fields=children.get_value()
             />
         </Show>
     }
@@ -82,6 +88,7 @@ fn ConfirmDialog(
     on_confirm: Callback<()>,
     action: &'static str,
     cli: Option<Signal<Option<String>>>,
+    fields: Option<ChildrenFn>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let confirmed = move || typed.with(|t| t.trim() == CONFIRM_WORD);
@@ -104,6 +111,7 @@ fn ConfirmDialog(
             <form on:submit=submit>
                 <h2 id="confirm-title">{move || title.get()}</h2>
                 <p id="confirm-message">{move || message.get()}</p>
+                {fields.map(|fields| fields())}
                 <label for="confirm-input">
                     "To confirm deletion, type " <q>{CONFIRM_WORD}</q> " in the field."
                 </label>

@@ -141,12 +141,25 @@ pub fn HsmsPanel(
     };
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
+    // How the DeleteHsm request names it: `id`, `eni` or `ip`.
+    let delete_by = RwSignal::new("id".to_owned());
+    let target_ref = move || {
+        let hsm_id = delete_target.get();
+        hsms.with(|all| {
+            all.iter()
+                .find(|h| h.hsm_id == hsm_id)
+                .and_then(|h| hsm_ref(h, &delete_by.get()))
+        })
+    };
     let confirm_delete = Callback::new(move |()| {
         let (region, cluster_id, hsm_id) = (
             region.get_untracked(),
             id.get_untracked(),
             delete_target.get_untracked(),
         );
+        let Some(by) = untrack(target_ref) else {
+            return;
+        };
         flashes.track(
             OpTexts::new(
                 format!("Deleting HSM {hsm_id}"),
@@ -154,14 +167,14 @@ pub fn HsmsPanel(
                 format!("Could not delete HSM {hsm_id}"),
             ),
             move || {
-                let (region, cluster_id, hsm_id) =
-                    (region.clone(), cluster_id.clone(), hsm_id.clone());
-                async move { cloudhsm::delete_hsm(&region, &cluster_id, &hsm_id).await }
+                let (region, cluster_id, by) = (region.clone(), cluster_id.clone(), by.clone());
+                async move { cloudhsm::delete_hsm(&region, &cluster_id, &by).await }
             },
         );
     });
     let ask_delete = Callback::new(move |hsm_id: String| {
         delete_target.set(hsm_id);
+        delete_by.set("id".to_owned());
         delete_open.set(true);
     });
     let cli = Signal::derive(move || {
@@ -245,11 +258,28 @@ pub fn HsmsPanel(
             })
             on_confirm=confirm_delete
             cli=Signal::derive(move || {
-                cloudhsm::delete_hsm_request(&id.get(), &delete_target.get())
+                cloudhsm::delete_hsm_request(&id.get(), &target_ref()?)
                     .ok()
                     .map(|request| cli_command_in(Operation::DeleteHsm, &region.get(), &request))
             })
-        />
+        >
+            <label for="delete-hsm-by">"Name the HSM by"</label>
+            <select id="delete-hsm-by" on:change=move |ev| delete_by.set(event_target_value(&ev))>
+                <option value="id" selected=move || delete_by.get() == "id">"HSM ID (HsmId)"</option>
+                <option value="eni" selected=move || delete_by.get() == "eni">"Network interface ID (EniId)"</option>
+                <option value="ip" selected=move || delete_by.get() == "ip">"IP address (EniIp)"</option>
+            </select>
+        </ConfirmDelete>
+    }
+}
+
+/// How DeleteHsm names `hsm` for the choice `by` (`id`, `eni` or `ip`);
+/// `None` when the HSM has no such interface yet.
+fn hsm_ref(hsm: &Hsm, by: &str) -> Option<cloudhsm::HsmRef> {
+    match by {
+        "eni" => hsm.eni_id.clone().map(cloudhsm::HsmRef::EniId),
+        "ip" => hsm.eni_ip.clone().map(cloudhsm::HsmRef::EniIp),
+        _ => Some(cloudhsm::HsmRef::Id(hsm.hsm_id.clone())),
     }
 }
 
