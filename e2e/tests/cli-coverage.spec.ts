@@ -93,8 +93,17 @@ test.describe('CloudHSM v2', () => {
     const hsm = new HsmBackupsPage(page);
 
     await hsm.open(`${base}/cloudhsm/clusters?region=${region}`);
-    await expect(await command(page.getByRole('region', { name: /^Clusters/ }))).toHaveText(
-      `aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{}'`,
+    const clusters = page.getByRole('region', { name: /^Clusters/ });
+    const listCli = await command(clusters);
+    await expect(listCli).toHaveText(`aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{}'`);
+    // The state filter is DescribeClusters' `states` filter.
+    const rows = page.getByRole('table', { name: /^Clusters/ }).locator('tbody tr th');
+    await page.getByLabel('State', { exact: true }).selectOption('UNINITIALIZED');
+    await expect(rows).toHaveCount(0);
+    await page.getByLabel('State', { exact: true }).selectOption('ACTIVE');
+    await expect(rows).toHaveText([clusterId]);
+    await expect(listCli).toHaveText(
+      `aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{"Filters":{"states":["ACTIVE"]}}'`,
     );
     await hsm.open(`${base}/cloudhsm/clusters/${clusterId}?region=${region}`);
     await page.getByRole('button', { name: `Delete HSM ${hsmId}` }).click();

@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use shared::cloudhsmv2::{
-    Backup, BackupId, BackupState, BackupsMaxResults, Cluster, ClusterId, ClustersMaxResults,
-    CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest, DeleteBackupRequest,
-    DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest, DescribeClustersRequest,
-    DestinationBackup, EniId, FilterField, Filters, Hsm, HsmId, InitializeClusterRequest,
-    IpAddress, ListTagsRequest, ModifyBackupAttributesRequest, ModifyClusterRequest, NextToken,
-    ResourceId, RestoreBackupRequest, Tag, TagInput, TagKeyList, TagList, TagResourceRequest,
-    TagsMaxResults, UntagResourceRequest, ops,
+    Backup, BackupId, BackupState, BackupsMaxResults, Cluster, ClusterId, ClusterState,
+    ClustersMaxResults, CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest,
+    DeleteBackupRequest, DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest,
+    DescribeClustersRequest, DestinationBackup, EniId, FilterField, Filters, Hsm, HsmId,
+    InitializeClusterRequest, IpAddress, ListTagsRequest, ModifyBackupAttributesRequest,
+    ModifyClusterRequest, NextToken, ResourceId, RestoreBackupRequest, Tag, TagInput, TagKeyList,
+    TagList, TagResourceRequest, TagsMaxResults, UntagResourceRequest, ops,
 };
 use shared::validation::{TagKey, TagValue};
 
@@ -82,6 +82,19 @@ pub async fn describe_backups(
             return Ok(backups);
         }
     }
+}
+
+/// The DescribeClusters request a clusters list stands for: its state filter.
+pub fn describe_clusters_request(
+    state: Option<ClusterState>,
+) -> Result<DescribeClustersRequest, ApiError> {
+    Ok(DescribeClustersRequest {
+        filters: state
+            .map(|s| filter("states", vec![s.as_str().to_owned()]))
+            .transpose()?,
+        next_token: None,
+        max_results: None,
+    })
 }
 
 /// The DescribeBackups request a backups list stands for: its state and

@@ -3,12 +3,13 @@
 //! filter with match count, live states (transitional ones spin).
 
 use leptos::prelude::*;
-use shared::cloudhsmv2::{Cluster, DescribeClustersRequest, Operation};
+use shared::cloudhsmv2::{Cluster, ClusterState, Operation};
 
 use super::{
     RegionLoadError, Section, SectionNav, cluster_href, in_region, retention_text, use_region,
     use_region_snapshot,
 };
+use crate::api::cloudhsm;
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::list::EmptyState;
 use crate::components::panel::{Level, Panel};
@@ -67,12 +68,40 @@ pub fn HsmClustersPage() -> impl IntoView {
     let hsm = LiveStore::expect().cloudhsm();
     // Oldest first, as DescribeClusters lists them.
     let controls = ListControls::new(BY_CREATED, true);
+    // DescribeClusters' `states` filter.
+    let state = RwSignal::new(None::<ClusterState>);
+    let all = Memo::new(move |_| {
+        let mut count = 0;
+        hsm.for_each_cluster(&region.get(), |_| count += 1);
+        count
+    });
     let listing = Memo::new(move |_| {
         let mut rows = Vec::new();
-        hsm.for_each_cluster(&region.get(), |cluster| rows.push(list_row(cluster)));
+        let wanted = state.get();
+        hsm.for_each_cluster(&region.get(), |cluster| {
+            if wanted.is_none_or(|s| cluster.state == Some(s)) {
+                rows.push(list_row(cluster));
+            }
+        });
         controls.list(rows)
     });
-    let total = Signal::derive(move || listing.with(|l| l.total));
+    let total = Signal::derive(move || all.get());
+    let state_menu = move || {
+        view! {
+            <label for="cluster-state-filter">"State"</label>
+            <select
+                id="cluster-state-filter"
+                on:change=move |ev| state.set(ClusterState::from_name(&event_target_value(&ev)))
+            >
+                <option value="all" selected=move || state.get().is_none()>"All states"</option>
+                {ClusterState::ALL
+                    .into_iter()
+                    .map(|s| view! { <option value=s.as_str() selected=move || state.get() == Some(s)>{s.as_str()}</option> })
+                    .collect_view()}
+            </select>
+        }
+        .into_any()
+    };
     let create_href = move || in_region("/cloudhsm/clusters/new", &region.get());
     view! {
         <SectionNav region=region current=Section::Clusters />
@@ -92,11 +121,9 @@ pub fn HsmClustersPage() -> impl IntoView {
             }>
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
-                    Some(cli_command_in(
-                        Operation::DescribeClusters,
-                        &region.get(),
-                        &DescribeClustersRequest::default(),
-                    ))
+                    cloudhsm::describe_clusters_request(state.get())
+                        .ok()
+                        .map(|request| cli_command_in(Operation::DescribeClusters, &region.get(), &request))
                 }) />
             </div>
             <RegionLoadError region=region snapshot=snapshot section=Section::Clusters />
@@ -106,7 +133,10 @@ pub fn HsmClustersPage() -> impl IntoView {
                 label="Find clusters"
                 labelledby="hsm-clusters-heading"
                 columns=COLUMNS
-                no_matches="No cluster matches the filter."
+                no_matches="No cluster matches the filters."
+                also_clear=Callback::new(move |()| state.set(None))
+                total=total
+                filters=Box::new(state_menu)
             >
                 <For each=move || listing.with(|l| l.keys.clone()) key=String::clone let:id>
                     {hsm
