@@ -135,6 +135,15 @@ test.describe('CloudHSM v2', () => {
     );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
 
+    // DescribeBackups' Shared: the backups other accounts share with this one.
+    await hsm.open(`${base}/cloudhsm/backups?region=${region}`);
+    const shared = page.getByRole('region', { name: 'Shared with this account' });
+    await shared.getByRole('button', { name: 'Show shared backups' }).click();
+    await expect(shared.getByText(`No other account shares a backup with this one in ${region}.`)).toBeVisible();
+    await expect(await command(shared)).toHaveText(
+      `aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '{"Shared":true}'`,
+    );
+
     await hsm.open(`${base}/cloudhsm/backups/${backupId}?region=${region}`);
     const details = page.getByRole('region', { name: 'Details' });
     await expect(await command(details, 'CLI for the Never expires switch')).toHaveText(

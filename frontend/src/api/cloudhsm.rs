@@ -65,6 +65,29 @@ pub async fn describe_backups(
     region: &str,
     filters: Option<Filters>,
 ) -> Result<Vec<Backup>, ApiError> {
+    describe_backups_of(region, filters, None).await
+}
+
+/// Every backup of other accounts shared with this one in `region`
+/// (DescribeBackups with `Shared`; follows the pages).
+pub async fn describe_shared_backups(region: &str) -> Result<Vec<Backup>, ApiError> {
+    describe_backups_of(region, None, Some(true)).await
+}
+
+/// The DescribeBackups request listing the backups shared with this account.
+#[must_use]
+pub fn shared_backups_request() -> DescribeBackupsRequest {
+    DescribeBackupsRequest {
+        shared: Some(true),
+        ..DescribeBackupsRequest::default()
+    }
+}
+
+async fn describe_backups_of(
+    region: &str,
+    filters: Option<Filters>,
+    shared: Option<bool>,
+) -> Result<Vec<Backup>, ApiError> {
     let mut backups = Vec::new();
     let mut token = None;
     loop {
@@ -72,7 +95,7 @@ pub async fn describe_backups(
             next_token: token.take(),
             max_results: Some(BackupsMaxResults::parse(50).map_err(invalid)?),
             filters: filters.clone(),
-            shared: None,
+            shared,
             sort_ascending: None,
         };
         let page = call::<ops::DescribeBackups>(region, &request).await?;

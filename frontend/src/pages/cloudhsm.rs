@@ -21,6 +21,7 @@ pub mod backups;
 pub mod cluster;
 pub mod clusters;
 pub mod create_cluster;
+pub mod shared_backups;
 pub mod tags;
 
 use chrono::{DateTime, Duration, Utc};

@@ -19,6 +19,7 @@ use super::backup_actions::{
     CopyBackupDialog, CopyNotices, DeleteBackupDialog, DeletionDeadline, NeverExpiresSwitch,
     restore_backup,
 };
+use super::shared_backups::SharedBackups;
 use super::{
     RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region, use_now,
     use_region, use_region_snapshot,
@@ -350,6 +351,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 }
             }}
         </Panel>
+        <SharedBackups region=region />
         <DeleteBackupDialog open=delete_open target=delete_target region=region now=now />
         <Show when=move || copy_open.get()>
             <CopyBackupDialog
