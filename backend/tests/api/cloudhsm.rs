@@ -93,6 +93,15 @@ pub(crate) async fn active_cluster(app: &TestApp, hsm: &Client) -> (String, Stri
     (id, hsm_id)
 }
 
+/// A fresh backend with an ACTIVE us-east-1 cluster (one ACTIVE HSM, its
+/// first backup READY): the app, its us-east-1 client and the cluster's id.
+pub(crate) async fn app_with_active_cluster() -> (TestApp, Client, String) {
+    let app = TestApp::spawn().await;
+    let hsm = hsm_client(&app, "us-east-1");
+    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    (app, hsm, cluster_id)
+}
+
 /// Takes the UNINITIALIZED cluster `id` of `app` to ACTIVE with one ACTIVE
 /// HSM and its first backup READY; returns the HSM's id.
 pub(crate) async fn activate(app: &TestApp, hsm: &Client, id: &str) -> String {

@@ -5,16 +5,14 @@
 use crate::helpers::assert_fails;
 use aws_sdk_cloudhsmv2::types::{BackupRetentionPolicy, BackupRetentionType, BackupState, Tag};
 
-use crate::cloudhsm::{active_cluster, backups_of, cluster, hsm_client};
+use crate::cloudhsm::{active_cluster, app_with_active_cluster, backups_of, cluster, hsm_client};
 use crate::helpers::*;
 
 const DAY: u64 = 24 * 3600;
 
 #[tokio::test]
 async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
     let backup = backups_of(&hsm, &cluster_id).await.remove(0);
     let id = backup.backup_id.clone();
     assert!(id.starts_with("backup-") && id.len() == 18, "{id}");
@@ -308,9 +306,7 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
 
 #[tokio::test]
 async fn daily_backups_filter_sort_and_page() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
     for _ in 0..4 {
         app.advance(DAY).await;
         app.advance(31).await;
@@ -427,13 +423,8 @@ async fn daily_backups_filter_sort_and_page() {
 
 #[tokio::test]
 async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_ones() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
-    for _ in 0..9 {
-        app.advance(DAY).await;
-    }
-    app.advance(31).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
+    daily_backups(&app, 9).await;
     let all = backups_of(&hsm, &cluster_id).await;
     assert_eq!(all.len(), 10);
     let exempt = all.last().unwrap().backup_id.clone();
@@ -512,9 +503,7 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
 
 #[tokio::test]
 async fn clusters_and_backups_are_tagged_listed_and_untagged() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
     let backup_id = backups_of(&hsm, &cluster_id).await.remove(0).backup_id;
     for resource in [&cluster_id, &backup_id] {
         let mut request = hsm.tag_resource().resource_id(resource);
@@ -716,13 +705,8 @@ async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
 /// again right after RestoreBackup, unless NeverExpires exempts it first.
 #[tokio::test]
 async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
-    for _ in 0..9 {
-        app.advance(DAY).await;
-    }
-    app.advance(31).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
+    daily_backups(&app, 9).await;
     keep_backups_for(&hsm, &cluster_id, "7").await.unwrap();
     app.advance(1).await;
     let expired: Vec<String> = backups_of(&hsm, &cluster_id)
@@ -803,4 +787,13 @@ async fn keep_backups_for(
         .send()
         .await?;
     Ok(())
+}
+
+/// Lets `days` days pass one at a time (each takes its daily backup), then
+/// the 31 seconds the last one needs to be READY.
+async fn daily_backups(app: &TestApp, days: u32) {
+    for _ in 0..days {
+        app.advance(DAY).await;
+    }
+    app.advance(31).await;
 }

@@ -5,7 +5,7 @@
 use aws_sdk_cloudhsmv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudhsmv2::types::BackupState;
 
-use crate::cloudhsm::{active_cluster, backups_of, hsm_client};
+use crate::cloudhsm::{active_cluster, app_with_active_cluster, backups_of, hsm_client};
 use crate::helpers::*;
 
 const DAY: u64 = 24 * 3600;
@@ -322,9 +322,7 @@ async fn bad_policy_requests_are_answered_with_cloudhsm_errors() {
 
 #[tokio::test]
 async fn a_backup_still_being_created_cannot_be_shared() {
-    let app = TestApp::spawn().await;
-    let hsm = hsm_client(&app, "us-east-1");
-    let (cluster_id, _) = active_cluster(&app, &hsm).await;
+    let (app, hsm, cluster_id) = app_with_active_cluster().await;
     // A daily backup starts CREATE_IN_PROGRESS a day after activation (at
     // its own time, even when the clock jumps past it): catch it while it
     // runs.
