@@ -146,8 +146,17 @@ pub(crate) async fn backups_of(
     hsm: &Client,
     cluster_id: &str,
 ) -> Vec<aws_sdk_cloudhsmv2::types::Backup> {
+    backups_by(hsm, "clusterIds", vec![cluster_id.to_owned()]).await
+}
+
+/// The backups DescribeBackups lists with filter `name` of `values`.
+pub(crate) async fn backups_by(
+    hsm: &Client,
+    name: &str,
+    values: Vec<String>,
+) -> Vec<aws_sdk_cloudhsmv2::types::Backup> {
     hsm.describe_backups()
-        .filters("clusterIds", vec![cluster_id.to_owned()])
+        .filters(name, values)
         .send()
         .await
         .unwrap()
@@ -595,18 +604,11 @@ async fn regions_are_separate_and_quotas_hold_per_region() {
 
 #[tokio::test]
 async fn hsms_per_cluster_are_limited_and_addresses_unique() {
-    let config = backend::sim::SimConfig {
-        cloudhsm: backend::sim::CloudHsmQuotas {
-            hsms_per_cluster: 2,
-            hsm_limit: 10,
-            ..Default::default()
-        },
-        ..backend::sim::SimConfig::default()
-    };
-    let app = TestApp::spawn_with(
-        std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap()),
-        config,
-    )
+    let app = TestApp::spawn_with_hsm_quotas(backend::sim::CloudHsmQuotas {
+        hsms_per_cluster: 2,
+        hsm_limit: 10,
+        ..Default::default()
+    })
     .await;
     let hsm = hsm_client(&app, "us-east-1");
     let id = create_cluster(&hsm).await.cluster_id.unwrap();

@@ -5,7 +5,9 @@
 use crate::helpers::assert_fails;
 use aws_sdk_cloudhsmv2::types::{BackupRetentionPolicy, BackupRetentionType, BackupState, Tag};
 
-use crate::cloudhsm::{active_cluster, app_with_active_cluster, backups_of, cluster, hsm_client};
+use crate::cloudhsm::{
+    active_cluster, app_with_active_cluster, backups_by, backups_of, cluster, hsm_client,
+};
 use crate::helpers::*;
 
 const DAY: u64 = 24 * 3600;
@@ -75,35 +77,14 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
     );
 
     hsm.delete_backup().backup_id(&id).send().await.unwrap();
-    let pending = hsm
-        .describe_backups()
-        .filters("states", vec!["PENDING_DELETION".to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let pending = backups_by(&hsm, "states", vec!["PENDING_DELETION".to_owned()]).await;
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].backup_id, id);
     app.advance(7 * DAY - 1).await;
-    let still = hsm
-        .describe_backups()
-        .filters("backupIds", vec![id.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let still = backups_by(&hsm, "backupIds", vec![id.clone()]).await;
     assert_eq!(still[0].backup_state, Some(BackupState::PendingDeletion));
     app.advance(2).await;
-    let gone = hsm
-        .describe_backups()
-        .filters("backupIds", vec![id.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let gone = backups_by(&hsm, "backupIds", vec![id.clone()]).await;
     assert!(gone.is_empty());
     let err = hsm
         .restore_backup()
@@ -153,14 +134,7 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         app.sim.now().timestamp()
     );
 
-    let in_west = west
-        .describe_backups()
-        .filters("sourceBackupIds", vec![source.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let in_west = backups_by(&west, "sourceBackupIds", vec![source.clone()]).await;
     assert_eq!(in_west.len(), 1);
     let copy = &in_west[0];
     assert_ne!(copy.backup_id, source);
@@ -211,14 +185,7 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         "CloudHsmResourceNotFoundException"
     );
     app.advance(61).await;
-    let ready = west
-        .describe_backups()
-        .filters("backupIds", vec![copy_id.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let ready = backups_by(&west, "backupIds", vec![copy_id.clone()]).await;
     assert_eq!(ready[0].backup_state, Some(BackupState::Ready));
 
     // A TagList replaces the source's tags.
@@ -356,14 +323,7 @@ async fn daily_backups_filter_sort_and_page() {
         .send()
         .await
         .unwrap();
-    let kept = hsm
-        .describe_backups()
-        .filters("neverExpires", vec!["true".to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let kept = backups_by(&hsm, "neverExpires", vec!["true".to_owned()]).await;
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].backup_id, oldest);
     assert_eq!(kept[0].never_expires, Some(true));
@@ -380,14 +340,7 @@ async fn daily_backups_filter_sort_and_page() {
         .backups
         .unwrap();
     assert_eq!(two.len(), 2);
-    let none = hsm
-        .describe_backups()
-        .filters("clusterIds", vec!["cluster-abcdefghijk".to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let none = backups_by(&hsm, "clusterIds", vec!["cluster-abcdefghijk".to_owned()]).await;
     assert!(none.is_empty());
     let shared = hsm.describe_backups().shared(true).send().await.unwrap();
     assert!(
@@ -487,14 +440,7 @@ async fn the_retention_policy_expires_old_backups_but_not_the_last_or_exempt_one
         Some(BackupState::Ready),
         "the last backup stays"
     );
-    let exempt_now = hsm
-        .describe_backups()
-        .filters("backupIds", vec![exempt.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let exempt_now = backups_by(&hsm, "backupIds", vec![exempt.clone()]).await;
     assert_eq!(
         exempt_now[0].backup_state,
         Some(BackupState::PendingDeletion)
@@ -640,40 +586,19 @@ async fn cloudhsm_records_survive_a_restart_and_pending_steps_complete() {
         cluster(&hsm, &cluster_id).await.state,
         Some(aws_sdk_cloudhsmv2::types::ClusterState::Active)
     );
-    let backup = hsm
-        .describe_backups()
-        .filters("backupIds", vec![backup_id.clone()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let backup = backups_by(&hsm, "backupIds", vec![backup_id.clone()]).await;
     assert_eq!(backup[0].backup_state, Some(BackupState::PendingDeletion));
     app.advance(8 * DAY).await;
-    let gone = hsm
-        .describe_backups()
-        .filters("backupIds", vec![backup_id])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let gone = backups_by(&hsm, "backupIds", vec![backup_id]).await;
     assert!(gone.is_empty());
 }
 
 #[tokio::test]
 async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
-    let config = backend::sim::SimConfig {
-        cloudhsm: backend::sim::CloudHsmQuotas {
-            backup_limit: 2,
-            ..Default::default()
-        },
-        ..backend::sim::SimConfig::default()
-    };
-    let app = TestApp::spawn_with(
-        std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap()),
-        config,
-    )
+    let app = TestApp::spawn_with_hsm_quotas(backend::sim::CloudHsmQuotas {
+        backup_limit: 2,
+        ..Default::default()
+    })
     .await;
     let east = hsm_client(&app, "us-east-1");
     let (cluster_id, _) = active_cluster(&app, &east).await;

@@ -5,7 +5,9 @@
 use aws_sdk_cloudhsmv2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudhsmv2::types::BackupState;
 
-use crate::cloudhsm::{active_cluster, app_with_active_cluster, backups_of, hsm_client};
+use crate::cloudhsm::{
+    active_cluster, app_with_active_cluster, backups_by, backups_of, hsm_client,
+};
 use crate::helpers::*;
 
 const DAY: u64 = 24 * 3600;
@@ -407,14 +409,8 @@ async fn a_policy_survives_a_restart_is_not_copied_and_goes_with_its_backup() {
         .unwrap();
     app.advance(61).await;
     let west = hsm_client(&app, "eu-west-1");
-    let copy = west
-        .describe_backups()
-        .filters("sourceBackupIds", vec![id.clone()])
-        .send()
+    let copy = backups_by(&west, "sourceBackupIds", vec![id.clone()])
         .await
-        .unwrap()
-        .backups
-        .unwrap()
         .remove(0);
     let copy_arn = copy.backup_arn.unwrap();
     assert_eq!(

@@ -298,6 +298,15 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// A backend on an in-memory store whose CloudHSM quotas are `quotas`.
+    pub(crate) async fn spawn_with_hsm_quotas(quotas: backend::sim::CloudHsmQuotas) -> Self {
+        let config = SimConfig {
+            cloudhsm: quotas,
+            ..SimConfig::default()
+        };
+        Self::spawn_with(Arc::new(SqliteStore::in_memory().unwrap()), config).await
+    }
+
     /// Starts a manual backup of server `name` and returns its id (the
     /// backup runs until the clock moves on).
     pub(crate) async fn start_backup(&self, name: &str) -> String {
