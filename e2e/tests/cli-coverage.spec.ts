@@ -105,7 +105,20 @@ test.describe('CloudHSM v2', () => {
     await expect(listCli).toHaveText(
       `aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{"Filters":{"states":["ACTIVE"]}}'`,
     );
+    // So is the VPC filter (`vpcIds`), among the VPCs of the region's clusters.
+    const vpcId = (await describeCluster(base, region, clusterId)).VpcId!;
+    await page.getByLabel('VPC', { exact: true }).selectOption(vpcId);
+    await expect(rows).toHaveText([clusterId]);
+    await expect(listCli).toHaveText(
+      `aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{"Filters":{"states":["ACTIVE"],"vpcIds":["${vpcId}"]}}'`,
+    );
     await hsm.open(`${base}/cloudhsm/clusters/${clusterId}?region=${region}`);
+    await expect(await command(page.getByRole('region', { name: 'Details' }))).toHaveText(
+      `aws cloudhsmv2 describe-clusters --region ${region} --cli-input-json '{"Filters":{"clusterIds":["${clusterId}"]}}'`,
+    );
+    await expect(await command(page.getByRole('region', { name: /^Backups/ }))).toHaveText(
+      `aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '{"Filters":{"clusterIds":["${clusterId}"]}}'`,
+    );
     await page.getByRole('button', { name: `Delete HSM ${hsmId}` }).click();
     let dialog = await openDialog(page);
     const cli = await command(dialog);
@@ -146,6 +159,9 @@ test.describe('CloudHSM v2', () => {
 
     await hsm.open(`${base}/cloudhsm/backups/${backupId}?region=${region}`);
     const details = page.getByRole('region', { name: 'Details' });
+    await expect(await command(details)).toHaveText(
+      `aws cloudhsmv2 describe-backups --region ${region} --cli-input-json '{"Filters":{"backupIds":["${backupId}"]}}'`,
+    );
     await expect(await command(details, 'CLI for the Never expires switch')).toHaveText(
       `aws cloudhsmv2 modify-backup-attributes --region ${region} --cli-input-json '{"BackupId":"${backupId}","NeverExpires":true}'`,
     );

@@ -29,6 +29,7 @@ export type Cluster = {
   Hsms?: { HsmId: string; State?: string; EniId?: string; EniIp?: string }[];
   Certificates?: { ClusterCsr?: string };
   SourceBackupId?: string;
+  VpcId?: string;
 };
 
 /** Calls a CloudHSM operation through the console door in `region`; throws with the error envelope. */

@@ -107,14 +107,47 @@ async fn describe_backups_of(
     }
 }
 
-/// The DescribeClusters request a clusters list stands for: its state filter.
+/// The DescribeClusters request reading the one cluster `cluster_id`.
+pub fn describe_cluster_request(cluster_id: &str) -> Result<DescribeClustersRequest, ApiError> {
+    Ok(DescribeClustersRequest {
+        filters: Some(filter("clusterIds", vec![cluster_id.to_owned()])?),
+        ..DescribeClustersRequest::default()
+    })
+}
+
+/// The DescribeBackups request with the one filter `name` of `value`
+/// (`backupIds` for a backup's page, `clusterIds` for a cluster's backups).
+pub fn describe_backups_by(name: &str, value: &str) -> Result<DescribeBackupsRequest, ApiError> {
+    Ok(DescribeBackupsRequest {
+        filters: Some(filter(name, vec![value.to_owned()])?),
+        ..DescribeBackupsRequest::default()
+    })
+}
+
+/// The DescribeClusters request a clusters list stands for: its state and
+/// VPC filters.
 pub fn describe_clusters_request(
     state: Option<ClusterState>,
+    vpc: Option<&str>,
 ) -> Result<DescribeClustersRequest, ApiError> {
+    let mut filters = BTreeMap::new();
+    if let Some(s) = state {
+        filters.insert(
+            FilterField::parse("states").map_err(invalid)?,
+            vec![s.as_str().to_owned()],
+        );
+    }
+    if let Some(vpc) = vpc {
+        filters.insert(
+            FilterField::parse("vpcIds").map_err(invalid)?,
+            vec![vpc.to_owned()],
+        );
+    }
     Ok(DescribeClustersRequest {
-        filters: state
-            .map(|s| filter("states", vec![s.as_str().to_owned()]))
-            .transpose()?,
+        filters: (!filters.is_empty())
+            .then(|| Filters::new(filters))
+            .transpose()
+            .map_err(invalid)?,
         next_token: None,
         max_results: None,
     })

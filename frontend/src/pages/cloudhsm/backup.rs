@@ -117,6 +117,12 @@ pub fn HsmBackupPage() -> impl IntoView {
                         .get()
                         .map(|b| view! { <BackupFields region=region backup=b now=now /> })
                 }}
+                <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    cloudhsm::describe_backups_by("backupIds", &id.get())
+                        .ok()
+                        .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
+                }) />
                 <CopyAsCli
                     label="CLI for the Never expires switch"
                     command=Signal::derive(move || {
@@ -138,6 +144,7 @@ pub fn HsmBackupPage() -> impl IntoView {
                         })
                     />
                 </Show>
+                </div>
             </Panel>
             <HsmTags region=region resource_id=id />
             <BackupPolicy region=region arn=arn state=state />

@@ -19,7 +19,7 @@ use super::{
     ResourcePage, Section, backup_href, in_region, retention_text, use_region, use_region_snapshot,
 };
 use crate::api::{ApiError, cloudhsm};
-use crate::components::cli::cli_command_in;
+use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
@@ -166,6 +166,13 @@ pub fn HsmClusterPage() -> impl IntoView {
             <div class="tab-stack">
                 <Panel id="hsm-cluster-details-heading" title="Details">
                     {move || cluster.get().map(|c| view! { <ClusterFields cluster=c /> })}
+                    <div class="panel-cli">
+                        <CopyAsCli command=Signal::derive(move || {
+                            cloudhsm::describe_cluster_request(&id.get())
+                                .ok()
+                                .map(|request| cli_command_in(Operation::DescribeClusters, &region.get(), &request))
+                        }) />
+                    </div>
                 </Panel>
                 <HsmsPanel current=current />
                 <Show when=move || state.get() == Some(ClusterState::Uninitialized)>
@@ -312,6 +319,13 @@ fn ClusterBackups(current: Current) -> impl IntoView {
                     "Manage backups"
                 </a>
             }>
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    cloudhsm::describe_backups_by("clusterIds", &id.get())
+                        .ok()
+                        .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
+                }) />
+            </div>
             <Show
                 when=move || backups.with(|b| !b.is_empty())
                 fallback=|| {

@@ -70,6 +70,15 @@ pub fn HsmClustersPage() -> impl IntoView {
     let controls = ListControls::new(BY_CREATED, true);
     // DescribeClusters' `states` filter.
     let state = RwSignal::new(None::<ClusterState>);
+    // DescribeClusters' `vpcIds` filter, among the VPCs of the region's clusters.
+    let vpc = RwSignal::new(None::<String>);
+    let vpcs = Memo::new(move |_| {
+        let mut vpcs = std::collections::BTreeSet::new();
+        hsm.for_each_cluster(&region.get(), |c| {
+            vpcs.extend(c.vpc_id.clone());
+        });
+        vpcs.into_iter().collect::<Vec<_>>()
+    });
     let all = Memo::new(move |_| {
         let mut count = 0;
         hsm.for_each_cluster(&region.get(), |_| count += 1);
@@ -78,8 +87,13 @@ pub fn HsmClustersPage() -> impl IntoView {
     let listing = Memo::new(move |_| {
         let mut rows = Vec::new();
         let wanted = state.get();
+        let in_vpc = vpc.get();
         hsm.for_each_cluster(&region.get(), |cluster| {
-            if wanted.is_none_or(|s| cluster.state == Some(s)) {
+            if wanted.is_none_or(|s| cluster.state == Some(s))
+                && in_vpc
+                    .as_ref()
+                    .is_none_or(|v| cluster.vpc_id.as_ref() == Some(v))
+            {
                 rows.push(list_row(cluster));
             }
         });
@@ -98,6 +112,26 @@ pub fn HsmClustersPage() -> impl IntoView {
                     .into_iter()
                     .map(|s| view! { <option value=s.as_str() selected=move || state.get() == Some(s)>{s.as_str()}</option> })
                     .collect_view()}
+            </select>
+            <label for="cluster-vpc-filter">"VPC"</label>
+            <select
+                id="cluster-vpc-filter"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    vpc.set((value != "all").then_some(value));
+                }
+            >
+                <option value="all" selected=move || vpc.with(Option::is_none)>"All VPCs"</option>
+                {move || {
+                    vpcs.get()
+                        .into_iter()
+                        .map(|v| {
+                            let (value, label) = (v.clone(), v.clone());
+                            let is_chosen = move || vpc.with(|c| c.as_deref() == Some(v.as_str()));
+                            view! { <option value=value selected=is_chosen>{label}</option> }
+                        })
+                        .collect_view()
+                }}
             </select>
         }
         .into_any()
@@ -121,7 +155,7 @@ pub fn HsmClustersPage() -> impl IntoView {
             }>
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
-                    cloudhsm::describe_clusters_request(state.get())
+                    cloudhsm::describe_clusters_request(state.get(), vpc.get().as_deref())
                         .ok()
                         .map(|request| cli_command_in(Operation::DescribeClusters, &region.get(), &request))
                 }) />
@@ -134,7 +168,10 @@ pub fn HsmClustersPage() -> impl IntoView {
                 labelledby="hsm-clusters-heading"
                 columns=COLUMNS
                 no_matches="No cluster matches the filters."
-                also_clear=Callback::new(move |()| state.set(None))
+                also_clear=Callback::new(move |()| {
+                    state.set(None);
+                    vpc.set(None);
+                })
                 total=total
                 filters=Box::new(state_menu)
             >
