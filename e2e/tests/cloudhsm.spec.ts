@@ -661,3 +661,31 @@ test("the backups list's Copy as CLI is the DescribeBackups call it shows: state
   const answer = await hsmCall<{ Backups: { BackupId: string }[] }>(base, region, 'DescribeBackups', JSON.parse(body));
   expect(answer.Backups.map((b) => b.BackupId)).toEqual([first.backupId, second.backupId]);
 });
+
+test("a copy's \"its copies here\" lists the copies of its source (DescribeBackups sourceBackupIds), with the command", async ({
+  page,
+}) => {
+  const [from, to] = ['ap-northeast-2', 'ap-northeast-3'];
+  const source = await activeClusterWithBackup(base, from);
+  const local = await activeClusterWithBackup(base, to);
+  await hsmCall(base, from, 'CopyBackupToRegion', { BackupId: source.backupId, DestinationRegion: to });
+  await advance(base, 120);
+  const copies = await backupsOf(base, to, { sourceBackupIds: [source.backupId] });
+  expect(copies).toHaveLength(1);
+  const copyId = copies[0].BackupId;
+
+  const backups = new HsmBackupsPage(page);
+  await backups.open(`${base}/cloudhsm/backups?region=${to}`);
+  const shownIds = backups.table.locator('tbody tr th');
+  await expect(shownIds).toHaveCount(2);
+  await backups.row(copyId).getByRole('link', { name: 'its copies here' }).click();
+  await expect(page).toHaveURL(new RegExp(`sourceBackupId=${source.backupId}`));
+  await expect(shownIds).toHaveText([copyId]);
+  const command = await backups.cliCommand(page.getByRole('region', { name: /^Backups/ }));
+  await expect(command).toHaveText(
+    `aws cloudhsmv2 describe-backups --region ${to} --cli-input-json '{"Filters":{"sourceBackupIds":["${source.backupId}"]}}'`,
+  );
+  await page.getByRole('button', { name: `Stop showing only the copies of ${source.backupId}` }).click();
+  await expect(shownIds).toHaveCount(2);
+  await expect(backups.row(local.backupId)).toBeVisible();
+});

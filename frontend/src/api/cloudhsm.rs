@@ -153,26 +153,37 @@ pub fn describe_clusters_request(
     })
 }
 
-/// The DescribeBackups request a backups list stands for: its state and
-/// never-expires filters, and oldest first when sorted by creation
-/// ascending (the service lists newest first unless `SortAscending` is set).
+/// The filters of a backups list, as DescribeBackups takes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BackupFilters {
+    /// `states`.
+    pub state: Option<BackupState>,
+    /// `neverExpires`.
+    pub never_expires: Option<bool>,
+    /// `sourceBackupIds`: the copies of this backup.
+    pub source_backup: Option<String>,
+}
+
+/// The DescribeBackups request a backups list stands for: its filters, and
+/// oldest first when sorted by creation ascending (the service lists newest
+/// first unless `SortAscending` is set).
 pub fn describe_backups_request(
-    state: Option<BackupState>,
-    never_expires: Option<bool>,
+    wanted: &BackupFilters,
     oldest_first: bool,
 ) -> Result<DescribeBackupsRequest, ApiError> {
     let mut filters = BTreeMap::new();
-    if let Some(s) = state {
-        filters.insert(
-            FilterField::parse("states").map_err(invalid)?,
-            vec![s.as_str().to_owned()],
-        );
+    let mut add = |name: &str, value: String| -> Result<(), ApiError> {
+        filters.insert(FilterField::parse(name).map_err(invalid)?, vec![value]);
+        Ok(())
+    };
+    if let Some(s) = wanted.state {
+        add("states", s.as_str().to_owned())?;
     }
-    if let Some(n) = never_expires {
-        filters.insert(
-            FilterField::parse("neverExpires").map_err(invalid)?,
-            vec![n.to_string()],
-        );
+    if let Some(n) = wanted.never_expires {
+        add("neverExpires", n.to_string())?;
+    }
+    if let Some(source) = &wanted.source_backup {
+        add("sourceBackupIds", source.clone())?;
     }
     Ok(DescribeBackupsRequest {
         next_token: None,
@@ -548,17 +559,26 @@ mod tests {
 
     #[test]
     fn a_backups_list_stands_for_a_describe_backups_call() {
-        let all = describe_backups_request(None, None, false).unwrap();
+        let all = describe_backups_request(&BackupFilters::default(), false).unwrap();
         assert_eq!(serde_json::to_string(&all).unwrap(), "{}");
-        let ready_oldest = describe_backups_request(Some(BackupState::Ready), None, true).unwrap();
+        let ready = BackupFilters {
+            state: Some(BackupState::Ready),
+            ..BackupFilters::default()
+        };
+        let ready_oldest = describe_backups_request(&ready, true).unwrap();
         assert_eq!(
             serde_json::to_string(&ready_oldest).unwrap(),
             r#"{"Filters":{"states":["READY"]},"SortAscending":true}"#
         );
-        let kept = describe_backups_request(None, Some(true), false).unwrap();
+        let kept_copies = BackupFilters {
+            never_expires: Some(true),
+            source_backup: Some("backup-234567abcdefg".to_owned()),
+            ..BackupFilters::default()
+        };
+        let kept = describe_backups_request(&kept_copies, false).unwrap();
         assert_eq!(
             serde_json::to_string(&kept).unwrap(),
-            r#"{"Filters":{"neverExpires":["true"]}}"#
+            r#"{"Filters":{"neverExpires":["true"],"sourceBackupIds":["backup-234567abcdefg"]}}"#
         );
     }
 

@@ -1,6 +1,7 @@
 //! The CloudHSM backups of a region at `/cloudhsm/backups`: a state filter
 //! with a count per state (kept in `?state=`), a Never expires filter (kept
-//! in `?neverExpires=`), a text filter with its match
+//! in `?neverExpires=`), the copies of one backup (`?sourceBackupId=`, from
+//! a copy's "its copies here"), a text filter with its match
 //! count (`?filter=` fills it), sortable columns (newest first), pages,
 //! live. The action stripe works on the selected
 //! backup (Copy to region, Create cluster, Delete for a READY one; Restore
@@ -112,6 +113,9 @@ pub fn HsmBackupsPage() -> impl IntoView {
             .with(|q| q.get("neverExpires"))
             .and_then(|v| v.parse::<bool>().ok())
     });
+    // `?sourceBackupId=`: DescribeBackups' sourceBackupIds filter (the
+    // copies of one backup in this region).
+    let source = Memo::new(move |_| query.with(|q| q.get("sourceBackupId")));
     // Newest first, as DescribeBackups lists them.
     let controls = ListControls::new(BY_CREATED, false);
     controls.filter.set(
@@ -133,36 +137,44 @@ pub fn HsmBackupsPage() -> impl IntoView {
         counts
     });
     let listing = Memo::new(move |_| {
-        let (state, never) = (state.get(), never_expires.get());
+        let (state, never, source) = (state.get(), never_expires.get(), source.get());
         let mut rows = Vec::new();
         hsm.for_each_backup(&region.get(), |backup| {
             if state.is_none_or(|s| backup.backup_state == Some(s))
                 && never.is_none_or(|n| backup.never_expires.unwrap_or(false) == n)
+                && source
+                    .as_deref()
+                    .is_none_or(|s| backup.source_backup.as_deref() == Some(s))
             {
                 rows.push(list_row(backup));
             }
         });
         controls.list(rows)
     });
-    // Both filters live in the URL; choosing one keeps the other.
-    let choose = Callback::new(move |(state, never): (String, String)| {
-        let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
-        if state != "all" {
-            url.push_str(&format!("&state={state}"));
-        }
-        if never != "any" {
-            url.push_str(&format!("&neverExpires={never}"));
-        }
-        controls.page.set(0);
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..NavigateOptions::default()
-            },
-        );
-    });
+    // The filters live in the URL; choosing one keeps the others.
+    let choose = Callback::new(
+        move |(state, never, source): (String, String, Option<String>)| {
+            let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
+            if state != "all" {
+                url.push_str(&format!("&state={state}"));
+            }
+            if never != "any" {
+                url.push_str(&format!("&neverExpires={never}"));
+            }
+            if let Some(source) = source {
+                url.push_str(&format!("&sourceBackupId={source}"));
+            }
+            controls.page.set(0);
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        },
+    );
 
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
@@ -209,9 +221,19 @@ pub fn HsmBackupsPage() -> impl IntoView {
             .get()
             .map_or("any".to_owned(), |n| n.to_string())
     };
-    let choose_state = move |value: String| choose.run((value, never_value()));
-    let choose_never =
-        move |value: String| choose.run((state_value(state.get_untracked()).to_owned(), value));
+    let choose_state =
+        move |value: String| choose.run((value, never_value(), source.get_untracked()));
+    let choose_never = move |value: String| {
+        choose.run((
+            state_value(state.get_untracked()).to_owned(),
+            value,
+            source.get_untracked(),
+        ));
+    };
+    let all_copies = move |_| {
+        let state = state_value(state.get_untracked()).to_owned();
+        choose.run((state, never_value(), None));
+    };
     let state_menu = view! {
         <label for="backup-state-filter">"State"</label>
         <select id="backup-state-filter" on:change=move |ev| choose_state(event_target_value(&ev))>
@@ -236,6 +258,11 @@ pub fn HsmBackupsPage() -> impl IntoView {
             <option value="true" selected=move || never_expires.get() == Some(true)>"Yes"</option>
             <option value="false" selected=move || never_expires.get() == Some(false)>"No"</option>
         </select>
+        {move || source.get().map(|s| view! {
+            <button type="button" class="btn btn-small" on:click=all_copies aria-label=format!("Stop showing only the copies of {s}")>
+                {format!("Copies of {s} ✕")}
+            </button>
+        })}
     };
 
     view! {
@@ -300,7 +327,12 @@ pub fn HsmBackupsPage() -> impl IntoView {
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
                     let oldest_first = controls.sort.with(|(column, ascending)| *column == BY_CREATED && *ascending);
-                    cloudhsm::describe_backups_request(state.get(), never_expires.get(), oldest_first)
+                    let filters = cloudhsm::BackupFilters {
+                        state: state.get(),
+                        never_expires: never_expires.get(),
+                        source_backup: source.get(),
+                    };
+                    cloudhsm::describe_backups_request(&filters, oldest_first)
                         .ok()
                         .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
                 }) />
@@ -315,7 +347,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 columns=COLUMNS
                 no_matches="No backup matches the filters."
                 selectable=true
-                also_clear=Callback::new(move |()| choose.run(("all".to_owned(), "any".to_owned())))
+                also_clear=Callback::new(move |()| choose.run(("all".to_owned(), "any".to_owned(), None)))
                 total=Signal::derive(move || counts.with(|c| c.total))
                 filters=Box::new(move || state_menu.into_any())
             >
@@ -399,7 +431,10 @@ fn BackupRow(
                     (Some(r), Some(s)) => Some(view! {
                         <span class="sub">
                             "Copy of " <a href=backup_href(r, s) class="mono">{s.clone()}</a>
-                            {format!(" in {r}")}
+                            {format!(" in {r} · ")}
+                            <a href=format!("{}&sourceBackupId={s}", in_region("/cloudhsm/backups", &region.get_untracked()))>
+                                "its copies here"
+                            </a>
                         </span>
                     }),
                     _ => None,
