@@ -41,8 +41,14 @@ test('OpsWorks CM: lists, delete dialogs and tags show their commands', async ({
     `aws opsworks-cm describe-account-attributes --cli-input-json '{}'`,
   );
   await page.goto(`${baseURL}/backups`);
-  await expect(await command(page.getByRole('region', { name: /^Backups/ }))).toHaveText(
-    `aws opsworks-cm describe-backups --cli-input-json '{}'`,
+  const allBackups = await command(page.getByRole('region', { name: /^Backups/ }));
+  await expect(allBackups).toHaveText(`aws opsworks-cm describe-backups --cli-input-json '{}'`);
+  // Finding one backup by its id is DescribeBackups with BackupId.
+  await page.getByRole('searchbox', { name: 'Find backups' }).fill(backupId);
+  await expect(allBackups).toHaveText(`aws opsworks-cm describe-backups --cli-input-json '{"BackupId":"${backupId}"}'`);
+  await page.goto(`${baseURL}/servers/${name}`);
+  await expect(await command(page.getByRole('region', { name: 'Overview' }))).toHaveText(
+    `aws opsworks-cm describe-servers --cli-input-json '{"ServerName":"${name}"}'`,
   );
   await page.goto(`${baseURL}/servers/${name}/events`);
   await expect(await command(page.getByRole('region', { name: /^Events/ }))).toHaveText(

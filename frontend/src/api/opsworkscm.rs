@@ -76,14 +76,29 @@ pub fn describe_events_request(
     })
 }
 
-/// The DescribeBackups request listing the backups of `server_name`, or
-/// of every server when it is empty.
-pub fn describe_backups_request(server_name: &str) -> Result<DescribeBackupsRequest, ApiError> {
+/// The DescribeBackups request listing the backups of `server_name` (of
+/// every server when it is empty), or the one backup `backup_id`.
+pub fn describe_backups_request(
+    server_name: &str,
+    backup_id: Option<&str>,
+) -> Result<DescribeBackupsRequest, ApiError> {
     Ok(DescribeBackupsRequest {
         server_name: (!server_name.is_empty())
             .then(|| server_name_of(server_name))
             .transpose()?,
+        backup_id: backup_id
+            .map(BackupId::parse)
+            .transpose()
+            .map_err(invalid)?,
         ..DescribeBackupsRequest::default()
+    })
+}
+
+/// The DescribeServers request reading the one server `server_name`.
+pub fn describe_server_request(server_name: &str) -> Result<DescribeServersRequest, ApiError> {
+    Ok(DescribeServersRequest {
+        server_name: Some(server_name_of(server_name)?),
+        ..DescribeServersRequest::default()
     })
 }
 

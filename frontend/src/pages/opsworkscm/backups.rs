@@ -82,6 +82,18 @@ pub(crate) fn backup_listing(
     (listing, page_rows)
 }
 
+/// The backup id typed in the list's filter when it names one of `backups`
+/// exactly: the list's command then reads that backup (`BackupId`).
+pub(crate) fn found_id(backups: Memo<Vec<Backup>>, controls: ListControls) -> Option<String> {
+    let typed = controls.filter.with(|f| f.trim().to_owned());
+    backups
+        .with(|all| {
+            all.iter()
+                .any(|b| b.backup_id.as_deref() == Some(typed.as_str()))
+        })
+        .then_some(typed)
+}
+
 /// The list of all backups.
 #[component]
 pub fn BackupsPage() -> impl IntoView {
@@ -92,8 +104,8 @@ pub fn BackupsPage() -> impl IntoView {
     view! {
         <Panel id="all-backups-heading" title="Backups" level=Level::H2 count=Signal::derive(move || backups.with(Vec::len))>
             <div class="panel-cli">
-                <CopyAsCli command=Signal::derive(|| {
-                    api::opsworkscm::describe_backups_request("")
+                <CopyAsCli command=Signal::derive(move || {
+                    api::opsworkscm::describe_backups_request("", found_id(backups, controls).as_deref())
                         .ok()
                         .map(|request| cli_command(Operation::DescribeBackups, &request))
                 }) />

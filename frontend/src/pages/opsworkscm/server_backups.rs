@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use shared::opsworkscm::{Backup, Operation};
 
-use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, backup_listing};
+use super::backups::{BY_CREATED, BY_ID, BY_STATUS, BY_TYPE, backup_listing, found_id};
 use super::resource_tags::OpsWorksTags;
 use super::server_details::current;
 use crate::api;
@@ -83,7 +83,7 @@ pub fn BackupsTab() -> impl IntoView {
             }>
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
-                    api::opsworkscm::describe_backups_request(&name.get())
+                    api::opsworkscm::describe_backups_request(&name.get(), found_id(backups, controls).as_deref())
                         .ok()
                         .map(|request| cli_command(Operation::DescribeBackups, &request))
                 }) />

@@ -10,7 +10,7 @@ use shared::opsworkscm::{Operation, Server};
 
 use super::maintenance_dialog::MaintenanceDialog;
 use crate::api;
-use crate::components::cli::cli_command;
+use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::key_value::KeyValueGrid;
 use crate::components::modal::ConfirmDelete;
@@ -155,6 +155,13 @@ pub fn OverviewTab() -> impl IntoView {
     view! {
         <section class="panel" aria-label="Overview">
             {move || server.get().map(|s| view! { <ServerFields server=s /> })}
+            <div class="panel-cli">
+                <CopyAsCli command=Signal::derive(move || {
+                    api::opsworkscm::describe_server_request(&name.get())
+                        .ok()
+                        .map(|request| cli_command(Operation::DescribeServers, &request))
+                }) />
+            </div>
         </section>
     }
 }
