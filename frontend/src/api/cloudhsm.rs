@@ -164,6 +164,21 @@ pub struct BackupFilters {
     pub source_backup: Option<String>,
 }
 
+impl BackupFilters {
+    /// Whether `backup` passes every filter, as DescribeBackups judges it.
+    #[must_use]
+    pub fn matches(&self, backup: &Backup) -> bool {
+        self.state.is_none_or(|s| backup.backup_state == Some(s))
+            && self
+                .never_expires
+                .is_none_or(|n| backup.never_expires.unwrap_or(false) == n)
+            && self
+                .source_backup
+                .as_deref()
+                .is_none_or(|s| backup.source_backup.as_deref() == Some(s))
+    }
+}
+
 /// The DescribeBackups request a backups list stands for: its filters, and
 /// oldest first when sorted by creation ascending (the service lists newest
 /// first unless `SortAscending` is set).

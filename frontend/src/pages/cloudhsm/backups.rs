@@ -25,7 +25,7 @@ use super::{
     RegionLoadError, Section, SectionNav, backup_href, cluster_href, in_region, use_now,
     use_region, use_region_snapshot,
 };
-use crate::api::cloudhsm::{self, CopiedBackup};
+use crate::api::cloudhsm::{self, BackupFilters, CopiedBackup};
 use crate::components::cli::{CopyAsCli, cli_command_in};
 use crate::components::flash::Flashes;
 use crate::components::list::EmptyState;
@@ -102,20 +102,17 @@ pub fn HsmBackupsPage() -> impl IntoView {
     let now = use_now();
     let query = use_query_map();
     let navigate = use_navigate();
-    let state = Memo::new(move |_| {
-        query
-            .with(|q| q.get("state"))
-            .and_then(|s| BackupState::from_name(&s))
+    // The list's DescribeBackups filters, kept in the URL: `?state=`,
+    // `?neverExpires=true|false`, `?sourceBackupId=` (the copies of one
+    // backup in this region).
+    let filters = Memo::new(move |_| {
+        query.with(|q| BackupFilters {
+            state: q.get("state").and_then(|s| BackupState::from_name(&s)),
+            never_expires: q.get("neverExpires").and_then(|v| v.parse().ok()),
+            source_backup: q.get("sourceBackupId"),
+        })
     });
-    // `?neverExpires=true|false`: DescribeBackups' neverExpires filter.
-    let never_expires = Memo::new(move |_| {
-        query
-            .with(|q| q.get("neverExpires"))
-            .and_then(|v| v.parse::<bool>().ok())
-    });
-    // `?sourceBackupId=`: DescribeBackups' sourceBackupIds filter (the
-    // copies of one backup in this region).
-    let source = Memo::new(move |_| query.with(|q| q.get("sourceBackupId")));
+    let state = Memo::new(move |_| filters.with(|f| f.state));
     // Newest first, as DescribeBackups lists them.
     let controls = ListControls::new(BY_CREATED, false);
     controls.filter.set(
@@ -137,44 +134,38 @@ pub fn HsmBackupsPage() -> impl IntoView {
         counts
     });
     let listing = Memo::new(move |_| {
-        let (state, never, source) = (state.get(), never_expires.get(), source.get());
         let mut rows = Vec::new();
-        hsm.for_each_backup(&region.get(), |backup| {
-            if state.is_none_or(|s| backup.backup_state == Some(s))
-                && never.is_none_or(|n| backup.never_expires.unwrap_or(false) == n)
-                && source
-                    .as_deref()
-                    .is_none_or(|s| backup.source_backup.as_deref() == Some(s))
-            {
-                rows.push(list_row(backup));
-            }
+        filters.with(|wanted| {
+            hsm.for_each_backup(&region.get(), |backup| {
+                if wanted.matches(backup) {
+                    rows.push(list_row(backup));
+                }
+            });
         });
         controls.list(rows)
     });
-    // The filters live in the URL; choosing one keeps the others.
-    let choose = Callback::new(
-        move |(state, never, source): (String, String, Option<String>)| {
-            let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
-            if state != "all" {
-                url.push_str(&format!("&state={state}"));
-            }
-            if never != "any" {
-                url.push_str(&format!("&neverExpires={never}"));
-            }
-            if let Some(source) = source {
-                url.push_str(&format!("&sourceBackupId={source}"));
-            }
-            controls.page.set(0);
-            navigate(
-                &url,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..NavigateOptions::default()
-                },
-            );
-        },
-    );
+    // The filters live in the URL; a change to one keeps the others.
+    let choose = Callback::new(move |wanted: BackupFilters| {
+        let mut url = in_region("/cloudhsm/backups", &region.get_untracked());
+        if let Some(state) = wanted.state {
+            url.push_str(&format!("&state={}", state.as_str()));
+        }
+        if let Some(never) = wanted.never_expires {
+            url.push_str(&format!("&neverExpires={never}"));
+        }
+        if let Some(source) = wanted.source_backup {
+            url.push_str(&format!("&sourceBackupId={source}"));
+        }
+        controls.page.set(0);
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    });
 
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
@@ -216,24 +207,17 @@ pub fn HsmBackupsPage() -> impl IntoView {
         })
     };
 
-    let never_value = move || {
-        never_expires
-            .get()
-            .map_or("any".to_owned(), |n| n.to_string())
+    let change = move |edit: fn(&mut BackupFilters, String), value: String| {
+        let mut wanted = filters.get_untracked();
+        edit(&mut wanted, value);
+        choose.run(wanted);
     };
-    let choose_state =
-        move |value: String| choose.run((value, never_value(), source.get_untracked()));
-    let choose_never = move |value: String| {
-        choose.run((
-            state_value(state.get_untracked()).to_owned(),
-            value,
-            source.get_untracked(),
-        ));
+    let choose_state = move |value: String| {
+        change(|f, v| f.state = BackupState::from_name(&v), value);
     };
-    let all_copies = move |_| {
-        let state = state_value(state.get_untracked()).to_owned();
-        choose.run((state, never_value(), None));
-    };
+    let choose_never = move |value: String| change(|f, v| f.never_expires = v.parse().ok(), value);
+    let all_copies = move |_| change(|f, _| f.source_backup = None, String::new());
+    let never_expires = Memo::new(move |_| filters.with(|f| f.never_expires));
     let state_menu = view! {
         <label for="backup-state-filter">"State"</label>
         <select id="backup-state-filter" on:change=move |ev| choose_state(event_target_value(&ev))>
@@ -258,7 +242,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
             <option value="true" selected=move || never_expires.get() == Some(true)>"Yes"</option>
             <option value="false" selected=move || never_expires.get() == Some(false)>"No"</option>
         </select>
-        {move || source.get().map(|s| view! {
+        {move || filters.with(|f| f.source_backup.clone()).map(|s| view! {
             <button type="button" class="btn btn-small" on:click=all_copies aria-label=format!("Stop showing only the copies of {s}")>
                 {format!("Copies of {s} ✕")}
             </button>
@@ -327,12 +311,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
             <div class="panel-cli">
                 <CopyAsCli command=Signal::derive(move || {
                     let oldest_first = controls.sort.with(|(column, ascending)| *column == BY_CREATED && *ascending);
-                    let filters = cloudhsm::BackupFilters {
-                        state: state.get(),
-                        never_expires: never_expires.get(),
-                        source_backup: source.get(),
-                    };
-                    cloudhsm::describe_backups_request(&filters, oldest_first)
+                    filters.with(|f| cloudhsm::describe_backups_request(f, oldest_first))
                         .ok()
                         .map(|request| cli_command_in(Operation::DescribeBackups, &region.get(), &request))
                 }) />
@@ -347,7 +326,7 @@ pub fn HsmBackupsPage() -> impl IntoView {
                 columns=COLUMNS
                 no_matches="No backup matches the filters."
                 selectable=true
-                also_clear=Callback::new(move |()| choose.run(("all".to_owned(), "any".to_owned(), None)))
+                also_clear=Callback::new(move |()| choose.run(BackupFilters::default()))
                 total=Signal::derive(move || counts.with(|c| c.total))
                 filters=Box::new(move || state_menu.into_any())
             >
