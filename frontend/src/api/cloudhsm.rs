@@ -130,24 +130,11 @@ pub fn describe_clusters_request(
     state: Option<ClusterState>,
     vpc: Option<&str>,
 ) -> Result<DescribeClustersRequest, ApiError> {
-    let mut filters = BTreeMap::new();
-    if let Some(s) = state {
-        filters.insert(
-            FilterField::parse("states").map_err(invalid)?,
-            vec![s.as_str().to_owned()],
-        );
-    }
-    if let Some(vpc) = vpc {
-        filters.insert(
-            FilterField::parse("vpcIds").map_err(invalid)?,
-            vec![vpc.to_owned()],
-        );
-    }
     Ok(DescribeClustersRequest {
-        filters: (!filters.is_empty())
-            .then(|| Filters::new(filters))
-            .transpose()
-            .map_err(invalid)?,
+        filters: filters_of([
+            ("states", state.map(|s| s.as_str().to_owned())),
+            ("vpcIds", vpc.map(str::to_owned)),
+        ])?,
         next_token: None,
         max_results: None,
     })
@@ -186,30 +173,34 @@ pub fn describe_backups_request(
     wanted: &BackupFilters,
     oldest_first: bool,
 ) -> Result<DescribeBackupsRequest, ApiError> {
-    let mut filters = BTreeMap::new();
-    let mut add = |name: &str, value: String| -> Result<(), ApiError> {
-        filters.insert(FilterField::parse(name).map_err(invalid)?, vec![value]);
-        Ok(())
-    };
-    if let Some(s) = wanted.state {
-        add("states", s.as_str().to_owned())?;
-    }
-    if let Some(n) = wanted.never_expires {
-        add("neverExpires", n.to_string())?;
-    }
-    if let Some(source) = &wanted.source_backup {
-        add("sourceBackupIds", source.clone())?;
-    }
     Ok(DescribeBackupsRequest {
         next_token: None,
         max_results: None,
-        filters: (!filters.is_empty())
-            .then(|| Filters::new(filters))
-            .transpose()
-            .map_err(invalid)?,
+        filters: filters_of([
+            ("states", wanted.state.map(|s| s.as_str().to_owned())),
+            ("neverExpires", wanted.never_expires.map(|n| n.to_string())),
+            ("sourceBackupIds", wanted.source_backup.clone()),
+        ])?,
         shared: None,
         sort_ascending: oldest_first.then_some(true),
     })
+}
+
+/// `Filters` with one value for each `(name, value)` that has one; `None`
+/// when none has.
+fn filters_of<const N: usize>(
+    pairs: [(&str, Option<String>); N],
+) -> Result<Option<Filters>, ApiError> {
+    let mut map = BTreeMap::new();
+    for (name, value) in pairs {
+        if let Some(value) = value {
+            map.insert(FilterField::parse(name).map_err(invalid)?, vec![value]);
+        }
+    }
+    (!map.is_empty())
+        .then(|| Filters::new(map))
+        .transpose()
+        .map_err(invalid)
 }
 
 /// `Filters` with one filter `name` of `values`.
