@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 
 import boto3
 import botocore
@@ -52,7 +53,6 @@ class Simulator:
         self.endpoint = endpoint
 
     def request(self, method, path, body=None):
-        import urllib.request
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.endpoint + SIM + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"})
