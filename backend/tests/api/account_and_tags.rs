@@ -14,24 +14,14 @@ async fn account_attributes_report_limits_and_usage() {
     let app = TestApp::spawn().await;
     app.create_chef("a1").await;
     app.create_puppet("a2").await;
-    let attrs = app
-        .client
-        .describe_account_attributes()
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
-    let servers = attrs
-        .iter()
-        .find(|a| a.name.as_deref() == Some("ServerLimit"))
-        .unwrap();
-    assert_eq!((servers.maximum, servers.used), (Some(10), Some(2)));
-    let backups = attrs
-        .iter()
-        .find(|a| a.name.as_deref() == Some("ManualBackupLimit"))
-        .unwrap();
-    assert_eq!((backups.maximum, backups.used), (Some(50), Some(0)));
+    assert_eq!(
+        app.limit_and_usage("ServerLimit").await,
+        (Some(10), Some(2))
+    );
+    assert_eq!(
+        app.limit_and_usage("ManualBackupLimit").await,
+        (Some(50), Some(0))
+    );
 }
 
 #[tokio::test]

@@ -73,16 +73,8 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
         .send()
         .await
         .unwrap();
-    let described = app
-        .client
-        .describe_backups()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
-    assert_eq!(described[0].status, Some(BackupStatus::Ok));
+    let described = app.backup(&id).await;
+    assert_eq!(described.status, Some(BackupStatus::Ok));
 
     // A second backup is listed first.
     app.advance(5).await;
@@ -119,16 +111,8 @@ async fn deleting_a_backup_is_asynchronous_and_not_repeatable() {
     );
     app.advance(31).await;
     app.delete_backup(&id).send().await.unwrap();
-    let b = app
-        .client
-        .describe_backups()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
-    assert_eq!(b[0].status, Some(BackupStatus::Deleting));
+    let b = app.backup(&id).await;
+    assert_eq!(b.status, Some(BackupStatus::Deleting));
     assert_eq!(
         app.delete_backup(&id).send().await.err_code(),
         "InvalidStateException"
@@ -230,19 +214,10 @@ async fn the_manual_backup_limit_is_enforced() {
         app.create_backup("l").send().await.err_code(),
         "LimitExceededException"
     );
-    let attrs = app
-        .client
-        .describe_account_attributes()
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
-    let manual = attrs
-        .iter()
-        .find(|a| a.name.as_deref() == Some("ManualBackupLimit"))
-        .unwrap();
-    assert_eq!((manual.maximum, manual.used), (Some(2), Some(2)));
+    assert_eq!(
+        app.limit_and_usage("ManualBackupLimit").await,
+        (Some(2), Some(2))
+    );
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use crate::helpers::{RawResponse, client_with, raw};
+use crate::helpers::{RawResponse, client_with, post_json, raw};
 
 /// The local pair clients sign the wire door with (never real credentials).
 pub(crate) const LOCAL_KEY: &str = "AKIDLOCALPROXY";
@@ -127,14 +127,7 @@ impl Binary {
         self.cookie
             .get_or_init(|| async {
                 let body = format!(r#"{{"token":"{CONSOLE_TOKEN}"}}"#);
-                let answer = raw(
-                    self.addr,
-                    "POST",
-                    "/api/session",
-                    &[("Content-Type", "application/json")],
-                    &body,
-                )
-                .await;
+                let answer = post_json(self.addr, "/api/session", &body).await;
                 assert_eq!(answer.status, 204, "{}", answer.body);
                 let set = answer.header("set-cookie").expect("a session cookie");
                 set.split(';').next().unwrap().to_owned()

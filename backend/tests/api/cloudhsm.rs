@@ -1,7 +1,7 @@
 //! CloudHSM v2 through the real `aws-sdk-cloudhsmv2` client: clusters, HSMs,
 //! initialization, quotas, regions and the errors of each.
 
-use crate::helpers::assert_fails;
+use crate::helpers::{assert_fails, assert_fails_saying};
 use aws_sdk_cloudhsmv2::Client;
 use aws_sdk_cloudhsmv2::config::retry::RetryConfig;
 use aws_sdk_cloudhsmv2::config::{BehaviorVersion, Credentials, Region};
@@ -225,20 +225,14 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
         Some(ClusterState::Uninitialized)
     );
 
-    let err = hsm
-        .initialize_cluster()
-        .cluster_id(&id)
-        .signed_cert("x")
-        .trust_anchor("y")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        err.as_service_error()
-            .unwrap()
-            .is_cloud_hsm_invalid_request_exception()
+    assert_fails_saying!(
+        hsm.initialize_cluster()
+            .cluster_id(&id)
+            .signed_cert("x")
+            .trust_anchor("y"),
+        "CloudHsmInvalidRequestException",
+        "no CSR yet"
     );
-    assert!(format!("{err:?}").contains("no CSR yet"), "{err:?}");
 
     assert_fails!(
         hsm.create_hsm()
@@ -357,16 +351,9 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
     app.advance(31).await;
     let listed = hsm.describe_clusters().send().await.unwrap();
     assert!(listed.clusters.unwrap().is_empty());
-    let err = hsm
-        .delete_cluster()
-        .cluster_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        err.as_service_error()
-            .unwrap()
-            .is_cloud_hsm_resource_not_found_exception()
+    assert_fails!(
+        hsm.delete_cluster().cluster_id(&id),
+        "CloudHsmResourceNotFoundException"
     );
     let backups = backups_of(&hsm, &id).await;
     assert_eq!(backups.len(), 2);
@@ -843,11 +830,9 @@ async fn the_wire_and_console_doors_speak_cloudhsm_errors() {
     let r = console("mars-1").await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["code"], "CloudHsmInvalidRequestException");
-    let r = raw(
+    let r = post_json(
         app.addr,
-        "POST",
         "/api/cloudhsmv2/DeleteCluster",
-        &[("Content-Type", "application/json")],
         r#"{"ClusterId":"cluster-abcdefghijk"}"#,
     )
     .await;
@@ -868,14 +853,7 @@ async fn injected_faults_answer_every_cloudhsm_error() {
         let body = format!(
             r#"{{"kind":"error","code":"{code_name}","operation":"DescribeBackups","count":1}}"#
         );
-        let r = raw(
-            app.addr,
-            "POST",
-            "/api/sim/faults",
-            &[("Content-Type", "application/json")],
-            &body,
-        )
-        .await;
+        let r = post_json(app.addr, "/api/sim/faults", &body).await;
         assert_eq!(r.status, 200, "{}", r.body);
         let err = hsm.describe_backups().send().await.unwrap_err();
         assert_eq!(code(&err), code_name);

@@ -28,16 +28,9 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
     );
     assert!(backup.delete_timestamp.is_none());
 
-    let err = hsm
-        .restore_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        err.as_service_error()
-            .unwrap()
-            .is_cloud_hsm_invalid_request_exception()
+    assert_fails!(
+        hsm.restore_backup().backup_id(&id),
+        "CloudHsmInvalidRequestException"
     );
     let deleted = hsm
         .delete_backup()
@@ -86,16 +79,9 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
     app.advance(2).await;
     let gone = backups_by(&hsm, "backupIds", vec![id.clone()]).await;
     assert!(gone.is_empty());
-    let err = hsm
-        .restore_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        err.as_service_error()
-            .unwrap()
-            .is_cloud_hsm_resource_not_found_exception()
+    assert_fails!(
+        hsm.restore_backup().backup_id(&id),
+        "CloudHsmResourceNotFoundException"
     );
     assert_fails!(
         hsm.delete_backup().backup_id("backup-bad1"),
@@ -146,14 +132,7 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         "a copy is no longer associated with a cluster"
     );
     assert!(
-        west.describe_backups()
-            .filters("clusterIds", vec![cluster_id.clone()])
-            .send()
-            .await
-            .unwrap()
-            .backups
-            .unwrap()
-            .is_empty(),
+        backups_of(&west, &cluster_id).await.is_empty(),
         "nor found under its source's cluster"
     );
     assert!(copy.copy_timestamp.is_some());
@@ -170,13 +149,8 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
     );
     let copy_id = copy.backup_id.clone();
     assert!(
-        east.describe_backups()
-            .filters("backupIds", vec![copy_id.clone()])
-            .send()
+        backups_by(&east, "backupIds", vec![copy_id.clone()])
             .await
-            .unwrap()
-            .backups
-            .unwrap()
             .is_empty(),
         "the copy lives in eu-west-1 only"
     );
@@ -643,16 +617,7 @@ async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
     assert!(expired.len() >= 2, "{expired:?}");
     let state_of = |id: String| {
         let hsm = &hsm;
-        async move {
-            hsm.describe_backups()
-                .filters("backupIds", vec![id])
-                .send()
-                .await
-                .unwrap()
-                .backups
-                .unwrap()
-                .remove(0)
-        }
+        async move { backups_by(hsm, "backupIds", vec![id]).await.remove(0) }
     };
 
     let restored = hsm

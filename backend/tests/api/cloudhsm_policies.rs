@@ -121,13 +121,8 @@ async fn a_backup_policy_is_put_read_replaced_and_deleted() {
 }
 
 async fn backup_cluster(hsm: &aws_sdk_cloudhsmv2::Client, backup_id: &str) -> String {
-    hsm.describe_backups()
-        .filters("backupIds", vec![backup_id.to_owned()])
-        .send()
+    backups_by(hsm, "backupIds", vec![backup_id.to_owned()])
         .await
-        .unwrap()
-        .backups
-        .unwrap()
         .remove(0)
         .cluster_id
         .unwrap()
@@ -300,21 +295,17 @@ async fn bad_policy_requests_are_answered_with_cloudhsm_errors() {
     );
 
     // The console door answers the same, in the shared envelope.
-    let r = raw(
+    let r = post_json(
         app.addr,
-        "POST",
         "/api/cloudhsmv2/GetResourcePolicy",
-        &[("Content-Type", "application/json")],
         &serde_json::json!({ "ResourceArn": unknown }).to_string(),
     )
     .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(r.json()["code"], "CloudHsmResourceNotFoundException");
-    let r = raw(
+    let r = post_json(
         app.addr,
-        "POST",
         "/api/cloudhsmv2/GetResourcePolicy",
-        &[("Content-Type", "application/json")],
         &serde_json::json!({ "ResourceArn": arn }).to_string(),
     )
     .await;

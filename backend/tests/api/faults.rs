@@ -2,31 +2,18 @@
 
 use crate::helpers::*;
 
-async fn post(app: &TestApp, path: &str, body: &str) -> RawResponse {
-    raw(
-        app.addr,
-        "POST",
-        path,
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn an_error_fault_answers_its_code_a_given_number_of_times() {
     let app = TestApp::spawn().await;
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"error","code":"InternalFailure","operation":"DescribeServers","count":1}"#,
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let id = r.json()["id"].as_u64().unwrap();
-    let listed = raw(app.addr, "GET", "/api/sim/faults", &[], "")
-        .await
-        .json();
+    let listed = get(app.addr, "/api/sim/faults").await.json();
     assert_eq!(listed["faults"][0]["id"], id);
     let failed = wire(app.addr, "DescribeServers", "{}").await;
     assert_eq!(failed.status, 500);
@@ -44,8 +31,8 @@ async fn an_error_fault_answers_its_code_a_given_number_of_times() {
     );
 
     // A throttling fault scoped to one server, removed by id.
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"error","code":"ThrottlingException","serverName":"x"}"#,
     )
@@ -84,7 +71,7 @@ async fn an_error_fault_answers_its_code_a_given_number_of_times() {
         r#"{"kind":"nope"}"#,
         "{",
     ] {
-        let r = post(&app, "/api/sim/faults", bad).await;
+        let r = post_json(app.addr, "/api/sim/faults", bad).await;
         assert_eq!(r.status, 400, "{bad}");
         assert!(r.json()["code"].as_str().is_some(), "{bad}: {}", r.body);
     }
@@ -93,8 +80,8 @@ async fn an_error_fault_answers_its_code_a_given_number_of_times() {
 #[tokio::test]
 async fn lifecycle_faults_end_creation_backup_and_association_failed() {
     let app = TestApp::spawn().await;
-    post(
-        &app,
+    post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"create-fails","serverName":"doomed","reason":"Subnet has no free addresses"}"#,
     )
@@ -111,8 +98,8 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
     assert!(app.event_messages("doomed").await[0].contains("Subnet has no free addresses"));
     assert_eq!(app.status("fine").await, "HEALTHY");
 
-    post(
-        &app,
+    post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"backup-fails","count":1}"#,
     )
@@ -132,8 +119,8 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
     assert_eq!(backup.status.unwrap().as_str(), "FAILED");
     assert_eq!(app.status("fine").await, "HEALTHY");
 
-    post(
-        &app,
+    post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"node-association-fails"}"#,
     )
@@ -177,8 +164,8 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
 async fn a_server_loses_health_with_a_reason_and_recovers() {
     let app = TestApp::spawn().await;
     app.healthy_chef("sick").await;
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/servers/sick/health",
         r#"{"status":"UNHEALTHY","recoverAfterSeconds":300}"#,
     )
@@ -200,8 +187,8 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
     assert_eq!(app.status("sick").await, "HEALTHY");
     assert!(app.server("sick").await.status_reason.is_none());
 
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/servers/sick/health",
         r#"{"status":"CONNECTION_LOST","reason":"Instance stopped"}"#,
     )
@@ -211,22 +198,22 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
         app.create_backup("sick").send().await.err_code(),
         "InvalidStateException"
     );
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/servers/sick/health",
         r#"{"status":"HEALTHY"}"#,
     )
     .await;
     assert_eq!(r.json()["Status"], "HEALTHY");
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/servers/sick/health",
         r#"{"status":"DELETING"}"#,
     )
     .await;
     assert_eq!(r.json()["code"], "ValidationException");
-    let r = post(
-        &app,
+    let r = post_json(
+        app.addr,
         "/api/sim/servers/none/health",
         r#"{"status":"UNHEALTHY"}"#,
     )
@@ -257,8 +244,8 @@ async fn maintenance_runs_in_its_window_and_can_fail() {
             .any(|m| m.contains("Scheduled maintenance started"))
     );
 
-    post(
-        &app,
+    post_json(
+        app.addr,
         "/api/sim/faults",
         r#"{"kind":"maintenance-fails","reason":"yum could not reach its mirror"}"#,
     )
@@ -276,8 +263,7 @@ async fn health_faults_fire_at_the_next_health_check() {
     let app = TestApp::spawn().await;
     app.healthy_chef("flaky").await;
     app.healthy_chef("solid").await;
-    let r = post(
-        &app,
+    let r = post_json(app.addr,
         "/api/sim/faults",
         r#"{"kind":"connection-lost","serverName":"flaky","count":1,"reason":"Instance stopped","recoverAfterSeconds":120}"#,
     )
@@ -293,14 +279,17 @@ async fn health_faults_fire_at_the_next_health_check() {
     assert_eq!(s.status.unwrap().as_str(), "CONNECTION_LOST");
     assert_eq!(s.status_reason.as_deref(), Some("Instance stopped"));
     assert_eq!(app.status("solid").await, "HEALTHY", "scoped to one server");
-    let faults = raw(app.addr, "GET", "/api/sim/faults", &[], "")
-        .await
-        .json();
+    let faults = get(app.addr, "/api/sim/faults").await.json();
     assert_eq!(faults["faults"], serde_json::json!([]), "count used up");
     app.advance(121).await;
     assert_eq!(app.status("flaky").await, "HEALTHY", "recovered");
 
-    post(&app, "/api/sim/faults", r#"{"kind":"unhealthy","count":2}"#).await;
+    post_json(
+        app.addr,
+        "/api/sim/faults",
+        r#"{"kind":"unhealthy","count":2}"#,
+    )
+    .await;
     app.advance(61).await;
     assert_eq!(app.status("flaky").await, "UNHEALTHY");
     assert_eq!(app.status("solid").await, "UNHEALTHY");
@@ -311,13 +300,14 @@ async fn the_fault_list_is_capped() {
     let app = TestApp::spawn().await;
     let body = r#"{"kind":"latency","millis":1,"operation":"DescribeServers"}"#;
     for _ in 0..100 {
-        assert_eq!(post(&app, "/api/sim/faults", body).await.status, 200);
+        assert_eq!(
+            post_json(app.addr, "/api/sim/faults", body).await.status,
+            200
+        );
     }
-    let refused = post(&app, "/api/sim/faults", body).await;
+    let refused = post_json(app.addr, "/api/sim/faults", body).await;
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert_eq!(refused.json()["code"], "LimitExceededException");
-    let listed = raw(app.addr, "GET", "/api/sim/faults", &[], "")
-        .await
-        .json();
+    let listed = get(app.addr, "/api/sim/faults").await.json();
     assert_eq!(listed["faults"].as_array().unwrap().len(), 100);
 }

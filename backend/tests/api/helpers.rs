@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_opsworkscm::Client;
 use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_opsworkscm::types::{EngineAttribute, Server};
+use aws_sdk_opsworkscm::types::{AccountAttribute, Backup, EngineAttribute, Server};
 use backend::clock::{Clock, ManualClock};
 use backend::http::{AppState, Settings, router};
 use backend::security::Guard;
@@ -278,6 +278,40 @@ impl TestApp {
             .remove(0)
     }
 
+    /// DescribeAccountAttributes' attributes.
+    pub(crate) async fn account_attributes(&self) -> Vec<AccountAttribute> {
+        self.client
+            .describe_account_attributes()
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap()
+    }
+
+    /// Account attribute `name` as (maximum, used).
+    pub(crate) async fn limit_and_usage(&self, name: &str) -> (Option<i32>, Option<i32>) {
+        let attrs = self.account_attributes().await;
+        let attr = attrs
+            .iter()
+            .find(|a| a.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no account attribute {name}"));
+        (attr.maximum, attr.used)
+    }
+
+    /// The backup `id` as DescribeBackups returns it.
+    pub(crate) async fn backup(&self, id: &str) -> Backup {
+        self.client
+            .describe_backups()
+            .backup_id(id)
+            .send()
+            .await
+            .unwrap()
+            .backups
+            .unwrap()
+            .remove(0)
+    }
+
     pub(crate) async fn status(&self, name: &str) -> String {
         self.server(name).await.status.unwrap().as_str().to_owned()
     }
@@ -371,6 +405,11 @@ pub(crate) fn client_with(
         .endpoint_url(format!("http://{addr}"))
         .build();
     Client::from_conf(config)
+}
+
+/// An engine attribute `name` = `value`.
+pub(crate) fn ea(name: &str, value: &str) -> EngineAttribute {
+    EngineAttribute::builder().name(name).value(value).build()
 }
 
 /// The value of engine attribute `name`.
@@ -479,6 +518,23 @@ fn dechunk(mut body: &str) -> String {
         body = &rest[size + 2..];
     }
     out
+}
+
+/// POSTs a JSON `body` to `path` (a console or simulator-control door).
+pub(crate) async fn post_json(addr: SocketAddr, path: &str, body: &str) -> RawResponse {
+    raw(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body,
+    )
+    .await
+}
+
+/// GETs `path` with no extra headers.
+pub(crate) async fn get(addr: SocketAddr, path: &str) -> RawResponse {
+    raw(addr, "GET", path, &[], "").await
 }
 
 /// Calls an operation through the wire door with raw HTTP.

@@ -1,15 +1,11 @@
 //! Node association with real keys and CSRs.
 
 use crate::helpers::assert_fails;
-use aws_sdk_opsworkscm::types::{EngineAttribute, NodeAssociationStatus};
+use aws_sdk_opsworkscm::types::NodeAssociationStatus;
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use x509_parser::pem::parse_x509_pem;
 
 use crate::helpers::*;
-
-fn ea(name: &str, value: &str) -> EngineAttribute {
-    EngineAttribute::builder().name(name).value(value).build()
-}
 
 fn node_csr(cn: &str) -> String {
     let key = KeyPair::generate().unwrap();

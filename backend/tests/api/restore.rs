@@ -1,13 +1,9 @@
 //! RestoreServer and CreateServer from a backup bring back the server as it
 //! was at the backup, on a new EC2 instance; a failed restore changes nothing.
 
-use aws_sdk_opsworkscm::types::{EngineAttribute, ServerStatus};
+use aws_sdk_opsworkscm::types::ServerStatus;
 
 use crate::helpers::*;
-
-fn ea(name: &str, value: &str) -> EngineAttribute {
-    EngineAttribute::builder().name(name).value(value).build()
-}
 
 /// Associates Chef node `node` with `server` and lets it finish.
 async fn associate(app: &TestApp, server: &str, node: &str) {
@@ -41,14 +37,7 @@ async fn is_associated(app: &TestApp, server: &str, node: &str) -> bool {
 }
 
 async fn post_fault(app: &TestApp, body: &str) {
-    let response = raw(
-        app.addr,
-        "POST",
-        "/api/sim/faults",
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .await;
+    let response = post_json(app.addr, "/api/sim/faults", body).await;
     assert!(response.status < 300, "{}", response.body);
 }
 

@@ -3,23 +3,10 @@
 //! RUNNING → HEALTHY; a server whose EC2 instance was terminated outside the
 //! service is TERMINATED until RestoreServer or DeleteServer.
 
-use aws_sdk_opsworkscm::types::EngineAttribute;
-
 use crate::helpers::*;
 
-fn ea(name: &str, value: &str) -> EngineAttribute {
-    EngineAttribute::builder().name(name).value(value).build()
-}
-
 async fn set_state(app: &TestApp, server: &str, body: &str) -> RawResponse {
-    raw(
-        app.addr,
-        "POST",
-        &format!("/api/sim/servers/{server}/health"),
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .await
+    post_json(app.addr, &format!("/api/sim/servers/{server}/health"), body).await
 }
 
 #[tokio::test]

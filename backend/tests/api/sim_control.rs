@@ -2,24 +2,13 @@
 
 use crate::helpers::*;
 
-async fn post(app: &TestApp, path: &str, body: &str) -> RawResponse {
-    raw(
-        app.addr,
-        "POST",
-        path,
-        &[("Content-Type", "application/json")],
-        body,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn advancing_the_clock_completes_what_fell_due() {
     let app = TestApp::spawn().await;
-    let before = raw(app.addr, "GET", "/api/sim/clock", &[], "").await.json();
+    let before = get(app.addr, "/api/sim/clock").await.json();
     assert_eq!(before["speed"], 1.0);
     app.create_chef("timed").await;
-    let r = post(&app, "/api/sim/clock/advance", r#"{"seconds": 61}"#).await;
+    let r = post_json(app.addr, "/api/sim/clock/advance", r#"{"seconds": 61}"#).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let after = r.json();
     assert_eq!(
@@ -28,7 +17,7 @@ async fn advancing_the_clock_completes_what_fell_due() {
     );
     assert!(after["completed"].as_u64().unwrap() >= 1);
     assert_eq!(app.status("timed").await, "HEALTHY");
-    let r = post(&app, "/api/sim/clock/advance", r#"{"seconds": -5}"#).await;
+    let r = post_json(app.addr, "/api/sim/clock/advance", r#"{"seconds": -5}"#).await;
     assert_eq!(
         (r.status, r.json()["code"].as_str()),
         (400, Some("ValidationException"))
@@ -38,19 +27,19 @@ async fn advancing_the_clock_completes_what_fell_due() {
 #[tokio::test]
 async fn the_speed_applies_to_transitions_started_afterwards() {
     let app = TestApp::spawn().await;
-    let r = post(&app, "/api/sim/speed", r#"{"speed": 60}"#).await;
+    let r = post_json(app.addr, "/api/sim/speed", r#"{"speed": 60}"#).await;
     assert_eq!(r.json()["speed"], 60.0);
     app.create_chef("fast").await;
     app.advance(1).await; // 60 s of work at speed 60
     assert_eq!(app.status("fast").await, "HEALTHY");
-    let r = post(&app, "/api/sim/speed", r#"{"speed": 0}"#).await;
+    let r = post_json(app.addr, "/api/sim/speed", r#"{"speed": 0}"#).await;
     assert_eq!(r.json()["code"], "ValidationException");
 }
 
 #[tokio::test]
 async fn seed_demo_fills_the_account_and_reset_empties_it() {
     let app = TestApp::spawn().await;
-    let r = post(&app, "/api/sim/seed-demo", "").await;
+    let r = post_json(app.addr, "/api/sim/seed-demo", "").await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
         r.json()["servers"],
@@ -92,10 +81,10 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
             .iter()
             .any(|m| m.contains("web-01"))
     );
-    let again = post(&app, "/api/sim/seed-demo", "").await;
+    let again = post_json(app.addr, "/api/sim/seed-demo", "").await;
     assert_eq!(again.json()["code"], "ResourceAlreadyExistsException");
 
-    let r = post(&app, "/api/sim/reset", "").await;
+    let r = post_json(app.addr, "/api/sim/reset", "").await;
     assert_eq!(r.status, 200);
     assert!(
         app.client
@@ -117,14 +106,7 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
             .unwrap()
             .is_empty()
     );
-    let attrs = app
-        .client
-        .describe_account_attributes()
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let attrs = app.account_attributes().await;
     assert!(attrs.iter().all(|a| a.used == Some(0)));
 }
 
@@ -146,36 +128,34 @@ async fn out_of_bounds_numbers_are_validation_errors_not_panics() {
         r#"{"speed": -1}"#,
         r#"{"speed": 1e9}"#,
     ] {
-        refused(&post(&app, "/api/sim/speed", body).await);
+        refused(&post_json(app.addr, "/api/sim/speed", body).await);
     }
     // recoverAfterSeconds 1e300 overflowed the recovery time.
     for recover in ["1e300", "0", "-1", "315360001"] {
         let body = format!(r#"{{"status":"UNHEALTHY","recoverAfterSeconds":{recover}}}"#);
-        refused(&post(&app, "/api/sim/servers/bounded/health", &body).await);
+        refused(&post_json(app.addr, "/api/sim/servers/bounded/health", &body).await);
         let fault = format!(r#"{{"kind":"unhealthy","recoverAfterSeconds":{recover}}}"#);
-        refused(&post(&app, "/api/sim/faults", &fault).await);
+        refused(&post_json(app.addr, "/api/sim/faults", &fault).await);
     }
     let long = "x".repeat(1025);
     refused(
-        &post(
-            &app,
+        &post_json(
+            app.addr,
             "/api/sim/faults",
             &format!(r#"{{"kind":"error","code":"ThrottlingException","message":"{long}"}}"#),
         )
         .await,
     );
     refused(
-        &post(
-            &app,
+        &post_json(
+            app.addr,
             "/api/sim/faults",
             r#"{"kind":"latency","millis":3600000}"#,
         )
         .await,
     );
-    refused(&post(&app, "/api/sim/clock/advance", r#"{"seconds": 1e300}"#).await);
-    let faults = raw(app.addr, "GET", "/api/sim/faults", &[], "")
-        .await
-        .json();
+    refused(&post_json(app.addr, "/api/sim/clock/advance", r#"{"seconds": 1e300}"#).await);
+    let faults = get(app.addr, "/api/sim/faults").await.json();
     assert_eq!(
         faults["faults"],
         serde_json::json!([]),
@@ -184,7 +164,7 @@ async fn out_of_bounds_numbers_are_validation_errors_not_panics() {
     assert_eq!(app.status("bounded").await, "HEALTHY", "health unchanged");
 
     // The service still works, at the speed it had.
-    let clock = raw(app.addr, "GET", "/api/sim/clock", &[], "").await.json();
+    let clock = get(app.addr, "/api/sim/clock").await.json();
     assert_eq!(clock["speed"], 1.0);
     app.create_chef("after").await;
     app.advance(61).await;
@@ -197,18 +177,18 @@ async fn out_of_bounds_numbers_are_validation_errors_not_panics() {
 async fn the_clock_cannot_be_advanced_past_the_year_9000() {
     let app = TestApp::spawn().await;
     let ten_years = r#"{"seconds": 315360000}"#;
-    let mut last = post(&app, "/api/sim/clock/advance", ten_years).await;
+    let mut last = post_json(app.addr, "/api/sim/clock/advance", ten_years).await;
     let mut advances = 0;
     while last.status == 200 && advances < 1_000 {
         advances += 1;
-        last = post(&app, "/api/sim/clock/advance", ten_years).await;
+        last = post_json(app.addr, "/api/sim/clock/advance", ten_years).await;
     }
     assert_eq!(last.status, 400, "{}", last.body);
     assert!(last.body.contains("9000"), "{}", last.body);
     assert!(advances > 600, "about 697 advances fit: {advances}");
     // Still serving, and time-based work still runs.
     app.create_chef("late").await;
-    let r = post(&app, "/api/sim/clock/advance", r#"{"seconds": 61}"#).await;
+    let r = post_json(app.addr, "/api/sim/clock/advance", r#"{"seconds": 61}"#).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(app.status("late").await, "HEALTHY");
 }

@@ -43,11 +43,9 @@ async fn a_failing_store_answers_internal_failure_changes_nothing_and_recovers()
     .await;
     assert_eq!(r.status, 500);
     // The console door: its envelope.
-    let r = raw(
+    let r = post_json(
         app.addr,
-        "POST",
         "/api/opsworks-cm/CreateBackup",
-        &[("Content-Type", "application/json")],
         r#"{"ServerName":"kept"}"#,
     )
     .await;

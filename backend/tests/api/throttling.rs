@@ -22,14 +22,7 @@ async fn bursts_beyond_the_limit_are_throttled_in_the_protocols_format() {
         Some(serde_json::json!("ThrottlingException"))
     );
     // The console door is not throttled.
-    let r = raw(
-        app.addr,
-        "POST",
-        "/api/opsworks-cm/DescribeServers",
-        &[("Content-Type", "application/json")],
-        "{}",
-    )
-    .await;
+    let r = post_json(app.addr, "/api/opsworks-cm/DescribeServers", "{}").await;
     assert_eq!(r.status, 200);
 }
 

@@ -177,7 +177,7 @@ async fn the_console_needs_a_session_when_one_is_required() {
     let json = ("Content-Type", "application/json");
     let port = app.addr.port();
 
-    let health = raw(app.addr, "GET", "/api/health", &[], "").await;
+    let health = get(app.addr, "/api/health").await;
     assert_eq!(health.status, 200, "probes need no session");
 
     let forged =
@@ -224,12 +224,9 @@ async fn the_console_needs_a_session_when_one_is_required() {
 
     // The printed link: ?token= is exchanged for the cookie and dropped
     // from the address; a wrong one leads to the sign-in page.
-    let link = raw(
+    let link = get(
         app.addr,
-        "GET",
         &format!("/servers?region=eu-west-1&token={CONSOLE_TOKEN}"),
-        &[],
-        "",
     )
     .await;
     assert_eq!(link.status, 303);
@@ -248,7 +245,7 @@ async fn the_console_needs_a_session_when_one_is_required() {
     )
     .await;
     assert_eq!(answer.status, 200, "{}", answer.body);
-    let bad_link = raw(app.addr, "GET", "/?token=wrong-token-0123456789", &[], "").await;
+    let bad_link = get(app.addr, "/?token=wrong-token-0123456789").await;
     assert_eq!(bad_link.status, 303);
     assert_eq!(bad_link.header("location"), Some("/?signin=rejected"));
     assert!(bad_link.header("set-cookie").is_none());
@@ -285,7 +282,7 @@ async fn generated_secrets_are_printed_once_and_are_what_lets_clients_in() {
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap();
 
-    let link = raw(app.addr, "GET", &format!("/?token={token}"), &[], "").await;
+    let link = get(app.addr, &format!("/?token={token}")).await;
     let cookie = link.header("set-cookie").expect("the printed token works");
     let config = raw(
         app.addr,

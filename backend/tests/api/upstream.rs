@@ -299,20 +299,13 @@ async fn throttles_from_the_upstream_are_retried_up_to_three_attempts() {
             r#"{{"kind":"error","code":"ThrottlingException","operation":"DescribeAccountAttributes","count":{count}}}"#
         )
     };
-    let add = raw(
-        b.addr,
-        "POST",
-        "/api/sim/faults",
-        &[("Content-Type", "application/json")],
-        &fault(2),
-    )
-    .await;
+    let add = post_json(b.addr, "/api/sim/faults", &fault(2)).await;
     assert_eq!(add.status, 200, "{}", add.body);
     // Two throttles, then success: the caller never sees them.
     let answer = a.console("DescribeAccountAttributes", "{}").await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(answer.json()["Attributes"].is_array());
-    let left = raw(b.addr, "GET", "/api/sim/faults", &[], "").await.json();
+    let left = get(b.addr, "/api/sim/faults").await.json();
     assert_eq!(
         left["faults"].as_array().map(Vec::len),
         Some(0),
@@ -320,14 +313,7 @@ async fn throttles_from_the_upstream_are_retried_up_to_three_attempts() {
     );
 
     // Three throttles outlast the three attempts: the throttle is answered.
-    raw(
-        b.addr,
-        "POST",
-        "/api/sim/faults",
-        &[("Content-Type", "application/json")],
-        &fault(4),
-    )
-    .await;
+    post_json(b.addr, "/api/sim/faults", &fault(4)).await;
     let answer = a.console("DescribeAccountAttributes", "{}").await;
     assert_eq!(
         answer.json()["code"],
@@ -335,7 +321,7 @@ async fn throttles_from_the_upstream_are_retried_up_to_three_attempts() {
         "{}",
         answer.body
     );
-    let left = raw(b.addr, "GET", "/api/sim/faults", &[], "").await.json();
+    let left = get(b.addr, "/api/sim/faults").await.json();
     assert_eq!(
         left["faults"][0]["fired"], 3,
         "exactly three attempts: {left}"
@@ -654,11 +640,9 @@ async fn only_the_local_key_pair_reaches_the_upstream_and_everything_else_stays_
         a_create(&real, "with-real-keys").await.err_code(),
         "UnrecognizedClientException"
     );
-    let console = raw(
+    let console = post_json(
         a.addr,
-        "POST",
         "/api/opsworks-cm/CreateServer",
-        &[("Content-Type", "application/json")],
         &create("no-session"),
     )
     .await;
@@ -768,15 +752,8 @@ async fn nothing_secret_is_logged_even_at_trace() {
     // Everything that handles a secret: the sign-in link and page (right
     // and wrong), console calls with the cookie, the stream, signed wire
     // calls of both services, a wrongly signed one, upstream signing.
-    raw(
-        a.addr,
-        "GET",
-        &format!("/servers?token={CONSOLE_TOKEN}"),
-        &[],
-        "",
-    )
-    .await;
-    raw(a.addr, "GET", "/?token=a-wrong-token-0123456789", &[], "").await;
+    get(a.addr, &format!("/servers?token={CONSOLE_TOKEN}")).await;
+    get(a.addr, "/?token=a-wrong-token-0123456789").await;
     let cookie = a.cookie().await;
     a.console("CreateServer", &create_body("traced", "ChefAutomate"))
         .await;

@@ -1,14 +1,9 @@
 //! ExportServerEngineAttribute `Userdata`.
 
 use crate::helpers::assert_fails;
-use aws_sdk_opsworkscm::types::EngineAttribute;
 use base64::Engine as _;
 
 use crate::helpers::*;
-
-fn ea(name: &str, value: &str) -> EngineAttribute {
-    EngineAttribute::builder().name(name).value(value).build()
-}
 
 fn bash_syntax_ok(script: &str) -> bool {
     use std::io::Write;

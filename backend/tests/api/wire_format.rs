@@ -94,15 +94,7 @@ async fn success_bodies_use_model_names_and_epoch_second_timestamps() {
 #[tokio::test]
 async fn the_console_door_shares_the_dispatcher_and_uses_the_envelope() {
     let app = TestApp::spawn().await;
-    let post = |path: &'static str, body: &'static str| {
-        raw(
-            app.addr,
-            "POST",
-            path,
-            &[("Content-Type", "application/json")],
-            body,
-        )
-    };
+    let post = |path: &'static str, body: &'static str| post_json(app.addr, path, body);
     let r = post("/api/opsworks-cm/DescribeServers", "{}").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["Servers"], serde_json::json!([]));
@@ -125,9 +117,9 @@ async fn the_console_door_shares_the_dispatcher_and_uses_the_envelope() {
 #[tokio::test]
 async fn health_config_host_check_and_body_limit() {
     let app = TestApp::spawn().await;
-    let r = raw(app.addr, "GET", "/api/health", &[], "").await;
+    let r = get(app.addr, "/api/health").await;
     assert_eq!((r.status, r.json()["status"].as_str()), (200, Some("ok")));
-    let r = raw(app.addr, "GET", "/api/config", &[], "").await;
+    let r = get(app.addr, "/api/config").await;
     let config = r.json();
     assert_eq!(config["mode"], "simulator");
     assert_eq!(config["region"], "us-east-1");
@@ -164,7 +156,7 @@ async fn health_config_host_check_and_body_limit() {
     let r = raw(app.addr, "PUT", "/", &[], "{}").await;
     assert_eq!(r.status, 405);
     assert_eq!(r.json()["__type"], "UnknownOperationException");
-    let r = raw(app.addr, "GET", "/api/opsworks-cm/DescribeServers", &[], "").await;
+    let r = get(app.addr, "/api/opsworks-cm/DescribeServers").await;
     assert_eq!(r.status, 405);
     assert_eq!(
         r.json()["code"],
@@ -182,24 +174,24 @@ async fn a_builds_files_are_cached_for_good_and_the_page_is_revalidated() {
     let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
     let app = TestApp::spawn_with_ui(store, dir.path()).await;
 
-    let r = raw(app.addr, "GET", "/pkg-0123/app.js", &[], "").await;
+    let r = get(app.addr, "/pkg-0123/app.js").await;
     assert_eq!((r.status, r.body.as_str()), (200, "main()"));
     assert_eq!(
         r.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
     for path in ["/", "/servers/web-1/backups"] {
-        let r = raw(app.addr, "GET", path, &[], "").await;
+        let r = get(app.addr, path).await;
         assert_eq!(r.header("cache-control"), Some("no-cache"), "{path}");
     }
     // A file a build does not have is a 404, never the page under its name.
     for path in ["/pkg-9999/app.js", "/pkg-0123/../index.html", "/pkg-0123/"] {
-        let r = raw(app.addr, "GET", path, &[], "").await;
+        let r = get(app.addr, path).await;
         assert_eq!(r.status, 404, "{path}");
         assert_eq!(r.header("cache-control"), None, "{path}");
     }
     // API answers carry no caching policy of the UI's.
-    let r = raw(app.addr, "GET", "/api/health", &[], "").await;
+    let r = get(app.addr, "/api/health").await;
     assert_eq!(r.header("cache-control"), None);
 }
 
@@ -211,14 +203,14 @@ async fn the_ui_is_served_at_the_root_and_on_deep_links() {
     let store = std::sync::Arc::new(backend::store::SqliteStore::in_memory().unwrap());
     let app = TestApp::spawn_with_ui(store, dir.path()).await;
     for path in ["/", "/servers/web-1/backups", "/index.html"] {
-        let r = raw(app.addr, "GET", path, &[], "").await;
+        let r = get(app.addr, path).await;
         assert_eq!(
             (r.status, r.body.as_str()),
             (200, "<html>console</html>"),
             "{path}"
         );
     }
-    let r = raw(app.addr, "GET", "/app.css", &[], "").await;
+    let r = get(app.addr, "/app.css").await;
     assert_eq!(r.body, "body{}");
     // POST / is still the wire door.
     let r = wire(app.addr, "DescribeServers", "{}").await;
