@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use clap::builder::{BoolishValueParser, RangedU64ValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::throttle::RateLimit;
@@ -25,90 +26,111 @@ pub enum Command {
     Serve(ServeArgs),
 }
 
-/// Flags of `cmconsole serve`.
+/// Flags of `cmconsole serve`. Each may also be given as the environment
+/// variable `--help` names beside it (`CMCONSOLE_` and the flag in upper
+/// case: `CMCONSOLE_LISTEN=127.0.0.1:0`); a flag wins over its variable.
+/// Switches take `true`/`false` (or `1`/`0`, `yes`/`no`); repeatable flags
+/// take a comma-separated list.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, default_value = "127.0.0.1:8080", env = "CMCONSOLE_LISTEN")]
     pub listen: SocketAddr,
     /// Directory of the database (default: the platform data directory).
-    #[arg(long, conflicts_with = "in_memory")]
+    #[arg(long, env = "CMCONSOLE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// Keep everything in memory; nothing survives a restart.
-    #[arg(long)]
+    #[arg(long, env = "CMCONSOLE_IN_MEMORY", value_parser = BoolishValueParser::new())]
     pub in_memory: bool,
     /// Time factor for simulated durations (60 makes a 60 s transition take 1 s).
-    #[arg(long, value_parser = parse_speed)]
+    #[arg(long, value_parser = parse_speed, env = "CMCONSOLE_SPEED")]
     pub speed: Option<f64>,
     /// Region in ARNs, endpoints and `/api/config`.
-    #[arg(long, default_value = "us-east-1", value_parser = parse_region)]
+    #[arg(long, default_value = "us-east-1", value_parser = parse_region, env = "CMCONSOLE_REGION")]
     pub region: String,
     /// Twelve-digit account id in ARNs.
-    #[arg(long, default_value = "123456789012", value_parser = parse_account)]
+    #[arg(long, default_value = "123456789012", value_parser = parse_account, env = "CMCONSOLE_ACCOUNT_ID")]
     pub account_id: String,
-    /// Directory of the built console.
-    #[arg(long, default_value = "frontend/dist")]
-    pub ui_dir: PathBuf,
+    /// Directory of the built console, for console development (default:
+    /// the console built into a release binary, else `frontend/dist`).
+    #[arg(long, env = "CMCONSOLE_UI_DIR")]
+    pub ui_dir: Option<PathBuf>,
     /// Maximum number of servers (ServerLimit), 1-1000000.
-    #[arg(long, default_value_t = 10, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = 10, value_parser = count_up_to(1_000_000), env = "CMCONSOLE_SERVER_LIMIT")]
     pub server_limit: usize,
     /// Maximum number of manual backups (ManualBackupLimit), 1-1000000.
-    #[arg(long, default_value_t = 50, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = 50, value_parser = count_up_to(1_000_000), env = "CMCONSOLE_MANUAL_BACKUP_LIMIT")]
     pub manual_backup_limit: usize,
     /// CloudHSM quota: clusters per region (the documented default is 4).
-    #[arg(long, default_value_t = 4, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = 4, value_parser = count_up_to(1_000_000), env = "CMCONSOLE_HSM_CLUSTER_LIMIT")]
     pub hsm_cluster_limit: usize,
     /// CloudHSM quota: HSMs per region (the documented default is 6).
-    #[arg(long, default_value_t = 6, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = 6, value_parser = count_up_to(1_000_000), env = "CMCONSOLE_HSM_LIMIT")]
     pub hsm_limit: usize,
     /// CloudHSM backups a region may hold before CopyBackupToRegion into it
     /// is refused with CloudHsmResourceLimitExceededException.
-    #[arg(long, default_value_t = 1_000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    #[arg(long, default_value_t = 1_000, value_parser = count_up_to(1_000_000), env = "CMCONSOLE_HSM_BACKUP_LIMIT")]
     pub hsm_backup_limit: usize,
     /// Wire-door rate limit per account: `RPS/BURST`, `RPS`, or `0` for none.
-    #[arg(long, default_value = "5/10")]
+    #[arg(long, default_value = "5/10", env = "CMCONSOLE_RATE_LIMIT")]
     pub rate_limit: RateLimit,
     /// JSON file with a list of faults to inject from the start (the bodies
     /// `POST /api/sim/faults` takes).
-    #[arg(long)]
+    #[arg(long, env = "CMCONSOLE_FAULTS_FILE")]
     pub faults_file: Option<PathBuf>,
     /// Fill an empty account with demo Chef and Puppet servers at start.
-    #[arg(long)]
+    #[arg(long, env = "CMCONSOLE_SEED_DEMO", value_parser = BoolishValueParser::new())]
     pub seed_demo: bool,
     /// Forward every call to this AWS-compatible endpoint instead of the
     /// simulator: an `http(s)://` URL, or `aws` for the service's regional
     /// AWS endpoint. Credentials come from the standard AWS chain.
-    #[arg(long, value_parser = Endpoint::parse, conflicts_with_all = ["seed_demo", "faults_file"])]
+    #[arg(long, value_parser = Endpoint::parse, env = "CMCONSOLE_UPSTREAM")]
     pub upstream: Option<Endpoint>,
     /// The shared-config profile whose credentials sign upstream calls.
-    #[arg(long, requires = "upstream")]
+    #[arg(long, requires = "upstream", env = "CMCONSOLE_PROFILE")]
     pub profile: Option<String>,
     /// Client-side rate limit of upstream calls: `RPS/BURST`, `RPS`, or `0`.
-    #[arg(long, default_value = "5/1", requires = "upstream")]
+    #[arg(
+        long,
+        default_value = "5/1",
+        requires = "upstream",
+        env = "CMCONSOLE_UPSTREAM_RATE"
+    )]
     pub upstream_rate: RateLimit,
     /// Seconds between upstream polls while something is in transition.
-    #[arg(long, default_value_t = 2.0, value_parser = parse_poll_seconds, requires = "upstream")]
+    #[arg(long, default_value_t = 2.0, value_parser = parse_poll_seconds, requires = "upstream", env = "CMCONSOLE_POLL_FAST")]
     pub poll_fast: f64,
     /// Seconds between upstream polls when everything is settled.
-    #[arg(long, default_value_t = 30.0, value_parser = parse_poll_seconds, requires = "upstream")]
+    #[arg(long, default_value_t = 30.0, value_parser = parse_poll_seconds, requires = "upstream", env = "CMCONSOLE_POLL_SLOW")]
     pub poll_slow: f64,
     /// Check SigV4 signatures on the wire door, as AWS does, against the
     /// `--access-key-id`/`--secret-access-key` pairs (a pair is generated
     /// and printed when none is given). Always on in upstream mode and on a
     /// non-loopback `--listen`.
-    #[arg(long)]
+    #[arg(long, env = "CMCONSOLE_REQUIRE_SIGV4", value_parser = BoolishValueParser::new())]
     pub require_sigv4: bool,
     /// An access key id clients sign wire-door calls with (repeatable;
     /// pairs with the `--secret-access-key` in the same position). Giving
     /// one turns SigV4 checking on.
-    #[arg(long = "access-key-id", requires = "secret_access_key")]
+    #[arg(
+        long = "access-key-id",
+        requires = "secret_access_key",
+        env = "CMCONSOLE_ACCESS_KEY_ID",
+        value_delimiter = ','
+    )]
     pub access_key_id: Vec<String>,
     /// The secret of the `--access-key-id` in the same position.
-    #[arg(long = "secret-access-key", requires = "access_key_id")]
+    #[arg(
+        long = "secret-access-key",
+        requires = "access_key_id",
+        env = "CMCONSOLE_SECRET_ACCESS_KEY",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
     pub secret_access_key: Vec<String>,
     /// Make the console ask for a session even in simulator mode on
     /// loopback (always on in upstream mode and on a non-loopback `--listen`).
-    #[arg(long)]
+    #[arg(long, env = "CMCONSOLE_REQUIRE_SESSION", value_parser = BoolishValueParser::new())]
     pub require_session: bool,
     /// File whose first line is the console token (at least 16 of
     /// `A-Z a-z 0-9 - _ . ~`); `CMCONSOLE_TOKEN` may hold it instead.
@@ -118,24 +140,61 @@ pub struct ServeArgs {
     pub token_file: Option<PathBuf>,
     /// Another origin whose pages may call `/api/` (repeatable), e.g.
     /// `http://127.0.0.1:8081` for `trunk serve`.
-    #[arg(long = "allow-origin", value_parser = parse_allowed_origin)]
+    #[arg(long = "allow-origin", value_parser = parse_allowed_origin, env = "CMCONSOLE_ALLOW_ORIGIN", value_delimiter = ',')]
     pub allow_origin: Vec<crate::security::same_origin::OriginParts>,
     /// Another host name requests may address besides loopback names and
     /// the listen address (repeatable), e.g. the machine's DNS name.
-    #[arg(long = "allowed-host", value_parser = parse_host_name)]
+    #[arg(long = "allowed-host", value_parser = parse_host_name, env = "CMCONSOLE_ALLOWED_HOST", value_delimiter = ',')]
     pub allowed_host: Vec<String>,
     /// Connections served at once (1-65536); one more is answered 503
     /// ServiceUnavailable with Retry-After.
-    #[arg(long, default_value_t = crate::serving::DEFAULT_MAX_CONNECTIONS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    #[arg(long, default_value_t = crate::serving::DEFAULT_MAX_CONNECTIONS, value_parser = count_up_to(65_536), env = "CMCONSOLE_MAX_CONNECTIONS")]
     pub max_connections: usize,
     /// Live event streams (`/api/events`) open at once (1-100000); one more
     /// is answered 503 ServiceUnavailable with Retry-After.
-    #[arg(long, default_value_t = crate::http::live::DEFAULT_MAX_STREAMS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=100_000))]
+    #[arg(long, default_value_t = crate::http::live::DEFAULT_MAX_STREAMS, value_parser = count_up_to(100_000), env = "CMCONSOLE_MAX_EVENT_STREAMS")]
     pub max_event_streams: usize,
     /// Seconds a client has to send a request's headers, and that an idle
     /// keep-alive connection stays open (0.1-300).
-    #[arg(long, default_value_t = crate::serving::DEFAULT_HEADER_TIMEOUT_SECONDS, value_parser = parse_header_timeout)]
+    #[arg(long, default_value_t = crate::serving::DEFAULT_HEADER_TIMEOUT_SECONDS, value_parser = parse_header_timeout, env = "CMCONSOLE_HEADER_TIMEOUT")]
     pub header_timeout: f64,
+}
+
+impl ServeArgs {
+    /// Flags that cannot go together. Checked after parsing rather than by
+    /// clap, which would count a switch set to `false` in the environment
+    /// as given.
+    ///
+    /// # Errors
+    /// A sentence naming the two flags.
+    pub fn check_conflicts(&self) -> Result<(), String> {
+        let conflicts = [
+            (
+                self.in_memory && self.data_dir.is_some(),
+                "--in-memory",
+                "--data-dir",
+            ),
+            (
+                self.upstream.is_some() && self.seed_demo,
+                "--upstream",
+                "--seed-demo",
+            ),
+            (
+                self.upstream.is_some() && self.faults_file.is_some(),
+                "--upstream",
+                "--faults-file",
+            ),
+        ];
+        match conflicts.into_iter().find(|(both, _, _)| *both) {
+            Some((_, a, b)) => Err(format!("the argument '{a}' cannot be used with '{b}'")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A count from 1 to `max`.
+fn count_up_to(max: u64) -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(1..=max)
 }
 
 fn parse_header_timeout(s: &str) -> Result<f64, String> {

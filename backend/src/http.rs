@@ -29,9 +29,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue};
 use axum::routing::{get, post};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -54,8 +56,8 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(60),
         ));
     let mut router = api_routes.route(shared::console::EVENTS_PATH, get(live::stream));
-    if let Some(dir) = &state.settings.ui_dir {
-        router = static_files::serve_ui(router, dir);
+    if let Some(source) = &state.settings.ui {
+        router = static_files::serve_ui(router, source);
     }
     let guard = Arc::clone(&state.settings.guard);
     router
@@ -68,6 +70,10 @@ pub fn router(state: AppState) -> Router {
             errors::panic_response,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(shared::console::VERSION_HEADER),
+            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
+        ))
         .with_state(state)
 }
 

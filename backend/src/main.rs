@@ -1,6 +1,6 @@
 //! `cmconsole` binary: parses the command line and runs the server.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use backend::cli::{Cli, Command};
 
@@ -9,7 +9,14 @@ async fn main() -> std::process::ExitCode {
     backend::logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => backend::startup::serve(args).await,
+        Command::Serve(args) => {
+            if let Err(conflict) = args.check_conflicts() {
+                Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, conflict)
+                    .exit();
+            }
+            backend::startup::serve(args).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

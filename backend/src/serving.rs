@@ -56,13 +56,19 @@ impl Default for Limits {
 }
 
 /// The answer to a connection over the limit.
-const OVER_CAPACITY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
-content-type: application/json\r\n\
-retry-after: 1\r\n\
-connection: close\r\n\
-content-length: 100\r\n\
-\r\n\
-{\"code\":\"ServiceUnavailable\",\"message\":\"Too many open connections; try again later.\",\"requestId\":\"\"}";
+const OVER_CAPACITY: &[u8] = concat!(
+    "HTTP/1.1 503 Service Unavailable\r\n",
+    "content-type: application/json\r\n",
+    "retry-after: 1\r\n",
+    "connection: close\r\n",
+    "x-cmconsole-version: ",
+    env!("CARGO_PKG_VERSION"),
+    "\r\n",
+    "content-length: 100\r\n",
+    "\r\n",
+    "{\"code\":\"ServiceUnavailable\",\"message\":\"Too many open connections; try again later.\",\"requestId\":\"\"}"
+)
+.as_bytes();
 
 /// Serves `router` on `listener` within `limits` until `shutdown` resolves,
 /// then drains (see the module doc).

@@ -15,6 +15,7 @@ pub use protections::{Protections, TOKEN_ENV};
 
 use crate::cli::ServeArgs;
 use crate::clock::{Clock, SimClock, SystemClock};
+use crate::http::static_files::UiSource;
 use crate::http::{AppState, Settings, router};
 use crate::sim::{CloudHsmQuotas, OpsWorksCmQuotas, SimConfig, Simulator};
 use crate::store::{SqliteStore, Store};
@@ -207,6 +208,11 @@ async fn upstream(
     Ok((target, store, None))
 }
 
+/// The start of the first line `serve` prints, once its state is loaded and
+/// its port accepts connections; the bound address follows
+/// (`cmconsole listening on http://127.0.0.1:43121`).
+pub const READY_PREFIX: &str = "cmconsole listening on http://";
+
 /// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let protections = Protections::decide(&args, std::env::var(TOKEN_ENV).ok())?;
@@ -221,13 +227,16 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
+    let ui = ui_source(args.ui_dir.clone());
     let state = AppState {
         target,
         store,
         settings: Arc::new(Settings {
             region: args.region,
             account_id: args.account_id,
-            ui_dir: Some(args.ui_dir),
+            ui: ui.clone(),
+            endpoint: Some(protections::browser_url(addr)),
+            started: std::time::Instant::now(),
             guard: Arc::new(protections.guard(addr)),
         }),
         verifier: protections.verifier(),
@@ -240,8 +249,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     };
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.
+    let console = match &ui {
+        Some(source) => format!("console files: {source}"),
+        None => "no console files: run `cargo xtask ui` or pass --ui-dir".to_owned(),
+    };
+    // The first line is the ready line scripts wait for (fixed wording).
     let banner = format!(
-        "cmconsole listening on http://{addr}\n{}\n",
+        "{READY_PREFIX}{addr}\n{}\n{console}\n",
         protections.banner(addr, state.target.mode())
     );
     let mut stdout = std::io::stdout().lock();
@@ -255,6 +269,21 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let live = Arc::clone(&state.live);
     crate::serving::serve(listener, router(state), limits, live, shutdown_signal()).await;
     Ok(())
+}
+
+/// Where the console comes from: `--ui-dir`, else the copy built into a
+/// release binary, else `frontend/dist` below the working directory (a
+/// development build run from the repository).
+fn ui_source(ui_dir: Option<PathBuf>) -> Option<UiSource> {
+    ui_dir
+        .map(UiSource::Dir)
+        .or_else(UiSource::embedded)
+        .or_else(|| {
+            let dist = PathBuf::from("frontend/dist");
+            dist.join("index.html")
+                .is_file()
+                .then_some(UiSource::Dir(dist))
+        })
 }
 
 async fn shutdown_signal() {

@@ -191,4 +191,7 @@ pub trait Store: Send + Sync + 'static {
     /// The journal's epoch: made with the journal, never reused, so an event
     /// id from another journal is recognised as such.
     fn epoch(&self) -> &str;
+    /// What and where the store is, for `/api/health`
+    /// (`sqlite file /data/cmconsole.sqlite3`, `in memory`).
+    fn describe(&self) -> String;
 }

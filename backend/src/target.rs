@@ -39,6 +39,9 @@ pub trait Target: Send + Sync + 'static {
     /// `simulator` or `upstream`.
     fn mode(&self) -> &'static str;
 
+    /// How each service is doing, for `/api/health`.
+    fn services(&self) -> Vec<(Service, shared::console::ServiceHealth)>;
+
     /// Executes `call` with the JSON `body`, returning the JSON response
     /// body.
     fn call<'a>(

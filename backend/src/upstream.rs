@@ -95,6 +95,10 @@ impl Target for UpstreamTarget {
         "upstream"
     }
 
+    fn services(&self) -> Vec<(shared::service::Service, shared::console::ServiceHealth)> {
+        self.watch.health()
+    }
+
     fn call<'a>(
         &'a self,
         ctx: &'a RequestContext,

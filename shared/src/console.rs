@@ -17,8 +17,11 @@ pub const EVENTS_PATH: &str = "/api/events";
 /// `POST` to sign in, `DELETE` to sign out.
 pub const SESSION_PATH: &str = "/api/session";
 
-/// `GET`: `{"status": "ok"}` while the backend serves.
+/// `GET` or `HEAD`: what [`Health`] says; 503 while the backend is starting.
 pub const HEALTH_PATH: &str = "/api/health";
+
+/// Header on every answer of the backend: its version.
+pub const VERSION_HEADER: &str = "x-cmconsole-version";
 
 /// The console door's route for every operation of every service.
 pub const OPERATION_ROUTE: &str = "/api/{service}/{operation}";
@@ -44,6 +47,78 @@ pub struct ConsoleConfig {
     /// True when the console needs a session (then it offers Sign out).
     #[serde(default)]
     pub session: bool,
+    /// The URL clients on this machine reach the backend at
+    /// (`http://127.0.0.1:43121`, the port bound for `--listen ...:0`): what
+    /// `AWS_ENDPOINT_URL` should say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+}
+
+/// Overall state of the backend in [`Health`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HealthStatus {
+    /// Serving; every service and the store answer.
+    Ok,
+    /// Serving, but a service or the store is failing.
+    Degraded,
+    /// Not ready yet (upstream mode before its first poll).
+    Starting,
+}
+
+/// State of one service in [`Health`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceStatus {
+    /// Answered by the simulator.
+    Simulated,
+    /// Upstream, and its last poll succeeded.
+    Reachable,
+    /// Upstream, and its last poll failed.
+    Failing,
+    /// Upstream, not polled yet.
+    Starting,
+}
+
+/// One service's line in [`Health`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceHealth {
+    /// How it is doing.
+    pub status: ServiceStatus,
+    /// Why it is failing, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The store's line in [`Health`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreHealth {
+    /// What and where: `sqlite file /path/cmconsole.sqlite3`, `in memory`.
+    pub kind: String,
+    /// `ok` when it answered a read just now, else `failing`.
+    pub status: String,
+}
+
+/// What `GET /api/health` says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// Overall state; `starting` answers 503.
+    pub status: HealthStatus,
+    /// Backend version.
+    pub version: String,
+    /// `simulator` or `upstream`.
+    pub mode: String,
+    /// The store.
+    pub store: StoreHealth,
+    /// Each service by its endpoint prefix (`opsworks-cm`, `cloudhsmv2`).
+    pub services: std::collections::BTreeMap<String, ServiceHealth>,
+    /// Seconds since the backend started.
+    pub uptime_seconds: u64,
+    /// The newest journal entry's id (what the live stream has reached).
+    pub journal_head: u64,
 }
 
 #[cfg(test)]
@@ -58,6 +133,7 @@ mod tests {
             account_id: "123456789012".to_owned(),
             version: "0.1.0".to_owned(),
             session: true,
+            endpoint: Some("http://127.0.0.1:8080".to_owned()),
         };
         let json = serde_json::to_value(&config).unwrap();
         assert_eq!(json["accountId"], "123456789012");

@@ -4,7 +4,7 @@
 use crate::{cloudhsmv2, opsworkscm};
 
 /// Which AWS service a request is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
     /// AWS OpsWorks CM (`OpsWorksCM_V2016_11_01`).
     OpsWorksCm,

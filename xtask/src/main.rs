@@ -57,7 +57,7 @@ usage: cargo xtask <command> [-- args]
 
 commands:
   run   [-- SERVE ARGS]  build the UI and backend (release), then run
-                         `cmconsole serve --ui-dir frontend/dist SERVE ARGS`
+                         `cmconsole serve SERVE ARGS` (the console is built in)
   test                   fmt, clippy (native + wasm32), cargo test, UI build,
                          release backend, short torture runs, Playwright e2e,
                          real clients; stops at the first failure

@@ -8,27 +8,37 @@ use crate::{Error, Result, ui};
 /// Default `--listen` of `cmconsole serve`.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
-/// Ensures the tools, builds UI and backend, then replaces this process with
-/// `cmconsole serve --ui-dir frontend/dist EXTRA...`.
+/// Ensures the tools, builds UI and backend (which embeds the UI), then
+/// replaces this process with `cmconsole serve EXTRA...`.
 pub(crate) fn run(extra: &[String]) -> Result {
     let start = Instant::now();
+    // The backend's dependencies compile while the UI tools install (each
+    // `cargo install` builds in a target directory of its own); the backend
+    // is built again once the UI exists, which only re-embeds it.
+    let mut warm_up = tools::build_backend();
+    println!("$ {} (in the background)", tools::show(&warm_up));
+    let warming = std::thread::spawn(move || tools::run_quiet(&mut warm_up));
     tools::ensure(Needs::Ui)?;
+    let tools_ready = start.elapsed();
+    warming
+        .join()
+        .map_err(|_| Error::new("the backend build thread panicked"))??;
+    let backend_ready = start.elapsed();
     ui::build_release()?;
+    let ui_ready = start.elapsed();
     tools::run(&mut tools::build_backend())?;
-    println!("xtask: built in {}", tools::fmt_duration(start.elapsed()));
+    println!(
+        "xtask: built in {} (tools ready at {}, backend dependencies at {}, UI at {})",
+        tools::fmt_duration(start.elapsed()),
+        tools::fmt_duration(tools_ready),
+        tools::fmt_duration(backend_ready),
+        tools::fmt_duration(ui_ready),
+    );
 
     let binary = tools::backend_binary();
+    // The release binary embeds the console just built: nothing else to pass.
     let mut serve = tools::cmd(&binary.to_string_lossy());
-    serve.arg("serve");
-    if !extra
-        .iter()
-        .any(|a| a == "--ui-dir" || a.starts_with("--ui-dir="))
-    {
-        serve
-            .arg("--ui-dir")
-            .arg(tools::root().join("frontend").join("dist"));
-    }
-    serve.args(extra);
+    serve.arg("serve").args(extra);
 
     let listen = listen_addr(extra).unwrap_or(DEFAULT_LISTEN);
     println!("xtask: starting the console at http://{listen}/ (Ctrl-C to stop)");

@@ -27,9 +27,11 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 /// Which tools a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Needs {
-    /// Building the UI: wasm target, trunk, wasm-split, wasm-bindgen, wasm-opt, brotli.
+    /// Building the UI: wasm target, wasm-split, wasm-bindgen, wasm-opt, brotli
+    /// (the release build does not use Trunk).
     Ui,
-    /// Building the UI and running the browser tests: also Chromium, openssl, npm.
+    /// Building the UI and running every test: also Trunk (the test suite
+    /// proves `trunk build` still works), Chromium, openssl, npm.
     All,
 }
 
@@ -152,9 +154,11 @@ pub(crate) fn ensure(needs: Needs) -> Result {
     ensure_apt_packages(needs)?;
     ensure_npm()?;
     ensure_wasm_target()?;
-    ensure_trunk()?;
     let bindgen = wasm_bindgen_version()?;
-    check_trunk_toml(&bindgen)?;
+    if needs == Needs::All {
+        ensure_trunk()?;
+        check_trunk_toml(&bindgen)?;
+    }
     ensure_wasm_bindgen(&bindgen)?;
     ensure_wasm_split()?;
     ensure_wasm_opt()?;

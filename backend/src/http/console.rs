@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use shared::error::ErrorCode;
 
 use super::AppState;
@@ -56,9 +55,47 @@ pub async fn operation(
     }
 }
 
-/// `GET /api/health`.
-pub async fn health() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+/// `GET` and `HEAD /api/health`: version, mode, the store, each service,
+/// uptime and the journal head; 503 while the backend is starting.
+pub async fn health(State(app): State<AppState>) -> Response {
+    use shared::console::{Health, HealthStatus, ServiceStatus, StoreHealth};
+    let head = app.store.journal_bounds().await;
+    let services = app.target.services();
+    let starting = services
+        .iter()
+        .any(|(_, s)| s.status == ServiceStatus::Starting);
+    let failing = head.is_err()
+        || services
+            .iter()
+            .any(|(_, s)| s.status == ServiceStatus::Failing);
+    let status = if starting {
+        HealthStatus::Starting
+    } else if failing {
+        HealthStatus::Degraded
+    } else {
+        HealthStatus::Ok
+    };
+    let health = Health {
+        status,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        mode: app.target.mode().to_owned(),
+        store: StoreHealth {
+            kind: app.store.describe(),
+            status: if head.is_ok() { "ok" } else { "failing" }.to_owned(),
+        },
+        services: services
+            .into_iter()
+            .map(|(service, health)| (service.endpoint_prefix().to_owned(), health))
+            .collect(),
+        uptime_seconds: app.settings.started.elapsed().as_secs(),
+        journal_head: head.map_or(0, |(_, newest)| newest),
+    };
+    let code = if status == HealthStatus::Starting {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    (code, Json(health)).into_response()
 }
 
 /// `GET /api/config`: mode, region, account, version and whether the
@@ -70,5 +107,6 @@ pub async fn config(State(app): State<AppState>) -> Json<shared::console::Consol
         account_id: app.settings.account_id.clone(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         session: app.settings.guard.session.is_some(),
+        endpoint: app.settings.endpoint.clone(),
     })
 }

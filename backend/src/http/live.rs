@@ -322,6 +322,9 @@ mod tests {
         fn epoch(&self) -> &str {
             "e"
         }
+        fn describe(&self) -> String {
+            "a pruned journal".to_owned()
+        }
     }
 
     #[tokio::test]

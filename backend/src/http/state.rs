@@ -1,7 +1,6 @@
 //! What every door shares: the target, the journal, the settings and the
 //! limits.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::security::Guard;
@@ -18,10 +17,15 @@ pub struct Settings {
     pub region: String,
     /// Account id reported by `/api/config`.
     pub account_id: String,
-    /// Built console (`cargo xtask ui` or Trunk output); `None` serves no UI.
-    pub ui_dir: Option<PathBuf>,
+    /// Where the console's files come from; `None` serves no console.
+    pub ui: Option<super::static_files::UiSource>,
     /// Who may call which door: hosts, origins, the console session.
     pub guard: Arc<Guard>,
+    /// The URL clients on this machine reach the backend at, for
+    /// `/api/config` (`http://127.0.0.1:43121`).
+    pub endpoint: Option<String>,
+    /// When the backend started serving, for `/api/health`'s uptime.
+    pub started: std::time::Instant,
 }
 
 /// Shared state of every handler.

@@ -1,33 +1,78 @@
 //! The built console: `index.html` on `/` and every deep link, its
-//! precompressed files, and how long browsers may keep each.
+//! precompressed files, and how long browsers may keep each; served from a
+//! directory (`--ui-dir`) or from the copy a release build embeds.
+
+mod embedded;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::get_service;
+use axum::routing::{get, get_service};
 use tower_http::services::{ServeDir, ServeFile};
 
 use super::AppState;
 
-/// Adds the console in `dir` to `router`.
-pub fn serve_ui(router: Router<AppState>, dir: &Path) -> Router<AppState> {
+/// Where the console's files come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UiSource {
+    /// A directory: `--ui-dir`, `cargo xtask ui` or Trunk output.
+    Dir(PathBuf),
+    /// The files a release build embedded in this binary.
+    Embedded,
+}
+
+impl UiSource {
+    /// The embedded console, when this binary has one.
+    #[must_use]
+    pub fn embedded() -> Option<Self> {
+        embedded::is_present().then_some(Self::Embedded)
+    }
+
+    /// Whether `relative` (`pkg-.../frontend.js`) is one of the console's
+    /// files; paths that climb out of a directory never are.
+    fn has_file(&self, relative: &str) -> bool {
+        match self {
+            Self::Dir(dir) => is_build_file(dir, relative),
+            Self::Embedded => embedded::file(relative).is_some(),
+        }
+    }
+}
+
+impl std::fmt::Display for UiSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dir(dir) => write!(f, "{}", dir.display()),
+            Self::Embedded => f.write_str("built into this binary"),
+        }
+    }
+}
+
+/// Adds the console from `source` to `router`.
+pub fn serve_ui(router: Router<AppState>, source: &UiSource) -> Router<AppState> {
     // Client-side routes (deep links) get index.html with 200, as does `/`
     // (whose POST is the wire door).
-    let index = ServeFile::new(dir.join("index.html"));
-    router
-        .route("/", get_service(index.clone()))
-        .fallback_service(
-            // `cargo xtask` writes .br/.gz beside each asset at build time.
-            ServeDir::new(dir)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(index),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            Arc::new(dir.to_path_buf()),
-            cache_control,
-        ))
+    let router = match source {
+        UiSource::Dir(dir) => {
+            let index = ServeFile::new(dir.join("index.html"));
+            router
+                .route("/", get_service(index.clone()))
+                .fallback_service(
+                    // `cargo xtask` writes .br/.gz beside each asset at build time.
+                    ServeDir::new(dir)
+                        .precompressed_br()
+                        .precompressed_gzip()
+                        .fallback(index),
+                )
+        }
+        UiSource::Embedded => router
+            .route("/", get(embedded::serve))
+            .fallback(embedded::serve),
+    };
+    router.layer(axum::middleware::from_fn_with_state(
+        Arc::new(source.clone()),
+        cache_control,
+    ))
 }
 
 /// Caching of the console's files. A release build keeps its files under
@@ -37,7 +82,7 @@ pub fn serve_ui(router: Router<AppState>, dir: &Path) -> Router<AppState> {
 /// and every deep link) is revalidated on each visit, so a new build is
 /// picked up at once. API answers are left alone.
 async fn cache_control(
-    axum::extract::State(ui_dir): axum::extract::State<Arc<PathBuf>>,
+    axum::extract::State(source): axum::extract::State<Arc<UiSource>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -48,7 +93,7 @@ async fn cache_control(
     let policy = if !is_read || path.starts_with("/api/") {
         None
     } else if path.starts_with("/pkg-") {
-        if !is_build_file(&ui_dir, path) {
+        if !source.has_file(path.trim_start_matches('/')) {
             return (StatusCode::NOT_FOUND, "not found").into_response();
         }
         Some("public, max-age=31536000, immutable")
@@ -66,10 +111,9 @@ async fn cache_control(
     response
 }
 
-/// True if `path` (`/pkg-.../file`) names a file of the UI directory; paths
-/// that climb out of it never do.
-fn is_build_file(ui_dir: &Path, path: &str) -> bool {
-    let relative = path.trim_start_matches('/');
+/// True if `relative` (`pkg-.../file`) names a file of the UI directory;
+/// paths that climb out of it never do.
+fn is_build_file(ui_dir: &Path, relative: &str) -> bool {
     let plain = relative
         .split('/')
         .all(|segment| !segment.is_empty() && segment != "." && segment != "..")

@@ -108,6 +108,19 @@ impl Target for Simulator {
         "simulator"
     }
 
+    fn services(&self) -> Vec<(shared::service::Service, shared::console::ServiceHealth)> {
+        shared::service::Service::ALL
+            .into_iter()
+            .map(|service| {
+                let health = shared::console::ServiceHealth {
+                    status: shared::console::ServiceStatus::Simulated,
+                    detail: None,
+                };
+                (service, health)
+            })
+            .collect()
+    }
+
     fn call<'a>(
         &'a self,
         ctx: &'a RequestContext,

@@ -176,7 +176,7 @@ impl Protections {
 
 /// `http://HOST:PORT` a browser on this machine can open: an unspecified
 /// listen address (`0.0.0.0`, `[::]`) is reached through loopback.
-fn browser_url(addr: SocketAddr) -> String {
+pub(super) fn browser_url(addr: SocketAddr) -> String {
     let ip = addr.ip();
     let host = if ip.is_unspecified() {
         if ip.is_ipv4() {

@@ -80,4 +80,8 @@ impl Store for FaultyStore {
     fn epoch(&self) -> &str {
         self.inner.epoch()
     }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
 }

@@ -36,6 +36,8 @@ pub struct SqliteStore {
     /// The read-only connection journal reads use.
     reader: Arc<Mutex<Connection>>,
     epoch: String,
+    /// What `describe` says.
+    location: String,
 }
 
 /// How long a journal read waits for a commit in progress.
@@ -46,7 +48,8 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         restrict_to_owner(path)?;
         let conn = Connection::open(path)?;
-        Self::start(conn, || {
+        let location = format!("sqlite file {}", path.display());
+        Self::start(conn, location, || {
             Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -64,11 +67,14 @@ impl SqliteStore {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&name, flags)?;
-        Self::start(conn, || Connection::open_with_flags(&name, flags))
+        Self::start(conn, "in memory".to_owned(), || {
+            Connection::open_with_flags(&name, flags)
+        })
     }
 
     fn start(
         conn: Connection,
+        location: String,
         open_reader: impl FnOnce() -> rusqlite::Result<Connection>,
     ) -> Result<Self, StoreError> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -113,6 +119,7 @@ impl SqliteStore {
             announcements,
             reader: Arc::new(Mutex::new(reader)),
             epoch,
+            location,
         })
     }
 
@@ -170,6 +177,10 @@ impl Store for SqliteStore {
 
     fn epoch(&self) -> &str {
         &self.epoch
+    }
+
+    fn describe(&self) -> String {
+        self.location.clone()
     }
 
     fn subscribe(&self) -> broadcast::Receiver<JournalEntry> {

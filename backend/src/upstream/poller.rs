@@ -18,7 +18,9 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use shared::console::{ServiceHealth, ServiceStatus};
 use shared::events::{JournalEntry, LiveEvent};
+use shared::service::Service;
 use tokio::sync::Notify;
 
 use super::client::UpstreamClient;
@@ -53,6 +55,8 @@ impl Default for PollIntervals {
 #[derive(Debug, Default)]
 pub struct Watch {
     kick: Notify,
+    /// What the last poll of each service found (none before the first).
+    outcomes: Mutex<BTreeMap<Service, ServiceHealth>>,
     associations: Mutex<Vec<opsworkscm::Association>>,
     hsm_regions: Mutex<cloudhsm::Regions>,
 }
@@ -61,6 +65,39 @@ impl Watch {
     /// Something changed upstream: poll soon.
     pub fn kick(&self) {
         self.kick.notify_one();
+    }
+
+    /// How each service's last poll went; `starting` before its first.
+    pub fn health(&self) -> Vec<(Service, ServiceHealth)> {
+        let outcomes = self.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+        Service::ALL
+            .into_iter()
+            .map(|service| {
+                let health = outcomes.get(&service).cloned().unwrap_or(ServiceHealth {
+                    status: ServiceStatus::Starting,
+                    detail: None,
+                });
+                (service, health)
+            })
+            .collect()
+    }
+
+    /// Records how a poll of `service` went.
+    fn record(&self, service: Service, outcome: Result<(), String>) {
+        let health = match outcome {
+            Ok(()) => ServiceHealth {
+                status: ServiceStatus::Reachable,
+                detail: None,
+            },
+            Err(detail) => ServiceHealth {
+                status: ServiceStatus::Failing,
+                detail: Some(detail),
+            },
+        };
+        self.outcomes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(service, health);
     }
 }
 
@@ -146,9 +183,19 @@ impl Poller {
     /// again next time.
     pub async fn poll_once(&mut self) -> Result<bool, ServiceError> {
         let mut round = self.hsm.poll(&self.client, &self.watch).await;
+        if let Some(outcome) = round.outcome() {
+            self.watch.record(Service::CloudHsmV2, outcome);
+        }
         let journaled = self.journal(std::mem::take(&mut round.changes)).await;
         self.hsm.settle(round, &self.watch, journaled.is_ok());
         let opsworks_busy = self.poll_opsworks().await;
+        self.watch.record(
+            Service::OpsWorksCm,
+            opsworks_busy
+                .as_ref()
+                .map(|_| ())
+                .map_err(|err| err.message.clone()),
+        );
         journaled?;
         Ok(opsworks_busy? || self.hsm.busy())
     }

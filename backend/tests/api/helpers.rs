@@ -190,7 +190,11 @@ impl TestApp {
             settings: Arc::new(Settings {
                 region,
                 account_id,
-                ui_dir: options.ui_dir,
+                ui: options
+                    .ui_dir
+                    .map(backend::http::static_files::UiSource::Dir),
+                endpoint: Some(format!("http://{addr}")),
+                started: std::time::Instant::now(),
                 guard: Arc::new(options.guard.unwrap_or_else(Guard::loopback)),
             }),
             throttle: options.throttle,

@@ -5,6 +5,7 @@ mod binary;
 mod helpers;
 
 mod account_and_tags;
+mod adoption;
 mod backups;
 mod clock_jumps;
 mod cloudhsm;

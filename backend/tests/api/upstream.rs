@@ -786,3 +786,41 @@ async fn nothing_secret_is_logged_even_at_trace() {
         assert!(!log.contains(secret), "{what} in the trace log");
     }
 }
+
+/// A's `/api/health`, polled until `want` holds (20 s at most).
+async fn health_until(a: &Binary, want: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let health = a.console_get("/api/health").await.json();
+        if want(&health) {
+            return health;
+        }
+        assert!(Instant::now() < deadline, "health stayed {health}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn health_says_whether_each_upstream_service_answers_its_polls() {
+    let b = upstream().await;
+    let a = start_proxy(b.addr, UPSTREAM_KEY, UPSTREAM_SECRET, &[]);
+    let ready = health_until(&a, |h| h["status"] != "starting").await;
+    assert_eq!(ready["status"], "ok", "{ready}");
+    assert_eq!(ready["mode"], "upstream");
+    assert_eq!(ready["services"]["opsworks-cm"]["status"], "reachable");
+    assert_eq!(ready["services"]["cloudhsmv2"]["status"], "reachable");
+
+    // B stops listening (connections A already holds may live on a while).
+    drop(b);
+    let down = health_until(&a, |h| h["status"] == "degraded").await;
+    let failing: Vec<_> = ["opsworks-cm", "cloudhsmv2"]
+        .into_iter()
+        .filter(|s| down["services"][s]["status"] == "failing")
+        .collect();
+    assert!(!failing.is_empty(), "{down}");
+    for service in failing {
+        assert!(down["services"][service]["detail"].is_string(), "{down}");
+    }
+    let head = raw(a.addr, "HEAD", "/api/health", &[], "").await;
+    assert!(head.body.is_empty());
+}

@@ -111,6 +111,18 @@ pub(super) struct HsmRound {
     swept_at: Option<Instant>,
 }
 
+impl HsmRound {
+    /// How the round went: `None` when it listed no region, else an error
+    /// naming the regions that could not be listed.
+    pub(super) fn outcome(&self) -> Option<Result<(), String>> {
+        if self.failed.is_empty() {
+            return (!self.listed.is_empty()).then_some(Ok(()));
+        }
+        let regions: Vec<&str> = self.failed.iter().map(String::as_str).collect();
+        Some(Err(format!("listing failed in {}", regions.join(", "))))
+    }
+}
+
 /// What the CloudHSM half of the poller saw last.
 #[derive(Debug)]
 pub(super) struct HsmPoller {

@@ -1,0 +1,188 @@
+//! What a new user, a container or a test harness relies on first: the
+//! ready line, configuration by `CMCONSOLE_*` variables, `/api/health`
+//! (GET and HEAD), `/api/config`'s endpoint and the version header on every
+//! answer.
+
+use std::process::Command;
+
+use crate::binary::Binary;
+use crate::helpers::*;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[tokio::test]
+async fn health_reports_version_mode_store_services_uptime_and_journal_head() {
+    let app = TestApp::spawn().await;
+    let before = get(app.addr, "/api/health").await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    let health = before.json();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["version"], VERSION);
+    assert_eq!(health["mode"], "simulator");
+    assert_eq!(health["store"]["kind"], "in memory");
+    assert_eq!(health["store"]["status"], "ok");
+    assert_eq!(health["services"]["opsworks-cm"]["status"], "simulated");
+    assert_eq!(health["services"]["cloudhsmv2"]["status"], "simulated");
+    assert!(health["uptimeSeconds"].as_u64().is_some(), "{health}");
+    let head = health["journalHead"].as_u64().unwrap();
+
+    app.create_chef("watched").await;
+    let after = get(app.addr, "/api/health").await.json();
+    assert!(
+        after["journalHead"].as_u64().unwrap() > head,
+        "a change moves the journal head: {after}"
+    );
+}
+
+#[tokio::test]
+async fn health_answers_head_with_headers_and_no_body() {
+    let app = TestApp::spawn().await;
+    let r = raw(app.addr, "HEAD", "/api/health", &[], "").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.is_empty(), "{:?}", r.body);
+    assert_eq!(r.header("x-cmconsole-version"), Some(VERSION));
+    assert!(
+        r.header("content-type")
+            .is_some_and(|t| t.starts_with("application/json"))
+    );
+}
+
+#[tokio::test]
+async fn every_door_answers_with_the_version_header() {
+    let app = TestApp::spawn().await;
+    let answers = [
+        wire(app.addr, "DescribeServers", "{}").await,
+        wire(app.addr, "NoSuchOperation", "{}").await,
+        post_json(app.addr, "/api/opsworks-cm/DescribeServers", "{}").await,
+        post_json(app.addr, "/api/opsworks-cm/DescribeServers", "{").await,
+        get(app.addr, "/api/config").await,
+        get(app.addr, "/api/sim/clock").await,
+        get(app.addr, "/api/nothing-here").await,
+        raw(app.addr, "DELETE", "/", &[], "").await,
+    ];
+    for r in answers {
+        assert_eq!(
+            r.header("x-cmconsole-version"),
+            Some(VERSION),
+            "{} {}",
+            r.status,
+            r.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn config_names_the_endpoint_clients_reach() {
+    let app = TestApp::spawn().await;
+    let config = get(app.addr, "/api/config").await.json();
+    assert_eq!(config["endpoint"], format!("http://{}", app.addr));
+}
+
+#[tokio::test]
+async fn the_ready_line_names_the_port_bound_for_port_zero() {
+    let binary = Binary::spawn(Binary::command(&["--in-memory"]));
+    assert_ne!(binary.addr.port(), 0);
+    let first = binary.output();
+    let line = first.lines().next().unwrap();
+    assert_eq!(
+        line,
+        format!("cmconsole listening on http://{}", binary.addr)
+    );
+    let config = binary.console_get("/api/config").await.json();
+    assert_eq!(config["endpoint"], format!("http://{}", binary.addr));
+    let health = binary.console_get("/api/health").await.json();
+    assert_eq!(
+        health["status"], "ok",
+        "ready once the line is out: {health}"
+    );
+}
+
+#[tokio::test]
+async fn every_serve_flag_can_come_from_a_cmconsole_variable() {
+    let mut command = Binary::command(&[]);
+    command
+        .env("CMCONSOLE_IN_MEMORY", "true")
+        .env("CMCONSOLE_REGION", "eu-west-1")
+        .env("CMCONSOLE_ACCOUNT_ID", "210987654321")
+        .env("CMCONSOLE_SERVER_LIMIT", "3")
+        .env("CMCONSOLE_RATE_LIMIT", "0");
+    let binary = Binary::spawn(command);
+    let config = binary.console_get("/api/config").await.json();
+    assert_eq!(config["region"], "eu-west-1");
+    assert_eq!(config["accountId"], "210987654321");
+    let health = binary.console_get("/api/health").await.json();
+    assert_eq!(health["store"]["kind"], "in memory");
+    let attrs = binary
+        .sdk()
+        .describe_account_attributes()
+        .send()
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    let servers = attrs
+        .iter()
+        .find(|a| a.name.as_deref() == Some("ServerLimit"))
+        .unwrap();
+    assert_eq!(servers.maximum, Some(3));
+}
+
+#[tokio::test]
+async fn a_flag_wins_over_its_variable_and_a_false_switch_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Binary::command(&["--region", "ap-south-1", "--data-dir"]);
+    command
+        .arg(dir.path())
+        .env("CMCONSOLE_REGION", "eu-west-1")
+        .env("CMCONSOLE_IN_MEMORY", "false");
+    let binary = Binary::spawn(command);
+    let config = binary.console_get("/api/config").await.json();
+    assert_eq!(config["region"], "ap-south-1");
+    let health = binary.console_get("/api/health").await.json();
+    let kind = health["store"]["kind"].as_str().unwrap();
+    assert!(kind.starts_with("sqlite file "), "{kind}");
+    assert!(dir.path().join("cmconsole.sqlite3").is_file());
+}
+
+#[test]
+fn bad_variables_are_refused_like_bad_flags() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args(["serve", "--in-memory"])
+        .env("CMCONSOLE_SERVER_LIMIT", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--server-limit"), "{stderr}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args(["serve", "--data-dir", "/tmp/never-used"])
+        .env("CMCONSOLE_IN_MEMORY", "yes")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn help_names_each_flags_variable() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args(["serve", "--help"])
+        .env("CMCONSOLE_SECRET_ACCESS_KEY", "never-shown-secret")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let flags: Vec<&str> = help
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--"))
+        .filter_map(|l| l.split([' ', ',']).next())
+        .filter(|flag| !matches!(*flag, "help"))
+        .collect();
+    assert!(flags.len() > 25, "{help}");
+    for flag in flags {
+        let variable = format!("CMCONSOLE_{}", flag.replace('-', "_").to_uppercase());
+        assert!(help.contains(&variable), "{variable} for --{flag}:\n{help}");
+    }
+    assert!(!help.contains("never-shown-secret"), "{help}");
+}
