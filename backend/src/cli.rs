@@ -24,6 +24,53 @@ pub struct Cli {
 pub enum Command {
     /// Serve the console, the AWS wire protocol and the live event stream.
     Serve(ServeArgs),
+    /// Export or import the state of a running cmconsole (simulator mode).
+    State(StateArgs),
+}
+
+/// Flags of `cmconsole state`.
+#[derive(Debug, Clone, Args)]
+pub struct StateArgs {
+    /// Export or import.
+    #[command(subcommand)]
+    pub command: StateCommand,
+    /// The running cmconsole.
+    #[arg(
+        long,
+        global = true,
+        default_value = "http://127.0.0.1:8080",
+        env = "CMCONSOLE_ENDPOINT"
+    )]
+    pub endpoint: String,
+    /// Only this service (`opsworks-cm` or `cloudhsmv2`).
+    #[arg(long, global = true, env = "CMCONSOLE_STATE_SERVICE")]
+    pub service: Option<String>,
+    /// Only this region.
+    #[arg(long, global = true, env = "CMCONSOLE_STATE_REGION")]
+    pub region: Option<String>,
+    /// File whose first line is the console token, for an instance that
+    /// asks for a session; `CMCONSOLE_TOKEN` may hold the token instead.
+    #[arg(long, global = true, env = "CMCONSOLE_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// `cmconsole state` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum StateCommand {
+    /// Write the state (a versioned JSON snapshot) to FILE (`-`: standard output).
+    Export {
+        /// Where to write.
+        file: PathBuf,
+    },
+    /// Load the snapshot in FILE (`-`: standard input), replacing the
+    /// state of the services it holds.
+    Import {
+        /// What to read.
+        file: PathBuf,
+        /// Keep what is there; records with the same id are replaced.
+        #[arg(long)]
+        merge: bool,
+    },
 }
 
 /// Flags of `cmconsole serve`. Each may also be given as the environment
@@ -78,6 +125,10 @@ pub struct ServeArgs {
     /// `POST /api/sim/faults` takes).
     #[arg(long, env = "CMCONSOLE_FAULTS_FILE")]
     pub faults_file: Option<PathBuf>,
+    /// A state snapshot (`cmconsole state export` output) to load at start,
+    /// replacing the state of the services it holds.
+    #[arg(long, env = "CMCONSOLE_LOAD_STATE")]
+    pub load_state: Option<PathBuf>,
     /// Fill an empty account with demo Chef and Puppet servers at start.
     #[arg(long, env = "CMCONSOLE_SEED_DEMO", value_parser = BoolishValueParser::new())]
     pub seed_demo: bool,
@@ -183,6 +234,11 @@ impl ServeArgs {
                 self.upstream.is_some() && self.faults_file.is_some(),
                 "--upstream",
                 "--faults-file",
+            ),
+            (
+                self.upstream.is_some() && self.load_state.is_some(),
+                "--upstream",
+                "--load-state",
             ),
         ];
         match conflicts.into_iter().find(|(both, _, _)| *both) {

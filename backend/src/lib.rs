@@ -28,6 +28,7 @@ pub mod serving;
 pub mod sigv4;
 pub mod sim;
 pub mod startup;
+pub mod state_file;
 pub mod store;
 pub mod supervise;
 pub mod target;

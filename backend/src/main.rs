@@ -15,7 +15,18 @@ async fn main() -> std::process::ExitCode {
                     .error(clap::error::ErrorKind::ArgumentConflict, conflict)
                     .exit();
             }
-            backend::startup::serve(args).await
+            backend::startup::serve(args)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::State(args) => {
+            let token = backend::startup::console_token(args.token_file.as_deref());
+            match token {
+                Ok(token) => backend::state_file::run(args, token)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
         }
     };
     match result {

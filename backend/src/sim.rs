@@ -21,6 +21,7 @@ mod opsworkscm;
 mod pagination;
 mod replay;
 mod service;
+pub(crate) mod snapshot;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, Weak};

@@ -59,6 +59,14 @@ pub enum StartError {
         /// Why.
         reason: String,
     },
+    /// The state snapshot given with `--load-state` could not be loaded.
+    #[error("cannot load the state from {path}: {reason}")]
+    State {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// Seeding the demo account failed.
     #[error("cannot seed the demo account: {0}")]
     Seed(crate::error::ServiceError),
@@ -74,6 +82,23 @@ pub enum StartError {
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
+}
+
+/// The console token a client command signs in with: the first line of
+/// `file`, else [`TOKEN_ENV`]; `None` when neither is given.
+///
+/// # Errors
+/// When `file` cannot be read.
+pub fn console_token(file: Option<&std::path::Path>) -> Result<Option<String>, StartError> {
+    let text = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|err| StartError::Token(format!("cannot read {}: {err}", path.display())))?,
+        None => match std::env::var(TOKEN_ENV) {
+            Ok(text) => text,
+            Err(_) => return Ok(None),
+        },
+    };
+    Ok(Some(text.lines().next().unwrap_or("").trim().to_owned()))
 }
 
 /// Opens the store the flags ask for.
@@ -147,6 +172,21 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
                 reason: e.message,
             })?;
         }
+    }
+    if let Some(path) = &args.load_state {
+        let failed = |reason: String| StartError::State {
+            path: path.clone(),
+            reason,
+        };
+        let bytes = crate::state_file::read(path).map_err(|e| failed(e.to_string()))?;
+        let snapshot = crate::sim::snapshot::parse(&bytes).map_err(|e| failed(e.message))?;
+        let scope = crate::sim::snapshot::Scope::default();
+        let mode = crate::sim::snapshot::ImportMode::Replace;
+        let records = sim
+            .import_state(snapshot, mode, &scope)
+            .await
+            .map_err(|e| failed(e.message))?;
+        tracing::info!(records, path = %path.display(), "loaded the state");
     }
     if args.seed_demo && sim.server_count() == 0 {
         sim.seed_demo().await.map_err(StartError::Seed)?;

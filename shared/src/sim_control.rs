@@ -22,8 +22,13 @@ pub mod paths {
     pub const ADVANCE: &str = "/clock/advance";
     /// `POST` [`SpeedChange`](super::SpeedChange): set the time factor.
     pub const SPEED: &str = "/speed";
-    /// `POST`: delete every record and fault.
+    /// `POST`: delete every record and fault; with `?service=` and/or
+    /// `?region=`, only the records of that service and region.
     pub const RESET: &str = "/reset";
+    /// `GET` the state as a versioned snapshot (`?service=`, `?region=`
+    /// narrow it); `POST` one to import it (`?mode=replace` (default) or
+    /// `merge`).
+    pub const STATE: &str = "/state";
     /// `POST`: fill an empty account with the demo servers.
     pub const SEED_DEMO: &str = "/seed-demo";
     /// `GET` the faults, `POST` a [`FaultSpec`](super::faults::FaultSpec).
@@ -50,6 +55,13 @@ pub fn fault_path(id: u64) -> String {
 #[must_use]
 pub fn health_path(name: &str) -> String {
     format!("{PREFIX}/servers/{name}/health")
+}
+
+/// What importing a state snapshot did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    /// Records written.
+    pub records: usize,
 }
 
 /// The simulated clock, as the clock and speed controls answer it.

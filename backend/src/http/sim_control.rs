@@ -7,18 +7,21 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::Path;
 use axum::extract::State;
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use shared::sim_control::faults::{FaultList, FaultSpec};
-use shared::sim_control::{Advance, ClockView, Done, HealthChange, Seeded, SpeedChange, paths};
+use shared::sim_control::{
+    Advance, ClockView, Done, HealthChange, Imported, Seeded, SpeedChange, paths,
+};
 
 use super::AppState;
 use super::render::console_error;
 use crate::error::ServiceError;
 use crate::sim::Simulator;
+use crate::sim::snapshot::{ImportMode, Scope};
 
 /// The routes, to be nested under [`shared::sim_control::PREFIX`].
 pub fn routes() -> Router<AppState> {
@@ -27,6 +30,12 @@ pub fn routes() -> Router<AppState> {
         .route(paths::ADVANCE, post(advance))
         .route(paths::SPEED, post(speed))
         .route(paths::RESET, post(reset))
+        .route(
+            paths::STATE,
+            get(export_state)
+                .post(import_state)
+                .layer(axum::extract::DefaultBodyLimit::max(STATE_LIMIT)),
+        )
         .route(paths::SEED_DEMO, post(seed_demo))
         .route(paths::FAULTS, get(list_faults).post(add_fault))
         .route(paths::FAULT_ROUTE, delete(remove_fault))
@@ -126,12 +135,54 @@ async fn speed(State(app): State<AppState>, body: Json<SpeedChange>) -> Response
     answer(result.await)
 }
 
-async fn reset(State(app): State<AppState>) -> Response {
+/// Largest state snapshot `POST /api/sim/state` takes.
+const STATE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// `POST /api/sim/reset`: everything and every fault, or only the records
+/// of `?service=` and/or `?region=`.
+async fn reset(State(app): State<AppState>, Query(scope): Query<Scope>) -> Response {
     let result = async {
         let sim = simulator(&app)?;
-        sim.reset().await?;
-        sim.faults().clear();
+        if scope == Scope::default() {
+            sim.reset().await?;
+            sim.faults().clear();
+        } else {
+            sim.reset_scope(&scope).await?;
+        }
         Ok(Done {})
+    };
+    answer(result.await)
+}
+
+/// `GET /api/sim/state`.
+async fn export_state(State(app): State<AppState>, Query(scope): Query<Scope>) -> Response {
+    answer(simulator(&app).and_then(|sim| sim.export_state(&scope)))
+}
+
+/// What `POST /api/sim/state` takes in its query.
+#[derive(Debug, Deserialize)]
+struct ImportQuery {
+    #[serde(default)]
+    mode: ImportMode,
+    service: Option<String>,
+    region: Option<String>,
+}
+
+/// `POST /api/sim/state`.
+async fn import_state(
+    State(app): State<AppState>,
+    Query(query): Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> Response {
+    let result = async {
+        let sim = simulator(&app)?;
+        let snapshot = crate::sim::snapshot::parse(&body)?;
+        let scope = Scope {
+            service: query.service,
+            region: query.region,
+        };
+        let records = sim.import_state(snapshot, query.mode, &scope).await?;
+        Ok(Imported { records })
     };
     answer(result.await)
 }

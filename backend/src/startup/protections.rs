@@ -225,6 +225,7 @@ mod tests {
         argv.extend_from_slice(flags);
         match Cli::parse_from(argv).command {
             Command::Serve(args) => args,
+            Command::State(_) => panic!("`cmconsole serve` parses as serve"),
         }
     }
 

@@ -22,6 +22,7 @@ mod servers;
 mod sigv4;
 mod sim_control;
 mod sse;
+mod state;
 mod store_failure;
 mod throttling;
 mod trust_boundary;

@@ -315,7 +315,9 @@ async fn generated_secrets_are_printed_once_and_are_what_lets_clients_in() {
 async fn as_serve_would(flags: &[&str]) -> (TestApp, Protections) {
     let mut argv = vec!["cmconsole", "serve"];
     argv.extend_from_slice(flags);
-    let CliCommand::Serve(args) = Cli::parse_from(argv).command;
+    let CliCommand::Serve(args) = Cli::parse_from(argv).command else {
+        panic!("`cmconsole serve` parses as serve");
+    };
     let protections = Protections::decide(&args, None).unwrap();
     let guard = protections.guard(args.listen);
     let app = TestApp::spawn_guarded(guard, protections.verifier()).await;
