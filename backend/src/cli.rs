@@ -21,6 +21,10 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once at start; boxing would only add noise"
+)]
 pub enum Command {
     /// Serve the console, the AWS wire protocol and the live event stream.
     Serve(ServeArgs),
