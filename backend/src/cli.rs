@@ -129,6 +129,11 @@ pub struct ServeArgs {
     /// `POST /api/sim/faults` takes).
     #[arg(long, env = "CMCONSOLE_FAULTS_FILE")]
     pub faults_file: Option<PathBuf>,
+    /// A directory of scripts to run, in name order, once the server is
+    /// ready (its executable files; `AWS_ENDPOINT_URL`, credentials and the
+    /// region are in their environment). Their outcome is at `/api/init`.
+    #[arg(long, env = "CMCONSOLE_INIT_DIR")]
+    pub init_dir: Option<PathBuf>,
     /// A state snapshot (`cmconsole state export` output) to load at start,
     /// replacing the state of the services it holds.
     #[arg(long, env = "CMCONSOLE_LOAD_STATE")]

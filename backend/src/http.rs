@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", post(wire::handle))
         .route(shared::console::HEALTH_PATH, get(console::health))
         .route(shared::console::CONFIG_PATH, get(console::config))
+        .route(shared::console::INIT_PATH, get(console::init))
         .route(
             shared::console::SESSION_PATH,
             post(session::sign_in).delete(session::sign_out),

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod http;
+pub mod init_hooks;
 pub mod logging;
 pub mod security;
 pub mod serving;

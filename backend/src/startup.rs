@@ -67,6 +67,14 @@ pub enum StartError {
         /// Why.
         reason: String,
     },
+    /// The `--init-dir` could not be read.
+    #[error("cannot read the init directory {path}: {source}")]
+    InitDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Seeding the demo account failed.
     #[error("cannot seed the demo account: {0}")]
     Seed(crate::error::ServiceError),
@@ -268,6 +276,24 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
     let ui = ui_source(args.ui_dir.clone());
+    let endpoint = protections::browser_url(addr);
+    let init =
+        match &args.init_dir {
+            Some(dir) => Some(crate::init_hooks::InitHooks::list(dir).map_err(|source| {
+                StartError::InitDir {
+                    path: dir.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
+    let mut init_env = protections.client_env();
+    init_env.extend([
+        ("AWS_ENDPOINT_URL".to_owned(), endpoint.clone()),
+        ("CMCONSOLE_ENDPOINT".to_owned(), endpoint.clone()),
+        ("AWS_REGION".to_owned(), args.region.clone()),
+        ("AWS_DEFAULT_REGION".to_owned(), args.region.clone()),
+    ]);
     let state = AppState {
         target,
         store,
@@ -275,7 +301,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             region: args.region,
             account_id: args.account_id,
             ui: ui.clone(),
-            endpoint: Some(protections::browser_url(addr)),
+            endpoint: Some(endpoint),
             started: std::time::Instant::now(),
             guard: Arc::new(protections.guard(addr)),
         }),
@@ -286,6 +312,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             .is_enabled()
             .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
         live: Arc::new(crate::http::live::LiveStreams::new(args.max_event_streams)),
+        init: init.clone(),
     };
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.
@@ -302,6 +329,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let _ = std::io::Write::write_all(&mut stdout, banner.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
     drop(stdout);
+    if let Some(init) = &init {
+        init.spawn(init_env);
+    }
     let limits = crate::serving::Limits {
         max_connections: args.max_connections,
         header_timeout: Duration::from_secs_f64(args.header_timeout),

@@ -20,6 +20,9 @@ pub const SESSION_PATH: &str = "/api/session";
 /// `GET` or `HEAD`: what [`Health`] says; 503 while the backend is starting.
 pub const HEALTH_PATH: &str = "/api/health";
 
+/// `GET`: what [`InitReport`] says about `--init-dir`'s scripts.
+pub const INIT_PATH: &str = "/api/init";
+
 /// Header on every answer of the backend: its version.
 pub const VERSION_HEADER: &str = "x-cmconsole-version";
 
@@ -99,6 +102,67 @@ pub struct StoreHealth {
     pub kind: String,
     /// `ok` when it answered a read just now, else `failing`.
     pub status: String,
+}
+
+/// Where the init scripts are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InitStatus {
+    /// No `--init-dir`.
+    None,
+    /// Some script has not finished yet.
+    Running,
+    /// Every script ran (some may have failed).
+    Done,
+}
+
+/// How one init script went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScriptStatus {
+    /// Waiting for the scripts before it.
+    Pending,
+    /// Running now.
+    Running,
+    /// Exited with status 0.
+    Succeeded,
+    /// Exited with another status, was killed, or could not start.
+    Failed,
+    /// Ran past the time limit and was killed.
+    #[serde(rename = "timed-out")]
+    TimedOut,
+}
+
+/// One init script in [`InitReport`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitScript {
+    /// Its file name.
+    pub name: String,
+    /// How it went.
+    pub status: ScriptStatus,
+    /// Its exit code, once it exited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// Seconds it ran, once it finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+    /// The end of what it printed (stdout and stderr), at most 16 KiB.
+    #[serde(default)]
+    pub output: String,
+}
+
+/// What `GET /api/init` says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitReport {
+    /// Whether they are running or done.
+    pub status: InitStatus,
+    /// The directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+    /// Every executable file, in the order they run (name order).
+    pub scripts: Vec<InitScript>,
 }
 
 /// What `GET /api/health` says.

@@ -98,6 +98,15 @@ pub async fn health(State(app): State<AppState>) -> Response {
     (code, Json(health)).into_response()
 }
 
+/// `GET /api/init`: how `--init-dir`'s scripts went.
+pub async fn init(State(app): State<AppState>) -> Json<shared::console::InitReport> {
+    Json(
+        app.init
+            .as_ref()
+            .map_or_else(crate::init_hooks::InitHooks::none, |hooks| hooks.report()),
+    )
+}
+
 /// `GET /api/config`: mode, region, account, version and whether the
 /// console needs a session (never secrets).
 pub async fn config(State(app): State<AppState>) -> Json<shared::console::ConsoleConfig> {

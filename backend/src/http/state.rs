@@ -45,4 +45,6 @@ pub struct AppState {
     pub control: Option<Arc<crate::sim::Simulator>>,
     /// The open event streams and their limit.
     pub live: Arc<super::live::LiveStreams>,
+    /// `--init-dir`'s scripts, when given.
+    pub init: Option<Arc<crate::init_hooks::InitHooks>>,
 }

@@ -115,6 +115,24 @@ impl Protections {
         Some(Arc::new(Verifier::new(pairs, Arc::new(SystemClock))))
     }
 
+    /// What init scripts find in their environment to call this instance:
+    /// the wire door's first local key pair (or dummy credentials when it
+    /// takes any) and the console token, when there is one.
+    pub fn client_env(&self) -> Vec<(String, String)> {
+        let (id, secret) = match self.wire.as_ref().and_then(|w| w.pairs.first()) {
+            Some((id, secret)) => (id.clone(), secret.expose().to_owned()),
+            None => ("test".to_owned(), "test".to_owned()),
+        };
+        let mut env = vec![
+            ("AWS_ACCESS_KEY_ID".to_owned(), id),
+            ("AWS_SECRET_ACCESS_KEY".to_owned(), secret),
+        ];
+        if let Some((token, _)) = &self.token {
+            env.push((TOKEN_ENV.to_owned(), token.expose().to_owned()));
+        }
+        env
+    }
+
     /// The request guard for a console listening on `addr`.
     pub fn guard(&self, addr: SocketAddr) -> Guard {
         Guard {

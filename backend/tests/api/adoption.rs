@@ -186,3 +186,92 @@ fn help_names_each_flags_variable() {
     }
     assert!(!help.contains("never-shown-secret"), "{help}");
 }
+
+/// Writes `text` to `dir/name`, executable.
+fn script(dir: &std::path::Path, name: &str, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// GET `/api/init` until the scripts are done (20 s at most).
+async fn init_report(binary: &Binary) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let report = binary.console_get("/api/init").await.json();
+        if report["status"] == "done" {
+            return report;
+        }
+        assert!(std::time::Instant::now() < deadline, "{report}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn init_scripts_run_in_name_order_once_ready_and_a_failure_is_reported_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    // Creates a server through the wire door with nothing but bash.
+    script(
+        dir.path(),
+        "10-create-server.sh",
+        r#"#!/bin/bash
+set -e
+port="${AWS_ENDPOINT_URL##*:}"
+body='{"ServerName":"from-init","Engine":"ChefAutomate","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/p","InstanceType":"m5.large","ServiceRoleArn":"arn:aws:iam::123456789012:role/r"}'
+exec 3<>"/dev/tcp/127.0.0.1/$port"
+printf 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: OpsWorksCM_V2016_11_01.CreateServer\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "${#body}" "$body" >&3
+head -1 <&3
+echo "env: $AWS_REGION $AWS_DEFAULT_REGION $AWS_ACCESS_KEY_ID"
+"#,
+    );
+    script(
+        dir.path(),
+        "20-fails.sh",
+        "#!/bin/sh\necho about to fail >&2\nexit 3\n",
+    );
+    script(dir.path(), "30-after.sh", "#!/bin/sh\necho still ran\n");
+    std::fs::write(dir.path().join("README.txt"), "not executable").unwrap();
+
+    let binary = Binary::spawn(Binary::command(&[
+        "--in-memory",
+        "--region",
+        "eu-west-1",
+        "--init-dir",
+        dir.path().to_str().unwrap(),
+    ]));
+    let report = init_report(&binary).await;
+    let scripts = report["scripts"].as_array().unwrap();
+    let names: Vec<&str> = scripts
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["10-create-server.sh", "20-fails.sh", "30-after.sh"]);
+
+    assert_eq!(scripts[0]["status"], "succeeded", "{report}");
+    let output = scripts[0]["output"].as_str().unwrap();
+    assert!(output.contains("HTTP/1.1 200"), "{output}");
+    assert!(output.contains("env: eu-west-1 eu-west-1 test"), "{output}");
+    assert_eq!(scripts[1]["status"], "failed");
+    assert_eq!(scripts[1]["exitCode"], 3);
+    assert!(
+        scripts[1]["output"]
+            .as_str()
+            .unwrap()
+            .contains("about to fail")
+    );
+    assert_eq!(scripts[2]["status"], "succeeded");
+
+    let servers = binary.console("DescribeServers", "{}").await.json();
+    assert_eq!(servers["Servers"][0]["ServerName"], "from-init");
+    let log = binary.output();
+    assert!(log.contains("init script failed"), "{log}");
+}
+
+#[tokio::test]
+async fn without_an_init_dir_the_report_says_none() {
+    let app = TestApp::spawn().await;
+    let report = get(app.addr, "/api/init").await.json();
+    assert_eq!(report["status"], "none");
+    assert_eq!(report["scripts"], serde_json::json!([]));
+}

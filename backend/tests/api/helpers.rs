@@ -205,6 +205,7 @@ impl TestApp {
                     .max_event_streams
                     .unwrap_or(backend::http::live::DEFAULT_MAX_STREAMS),
             )),
+            init: None,
         };
         let live = Arc::clone(&state.live);
         let server = tokio::spawn(backend::serving::serve(
