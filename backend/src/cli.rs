@@ -134,6 +134,11 @@ pub struct ServeArgs {
     /// region are in their environment). Their outcome is at `/api/init`.
     #[arg(long, env = "CMCONSOLE_INIT_DIR")]
     pub init_dir: Option<PathBuf>,
+    /// Seed every random choice of the simulator (ids, ARNs, endpoints,
+    /// default windows, passwords, keys, request ids), so the same calls
+    /// give the same answers; `POST /api/sim/seed` changes it later.
+    #[arg(long, env = "CMCONSOLE_SEED")]
+    pub seed: Option<u64>,
     /// A state snapshot (`cmconsole state export` output) to load at start,
     /// replacing the state of the services it holds.
     #[arg(long, env = "CMCONSOLE_LOAD_STATE")]
@@ -248,6 +253,11 @@ impl ServeArgs {
                 self.upstream.is_some() && self.load_state.is_some(),
                 "--upstream",
                 "--load-state",
+            ),
+            (
+                self.upstream.is_some() && self.seed.is_some(),
+                "--upstream",
+                "--seed",
             ),
         ];
         match conflicts.into_iter().find(|(both, _, _)| *both) {

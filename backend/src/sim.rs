@@ -19,6 +19,7 @@ mod control;
 pub mod faults;
 mod opsworkscm;
 mod pagination;
+mod random;
 mod replay;
 mod service;
 pub(crate) mod snapshot;
@@ -57,6 +58,9 @@ pub struct SimConfig {
     pub opsworkscm: OpsWorksCmQuotas,
     /// CloudHSM v2's quotas.
     pub cloudhsm: CloudHsmQuotas,
+    /// Seed of every random choice (`--seed`); `None` draws from the
+    /// operating system.
+    pub seed: Option<u64>,
 }
 
 impl Default for SimConfig {
@@ -67,6 +71,7 @@ impl Default for SimConfig {
             speed: None,
             opsworkscm: OpsWorksCmQuotas::default(),
             cloudhsm: CloudHsmQuotas::default(),
+            seed: None,
         }
     }
 }
@@ -186,6 +191,8 @@ pub struct Simulator {
     crypto_slots: tokio::sync::Semaphore,
     /// Key generations and signings run so far.
     crypto_runs: AtomicU64,
+    /// Where random choices come from (see [`random`]).
+    random: Arc<random::Random>,
 }
 
 /// Key generations and CSR signings that run at once: as many as the
@@ -201,11 +208,15 @@ impl Simulator {
     ) -> Result<Arc<Self>, StoreError> {
         let snapshot = store.load().await?;
         let (mut state, metas) = State::from_snapshot(snapshot)?;
+        let random = Arc::new(random::Random::new(config.seed));
         let meta = match metas.meta {
             Some(meta) => meta,
             None => {
                 let meta = Meta {
-                    token_key: opsworkscm::naming::random_hex(32),
+                    token_key: random::scope(Arc::clone(&random), async {
+                        opsworkscm::naming::random_hex(32)
+                    })
+                    .await,
                 };
                 let mut changes = Changes::default();
                 changes.meta(&meta);
@@ -241,6 +252,7 @@ impl Simulator {
             wake: Notify::new(),
             crypto_slots: tokio::sync::Semaphore::new(CRYPTO_SLOTS),
             crypto_runs: AtomicU64::new(0),
+            random,
         }))
     }
 
@@ -294,8 +306,38 @@ impl Simulator {
     /// Completes every transition due at the current time; returns how many.
     pub async fn run_due(&self) -> Result<usize, ServiceError> {
         let now = self.now();
-        self.mutate(|state, changes| Ok(complete_due(self, state, changes, now)))
+        self.randomly(self.mutate(|state, changes| Ok(complete_due(self, state, changes, now))))
             .await
+    }
+
+    /// Runs `work` drawing its random choices from this simulator's
+    /// generator (seeded by `--seed` or `POST /api/sim/seed`).
+    pub(crate) async fn randomly<F: std::future::Future>(&self, work: F) -> F::Output {
+        random::scope(Arc::clone(&self.random), work).await
+    }
+
+    /// A request id for an answer: from this simulator's generator, so a
+    /// seeded run answers the same ids.
+    pub async fn request_id(&self) -> String {
+        self.randomly(async { random::uuid().to_string() }).await
+    }
+
+    /// Starts every random choice over from `seed`, and the pagination key
+    /// with it; `None` goes back to the operating system's generator.
+    ///
+    /// # Errors
+    /// When the new pagination key cannot be stored.
+    pub async fn reseed(&self, seed: Option<u64>) -> Result<(), ServiceError> {
+        self.random.reseed(seed);
+        let token_key = self
+            .randomly(async { opsworkscm::naming::random_hex(32) })
+            .await;
+        self.mutate(|state, changes| {
+            state.token_key = token_key.clone().into_bytes();
+            changes.meta(&Meta { token_key });
+            Ok(())
+        })
+        .await
     }
 
     /// Runs expensive key or certificate work on the blocking pool, at most
@@ -314,7 +356,8 @@ impl Simulator {
             .map_err(|e| ServiceError::internal(&e))?;
         self.read(recheck)?;
         self.crypto_runs.fetch_add(1, Ordering::Relaxed);
-        tokio::task::spawn_blocking(work)
+        let fork = random::Fork::take();
+        tokio::task::spawn_blocking(move || fork.run(work))
             .await
             .map_err(|e| ServiceError::internal(&e))?
     }

@@ -162,6 +162,7 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
             backup_limit: args.hsm_backup_limit,
             ..CloudHsmQuotas::default()
         },
+        seed: args.seed,
     };
     let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
     if let Some(path) = &args.faults_file {

@@ -29,6 +29,9 @@ pub mod paths {
     /// narrow it); `POST` one to import it (`?mode=replace` (default) or
     /// `merge`).
     pub const STATE: &str = "/state";
+    /// `POST` a [`SeedChange`](super::SeedChange): start every random
+    /// choice over from a seed (or go back to unseeded ones).
+    pub const SEED: &str = "/seed";
     /// `POST`: fill an empty account with the demo servers.
     pub const SEED_DEMO: &str = "/seed-demo";
     /// `GET` the faults, `POST` a [`FaultSpec`](super::faults::FaultSpec).
@@ -55,6 +58,13 @@ pub fn fault_path(id: u64) -> String {
 #[must_use]
 pub fn health_path(name: &str) -> String {
     format!("{PREFIX}/servers/{name}/health")
+}
+
+/// `POST /api/sim/seed`'s body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedChange {
+    /// The seed; `null` draws from the operating system again.
+    pub seed: Option<u64>,
 }
 
 /// What importing a state snapshot did.

@@ -26,7 +26,7 @@ pub async fn operation(
     body: Bytes,
 ) -> Response {
     let ctx = RequestContext {
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: app.request_id().await,
         access_key_id: None,
         region: headers
             .get(REGION_HEADER)

@@ -14,7 +14,7 @@ use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
 use shared::sim_control::faults::{FaultList, FaultSpec};
 use shared::sim_control::{
-    Advance, ClockView, Done, HealthChange, Imported, Seeded, SpeedChange, paths,
+    Advance, ClockView, Done, HealthChange, Imported, SeedChange, Seeded, SpeedChange, paths,
 };
 
 use super::AppState;
@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(STATE_LIMIT)),
         )
         .route(paths::SEED_DEMO, post(seed_demo))
+        .route(paths::SEED, post(seed))
         .route(paths::FAULTS, get(list_faults).post(add_fault))
         .route(paths::FAULT_ROUTE, delete(remove_fault))
         .route(paths::HEALTH_ROUTE, post(health))
@@ -183,6 +184,15 @@ async fn import_state(
         };
         let records = sim.import_state(snapshot, query.mode, &scope).await?;
         Ok(Imported { records })
+    };
+    answer(result.await)
+}
+
+/// `POST /api/sim/seed`.
+async fn seed(State(app): State<AppState>, body: Json<SeedChange>) -> Response {
+    let result = async {
+        simulator(&app)?.reseed(body.seed).await?;
+        Ok(body.0)
     };
     answer(result.await)
 }

@@ -28,6 +28,17 @@ pub struct Settings {
     pub started: std::time::Instant,
 }
 
+impl AppState {
+    /// The id of a request's answer: the simulator's (seeded by `--seed`),
+    /// else a random UUID.
+    pub async fn request_id(&self) -> String {
+        match &self.control {
+            Some(sim) => sim.request_id().await,
+            None => uuid::Uuid::new_v4().to_string(),
+        }
+    }
+}
+
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {

@@ -27,7 +27,7 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let mut ctx = RequestContext {
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: app.request_id().await,
         access_key_id: access_key_id(&headers),
         region: scope_region(&headers),
     };

@@ -161,13 +161,9 @@ impl CloudHsm<'_> {
 /// A new id `<prefix>-` plus 11 random characters of `[a-z2-7]`, as the
 /// service makes them (`cluster-igklspoyj5v`).
 pub(crate) fn new_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
-    use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
     loop {
-        let mut rng = rand::rng();
-        let suffix: String = (0..11)
-            .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
-            .collect();
+        let suffix = super::random::chars(ALPHABET, 11);
         let id = format!("{prefix}-{suffix}");
         if !taken(&id) {
             return id;

@@ -183,6 +183,10 @@ impl Simulator {
     /// Fills an empty account with Chef and Puppet servers, backups, events
     /// and associated nodes, all made through the ordinary operations.
     pub async fn seed_demo(&self) -> Result<Vec<String>, ServiceError> {
+        self.randomly(self.seed_demo_servers()).await
+    }
+
+    async fn seed_demo_servers(&self) -> Result<Vec<String>, ServiceError> {
         let taken = self.read(|state| {
             DEMO_SERVERS
                 .iter()

@@ -108,7 +108,7 @@ impl Faults {
         })?;
         let fault = &mut list[index];
         if let Some(p) = fault.spec.probability
-            && rand::rng().random::<f64>() >= p
+            && super::random::with(|rng| rng.random::<f64>()) >= p
         {
             return None;
         }

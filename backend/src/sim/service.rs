@@ -127,11 +127,11 @@ impl Target for Simulator {
         call: Call,
         body: &'a [u8],
     ) -> BoxFuture<'a, Result<Vec<u8>, ServiceError>> {
-        Box::pin(async move {
+        Box::pin(self.randomly(async move {
             match call {
                 Call::OpsWorksCm(op) => self.opsworkscm().serve(ctx, op, body).await,
                 Call::CloudHsmV2(op) => self.cloudhsm().serve(ctx, op, body).await,
             }
-        })
+        }))
     }
 }

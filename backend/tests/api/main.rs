@@ -17,6 +17,7 @@ mod limits;
 mod nodes;
 mod persistence;
 mod restore;
+mod seed;
 mod server_states;
 mod servers;
 mod sigv4;

@@ -1,7 +1,7 @@
 //! The cluster's certificates: the CSR its first HSM makes, and the checks
 //! InitializeCluster applies to the certificate the customer's CA issued.
 
-use rcgen::{CertificateParams, DnType, KeyPair};
+use rcgen::{CertificateParams, DnType};
 use x509_parser::prelude::FromDer as _;
 
 use crate::sim::opsworkscm::artifacts::pem_decode;
@@ -9,7 +9,7 @@ use crate::sim::opsworkscm::artifacts::pem_decode;
 /// A fresh cluster CSR (PEM) whose subject names the cluster, signed by a new
 /// ECDSA P-256 key that stays "inside the HSM" (it is not kept).
 pub(crate) fn cluster_csr(cluster_id: &str) -> Result<String, String> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+    let key = crate::sim::opsworkscm::artifacts::keys::signing_key()
         .map_err(|e| format!("generating the cluster key: {e}"))?;
     let mut params = CertificateParams::default();
     params.distinguished_name = rcgen::DistinguishedName::new();
@@ -67,7 +67,7 @@ pub(crate) fn check_initialization(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rcgen::{BasicConstraints, CertificateSigningRequestParams, IsCa, Issuer};
+    use rcgen::{BasicConstraints, CertificateSigningRequestParams, IsCa, Issuer, KeyPair};
 
     fn ca() -> (String, Issuer<'static, KeyPair>) {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();

@@ -27,6 +27,7 @@
 pub mod ca;
 pub mod keys;
 pub mod password;
+mod seeded_rsa;
 pub mod starter_kit;
 pub mod userdata;
 

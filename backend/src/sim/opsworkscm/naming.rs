@@ -1,35 +1,25 @@
 //! Names the service makes up: ARNs, endpoints, ids, S3 locations.
 
-use chrono::{DateTime, Utc};
-use rand::Rng;
-use rand::distr::Alphanumeric;
-
 use crate::sim::SimConfig;
+use crate::sim::random;
+use chrono::{DateTime, Utc};
 
 /// `n` random lowercase hex digits.
 pub(crate) fn random_hex(n: usize) -> String {
-    const HEX: &[u8] = b"0123456789abcdef";
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from(HEX[rng.random_range(0..HEX.len())]))
-        .collect()
+    random::chars(b"0123456789abcdef", n)
 }
 
 /// `n` random lowercase letters.
 pub(crate) fn random_lower(n: usize) -> String {
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
-        .collect()
+    random::chars(b"abcdefghijklmnopqrstuvwxyz", n)
 }
 
 /// An opaque random token.
 pub(crate) fn random_token() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(40)
-        .map(char::from)
-        .collect()
+    random::chars(
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        40,
+    )
 }
 
 /// `arn:aws:opsworks-cm:REGION:ACCOUNT:server/NAME/UUID`.
@@ -60,10 +50,7 @@ pub(crate) fn stack_arn(config: &SimConfig, name: &str, uuid: &str) -> String {
 }
 
 fn random_digits(n: usize) -> String {
-    let mut rng = rand::rng();
-    (0..n)
-        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
-        .collect()
+    random::chars(b"0123456789", n)
 }
 
 /// `<name>-<random>.<region>.opsworks-cm.io`, as the service named endpoints.

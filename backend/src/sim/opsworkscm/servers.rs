@@ -3,7 +3,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use rand::Rng;
+use rand::Rng as _;
+
+use crate::sim::random;
 use shared::opsworkscm::BackupStatus;
 use shared::opsworkscm::{
     CreateServerRequest, CreateServerResponse, DeleteServerRequest, DeleteServerResponse,
@@ -83,18 +85,20 @@ pub(crate) fn engine_of(rec: &ServerRecord) -> EngineKind {
 }
 
 fn random_maintenance_window() -> String {
-    let mut rng = rand::rng();
-    let day = ["Tue", "Wed", "Fri"][rng.random_range(0..3)];
-    format!("{day}:{:02}:00", rng.random_range(0..24))
+    random::with(|rng| {
+        let day = ["Tue", "Wed", "Fri"][rng.random_range(0..3)];
+        format!("{day}:{:02}:00", rng.random_range(0..24))
+    })
 }
 
 fn random_backup_window() -> String {
-    let mut rng = rand::rng();
-    format!(
-        "{:02}:{:02}",
-        rng.random_range(0..24),
-        rng.random_range(0..4) * 15
-    )
+    random::with(|rng| {
+        format!(
+            "{:02}:{:02}",
+            rng.random_range(0..24),
+            rng.random_range(0..4) * 15
+        )
+    })
 }
 
 pub(crate) fn check_puppet_password(value: &str) -> Result<(), ServiceError> {
@@ -463,7 +467,7 @@ impl Handles<ops::CreateServer> for OpsWorksCm<'_> {
             .await?
         };
 
-        let uuid = uuid::Uuid::new_v4().to_string();
+        let uuid = random::uuid().to_string();
         let mut engine_attributes = Vec::new();
         if engine == EngineKind::Puppet {
             engine_attributes.push(attribute(

@@ -71,7 +71,7 @@ fn set_validity(
 
 /// A random positive 128-bit serial number.
 fn random_serial() -> SerialNumber {
-    let mut bytes: [u8; 16] = rand::random();
+    let mut bytes: [u8; 16] = crate::sim::random::bytes();
     bytes[0] = (bytes[0] & 0x7f) | 0x01;
     SerialNumber::from_slice(&bytes)
 }
@@ -80,8 +80,7 @@ impl ServerCa {
     /// Generates a self-signed ECDSA P-256 CA named `common_name`, valid for
     /// [`CA_VALIDITY_DAYS`] from `now`.
     pub fn generate(common_name: &str, now: DateTime<Utc>) -> Result<Self, ArtifactError> {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-            .map_err(|e| ArtifactError::KeyGeneration(format!("ECDSA P-256: {e}")))?;
+        let key = super::keys::signing_key()?;
         let mut params = CertificateParams::default();
         params.distinguished_name = rcgen::DistinguishedName::new();
         params

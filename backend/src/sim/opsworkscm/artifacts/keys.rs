@@ -13,7 +13,7 @@ use super::{ArtifactError, pem_decode, pem_encode, sha256_hex};
 pub const MIN_RSA_KEY_BITS: usize = 1024;
 
 /// DER of the `rsaEncryption` AlgorithmIdentifier (OID 1.2.840.113549.1.1.1, NULL parameters).
-const RSA_ALGORITHM_IDENTIFIER: [u8; 15] = [
+pub(super) const RSA_ALGORITHM_IDENTIFIER: [u8; 15] = [
     0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
 ];
 
@@ -45,10 +45,17 @@ impl RsaPrivateKey {
     }
 }
 
-/// Generates a 2048-bit RSA key pair.
+/// Generates a 2048-bit RSA key pair (from the seeded generator in a
+/// `--seed` run).
 pub fn generate_rsa_private_key() -> Result<RsaPrivateKey, ArtifactError> {
-    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
-        .map_err(|e| ArtifactError::KeyGeneration(format!("RSA: {e}")))?;
+    let pair = if crate::sim::random::is_seeded() {
+        let der = crate::sim::random::with(|rng| super::seeded_rsa::pkcs8_der(rng));
+        aws_lc_rs::rsa::KeyPair::from_pkcs8(&der)
+            .map_err(|e| ArtifactError::KeyGeneration(format!("seeded RSA: {e}")))?
+    } else {
+        aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+            .map_err(|e| ArtifactError::KeyGeneration(format!("RSA: {e}")))?
+    };
     let pkcs8 = pair
         .as_der()
         .map_err(|e| ArtifactError::KeyGeneration(format!("RSA PKCS#8 encoding: {e}")))?;
@@ -60,6 +67,23 @@ pub fn generate_rsa_private_key() -> Result<RsaPrivateKey, ArtifactError> {
         pkcs8_der: pkcs8.as_ref().to_vec(),
         spki_der: spki.as_ref().to_vec(),
     })
+}
+
+/// A key that signs certificates and CSRs: ECDSA P-256, or in a `--seed`
+/// run RSA 2048 from the seeded generator (ECDSA signatures draw a fresh
+/// nonce from the operating system; RSA PKCS#1 v1.5 ones do not).
+///
+/// # Errors
+/// When the key cannot be made.
+pub fn signing_key() -> Result<rcgen::KeyPair, ArtifactError> {
+    if crate::sim::random::is_seeded() {
+        let der = crate::sim::random::with(|rng| super::seeded_rsa::pkcs8_der(rng));
+        rcgen::KeyPair::try_from(der.as_slice())
+            .map_err(|e| ArtifactError::KeyGeneration(format!("seeded RSA: {e}")))
+    } else {
+        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+            .map_err(|e| ArtifactError::KeyGeneration(format!("ECDSA P-256: {e}")))
+    }
 }
 
 /// A validated RSA public key in canonical form.

@@ -8,6 +8,8 @@
 use rand::Rng as _;
 use rand::seq::{IndexedRandom as _, SliceRandom as _};
 
+use crate::sim::random;
+
 /// The special characters allowed in Chef Automate admin passwords.
 pub const SPECIAL_CHARACTERS: &str = "!/@#$%^&+=_";
 
@@ -16,7 +18,11 @@ const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const DIGITS: &[u8] = b"0123456789";
 
 fn generate() -> String {
-    let mut rng = rand::rng();
+    random::with(|rng| generate_with(rng))
+}
+
+fn generate_with(rng: &mut dyn rand::RngCore) -> String {
+    let mut rng = rng;
     let special = SPECIAL_CHARACTERS.as_bytes();
     let all: Vec<u8> = [LOWER, UPPER, DIGITS, special].concat();
     let len = rng.random_range(16..=24);
