@@ -18,7 +18,9 @@ pub mod console;
 pub mod errors;
 pub mod guard;
 pub mod live;
+pub mod metrics;
 pub mod render;
+pub mod requests;
 pub mod session;
 pub mod sim_control;
 mod state;
@@ -39,19 +41,33 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, BODY_LIMIT, Settings};
 
+/// `GET`: Prometheus metrics.
+pub const METRICS_PATH: &str = "/metrics";
+
 /// Builds the whole application.
 pub fn router(state: AppState) -> Router {
+    metrics::install();
     let api_routes = Router::new()
         .route("/", post(wire::handle))
         .route(shared::console::HEALTH_PATH, get(console::health))
         .route(shared::console::CONFIG_PATH, get(console::config))
         .route(shared::console::INIT_PATH, get(console::init))
+        .route(shared::requests::REQUESTS_PATH, get(requests::list))
+        .route(
+            shared::requests::REQUESTS_STREAM_PATH,
+            get(requests::stream),
+        )
+        .route(METRICS_PATH, get(metrics::render))
         .route(
             shared::console::SESSION_PATH,
             post(session::sign_in).delete(session::sign_out),
         )
         .nest(shared::sim_control::PREFIX, sim_control::routes())
         .route(shared::console::OPERATION_ROUTE, post(console::operation))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            requests::observe,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

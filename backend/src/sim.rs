@@ -316,6 +316,34 @@ impl Simulator {
         random::scope(Arc::clone(&self.random), work).await
     }
 
+    /// Transitions in progress per service: OpsWorks CM servers with a
+    /// pending step; CloudHSM clusters and HSMs with one, and backups not
+    /// READY yet.
+    pub fn transitions_in_flight(&self) -> [(shared::service::Service, usize); 2] {
+        self.read(|state| {
+            let opsworks = state
+                .opsworkscm
+                .servers
+                .values()
+                .filter(|s| s.pending.is_some())
+                .count();
+            let clusters = state.cloudhsm.clusters.values();
+            let hsm = clusters
+                .map(|c| usize::from(c.pending.is_some()) + c.hsm_pending.len())
+                .sum::<usize>()
+                + state
+                    .cloudhsm
+                    .backups
+                    .values()
+                    .filter(|b| b.ready_due.is_some())
+                    .count();
+            [
+                (shared::service::Service::OpsWorksCm, opsworks),
+                (shared::service::Service::CloudHsmV2, hsm),
+            ]
+        })
+    }
+
     /// A request id for an answer: from this simulator's generator, so a
     /// seeded run answers the same ids.
     pub async fn request_id(&self) -> String {
@@ -446,7 +474,9 @@ impl Simulator {
             // Settled by a task of its own, so a request cancelled while its
             // commit runs cannot hold up the batches behind it.
             let settled = tokio::spawn(async move {
+                let started = std::time::Instant::now();
                 let outcome = commit.await;
+                crate::http::metrics::record_commit(started.elapsed());
                 me.settle(applied.with_outcome(outcome.as_ref().err().map(ToString::to_string)));
                 outcome
             });

@@ -314,6 +314,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             .then(|| Arc::new(TokenBucket::new(args.rate_limit))),
         live: Arc::new(crate::http::live::LiveStreams::new(args.max_event_streams)),
         init: init.clone(),
+        requests: Arc::default(),
     };
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.

@@ -6,6 +6,7 @@
 pub mod cloudhsm;
 pub mod http;
 pub mod opsworkscm;
+pub mod requests;
 pub mod session;
 pub mod sim;
 

@@ -28,6 +28,7 @@ use crate::pages::opsworkscm::server_backups::BackupsTab;
 use crate::pages::opsworkscm::server_events::EventsTab;
 use crate::pages::opsworkscm::server_nodes::NodesTab;
 use crate::pages::opsworkscm::server_settings::{SettingsTab, TagsTab};
+use crate::pages::requests::RequestsPage;
 use crate::pages::simulator::SimulatorPage;
 
 /// A page's chunk could not be fetched or instantiated.
@@ -91,6 +92,8 @@ lazy_pages! {
     account_pages: backups_view, BackupsRoute => BackupsPage;
     /// `/account`: the account's limits.
     account_pages: account_view, AccountRoute => AccountPage;
+    /// `/requests`: the calls the doors answered, live.
+    requests: requests_view, RequestsRoute => RequestsPage;
     /// `/simulator`: the simulator's controls.
     simulator: simulator_view, SimulatorRoute => SimulatorPage;
     /// `/cloudhsm`, `/cloudhsm/clusters`: CloudHSM clusters of a region.

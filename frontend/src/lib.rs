@@ -6,7 +6,8 @@
 //! It talks to the backend through the typed client in [`api`] and stays
 //! current through the live store in [`live`]. Routes: `/` and `/servers` (list), `/servers/new`
 //! (wizard), `/servers/:name/{overview,backups,nodes,events,settings,tags}` (details), `/backups`
-//! (every backup), `/account` (limits), `/simulator` (simulator controls,
+//! (every backup), `/account` (limits), `/requests` (the request log),
+//! `/simulator` (simulator controls,
 //! linked in simulator mode only) and the CloudHSM section under `/cloudhsm`
 //! (see [`pages::cloudhsm`]).
 
@@ -27,7 +28,7 @@ use crate::components::list::EmptyState;
 use crate::lazy_pages::{
     AccountRoute, BackupsRoute, BackupsTabRoute, CreateServerRoute, EventsTabRoute, HsmBackupRoute,
     HsmBackupsRoute, HsmClusterRoute, HsmClustersRoute, HsmCreateClusterRoute, NodesTabRoute,
-    SettingsTabRoute, SimulatorRoute, TagsTabRoute,
+    RequestsRoute, SettingsTabRoute, SimulatorRoute, TagsTabRoute,
 };
 use crate::live::{Connection, LiveStore, provide_live_store};
 use crate::pages::opsworkscm::server_details::{OverviewTab, ServerDetailsPage};
@@ -106,6 +107,7 @@ fn Console(config: LocalResource<Result<ConsoleConfig, api::ApiError>>) -> impl 
                     <A href="/backups">"Backups"</A>
                     <A href="/cloudhsm">"CloudHSM"</A>
                     <A href="/account">"Account"</A>
+                    <A href="/requests">"Requests"</A>
                     <Show when=move || Config(config).is_simulator()>
                         <A href="/simulator">"Simulator"</A>
                     </Show>
@@ -151,6 +153,7 @@ fn Console(config: LocalResource<Result<ConsoleConfig, api::ApiError>>) -> impl 
                     </ParentRoute>
                     <Route path=path!("/backups") view={Lazy::<BackupsRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/requests") view={Lazy::<RequestsRoute>::new()} />
                     <Route path=path!("/simulator") view={Lazy::<SimulatorRoute>::new()} />
                     <Route path=path!("/cloudhsm") view={Lazy::<HsmClustersRoute>::new()} />
                     <Route path=path!("/cloudhsm/clusters") view={Lazy::<HsmClustersRoute>::new()} />

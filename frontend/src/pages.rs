@@ -6,5 +6,6 @@
 
 pub mod cloudhsm;
 pub mod opsworkscm;
+pub mod requests;
 pub mod sign_in;
 pub mod simulator;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod operation;
 pub mod opsworkscm;
+pub mod requests;
 pub mod service;
 pub mod sim_control;
 pub mod time;

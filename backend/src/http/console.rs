@@ -11,8 +11,10 @@ use shared::error::ErrorCode;
 
 use super::AppState;
 use super::render::console_error;
+use super::requests::{CallRecord, touched};
 use crate::error::ServiceError;
 use crate::target::{RequestContext, Service};
+use shared::requests::Door;
 
 /// The console door's region header: which region a CloudHSM operation
 /// addresses (the simulator's `--region` without it).
@@ -42,7 +44,21 @@ pub async fn operation(
             format!("Unknown service '{service}'."),
         )),
     };
-    match result {
+    let record = CallRecord {
+        door: Door::Console,
+        service: Service::from_console_segment(&service)
+            .map(|s| s.endpoint_prefix().to_owned())
+            .unwrap_or_default(),
+        operation,
+        region: ctx
+            .region
+            .clone()
+            .unwrap_or_else(|| app.settings.region.clone()),
+        request_id: ctx.request_id.clone(),
+        error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
+        resource: touched(&body, result.as_deref().ok()),
+    };
+    let mut response = match result {
         Ok(body) => {
             let mut response = (StatusCode::OK, body).into_response();
             response.headers_mut().insert(
@@ -52,7 +68,9 @@ pub async fn operation(
             response
         }
         Err(err) => console_error(&err, &ctx.request_id),
-    }
+    };
+    response.extensions_mut().insert(record);
+    response
 }
 
 /// `GET` and `HEAD /api/health`: version, mode, the store, each service,

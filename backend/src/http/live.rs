@@ -37,6 +37,7 @@ const RETRY_AFTER_SECONDS: u64 = 5;
 #[derive(Debug)]
 pub struct LiveStreams {
     slots: Arc<Semaphore>,
+    max: usize,
     closing: watch::Sender<bool>,
 }
 
@@ -45,8 +46,19 @@ impl LiveStreams {
     pub fn new(max: usize) -> Self {
         Self {
             slots: Arc::new(Semaphore::new(max)),
+            max,
             closing: watch::Sender::new(false),
         }
+    }
+
+    /// How many streams are open now.
+    pub fn open_count(&self) -> usize {
+        self.max.saturating_sub(self.slots.available_permits())
+    }
+
+    /// A receiver that turns `true` when the service shuts down.
+    pub(super) fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Ends every open stream and refuses new ones (shutdown).
@@ -138,7 +150,7 @@ pub async fn stream(
         .into_response()
 }
 
-fn open_slot(live: &LiveStreams) -> Option<OwnedSemaphorePermit> {
+pub(super) fn open_slot(live: &LiveStreams) -> Option<OwnedSemaphorePermit> {
     if live.is_closing() {
         return None;
     }
@@ -146,7 +158,7 @@ fn open_slot(live: &LiveStreams) -> Option<OwnedSemaphorePermit> {
 }
 
 /// 503 with `Retry-After`: every stream slot is taken (or we are stopping).
-fn busy() -> Response {
+pub(super) fn busy() -> Response {
     let err = ServiceError::new(
         ErrorCode::ServiceUnavailable,
         "Too many event streams are open; try again later.",

@@ -56,6 +56,8 @@ pub struct AppState {
     pub control: Option<Arc<crate::sim::Simulator>>,
     /// The open event streams and their limit.
     pub live: Arc<super::live::LiveStreams>,
+    /// The calls the doors answered, newest last.
+    pub requests: Arc<super::requests::RequestLog>,
     /// `--init-dir`'s scripts, when given.
     pub init: Option<Arc<crate::init_hooks::InitHooks>>,
 }

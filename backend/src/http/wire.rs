@@ -12,8 +12,11 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use shared::error::ErrorCode;
 
+use shared::requests::Door;
+
 use super::AppState;
 use super::render::{aws_json_answer, aws_json_error};
+use super::requests::{CallRecord, touched};
 use crate::error::ServiceError;
 use crate::sigv4::SignedParts;
 use crate::target::{RequestContext, Service};
@@ -32,6 +35,41 @@ pub async fn handle(
         region: scope_region(&headers),
     };
     let target = parse_target(&headers);
+    let result = answer(&app, &mut ctx, &target, &method, &uri, &headers, &body).await;
+    let (service, operation) = match &target {
+        Ok((service, operation)) => (service.endpoint_prefix().to_owned(), operation.clone()),
+        Err(_) => (String::new(), String::new()),
+    };
+    let record = CallRecord {
+        door: Door::Wire,
+        service,
+        operation,
+        region: ctx
+            .region
+            .clone()
+            .unwrap_or_else(|| app.settings.region.clone()),
+        request_id: ctx.request_id.clone(),
+        error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
+        resource: touched(&body, result.as_deref().ok()),
+    };
+    let mut response = match result {
+        Ok(body) => aws_json_answer(StatusCode::OK, &ctx.request_id, body, None),
+        Err(err) => aws_json_error(&err, &ctx.request_id),
+    };
+    response.extensions_mut().insert(record);
+    response
+}
+
+/// Authenticates, throttles and runs the call.
+async fn answer(
+    app: &AppState,
+    ctx: &mut RequestContext,
+    target: &Result<(Service, String), ServiceError>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Vec<u8>, ServiceError> {
     if let Some(verifier) = &app.verifier {
         // AWS authenticates before it looks at the target or the rate.
         let service = target.as_ref().map_or(Service::OpsWorksCm, |(s, _)| *s);
@@ -49,31 +87,22 @@ pub async fn handle(
             path: uri.path(),
             query: uri.query().unwrap_or(""),
             headers: &header_list,
-            body: &body,
+            body,
         };
         let region = (!service.is_multi_region()).then_some(app.settings.region.as_str());
-        match verifier.verify(&parts, service.signing_name(), region) {
-            Ok(access_key_id) => ctx.access_key_id = Some(access_key_id),
-            Err(err) => return aws_json_error(&err.into(), &ctx.request_id),
-        }
+        ctx.access_key_id = Some(verifier.verify(&parts, service.signing_name(), region)?);
     }
     if let Some(bucket) = &app.throttle
         && !bucket.try_acquire(std::time::Instant::now())
     {
-        let err = ServiceError::new(ErrorCode::ThrottlingException, "Rate exceeded");
-        return aws_json_error(&err, &ctx.request_id);
+        return Err(ServiceError::new(
+            ErrorCode::ThrottlingException,
+            "Rate exceeded",
+        ));
     }
-    let result = match target {
-        Ok((service, operation)) => match crate::target::resolve(service, &operation) {
-            Ok(call) => app.target.call(&ctx, call, &body).await,
-            Err(err) => Err(err),
-        },
-        Err(err) => Err(err),
-    };
-    match result {
-        Ok(body) => aws_json_answer(StatusCode::OK, &ctx.request_id, body, None),
-        Err(err) => aws_json_error(&err, &ctx.request_id),
-    }
+    let (service, operation) = target.as_ref().map_err(Clone::clone)?;
+    let call = crate::target::resolve(*service, operation)?;
+    app.target.call(ctx, call, body).await
 }
 
 fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> {

@@ -206,6 +206,7 @@ impl TestApp {
                     .unwrap_or(backend::http::live::DEFAULT_MAX_STREAMS),
             )),
             init: None,
+            requests: Arc::default(),
         };
         let live = Arc::clone(&state.live);
         let server = tokio::spawn(backend::serving::serve(
@@ -597,6 +598,16 @@ impl SseClient {
         last_event_id: Option<&str>,
         extra: &[(&str, &str)],
     ) -> (String, Self) {
+        Self::open_path(addr, "/api/events", last_event_id, extra).await
+    }
+
+    /// A stream of `path` (one of the server-sent event doors).
+    pub(crate) async fn open_path(
+        addr: SocketAddr,
+        path: &str,
+        last_event_id: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> (String, Self) {
         let mut stream = TcpStream::connect(addr).await.unwrap();
         let mut resume = last_event_id
             .map(|id| format!("Last-Event-ID: {id}\r\n"))
@@ -606,7 +617,7 @@ impl SseClient {
         }
         // HTTP/1.0: the body is delimited by the connection, not chunked.
         let request = format!(
-            "GET /api/events HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+            "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"
         );
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut reader = BufReader::new(stream);

@@ -15,6 +15,7 @@ mod conformance;
 mod faults;
 mod limits;
 mod nodes;
+mod observability;
 mod persistence;
 mod restore;
 mod seed;

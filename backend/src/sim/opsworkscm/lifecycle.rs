@@ -575,10 +575,17 @@ impl Scheduled for OpsWorksCm<'_> {
                 due.push((at, Due::BackupDeletion(id.clone())));
             }
         }
-        for (token, rec) in &state.opsworkscm.associations {
-            if let Some(at) = rec.due.filter(|d| *d <= now) {
-                due.push((at, Due::Association(token.clone())));
-            }
+        // In the order they were made (the map has none), so requests due
+        // at one time finish, and are pruned, oldest first in every run.
+        let mut associations: Vec<_> = state
+            .opsworkscm
+            .associations
+            .iter()
+            .filter_map(|(token, rec)| Some((rec.due.filter(|d| *d <= now)?, rec.order, token)))
+            .collect();
+        associations.sort();
+        for (at, _, token) in associations {
+            due.push((at, Due::Association(token.clone())));
         }
         if let Some(at) = state.next_health_check.filter(|at| *at <= now) {
             due.push((at, Due::HealthCheck));
