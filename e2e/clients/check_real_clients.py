@@ -19,6 +19,8 @@ import traceback
 import urllib.request
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 import boto3
 import botocore
 import botocore.config
@@ -400,6 +402,63 @@ def upstream_mode_takes_only_the_local_key_pair(env):
     finally:
         a.stop()
         b.stop()
+
+
+@check
+def endpoint_url_from_the_environment_and_a_seeded_fixture(env):
+    """The README's recipe: AWS_ENDPOINT_URL (or the per-service variables)
+    points boto3 and the CLI at cmconsole with no endpoint in the code; the
+    fixture's instance starts on port 0 and repeats ids after a reset."""
+    import cmconsole_fixture as fixture
+
+    binary = os.environ.get("CMCONSOLE_BIN", "target/release/cmconsole")
+    with fixture.running(seed=7, binary=binary) as endpoint, fixture.aws_environment(endpoint):
+        fixture.reset(endpoint, seed=7)
+        hsm = boto3.client("cloudhsmv2")
+        first = hsm.create_cluster(HsmType="hsm1.medium", SubnetIds=["subnet-0a1b2c3d"])["Cluster"]
+        ops = boto3.client("opsworkscm")
+        ops.create_server(Engine="Puppet", ServerName="from-env", InstanceProfileArn=PROFILE,
+                          InstanceType="m5.large", ServiceRoleArn=ROLE)
+        aws = os.path.join(os.path.dirname(sys.executable), "aws")
+        cli = subprocess.run([aws, "opsworks-cm", "describe-servers"],
+                             capture_output=True, text=True, env=os.environ.copy())
+        assert cli.returncode == 0 and "from-env" in cli.stdout, cli.stderr
+        fixture.reset(endpoint, seed=7)
+        again = hsm.create_cluster(HsmType="hsm1.medium", SubnetIds=["subnet-0a1b2c3d"])["Cluster"]
+        assert again["ClusterId"] == first["ClusterId"], (first["ClusterId"], again["ClusterId"])
+        assert ops.describe_servers()["Servers"] == []
+    # A [services] section of the AWS config file, for one profile.
+    with fixture.running(seed=7, binary=binary) as endpoint, tempfile.TemporaryDirectory() as d:
+        config = os.path.join(d, "config")
+        with open(config, "w") as f:
+            f.write("[profile cmconsole]\nregion = us-east-1\nservices = local\n\n"
+                    "[services local]\n"
+                    f"opsworkscm =\n  endpoint_url = {endpoint}\n"
+                    f"cloudhsm_v2 =\n  endpoint_url = {endpoint}\n")
+        saved = dict(os.environ)
+        os.environ.update({"AWS_CONFIG_FILE": config, "AWS_PROFILE": "cmconsole",
+                           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"})
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        try:
+            session = boto3.Session()
+            assert session.client("opsworkscm").describe_servers()["Servers"] == []
+            assert session.client("cloudhsmv2").describe_clusters()["Clusters"] == []
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+    # Per-service variables win over the general one.
+    with fixture.running(seed=7, binary=binary) as endpoint:
+        saved = dict(os.environ)
+        os.environ.update({"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "test",
+                           "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-west-1",
+                           "AWS_ENDPOINT_URL_OPSWORKSCM": endpoint,
+                           "AWS_ENDPOINT_URL_CLOUDHSM_V2": endpoint})
+        try:
+            assert boto3.client("opsworkscm").describe_servers()["Servers"] == []
+            assert boto3.client("cloudhsmv2").describe_clusters()["Clusters"] == []
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 class Process:

@@ -275,3 +275,82 @@ async fn without_an_init_dir_the_report_says_none() {
     assert_eq!(report["status"], "none");
     assert_eq!(report["scripts"], serde_json::json!([]));
 }
+
+/// The example `name`: `cargo test` builds examples beside its test
+/// binaries; a run of this test alone builds it first.
+fn example(name: &str) -> std::path::PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let path = deps
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    if !path.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let built = Command::new(cargo)
+            .args(["build", "-p", "backend", "--example", name])
+            .status()
+            .unwrap();
+        assert!(built.success(), "building the {name} example");
+    }
+    path
+}
+
+#[tokio::test]
+async fn aws_sdk_rust_finds_cmconsole_through_aws_endpoint_url() {
+    let app = TestApp::spawn().await;
+    app.create_chef("found").await;
+    let endpoint = format!("http://{}", app.addr);
+    let run = |vars: &[(&str, &str)]| {
+        let mut command = Command::new(example("endpoint_from_env"));
+        command
+            .env_clear()
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        command.output()
+    };
+    let out = tokio::task::spawn_blocking({
+        let endpoint = endpoint.clone();
+        move || run(&[("AWS_ENDPOINT_URL", &endpoint)])
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.trim(), "servers=1 clusters=0");
+
+    // The per-service variables win over the general one.
+    let out = tokio::task::spawn_blocking(move || {
+        run(&[
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+            ("AWS_ENDPOINT_URL_OPSWORKSCM", &endpoint),
+            ("AWS_ENDPOINT_URL_CLOUDHSM_V2", &endpoint),
+        ])
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "servers=1 clusters=0"
+    );
+}

@@ -258,7 +258,7 @@ pub fn RequestsPage() -> impl IntoView {
                     }}
                 </span>
             }>
-            <p class="muted">
+            <p class="muted section-intro">
                 "Every call the AWS wire protocol (SDKs, the AWS CLI) and this console made, \
                  newest first, as it ends. The last " {LOG_CAPACITY} " are kept."
             </p>
