@@ -13,20 +13,10 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let opsworks = aws_sdk_opsworkscm::Client::new(&config);
-    let servers = opsworks
-        .describe_servers()
-        .send()
-        .await?
-        .servers
-        .unwrap_or_default();
-    let hsm = aws_sdk_cloudhsmv2::Client::new(&config);
-    let clusters = hsm
-        .describe_clusters()
-        .send()
-        .await?
-        .clusters
-        .unwrap_or_default();
-    println!("servers={} clusters={}", servers.len(), clusters.len());
+    let opsworks = aws_sdk_opsworkscm::Client::new(&config).describe_servers();
+    let servers = opsworks.send().await?.servers().len();
+    let hsm = aws_sdk_cloudhsmv2::Client::new(&config).describe_clusters();
+    let clusters = hsm.send().await?.clusters().len();
+    println!("servers={servers} clusters={clusters}");
     Ok(())
 }

@@ -11,7 +11,7 @@ use shared::error::ErrorCode;
 
 use super::AppState;
 use super::render::console_error;
-use super::requests::{CallRecord, touched};
+use super::requests::CallRecord;
 use crate::error::ServiceError;
 use crate::target::{RequestContext, Service};
 use shared::requests::Door;
@@ -44,20 +44,11 @@ pub async fn operation(
             format!("Unknown service '{service}'."),
         )),
     };
-    let record = CallRecord {
-        door: Door::Console,
-        service: Service::from_console_segment(&service)
-            .map(|s| s.endpoint_prefix().to_owned())
-            .unwrap_or_default(),
-        operation,
-        region: ctx
-            .region
-            .clone()
-            .unwrap_or_else(|| app.settings.region.clone()),
-        request_id: ctx.request_id.clone(),
-        error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
-        resource: touched(&body, result.as_deref().ok()),
-    };
+    let service = Service::from_console_segment(&service)
+        .map(|s| s.endpoint_prefix().to_owned())
+        .unwrap_or_default();
+    let record = CallRecord::of(Door::Console, (service, operation), &ctx, &body, &result)
+        .in_region(&app.settings.region);
     let mut response = match result {
         Ok(body) => {
             let mut response = (StatusCode::OK, body).into_response();

@@ -40,6 +40,37 @@ pub struct CallRecord {
     pub resource: Option<ResourceRef>,
 }
 
+impl CallRecord {
+    /// What `door` answered to a call of `operation` of `service` (endpoint
+    /// prefix, empty when it named none) with the request `body`: `result`.
+    pub fn of(
+        door: Door,
+        (service, operation): (String, String),
+        ctx: &crate::target::RequestContext,
+        body: &[u8],
+        result: &Result<Vec<u8>, crate::error::ServiceError>,
+    ) -> Self {
+        Self {
+            door,
+            service,
+            operation,
+            region: ctx.region.clone().unwrap_or_default(),
+            request_id: ctx.request_id.clone(),
+            error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
+            resource: touched(body, result.as_deref().ok()),
+        }
+    }
+
+    /// The same, with `home` as the region when the call named none.
+    #[must_use]
+    pub fn in_region(mut self, home: &str) -> Self {
+        if self.region.is_empty() {
+            home.clone_into(&mut self.region);
+        }
+        self
+    }
+}
+
 /// The ring of logged calls and the channel that streams them.
 #[derive(Debug)]
 pub struct RequestLog {

@@ -16,7 +16,7 @@ use shared::requests::Door;
 
 use super::AppState;
 use super::render::{aws_json_answer, aws_json_error};
-use super::requests::{CallRecord, touched};
+use super::requests::CallRecord;
 use crate::error::ServiceError;
 use crate::sigv4::SignedParts;
 use crate::target::{RequestContext, Service};
@@ -40,18 +40,8 @@ pub async fn handle(
         Ok((service, operation)) => (service.endpoint_prefix().to_owned(), operation.clone()),
         Err(_) => (String::new(), String::new()),
     };
-    let record = CallRecord {
-        door: Door::Wire,
-        service,
-        operation,
-        region: ctx
-            .region
-            .clone()
-            .unwrap_or_else(|| app.settings.region.clone()),
-        request_id: ctx.request_id.clone(),
-        error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
-        resource: touched(&body, result.as_deref().ok()),
-    };
+    let record = CallRecord::of(Door::Wire, (service, operation), &ctx, &body, &result)
+        .in_region(&app.settings.region);
     let mut response = match result {
         Ok(body) => aws_json_answer(StatusCode::OK, &ctx.request_id, body, None),
         Err(err) => aws_json_error(&err, &ctx.request_id),

@@ -415,27 +415,27 @@ fn announce(state: &mut State, changes: &mut Changes, kind: RecordKind, key: Str
     }
 }
 
+/// The ids of the CloudHSM records of `records` in a region within `bounds`.
+fn in_regions<T>(
+    records: &std::collections::BTreeMap<String, T>,
+    region: impl Fn(&T) -> &String,
+    bounds: &Bounds<'_>,
+) -> Vec<String> {
+    let within = records
+        .iter()
+        .filter(|(_, r)| bounds.cloudhsm_region(region(r)));
+    within.map(|(id, _)| id.clone()).collect()
+}
+
 /// Removes every record within `bounds`, announcing each removal.
 fn remove_within(state: &mut State, changes: &mut Changes, bounds: &Bounds<'_>) {
     if bounds.opsworkscm() {
         super::opsworkscm::records::RecordChanges::remove_all(changes, state);
     }
     if bounds.cloudhsm() {
-        let clusters = |s: &State| {
-            let regions = s.cloudhsm.clusters.iter();
-            regions
-                .filter(|(_, c)| bounds.cloudhsm_region(&c.region))
-                .map(|(id, _)| id.clone())
-                .collect()
-        };
+        let clusters = |s: &State| in_regions(&s.cloudhsm.clusters, |c| &c.region, bounds);
         changes.remove_each(state, clusters, |c, s, id| c.cluster_removed(s, id));
-        let backups = |s: &State| {
-            let regions = s.cloudhsm.backups.iter();
-            regions
-                .filter(|(_, b)| bounds.cloudhsm_region(&b.region))
-                .map(|(id, _)| id.clone())
-                .collect()
-        };
+        let backups = |s: &State| in_regions(&s.cloudhsm.backups, |b| &b.region, bounds);
         changes.remove_each(state, backups, |c, s, id| {
             super::cloudhsm::records::RecordChanges::backup_removed(c, s, id);
         });

@@ -26,6 +26,11 @@ async fn call(app: &TestApp, service: &str, operation: &str, region: &str, body:
     r.body
 }
 
+/// `operation` of `service` in `region` with no parameters (a listing).
+async fn list(app: &TestApp, service: &str, operation: &str, region: &str) -> String {
+    call(app, service, operation, region, json!({})).await
+}
+
 /// Every Describe and List answer a user would compare, in order.
 async fn everything(app: &TestApp, server_arn: &str, token: &str) -> Vec<String> {
     let ops = "opsworks-cm";
@@ -139,14 +144,7 @@ async fn export_reset_import_gives_identical_answers_for_both_services() {
     assert_eq!(snapshot["schema"], 1);
 
     assert_eq!(post_json(app.addr, "/api/sim/reset", "").await.status, 200);
-    let empty = call(
-        &app,
-        "opsworks-cm",
-        "DescribeServers",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let empty = list(&app, "opsworks-cm", "DescribeServers", "us-east-1").await;
     assert_eq!(empty, r#"{"Servers":[]}"#);
 
     let r = import(&app, "", &snapshot).await;
@@ -174,44 +172,16 @@ async fn a_reset_and_an_export_can_be_scoped_by_service_and_region() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let west_backups = call(
-        &app,
-        "cloudhsmv2",
-        "DescribeBackups",
-        "eu-west-1",
-        json!({}),
-    )
-    .await;
+    let west_backups = list(&app, "cloudhsmv2", "DescribeBackups", "eu-west-1").await;
     assert_eq!(west_backups, r#"{"Backups":[]}"#);
-    let east = call(
-        &app,
-        "cloudhsmv2",
-        "DescribeClusters",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let east = list(&app, "cloudhsmv2", "DescribeClusters", "us-east-1").await;
     assert!(east.contains("ACTIVE"), "us-east-1 is left alone: {east}");
     assert_eq!(app.status("kept").await, "HEALTHY", "OpsWorks CM too");
 
     post_json(app.addr, "/api/sim/reset?service=opsworks-cm", "").await;
-    let servers = call(
-        &app,
-        "opsworks-cm",
-        "DescribeServers",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let servers = list(&app, "opsworks-cm", "DescribeServers", "us-east-1").await;
     assert_eq!(servers, r#"{"Servers":[]}"#);
-    let east = call(
-        &app,
-        "cloudhsmv2",
-        "DescribeClusters",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let east = list(&app, "cloudhsmv2", "DescribeClusters", "us-east-1").await;
     assert!(east.contains("ACTIVE"), "{east}");
 
     let r = post_json(app.addr, "/api/sim/reset?service=ec2", "").await;
@@ -230,28 +200,14 @@ async fn merge_keeps_what_is_there_and_replace_does_not() {
 
     let r = import(&app, "?mode=merge", &snapshot).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let names = call(
-        &app,
-        "opsworks-cm",
-        "DescribeServers",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let names = list(&app, "opsworks-cm", "DescribeServers", "us-east-1").await;
     assert!(
         names.contains("\"first\"") && names.contains("\"second\""),
         "{names}"
     );
 
     import(&app, "?mode=replace", &snapshot).await;
-    let names = call(
-        &app,
-        "opsworks-cm",
-        "DescribeServers",
-        "us-east-1",
-        json!({}),
-    )
-    .await;
+    let names = list(&app, "opsworks-cm", "DescribeServers", "us-east-1").await;
     assert!(
         names.contains("\"first\"") && !names.contains("\"second\""),
         "{names}"
