@@ -48,24 +48,24 @@ pub enum StateFileError {
 /// reached or refuses (its message is passed on).
 pub async fn run(args: StateArgs, token: Option<String>) -> Result<(), StateFileError> {
     let remote = Remote::new(args.endpoint.trim_end_matches('/').to_owned(), token);
-    let mut query = Vec::new();
+    let mut query = form_urlencoded::Serializer::new(String::new());
     if let Some(service) = &args.service {
-        query.push(format!("service={service}"));
+        query.append_pair("service", service);
     }
     if let Some(region) = &args.region {
-        query.push(format!("region={region}"));
+        query.append_pair("region", region);
     }
     match args.command {
         StateCommand::Export { file } => {
-            let path = format!("/api/sim/state{}", query_string(&query));
+            let path = format!("/api/sim/state?{}", query.finish());
             let snapshot = remote.send(Method::GET, &path, Bytes::new()).await?;
             write(&file, &snapshot)?;
             eprintln!("cmconsole: exported the state to {}", file.display());
         }
         StateCommand::Import { file, merge } => {
-            query.push(format!("mode={}", if merge { "merge" } else { "replace" }));
+            query.append_pair("mode", if merge { "merge" } else { "replace" });
             let body = read(&file)?;
-            let path = format!("/api/sim/state{}", query_string(&query));
+            let path = format!("/api/sim/state?{}", query.finish());
             let answer = remote.send(Method::POST, &path, body.into()).await?;
             let records = serde_json::from_slice::<serde_json::Value>(&answer)
                 .ok()
@@ -78,14 +78,6 @@ pub async fn run(args: StateArgs, token: Option<String>) -> Result<(), StateFile
         }
     }
     Ok(())
-}
-
-fn query_string(parts: &[String]) -> String {
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", parts.join("&"))
-    }
 }
 
 /// Reads FILE, or standard input for `-`.

@@ -35,7 +35,10 @@ enum Door {
 /// The middleware: runs every check of the module doc, in that order.
 pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let door = if path.starts_with("/api/") {
+    // `/metrics` is read like the console's API: same origin rules, and
+    // the session (or the console token as a bearer token, as Prometheus
+    // sends it) where the console needs one.
+    let door = if path.starts_with("/api/") || path == super::METRICS_PATH {
         Door::Console
     } else if path == "/" && request.method() == Method::POST {
         Door::Wire
@@ -80,6 +83,8 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
         if let Some(session) = &guard.session
             && !OPEN_PATHS.contains(&path)
             && !session.admits(headers)
+            && !(path == super::METRICS_PATH
+                && bearer(headers).is_some_and(|t| session.accepts_token(t)))
         {
             return refuse(
                 door,
@@ -140,6 +145,12 @@ fn exchange_token(
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The token of an `Authorization: Bearer ...` header.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// The percent-decoded value of `name` in a query string.

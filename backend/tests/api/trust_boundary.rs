@@ -198,12 +198,48 @@ async fn the_console_needs_a_session_when_one_is_required() {
                 r#"{"ServerName":"chef-prod"}"#,
             ),
             ("POST", "/api/cloudhsmv2/DescribeClusters", "{}"),
+            ("GET", "/api/requests", ""),
+            ("GET", "/api/requests/stream", ""),
+            ("GET", "/api/init", ""),
+            ("GET", "/api/sim/state", ""),
+            ("POST", "/api/sim/state", "{}"),
+            ("POST", "/api/sim/seed", r#"{"seed":1}"#),
+            ("GET", "/metrics", ""),
         ] {
             let answer = raw(app.addr, method, path, &headers, body).await;
             assert_envelope(&answer, 401, "UnauthorizedException");
         }
     }
     assert_eq!(server_names(app.addr).await, before, "nothing changed");
+
+    // A scraper shows the console token as a bearer token.
+    let bearer = format!("Bearer {CONSOLE_TOKEN}");
+    let metrics = raw(
+        app.addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", &bearer)],
+        "",
+    )
+    .await;
+    assert_eq!(metrics.status, 200, "{}", metrics.body);
+    assert!(
+        metrics.body.contains("cmconsole_sse_clients"),
+        "{}",
+        metrics.body
+    );
+    let wrong = [("Authorization", "Bearer not-the-console-token")];
+    let refused = raw(app.addr, "GET", "/metrics", &wrong, "").await;
+    assert_envelope(&refused, 401, "UnauthorizedException");
+    let elsewhere = raw(
+        app.addr,
+        "GET",
+        "/api/sim/state",
+        &[("Authorization", &bearer)],
+        "",
+    )
+    .await;
+    assert_envelope(&elsewhere, 401, "UnauthorizedException");
 
     // Sign-in page: a wrong token is 401, the right one a strict cookie.
     let wrong = raw(
