@@ -53,14 +53,15 @@ pub(crate) fn test(extra: &[String]) -> Result {
     let mut summary: Vec<(&'static str, String, Duration)> = Vec::new();
 
     let tools_start = Instant::now();
-    let tools_result = tools::ensure(Needs::All);
+    let trunk = tools::spawn_trunk_install();
+    let tools_result = tools::ensure(Needs::Tests);
     summary.push(("tools", verdict(&tools_result), tools_start.elapsed()));
     if let Err(err) = tools_result {
         print_summary(&summary, start.elapsed());
         return Err(Error::new(format!("step `tools` failed: {err}")));
     }
 
-    run_steps(steps(), start, summary)
+    run_steps(steps(trunk), start, summary)
 }
 
 /// `cargo xtask conformance`: the aws-sdk-rust half of the conformance
@@ -131,7 +132,7 @@ fn verdict(result: &Result) -> String {
     }
 }
 
-fn steps() -> Vec<Step> {
+fn steps(trunk: std::thread::JoinHandle<Result>) -> Vec<Step> {
     let cargo = |args: &[&str]| {
         let mut command = tools::cmd("cargo");
         command.args(args);
@@ -178,7 +179,12 @@ fn steps() -> Vec<Step> {
         ),
         Step::run("cargo test", cargo(&["test", "--workspace"])),
         Step::call("UI release build (split, precompressed)", ui::build_release),
-        Step::run("trunk build (development)", tools::trunk_build_dev()),
+        Step::call("trunk build (development)", move || {
+            trunk
+                .join()
+                .map_err(|_| Error::new("the Trunk install thread panicked"))??;
+            tools::run(&mut tools::trunk_build_dev())
+        }),
         Step::run("build backend (release)", tools::build_backend()),
         Step::call("torture, short (crash, live stream, fuzz)", || {
             crate::torture::torture(&["crash", "live", "fuzz", "--short"].map(String::from))

@@ -30,8 +30,11 @@ pub(crate) enum Needs {
     /// Building the UI: wasm target, wasm-split, wasm-bindgen, wasm-opt, brotli
     /// (the release build does not use Trunk).
     Ui,
-    /// Building the UI and running every test: also Trunk (the test suite
-    /// proves `trunk build` still works), Chromium, openssl, npm.
+    /// Running the tests: also Chromium, openssl, npm; Trunk is installed
+    /// in the background meanwhile ([`spawn_trunk_install`]).
+    Tests,
+    /// Everything `Tests` needs, Trunk included (the test suite proves
+    /// `trunk build` still works).
     All,
 }
 
@@ -156,7 +159,7 @@ pub(crate) fn ensure(needs: Needs) -> Result {
     ensure_wasm_target()?;
     let bindgen = wasm_bindgen_version()?;
     if needs == Needs::All {
-        ensure_trunk()?;
+        ensure_trunk(false)?;
         check_trunk_toml(&bindgen)?;
     }
     ensure_wasm_bindgen(&bindgen)?;
@@ -203,7 +206,7 @@ fn ensure_apt_packages(needs: Needs) -> Result {
         || probe(cmd("openssl").arg("version")).is_some_and(|out| out.status.success());
     let missing: Vec<&str> = match needs {
         Needs::Ui => [("brotli", has_brotli)].to_vec(),
-        Needs::All => [
+        Needs::Tests | Needs::All => [
             ("brotli", has_brotli),
             ("chromium", has_chromium),
             ("openssl", has_openssl()),
@@ -220,7 +223,7 @@ fn ensure_apt_packages(needs: Needs) -> Result {
     installing(&format!("{} (apt)", missing.join(", ")), || {
         apt_install(&missing)
     })?;
-    if needs == Needs::All && !Path::new(CHROMIUM).exists() {
+    if needs != Needs::Ui && !Path::new(CHROMIUM).exists() {
         return Err(Error::new(format!(
             "apt installed chromium but {CHROMIUM} is still missing"
         )));
@@ -253,7 +256,20 @@ fn ensure_wasm_target() -> Result {
     })
 }
 
-fn ensure_trunk() -> Result {
+/// Installs Trunk (when missing) on a thread of its own, its output kept in
+/// `target/xtask-trunk-install.log`, while the test steps before the one
+/// that needs it run: compiling it is the longest install on a fresh
+/// machine.
+pub(crate) fn spawn_trunk_install() -> std::thread::JoinHandle<Result> {
+    std::thread::spawn(|| {
+        ensure_trunk(true)?;
+        check_trunk_toml(&wasm_bindgen_version()?)
+    })
+}
+
+/// Installs Trunk at [`TRUNK_VERSION`] unless present; `quiet` sends the
+/// install's output to a log file instead of the terminal.
+fn ensure_trunk(quiet: bool) -> Result {
     let want = format!("trunk {TRUNK_VERSION}");
     match version_of("trunk") {
         Some(v) if v == want => {
@@ -264,7 +280,22 @@ fn ensure_trunk() -> Result {
         None => {}
     }
     installing(&want, || {
-        run(cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+        let mut install = cmd("cargo");
+        install.args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]);
+        if !quiet {
+            return run(&mut install);
+        }
+        let log_path = target_dir().join("xtask-trunk-install.log");
+        let _ = std::fs::create_dir_all(target_dir());
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| Error::new(format!("cannot write {}: {e}", log_path.display())))?;
+        let err = log
+            .try_clone()
+            .map_err(|e| Error::new(format!("cannot write {}: {e}", log_path.display())))?;
+        install.stdout(log).stderr(err);
+        run_quiet(&mut install).map_err(|e| {
+            Error::new(format!("{e}; its output is in {}", log_path.display()))
+        })
     })?;
     expect_version("trunk", &want)
 }

@@ -164,12 +164,12 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
 async fn a_server_loses_health_with_a_reason_and_recovers() {
     let app = TestApp::spawn().await;
     app.healthy_chef("sick").await;
-    let r = post_json(
-        app.addr,
-        "/api/sim/servers/sick/health",
-        r#"{"status":"UNHEALTHY","recoverAfterSeconds":300}"#,
-    )
-    .await;
+    let r = app
+        .set_health(
+            "sick",
+            r#"{"status":"UNHEALTHY","recoverAfterSeconds":300}"#,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let s = app.server("sick").await;
     assert_eq!(s.status.unwrap().as_str(), "UNHEALTHY");
@@ -187,37 +187,22 @@ async fn a_server_loses_health_with_a_reason_and_recovers() {
     assert_eq!(app.status("sick").await, "HEALTHY");
     assert!(app.server("sick").await.status_reason.is_none());
 
-    let r = post_json(
-        app.addr,
-        "/api/sim/servers/sick/health",
-        r#"{"status":"CONNECTION_LOST","reason":"Instance stopped"}"#,
-    )
-    .await;
+    let r = app
+        .set_health(
+            "sick",
+            r#"{"status":"CONNECTION_LOST","reason":"Instance stopped"}"#,
+        )
+        .await;
     assert_eq!(r.json()["Status"], "CONNECTION_LOST");
     assert_eq!(
         app.create_backup("sick").send().await.err_code(),
         "InvalidStateException"
     );
-    let r = post_json(
-        app.addr,
-        "/api/sim/servers/sick/health",
-        r#"{"status":"HEALTHY"}"#,
-    )
-    .await;
+    let r = app.set_health("sick", r#"{"status":"HEALTHY"}"#).await;
     assert_eq!(r.json()["Status"], "HEALTHY");
-    let r = post_json(
-        app.addr,
-        "/api/sim/servers/sick/health",
-        r#"{"status":"DELETING"}"#,
-    )
-    .await;
+    let r = app.set_health("sick", r#"{"status":"DELETING"}"#).await;
     assert_eq!(r.json()["code"], "ValidationException");
-    let r = post_json(
-        app.addr,
-        "/api/sim/servers/none/health",
-        r#"{"status":"UNHEALTHY"}"#,
-    )
-    .await;
+    let r = app.set_health("none", r#"{"status":"UNHEALTHY"}"#).await;
     assert_eq!(r.json()["code"], "ResourceNotFoundException");
 }
 

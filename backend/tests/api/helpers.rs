@@ -318,6 +318,16 @@ impl TestApp {
             .remove(0)
     }
 
+    /// `POST /api/sim/servers/{server}/health` with `body`.
+    pub(crate) async fn set_health(&self, server: &str, body: &str) -> RawResponse {
+        post_json(
+            self.addr,
+            &format!("/api/sim/servers/{server}/health"),
+            body,
+        )
+        .await
+    }
+
     pub(crate) async fn status(&self, name: &str) -> String {
         self.server(name).await.status.unwrap().as_str().to_owned()
     }

@@ -5,10 +5,6 @@
 
 use crate::helpers::*;
 
-async fn set_state(app: &TestApp, server: &str, body: &str) -> RawResponse {
-    post_json(app.addr, &format!("/api/sim/servers/{server}/health"), body).await
-}
-
 #[tokio::test]
 async fn creation_goes_through_setup_and_running_before_healthy() {
     let app = TestApp::spawn().await;
@@ -111,7 +107,7 @@ async fn a_terminated_instance_leaves_only_restore_or_delete() {
         .into_iter()
         .find(|e| e.contains("EC2 instance i-"))
         .unwrap();
-    let r = set_state(&app, "lost", r#"{"status":"TERMINATED"}"#).await;
+    let r = app.set_health("lost", r#"{"status":"TERMINATED"}"#).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let server = app.server("lost").await;
     assert_eq!(server.status.unwrap().as_str(), "TERMINATED");
@@ -170,7 +166,7 @@ async fn a_terminated_instance_leaves_only_restore_or_delete() {
         assert_eq!(err, "InvalidStateException", "{what}");
     }
     // Neither health nor time brings it back.
-    let r = set_state(&app, "lost", r#"{"status":"HEALTHY"}"#).await;
+    let r = app.set_health("lost", r#"{"status":"HEALTHY"}"#).await;
     assert_eq!(r.json()["code"], "InvalidStateException", "{}", r.body);
     app.advance(7 * 86_400).await;
     assert_eq!(app.status("lost").await, "TERMINATED");
@@ -194,7 +190,7 @@ async fn a_terminated_instance_leaves_only_restore_or_delete() {
     );
 
     // A TERMINATED server can also be deleted.
-    set_state(&app, "lost", r#"{"status":"TERMINATED"}"#).await;
+    app.set_health("lost", r#"{"status":"TERMINATED"}"#).await;
     app.delete_server("lost").send().await.unwrap();
     app.advance(31).await;
     assert_eq!(
@@ -212,19 +208,19 @@ async fn a_terminated_instance_leaves_only_restore_or_delete() {
 async fn a_terminated_server_does_not_recover_on_its_own() {
     let app = TestApp::spawn().await;
     app.healthy_chef("kept").await;
-    let r = set_state(
-        &app,
-        "kept",
-        r#"{"status":"TERMINATED","recoverAfterSeconds":60}"#,
-    )
-    .await;
+    let r = app
+        .set_health(
+            "kept",
+            r#"{"status":"TERMINATED","recoverAfterSeconds":60}"#,
+        )
+        .await;
     assert_eq!(r.json()["code"], "ValidationException", "{}", r.body);
     assert_eq!(app.status("kept").await, "HEALTHY", "nothing changed");
-    let r = set_state(
-        &app,
-        "kept",
-        r#"{"status":"TERMINATED","reason":"Terminated by an AWS Config rule"}"#,
-    )
-    .await;
+    let r = app
+        .set_health(
+            "kept",
+            r#"{"status":"TERMINATED","reason":"Terminated by an AWS Config rule"}"#,
+        )
+        .await;
     assert_eq!(r.json()["StatusReason"], "Terminated by an AWS Config rule");
 }
