@@ -293,9 +293,8 @@ fn ensure_trunk(quiet: bool) -> Result {
             .try_clone()
             .map_err(|e| Error::new(format!("cannot write {}: {e}", log_path.display())))?;
         install.stdout(log).stderr(err);
-        run_quiet(&mut install).map_err(|e| {
-            Error::new(format!("{e}; its output is in {}", log_path.display()))
-        })
+        run_quiet(&mut install)
+            .map_err(|e| Error::new(format!("{e}; its output is in {}", log_path.display())))
     })?;
     expect_version("trunk", &want)
 }
