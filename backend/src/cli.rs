@@ -93,6 +93,11 @@ pub struct ServeArgs {
     /// Keep everything in memory; nothing survives a restart.
     #[arg(long, env = "CMCONSOLE_IN_MEMORY", value_parser = BoolishValueParser::new())]
     pub in_memory: bool,
+    /// Keep the state in PostgreSQL instead of SQLite
+    /// (`postgres://user:password@host:5432/database`; `sslmode=require` for
+    /// TLS). Its schema is created or migrated at start.
+    #[arg(long, value_parser = DatabaseUrl::new, env = "CMCONSOLE_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
     /// Time factor for simulated durations (60 makes a 60 s transition take 1 s).
     #[arg(long, value_parser = parse_speed, env = "CMCONSOLE_SPEED")]
     pub speed: Option<f64>,
@@ -240,6 +245,16 @@ impl ServeArgs {
                 "--data-dir",
             ),
             (
+                self.database_url.is_some() && self.in_memory,
+                "--database-url",
+                "--in-memory",
+            ),
+            (
+                self.database_url.is_some() && self.data_dir.is_some(),
+                "--database-url",
+                "--data-dir",
+            ),
+            (
                 self.upstream.is_some() && self.seed_demo,
                 "--upstream",
                 "--seed-demo",
@@ -270,6 +285,42 @@ impl ServeArgs {
 /// A count from 1 to `max`.
 fn count_up_to(max: u64) -> RangedU64ValueParser<usize> {
     RangedU64ValueParser::new().range(1..=max)
+}
+
+/// `--database-url` as given: it may hold a password, so it is never
+/// printed (not by `Debug`, not in an error, which clap would make
+/// repeat the value: it is checked by [`DatabaseUrl::config`] instead).
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    fn new(s: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self(s.to_owned()))
+    }
+
+    /// The connection settings: a `postgres://` (or `postgresql://`) URL or
+    /// a `key=value` connection string naming a host.
+    ///
+    /// # Errors
+    /// A sentence that does not repeat the URL.
+    pub fn config(&self) -> Result<tokio_postgres::Config, String> {
+        let config: tokio_postgres::Config = self
+            .0
+            .parse()
+            .map_err(|err| format!("--database-url is not a PostgreSQL connection URL ({err})"))?;
+        if config.get_hosts().is_empty() && config.get_hostaddrs().is_empty() {
+            return Err(
+                "--database-url names no host (postgres://user:password@host:5432/database)".into(),
+            );
+        }
+        Ok(config)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(..)")
+    }
 }
 
 fn parse_header_timeout(s: &str) -> Result<f64, String> {

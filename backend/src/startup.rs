@@ -18,7 +18,7 @@ use crate::clock::{Clock, SimClock, SystemClock};
 use crate::http::static_files::UiSource;
 use crate::http::{AppState, Settings, router};
 use crate::sim::{CloudHsmQuotas, OpsWorksCmQuotas, SimConfig, Simulator};
-use crate::store::{SqliteStore, Store};
+use crate::store::{PostgresStore, SqliteStore, Store};
 use crate::target::Target;
 use crate::throttle::TokenBucket;
 use crate::upstream::{
@@ -43,6 +43,9 @@ pub enum StartError {
     /// The store failed to open.
     #[error("cannot open the store: {0}")]
     Store(#[from] crate::store::StoreError),
+    /// `--database-url` is not a usable connection URL.
+    #[error("{0}")]
+    DatabaseUrl(String),
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -110,7 +113,11 @@ pub fn console_token(file: Option<&std::path::Path>) -> Result<Option<String>, S
 }
 
 /// Opens the store the flags ask for.
-pub fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
+pub async fn open_store(args: &ServeArgs) -> Result<Arc<dyn Store>, StartError> {
+    if let Some(url) = &args.database_url {
+        let config = url.config().map_err(StartError::DatabaseUrl)?;
+        return Ok(Arc::new(PostgresStore::connect(config).await?));
+    }
     if args.in_memory {
         return Ok(Arc::new(SqliteStore::in_memory()?));
     }
@@ -146,7 +153,7 @@ type Backing = (Arc<dyn Target>, Arc<dyn Store>, Option<Arc<Simulator>>);
 
 /// The simulator, its store and its scheduler.
 async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
-    let store = open_store(args)?;
+    let store = open_store(args).await?;
     let config = SimConfig {
         region: args.region.clone(),
         account_id: args.account_id.clone(),
@@ -204,15 +211,20 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
     Ok((sim.clone(), store, Some(sim)))
 }
 
-/// The signing proxy to `endpoint` and its poller, journaling in memory
-/// (the truth lives upstream; a restart starts a fresh journal and browsers
-/// reload their snapshot).
+/// The signing proxy to `endpoint` and its poller, journaling in memory or
+/// in the `--database-url` database.
 async fn upstream(
     args: &ServeArgs,
     endpoint: &Endpoint,
     local_key_ids: &[&str],
 ) -> Result<Backing, StartError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory()?);
+    // The truth lives upstream: the journal is kept in memory unless a
+    // database is shared (a restart then starts a fresh journal and
+    // browsers reload their snapshot).
+    let store: Arc<dyn Store> = match args.database_url {
+        Some(_) => open_store(args).await?,
+        None => Arc::new(SqliteStore::in_memory()?),
+    };
     let wall: Arc<dyn Clock> = Arc::new(SystemClock);
     let provider = CredentialSource::standard_chain(args.profile.as_deref(), &args.region)
         .await

@@ -8,6 +8,8 @@
 //! in commit order, which feeds the live event stream.
 
 mod faulty;
+mod group;
+mod postgres;
 mod sqlite;
 
 use futures_util::future::BoxFuture;
@@ -15,6 +17,7 @@ use shared::events::JournalEntry;
 use tokio::sync::broadcast;
 
 pub use faulty::FaultyStore;
+pub use postgres::{CHANGES_CHANNEL, PostgresStore};
 pub use sqlite::SqliteStore;
 
 /// What kind of record a row holds; one namespace of keys each.
@@ -93,6 +96,39 @@ pub enum Write {
     },
 }
 
+impl Write {
+    /// The write as JSON (`["put", kind, key, body]`, `["delete", kind,
+    /// key]`, `["delete-prefix", kind, prefix]`): how the PostgreSQL change
+    /// log keeps it for followers.
+    pub fn encode(&self) -> serde_json::Value {
+        match self {
+            Self::Put { kind, key, body } => serde_json::json!(["put", kind.as_str(), key, body]),
+            Self::Delete { kind, key } => serde_json::json!(["delete", kind.as_str(), key]),
+            Self::DeletePrefix { kind, prefix } => {
+                serde_json::json!(["delete-prefix", kind.as_str(), prefix])
+            }
+        }
+    }
+
+    /// The write [`Write::encode`] made `value` from.
+    pub fn decode(value: &serde_json::Value) -> Option<Self> {
+        let parts = value.as_array()?;
+        let text = |i: usize| parts.get(i).and_then(serde_json::Value::as_str);
+        let kind = RecordKind::from_name(text(1)?)?;
+        let key = text(2)?.to_owned();
+        match (text(0)?, parts.len()) {
+            ("put", 4) => Some(Self::Put {
+                kind,
+                key,
+                body: text(3)?.to_owned(),
+            }),
+            ("delete", 3) => Some(Self::Delete { kind, key }),
+            ("delete-prefix", 3) => Some(Self::DeletePrefix { kind, prefix: key }),
+            _ => None,
+        }
+    }
+}
+
 /// Everything one mutation changes, committed atomically.
 #[derive(Debug, Default, Clone)]
 pub struct Batch {
@@ -149,6 +185,15 @@ pub enum StoreError {
     /// The database failed.
     #[error("database error")]
     Database(#[from] rusqlite::Error),
+    /// PostgreSQL failed or could not be reached.
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No database connection could be had in time.
+    #[error("no database connection: {0}")]
+    Unavailable(String),
+    /// The database's schema is not one this build can use.
+    #[error("{0}")]
+    Schema(String),
     /// The database file's permissions could not be set.
     #[error("cannot make the database file private: {0}")]
     Permissions(#[from] std::io::Error),
@@ -194,4 +239,44 @@ pub trait Store: Send + Sync + 'static {
     /// What and where the store is, for `/api/health`
     /// (`sqlite file /data/cmconsole.sqlite3`, `in memory`).
     fn describe(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RecordKind, Write};
+
+    #[test]
+    fn writes_decode_to_what_was_encoded() {
+        let writes = [
+            Write::Put {
+                kind: RecordKind::HsmBackup,
+                key: "k\"1".into(),
+                body: r#"{"a":[1,"é"]}"#.into(),
+            },
+            Write::Delete {
+                kind: RecordKind::Server,
+                key: "s".into(),
+            },
+            Write::DeletePrefix {
+                kind: RecordKind::ServerEvent,
+                prefix: "s/".into(),
+            },
+        ];
+        for write in writes {
+            let text = write.encode().to_string();
+            let back = Write::decode(&serde_json::from_str(&text).unwrap()).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{write:?}"));
+        }
+        for bad in [
+            r#"["put","server","k"]"#,
+            r#"["drop","server","k"]"#,
+            r#"["delete","nope","k"]"#,
+            "{}",
+        ] {
+            assert!(
+                Write::decode(&serde_json::from_str(bad).unwrap()).is_none(),
+                "{bad}"
+            );
+        }
+    }
 }

@@ -11,6 +11,8 @@
 //! - `cargo xtask conformance`: every operation and documented error through
 //!   aws-sdk-rust, boto3 and the AWS CLI; rewrites the README's table.
 //! - `cargo xtask ui`: only build the console (release) into `frontend/dist`.
+//! - `cargo xtask postgres -- COMMAND...`: run COMMAND beside a throwaway
+//!   PostgreSQL server (how the PostgreSQL tests run by hand).
 //! - `cargo xtask tools`: only install the missing tools.
 //!
 //! Missing tools (wasm32 target, trunk, wasm-split, wasm-bindgen, wasm-opt, Chromium) are
@@ -18,6 +20,7 @@
 
 mod bench;
 mod harness;
+mod postgres;
 mod run;
 mod test;
 mod tools;
@@ -70,6 +73,9 @@ commands:
                          crash, live stream, fuzz and overload scenarios
                          against the release backend (see the README's
                          reliability section); prints figures
+  postgres -- COMMAND...  run COMMAND with a throwaway PostgreSQL server
+                         named by CMCONSOLE_TEST_DATABASE_URL, e.g.
+                         `cargo xtask postgres -- cargo test -p backend`
   tools                  install the missing tools only
 ";
 
@@ -84,6 +90,7 @@ fn main() -> ExitCode {
         Some("torture") => torture::torture(strip_separator(rest)),
         Some("ui") => tools::ensure(tools::Needs::Ui).and_then(|()| ui::build_release()),
         Some("tools") => tools::ensure(tools::Needs::All),
+        Some("postgres") => postgres::with_server(strip_separator(rest)),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

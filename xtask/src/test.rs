@@ -61,7 +61,28 @@ pub(crate) fn test(extra: &[String]) -> Result {
         return Err(Error::new(format!("step `tools` failed: {err}")));
     }
 
-    run_steps(steps(trunk), start, summary)
+    let postgres_start = Instant::now();
+    let postgres = crate::postgres::Throwaway::start();
+    let outcome = postgres
+        .as_ref()
+        .map(|_| ())
+        .map_err(|err| Error::new(err.to_string()));
+    summary.push((
+        "throwaway PostgreSQL",
+        verdict(&outcome),
+        postgres_start.elapsed(),
+    ));
+    let postgres = match postgres {
+        Ok(server) => server,
+        Err(err) => {
+            print_summary(&summary, start.elapsed());
+            return Err(Error::new(format!(
+                "step `throwaway PostgreSQL` failed: {err}"
+            )));
+        }
+    };
+    // The server lives until every step has run.
+    run_steps(steps(trunk, &postgres.url), start, summary)
 }
 
 /// `cargo xtask conformance`: the aws-sdk-rust half of the conformance
@@ -132,7 +153,7 @@ fn verdict(result: &Result) -> String {
     }
 }
 
-fn steps(trunk: std::thread::JoinHandle<Result>) -> Vec<Step> {
+fn steps(trunk: std::thread::JoinHandle<Result>, database_url: &str) -> Vec<Step> {
     let cargo = |args: &[&str]| {
         let mut command = tools::cmd("cargo");
         command.args(args);
@@ -177,7 +198,11 @@ fn steps(trunk: std::thread::JoinHandle<Result>) -> Vec<Step> {
                 "warnings",
             ]),
         ),
-        Step::run("cargo test", cargo(&["test", "--workspace"])),
+        Step::run("cargo test (SQLite and PostgreSQL)", {
+            let mut test = cargo(&["test", "--workspace"]);
+            test.env(crate::postgres::TEST_DATABASE_ENV, database_url);
+            test
+        }),
         Step::call("UI release build (split, precompressed)", ui::build_release),
         Step::call("trunk build (development)", move || {
             trunk

@@ -169,7 +169,8 @@ pub(crate) fn ensure(needs: Needs) -> Result {
     Ok(())
 }
 
-fn is_root() -> bool {
+/// Whether xtask runs as root.
+pub(crate) fn is_root() -> bool {
     probe(Command::new("id").arg("-u"))
         .map(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
         .unwrap_or(false)
@@ -196,8 +197,9 @@ fn apt_install(packages: &[&str]) -> Result {
 }
 
 /// Debian packages: brotli (the UI is served precompressed) always; with
-/// [`Needs::All`] also Chromium (browser tests) and openssl (the node tests
-/// make real CSRs and keys with it).
+/// [`Needs::Tests`] also Chromium (browser tests), openssl (the node tests
+/// make real CSRs and keys with it) and PostgreSQL (the store tests run on
+/// a throwaway server too).
 fn ensure_apt_packages(needs: Needs) -> Result {
     let has_brotli = version_of("brotli").is_some();
     let has_chromium = Path::new(CHROMIUM).exists();
@@ -210,6 +212,7 @@ fn ensure_apt_packages(needs: Needs) -> Result {
             ("brotli", has_brotli),
             ("chromium", has_chromium),
             ("openssl", has_openssl()),
+            ("postgresql", crate::postgres::bin_dir().is_some()),
         ]
         .to_vec(),
     }

@@ -14,19 +14,17 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use rusqlite::{Connection, OpenFlags, params};
-use shared::events::{EventKind, JournalEntry};
+use shared::events::JournalEntry;
 use tokio::sync::{broadcast, oneshot};
 
+use super::group::{
+    Generations, MAX_GROUP, Pending, Reply, journal_entry, journal_id, prune_floor, random_epoch,
+};
 use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
-
-/// How many journal entries are kept; older ones are pruned.
-const JOURNAL_RETENTION: u64 = 100_000;
-/// Most batches folded into one transaction.
-const MAX_GROUP: usize = 512;
 
 enum Request {
     Load(oneshot::Sender<Result<Snapshot, StoreError>>),
-    Commit(Batch, oneshot::Sender<Result<(), StoreError>>),
+    Commit(Batch, Reply),
 }
 
 /// SQLite-backed store; cheap to share behind an `Arc`.
@@ -109,7 +107,7 @@ impl SqliteStore {
                     conn,
                     announce,
                     pruned_at: 0,
-                    failed_generation: None,
+                    generations: Generations::default(),
                 }
                 .run(inbox)
             })
@@ -193,14 +191,13 @@ struct Writer {
     announce: broadcast::Sender<JournalEntry>,
     /// Journal id at the last pruning.
     pruned_at: i64,
-    /// The newest generation a failed commit belonged to: later batches of
-    /// that generation or older are refused (see [`Batch::generation`]).
-    failed_generation: Option<u64>,
+    /// Which batches a failed commit supersedes.
+    generations: Generations,
 }
 
 impl Writer {
     fn run(mut self, inbox: mpsc::Receiver<Request>) {
-        let mut pending: Vec<(Batch, oneshot::Sender<Result<(), StoreError>>)> = Vec::new();
+        let mut pending = Pending::new();
         while let Ok(first) = inbox.recv() {
             let mut next = Some(first);
             // Gather every commit already waiting, answering other requests in
@@ -224,39 +221,13 @@ impl Writer {
         }
     }
 
-    fn flush(&mut self, pending: &mut Vec<(Batch, oneshot::Sender<Result<(), StoreError>>)>) {
-        if pending.is_empty() {
-            return;
-        }
-        let failed = self.failed_generation;
-        let (group, stale): (Vec<_>, Vec<_>) = std::mem::take(pending)
-            .into_iter()
-            .partition(|(batch, _)| failed.is_none_or(|f| batch.generation > f));
-        for (_, reply) in stale {
-            let _ = reply.send(Err(StoreError::Superseded));
-        }
+    fn flush(&mut self, pending: &mut Pending) {
+        let group = self.generations.admit(pending);
         if group.is_empty() {
             return;
         }
-        match self.apply(group.iter().map(|(b, _)| b)) {
-            Ok(()) => {
-                for (batch, reply) in group {
-                    for entry in batch.journal {
-                        // No subscribers is fine: the journal is durable.
-                        let _ = self.announce.send(entry);
-                    }
-                    let _ = reply.send(Ok(()));
-                }
-            }
-            Err(err) => {
-                tracing::error!(error = %err, source = ?err, "commit failed");
-                let newest = group.iter().map(|(b, _)| b.generation).max();
-                self.failed_generation = self.failed_generation.max(newest);
-                for (_, reply) in group {
-                    let _ = reply.send(Err(StoreError::CommitFailed));
-                }
-            }
-        }
+        let outcome = self.apply(group.iter().map(|(b, _)| b));
+        self.generations.settle(group, outcome, &self.announce);
     }
 
     fn apply<'a>(&mut self, batches: impl Iterator<Item = &'a Batch>) -> Result<(), StoreError> {
@@ -289,16 +260,14 @@ impl Writer {
                     }
                 }
                 for entry in &batch.journal {
-                    let id = i64::try_from(entry.id).unwrap_or(i64::MAX);
+                    let id = journal_id(entry.id);
                     journal.execute(params![id, entry.kind.as_str(), entry.data.to_string()])?;
                     last_id = Some(id);
                 }
             }
         }
-        if let Some(last) = last_id.filter(|last| last - self.pruned_at >= 1024) {
-            let floor = last.saturating_sub(JOURNAL_RETENTION as i64);
+        if let Some(floor) = prune_floor(last_id, &mut self.pruned_at) {
             tx.execute("DELETE FROM journal WHERE id <= ?1", params![floor])?;
-            self.pruned_at = last;
         }
         tx.commit()?;
         Ok(())
@@ -351,9 +320,8 @@ fn journal_since(
 ) -> Result<Vec<JournalEntry>, StoreError> {
     let mut stmt = conn
         .prepare_cached("SELECT id, kind, body FROM journal WHERE id > ?1 ORDER BY id LIMIT ?2")?;
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![after, limit], |r| {
+    let rows = stmt.query_map(params![journal_id(after), limit], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
@@ -363,17 +331,7 @@ fn journal_since(
     let mut out = Vec::new();
     for row in rows {
         let (id, kind, body) = row?;
-        let corrupt = || StoreError::Corrupt {
-            kind: kind.clone(),
-            key: id.to_string(),
-        };
-        let kind_parsed = EventKind::from_name(&kind).ok_or_else(corrupt)?;
-        let data = serde_json::from_str(&body).map_err(|_| corrupt())?;
-        out.push(JournalEntry {
-            id: u64::try_from(id).unwrap_or(0),
-            kind: kind_parsed,
-            data,
-        });
+        out.push(journal_entry(id, &kind, &body)?);
     }
     Ok(out)
 }
@@ -412,11 +370,6 @@ fn journal_epoch(conn: &Connection) -> Result<String, StoreError> {
     }
 }
 
-/// Sixteen random hex digits.
-fn random_epoch() -> String {
-    format!("{:016x}", rand::random::<u64>())
-}
-
 /// Makes the database file (created here when missing) and its `-wal` and
 /// `-shm` companions readable by their owner only: they hold simulated CA
 /// keys and the NextToken key. SQLite gives the companions it creates the
@@ -443,96 +396,4 @@ fn restrict_to_owner(path: &Path) -> Result<(), StoreError> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn entry(id: u64) -> JournalEntry {
-        JournalEntry {
-            id,
-            kind: EventKind::Server,
-            data: json!({"ServerName": format!("s{id}")}),
-        }
-    }
-
-    #[tokio::test]
-    async fn committed_records_and_journal_survive_reopen() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db.sqlite");
-        {
-            let store = SqliteStore::open(&path).unwrap();
-            let mut batch = Batch::default();
-            batch.put(RecordKind::Server, "a", &json!({"n": 1}));
-            batch.put(RecordKind::ServerEvent, "a/1", &json!({"m": 1}));
-            batch.put(RecordKind::ServerEvent, "b/1", &json!({"m": 2}));
-            batch.journal.push(entry(1));
-            store.commit(batch).await.unwrap();
-            let mut batch = Batch::default();
-            batch.writes.push(Write::DeletePrefix {
-                kind: RecordKind::ServerEvent,
-                prefix: "a/".into(),
-            });
-            batch.journal.push(entry(2));
-            store.commit(batch).await.unwrap();
-        }
-        let store = SqliteStore::open(&path).unwrap();
-        let snap = store.load().await.unwrap();
-        assert_eq!(snap.last_journal_id, 2);
-        let keys: Vec<_> = snap.records.iter().map(|(_, k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["a", "b/1"]);
-        let since = store.journal_since(1, 10).await.unwrap();
-        assert_eq!(since.len(), 1);
-        assert_eq!(since[0].id, 2);
-    }
-
-    #[tokio::test]
-    async fn concurrent_commits_are_all_acknowledged_and_announced_in_order() {
-        let store = std::sync::Arc::new(SqliteStore::in_memory().unwrap());
-        let mut announced = store.subscribe();
-        let mut tasks = Vec::new();
-        for id in 1..=64u64 {
-            let mut batch = Batch::default();
-            batch.journal.push(entry(id));
-            tasks.push(store.commit(batch));
-        }
-        for t in tasks {
-            t.await.unwrap();
-        }
-        for id in 1..=64u64 {
-            assert_eq!(announced.recv().await.unwrap().id, id);
-        }
-    }
-
-    #[tokio::test]
-    async fn after_a_failed_commit_the_rest_of_its_generation_is_refused() {
-        let store = SqliteStore::in_memory().unwrap();
-        let batch = |id: u64, generation: u64| {
-            let mut batch = Batch {
-                generation,
-                ..Batch::default()
-            };
-            batch.put(RecordKind::Server, format!("s{id}"), &json!({}));
-            batch.journal.push(entry(id));
-            batch
-        };
-        store.commit(batch(1, 1)).await.unwrap();
-        // A journal id taken twice makes the transaction fail.
-        let failed = store.commit(batch(1, 1)).await.unwrap_err();
-        assert!(matches!(failed, StoreError::CommitFailed), "{failed:?}");
-        let refused = store.commit(batch(2, 1)).await.unwrap_err();
-        assert!(matches!(refused, StoreError::Superseded), "{refused:?}");
-        store.commit(batch(2, 2)).await.unwrap();
-        let keys: Vec<String> = store
-            .load()
-            .await
-            .unwrap()
-            .records
-            .into_iter()
-            .map(|(_, key, _)| key)
-            .collect();
-        assert_eq!(keys, ["s1", "s2"]);
-    }
 }

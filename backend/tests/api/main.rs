@@ -2,6 +2,7 @@
 //! `aws-sdk-opsworkscm` client and by raw HTTP, with a manual clock.
 
 mod binary;
+mod databases;
 mod helpers;
 
 mod account_and_tags;
@@ -17,6 +18,7 @@ mod limits;
 mod nodes;
 mod observability;
 mod persistence;
+mod postgres;
 mod restore;
 mod seed;
 mod server_states;
@@ -25,6 +27,7 @@ mod sigv4;
 mod sim_control;
 mod sse;
 mod state;
+mod store_contract;
 mod store_failure;
 mod throttling;
 mod trust_boundary;

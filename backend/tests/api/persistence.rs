@@ -1,23 +1,32 @@
 //! State survives restarts, including `kill -9`, and in-flight transitions
 //! complete afterwards.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_opsworkscm::types::Tag;
 use backend::clock::{Clock, ManualClock};
 use backend::sim::SimConfig;
-use backend::store::SqliteStore;
 
 use crate::binary::Binary;
+use crate::databases::Database;
 use crate::helpers::*;
 
 #[tokio::test]
-async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+async fn acknowledged_state_and_pending_transitions_survive_a_restart_on_sqlite() {
+    state_and_transitions_survive_a_restart(Database::sqlite().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn acknowledged_state_and_pending_transitions_survive_a_restart_on_postgresql() {
+    match Database::postgres().await {
+        Some(db) => state_and_transitions_survive_a_restart(db).await,
+        None => eprintln!("skipped: no test PostgreSQL"),
+    }
+}
+
+async fn state_and_transitions_survive_a_restart(db: Database) {
     let (clock_now, arn) = {
-        let app = TestApp::spawn_at(&db).await;
+        let app = TestApp::spawn_with(db.open().await, SimConfig::default()).await;
         let server = app.healthy_chef("keep").await;
         app.client
             .tag_resource()
@@ -31,9 +40,12 @@ async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
         (app.clock.now(), server.server_arn.unwrap())
     };
     // Reopen the same database with a clock where we left off.
-    let store = Arc::new(SqliteStore::open(&db).unwrap());
-    let app =
-        TestApp::spawn_at_time(store, SimConfig::default(), ManualClock::new(clock_now)).await;
+    let app = TestApp::spawn_at_time(
+        db.open().await,
+        SimConfig::default(),
+        ManualClock::new(clock_now),
+    )
+    .await;
     let server = app.server("keep").await;
     assert_eq!(server.server_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(app.status("keep").await, "BACKING_UP");
@@ -73,17 +85,28 @@ async fn acknowledged_state_and_pending_transitions_survive_a_restart() {
     assert!(events.len() >= 4, "{events:?}");
 }
 
-/// The binary on a file-backed store in `data_dir`, killed (SIGKILL) on drop.
-fn start(data_dir: &std::path::Path) -> Binary {
+/// The binary keeping its state in `db`, killed (SIGKILL) on drop.
+fn start(db: &Database) -> Binary {
     let mut command = Binary::command(&["--speed", "30", "--rate-limit", "0"]);
-    command.arg("--data-dir").arg(data_dir);
+    command.args(db.serve_args());
     Binary::spawn(command)
 }
 
 #[tokio::test]
-async fn a_killed_process_loses_no_acknowledged_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let process = start(dir.path());
+async fn a_killed_process_loses_no_acknowledged_write_on_sqlite() {
+    a_killed_process_loses_no_acknowledged_write(Database::sqlite().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_killed_process_loses_no_acknowledged_write_on_postgresql() {
+    match Database::postgres().await {
+        Some(db) => a_killed_process_loses_no_acknowledged_write(db).await,
+        None => eprintln!("skipped: no test PostgreSQL"),
+    }
+}
+
+async fn a_killed_process_loses_no_acknowledged_write(db: Database) {
+    let process = start(&db);
     let addr = process.addr;
     let mut created = Vec::new();
     for i in 0..5 {
@@ -97,7 +120,7 @@ async fn a_killed_process_loses_no_acknowledged_write() {
     }
     drop(process); // SIGKILL: no graceful shutdown.
 
-    let process = start(dir.path());
+    let process = start(&db);
     let addr = process.addr;
     let r = wire(addr, "DescribeServers", "{}").await;
     let arns: Vec<String> = r.json()["Servers"]

@@ -1,11 +1,26 @@
 //! The live door: events carry journal ids, and a reconnect with
 //! Last-Event-ID receives exactly what it missed.
 
+use backend::sim::SimConfig;
+
+use crate::databases::Database;
 use crate::helpers::*;
 
 #[tokio::test]
-async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events() {
-    let app = TestApp::spawn().await;
+async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events_on_sqlite() {
+    replays_exactly_the_missed_events(Database::sqlite().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events_on_postgresql() {
+    match Database::postgres().await {
+        Some(db) => replays_exactly_the_missed_events(db).await,
+        None => eprintln!("skipped: no test PostgreSQL"),
+    }
+}
+
+async fn replays_exactly_the_missed_events(db: Database) {
+    let app = TestApp::spawn_with(db.open().await, SimConfig::default()).await;
     let mut live = SseClient::connect(app.addr, None).await;
     app.create_chef("live-1").await;
     let first = live.next().await;
@@ -94,16 +109,26 @@ async fn an_id_from_another_journal_gets_a_reset_not_a_silent_gap() {
 }
 
 #[tokio::test]
-async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database_on_sqlite() {
+    epoch_survives_a_restart(Database::sqlite().await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database_on_postgresql() {
+    match Database::postgres().await {
+        Some(db) => epoch_survives_a_restart(db).await,
+        None => eprintln!("skipped: no test PostgreSQL"),
+    }
+}
+
+async fn epoch_survives_a_restart(db: Database) {
     let before = {
-        let app = TestApp::spawn_at(&db).await;
+        let app = TestApp::spawn_with(db.open().await, SimConfig::default()).await;
         let mut live = SseClient::connect(app.addr, None).await;
         app.create_chef("e").await;
         live.next().await.event_id
     };
-    let app = TestApp::spawn_at(&db).await;
+    let app = TestApp::spawn_with(db.open().await, SimConfig::default()).await;
     app.create_chef("f").await;
     let mut resumed = SseClient::connect(app.addr, Some(&before)).await;
     let next = resumed.next().await;
