@@ -283,8 +283,8 @@ fn ensure_trunk(quiet: bool) -> Result {
         None => {}
     }
     installing(&want, || {
-        let mut install = cmd("cargo");
-        install.args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]);
+        let mut install = cargo_install();
+        install.args(["trunk", "--version", TRUNK_VERSION, "--locked"]);
         if !quiet {
             return run(&mut install);
         }
@@ -360,9 +360,22 @@ fn ensure_wasm_bindgen(version: &str) -> Result {
     }
     // Not --locked: its lockfile wants a crate version the registry lacks.
     installing(&format!("wasm-bindgen-cli {version}"), || {
-        run(cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", version]))
+        run(cargo_install().args(["wasm-bindgen-cli", "--version", version]))
     })?;
     expect_version("wasm-bindgen", &want)
+}
+
+/// `cargo install` for a build tool, compiled for a quick install rather
+/// than the last bit of speed: Trunk's own release profile asks for fat LTO
+/// in one codegen unit, which took most of its 10-18 minutes on two
+/// cores. The variables override the installed crate's profile.
+fn cargo_install() -> Command {
+    let mut install = cmd("cargo");
+    install
+        .arg("install")
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    install
 }
 
 /// `wasm-split-cli` has no `--version`; `cargo install --list` says which
@@ -381,8 +394,7 @@ fn ensure_wasm_split() -> Result {
         return Ok(());
     }
     installing(&format!("wasm-split-cli {WASM_SPLIT_VERSION}"), || {
-        run(cmd("cargo").args([
-            "install",
+        run(cargo_install().args([
             "wasm_split_cli_support",
             "--version",
             WASM_SPLIT_VERSION,

@@ -8,6 +8,35 @@ use std::sync::Arc;
 use backend::store::{PostgresStore, SqliteStore, Store};
 use tokio_postgres::NoTls;
 
+/// For each `name => check` (or `name`, for `name => name`), a module
+/// `name` with two tests running `check(Database)`: `on_sqlite`, and
+/// `on_postgresql` (which says it is skipped when no test server is set).
+macro_rules! on_each_database {
+    ($($name:ident),+ $(,)?) => {
+        on_each_database!($($name => $name),+);
+    };
+    ($($name:ident => $check:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    let db = crate::databases::Database::sqlite().await.unwrap();
+                    super::$check(db).await;
+                }
+
+                #[tokio::test]
+                async fn on_postgresql() {
+                    match crate::databases::Database::postgres().await {
+                        Some(db) => super::$check(db).await,
+                        None => eprintln!("skipped: no test PostgreSQL"),
+                    }
+                }
+            }
+        )+
+    };
+}
+pub(crate) use on_each_database;
+
 /// The variable naming the PostgreSQL server tests create databases on:
 /// `postgres://user@host:port/database` with the right to create databases.
 pub(crate) const TEST_DATABASE_ENV: &str = "CMCONSOLE_TEST_DATABASE_URL";

@@ -8,21 +8,13 @@ use backend::clock::{Clock, ManualClock};
 use backend::sim::SimConfig;
 
 use crate::binary::Binary;
-use crate::databases::Database;
+use crate::databases::{Database, on_each_database};
 use crate::helpers::*;
 
-#[tokio::test]
-async fn acknowledged_state_and_pending_transitions_survive_a_restart_on_sqlite() {
-    state_and_transitions_survive_a_restart(Database::sqlite().await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn acknowledged_state_and_pending_transitions_survive_a_restart_on_postgresql() {
-    match Database::postgres().await {
-        Some(db) => state_and_transitions_survive_a_restart(db).await,
-        None => eprintln!("skipped: no test PostgreSQL"),
-    }
-}
+on_each_database!(
+    acknowledged_state_and_pending_transitions_survive_a_restart => state_and_transitions_survive_a_restart,
+    a_killed_process_loses_no_acknowledged_write => killed_process_loses_no_acknowledged_write,
+);
 
 async fn state_and_transitions_survive_a_restart(db: Database) {
     let (clock_now, arn) = {
@@ -92,20 +84,7 @@ fn start(db: &Database) -> Binary {
     Binary::spawn(command)
 }
 
-#[tokio::test]
-async fn a_killed_process_loses_no_acknowledged_write_on_sqlite() {
-    a_killed_process_loses_no_acknowledged_write(Database::sqlite().await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn a_killed_process_loses_no_acknowledged_write_on_postgresql() {
-    match Database::postgres().await {
-        Some(db) => a_killed_process_loses_no_acknowledged_write(db).await,
-        None => eprintln!("skipped: no test PostgreSQL"),
-    }
-}
-
-async fn a_killed_process_loses_no_acknowledged_write(db: Database) {
+async fn killed_process_loses_no_acknowledged_write(db: Database) {
     let process = start(&db);
     let addr = process.addr;
     let mut created = Vec::new();

@@ -3,21 +3,13 @@
 
 use backend::sim::SimConfig;
 
-use crate::databases::Database;
+use crate::databases::{Database, on_each_database};
 use crate::helpers::*;
 
-#[tokio::test]
-async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events_on_sqlite() {
-    replays_exactly_the_missed_events(Database::sqlite().await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn reconnecting_with_last_event_id_replays_exactly_the_missed_events_on_postgresql() {
-    match Database::postgres().await {
-        Some(db) => replays_exactly_the_missed_events(db).await,
-        None => eprintln!("skipped: no test PostgreSQL"),
-    }
-}
+on_each_database!(
+    reconnecting_with_last_event_id_replays_exactly_the_missed_events => replays_exactly_the_missed_events,
+    event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database => epoch_survives_a_restart,
+);
 
 async fn replays_exactly_the_missed_events(db: Database) {
     let app = TestApp::spawn_with(db.open().await, SimConfig::default()).await;
@@ -105,19 +97,6 @@ async fn an_id_from_another_journal_gets_a_reset_not_a_silent_gap() {
         let next = client.next().await;
         assert_eq!(next.kind, "server", "then live events from the head");
         assert_eq!(next.data["Status"], "CREATING");
-    }
-}
-
-#[tokio::test]
-async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database_on_sqlite() {
-    epoch_survives_a_restart(Database::sqlite().await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn event_ids_carry_an_epoch_that_survives_a_restart_of_the_same_database_on_postgresql() {
-    match Database::postgres().await {
-        Some(db) => epoch_survives_a_restart(db).await,
-        None => eprintln!("skipped: no test PostgreSQL"),
     }
 }
 

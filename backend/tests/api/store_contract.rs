@@ -6,45 +6,18 @@ use shared::events::{EventKind, JournalEntry};
 
 use backend::store::{Batch, RecordKind, StoreError, Write};
 
-use crate::databases::Database;
+use crate::databases::{Database, on_each_database};
 
-/// One `#[tokio::test]` per contract clause for the databases `$fresh()`
-/// makes (`async fn() -> Option<Database>`; `None` skips, when the
-/// database engine is not available to this run).
-macro_rules! contract_tests {
-    ($fresh:path) => {
-        contract_tests!(
-            $fresh;
-            committed_records_and_journal_survive_reopen,
-            concurrent_commits_are_all_acknowledged_and_announced_in_order,
-            after_a_failed_commit_the_rest_of_its_generation_is_refused,
-            journal_reads_page_and_bound,
-            the_epoch_is_kept_across_reopens,
-            records_load_in_byte_order_within_each_kind,
-            a_prefix_delete_treats_pattern_characters_literally,
-            a_load_waits_for_the_commits_queued_before_it
-        );
-    };
-    ($fresh:path; $($clause:ident),+) => {
-        $(
-            #[tokio::test]
-            async fn $clause() {
-                match $fresh().await {
-                    Some(db) => super::$clause(&db).await,
-                    None => eprintln!("skipped: {} needs a database", stringify!($clause)),
-                }
-            }
-        )+
-    };
-}
-
-mod sqlite {
-    contract_tests!(crate::databases::Database::sqlite);
-}
-
-mod postgres {
-    contract_tests!(crate::databases::Database::postgres);
-}
+on_each_database!(
+    committed_records_and_journal_survive_reopen,
+    concurrent_commits_are_all_acknowledged_and_announced_in_order,
+    after_a_failed_commit_the_rest_of_its_generation_is_refused,
+    journal_reads_page_and_bound,
+    the_epoch_is_kept_across_reopens,
+    records_load_in_byte_order_within_each_kind,
+    a_prefix_delete_treats_pattern_characters_literally,
+    a_load_waits_for_the_commits_queued_before_it,
+);
 
 fn entry(id: u64) -> JournalEntry {
     JournalEntry {
@@ -58,7 +31,7 @@ fn keys(records: &[(RecordKind, String, String)]) -> Vec<&str> {
     records.iter().map(|(_, key, _)| key.as_str()).collect()
 }
 
-async fn committed_records_and_journal_survive_reopen(db: &Database) {
+async fn committed_records_and_journal_survive_reopen(db: Database) {
     {
         let store = db.open().await;
         let mut batch = Batch::default();
@@ -87,7 +60,7 @@ async fn committed_records_and_journal_survive_reopen(db: &Database) {
     assert_eq!(since[0].data, json!({"ServerName": "s2"}));
 }
 
-async fn concurrent_commits_are_all_acknowledged_and_announced_in_order(db: &Database) {
+async fn concurrent_commits_are_all_acknowledged_and_announced_in_order(db: Database) {
     let store = db.open().await;
     let mut announced = store.subscribe();
     let mut tasks = Vec::new();
@@ -106,7 +79,7 @@ async fn concurrent_commits_are_all_acknowledged_and_announced_in_order(db: &Dat
     assert_eq!(store.load().await.unwrap().records.len(), 64);
 }
 
-async fn after_a_failed_commit_the_rest_of_its_generation_is_refused(db: &Database) {
+async fn after_a_failed_commit_the_rest_of_its_generation_is_refused(db: Database) {
     let store = db.open().await;
     let batch = |id: u64, generation: u64| {
         let mut batch = Batch {
@@ -129,7 +102,7 @@ async fn after_a_failed_commit_the_rest_of_its_generation_is_refused(db: &Databa
     assert_eq!(snap.last_journal_id, 2);
 }
 
-async fn journal_reads_page_and_bound(db: &Database) {
+async fn journal_reads_page_and_bound(db: Database) {
     let store = db.open().await;
     assert_eq!(store.journal_bounds().await.unwrap(), (0, 0));
     assert!(store.journal_since(0, 10).await.unwrap().is_empty());
@@ -151,14 +124,14 @@ async fn journal_reads_page_and_bound(db: &Database) {
     assert!(store.journal_since(u64::MAX, 10).await.unwrap().is_empty());
 }
 
-async fn the_epoch_is_kept_across_reopens(db: &Database) {
+async fn the_epoch_is_kept_across_reopens(db: Database) {
     let first = db.open().await.epoch().to_owned();
     assert_eq!(first.len(), 16, "{first}");
     assert_eq!(db.open().await.epoch(), first);
     assert!(!db.open().await.describe().is_empty());
 }
 
-async fn records_load_in_byte_order_within_each_kind(db: &Database) {
+async fn records_load_in_byte_order_within_each_kind(db: Database) {
     let store = db.open().await;
     let mut batch = Batch::default();
     for key in ["é", "b", "B", "a-2", "a_1", "A"] {
@@ -176,7 +149,7 @@ async fn records_load_in_byte_order_within_each_kind(db: &Database) {
     assert_eq!(backups, ["A", "B", "a-2", "a_1", "b", "é"]);
 }
 
-async fn a_prefix_delete_treats_pattern_characters_literally(db: &Database) {
+async fn a_prefix_delete_treats_pattern_characters_literally(db: Database) {
     let store = db.open().await;
     let mut batch = Batch::default();
     for key in ["a_%/1", "ab%/1", "a_%x", "a_%/", "b_%/1"] {
@@ -205,7 +178,7 @@ async fn a_prefix_delete_treats_pattern_characters_literally(db: &Database) {
     assert_eq!(events, ["a_%x", "ab%/1", "b_%/1"]);
 }
 
-async fn a_load_waits_for_the_commits_queued_before_it(db: &Database) {
+async fn a_load_waits_for_the_commits_queued_before_it(db: Database) {
     let store = db.open().await;
     let commits: Vec<_> = (1..=20u64)
         .map(|id| {
