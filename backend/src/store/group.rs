@@ -2,10 +2,35 @@
 //! batches a failed commit supersedes, who is answered what, what is
 //! announced) and how a journal row becomes an entry again.
 
+use futures_util::future::BoxFuture;
 use shared::events::{EventKind, JournalEntry};
 use tokio::sync::{broadcast, oneshot};
 
-use super::{Batch, StoreError};
+use super::{Batch, Snapshot, StoreError};
+
+/// What a store's writer is asked to do, in order.
+pub(super) enum Request {
+    /// Read every record, once the commits queued before are durable.
+    Load(oneshot::Sender<Result<Snapshot, StoreError>>),
+    /// Make a batch durable.
+    Commit(Batch, Reply),
+}
+
+/// Hands the request `make` builds to the writer through `send` (false
+/// when the writer is gone) and waits for its answer.
+pub(super) fn ask<T: Send + 'static>(
+    send: impl FnOnce(Request) -> bool,
+    make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
+) -> BoxFuture<'static, Result<T, StoreError>> {
+    let (tx, rx) = oneshot::channel();
+    let sent = send(make(tx));
+    Box::pin(async move {
+        if !sent {
+            return Err(StoreError::Closed);
+        }
+        rx.await.map_err(|_| StoreError::Closed)?
+    })
+}
 
 /// How many journal entries are kept; older ones are pruned.
 pub(super) const JOURNAL_RETENTION: i64 = 100_000;

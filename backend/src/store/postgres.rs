@@ -28,7 +28,8 @@ use tokio_postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::group::{
-    Generations, MAX_GROUP, Pending, Reply, journal_entry, journal_id, prune_floor, random_epoch,
+    Generations, MAX_GROUP, Pending, Request, ask, journal_entry, journal_id, prune_floor,
+    random_epoch,
 };
 use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
 
@@ -73,11 +74,6 @@ const MIGRATIONS: &[&str] = &[
     );
     "#,
 ];
-
-enum Request {
-    Load(oneshot::Sender<Result<Snapshot, StoreError>>),
-    Commit(Batch, Reply),
-}
 
 /// PostgreSQL-backed store; cheap to share behind an `Arc`.
 pub struct PostgresStore {
@@ -146,14 +142,7 @@ impl PostgresStore {
         &self,
         make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
     ) -> BoxFuture<'static, Result<T, StoreError>> {
-        let (tx, rx) = oneshot::channel();
-        let sent = self.requests.send(make(tx)).is_ok();
-        Box::pin(async move {
-            if !sent {
-                return Err(StoreError::Closed);
-            }
-            rx.await.map_err(|_| StoreError::Closed)?
-        })
+        ask(|request| self.requests.send(request).is_ok(), make)
     }
 }
 

@@ -18,14 +18,10 @@ use shared::events::JournalEntry;
 use tokio::sync::{broadcast, oneshot};
 
 use super::group::{
-    Generations, MAX_GROUP, Pending, Reply, journal_entry, journal_id, prune_floor, random_epoch,
+    Generations, MAX_GROUP, Pending, Request, ask, journal_entry, journal_id, prune_floor,
+    random_epoch,
 };
 use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
-
-enum Request {
-    Load(oneshot::Sender<Result<Snapshot, StoreError>>),
-    Commit(Batch, Reply),
-}
 
 /// SQLite-backed store; cheap to share behind an `Arc`.
 pub struct SqliteStore {
@@ -141,14 +137,7 @@ impl SqliteStore {
         &self,
         make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
     ) -> BoxFuture<'static, Result<T, StoreError>> {
-        let (tx, rx) = oneshot::channel();
-        let sent = self.requests.send(make(tx)).is_ok();
-        Box::pin(async move {
-            if !sent {
-                return Err(StoreError::Closed);
-            }
-            rx.await.map_err(|_| StoreError::Closed)?
-        })
+        ask(|request| self.requests.send(request).is_ok(), make)
     }
 }
 
