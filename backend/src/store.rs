@@ -9,6 +9,7 @@
 
 mod faulty;
 mod group;
+pub mod leader;
 mod postgres;
 mod sqlite;
 
@@ -191,6 +192,9 @@ pub enum StoreError {
     /// No database connection could be had in time.
     #[error("no database connection: {0}")]
     Unavailable(String),
+    /// This instance's leader term is over: another instance leads.
+    #[error("leader term {0} is over")]
+    Fenced(i64),
     /// The database's schema is not one this build can use.
     #[error("{0}")]
     Schema(String),

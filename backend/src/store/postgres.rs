@@ -17,6 +17,7 @@
 //! reconnects.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -73,6 +74,17 @@ const MIGRATIONS: &[&str] = &[
         epoch     TEXT NOT NULL
     );
     "#,
+    // 2: who leads the instances sharing this database, and since which
+    // term (see `store::leader`).
+    r#"
+    CREATE TABLE cmconsole_leader (
+        singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+        term      BIGINT NOT NULL,
+        address   TEXT NOT NULL,
+        since     TIMESTAMPTZ NOT NULL DEFAULT now()
+    );
+    INSERT INTO cmconsole_leader (term, address) VALUES (0, '');
+    "#,
 ];
 
 /// PostgreSQL-backed store; cheap to share behind an `Arc`.
@@ -82,7 +94,12 @@ pub struct PostgresStore {
     readers: Pool,
     epoch: String,
     location: String,
+    /// The leader term commits must still hold ([`NOT_FENCED`]: none).
+    fence: Arc<AtomicI64>,
 }
+
+/// [`PostgresStore::fence`]'s "no term to check".
+const NOT_FENCED: i64 = i64::MIN;
 
 impl PostgresStore {
     /// The newest schema version this build knows.
@@ -118,7 +135,9 @@ impl PostgresStore {
         let statements = Statements::prepare(&client).await?;
         let (requests, inbox) = mpsc::unbounded_channel();
         let (announcements, _) = broadcast::channel(4096);
+        let fence = Arc::new(AtomicI64::new(NOT_FENCED));
         let writer = Writer {
+            fence: Arc::clone(&fence),
             config: config.clone(),
             tls,
             heads: Heads::read(&client).await?,
@@ -135,7 +154,17 @@ impl PostgresStore {
             readers,
             epoch,
             location: describe(&config),
+            fence,
         })
+    }
+
+    /// From now on every commit also checks that `term` is still the
+    /// leader term in the database (see `store::leader`), and fails with
+    /// [`StoreError::CommitFailed`] otherwise: a leader that lost its lock
+    /// cannot write after its successor started. `None` stops checking.
+    pub fn fence(&self, term: Option<i64>) {
+        self.fence
+            .store(term.unwrap_or(NOT_FENCED), Ordering::SeqCst);
     }
 
     fn ask<T: Send + 'static>(
@@ -237,6 +266,7 @@ struct Statements {
     delete_prefix: Statement,
     journal: Statement,
     change: Statement,
+    fence: Statement,
 }
 
 impl Statements {
@@ -262,11 +292,16 @@ impl Statements {
                     "INSERT INTO cmconsole_changes (seq, writes, last_journal) VALUES ($1, $2, $3)",
                 )
                 .await?,
+            fence: client
+                .prepare("SELECT 1 FROM cmconsole_leader WHERE term = $1 FOR SHARE")
+                .await?,
         })
     }
 }
 
 struct Writer {
+    /// See [`PostgresStore::fence`].
+    fence: Arc<AtomicI64>,
     config: Config,
     tls: MakeRustlsConnect,
     /// The dedicated connection and its statements; `None` after it broke
@@ -367,6 +402,12 @@ impl Writer {
         let tx = client.transaction().await?;
         // Sent in order on one connection: PostgreSQL runs them in order.
         let mut steps: Vec<BoxFuture<'_, Result<u64, tokio_postgres::Error>>> = Vec::new();
+        let term = self.fence.load(Ordering::SeqCst);
+        if term != NOT_FENCED {
+            // Shares the leader row's lock: a successor's term bump waits
+            // for this transaction, and this one sees any bump before it.
+            steps.push(Box::pin(tx.execute_raw(&statements.fence, [term])));
+        }
         for write in batches.iter().flat_map(|b| &b.writes) {
             steps.push(match write {
                 Write::Put { kind, key, body } => Box::pin(tx.execute_raw(
@@ -387,7 +428,10 @@ impl Writer {
         }
         let change: [&(dyn ToSql + Sync); 3] = [&heads.change, &writes, &heads.journal];
         steps.push(Box::pin(tx.execute_raw(&statements.change, change)));
-        try_join_all(steps).await?;
+        let counts = try_join_all(steps).await?;
+        if term != NOT_FENCED && counts.first() != Some(&1) {
+            return Err(StoreError::Fenced(term));
+        }
         if let Some(floor) = floor {
             tx.execute("DELETE FROM cmconsole_journal WHERE id <= $1", &[&floor])
                 .await?;
@@ -435,7 +479,10 @@ impl Writer {
 }
 
 /// Opens a connection and drives it on a task of its own.
-async fn connect(config: &Config, tls: &MakeRustlsConnect) -> Result<Client, StoreError> {
+pub(super) async fn connect(
+    config: &Config,
+    tls: &MakeRustlsConnect,
+) -> Result<Client, StoreError> {
     let (client, connection) = config.connect(tls.clone()).await?;
     tokio::spawn(async move {
         if let Err(err) = connection.await {
@@ -497,7 +544,7 @@ async fn migrate(client: &mut Client) -> Result<String, StoreError> {
 
 /// TLS for servers that offer it (`sslmode=prefer`, the default) or demand
 /// it (`sslmode=require`), verified against the system's roots.
-fn tls_connector() -> MakeRustlsConnect {
+pub(super) fn tls_connector() -> MakeRustlsConnect {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     let found = rustls_native_certs::load_native_certs();

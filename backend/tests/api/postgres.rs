@@ -2,7 +2,8 @@
 //! instances starting together, a refusal of a newer schema, reconnecting,
 //! a password that never shows; and the binary serving from it.
 
-use backend::store::{Batch, PostgresStore, RecordKind, StoreError};
+use backend::store::leader::{Election, Role};
+use backend::store::{Batch, PostgresStore, RecordKind, Store, StoreError};
 use serde_json::json;
 use shared::events::{EventKind, JournalEntry};
 
@@ -56,7 +57,7 @@ async fn the_description_names_the_database_but_never_the_password() {
     let mut config: tokio_postgres::Config = db.url().parse().unwrap();
     config.password("hunter2-secret");
     let store = PostgresStore::connect(config.clone()).await.unwrap();
-    let text = backend::store::Store::describe(&store);
+    let text = store.describe();
     assert!(text.contains(config.get_dbname().unwrap()), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
 }
@@ -193,4 +194,126 @@ async fn a_bad_database_url_is_refused_without_repeating_it() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+/// Waits (up to 10 s) until `pick` finds what it wants among the roles.
+async fn until<T>(
+    elections: &[&backend::store::leader::Election],
+    pick: impl Fn(&[Role]) -> Option<T>,
+) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let roles: Vec<Role> = elections
+            .iter()
+            .map(|e| e.role().borrow().clone())
+            .collect();
+        if let Some(found) = pick(&roles) {
+            return found;
+        }
+        assert!(std::time::Instant::now() < deadline, "{roles:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The one leader's index and term, once every candidate knows its role.
+fn one_leader(roles: &[Role]) -> Option<(usize, i64)> {
+    let leaders: Vec<(usize, i64)> = roles
+        .iter()
+        .enumerate()
+        .filter_map(|(i, role)| match role {
+            Role::Leader { term } => Some((i, *term)),
+            _ => None,
+        })
+        .collect();
+    let settled = roles.iter().all(|r| *r != Role::Unknown);
+    (settled && leaders.len() == 1).then(|| leaders[0])
+}
+
+#[tokio::test]
+async fn one_candidate_leads_and_another_takes_over_when_it_goes() {
+    let Some(db) = Database::postgres().await else {
+        return eprintln!("skipped: no test PostgreSQL");
+    };
+    db.open().await;
+    let config: tokio_postgres::Config = db.url().parse().unwrap();
+    let mut elections: Vec<Option<Election>> = (0..3)
+        .map(|i| {
+            Some(Election::start(
+                config.clone(),
+                format!("127.0.0.1:{}", 9000 + i),
+            ))
+        })
+        .collect();
+    let live = |elections: &[Option<Election>]| -> Vec<usize> {
+        (0..elections.len())
+            .filter(|i| elections[*i].is_some())
+            .collect()
+    };
+    let (first, term) = {
+        let all: Vec<&Election> = elections.iter().flatten().collect();
+        until(&all, one_leader).await
+    };
+    assert_eq!(term, 1);
+    // The followers name the leader's address.
+    let all: Vec<&Election> = elections.iter().flatten().collect();
+    let address = format!("127.0.0.1:{}", 9000 + first);
+    until(&all, |roles| {
+        roles
+            .iter()
+            .filter(|r| {
+                **r == Role::Follower {
+                    leader: Some(address.clone()),
+                }
+            })
+            .count()
+            .eq(&2)
+            .then_some(())
+    })
+    .await;
+    // The leader goes (its session with it); another takes over.
+    elections[first] = None;
+    let survivors = live(&elections);
+    let all: Vec<&Election> = elections.iter().flatten().collect();
+    let (next, next_term) = until(&all, one_leader).await;
+    assert_eq!(next_term, 2, "a new term");
+    assert_ne!(survivors[next], first);
+}
+
+#[tokio::test]
+async fn a_store_whose_term_is_over_commits_nothing() {
+    let Some(db) = Database::postgres().await else {
+        return eprintln!("skipped: no test PostgreSQL");
+    };
+    let store = PostgresStore::connect(db.url().parse().unwrap())
+        .await
+        .unwrap();
+    let election = Election::start(db.url().parse().unwrap(), "127.0.0.1:1".into());
+    let (_, term) = until(&[&election], one_leader).await;
+    store.fence(Some(term));
+    let batch = |key: &str, generation: u64| {
+        let mut batch = Batch {
+            generation,
+            ..Batch::default()
+        };
+        batch.put(RecordKind::Server, key, &json!({}));
+        batch
+    };
+    store.commit(batch("while-leading", 1)).await.unwrap();
+    // A successor's takeover bumps the term.
+    db.admin()
+        .await
+        .execute("UPDATE cmconsole_leader SET term = term + 1", &[])
+        .await
+        .unwrap();
+    let err = store.commit(batch("after", 2)).await.unwrap_err();
+    assert!(matches!(err, StoreError::CommitFailed), "{err:?}");
+    let snap = store.load().await.unwrap();
+    let keys: Vec<&str> = snap.records.iter().map(|(_, k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["while-leading"],
+        "nothing written after the term ended"
+    );
+    store.fence(None);
+    store.commit(batch("unfenced", 3)).await.unwrap();
 }
