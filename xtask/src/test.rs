@@ -52,37 +52,33 @@ pub(crate) fn test(extra: &[String]) -> Result {
     let start = Instant::now();
     let mut summary: Vec<(&'static str, String, Duration)> = Vec::new();
 
-    let tools_start = Instant::now();
     let trunk = tools::spawn_trunk_install();
-    let tools_result = tools::ensure(Needs::Tests);
-    summary.push(("tools", verdict(&tools_result), tools_start.elapsed()));
-    if let Err(err) = tools_result {
-        print_summary(&summary, start.elapsed());
-        return Err(Error::new(format!("step `tools` failed: {err}")));
-    }
-
-    let postgres_start = Instant::now();
-    let postgres = crate::postgres::Throwaway::start();
-    let outcome = postgres
-        .as_ref()
-        .map(|_| ())
-        .map_err(|err| Error::new(err.to_string()));
-    summary.push((
+    setup(&mut summary, start, "tools", || tools::ensure(Needs::Tests))?;
+    let postgres = setup(
+        &mut summary,
+        start,
         "throwaway PostgreSQL",
-        verdict(&outcome),
-        postgres_start.elapsed(),
-    ));
-    let postgres = match postgres {
-        Ok(server) => server,
-        Err(err) => {
-            print_summary(&summary, start.elapsed());
-            return Err(Error::new(format!(
-                "step `throwaway PostgreSQL` failed: {err}"
-            )));
-        }
-    };
+        crate::postgres::Throwaway::start,
+    )?;
     // The server lives until every step has run.
     run_steps(steps(trunk, &postgres.url), start, summary)
+}
+
+/// Runs a step whose result the later steps need, timed in `summary`; on
+/// failure prints the summary and stops.
+fn setup<T>(
+    summary: &mut Vec<(&'static str, String, Duration)>,
+    start: Instant,
+    name: &'static str,
+    action: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let step_start = Instant::now();
+    let result = action();
+    summary.push((name, verdict(&result), step_start.elapsed()));
+    result.map_err(|err| {
+        print_summary(summary, start.elapsed());
+        Error::new(format!("step `{name}` failed: {err}"))
+    })
 }
 
 /// `cargo xtask conformance`: the aws-sdk-rust half of the conformance
@@ -145,7 +141,7 @@ fn run_steps(
     Ok(())
 }
 
-fn verdict(result: &Result) -> String {
+fn verdict<T>(result: &Result<T>) -> String {
     if result.is_ok() {
         "ok".to_owned()
     } else {
