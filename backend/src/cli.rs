@@ -98,6 +98,12 @@ pub struct ServeArgs {
     /// TLS). Its schema is created or migrated at start.
     #[arg(long, value_parser = DatabaseUrl::new, env = "CMCONSOLE_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<DatabaseUrl>,
+    /// With `--database-url`: the URL the other instances on the database
+    /// reach this one at, to forward writes while it leads
+    /// (default: `http://` and the listen address, `127.0.0.1` for an
+    /// unspecified one).
+    #[arg(long, value_parser = parse_advertise_url, env = "CMCONSOLE_ADVERTISE_URL")]
+    pub advertise_url: Option<String>,
     /// Time factor for simulated durations (60 makes a 60 s transition take 1 s).
     #[arg(long, value_parser = parse_speed, env = "CMCONSOLE_SPEED")]
     pub speed: Option<f64>,
@@ -377,4 +383,20 @@ fn parse_account(s: &str) -> Result<String, String> {
     } else {
         Err("the account id must be twelve digits".into())
     }
+}
+
+/// An `http://host:port` URL other instances can reach this one at.
+fn parse_advertise_url(text: &str) -> Result<String, String> {
+    let uri: http::Uri = text.parse().map_err(|_| format!("'{text}' is not a URL"))?;
+    if uri.scheme_str() != Some("http") || uri.host().is_none() {
+        return Err(format!(
+            "'{text}' is not an http://host:port URL (instances talk plain HTTP to each other)"
+        ));
+    }
+    if uri.path() != "/" && !uri.path().is_empty() {
+        return Err(format!(
+            "'{text}' has a path; give scheme, host and port only"
+        ));
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }

@@ -77,11 +77,24 @@ pub fn router(state: AppState) -> Router {
         router = static_files::serve_ui(router, source);
     }
     let guard = Arc::clone(&state.settings.guard);
-    router
+    let mut router = router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(errors::protocol_errors))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new());
+    if let Some(cluster) = &state.cluster {
+        // After the guard: a follower hands writes to the leader.
+        router = router.layer(axum::middleware::from_fn_with_state(
+            Arc::clone(cluster),
+            crate::cluster::forward::route,
+        ));
+    }
+    router
         .layer(axum::middleware::from_fn_with_state(guard, guard::guard))
+        // Before the guard: a call forwarded by another instance.
+        .layer(axum::middleware::from_fn_with_state(
+            state.cluster.clone(),
+            crate::cluster::forward::admit,
+        ))
         // Last resort: a handler that panics answers 500 InternalFailure.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             errors::panic_response,

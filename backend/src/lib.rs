@@ -12,6 +12,8 @@
 //! The doors reach one [`target::Target`]: the [`sim::Simulator`], which
 //! keeps its state durable in a [`store::Store`] and reads time from an
 //! injected [`clock::Clock`], or the signing proxy in [`upstream`].
+//! Instances sharing a PostgreSQL database elect a leader, and the others
+//! follow it ([`cluster`]).
 
 // Each operation's handler names the concrete type it answers with; callers
 // rely only on the table's `impl Encodes<Output>` (see `shared::operation`).
@@ -20,6 +22,7 @@
 pub mod aws_json;
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod error;
 pub mod http;
 pub mod init_hooks;

@@ -21,6 +21,7 @@ mod opsworkscm;
 mod pagination;
 mod random;
 mod replay;
+mod replica;
 mod service;
 pub(crate) mod snapshot;
 
@@ -140,6 +141,47 @@ impl State {
     }
 }
 
+/// Whether a loading simulator may write what a fresh store lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leading {
+    /// It leads: it makes the pagination key when there is none.
+    Yes,
+    /// It follows another instance's writes and writes nothing.
+    No,
+}
+
+/// What [`load`] read: the state, its metadata, and the change-log
+/// position it includes.
+type Loaded = (State, Metas, u64);
+
+/// Reads `store` into a state and its metadata; a leading simulator makes
+/// and stores the pagination key a fresh store lacks.
+async fn load(
+    store: &dyn Store,
+    random: &Arc<random::Random>,
+    leading: Leading,
+) -> Result<Loaded, StoreError> {
+    let snapshot = store.load().await?;
+    let change_seq = snapshot.change_seq;
+    let (mut state, mut metas) = State::from_snapshot(snapshot)?;
+    if metas.meta.is_none() && leading == Leading::Yes {
+        let meta = Meta {
+            token_key: random::scope(Arc::clone(random), async {
+                opsworkscm::naming::random_hex(32)
+            })
+            .await,
+        };
+        let mut changes = Changes::default();
+        changes.meta(&meta);
+        store.commit(changes.into_batch()).await?;
+        metas.meta = Some(meta);
+    }
+    if let Some(meta) = &metas.meta {
+        state.token_key = meta.token_key.clone().into_bytes();
+    }
+    Ok((state, metas, change_seq))
+}
+
 /// Whose records a kind holds.
 enum Owner {
     OpsWorksCm,
@@ -206,25 +248,28 @@ impl Simulator {
         clock: Arc<dyn Clock>,
         config: SimConfig,
     ) -> Result<Arc<Self>, StoreError> {
-        let snapshot = store.load().await?;
-        let (mut state, metas) = State::from_snapshot(snapshot)?;
+        Self::open_as(store, clock, config, Leading::Yes).await
+    }
+
+    /// Loads the state from `store` for an instance that follows another
+    /// one's writes ([`Simulator::follow`]): nothing is written, not even
+    /// the pagination key a fresh store lacks (the leader makes it).
+    pub async fn open_follower(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: SimConfig,
+    ) -> Result<Arc<Self>, StoreError> {
+        Self::open_as(store, clock, config, Leading::No).await
+    }
+
+    async fn open_as(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: SimConfig,
+        leading: Leading,
+    ) -> Result<Arc<Self>, StoreError> {
         let random = Arc::new(random::Random::new(config.seed));
-        let meta = match metas.meta {
-            Some(meta) => meta,
-            None => {
-                let meta = Meta {
-                    token_key: random::scope(Arc::clone(&random), async {
-                        opsworkscm::naming::random_hex(32)
-                    })
-                    .await,
-                };
-                let mut changes = Changes::default();
-                changes.meta(&meta);
-                store.commit(changes.into_batch()).await?;
-                meta
-            }
-        };
-        state.token_key = meta.token_key.into_bytes();
+        let (state, metas, _) = load(&*store, &random, leading).await?;
         if let Some(setting) = metas.clock {
             clock.restore_offset(setting.offset_ms);
         }

@@ -15,6 +15,7 @@ pub use protections::{Protections, TOKEN_ENV};
 
 use crate::cli::ServeArgs;
 use crate::clock::{Clock, SimClock, SystemClock};
+use crate::cluster::{Cluster, Duties, Duty};
 use crate::http::static_files::UiSource;
 use crate::http::{AppState, Settings, router};
 use crate::sim::{CloudHsmQuotas, OpsWorksCmQuotas, SimConfig, Simulator};
@@ -147,14 +148,44 @@ fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// What the doors talk to, the journal behind the live door, and the
-/// simulator's controls (none upstream).
-type Backing = (Arc<dyn Target>, Arc<dyn Store>, Option<Arc<Simulator>>);
+/// What the doors talk to, the journal behind the live door, the
+/// simulator's controls (none upstream) and, among instances sharing a
+/// database, what this one runs as leader or follower.
+type Backing = (
+    Arc<dyn Target>,
+    Arc<dyn Store>,
+    Option<Arc<Simulator>>,
+    Option<Duties>,
+);
 
-/// The simulator, its store and its scheduler.
-async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
-    let store = open_store(args).await?;
-    let config = SimConfig {
+/// The store the flags ask for and, with `--database-url`, this
+/// instance's place among those sharing the database.
+async fn store_and_cluster(
+    args: &ServeArgs,
+    advertise: String,
+) -> Result<(Arc<dyn Store>, Option<Arc<Cluster>>), StartError> {
+    let Some(url) = &args.database_url else {
+        // Upstream, the truth lives upstream: the journal is kept in memory.
+        let store: Arc<dyn Store> = match args.upstream {
+            Some(_) => Arc::new(SqliteStore::in_memory()?),
+            None => open_store(args).await?,
+        };
+        return Ok((store, None));
+    };
+    let config = url.config().map_err(StartError::DatabaseUrl)?;
+    let store = Arc::new(PostgresStore::connect(config.clone()).await?);
+    let cluster = Cluster::join(
+        Arc::clone(&store),
+        config,
+        advertise,
+        args.upstream.is_some(),
+    );
+    Ok((store, Some(cluster)))
+}
+
+/// The simulator's settings from the flags.
+fn sim_config(args: &ServeArgs) -> SimConfig {
+    SimConfig {
         region: args.region.clone(),
         account_id: args.account_id.clone(),
         speed: args.speed,
@@ -170,8 +201,24 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
             ..CloudHsmQuotas::default()
         },
         seed: args.seed,
+    }
+}
+
+/// The simulator on `store`, with its faults; alone it also loads the
+/// state it is given and starts its scheduler, while among several
+/// instances that is the leader's work ([`Duties`]).
+async fn simulator(
+    args: &ServeArgs,
+    store: Arc<dyn Store>,
+    clustered: bool,
+) -> Result<Backing, StartError> {
+    let clock: Arc<dyn Clock> = Arc::new(SimClock::new());
+    let config = sim_config(args);
+    let sim = if clustered {
+        Simulator::open_follower(Arc::clone(&store), clock, config).await?
+    } else {
+        Simulator::open(Arc::clone(&store), clock, config).await?
     };
-    let sim = Simulator::open(Arc::clone(&store), Arc::new(SimClock::new()), config).await?;
     if let Some(path) = &args.faults_file {
         let text = std::fs::read_to_string(path).map_err(|source| StartError::Faults {
             path: path.clone(),
@@ -189,6 +236,28 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
             })?;
         }
     }
+    if !clustered {
+        prepare(&sim, args).await?;
+        sim.spawn_scheduler();
+        return Ok((sim.clone(), store, Some(sim), None));
+    }
+    let leader_sim = Arc::clone(&sim);
+    let duties = Duties {
+        sim: Some(Arc::clone(&sim)),
+        lead: Box::new(move || {
+            let sim = Arc::clone(&leader_sim);
+            Box::pin(async move {
+                sim.reload(true).await?;
+                Ok(sim.spawn_scheduler())
+            })
+        }),
+    };
+    Ok((sim.clone(), store, Some(sim), Some(duties)))
+}
+
+/// Loads `--load-state` and seeds `--seed-demo` into a simulator that
+/// leads (alone, or elected among several).
+async fn prepare(sim: &Simulator, args: &ServeArgs) -> Result<(), StartError> {
     if let Some(path) = &args.load_state {
         let failed = |reason: String| StartError::State {
             path: path.clone(),
@@ -207,24 +276,20 @@ async fn simulator(args: &ServeArgs) -> Result<Backing, StartError> {
     if args.seed_demo && sim.server_count() == 0 {
         sim.seed_demo().await.map_err(StartError::Seed)?;
     }
-    sim.spawn_scheduler();
-    Ok((sim.clone(), store, Some(sim)))
+    Ok(())
 }
 
-/// The signing proxy to `endpoint` and its poller, journaling in memory or
-/// in the `--database-url` database.
+/// The signing proxy to `endpoint` and its poller, journaling in `store`
+/// (in memory unless a database is shared: a restart then starts a fresh
+/// journal and browsers reload their snapshot). Among several instances
+/// only the leader polls and signs.
 async fn upstream(
     args: &ServeArgs,
     endpoint: &Endpoint,
     local_key_ids: &[&str],
+    store: Arc<dyn Store>,
+    clustered: bool,
 ) -> Result<Backing, StartError> {
-    // The truth lives upstream: the journal is kept in memory unless a
-    // database is shared (a restart then starts a fresh journal and
-    // browsers reload their snapshot).
-    let store: Arc<dyn Store> = match args.database_url {
-        Some(_) => open_store(args).await?,
-        None => Arc::new(SqliteStore::in_memory()?),
-    };
     let wall: Arc<dyn Clock> = Arc::new(SystemClock);
     let provider = CredentialSource::standard_chain(args.profile.as_deref(), &args.region)
         .await
@@ -257,16 +322,26 @@ async fn upstream(
         fast: Duration::from_secs_f64(args.poll_fast),
         slow: Duration::from_secs_f64(args.poll_slow),
     };
-    Poller::new(
-        Arc::clone(&client),
-        Arc::clone(&store),
-        Arc::clone(&watch),
-        intervals,
-    )
-    .await?
-    .spawn();
+    let poller = {
+        let (client, store, watch) = (Arc::clone(&client), Arc::clone(&store), Arc::clone(&watch));
+        move || {
+            let (client, store, watch) =
+                (Arc::clone(&client), Arc::clone(&store), Arc::clone(&watch));
+            Box::pin(async move { Ok(Poller::new(client, store, watch, intervals).await?.spawn()) })
+                as futures_util::future::BoxFuture<'static, _>
+        }
+    };
+    let duties = if clustered {
+        Some(Duties {
+            sim: None,
+            lead: Box::new(poller),
+        })
+    } else {
+        poller().await?;
+        None
+    };
     let target = Arc::new(UpstreamTarget::new(client, watch, wall));
-    Ok((target, store, None))
+    Ok((target, store, None, duties))
 }
 
 /// The start of the first line `serve` prints, once its state is loaded and
@@ -277,10 +352,6 @@ pub const READY_PREFIX: &str = "cmconsole listening on http://";
 /// Runs `cmconsole serve` until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let protections = Protections::decide(&args, std::env::var(TOKEN_ENV).ok())?;
-    let (target, store, control) = match &args.upstream {
-        Some(endpoint) => upstream(&args, endpoint, &protections.local_key_ids()).await?,
-        None => simulator(&args).await?,
-    };
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -288,6 +359,29 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
+    let advertise = args
+        .advertise_url
+        .clone()
+        .unwrap_or_else(|| protections::browser_url(addr));
+    let (store, cluster) = store_and_cluster(&args, advertise).await?;
+    let clustered = cluster.is_some();
+    let (target, store, control, duties) = match &args.upstream {
+        Some(endpoint) => {
+            let keys = protections.local_key_ids();
+            upstream(&args, endpoint, &keys, store, clustered).await?
+        }
+        None => simulator(&args, store, clustered).await?,
+    };
+    if let (Some(cluster), Some(duties)) = (&cluster, duties) {
+        duties.start(Arc::clone(cluster));
+        if cluster.ready().await == Duty::Leading
+            && let Some(sim) = &control
+        {
+            prepare(sim, &args).await?;
+        } else if args.load_state.is_some() || args.seed_demo {
+            tracing::info!("another instance leads: --load-state and --seed-demo are its work");
+        }
+    }
     let ui = ui_source(args.ui_dir.clone());
     let endpoint = protections::browser_url(addr);
     let init =
@@ -327,6 +421,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         live: Arc::new(crate::http::live::LiveStreams::new(args.max_event_streams)),
         init: init.clone(),
         requests: Arc::default(),
+        cluster,
     };
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.

@@ -18,7 +18,7 @@ use shared::events::JournalEntry;
 use tokio::sync::broadcast;
 
 pub use faulty::FaultyStore;
-pub use postgres::{CHANGES_CHANNEL, PostgresStore};
+pub use postgres::{CHANGES_CHANNEL, Change, PostgresStore};
 pub use sqlite::SqliteStore;
 
 /// What kind of record a row holds; one namespace of keys each.
@@ -178,6 +178,9 @@ pub struct Snapshot {
     pub records: Vec<(RecordKind, String, String)>,
     /// The highest journal id ever committed (0 when none).
     pub last_journal_id: u64,
+    /// The newest change-log `seq` the records include (PostgreSQL; 0 for
+    /// stores without a change log): where a follower resumes.
+    pub change_seq: u64,
 }
 
 /// Errors from the storage layer; opaque to clients (they see InternalFailure).

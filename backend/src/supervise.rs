@@ -12,7 +12,8 @@ use tokio::task::JoinHandle;
 const MAX_PAUSE: Duration = Duration::from_secs(5);
 
 /// Runs the task `start` makes, and a new one whenever it panics or ends,
-/// until the runtime shuts down.
+/// until the runtime shuts down or the returned handle is aborted (which
+/// stops the task too).
 pub fn supervise<F, Fut>(name: &'static str, mut start: F) -> JoinHandle<()>
 where
     F: FnMut() -> Fut + Send + 'static,
@@ -21,7 +22,10 @@ where
     tokio::spawn(async move {
         let mut pause = Duration::from_millis(100);
         loop {
-            match tokio::spawn(start()).await {
+            let mut task = tokio::spawn(start());
+            // Stopping the supervisor (aborting its handle) stops the task.
+            let _stop = AbortOnDrop(task.abort_handle());
+            match (&mut task).await {
                 Ok(()) => tracing::error!(task = name, "background task ended; starting it again"),
                 Err(err) if err.is_panic() => {
                     tracing::error!(task = name, "background task panicked; starting it again");
@@ -32,6 +36,15 @@ where
             pause = (pause * 2).min(MAX_PAUSE);
         }
     })
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 #[cfg(test)]

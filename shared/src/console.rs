@@ -183,6 +183,10 @@ pub struct Health {
     pub uptime_seconds: u64,
     /// The newest journal entry's id (what the live stream has reached).
     pub journal_head: u64,
+    /// Among instances sharing a PostgreSQL database: `leader`, `follower`
+    /// or `starting` (absent for a lone instance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 #[cfg(test)]

@@ -98,6 +98,7 @@ pub async fn health(State(app): State<AppState>) -> Response {
             .collect(),
         uptime_seconds: app.settings.started.elapsed().as_secs(),
         journal_head: head.map_or(0, |(_, newest)| newest),
+        role: app.cluster.as_ref().map(|c| c.describe().to_owned()),
     };
     let code = if status == HealthStatus::Starting {
         StatusCode::SERVICE_UNAVAILABLE

@@ -23,7 +23,7 @@ const REJECTED_PARAM: &str = "signin=rejected";
 
 /// Which door a path belongs to, for the checks and the error format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Door {
+pub(crate) enum Door {
     /// `/api/...`: errors as the console envelope.
     Console,
     /// `POST /`: errors as AWS JSON 1.1.
@@ -32,19 +32,34 @@ enum Door {
     Page,
 }
 
+impl Door {
+    /// The door a call with `method` to `path` goes through.
+    pub(crate) fn of(method: &Method, path: &str) -> Self {
+        // `/metrics` is read like the console's API: same origin rules, and
+        // the session (or the console token as a bearer token, as Prometheus
+        // sends it) where the console needs one.
+        if path.starts_with("/api/") || path == super::METRICS_PATH {
+            Door::Console
+        } else if path == "/" && method == Method::POST {
+            Door::Wire
+        } else {
+            Door::Page
+        }
+    }
+}
+
 /// The middleware: runs every check of the module doc, in that order.
 pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    if request
+        .extensions()
+        .get::<crate::cluster::forward::Forwarded>()
+        .is_some()
+    {
+        // Checked by the instance that forwarded it (see `cluster`).
+        return next.run(request).await;
+    }
     let path = request.uri().path();
-    // `/metrics` is read like the console's API: same origin rules, and
-    // the session (or the console token as a bearer token, as Prometheus
-    // sends it) where the console needs one.
-    let door = if path.starts_with("/api/") || path == super::METRICS_PATH {
-        Door::Console
-    } else if path == "/" && request.method() == Method::POST {
-        Door::Wire
-    } else {
-        Door::Page
-    };
+    let door = Door::of(request.method(), path);
     let headers = request.headers();
     let Some(host) = headers
         .get(header::HOST)
@@ -160,7 +175,8 @@ fn query_value(query: &str, name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-fn refuse(door: Door, code: ErrorCode, message: String, status: StatusCode) -> Response {
+/// A refusal in `door`'s format.
+pub(crate) fn refuse(door: Door, code: ErrorCode, message: String, status: StatusCode) -> Response {
     let error = ServiceError::new(code, message).with_status(status.as_u16());
     let request_id = uuid::Uuid::new_v4().to_string();
     match door {

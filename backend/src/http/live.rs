@@ -232,6 +232,12 @@ impl Feed {
                 }
             }
             match self.live.recv().await {
+                // A gap (entries committed by another instance before this
+                // one announced anything, say after a failover): the
+                // journal is the truth, so fill it from there.
+                Ok(entry) if self.last.is_some_and(|last| entry.id > last + 1) => {
+                    self.replaying = true;
+                }
                 Ok(entry) => self.buffer.push_back(entry),
                 Err(RecvError::Lagged(_)) => {
                     // Fell behind the live channel: catch up from the store,

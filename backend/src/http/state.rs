@@ -60,4 +60,6 @@ pub struct AppState {
     pub requests: Arc<super::requests::RequestLog>,
     /// `--init-dir`'s scripts, when given.
     pub init: Option<Arc<crate::init_hooks::InitHooks>>,
+    /// The instances sharing this one's database, when it shares one.
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }

@@ -85,6 +85,14 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO cmconsole_leader (term, address) VALUES (0, '');
     "#,
+    // 3: the secret instances authenticate forwarded calls with (see
+    // `cluster::forward`).
+    r#"
+    CREATE TABLE cmconsole_cluster (
+        singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+        secret    TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// PostgreSQL-backed store; cheap to share behind an `Arc`.
@@ -96,6 +104,13 @@ pub struct PostgresStore {
     location: String,
     /// The leader term commits must still hold ([`NOT_FENCED`]: none).
     fence: Arc<AtomicI64>,
+    /// The newest change `seq` this instance committed.
+    committed: Arc<AtomicI64>,
+    /// Shared by the instances on the database (see [`Self::cluster_secret`]).
+    cluster_secret: String,
+    /// What connections are made with, for [`Self::listen`].
+    config: Config,
+    tls: MakeRustlsConnect,
 }
 
 /// [`PostgresStore::fence`]'s "no term to check".
@@ -118,7 +133,7 @@ impl PostgresStore {
         }
         let tls = tls_connector();
         let mut client = connect(&config, &tls).await?;
-        let epoch = migrate(&mut client).await?;
+        let (epoch, cluster_secret) = migrate(&mut client).await?;
         let readers = Pool::builder(Manager::from_config(
             config.clone(),
             tls.clone(),
@@ -136,10 +151,13 @@ impl PostgresStore {
         let (requests, inbox) = mpsc::unbounded_channel();
         let (announcements, _) = broadcast::channel(4096);
         let fence = Arc::new(AtomicI64::new(NOT_FENCED));
+        let committed = Arc::new(AtomicI64::new(0));
         let writer = Writer {
             fence: Arc::clone(&fence),
+            heads_term: NOT_FENCED,
+            committed: Arc::clone(&committed),
             config: config.clone(),
-            tls,
+            tls: tls.clone(),
             heads: Heads::read(&client).await?,
             connection: Some((client, statements)),
             announce: announcements.clone(),
@@ -155,6 +173,10 @@ impl PostgresStore {
             epoch,
             location: describe(&config),
             fence,
+            committed,
+            cluster_secret,
+            config,
+            tls,
         })
     }
 
@@ -162,9 +184,133 @@ impl PostgresStore {
     /// leader term in the database (see `store::leader`), and fails with
     /// [`StoreError::CommitFailed`] otherwise: a leader that lost its lock
     /// cannot write after its successor started. `None` stops checking.
+    /// A new term also makes the writer read where the change log and the
+    /// journal end again (another instance wrote them meanwhile).
     pub fn fence(&self, term: Option<i64>) {
         self.fence
             .store(term.unwrap_or(NOT_FENCED), Ordering::SeqCst);
+    }
+
+    /// The newest change `seq` this instance committed (0 before any).
+    pub fn committed_seq(&self) -> u64 {
+        u64::try_from(self.committed.load(Ordering::SeqCst)).unwrap_or(0)
+    }
+
+    /// The secret the instances sharing this database authenticate the
+    /// calls they forward to each other with; made with the schema.
+    pub fn cluster_secret(&self) -> &str {
+        &self.cluster_secret
+    }
+
+    /// Announces `entry` on this store's live channel, as if this
+    /// instance had committed it: how a follower feeds its event streams
+    /// with what it replayed (see [`Self::changes_after`]).
+    pub fn announce(&self, entry: JournalEntry) {
+        let _ = self.announcements.send(entry);
+    }
+
+    /// The changes committed after `seq`, oldest first, at most `limit`,
+    /// each with its journal entries (read in one snapshot). `None` when
+    /// the change log no longer reaches back to `seq` (pruned): the reader
+    /// must load everything again.
+    ///
+    /// # Errors
+    /// When the database cannot be read, or holds a change it cannot read.
+    pub async fn changes_after(
+        &self,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Option<Vec<Change>>, StoreError> {
+        let mut client = self.readers.get().await?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let after = i64::try_from(seq).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let oldest: Option<i64> = tx
+            .query_one("SELECT MIN(seq) FROM cmconsole_changes", &[])
+            .await?
+            .get(0);
+        if oldest.is_some_and(|oldest| oldest > after + 1) {
+            return Ok(None);
+        }
+        let rows = tx
+            .query(
+                "SELECT seq, writes, last_journal FROM cmconsole_changes
+                 WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &limit],
+            )
+            .await?;
+        // The journal entries of these changes: after the one before the
+        // first, up to the last one's.
+        let before: i64 = tx
+            .query_opt(
+                "SELECT last_journal FROM cmconsole_changes WHERE seq = $1",
+                &[&after],
+            )
+            .await?
+            .map_or(0, |row| row.get(0));
+        let last: i64 = rows.last().map_or(before, |row| row.get(2));
+        let journal = tx
+            .query(
+                "SELECT id, kind, body FROM cmconsole_journal
+                 WHERE id > $1 AND id <= $2 ORDER BY id",
+                &[&before, &last],
+            )
+            .await?;
+        let mut journal = journal
+            .iter()
+            .map(|row| journal_entry(row.get(0), row.get(1), row.get(2)))
+            .collect::<Result<std::collections::VecDeque<_>, _>>()?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let seq: i64 = row.get(0);
+            let corrupt = || StoreError::Corrupt {
+                kind: "change".to_owned(),
+                key: seq.to_string(),
+            };
+            let writes: serde_json::Value =
+                serde_json::from_str(row.get(1)).map_err(|_| corrupt())?;
+            let writes = writes
+                .as_array()
+                .ok_or_else(corrupt)?
+                .iter()
+                .map(|w| Write::decode(w).ok_or_else(corrupt))
+                .collect::<Result<Vec<_>, _>>()?;
+            let last_journal = u64::try_from(row.get::<_, i64>(2)).unwrap_or(0);
+            let mut entries = Vec::new();
+            while journal.front().is_some_and(|e| e.id <= last_journal) {
+                entries.extend(journal.pop_front());
+            }
+            changes.push(Change {
+                seq: u64::try_from(seq).map_err(|_| corrupt())?,
+                writes,
+                journal: entries,
+                last_journal,
+            });
+        }
+        Ok(Some(changes))
+    }
+
+    /// Wakes `wake` whenever another instance's transaction commits (the
+    /// `NOTIFY` on [`CHANGES_CHANNEL`]), on a connection of its own that is
+    /// made again when it breaks; stops when `wake` is dropped by all but
+    /// this task.
+    pub fn listen(&self, wake: Arc<tokio::sync::Notify>) -> tokio::task::JoinHandle<()> {
+        let (config, tls) = (self.config.clone(), self.tls.clone());
+        tokio::spawn(async move {
+            loop {
+                if let Err(err) = listen_once(&config, &tls, &wake).await {
+                    tracing::warn!(error = %err, "lost the change notifications; listening again");
+                }
+                // Whatever was missed meanwhile is read on the next wake.
+                wake.notify_one();
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
     }
 
     fn ask<T: Send + 'static>(
@@ -232,6 +378,51 @@ impl Store for PostgresStore {
     fn describe(&self) -> String {
         self.location.clone()
     }
+}
+
+/// One transaction's changes, as a follower replays them.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Position in the change log.
+    pub seq: u64,
+    /// The records written, in order.
+    pub writes: Vec<Write>,
+    /// The journal entries committed with them, in id order.
+    pub journal: Vec<JournalEntry>,
+    /// The newest journal id once this change is in.
+    pub last_journal: u64,
+}
+
+/// Listens on [`CHANGES_CHANNEL`] until the connection fails.
+async fn listen_once(
+    config: &Config,
+    tls: &MakeRustlsConnect,
+    wake: &tokio::sync::Notify,
+) -> Result<(), StoreError> {
+    use futures_util::StreamExt as _;
+    let (client, mut connection) = config.connect(tls.clone()).await?;
+    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+    let statement = format!("LISTEN {CHANGES_CHANNEL}");
+    let listening = client.batch_execute(&statement);
+    tokio::pin!(listening);
+    // The connection must be driven while LISTEN runs.
+    loop {
+        tokio::select! {
+            done = &mut listening => { done?; break; }
+            message = messages.next() => match message {
+                Some(Ok(_)) => {}
+                Some(Err(err)) => return Err(err.into()),
+                None => return Ok(()),
+            },
+        }
+    }
+    wake.notify_one();
+    while let Some(message) = messages.next().await {
+        if let tokio_postgres::AsyncMessage::Notification(_) = message? {
+            wake.notify_one();
+        }
+    }
+    Ok(())
 }
 
 /// Where the change log and the journal end, as the database says.
@@ -302,6 +493,10 @@ impl Statements {
 struct Writer {
     /// See [`PostgresStore::fence`].
     fence: Arc<AtomicI64>,
+    /// The fence term `heads` were read under: a new term rereads them.
+    heads_term: i64,
+    /// See [`PostgresStore::committed_seq`].
+    committed: Arc<AtomicI64>,
     config: Config,
     tls: MakeRustlsConnect,
     /// The dedicated connection and its statements; `None` after it broke
@@ -392,7 +587,14 @@ impl Writer {
             .map(Write::encode)
             .collect();
         let writes = serde_json::Value::Array(writes).to_string();
-        self.connection().await?;
+        let term = self.fence.load(Ordering::SeqCst);
+        let reread = term != self.heads_term;
+        let (client, _) = self.connection().await?;
+        if reread {
+            let heads = Heads::read(client).await?;
+            self.heads = heads;
+            self.heads_term = term;
+        }
         let heads = Heads {
             change: self.heads.change + 1,
             journal: last_id.unwrap_or(self.heads.journal),
@@ -402,7 +604,6 @@ impl Writer {
         let tx = client.transaction().await?;
         // Sent in order on one connection: PostgreSQL runs them in order.
         let mut steps: Vec<BoxFuture<'_, Result<u64, tokio_postgres::Error>>> = Vec::new();
-        let term = self.fence.load(Ordering::SeqCst);
         if term != NOT_FENCED {
             // Shares the leader row's lock: a successor's term bump waits
             // for this transaction, and this one sees any bump before it.
@@ -447,12 +648,21 @@ impl Writer {
         .await?;
         tx.commit().await?;
         self.heads = heads;
+        self.committed.store(heads.change, Ordering::SeqCst);
         Ok(())
     }
 
+    /// Every record, the journal's head and the change log's, read in one
+    /// snapshot so a follower resumes exactly after what it loaded.
     async fn load(&mut self) -> Result<Snapshot, StoreError> {
         let (client, _) = self.connection().await?;
-        let rows = client
+        let tx = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let rows = tx
             .query(
                 "SELECT kind, key, body FROM cmconsole_records ORDER BY kind, key",
                 &[],
@@ -467,13 +677,19 @@ impl Writer {
             })?;
             records.push((kind, key, body));
         }
-        let last: i64 = client
-            .query_one("SELECT COALESCE(MAX(id), 0) FROM cmconsole_journal", &[])
-            .await?
-            .get(0);
+        let heads = tx
+            .query_one(
+                "SELECT (SELECT COALESCE(MAX(id), 0) FROM cmconsole_journal),
+                        (SELECT COALESCE(MAX(seq), 0) FROM cmconsole_changes)",
+                &[],
+            )
+            .await?;
+        tx.commit().await?;
+        let head = |i: usize| u64::try_from(heads.get::<_, i64>(i)).unwrap_or(0);
         Ok(Snapshot {
             records,
-            last_journal_id: u64::try_from(last).unwrap_or(0),
+            last_journal_id: head(0),
+            change_seq: head(1),
         })
     }
 }
@@ -493,8 +709,9 @@ pub(super) async fn connect(
 }
 
 /// Brings the schema up to the newest version (under an advisory lock, so
-/// instances starting together take turns) and returns the journal epoch.
-async fn migrate(client: &mut Client) -> Result<String, StoreError> {
+/// instances starting together take turns) and returns the journal epoch
+/// and the cluster secret.
+async fn migrate(client: &mut Client) -> Result<(String, String), StoreError> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
@@ -538,8 +755,24 @@ async fn migrate(client: &mut Client) -> Result<String, StoreError> {
         .query_one("SELECT epoch FROM cmconsole_journal_epoch", &[])
         .await?
         .get(0);
+    tx.execute(
+        "INSERT INTO cmconsole_cluster (secret) VALUES ($1) ON CONFLICT DO NOTHING",
+        &[&random_secret()],
+    )
+    .await?;
+    let secret: String = tx
+        .query_one("SELECT secret FROM cmconsole_cluster", &[])
+        .await?
+        .get(0);
     tx.commit().await?;
-    Ok(epoch)
+    Ok((epoch, secret))
+}
+
+/// 32 random bytes as hex: the cluster secret.
+fn random_secret() -> String {
+    (0..4)
+        .map(|_| format!("{:016x}", rand::random::<u64>()))
+        .collect()
 }
 
 /// TLS for servers that offer it (`sslmode=prefer`, the default) or demand

@@ -297,6 +297,7 @@ impl Writer {
         Ok(Snapshot {
             records,
             last_journal_id: u64::try_from(last).unwrap_or(0),
+            change_seq: 0,
         })
     }
 }

@@ -207,6 +207,7 @@ impl TestApp {
             )),
             init: None,
             requests: Arc::default(),
+            cluster: None,
         };
         let live = Arc::clone(&state.live);
         let server = tokio::spawn(backend::serving::serve(
@@ -657,9 +658,14 @@ impl SseClient {
     }
 
     pub(crate) async fn next(&mut self) -> SseEvent {
-        tokio::time::timeout(Duration::from_secs(10), self.read_event())
+        self.next_within(Duration::from_secs(10)).await
+    }
+
+    /// The next event, which must come within `limit`.
+    pub(crate) async fn next_within(&mut self, limit: Duration) -> SseEvent {
+        tokio::time::timeout(limit, self.read_event())
             .await
-            .expect("an event within 10 s")
+            .expect("an event in time")
     }
 
     async fn read_event(&mut self) -> SseEvent {

@@ -12,6 +12,7 @@ mod clock_jumps;
 mod cloudhsm;
 mod cloudhsm_backups;
 mod cloudhsm_policies;
+mod cluster;
 mod conformance;
 mod faults;
 mod limits;
