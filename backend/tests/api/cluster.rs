@@ -29,7 +29,7 @@ async fn role(instance: &Binary) -> String {
 
 /// Waits (up to 15 s) until exactly one of `instances` leads and the others
 /// follow; returns the leader's index.
-async fn settled_leader(instances: &[&Binary]) -> usize {
+pub(crate) async fn settled_leader(instances: &[&Binary]) -> usize {
     let started = std::time::Instant::now();
     loop {
         let mut roles = Vec::new();

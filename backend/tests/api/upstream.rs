@@ -824,3 +824,64 @@ async fn health_says_whether_each_upstream_service_answers_its_polls() {
     let head = raw(a.addr, "HEAD", "/api/health", &[], "").await;
     assert!(head.body.is_empty());
 }
+
+#[tokio::test]
+async fn among_several_proxies_only_the_leader_signs_so_the_rate_holds_for_the_group() {
+    let Some(db) = crate::databases::Database::postgres().await else {
+        return eprintln!("skipped: no test PostgreSQL");
+    };
+    let b = upstream().await;
+    // 5 requests per second, no burst, for each instance; slow polls.
+    let start = || {
+        let mut command = proxy_command(b.addr);
+        command
+            .args([
+                "--upstream-rate",
+                "5/1",
+                "--poll-fast",
+                "0.2",
+                "--poll-slow",
+                "60",
+            ])
+            .env("CMCONSOLE_DATABASE_URL", db.url())
+            .env("AWS_ACCESS_KEY_ID", UPSTREAM_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", UPSTREAM_SECRET)
+            .env("AWS_CONFIG_FILE", "/nonexistent/config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials");
+        Binary::spawn(command)
+    };
+    let instances = [start(), start()];
+    let leader = crate::cluster::settled_leader(&instances.iter().collect::<Vec<_>>()).await;
+    let follower = &instances[1 - leader];
+    let mut stream = Stream::open(follower).await;
+
+    // A write through the follower lands upstream, and what the leader's
+    // poller then journals reaches the follower's stream.
+    let created = follower
+        .console("CreateServer", &create_body("via-follower", "ChefAutomate"))
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(b.status("via-follower").await, "CREATING");
+    b.advance(61).await;
+    stream
+        .wait_for("via-follower HEALTHY on the follower", |e| {
+            e.kind == "server"
+                && e.data["ServerName"] == "via-follower"
+                && e.data["Status"] == "HEALTHY"
+        })
+        .await;
+
+    // Ten calls, five through each instance at once: one bucket of five a
+    // second signs them all, so they take at least 1.8 s (two buckets
+    // would take 0.8 s).
+    let started = Instant::now();
+    let calls = (0..10).map(|i| instances[i % 2].console("DescribeAccountAttributes", "{}"));
+    for answer in futures_util::future::join_all(calls).await {
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(1800),
+        "10 calls in {:?}",
+        started.elapsed()
+    );
+}
