@@ -235,6 +235,8 @@ pub struct Simulator {
     crypto_runs: AtomicU64,
     /// Where random choices come from (see [`random`]).
     random: Arc<random::Random>,
+    /// A reload from the store is under way (see [`Simulator::catch_up`]).
+    catching_up: std::sync::atomic::AtomicBool,
 }
 
 /// Key generations and CSR signings that run at once: as many as the
@@ -298,6 +300,7 @@ impl Simulator {
             crypto_slots: tokio::sync::Semaphore::new(CRYPTO_SLOTS),
             crypto_runs: AtomicU64::new(0),
             random,
+            catching_up: std::sync::atomic::AtomicBool::new(false),
         }))
     }
 
@@ -523,6 +526,9 @@ impl Simulator {
                 let outcome = commit.await;
                 crate::http::metrics::record_commit(started.elapsed());
                 me.settle(applied.with_outcome(outcome.as_ref().err().map(ToString::to_string)));
+                if matches!(outcome, Err(StoreError::Diverged)) {
+                    me.catch_up();
+                }
                 outcome
             });
             (result, (seq, settled))

@@ -195,6 +195,12 @@ pub enum StoreError {
     /// No database connection could be had in time.
     #[error("no database connection: {0}")]
     Unavailable(String),
+    /// A commit reported failed (its answer was lost with the connection)
+    /// turned out to have landed: what the writer's caller holds is behind
+    /// the database, and every commit fails until it has loaded the state
+    /// again ([`Store::load`]).
+    #[error("the database holds a commit reported failed; the state must be loaded again")]
+    Diverged,
     /// This instance's leader term is over: another instance leads.
     #[error("leader term {0} is over")]
     Fenced(i64),

@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: how fast the release backend starts, how little it
-//! idles at, and how many reads and durable writes it serves on loopback.
+//! idles at, and how many reads and durable writes it serves on loopback;
+//! how that grows with the state, on SQLite and PostgreSQL ([`scale`]); and
+//! the wire door against a bare handler and moto ([`ceiling`]).
 //!
 //! Informational: figures are printed next to their targets and never fail the
 //! command. The load generator is closed-loop: `CONNECTIONS` keep-alive HTTP/1.1
@@ -11,6 +13,10 @@ use std::path::Path;
 use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
+
+mod ceiling;
+mod scale;
+mod synth;
 
 use crate::harness::{Backend, Conn, Scratch, clip, json_strings, wire_request};
 use crate::tools;
@@ -31,15 +37,18 @@ const SPEED: &str = "1000";
 const SERVER_LIMIT: &str = "200";
 /// For the write run: backups finish within a millisecond, so a connection
 /// can delete the backup it just created almost at once.
-const WRITE_SPEED: &str = "1000000";
+const WRITE_SPEED: &str = "10000";
 /// Pause before sending a write again that met a backup still in progress.
 const RETRY_PAUSE: Duration = Duration::from_micros(500);
 const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Builds the release backend and runs every measurement; `extra` is appended
-/// to each `cmconsole serve` (e.g. to lift throttling).
-pub(crate) fn bench(extra: &[String]) -> Result {
-    tools::run(&mut tools::build_backend())?;
+/// to each `cmconsole serve` (e.g. to lift throttling); `against_moto` adds
+/// moto's server to the ceiling run.
+pub(crate) fn bench(extra: &[String], against_moto: bool) -> Result {
+    // The ceiling's bare handler with it: its features are a subset of
+    // the backend's, so it reuses the backend's build.
+    tools::run(tools::build_backend().args(["-p", "bare-handler"]))?;
     let binary = tools::backend_binary();
     let scratch = Scratch::new("bench")?;
     let mut table = Table::default();
@@ -124,6 +133,43 @@ pub(crate) fn bench(extra: &[String]) -> Result {
         Err(err) => problems.push(format!("writes: {err}")),
     }
 
+    println!("\n==> the wire door against its ceiling (CloudHSM DescribeBackups)");
+    match ceiling::run(&binary, extra, &scratch, against_moto) {
+        Ok(found) => {
+            found.cmconsole.print_errors("cmconsole", &mut problems);
+            found.bare.print_errors("bare handler", &mut problems);
+            let (ours, bare) = (found.cmconsole.per_second(), found.bare.per_second());
+            table.info("wire door DescribeBackups", ours, "req/s");
+            table.info("bare axum handler", bare, "req/s");
+            table.higher(
+                "wire door / bare handler",
+                ours / bare.max(f64::EPSILON),
+                "x",
+                ceiling::TARGET_SHARE,
+            );
+            match found.moto {
+                Some(Ok(moto)) => {
+                    moto.print_errors("moto", &mut problems);
+                    table.info("moto DescribeBackups", moto.per_second(), "req/s");
+                    table.info(
+                        "wire door / moto",
+                        ours / moto.per_second().max(f64::EPSILON),
+                        "x",
+                    );
+                }
+                Some(Err(err)) => problems.push(format!("moto: {err}")),
+                None => {}
+            }
+        }
+        Err(err) => problems.push(format!("ceiling: {err}")),
+    }
+
+    println!("\n==> how cost grows with the state (SQLite and PostgreSQL)");
+    match template_state(&binary, extra, &scratch) {
+        Ok(template) => scale::run(&binary, extra, &scratch, &template, &mut problems),
+        Err(err) => problems.push(format!("scale: {err}")),
+    }
+
     println!();
     table.print();
     if problems.is_empty() {
@@ -136,6 +182,22 @@ pub(crate) fn bench(extra: &[String]) -> Result {
             "bench incomplete (see above); the figures printed are valid",
         ))
     }
+}
+
+/// The state of a `--seed-demo` account, as `GET /api/sim/state` exports
+/// it: what the synthetic states are cloned from.
+fn template_state(binary: &Path, extra: &[String], scratch: &Scratch) -> Result<String> {
+    let server = Backend::spawn(binary, &["--in-memory", "--seed-demo"], extra, scratch)?;
+    server.wait_healthy(Instant::now())?;
+    let request = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\n\r\n",
+        "/api/sim/state", server.addr
+    );
+    let (status, body) = Conn::connect(server.addr)?.call(request.as_bytes())?;
+    if status != 200 {
+        return Err(Error::new(format!("GET /api/sim/state: HTTP {status}")));
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -417,12 +479,20 @@ fn load<F>(addr: SocketAddr, request: F) -> LoadStats
 where
     F: Fn(usize, u64) -> Vec<u8> + Sync,
 {
+    load_for(addr, LOAD_TIME, request)
+}
+
+/// [`load`] for `time`.
+fn load_for<F>(addr: SocketAddr, time: Duration, request: F) -> LoadStats
+where
+    F: Fn(usize, u64) -> Vec<u8> + Sync,
+{
     let barrier = Barrier::new(CONNECTIONS);
     let request = &request;
     let barrier = &barrier;
     let results: Vec<LoadStats> = thread::scope(|scope| {
         let handles: Vec<_> = (0..CONNECTIONS)
-            .map(|conn| scope.spawn(move || worker(addr, conn, request, barrier)))
+            .map(|conn| scope.spawn(move || worker(addr, conn, time, request, barrier)))
             .collect();
         handles
             .into_iter()
@@ -440,7 +510,13 @@ where
     total
 }
 
-fn worker<F>(addr: SocketAddr, conn_id: usize, request: &F, barrier: &Barrier) -> LoadStats
+fn worker<F>(
+    addr: SocketAddr,
+    conn_id: usize,
+    time: Duration,
+    request: &F,
+    barrier: &Barrier,
+) -> LoadStats
 where
     F: Fn(usize, u64) -> Vec<u8> + Sync,
 {
@@ -448,7 +524,7 @@ where
     let mut conn = Conn::reader(addr);
     barrier.wait();
     let start = Instant::now();
-    let deadline = start + LOAD_TIME;
+    let deadline = start + time;
     let mut n: u64 = 0;
     while Instant::now() < deadline {
         let c = match &mut conn {

@@ -68,7 +68,12 @@ commands:
                          AWS CLI) and rewrite the README's table from it
   ui                     build the console only (release, split into chunks,
                          precompressed) into frontend/dist
-  bench [-- SERVE ARGS]  cold start, idle RSS, read/write throughput (informational)
+  bench [--against moto] [-- SERVE ARGS]
+                         cold start, idle RSS, read/write throughput; the
+                         same at 10, 1,000 and 100,000 resources on SQLite
+                         and PostgreSQL with follower lag; the wire door
+                         against a bare axum handler (and moto)
+                         (informational)
   torture [SCENARIO] [--short]
                          crash, live stream, fuzz and overload scenarios
                          against the release backend (see the README's
@@ -86,7 +91,15 @@ fn main() -> ExitCode {
         Some("run") => run::run(strip_separator(rest)),
         Some("test") => test::test(strip_separator(rest)),
         Some("conformance") => test::conformance(strip_separator(rest)),
-        Some("bench") => bench::bench(strip_separator(rest)),
+        Some("bench") => match rest {
+            [flag, against, rest @ ..] if flag == "--against" && against == "moto" => {
+                bench::bench(strip_separator(rest), true)
+            }
+            [flag, ..] if flag == "--against" => Err(Error::new(
+                "`--against` takes `moto` (the only other emulator compared)",
+            )),
+            _ => bench::bench(strip_separator(rest), false),
+        },
         Some("torture") => torture::torture(strip_separator(rest)),
         Some("ui") => tools::ensure(tools::Needs::Ui).and_then(|()| ui::build_release()),
         Some("tools") => tools::ensure(tools::Needs::All),

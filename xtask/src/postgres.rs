@@ -79,7 +79,8 @@ impl Throwaway {
                     "-N",
                     "-D",
                 ])
-                .arg(&data),
+                .arg(&data)
+                .stdout(std::process::Stdio::null()),
         )?;
         let options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=300",
@@ -92,7 +93,8 @@ impl Throwaway {
                 .arg(&data)
                 .arg("-l")
                 .arg(server.dir.join("server.log"))
-                .args(["-o", &options, "start"]),
+                .args(["-o", &options, "start"])
+                .stdout(std::process::Stdio::null()),
         )?;
         println!("xtask: throwaway PostgreSQL at {}", server.url);
         Ok(server)

@@ -361,70 +361,31 @@ mod tests {
     fn only_the_same_call_signed_with_the_same_secret_recently_verifies() {
         let k = key("s3cret");
         let signed = sign(&k, &Method::POST, "/api/sim/clock", 1000, b"{}");
-        assert!(verify(
-            &k,
-            &Method::POST,
-            "/api/sim/clock",
-            1010,
-            b"{}",
-            &signed
-        ));
-        assert!(!verify(
+        let genuine = |key: &hmac::Key, method: Method, path: &str, now: u64, body: &[u8]| {
+            verify(key, &method, path, now, body, &signed)
+        };
+        assert!(genuine(&k, Method::POST, "/api/sim/clock", 1010, b"{}"));
+        assert!(!genuine(
             &key("other"),
-            &Method::POST,
+            Method::POST,
             "/api/sim/clock",
             1010,
-            b"{}",
-            &signed
+            b"{}"
         ));
-        assert!(!verify(
-            &k,
-            &Method::POST,
-            "/api/sim/faults",
-            1010,
-            b"{}",
-            &signed
-        ));
-        assert!(!verify(
-            &k,
-            &Method::DELETE,
-            "/api/sim/clock",
-            1010,
-            b"{}",
-            &signed
-        ));
-        assert!(!verify(
-            &k,
-            &Method::POST,
-            "/api/sim/clock",
-            1010,
-            b"{ }",
-            &signed
-        ));
-        assert!(!verify(
-            &k,
-            &Method::POST,
-            "/api/sim/clock",
-            1000 + 61,
-            b"{}",
-            &signed
-        ));
-        assert!(!verify(
-            &k,
-            &Method::POST,
-            "/api/sim/clock",
-            1000,
-            b"{}",
-            "1000.00"
-        ));
-        assert!(!verify(
-            &k,
-            &Method::POST,
-            "/api/sim/clock",
-            1000,
-            b"{}",
-            "garbage"
-        ));
+        assert!(!genuine(&k, Method::POST, "/api/sim/faults", 1010, b"{}"));
+        assert!(!genuine(&k, Method::DELETE, "/api/sim/clock", 1010, b"{}"));
+        assert!(!genuine(&k, Method::POST, "/api/sim/clock", 1010, b"{ }"));
+        assert!(!genuine(&k, Method::POST, "/api/sim/clock", 1061, b"{}"));
+        for forged in ["1000.00", "garbage", ""] {
+            assert!(!verify(
+                &k,
+                &Method::POST,
+                "/api/sim/clock",
+                1000,
+                b"{}",
+                forged
+            ));
+        }
     }
 
     #[test]

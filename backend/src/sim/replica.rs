@@ -63,6 +63,23 @@ impl Simulator {
         Ok(change_seq)
     }
 
+    /// After the store found it holds a commit this simulator was told had
+    /// failed ([`StoreError::Diverged`]): loads the state again, once, in
+    /// the background; commits fail until it has.
+    pub(crate) fn catch_up(&self) {
+        if self.catching_up.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let Some(me) = self.me.upgrade() else { return };
+        tokio::spawn(async move {
+            match me.reload(true).await {
+                Ok(_) => tracing::warn!("loaded the state again after a commit in doubt"),
+                Err(err) => tracing::error!(error = %err, "cannot load the state again"),
+            }
+            me.catching_up.store(false, Ordering::SeqCst);
+        });
+    }
+
     /// Sets the clock's offset and speed to the stored setting, if any.
     fn use_clock(&self, metas: &Metas) {
         if let Some(setting) = metas.clock {

@@ -68,8 +68,10 @@ impl Generations {
 
     /// Answers `group` once its transaction ended with `outcome`: on success
     /// its journal entries are announced in order and every batch is
-    /// acknowledged; on failure every batch fails and its generation is
-    /// poisoned.
+    /// acknowledged; on failure every batch fails (with
+    /// [`StoreError::Diverged`] when that was the cause, which asks the
+    /// caller to load again; else [`StoreError::CommitFailed`]) and its
+    /// generation is poisoned.
     pub(super) fn settle(
         &mut self,
         group: Pending,
@@ -90,8 +92,13 @@ impl Generations {
                 tracing::error!(error = %err, source = ?err, "commit failed");
                 let newest = group.iter().map(|(b, _)| b.generation).max();
                 self.failed = self.failed.max(newest);
+                let diverged = matches!(err, StoreError::Diverged);
                 for (_, reply) in group {
-                    let _ = reply.send(Err(StoreError::CommitFailed));
+                    let _ = reply.send(Err(if diverged {
+                        StoreError::Diverged
+                    } else {
+                        StoreError::CommitFailed
+                    }));
                 }
             }
         }

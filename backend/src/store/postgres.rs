@@ -164,6 +164,9 @@ impl PostgresStore {
             pruned_at: 0,
             changes_pruned_at: 0,
             generations: Generations::default(),
+            in_doubt: None,
+            unresolved: None,
+            diverged: false,
         };
         tokio::spawn(writer.run(inbox));
         Ok(Self {
@@ -513,6 +516,15 @@ struct Writer {
     changes_pruned_at: i64,
     /// Which batches a failed commit supersedes.
     generations: Generations,
+    /// The heads a transaction whose COMMIT was sent will make: until its
+    /// answer comes, whether it landed is unknown.
+    in_doubt: Option<Heads>,
+    /// A change `seq` whose commit was reported failed without knowing
+    /// (the database was unreachable): if the database turns out to hold
+    /// it, the writer's caller is behind ([`StoreError::Diverged`]).
+    unresolved: Option<i64>,
+    /// Set when that happened, until the next load.
+    diverged: bool,
 }
 
 impl Writer {
@@ -555,6 +567,12 @@ impl Writer {
             let client = connect(&self.config, &self.tls).await?;
             let statements = Statements::prepare(&client).await?;
             self.heads = Heads::read(&client).await?;
+            if let Some(seq) = self.unresolved.take()
+                && self.heads.change >= seq
+            {
+                tracing::error!(seq, "a commit reported failed had landed; reload needed");
+                self.diverged = true;
+            }
             self.connection = Some((client, statements));
         }
         Ok(self.connection.as_mut().expect("connected above"))
@@ -565,8 +583,37 @@ impl Writer {
         if group.is_empty() {
             return;
         }
-        let outcome = self.apply(group.iter().map(|(b, _)| b)).await;
+        let mut outcome = self.apply(group.iter().map(|(b, _)| b)).await;
+        if outcome.is_err()
+            && let Some(expected) = self.in_doubt.take()
+        {
+            outcome = self.resolve(expected, outcome).await;
+        }
         self.generations.settle(group, outcome, &self.announce);
+    }
+
+    /// After a transaction whose COMMIT was sent failed (typically the
+    /// connection broke before its answer came): whether it landed, asked
+    /// of a new connection. Landed, it succeeded after all; not reachable,
+    /// it stays failed and is checked again on the next connection.
+    async fn resolve(
+        &mut self,
+        expected: Heads,
+        failed: Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if self.connection().await.is_err() {
+            self.unresolved = Some(expected.change);
+            return failed;
+        }
+        if self.heads.change >= expected.change {
+            tracing::warn!(
+                seq = expected.change,
+                "a commit whose answer was lost had landed"
+            );
+            self.committed.store(expected.change, Ordering::SeqCst);
+            return Ok(());
+        }
+        failed
     }
 
     async fn apply<'a>(
@@ -588,6 +635,10 @@ impl Writer {
             .collect();
         let writes = serde_json::Value::Array(writes).to_string();
         let term = self.fence.load(Ordering::SeqCst);
+        self.connection().await?;
+        if self.diverged {
+            return Err(StoreError::Diverged);
+        }
         let reread = term != self.heads_term;
         let (client, _) = self.connection().await?;
         if reread {
@@ -646,7 +697,9 @@ impl Writer {
             &[&CHANGES_CHANNEL, &heads.change.to_string()],
         )
         .await?;
+        self.in_doubt = Some(heads);
         tx.commit().await?;
+        self.in_doubt = None;
         self.heads = heads;
         self.committed.store(heads.change, Ordering::SeqCst);
         Ok(())
@@ -685,6 +738,8 @@ impl Writer {
             )
             .await?;
         tx.commit().await?;
+        // Whoever loaded this is no longer behind.
+        self.diverged = false;
         let head = |i: usize| u64::try_from(heads.get::<_, i64>(i)).unwrap_or(0);
         Ok(Snapshot {
             records,
@@ -746,26 +801,29 @@ async fn migrate(client: &mut Client) -> Result<(String, String), StoreError> {
         .await?;
         tracing::info!(version, "migrated the database schema");
     }
-    tx.execute(
-        "INSERT INTO cmconsole_journal_epoch (epoch) VALUES ($1) ON CONFLICT DO NOTHING",
-        &[&random_epoch()],
-    )
-    .await?;
-    let epoch: String = tx
-        .query_one("SELECT epoch FROM cmconsole_journal_epoch", &[])
-        .await?
-        .get(0);
-    tx.execute(
-        "INSERT INTO cmconsole_cluster (secret) VALUES ($1) ON CONFLICT DO NOTHING",
-        &[&random_secret()],
-    )
-    .await?;
-    let secret: String = tx
-        .query_one("SELECT secret FROM cmconsole_cluster", &[])
-        .await?
-        .get(0);
+    let epoch = made_once(&tx, "cmconsole_journal_epoch", "epoch", random_epoch()).await?;
+    let secret = made_once(&tx, "cmconsole_cluster", "secret", random_secret()).await?;
     tx.commit().await?;
     Ok((epoch, secret))
+}
+
+/// The value of `column` in the one-row `table`, `fresh` when this is
+/// the first instance to ask.
+async fn made_once(
+    tx: &tokio_postgres::Transaction<'_>,
+    table: &str,
+    column: &str,
+    fresh: String,
+) -> Result<String, StoreError> {
+    tx.execute(
+        &format!("INSERT INTO {table} ({column}) VALUES ($1) ON CONFLICT DO NOTHING"),
+        &[&fresh],
+    )
+    .await?;
+    let row = tx
+        .query_one(&format!("SELECT {column} FROM {table}"), &[])
+        .await?;
+    Ok(row.get(0))
 }
 
 /// 32 random bytes as hex: the cluster secret.

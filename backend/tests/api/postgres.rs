@@ -317,3 +317,152 @@ async fn a_store_whose_term_is_over_commits_nothing() {
     store.fence(None);
     store.commit(batch("unfenced", 3)).await.unwrap();
 }
+
+/// A TCP relay to PostgreSQL that, once armed, passes the next `COMMIT` on
+/// and cuts the connection before its answer comes back: a commit in
+/// doubt. It can also refuse new connections (the database unreachable).
+struct CommitCutter {
+    port: u16,
+    armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    refusing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CommitCutter {
+    async fn start(target: std::net::SocketAddr) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let armed = Arc::new(AtomicBool::new(false));
+        let refusing = Arc::new(AtomicBool::new(false));
+        let (arm, refuse) = (Arc::clone(&armed), Arc::clone(&refusing));
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                if refuse.load(Ordering::SeqCst) {
+                    continue; // dropped: closed at once
+                }
+                let Ok(server) = tokio::net::TcpStream::connect(target).await else {
+                    continue;
+                };
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                let cut = Arc::new(AtomicBool::new(false));
+                let (arm, cut_up) = (Arc::clone(&arm), Arc::clone(&cut));
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 65536];
+                    while let Ok(n) = client_read.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                        let commit = buf[..n].windows(6).any(|w| w == b"COMMIT");
+                        if commit && arm.swap(false, Ordering::SeqCst) {
+                            // Nothing comes back from here on.
+                            cut_up.store(true, Ordering::SeqCst);
+                            let _ = server_write.write_all(&buf[..n]).await;
+                            // Let PostgreSQL read it before the client goes.
+                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                            break;
+                        }
+                        if server_write.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                });
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 65536];
+                    while let Ok(n) = server_read.read(&mut buf).await {
+                        if n == 0 || cut.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        if client_write.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                    // Dropping the write half with the task closes the client.
+                });
+            }
+        });
+        Self {
+            port,
+            armed,
+            refusing,
+        }
+    }
+
+    fn arm(&self) {
+        self.armed.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn refuse(&self, refusing: bool) {
+        self.refusing
+            .store(refusing, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A batch putting server `key` with journal entry `id`, of `generation`.
+fn server_put(key: &str, id: u64, generation: u64) -> Batch {
+    let mut batch = Batch {
+        generation,
+        ..Batch::default()
+    };
+    batch.put(RecordKind::Server, key, &json!({}));
+    batch.journal.push(JournalEntry {
+        id,
+        kind: EventKind::Server,
+        data: json!({}),
+    });
+    batch
+}
+
+#[tokio::test]
+async fn a_commit_whose_answer_is_lost_is_found_to_have_landed() {
+    let Some(db) = Database::postgres().await else {
+        return eprintln!("skipped: no test PostgreSQL");
+    };
+    let config: tokio_postgres::Config = db.url().parse().unwrap();
+    let target = std::net::SocketAddr::from(([127, 0, 0, 1], config.get_ports()[0]));
+    let cutter = CommitCutter::start(target).await;
+    let through = db.url().replacen(
+        &format!(":{}/", target.port()),
+        &format!(":{}/", cutter.port),
+        1,
+    );
+    let store = PostgresStore::connect(through.parse().unwrap())
+        .await
+        .unwrap();
+    store.commit(server_put("before", 1, 1)).await.unwrap();
+
+    // The answer to COMMIT is lost; a new connection finds the change.
+    cutter.arm();
+    store.commit(server_put("in-doubt", 2, 1)).await.unwrap();
+    store.commit(server_put("after", 3, 1)).await.unwrap();
+
+    // Lost, and the database unreachable to ask: reported failed, and once
+    // the database is back, found to have landed: every commit fails until
+    // the state is loaded again.
+    cutter.refuse(true);
+    cutter.arm();
+    let lost = store.commit(server_put("unknown", 4, 1)).await;
+    assert!(matches!(lost, Err(StoreError::CommitFailed)), "{lost:?}");
+    cutter.refuse(false);
+    let behind = store.commit(server_put("built-on-old", 5, 2)).await;
+    assert!(matches!(behind, Err(StoreError::Diverged)), "{behind:?}");
+    let snapshot = store.load().await.unwrap();
+    let keys: Vec<&str> = snapshot
+        .records
+        .iter()
+        .map(|(_, k, _)| k.as_str())
+        .collect();
+    assert_eq!(keys, ["after", "before", "in-doubt", "unknown"]);
+    assert_eq!(snapshot.last_journal_id, 4);
+    store.commit(server_put("fresh", 5, 3)).await.unwrap();
+    let ids: Vec<u64> = store
+        .journal_since(0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+}
