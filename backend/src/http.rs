@@ -39,7 +39,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use state::{AppState, BODY_LIMIT, Settings};
+pub use state::{App, AppState, BODY_LIMIT, Settings};
 
 /// `GET`: Prometheus metrics.
 pub const METRICS_PATH: &str = "/metrics";
@@ -88,13 +88,15 @@ pub fn router(state: AppState) -> Router {
             crate::cluster::forward::route,
         ));
     }
-    router
-        .layer(axum::middleware::from_fn_with_state(guard, guard::guard))
+    router = router.layer(axum::middleware::from_fn_with_state(guard, guard::guard));
+    if let Some(cluster) = &state.cluster {
         // Before the guard: a call forwarded by another instance.
-        .layer(axum::middleware::from_fn_with_state(
-            state.cluster.clone(),
+        router = router.layer(axum::middleware::from_fn_with_state(
+            Arc::clone(cluster),
             crate::cluster::forward::admit,
-        ))
+        ));
+    }
+    router
         // Last resort: a handler that panics answers 500 InternalFailure.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             errors::panic_response,

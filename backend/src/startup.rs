@@ -17,7 +17,7 @@ use crate::cli::ServeArgs;
 use crate::clock::{Clock, SimClock, SystemClock};
 use crate::cluster::{Cluster, Duties, Duty};
 use crate::http::static_files::UiSource;
-use crate::http::{AppState, Settings, router};
+use crate::http::{App, AppState, Settings, router};
 use crate::sim::{CloudHsmQuotas, OpsWorksCmQuotas, SimConfig, Simulator};
 use crate::store::{PostgresStore, SqliteStore, Store};
 use crate::target::Target;
@@ -401,7 +401,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         ("AWS_REGION".to_owned(), args.region.clone()),
         ("AWS_DEFAULT_REGION".to_owned(), args.region.clone()),
     ]);
-    let state = AppState {
+    let state = AppState::from(App {
         target,
         store,
         settings: Arc::new(Settings {
@@ -422,7 +422,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
         init: init.clone(),
         requests: Arc::default(),
         cluster,
-    };
+    });
     // Whoever started us may have closed stdout after the first line:
     // printing is best effort, never a reason to stop.
     let console = match &ui {

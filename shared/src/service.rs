@@ -65,6 +65,15 @@ impl Service {
             .find(|service| service.target_prefix() == prefix)
     }
 
+    /// Whether `operation` (of either service) only reads: `Describe*`,
+    /// `List*` and `Get*`. Everything else may change state.
+    #[must_use]
+    pub fn is_read_operation(operation: &str) -> bool {
+        ["Describe", "List", "Get"]
+            .iter()
+            .any(|prefix| operation.starts_with(prefix))
+    }
+
     /// Finds the service for a console path segment.
     #[must_use]
     pub fn from_console_segment(segment: &str) -> Option<Self> {

@@ -273,7 +273,7 @@ fn writes(binary: &Path, extra: &[String], scratch: &Scratch) -> Result<LoadStat
             "--server-limit",
             SERVER_LIMIT,
             "--manual-backup-limit",
-            "100000000",
+            "1000000",
         ],
         extra,
         scratch,

@@ -63,12 +63,8 @@ pub struct Forwarded;
 /// operation in `X-Amz-Target`) changes state, so a follower must forward
 /// it. Upstream, every AWS call is the leader's (only it signs).
 fn must_forward(method: &Method, path: &str, headers: &HeaderMap, upstream: bool) -> bool {
-    let reads = |operation: &str| {
-        !upstream
-            && ["Describe", "List", "Get"]
-                .iter()
-                .any(|p| operation.starts_with(p))
-    };
+    let reads =
+        |operation: &str| !upstream && shared::service::Service::is_read_operation(operation);
     if path == "/" && method == Method::POST {
         let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
         return !target
@@ -236,27 +232,14 @@ async fn settle(cluster: &Cluster, response: hyper::Response<hyper::body::Incomi
 
 /// The leader's side (before the guard): a call with a valid
 /// [`FORWARDED_HEADER`] is admitted as [`Forwarded`] and answered with
-/// [`COMMIT_SEQ_HEADER`]; an invalid one is refused.
-pub async fn admit(
-    State(cluster): State<Option<Arc<Cluster>>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// [`COMMIT_SEQ_HEADER`]; an invalid one is refused. (A lone instance has
+/// no such layer: its guard refuses every such header.)
+pub async fn admit(State(cluster): State<Arc<Cluster>>, request: Request, next: Next) -> Response {
     let Some(presented) = request.headers().get(FORWARDED_HEADER).cloned() else {
         return next.run(request).await;
     };
     let door = Door::of(request.method(), request.uri().path());
-    let refused = || {
-        refuse(
-            door,
-            ErrorCode::AccessDeniedException,
-            "This forwarded call is not signed by an instance of this group.".to_owned(),
-            StatusCode::FORBIDDEN,
-        )
-    };
-    let Some(cluster) = cluster else {
-        return refused();
-    };
+    let refused = || refuse_forged(door);
     let (mut parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, crate::http::BODY_LIMIT).await else {
         return refused();
@@ -276,6 +259,17 @@ pub async fn admit(
         response.headers_mut().insert(COMMIT_SEQ_HEADER, value);
     }
     response
+}
+
+/// The answer to a [`FORWARDED_HEADER`] that does not verify, or that a
+/// lone instance (which admits none) receives.
+pub(crate) fn refuse_forged(door: Door) -> Response {
+    refuse(
+        door,
+        ErrorCode::AccessDeniedException,
+        "This forwarded call is not signed by an instance of this group.".to_owned(),
+        StatusCode::FORBIDDEN,
+    )
 }
 
 fn unavailable(door: Door, message: &str) -> Response {

@@ -60,6 +60,13 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
     }
     let path = request.uri().path();
     let door = Door::of(request.method(), path);
+    if request
+        .headers()
+        .contains_key(crate::cluster::forward::FORWARDED_HEADER)
+    {
+        // Not admitted by `cluster::forward::admit`: not from this group.
+        return crate::cluster::forward::refuse_forged(door);
+    }
     let headers = request.headers();
     let Some(host) = headers
         .get(header::HOST)

@@ -52,12 +52,20 @@ impl CallRecord {
     ) -> Self {
         Self {
             door,
-            service,
-            operation,
             region: ctx.region.clone().unwrap_or_default(),
             request_id: ctx.request_id.clone(),
             error_code: result.as_ref().err().map(|e| e.code_str().to_owned()),
-            resource: touched(body, result.as_deref().ok()),
+            // A read's answer lists resources (and may be large): only a
+            // write's answer names the one it made.
+            resource: touched(
+                body,
+                result
+                    .as_deref()
+                    .ok()
+                    .filter(|_| !shared::service::Service::is_read_operation(&operation)),
+            ),
+            service,
+            operation,
         }
     }
 
@@ -109,11 +117,14 @@ impl RequestLog {
             if ring.len() == LOG_CAPACITY {
                 ring.pop_front();
             }
-            ring.push_back(entry.clone());
-            entry
+            // Copied for the live stream only when someone listens.
+            let copy = (self.live.receiver_count() > 0).then(|| entry.clone());
+            ring.push_back(entry);
+            copy
         };
-        // Nobody listening is fine.
-        let _ = self.live.send(entry);
+        if let Some(entry) = entry {
+            let _ = self.live.send(entry);
+        }
     }
 
     /// The newest entries matching `filter`, newest first.

@@ -39,9 +39,28 @@ impl AppState {
     }
 }
 
-/// Shared state of every handler.
+/// Shared state of every handler: one reference-counted [`App`], so the
+/// clone each extractor and middleware takes is one counter, not one per
+/// part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<App>);
+
+impl From<App> for AppState {
+    fn from(app: App) -> Self {
+        Self(Arc::new(app))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// What every door shares.
+pub struct App {
     /// What executes operations.
     pub target: Arc<dyn Target>,
     /// The journal behind the live door.

@@ -9,7 +9,7 @@ use aws_sdk_opsworkscm::Client;
 use aws_sdk_opsworkscm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_opsworkscm::types::{AccountAttribute, Backup, EngineAttribute, Server};
 use backend::clock::{Clock, ManualClock};
-use backend::http::{AppState, Settings, router};
+use backend::http::{App, AppState, Settings, router};
 use backend::security::Guard;
 use backend::sim::{SimConfig, Simulator};
 use backend::store::{SqliteStore, Store};
@@ -184,7 +184,7 @@ impl TestApp {
             .unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState {
+        let state = AppState::from(App {
             target: sim.clone(),
             store,
             settings: Arc::new(Settings {
@@ -208,7 +208,7 @@ impl TestApp {
             init: None,
             requests: Arc::default(),
             cluster: None,
-        };
+        });
         let live = Arc::clone(&state.live);
         let server = tokio::spawn(backend::serving::serve(
             listener,
