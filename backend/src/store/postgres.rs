@@ -438,7 +438,7 @@ struct Heads {
 }
 
 impl Heads {
-    async fn read(client: &Client) -> Result<Self, StoreError> {
+    async fn read(client: &impl tokio_postgres::GenericClient) -> Result<Self, StoreError> {
         let row = client
             .query_one(
                 "SELECT (SELECT COALESCE(MAX(seq), 0) FROM cmconsole_changes),
@@ -730,21 +730,15 @@ impl Writer {
             })?;
             records.push((kind, key, body));
         }
-        let heads = tx
-            .query_one(
-                "SELECT (SELECT COALESCE(MAX(id), 0) FROM cmconsole_journal),
-                        (SELECT COALESCE(MAX(seq), 0) FROM cmconsole_changes)",
-                &[],
-            )
-            .await?;
+        let heads = Heads::read(&tx).await?;
         tx.commit().await?;
         // Whoever loaded this is no longer behind.
         self.diverged = false;
-        let head = |i: usize| u64::try_from(heads.get::<_, i64>(i)).unwrap_or(0);
+        let head = |id: i64| u64::try_from(id).unwrap_or(0);
         Ok(Snapshot {
             records,
-            last_journal_id: head(0),
-            change_seq: head(1),
+            last_journal_id: head(heads.journal),
+            change_seq: head(heads.change),
         })
     }
 }

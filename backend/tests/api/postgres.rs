@@ -68,19 +68,7 @@ async fn after_the_connection_breaks_the_writer_reconnects() {
         return eprintln!("skipped: no test PostgreSQL");
     };
     let store = db.open().await;
-    let put = |key: &str, id: u64, generation: u64| {
-        let mut batch = Batch {
-            generation,
-            ..Batch::default()
-        };
-        batch.put(RecordKind::Server, key, &json!({}));
-        batch.journal.push(JournalEntry {
-            id,
-            kind: EventKind::Server,
-            data: json!({}),
-        });
-        batch
-    };
+    let put = server_put;
     store.commit(put("before", 1, 1)).await.unwrap();
     // End every other session on the database: the writer's among them.
     db.admin()
