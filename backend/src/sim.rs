@@ -335,14 +335,24 @@ impl Simulator {
             tokio::pin!(notified);
             notified.as_mut().enable();
             let next = self.read_working(next_due);
-            match next {
+            let woken = match next {
                 Some(due) => {
                     tokio::select! {
-                        () = self.clock.sleep_until(due) => {}
-                        () = &mut notified => {}
+                        () = self.clock.sleep_until(due) => false,
+                        () = &mut notified => true,
                     }
                 }
-                None => notified.await,
+                None => {
+                    notified.await;
+                    true
+                }
+            };
+            if woken {
+                // Woken by a change: let the changes of a burst gather, so
+                // the next due time (a scan of every record, under the
+                // writers' lock) is looked for once per burst, not once per
+                // write.
+                tokio::time::sleep(WAKE_COALESCE).await;
             }
             if let Err(err) = self.run_due().await {
                 tracing::error!(error = %err, "scheduler failed to complete transitions");
@@ -600,6 +610,9 @@ fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .flatten()
         .min()
 }
+
+/// How long the scheduler lets changes gather after one woke it.
+const WAKE_COALESCE: Duration = Duration::from_millis(10);
 
 /// Rounds of due work one call plays before it commits; the scheduler
 /// (woken again at once, as the rest is still due) plays the rest.
