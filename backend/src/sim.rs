@@ -150,6 +150,16 @@ pub(crate) enum Leading {
     No,
 }
 
+/// The time factor a simulator starts or reloads with: `--speed`, else the
+/// speed stored with the state, else 1.
+fn starting_speed(config: &SimConfig, metas: &Metas) -> f64 {
+    config
+        .speed
+        .or(metas.clock.map(|c| c.speed))
+        .filter(|s| bounds::check_speed(*s).is_ok())
+        .unwrap_or(1.0)
+}
+
 /// What [`load`] read: the state, its metadata, and the change-log
 /// position it includes.
 type Loaded = (State, Metas, u64);
@@ -275,11 +285,7 @@ impl Simulator {
         if let Some(setting) = metas.clock {
             clock.restore_offset(setting.offset_ms);
         }
-        let speed = config
-            .speed
-            .or(metas.clock.map(|c| c.speed))
-            .filter(|s| bounds::check_speed(*s).is_ok())
-            .unwrap_or(1.0);
+        let speed = starting_speed(&config, &metas);
         let committed = state.clone();
         Ok(Arc::new_cyclic(|me| Self {
             me: me.clone(),

@@ -9,7 +9,7 @@
 use std::sync::atomic::Ordering;
 
 use super::changes::Metas;
-use super::{Leading, Simulator, load};
+use super::{Leading, Simulator, load, starting_speed};
 use crate::store::{Change, RecordKind, StoreError, Write};
 
 impl Simulator {
@@ -53,7 +53,12 @@ impl Simulator {
     pub async fn reload(&self, leading: bool) -> Result<u64, StoreError> {
         let leading = if leading { Leading::Yes } else { Leading::No };
         let (state, metas, change_seq) = load(&*self.store, &self.random, leading).await?;
-        self.use_clock(&metas);
+        if let Some(setting) = metas.clock {
+            self.clock.restore_offset(setting.offset_ms);
+        }
+        // As at start: `--speed` overrides the stored speed.
+        let speed = starting_speed(&self.config, &metas);
+        self.speed.store(speed.to_bits(), Ordering::Relaxed);
         let mut working = self.working.lock().unwrap_or_else(|e| e.into_inner());
         let mut committed = self.committed.write().unwrap_or_else(|e| e.into_inner());
         *committed = state.clone();
@@ -80,7 +85,7 @@ impl Simulator {
         });
     }
 
-    /// Sets the clock's offset and speed to the stored setting, if any.
+    /// Sets the clock's offset and speed to a setting the leader stored.
     fn use_clock(&self, metas: &Metas) {
         if let Some(setting) = metas.clock {
             self.clock.restore_offset(setting.offset_ms);

@@ -116,6 +116,10 @@ async fn the_binary_keeps_its_state_in_postgresql_across_a_kill() {
     let process = start();
     let health = process.console_get("/api/health").await;
     assert_eq!(health.status, 200, "{}", health.body);
+    assert_eq!(health.json()["role"], "leader");
+    // Taking the lead reloads the state; the flag still sets the speed.
+    let clock = process.console_get("/api/sim/clock").await.json();
+    assert_eq!(clock["speed"], 30.0, "--speed holds once leading");
     let store = health.json()["store"]["kind"]
         .as_str()
         .unwrap_or_default()
@@ -134,9 +138,16 @@ async fn the_binary_keeps_its_state_in_postgresql_across_a_kill() {
         assert_eq!(r.status, 200, "{}", r.body);
         created.push(r.json()["Server"]["ServerArn"].as_str().unwrap().to_owned());
     }
+    // A speed set at run time is stored; the flag overrides it at start.
+    let speed = process
+        .console_at("/api/sim/speed", &[], r#"{"speed": 5}"#)
+        .await;
+    assert_eq!(speed.status, 200, "{}", speed.body);
     drop(process); // SIGKILL
 
     let process = start();
+    let clock = process.console_get("/api/sim/clock").await.json();
+    assert_eq!(clock["speed"], 30.0, "--speed overrides the stored 5");
     let r = wire(process.addr, "DescribeServers", "{}").await;
     let arns: Vec<String> = r.json()["Servers"]
         .as_array()
