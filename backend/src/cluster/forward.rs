@@ -218,15 +218,15 @@ async fn settle(cluster: &Cluster, response: hyper::Response<hyper::body::Incomi
             tracing::warn!(position, "answered a forwarded write before replaying it");
         }
     }
-    for name in [
-        header::CONNECTION,
-        header::TRANSFER_ENCODING,
-        header::TRAILER,
-        header::UPGRADE,
-    ] {
+    let hop_by_hop: Vec<HeaderName> = parts
+        .headers
+        .keys()
+        .filter(|name| is_hop_by_hop(name))
+        .cloned()
+        .collect();
+    for name in hop_by_hop {
         parts.headers.remove(name);
     }
-    parts.headers.remove("keep-alive");
     Response::from_parts(parts, Body::new(body))
 }
 

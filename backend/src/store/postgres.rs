@@ -225,12 +225,7 @@ impl PostgresStore {
         limit: usize,
     ) -> Result<Option<Vec<Change>>, StoreError> {
         let mut client = self.readers.get().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
+        let tx = snapshot(&mut client).await?;
         let after = i64::try_from(seq).unwrap_or(i64::MAX);
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let oldest: Option<i64> = tx
@@ -709,12 +704,7 @@ impl Writer {
     /// snapshot so a follower resumes exactly after what it loaded.
     async fn load(&mut self) -> Result<Snapshot, StoreError> {
         let (client, _) = self.connection().await?;
-        let tx = client
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .await?;
+        let tx = snapshot(client).await?;
         let rows = tx
             .query(
                 "SELECT kind, key, body FROM cmconsole_records ORDER BY kind, key",
@@ -741,6 +731,17 @@ impl Writer {
             change_seq: head(heads.change),
         })
     }
+}
+
+/// A read-only transaction that sees one snapshot of the database
+/// (REPEATABLE READ): records, change log and journal read together agree.
+async fn snapshot(client: &mut Client) -> Result<tokio_postgres::Transaction<'_>, StoreError> {
+    Ok(client
+        .build_transaction()
+        .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .await?)
 }
 
 /// Opens a connection and drives it on a task of its own.
