@@ -27,8 +27,6 @@ mod state;
 pub mod static_files;
 pub mod wire;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
@@ -48,7 +46,8 @@ pub const METRICS_PATH: &str = "/metrics";
 pub fn router(state: AppState) -> Router {
     metrics::install();
     let api_routes = Router::new()
-        .route("/", post(wire::handle))
+        // Reached through `door` below; here for the methods `/` refuses.
+        .route("/", post(wire::door))
         .route(shared::console::HEALTH_PATH, get(console::health))
         .route(shared::console::CONFIG_PATH, get(console::config))
         .route(shared::console::INIT_PATH, get(console::init))
@@ -70,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
+            errors::REQUEST_TIMEOUT,
         ));
     let mut router = api_routes.route(shared::console::EVENTS_PATH, get(live::stream));
     if let Some(source) = &state.settings.ui {
@@ -96,7 +95,7 @@ pub fn router(state: AppState) -> Router {
             crate::cluster::forward::admit,
         ));
     }
-    router
+    let other_doors = router
         // Last resort: a handler that panics answers 500 InternalFailure.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             errors::panic_response,
@@ -106,6 +105,13 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static(shared::console::VERSION_HEADER),
             HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
         ))
+        .with_state(state.clone());
+    // `POST /` goes straight to the wire door, which runs the same checks
+    // itself in one step (see `wire::door`); everything else, `/`'s other
+    // methods included, through the layers above.
+    Router::new()
+        .route("/", post(wire::door).fallback_service(other_doors.clone()))
+        .fallback_service(other_doors)
         .with_state(state)
 }
 

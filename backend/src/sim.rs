@@ -411,7 +411,10 @@ impl Simulator {
     /// A request id for an answer: from this simulator's generator, so a
     /// seeded run answers the same ids.
     pub async fn request_id(&self) -> String {
-        self.randomly(async { random::uuid().to_string() }).await
+        let id = self.randomly(async { random::uuid() }).await;
+        id.hyphenated()
+            .encode_lower(&mut uuid::Uuid::encode_buffer())
+            .to_owned()
     }
 
     /// Starts every random choice over from `seed`, and the pagination key

@@ -18,7 +18,7 @@ pub const REQUEST_EVENT: &str = "request";
 pub const LOG_CAPACITY: usize = 1000;
 
 /// Which door a call came through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Door {
     /// `POST /`, AWS JSON 1.1 from SDKs and the CLI.

@@ -31,7 +31,8 @@ use crate::http::guard::{Door, refuse};
 use crate::store::leader::Role;
 
 /// Request header: `<unix seconds>.<hex HMAC>` of a forwarded call.
-pub const FORWARDED_HEADER: &str = "x-cmconsole-forwarded";
+/// A constant name: the guard looks for it on every request.
+pub const FORWARDED_HEADER: HeaderName = HeaderName::from_static("x-cmconsole-forwarded");
 /// Response header of a forwarded call: the change-log position it
 /// committed up to.
 pub const COMMIT_SEQ_HEADER: &str = "x-cmconsole-commit-seq";
@@ -92,6 +93,16 @@ fn must_forward(method: &Method, path: &str, headers: &HeaderMap, upstream: bool
 /// The follower's side (after the guard): runs a read here, hands a write
 /// to the leader.
 pub async fn route(State(cluster): State<Arc<Cluster>>, request: Request, next: Next) -> Response {
+    routed(&cluster, request, async |request| next.run(request).await).await
+}
+
+/// What [`route`] does, for the wire door, which runs it itself: `here`
+/// answers what this instance answers.
+pub(crate) async fn routed(
+    cluster: &Cluster,
+    request: Request,
+    here: impl AsyncFnOnce(Request) -> Response,
+) -> Response {
     let door = Door::of(request.method(), request.uri().path());
     if request.extensions().get::<Forwarded>().is_some() && cluster.duty() != Duty::Leading {
         // Sent here as to the leader, which this instance is not (now).
@@ -109,7 +120,7 @@ pub async fn route(State(cluster): State<Arc<Cluster>>, request: Request, next: 
             cluster.upstream,
         )
     {
-        return next.run(request).await;
+        return here(request).await;
     }
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, crate::http::BODY_LIMIT).await {
@@ -125,16 +136,16 @@ pub async fn route(State(cluster): State<Arc<Cluster>>, request: Request, next: 
     };
     let deadline = tokio::time::Instant::now() + FAILOVER_WAIT;
     loop {
-        let Some(leader) = leader(&cluster, deadline).await else {
+        let Some(leader) = leader(cluster, deadline).await else {
             return unavailable(door, "No instance leads right now; try again shortly.");
         };
         let Some(address) = leader else {
             // This instance took the lead meanwhile.
-            return next.run(Request::from_parts(parts, Body::from(body))).await;
+            return here(Request::from_parts(parts, Body::from(body))).await;
         };
-        match send(&cluster, &address, &parts, &body).await {
+        match send(cluster, &address, &parts, &body).await {
             Ok(response) if response.headers().contains_key(NOT_LEADER_HEADER) => {}
-            Ok(response) => return settle(&cluster, response).await,
+            Ok(response) => return settle(cluster, response).await,
             // Not delivered: the leader is gone; wait for the next one.
             Err(err) if err.is_connect() => {}
             Err(err) => {
@@ -235,14 +246,28 @@ async fn settle(cluster: &Cluster, response: hyper::Response<hyper::body::Incomi
 /// [`COMMIT_SEQ_HEADER`]; an invalid one is refused. (A lone instance has
 /// no such layer: its guard refuses every such header.)
 pub async fn admit(State(cluster): State<Arc<Cluster>>, request: Request, next: Next) -> Response {
+    match admitted(&cluster, request).await {
+        Ok((request, None)) => next.run(request).await,
+        Ok((request, Some(stamp))) => stamp.on(next.run(request).await),
+        Err(refusal) => refusal,
+    }
+}
+
+/// What [`admit`] checks, for the wire door, which runs it itself: the
+/// request, marked [`Forwarded`] with the [`CommitStamp`] its answer needs
+/// when another instance forwarded it, or the refusal of a forged one.
+pub(crate) async fn admitted(
+    cluster: &Cluster,
+    request: Request,
+) -> Result<(Request, Option<CommitStamp<'_>>), Response> {
     let Some(presented) = request.headers().get(FORWARDED_HEADER).cloned() else {
-        return next.run(request).await;
+        return Ok((request, None));
     };
     let door = Door::of(request.method(), request.uri().path());
     let refused = || refuse_forged(door);
     let (mut parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, crate::http::BODY_LIMIT).await else {
-        return refused();
+        return Err(refused());
     };
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let genuine = presented
@@ -250,15 +275,27 @@ pub async fn admit(State(cluster): State<Arc<Cluster>>, request: Request, next: 
         .is_ok_and(|p| verify(&cluster.key, &parts.method, path, unix_now(), &body, p));
     if !genuine {
         tracing::warn!("refused a forwarded call with a bad signature");
-        return refused();
+        return Err(refused());
     }
     parts.headers.remove(FORWARDED_HEADER);
     parts.extensions.insert(Forwarded);
-    let mut response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    if let Ok(value) = HeaderValue::from_str(&cluster.store.committed_seq().to_string()) {
-        response.headers_mut().insert(COMMIT_SEQ_HEADER, value);
+    Ok((
+        Request::from_parts(parts, Body::from(body)),
+        Some(CommitStamp(cluster)),
+    ))
+}
+
+/// Adds [`COMMIT_SEQ_HEADER`] to the answer of a forwarded call.
+pub(crate) struct CommitStamp<'a>(&'a Cluster);
+
+impl CommitStamp<'_> {
+    /// `response` with the position of the journal it left behind.
+    pub(crate) fn on(self, mut response: Response) -> Response {
+        if let Ok(value) = HeaderValue::from_str(&self.0.store.committed_seq().to_string()) {
+            response.headers_mut().insert(COMMIT_SEQ_HEADER, value);
+        }
+        response
     }
-    response
 }
 
 /// The answer to a [`FORWARDED_HEADER`] that does not verify, or that a

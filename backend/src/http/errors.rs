@@ -37,24 +37,39 @@ pub async fn protocol_errors(request: Request, next: Next) -> Response {
             *rewritten.status_mut() = StatusCode::BAD_REQUEST;
             return rewritten;
         }
-        StatusCode::PAYLOAD_TOO_LARGE => ServiceError::validation(format!(
-            "The request body is larger than the limit of {} bytes.",
-            crate::http::BODY_LIMIT
-        )),
+        StatusCode::PAYLOAD_TOO_LARGE => body_too_large(),
         StatusCode::METHOD_NOT_ALLOWED => ServiceError::new(
             ErrorCode::UnknownOperationException,
             "This method is not allowed here: operations are POST / (AWS JSON 1.1) or POST /api/<service>/<Operation>.",
         ),
-        StatusCode::REQUEST_TIMEOUT => ServiceError::new(
-            ErrorCode::InternalFailure,
-            "The request took too long to process and was abandoned.",
-        ),
+        StatusCode::REQUEST_TIMEOUT => timed_out(),
         _ => return response,
     };
     let mut rewritten = shaped(console, &error);
     *rewritten.status_mut() = status;
     rewritten
 }
+
+/// A request body over [`BODY_LIMIT`](crate::http::BODY_LIMIT) (HTTP 413).
+pub(crate) fn body_too_large() -> ServiceError {
+    ServiceError::validation(format!(
+        "The request body is larger than the limit of {} bytes.",
+        crate::http::BODY_LIMIT
+    ))
+    .with_status(StatusCode::PAYLOAD_TOO_LARGE.as_u16())
+}
+
+/// A request that ran past [`REQUEST_TIMEOUT`] (HTTP 408).
+pub(crate) fn timed_out() -> ServiceError {
+    ServiceError::new(
+        ErrorCode::InternalFailure,
+        "The request took too long to process and was abandoned.",
+    )
+    .with_status(StatusCode::REQUEST_TIMEOUT.as_u16())
+}
+
+/// How long a call may take before it is abandoned.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn shaped(console: bool, error: &ServiceError) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();

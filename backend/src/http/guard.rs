@@ -50,13 +50,25 @@ impl Door {
 
 /// The middleware: runs every check of the module doc, in that order.
 pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+    match check(&guard, &request) {
+        Some(answer) => answer,
+        None => next.run(request).await,
+    }
+}
+
+/// Every check of the module doc, in that order: `Some` answer when the
+/// request goes no further (a refusal, or the redirect of a sign-in
+/// link), `None` when it may reach its door. The wire door calls this
+/// itself (see [`super::wire::door`]); every other door through
+/// [`guard`].
+pub(crate) fn check(guard: &Guard, request: &Request) -> Option<Response> {
     if request
         .extensions()
         .get::<crate::cluster::forward::Forwarded>()
         .is_some()
     {
         // Checked by the instance that forwarded it (see `cluster`).
-        return next.run(request).await;
+        return None;
     }
     let path = request.uri().path();
     let door = Door::of(request.method(), path);
@@ -65,7 +77,7 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
         .contains_key(crate::cluster::forward::FORWARDED_HEADER)
     {
         // Not admitted by `cluster::forward::admit`: not from this group.
-        return crate::cluster::forward::refuse_forged(door);
+        return Some(crate::cluster::forward::refuse_forged(door));
     }
     let headers = request.headers();
     let Some(host) = headers
@@ -73,34 +85,33 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
         .and_then(|h| h.to_str().ok())
         .or_else(|| request.uri().host())
         .filter(|host| guard.hosts.allows(host))
-        .map(str::to_owned)
     else {
-        return refuse(
+        return Some(refuse(
             door,
             ErrorCode::AccessDeniedException,
             "This Host header is not allowed; address cmconsole as localhost or 127.0.0.1 (or a name given with --allowed-host).".to_owned(),
             StatusCode::FORBIDDEN,
-        );
+        ));
     };
     if door != Door::Page
-        && let Err(why) = same_origin::check(headers, &host, &guard.extra_origins)
+        && let Err(why) = same_origin::check(headers, host, &guard.extra_origins)
     {
         tracing::info!(path, "refused a cross-site request");
-        return refuse(
+        return Some(refuse(
             door,
             ErrorCode::AccessDeniedException,
             why.message(),
             StatusCode::FORBIDDEN,
-        );
+        ));
     }
     if door == Door::Console {
         if !same_origin::is_json_or_not_post(request.method(), headers) {
-            return refuse(
+            return Some(refuse(
                 door,
                 ErrorCode::UnsupportedMediaTypeException,
                 "Console requests must be sent with Content-Type: application/json.".to_owned(),
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            );
+            ));
         }
         if let Some(session) = &guard.session
             && !OPEN_PATHS.contains(&path)
@@ -108,12 +119,12 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
             && !(path == super::METRICS_PATH
                 && bearer(headers).is_some_and(|t| session.accepts_token(t)))
         {
-            return refuse(
+            return Some(refuse(
                 door,
                 ErrorCode::UnauthorizedException,
                 "Sign in first: open the URL cmconsole printed at start, or paste its token in the console.".to_owned(),
                 StatusCode::UNAUTHORIZED,
-            );
+            ));
         }
     }
     if door == Door::Page
@@ -121,9 +132,14 @@ pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next
         && let Some(query) = request.uri().query()
         && let Some(token) = query_value(query, TOKEN_PARAM)
     {
-        return exchange_token(guard.session.as_deref(), path, query, &token);
+        return Some(exchange_token(
+            guard.session.as_deref(),
+            path,
+            query,
+            &token,
+        ));
     }
-    next.run(request).await
+    None
 }
 
 /// `GET /page?token=...`: a valid token starts a session; either way the

@@ -2,13 +2,19 @@
 //! console's files), the console envelope for everything under `/api/`.
 
 use axum::Json;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use shared::error::ErrorEnvelope;
 
 use crate::aws_json::AMZ_JSON;
 use crate::error::ServiceError;
+
+/// `x-amzn-RequestId`.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+/// `x-amzn-ErrorType`.
+const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 
 /// Renders an error in AWS JSON 1.1 form: `{"__type", "message"}` with
 /// the code's status and `x-amzn-ErrorType`.
@@ -31,16 +37,18 @@ pub fn aws_json_answer(
     body: Vec<u8>,
     code: Option<&str>,
 ) -> Response {
-    let mut response = (status, body).into_response();
+    // Built by hand with constant header names: this is every wire answer.
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(AMZ_JSON));
     if let Ok(id) = HeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-requestid", id);
+        headers.insert(REQUEST_ID, id);
     }
     if let Some(code) = code
         && let Ok(code) = HeaderValue::from_str(code)
     {
-        headers.insert("x-amzn-errortype", code);
+        headers.insert(ERROR_TYPE, code);
     }
     response
 }

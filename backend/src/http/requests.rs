@@ -82,7 +82,7 @@ impl CallRecord {
 /// The ring of logged calls and the channel that streams them.
 #[derive(Debug)]
 pub struct RequestLog {
-    entries: Mutex<(u64, VecDeque<RequestEntry>)>,
+    entries: Mutex<(u64, VecDeque<Logged>)>,
     live: broadcast::Sender<RequestEntry>,
 }
 
@@ -95,34 +95,59 @@ impl Default for RequestLog {
     }
 }
 
+/// One call in the ring: its entry, and when it ended, written out only
+/// when someone reads it (formatting it for every call cost more than
+/// logging the rest).
+#[derive(Debug)]
+struct Logged {
+    ended: chrono::DateTime<chrono::Utc>,
+    entry: RequestEntry,
+}
+
+impl Logged {
+    /// The entry with its time written out.
+    fn written(&self) -> RequestEntry {
+        RequestEntry {
+            time: self
+                .ended
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ..self.entry.clone()
+        }
+    }
+}
+
 impl RequestLog {
     fn push(&self, record: CallRecord, status: u16, latency_ms: f64) {
-        let entry = {
+        let ended = wall_clock_now();
+        let live = {
             let mut guard = self.entries.lock().unwrap_or_else(|e| e.into_inner());
             let (next, ring) = &mut *guard;
             *next += 1;
-            let entry = RequestEntry {
-                id: *next,
-                time: wall_clock_now(),
-                door: record.door,
-                region: record.region,
-                service: record.service,
-                operation: record.operation,
-                status,
-                error_code: record.error_code,
-                latency_ms,
-                request_id: record.request_id,
-                resource: record.resource,
+            let logged = Logged {
+                ended,
+                entry: RequestEntry {
+                    id: *next,
+                    time: String::new(),
+                    door: record.door,
+                    region: record.region,
+                    service: record.service,
+                    operation: record.operation,
+                    status,
+                    error_code: record.error_code,
+                    latency_ms,
+                    request_id: record.request_id,
+                    resource: record.resource,
+                },
             };
             if ring.len() == LOG_CAPACITY {
                 ring.pop_front();
             }
             // Copied for the live stream only when someone listens.
-            let copy = (self.live.receiver_count() > 0).then(|| entry.clone());
-            ring.push_back(entry);
+            let copy = (self.live.receiver_count() > 0).then(|| logged.written());
+            ring.push_back(logged);
             copy
         };
-        if let Some(entry) = entry {
+        if let Some(entry) = live {
             let _ = self.live.send(entry);
         }
     }
@@ -134,9 +159,9 @@ impl RequestLog {
             .1
             .iter()
             .rev()
-            .filter(|e| filter.matches(e))
+            .filter(|logged| filter.matches(&logged.entry))
             .take(filter.limit.unwrap_or(LOG_CAPACITY).min(LOG_CAPACITY))
-            .cloned()
+            .map(Logged::written)
             .collect()
     }
 }
@@ -147,23 +172,40 @@ impl RequestLog {
     clippy::disallowed_methods,
     reason = "the log tells real time, not the simulator's clock"
 )]
-fn wall_clock_now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+fn wall_clock_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }
 
 /// Records every answer a door marked with a [`CallRecord`]: in the log
 /// and in the request metrics.
 pub async fn observe(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let response = next.run(request).await;
-    if let Some(record) = response.extensions().get::<CallRecord>() {
-        let elapsed = started.elapsed();
-        let status = response.status().as_u16();
-        super::metrics::record_call(record, status, elapsed);
-        app.requests
-            .push(record.clone(), status, elapsed.as_secs_f64() * 1000.0);
-    }
+    let mut response = next.run(request).await;
+    record(&app, &mut response, started);
     response
+}
+
+/// Logs and counts `response`, begun at `started`, if its door marked it
+/// with a [`CallRecord`].
+fn record(app: &AppState, response: &mut Response, started: Instant) {
+    if let Some(record) = response.extensions_mut().remove::<CallRecord>() {
+        log(app, record, response.status(), started);
+    }
+}
+
+/// Logs and counts the call `record` describes, begun at `started` and
+/// answered with `status`.
+pub(crate) fn log(
+    app: &AppState,
+    record: CallRecord,
+    status: axum::http::StatusCode,
+    started: Instant,
+) {
+    let elapsed = started.elapsed();
+    let status = status.as_u16();
+    super::metrics::record_call(&record, status, elapsed);
+    app.requests
+        .push(record, status, elapsed.as_secs_f64() * 1000.0);
 }
 
 /// The query of `GET /api/requests`.

@@ -6,48 +6,176 @@
 //! Signed and unsigned requests are both accepted, unless `serve
 //! --require-sigv4` gave a [`crate::sigv4::Verifier`].
 
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
+use futures_util::FutureExt;
 use shared::error::ErrorCode;
+use tracing::Instrument;
 
 use shared::requests::Door;
 
-use super::AppState;
+use super::errors::{self, REQUEST_TIMEOUT};
 use super::render::{aws_json_answer, aws_json_error};
-use super::requests::CallRecord;
+use super::requests::{self, CallRecord};
+use super::{AppState, BODY_LIMIT, guard};
+use crate::cluster::forward;
 use crate::error::ServiceError;
 use crate::sigv4::SignedParts;
 use crate::target::{RequestContext, Service};
 
-/// Handles `POST /`.
-pub async fn handle(
-    State(app): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+/// Handles `POST /`: the whole door in one function rather than a stack of
+/// layers, since this is the door that carries load (see the README's
+/// performance table). In order: a call forwarded by another instance of
+/// the group is admitted ([`forward::admitted`]); the guard's checks
+/// ([`guard::check`]); a follower hands a write to the leader
+/// ([`forward::routed`]); the call runs, a panic answering 500 and a call
+/// past [`REQUEST_TIMEOUT`] 408, both in AWS JSON; the answer is logged
+/// and counted ([`requests::log`]) and carries the version header.
+pub async fn door(State(app): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let span = super::request_span(&request);
+    let (mut response, record) = admitted(&app, request).instrument(span).await;
+    if let Some(record) = record {
+        requests::log(&app, record, response.status(), started);
+    }
+    response.headers_mut().insert(VERSION_HEADER, VERSION);
+    tracing::debug!(
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "finished processing request"
+    );
+    response
+}
+
+/// `X-Amz-Target`, named once (a name given as text is parsed per call).
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+/// The header every answer carries with [`VERSION`].
+const VERSION_HEADER: HeaderName = HeaderName::from_static(shared::console::VERSION_HEADER);
+/// This build's version.
+const VERSION: HeaderValue = HeaderValue::from_static(env!("CARGO_PKG_VERSION"));
+
+/// An answer, and what the request log keeps of it when the call ran here.
+type Answered = (Response, Option<CallRecord>);
+
+/// The guard's checks, after a forwarded call's admission when this
+/// instance shares its database.
+async fn admitted(app: &AppState, request: Request) -> Answered {
+    let Some(cluster) = &app.cluster else {
+        return match guard::check(&app.settings.guard, &request) {
+            Some(refusal) => (refusal, None),
+            None => contained(app, request).await,
+        };
+    };
+    let (request, stamp) = match forward::admitted(cluster, request).await {
+        Ok(admitted) => admitted,
+        Err(refusal) => return (refusal, None),
+    };
+    if let Some(refusal) = guard::check(&app.settings.guard, &request) {
+        return (refusal, None);
+    }
+    let mut record = None;
+    let response = forward::routed(cluster, request, async |request| {
+        let (response, here) = contained(app, request).await;
+        record = here;
+        response
+    })
+    .await;
+    let response = match stamp {
+        Some(stamp) => stamp.on(response),
+        None => response,
+    };
+    (response, record)
+}
+
+/// Runs the call; a panic or a timeout is answered too.
+async fn contained(app: &AppState, request: Request) -> Answered {
+    let call = AssertUnwindSafe(handle(app, request)).catch_unwind();
+    match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
+        Ok(Ok(answered)) => answered,
+        Ok(Err(panic)) => (errors::panic_response(panic), None),
+        Err(_) => {
+            let request_id = uuid::Uuid::new_v4().to_string();
+            (aws_json_error(&errors::timed_out(), &request_id), None)
+        }
+    }
+}
+
+/// Reads the body and answers the call.
+async fn handle(app: &AppState, request: Request) -> Answered {
+    let (parts, body) = request.into_parts();
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(err) => {
+            return (
+                aws_json_error(&err, &uuid::Uuid::new_v4().to_string()),
+                None,
+            );
+        }
+    };
+    let (method, uri, headers) = (&parts.method, &parts.uri, &parts.headers);
     let mut ctx = RequestContext {
         request_id: app.request_id().await,
-        access_key_id: access_key_id(&headers),
-        region: scope_region(&headers),
+        access_key_id: access_key_id(headers),
+        region: scope_region(headers),
     };
-    let target = parse_target(&headers);
-    let result = answer(&app, &mut ctx, &target, &method, &uri, &headers, &body).await;
+    let target = parse_target(headers);
+    let result = answer(app, &mut ctx, &target, method, uri, headers, &body).await;
     let (service, operation) = match &target {
         Ok((service, operation)) => (service.endpoint_prefix().to_owned(), operation.clone()),
         Err(_) => (String::new(), String::new()),
     };
     let record = CallRecord::of(Door::Wire, (service, operation), &ctx, &body, &result)
         .in_region(&app.settings.region);
-    let mut response = match result {
+    let response = match result {
         Ok(body) => aws_json_answer(StatusCode::OK, &ctx.request_id, body, None),
         Err(err) => aws_json_error(&err, &ctx.request_id),
     };
-    response.extensions_mut().insert(record);
-    response
+    (response, Some(record))
+}
+
+/// The request body, at most [`BODY_LIMIT`] bytes. A body that arrives in
+/// one piece (an SDK's usually does) is taken as it is, not copied.
+///
+/// # Errors
+/// `ValidationException` (413) when it is too large; `SerializationException`
+/// (400) when it is cut off.
+async fn read_body(body: axum::body::Body) -> Result<Bytes, ServiceError> {
+    use http_body_util::BodyExt;
+    let mut body = http_body_util::Limited::new(body, BODY_LIMIT);
+    let mut first = Bytes::new();
+    let mut joined: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|err| unreadable(&*err))?.into_data() else {
+            continue; // trailers
+        };
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut both = bytes::BytesMut::from(&first[..]);
+                both.extend_from_slice(&data);
+                joined = Some(both);
+            }
+        }
+    }
+    Ok(joined.map_or(first, bytes::BytesMut::freeze))
+}
+
+/// Why a body could not be read: too large (413), or cut off (400).
+fn unreadable(err: &(dyn std::error::Error + 'static)) -> ServiceError {
+    if err.is::<http_body_util::LengthLimitError>() {
+        errors::body_too_large()
+    } else {
+        ServiceError::new(
+            ErrorCode::SerializationException,
+            format!("The request body could not be read: {err}"),
+        )
+    }
 }
 
 /// Authenticates, throttles and runs the call.
@@ -103,7 +231,7 @@ fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> 
         )
     };
     let target = headers
-        .get("x-amz-target")
+        .get(X_AMZ_TARGET)
         .ok_or_else(|| unknown("is missing"))?
         .to_str()
         .map_err(|_| unknown("is not valid text"))?;
@@ -142,6 +270,37 @@ mod tests {
     use axum::http::HeaderValue;
 
     use super::*;
+
+    fn streamed(pieces: Vec<Bytes>) -> axum::body::Body {
+        axum::body::Body::from_stream(futures_util::stream::iter(
+            pieces.into_iter().map(Ok::<_, std::convert::Infallible>),
+        ))
+    }
+
+    #[tokio::test]
+    async fn a_body_in_pieces_is_joined_and_one_in_a_piece_kept() {
+        let pieces = vec![
+            Bytes::from_static(b"{\"Ser"),
+            Bytes::new(),
+            Bytes::from_static(b"verName\":"),
+            Bytes::from_static(b"\"web\"}"),
+        ];
+        let joined = read_body(streamed(pieces)).await.unwrap();
+        assert_eq!(&joined[..], br#"{"ServerName":"web"}"#);
+        let one = Bytes::from_static(b"{}");
+        let kept = read_body(streamed(vec![one.clone()])).await.unwrap();
+        assert_eq!(kept.as_ptr(), one.as_ptr(), "not copied");
+        assert!(read_body(streamed(vec![])).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_in_pieces_is_refused_with_413() {
+        let piece = Bytes::from(vec![b' '; 1024 * 1024]);
+        let pieces = vec![piece; BODY_LIMIT / (1024 * 1024) + 1];
+        let err = read_body(streamed(pieces)).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::ValidationException);
+        assert_eq!(err.status(), 413);
+    }
 
     #[test]
     fn access_key_id_is_read_from_a_sigv4_header() {

@@ -40,8 +40,8 @@ impl AllowedHosts {
 
     /// Whether the `Host` header value `host` (with optional port) is allowed.
     pub fn allows(&self, host: &str) -> bool {
-        let name = strip_port(host).to_ascii_lowercase();
-        self.names.contains(&name)
+        let name = strip_port(host);
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 }
 

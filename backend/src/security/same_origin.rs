@@ -64,13 +64,17 @@ pub fn parse_origin(origin: &str) -> Option<OriginParts> {
     Some((scheme, host, port))
 }
 
+/// `Sec-Fetch-Site`, named once (a name given as text is parsed per call).
+const SEC_FETCH_SITE: axum::http::HeaderName =
+    axum::http::HeaderName::from_static("sec-fetch-site");
+
 /// Checks the request's `Sec-Fetch-Site` and `Origin` against the console's
 /// own origin (`http://` + the request's `host`) and the `allowed` extras.
 ///
 /// # Errors
 /// When a browser says another site sent the request.
 pub fn check(headers: &HeaderMap, host: &str, allowed: &[OriginParts]) -> Result<(), CrossSite> {
-    if let Some(site) = headers.get("sec-fetch-site") {
+    if let Some(site) = headers.get(SEC_FETCH_SITE) {
         let site = String::from_utf8_lossy(site.as_bytes()).to_ascii_lowercase();
         if matches!(site.trim(), "cross-site" | "same-site") {
             return Err(CrossSite::FetchSite(site));

@@ -113,7 +113,11 @@ impl Stream {
                 "no event: {what}; got {:?}",
                 self.seen
             );
-            let event = self.sse.next().await;
+            // Within what is left of the 20 s (not the stream's own 10 s
+            // per event: at trace level on a loaded machine the poller's
+            // first round can take longer than that).
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = self.sse.next_within(left).await;
             self.seen.push(event);
         }
         self.seen.iter().find(|e| want(e)).unwrap()

@@ -173,11 +173,15 @@ impl Handles<ops::DescribeBackups> for CloudHsm<'_> {
                 })
                 .collect();
             items.sort_by(|a, b| a.0.cmp(&b.0));
-            let scope = format!(
-                "{}|{region}|{}|{ascending}|{shared}",
-                Operation::DescribeBackups,
-                filters.canonical()
-            );
+            // Joined, not `format!`ed: this is on every DescribeBackups.
+            let scope = [
+                Operation::DescribeBackups.as_str(),
+                region,
+                &filters.canonical(),
+                if ascending { "true" } else { "false" },
+                if shared { "true" } else { "false" },
+            ]
+            .join("|");
             let (backups, next_token) = page(
                 &PageRequest {
                     key: &state.token_key,
