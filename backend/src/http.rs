@@ -39,6 +39,11 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{App, AppState, BODY_LIMIT, Settings};
 
+/// The header every answer carries with [`VERSION`].
+const VERSION_HEADER: HeaderName = HeaderName::from_static(shared::console::VERSION_HEADER);
+/// This build's version.
+const VERSION: HeaderValue = HeaderValue::from_static(env!("CARGO_PKG_VERSION"));
+
 /// `GET`: Prometheus metrics.
 pub const METRICS_PATH: &str = "/metrics";
 
@@ -101,10 +106,7 @@ pub fn router(state: AppState) -> Router {
             errors::panic_response,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(SetResponseHeaderLayer::overriding(
-            HeaderName::from_static(shared::console::VERSION_HEADER),
-            HeaderValue::from_static(env!("CARGO_PKG_VERSION")),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(VERSION_HEADER, VERSION))
         .with_state(state.clone());
     // `POST /` goes straight to the wire door, which runs the same checks
     // itself in one step (see `wire::door`); everything else, `/`'s other

@@ -67,7 +67,9 @@ fn must_forward(method: &Method, path: &str, headers: &HeaderMap, upstream: bool
     let reads =
         |operation: &str| !upstream && shared::service::Service::is_read_operation(operation);
     if path == "/" && method == Method::POST {
-        let target = headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+        let target = headers
+            .get(crate::http::wire::X_AMZ_TARGET)
+            .and_then(|v| v.to_str().ok());
         return !target
             .and_then(|t| t.split_once('.'))
             .is_some_and(|(_, op)| reads(op));

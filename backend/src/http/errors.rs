@@ -111,11 +111,11 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
     });
     let mut response = (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response();
     if let Ok(id) = axum::http::HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert("x-amzn-requestid", id);
+        response.headers_mut().insert(super::render::REQUEST_ID, id);
     }
     response.headers_mut().insert(
-        "x-amzn-errortype",
-        axum::http::HeaderValue::from_static("InternalFailure"),
+        super::render::ERROR_TYPE,
+        axum::http::HeaderValue::from_static(ErrorCode::InternalFailure.as_str()),
     );
     response
 }

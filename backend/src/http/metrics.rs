@@ -60,13 +60,12 @@ type CallKey = (Door, Option<Service>, Option<Call>);
 
 /// Counts one answered call and its latency. Unknown operations count as
 /// `unknown`, so clients cannot grow the label set without bound.
-pub fn record_call(record: &CallRecord, status: u16, elapsed: Duration) {
+pub fn record_call(record: &CallRecord, status: StatusCode, elapsed: Duration) {
     let service = Service::ALL
         .into_iter()
         .find(|s| s.endpoint_prefix() == record.service);
     let call = service.and_then(|service| Call::from_name(service, &record.operation));
-    let status_text = StatusText::of(status);
-    let code = record.error_code.as_deref().unwrap_or(status_text.as_str());
+    let code = record.error_code.as_deref().unwrap_or(status.as_str());
     let mut handles = HANDLES.lock().unwrap_or_else(|e| e.into_inner());
     let metrics = handles
         .get_or_insert_with(FxHashMap::default)
@@ -105,20 +104,6 @@ fn service_label(service: Option<Service>) -> &'static str {
 
 fn operation_label(call: Option<Call>) -> &'static str {
     call.map_or("unknown", Call::name)
-}
-
-/// An HTTP status as text without allocating (`"200"`).
-struct StatusText([u8; 3]);
-
-impl StatusText {
-    fn of(status: u16) -> Self {
-        let digit = |n: u16| b'0' + (n % 10) as u8;
-        Self([digit(status / 100), digit(status / 10), digit(status)])
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or("000")
-    }
 }
 
 /// Records how long one store commit took.

@@ -12,9 +12,9 @@ use crate::aws_json::AMZ_JSON;
 use crate::error::ServiceError;
 
 /// `x-amzn-RequestId`.
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 /// `x-amzn-ErrorType`.
-const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
+pub(crate) const ERROR_TYPE: HeaderName = HeaderName::from_static("x-amzn-errortype");
 
 /// Renders an error in AWS JSON 1.1 form: `{"__type", "message"}` with
 /// the code's status and `x-amzn-ErrorType`.

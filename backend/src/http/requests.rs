@@ -202,10 +202,9 @@ pub(crate) fn log(
     started: Instant,
 ) {
     let elapsed = started.elapsed();
-    let status = status.as_u16();
     super::metrics::record_call(&record, status, elapsed);
     app.requests
-        .push(record, status, elapsed.as_secs_f64() * 1000.0);
+        .push(record, status.as_u16(), elapsed.as_secs_f64() * 1000.0);
 }
 
 /// The query of `GET /api/requests`.

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use futures_util::FutureExt;
 use shared::error::ErrorCode;
@@ -43,7 +43,9 @@ pub async fn door(State(app): State<AppState>, request: Request) -> Response {
     if let Some(record) = record {
         requests::log(&app, record, response.status(), started);
     }
-    response.headers_mut().insert(VERSION_HEADER, VERSION);
+    response
+        .headers_mut()
+        .insert(super::VERSION_HEADER, super::VERSION);
     tracing::debug!(
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -53,11 +55,7 @@ pub async fn door(State(app): State<AppState>, request: Request) -> Response {
 }
 
 /// `X-Amz-Target`, named once (a name given as text is parsed per call).
-const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
-/// The header every answer carries with [`VERSION`].
-const VERSION_HEADER: HeaderName = HeaderName::from_static(shared::console::VERSION_HEADER);
-/// This build's version.
-const VERSION: HeaderValue = HeaderValue::from_static(env!("CARGO_PKG_VERSION"));
+pub(crate) const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 
 /// An answer, and what the request log keeps of it when the call ran here.
 type Answered = (Response, Option<CallRecord>);
