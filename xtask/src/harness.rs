@@ -139,8 +139,15 @@ impl Backend {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Polls `GET /api/health` until it answers 200.
+    /// Polls `GET /api/health` until it answers 200, for at most
+    /// [`STARTUP_TIMEOUT`] after `since`.
     pub(crate) fn wait_healthy(&self, since: Instant) -> Result {
+        self.wait_healthy_within(since, STARTUP_TIMEOUT)
+    }
+
+    /// Polls `GET /api/health` until it answers 200, for at most `limit`
+    /// after `since`.
+    pub(crate) fn wait_healthy_within(&self, since: Instant, limit: Duration) -> Result {
         let request =
             format!("GET /api/health HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).into_bytes();
         loop {
@@ -149,9 +156,9 @@ impl Backend {
             {
                 return Ok(());
             }
-            if since.elapsed() > STARTUP_TIMEOUT {
+            if since.elapsed() > limit {
                 return Err(Error::new(format!(
-                    "no 200 from /api/health within {STARTUP_TIMEOUT:?}; log:\n{}",
+                    "no 200 from /api/health within {limit:?}; log:\n{}",
                     self.log_tail()
                 )));
             }
