@@ -259,12 +259,16 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
                 )));
             }
             if let Some(name) = &req.server_name {
-                let has_backups = state
-                    .opsworkscm
-                    .backups
-                    .values()
-                    .any(|b| b.backup.server_name.as_deref() == Some(name.as_str()));
-                if !state.opsworkscm.servers.contains_key(name.as_str()) && !has_backups {
+                // A deleted server's backups remain and are still listed;
+                // they are looked for only when the server is gone.
+                let has_backups = || {
+                    state
+                        .opsworkscm
+                        .backups
+                        .values()
+                        .any(|b| b.backup.server_name.as_deref() == Some(name.as_str()))
+                };
+                if !state.opsworkscm.servers.contains_key(name.as_str()) && !has_backups() {
                     return Err(ServiceError::not_found(format!(
                         "Server {name} does not exist."
                     )));
