@@ -259,8 +259,9 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
                 )));
             }
             if let Some(name) = &req.server_name {
-                // A deleted server's backups remain and are still listed;
-                // they are looked for only when the server is gone.
+                // Backups listed under a name no server has now answer
+                // instead of ResourceNotFound; they are looked for only
+                // when there is no such server.
                 let has_backups = || {
                     state
                         .opsworkscm
