@@ -19,6 +19,7 @@ mod control;
 pub mod faults;
 mod opsworkscm;
 mod pagination;
+mod pending;
 mod random;
 mod replay;
 mod replica;

@@ -3,6 +3,7 @@
 //! records (pagination key, clock). Each service adds the changes of its
 //! records to [`Changes`] in its `records` module.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::events::{JournalEntry, LiveEvent};
 
@@ -42,17 +43,36 @@ impl Metas {
     /// Takes the metadata record `key` from its stored form; other keys
     /// are ignored.
     pub(crate) fn put(&mut self, key: &str, body: &str) -> Result<(), StoreError> {
-        let corrupt = || StoreError::Corrupt {
-            kind: RecordKind::Meta.as_str().to_owned(),
-            key: key.to_owned(),
-        };
         match key {
-            META_KEY => self.meta = Some(serde_json::from_str(body).map_err(|_| corrupt())?),
-            CLOCK_KEY => self.clock = Some(serde_json::from_str(body).map_err(|_| corrupt())?),
+            META_KEY => self.meta = Some(decode_record(RecordKind::Meta, key, body)?),
+            CLOCK_KEY => self.clock = Some(decode_record(RecordKind::Meta, key, body)?),
             _ => {}
         }
         Ok(())
     }
+}
+
+/// A record `key` of `kind` from its stored form; a body that does not
+/// parse is [`StoreError::Corrupt`].
+pub(crate) fn decode_record<R: DeserializeOwned>(
+    kind: RecordKind,
+    key: &str,
+    body: &str,
+) -> Result<R, StoreError> {
+    serde_json::from_str(body).map_err(|_| corrupt_record(kind, key))
+}
+
+/// The error for a record `key` of `kind` the store cannot take back.
+pub(crate) fn corrupt_record(kind: RecordKind, key: &str) -> StoreError {
+    StoreError::Corrupt {
+        kind: kind.as_str().to_owned(),
+        key: key.to_owned(),
+    }
+}
+
+/// The keys that start with `prefix`.
+pub(crate) fn prefixed<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> Vec<String> {
+    keys.filter(|k| k.starts_with(prefix)).cloned().collect()
 }
 
 /// The changes one mutation makes: durable writes plus journal entries.
@@ -78,6 +98,40 @@ impl Changes {
         let entry =
             JournalEntry::new(state.journal_seq, &event.into()).expect("views serialize to JSON");
         self.batch.journal.push(entry);
+    }
+
+    /// Persists the record `key` of `kind` that `find` finds in `state` and
+    /// journals the event `announce` makes of it; nothing when not found.
+    pub(crate) fn record_changed<R: Serialize, E: Into<LiveEvent>>(
+        &mut self,
+        state: &mut State,
+        (kind, key): (RecordKind, &str),
+        find: impl FnOnce(&State) -> Option<&R>,
+        announce: impl FnOnce(&R) -> E,
+    ) {
+        let Some(rec) = find(state) else {
+            return;
+        };
+        self.batch.put(kind, key, rec);
+        let event = announce(rec).into();
+        self.journal(state, event);
+    }
+
+    /// Takes the record `key` of `kind` out of `state` with `take`, deletes
+    /// its durable record and journals the event `announce` makes of it;
+    /// nothing when not found.
+    pub(crate) fn record_removed<R, E: Into<LiveEvent>>(
+        &mut self,
+        state: &mut State,
+        (kind, key): (RecordKind, &str),
+        take: impl FnOnce(&mut State) -> Option<R>,
+        announce: impl FnOnce(R) -> E,
+    ) {
+        let Some(rec) = take(state) else {
+            return;
+        };
+        self.batch.delete(kind, key);
+        self.journal(state, announce(rec));
     }
 
     /// Calls `remove` for each key `keys` lists, all listed first (removing

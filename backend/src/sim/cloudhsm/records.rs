@@ -11,22 +11,15 @@ use shared::events::{
 };
 
 use crate::sim::State;
-use crate::sim::changes::Changes;
-use crate::sim::opsworkscm::records::prefixed;
+use crate::sim::pending::Pending;
+use crate::sim::changes::{Changes, corrupt_record, decode_record, prefixed};
 use crate::store::{RecordKind, StoreError};
 
 /// Default retention of a new cluster's backups, in days.
 pub(crate) const DEFAULT_RETENTION_DAYS: u32 = 90;
 
 /// What a cluster is doing until `due`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct ClusterPending {
-    /// When the step completes.
-    #[serde(with = "shared::time::epoch_seconds")]
-    pub(crate) due: DateTime<Utc>,
-    /// The step.
-    pub(crate) action: ClusterAction,
-}
+pub(crate) type ClusterPending = Pending<ClusterAction>;
 
 /// A cluster's asynchronous steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,20 +151,16 @@ impl Records {
         key: &str,
         body: &str,
     ) -> Result<(), StoreError> {
-        let corrupt = || StoreError::Corrupt {
-            kind: kind.as_str().to_owned(),
-            key: key.to_owned(),
-        };
         match kind {
             RecordKind::HsmCluster => {
-                let rec = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec = decode_record(kind, key, body)?;
                 self.clusters.insert(key.to_owned(), rec);
             }
             RecordKind::HsmBackup => {
-                let rec = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec = decode_record(kind, key, body)?;
                 self.backups.insert(key.to_owned(), rec);
             }
-            _ => return Err(corrupt()),
+            _ => return Err(corrupt_record(kind, key)),
         }
         Ok(())
     }
@@ -230,27 +219,31 @@ impl RecordChanges for Changes {
     }
 
     fn cluster_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.cloudhsm.clusters.get(id) else {
-            return;
-        };
-        self.batch_mut().put(RecordKind::HsmCluster, id, rec);
-        let view = ClusterChanged {
-            region: rec.region.clone(),
-            cluster: rec.cluster.clone(),
-        };
-        self.journal(state, CloudHsmEvent::Cluster(view));
+        self.record_changed(
+            state,
+            (RecordKind::HsmCluster, id),
+            |s| s.cloudhsm.clusters.get(id),
+            |rec| {
+                CloudHsmEvent::Cluster(ClusterChanged {
+                    region: rec.region.clone(),
+                    cluster: rec.cluster.clone(),
+                })
+            },
+        );
     }
 
     fn cluster_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.cloudhsm.clusters.remove(id) else {
-            return;
-        };
-        self.batch_mut().delete(RecordKind::HsmCluster, id);
-        let view = ClusterDeleted {
-            cluster_id: id.to_owned(),
-            region: rec.region,
-        };
-        self.journal(state, CloudHsmEvent::ClusterDeleted(view));
+        self.record_removed(
+            state,
+            (RecordKind::HsmCluster, id),
+            |s| s.cloudhsm.clusters.remove(id),
+            |rec| {
+                CloudHsmEvent::ClusterDeleted(ClusterDeleted {
+                    cluster_id: id.to_owned(),
+                    region: rec.region,
+                })
+            },
+        );
     }
 
     fn backup_stored(&mut self, state: &State, id: &str) {
@@ -260,27 +253,31 @@ impl RecordChanges for Changes {
     }
 
     fn backup_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.cloudhsm.backups.get(id) else {
-            return;
-        };
-        self.batch_mut().put(RecordKind::HsmBackup, id, rec);
-        let view = HsmBackupChanged {
-            region: rec.region.clone(),
-            backup: rec.backup.clone(),
-        };
-        self.journal(state, CloudHsmEvent::HsmBackup(view));
+        self.record_changed(
+            state,
+            (RecordKind::HsmBackup, id),
+            |s| s.cloudhsm.backups.get(id),
+            |rec| {
+                CloudHsmEvent::HsmBackup(HsmBackupChanged {
+                    region: rec.region.clone(),
+                    backup: rec.backup.clone(),
+                })
+            },
+        );
     }
 
     fn backup_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.cloudhsm.backups.remove(id) else {
-            return;
-        };
-        self.batch_mut().delete(RecordKind::HsmBackup, id);
-        let view = HsmBackupDeleted {
-            backup_id: id.to_owned(),
-            cluster_id: rec.backup.cluster_id,
-            region: rec.region,
-        };
-        self.journal(state, CloudHsmEvent::HsmBackupDeleted(view));
+        self.record_removed(
+            state,
+            (RecordKind::HsmBackup, id),
+            |s| s.cloudhsm.backups.remove(id),
+            |rec| {
+                CloudHsmEvent::HsmBackupDeleted(HsmBackupDeleted {
+                    backup_id: id.to_owned(),
+                    cluster_id: rec.backup.cluster_id,
+                    region: rec.region,
+                })
+            },
+        );
     }
 }

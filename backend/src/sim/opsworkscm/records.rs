@@ -14,18 +14,11 @@ use shared::opsworkscm::{
 };
 
 use crate::sim::State;
-use crate::sim::changes::Changes;
+use crate::sim::changes::{Changes, corrupt_record, decode_record, prefixed};
 use crate::store::{RecordKind, StoreError, Write};
 
-/// A transition that completes when the clock reaches `due`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Pending {
-    /// When the transition completes.
-    #[serde(with = "shared::time::epoch_seconds")]
-    pub(crate) due: DateTime<Utc>,
-    /// What completes.
-    pub(crate) action: Action,
-}
+/// A server's transition that completes when the clock reaches `due`.
+pub(crate) type Pending = crate::sim::pending::Pending<Action>;
 
 /// The asynchronous work a server can be doing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -332,25 +325,21 @@ impl Records {
         key: &str,
         body: &str,
     ) -> Result<(), StoreError> {
-        let corrupt = || StoreError::Corrupt {
-            kind: kind.as_str().to_owned(),
-            key: key.to_owned(),
-        };
         match kind {
             RecordKind::Server => {
-                let rec: ServerRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec: ServerRecord = decode_record(kind, key, body)?;
                 let name = rec.name().to_owned();
                 self.server_views
                     .insert(name.clone(), CachedJson::of(&rec.server));
                 self.servers.insert(name, rec);
             }
             RecordKind::Backup => {
-                let rec: BackupRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec: BackupRecord = decode_record(kind, key, body)?;
                 self.backups
                     .insert(rec.backup.backup_id.clone().unwrap_or_default(), rec);
             }
             RecordKind::ServerEvent => {
-                let rec: EventRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec: EventRecord = decode_record(kind, key, body)?;
                 self.event_seq = self.event_seq.max(rec.seq);
                 let events = self
                     .events
@@ -362,10 +351,10 @@ impl Records {
                 }
             }
             RecordKind::NodeAssociation => {
-                let rec: AssociationRecord = serde_json::from_str(body).map_err(|_| corrupt())?;
+                let rec: AssociationRecord = decode_record(kind, key, body)?;
                 self.associations.insert(rec.token.clone(), rec);
             }
-            _ => return Err(corrupt()),
+            _ => return Err(corrupt_record(kind, key)),
         }
         Ok(())
     }
@@ -424,10 +413,6 @@ impl Records {
     }
 }
 
-pub(crate) fn prefixed<'a>(keys: impl Iterator<Item = &'a String>, prefix: &str) -> Vec<String> {
-    keys.filter(|k| k.starts_with(prefix)).cloned().collect()
-}
-
 /// The store key of a server's event: `server/sequence` (zero-padded, so
 /// keys sort in the order the events happened).
 pub(crate) fn event_key(server: &str, seq: u64) -> String {
@@ -480,13 +465,14 @@ impl RecordChanges for Changes {
         let Some(rec) = state.opsworkscm.servers.get(name) else {
             return;
         };
-        self.batch_mut().put(RecordKind::Server, name, rec);
-        let view = rec.server.clone();
-        state
-            .opsworkscm
-            .server_views
-            .insert(name.to_owned(), CachedJson::of(&view));
-        self.journal(state, OpsWorksCmEvent::Server(view));
+        let view = CachedJson::of(&rec.server);
+        state.opsworkscm.server_views.insert(name.to_owned(), view);
+        self.record_changed(
+            state,
+            (RecordKind::Server, name),
+            |s| s.opsworkscm.servers.get(name),
+            |rec| OpsWorksCmEvent::Server(rec.server.clone()),
+        );
     }
 
     fn server_removed(&mut self, state: &mut State, name: &str) {
@@ -516,24 +502,26 @@ impl RecordChanges for Changes {
     }
 
     fn backup_changed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.opsworkscm.backups.get(id) else {
-            return;
-        };
-        self.batch_mut().put(RecordKind::Backup, id, rec);
-        let view = rec.backup.clone();
-        self.journal(state, OpsWorksCmEvent::Backup(view));
+        self.record_changed(
+            state,
+            (RecordKind::Backup, id),
+            |s| s.opsworkscm.backups.get(id),
+            |rec| OpsWorksCmEvent::Backup(rec.backup.clone()),
+        );
     }
 
     fn backup_removed(&mut self, state: &mut State, id: &str) {
-        let Some(rec) = state.opsworkscm.backups.remove(id) else {
-            return;
-        };
-        self.batch_mut().delete(RecordKind::Backup, id);
-        let view = BackupDeleted {
-            backup_id: id.to_owned(),
-            server_name: rec.backup.server_name.clone().unwrap_or_default(),
-        };
-        self.journal(state, OpsWorksCmEvent::BackupDeleted(view));
+        self.record_removed(
+            state,
+            (RecordKind::Backup, id),
+            |s| s.opsworkscm.backups.remove(id),
+            |rec| {
+                OpsWorksCmEvent::BackupDeleted(BackupDeleted {
+                    backup_id: id.to_owned(),
+                    server_name: rec.backup.server_name.unwrap_or_default(),
+                })
+            },
+        );
     }
 
     fn event(
