@@ -80,15 +80,7 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
     app.advance(5).await;
     app.create_backup("b").send().await.unwrap();
     app.advance(31).await;
-    let listed = app
-        .client
-        .describe_backups()
-        .server_name("b")
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let listed = app.backups_of("b").await;
     assert_eq!(listed.len(), 2);
     assert!(listed[0].created_at.unwrap().secs() > listed[1].created_at.unwrap().secs());
     assert_fails!(
@@ -180,14 +172,8 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
     app.delete_server("rb").send().await.unwrap();
     app.advance(31).await;
     let created = app
-        .client
-        .create_server()
-        .engine("ChefAutomate")
-        .server_name("from-backup")
+        .create_request("ChefAutomate", "from-backup")
         .backup_id(&id)
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
         .send()
         .await
         .unwrap();
@@ -236,16 +222,7 @@ async fn automated_backups_run_in_the_backup_window_and_honour_retention() {
     app.advance(31).await;
     app.advance(28 * 60 + 30).await; // 12:30:02: the window has opened
     assert_eq!(app.status("auto").await, "BACKING_UP");
-    let backups = || async {
-        app.client
-            .describe_backups()
-            .server_name("auto")
-            .send()
-            .await
-            .unwrap()
-            .backups
-            .unwrap()
-    };
+    let backups = || async { app.backups_of("auto").await };
     let newest = backups().await.remove(0);
     assert_eq!(newest.backup_type, Some(BackupType::Automated));
     assert_eq!(newest.user_arn, None, "no requester for automated backups");

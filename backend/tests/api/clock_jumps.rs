@@ -39,14 +39,8 @@ async fn server(app: &TestApp, name: &str, retention: i32) {
 /// The server's automated backups, oldest first.
 async fn automated(app: &TestApp, name: &str) -> Vec<Backup> {
     let mut backups: Vec<Backup> = app
-        .client
-        .describe_backups()
-        .server_name(name)
-        .send()
+        .backups_of(name)
         .await
-        .unwrap()
-        .backups
-        .unwrap()
         .into_iter()
         .filter(|b| b.backup_type == Some(BackupType::Automated))
         .collect();

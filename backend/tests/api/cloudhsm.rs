@@ -149,6 +149,16 @@ pub(crate) async fn backups_of(
     backups_by(hsm, "clusterIds", vec![cluster_id.to_owned()]).await
 }
 
+/// Every backup DescribeBackups lists in `hsm`'s region.
+pub(crate) async fn all_hsm_backups(hsm: &Client) -> Vec<aws_sdk_cloudhsmv2::types::Backup> {
+    hsm.describe_backups()
+        .send()
+        .await
+        .unwrap()
+        .backups
+        .unwrap()
+}
+
 /// The backups DescribeBackups lists with filter `name` of `values`.
 pub(crate) async fn backups_by(
     hsm: &Client,

@@ -6,7 +6,8 @@ use crate::helpers::assert_fails;
 use aws_sdk_cloudhsmv2::types::{BackupRetentionPolicy, BackupRetentionType, BackupState, Tag};
 
 use crate::cloudhsm::{
-    active_cluster, app_with_active_cluster, backups_by, backups_of, cluster, hsm_client,
+    active_cluster, all_hsm_backups, app_with_active_cluster, backups_by, backups_of, cluster,
+    hsm_client,
 };
 use crate::helpers::*;
 
@@ -171,13 +172,7 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         .await
         .unwrap();
     let tokyo = hsm_client(&app, "ap-northeast-1");
-    let there = tokyo
-        .describe_backups()
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let there = all_hsm_backups(&tokyo).await;
     let tags = there[0].tag_list.as_ref().unwrap();
     assert_eq!(tags.len(), 1);
     assert_eq!(tags[0].key, "copy");
@@ -590,13 +585,7 @@ async fn copies_into_a_full_region_are_refused_with_the_resource_limit_error() {
         "CloudHsmResourceLimitExceededException"
     );
     let west = hsm_client(&app, "eu-west-1");
-    let there = west
-        .describe_backups()
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let there = all_hsm_backups(&west).await;
     assert_eq!(there.len(), 2, "nothing half-made");
 }
 

@@ -52,13 +52,7 @@ pub(crate) async fn settled_leader(instances: &[&Binary]) -> usize {
 
 /// CreateServer through `instance`'s wire door with an SDK client.
 async fn create(instance: &aws_sdk_opsworkscm::Client, name: &str) -> bool {
-    instance
-        .create_server()
-        .engine("ChefAutomate")
-        .server_name(name)
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+    create_request_on(instance, "ChefAutomate", name)
         .send()
         .await
         .is_ok()

@@ -46,24 +46,10 @@ async fn an_error_fault_answers_its_code_a_given_number_of_times() {
         "ResourceNotFoundException",
         "other servers are untouched"
     );
-    let r = raw(
-        app.addr,
-        "DELETE",
-        &format!("/api/sim/faults/{id}"),
-        &[],
-        "",
-    )
-    .await;
-    assert_eq!(r.status, 200);
-    let r = raw(
-        app.addr,
-        "DELETE",
-        &format!("/api/sim/faults/{id}"),
-        &[],
-        "",
-    )
-    .await;
-    assert_eq!(r.json()["code"], "ResourceNotFoundException");
+    let path = format!("/api/sim/faults/{id}");
+    let remove = || raw(app.addr, "DELETE", &path, &[], "");
+    assert_eq!(remove().await.status, 200);
+    assert_eq!(remove().await.json()["code"], "ResourceNotFoundException");
 
     for bad in [
         r#"{"kind":"error","code":"NotACode"}"#,
@@ -106,16 +92,7 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
     .await;
     let id = app.start_backup("fine").await;
     app.advance(31).await;
-    let backup = app
-        .client
-        .describe_backups()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap()
-        .remove(0);
+    let backup = app.backup(&id).await;
     assert_eq!(backup.status.unwrap().as_str(), "FAILED");
     assert_eq!(app.status("fine").await, "HEALTHY");
 
@@ -143,11 +120,8 @@ async fn lifecycle_faults_end_creation_backup_and_association_failed() {
                 .value(csr)
                 .build(),
         )
-        .send()
-        .await
-        .unwrap()
-        .node_association_status_token
-        .unwrap();
+        .token()
+        .await;
     app.advance(16).await;
     let status = app
         .client

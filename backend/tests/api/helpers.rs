@@ -239,13 +239,7 @@ impl TestApp {
         engine: &str,
         name: &str,
     ) -> aws_sdk_opsworkscm::operation::create_server::builders::CreateServerFluentBuilder {
-        self.client
-            .create_server()
-            .engine(engine)
-            .server_name(name)
-            .instance_profile_arn(INSTANCE_PROFILE)
-            .instance_type("m5.large")
-            .service_role_arn(SERVICE_ROLE)
+        create_request_on(&self.client, engine, name)
     }
 
     pub(crate) async fn create_chef(&self, name: &str) -> Server {
@@ -274,15 +268,20 @@ impl TestApp {
     }
 
     pub(crate) async fn server(&self, name: &str) -> Server {
-        self.client
+        self.servers_listed(Some(name)).await.remove(0)
+    }
+
+    /// Every server DescribeServers lists.
+    pub(crate) async fn all_servers(&self) -> Vec<Server> {
+        self.servers_listed(None).await
+    }
+
+    async fn servers_listed(&self, name: Option<&str>) -> Vec<Server> {
+        let request = self
+            .client
             .describe_servers()
-            .server_name(name)
-            .send()
-            .await
-            .unwrap()
-            .servers
-            .unwrap()
-            .remove(0)
+            .set_server_name(name.map(Into::into));
+        request.send().await.unwrap().servers.unwrap()
     }
 
     /// DescribeAccountAttributes' attributes.
@@ -308,15 +307,19 @@ impl TestApp {
 
     /// The backup `id` as DescribeBackups returns it.
     pub(crate) async fn backup(&self, id: &str) -> Backup {
-        self.client
-            .describe_backups()
-            .backup_id(id)
-            .send()
+        backups_listed(self.client.describe_backups().backup_id(id))
             .await
-            .unwrap()
-            .backups
-            .unwrap()
             .remove(0)
+    }
+
+    /// Every backup DescribeBackups lists (newest first).
+    pub(crate) async fn all_backups(&self) -> Vec<Backup> {
+        backups_listed(self.client.describe_backups()).await
+    }
+
+    /// The backups DescribeBackups lists for the server `name`.
+    pub(crate) async fn backups_of(&self, name: &str) -> Vec<Backup> {
+        backups_listed(self.client.describe_backups().server_name(name)).await
     }
 
     /// `POST /api/sim/servers/{server}/health` with `body`.
@@ -401,6 +404,73 @@ request_shortcuts! {
     export_server_engine_attribute(server_name) -> ExportServerEngineAttributeFluentBuilder;
     associate_node(server_name) -> AssociateNodeFluentBuilder;
     disassociate_node(server_name) -> DisassociateNodeFluentBuilder;
+}
+
+/// CreateServer to `client` with the required members filled in.
+pub(crate) fn create_request_on(
+    client: &Client,
+    engine: &str,
+    name: &str,
+) -> aws_sdk_opsworkscm::operation::create_server::builders::CreateServerFluentBuilder {
+    client
+        .create_server()
+        .engine(engine)
+        .server_name(name)
+        .instance_profile_arn(INSTANCE_PROFILE)
+        .instance_type("m5.large")
+        .service_role_arn(SERVICE_ROLE)
+}
+
+/// A Chef server `name` created through the wire door at `addr` (raw
+/// JSON, no SDK): its ARN.
+pub(crate) async fn create_chef_via_wire(addr: SocketAddr, name: &str) -> String {
+    let body = serde_json::json!({
+        "Engine": "ChefAutomate", "ServerName": name, "InstanceType": "m5.large",
+        "InstanceProfileArn": INSTANCE_PROFILE, "ServiceRoleArn": SERVICE_ROLE,
+    });
+    let r = wire(addr, "CreateServer", &body.to_string()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["Server"]["ServerArn"].as_str().unwrap().to_owned()
+}
+
+/// The ARNs of the servers DescribeServers lists through the wire door at
+/// `addr`, in its order.
+pub(crate) async fn server_arns_via_wire(addr: SocketAddr) -> Vec<String> {
+    let r = wire(addr, "DescribeServers", "{}").await;
+    r.json()["Servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["ServerArn"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// AssociateNode and DisassociateNode requests, sent for their status token.
+pub(crate) trait TokenRequest {
+    /// Sends the request and yields its NodeAssociationStatusToken.
+    async fn token(self) -> String;
+}
+
+macro_rules! token_request {
+    ($($builder:ty),*) => {$(
+        impl TokenRequest for $builder {
+            async fn token(self) -> String {
+                self.send().await.unwrap().node_association_status_token.unwrap()
+            }
+        }
+    )*};
+}
+
+token_request!(
+    aws_sdk_opsworkscm::operation::associate_node::builders::AssociateNodeFluentBuilder,
+    aws_sdk_opsworkscm::operation::disassociate_node::builders::DisassociateNodeFluentBuilder
+);
+
+/// The backups a DescribeBackups `request` lists.
+async fn backups_listed(
+    request: aws_sdk_opsworkscm::operation::describe_backups::builders::DescribeBackupsFluentBuilder,
+) -> Vec<Backup> {
+    request.send().await.unwrap().backups.unwrap()
 }
 
 /// An SDK client pointed at `addr` with test credentials.

@@ -36,11 +36,8 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
-        .send()
-        .await
-        .unwrap()
-        .node_association_status_token
-        .unwrap();
+        .token()
+        .await;
     let status = |token: String| {
         app.client
             .describe_node_association_status()
@@ -102,11 +99,8 @@ async fn a_chef_node_associates_with_its_public_key_and_disassociates() {
         .disassociate_node("c")
         .node_name("i-0a1b2c3d")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
-        .send()
-        .await
-        .unwrap()
-        .node_association_status_token
-        .unwrap();
+        .token()
+        .await;
     app.advance(16).await;
     assert_eq!(
         status(token).await.unwrap().node_association_status,
@@ -136,11 +130,8 @@ async fn a_puppet_csr_is_signed_by_the_servers_own_ca() {
         .associate_node("p")
         .node_name("web-01.example.com")
         .engine_attributes(ea("PUPPET_NODE_CSR", &node_csr("web-01.example.com")))
-        .send()
-        .await
-        .unwrap()
-        .node_association_status_token
-        .unwrap();
+        .token()
+        .await;
     let describe = || {
         app.client
             .describe_node_association_status()
@@ -209,11 +200,8 @@ async fn finished_association_requests_and_old_events_are_pruned_to_their_caps()
             .node_name(format!("i-{n:08x}"))
             .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
             .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &key))
-            .send()
-            .await
-            .unwrap()
-            .node_association_status_token
-            .unwrap();
+            .token()
+            .await;
         tokens.push(token);
     }
     app.advance(16).await;

@@ -63,15 +63,7 @@ async fn state_and_transitions_survive_a_restart(db: Database) {
         "HEALTHY",
         "creation completed after the restart"
     );
-    let backups = app
-        .client
-        .describe_backups()
-        .server_name("keep")
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let backups = app.backups_of("keep").await;
     assert_eq!(backups[0].status.as_ref().unwrap().as_str(), "OK");
     let events = app.event_messages("keep").await;
     assert!(events.len() >= 4, "{events:?}");
@@ -89,26 +81,13 @@ async fn killed_process_loses_no_acknowledged_write(db: Database) {
     let addr = process.addr;
     let mut created = Vec::new();
     for i in 0..5 {
-        let body = serde_json::json!({
-            "Engine": "ChefAutomate", "ServerName": format!("k{i}"), "InstanceType": "m5.large",
-            "InstanceProfileArn": INSTANCE_PROFILE, "ServiceRoleArn": SERVICE_ROLE,
-        });
-        let r = wire(addr, "CreateServer", &body.to_string()).await;
-        assert_eq!(r.status, 200, "{}", r.body);
-        created.push(r.json()["Server"]["ServerArn"].as_str().unwrap().to_owned());
+        created.push(create_chef_via_wire(addr, &format!("k{i}")).await);
     }
     drop(process); // SIGKILL: no graceful shutdown.
 
     let process = start(&db);
     let addr = process.addr;
-    let r = wire(addr, "DescribeServers", "{}").await;
-    let arns: Vec<String> = r.json()["Servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["ServerArn"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(arns, created);
+    assert_eq!(server_arns_via_wire(addr).await, created);
     // The creations that were in flight finish (60 s / speed 30 = 2 s).
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

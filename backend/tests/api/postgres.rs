@@ -130,13 +130,7 @@ async fn the_binary_keeps_its_state_in_postgresql_across_a_kill() {
     );
     let mut created = Vec::new();
     for name in ["pg-a", "pg-b"] {
-        let body = json!({
-            "Engine": "ChefAutomate", "ServerName": name, "InstanceType": "m5.large",
-            "InstanceProfileArn": INSTANCE_PROFILE, "ServiceRoleArn": SERVICE_ROLE,
-        });
-        let r = wire(process.addr, "CreateServer", &body.to_string()).await;
-        assert_eq!(r.status, 200, "{}", r.body);
-        created.push(r.json()["Server"]["ServerArn"].as_str().unwrap().to_owned());
+        created.push(create_chef_via_wire(process.addr, &name).await);
     }
     // A speed set at run time is stored; the flag overrides it at start.
     let speed = process
@@ -148,14 +142,7 @@ async fn the_binary_keeps_its_state_in_postgresql_across_a_kill() {
     let process = start();
     let clock = process.console_get("/api/sim/clock").await.json();
     assert_eq!(clock["speed"], 30.0, "--speed overrides the stored 5");
-    let r = wire(process.addr, "DescribeServers", "{}").await;
-    let arns: Vec<String> = r.json()["Servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["ServerArn"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(arns, created);
+    assert_eq!(server_arns_via_wire(process.addr).await, created);
     for path in ["/api/health", "/api/config"] {
         let answer = process.console_get(path).await;
         assert!(!answer.body.contains("hunter2"), "{path}: {}", answer.body);

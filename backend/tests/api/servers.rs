@@ -166,14 +166,7 @@ async fn create_server_honours_every_given_parameter() {
 async fn create_server_errors_follow_the_reference() {
     let app = TestApp::spawn().await;
     app.create_chef("dup").await;
-    let base = || {
-        app.client
-            .create_server()
-            .engine("ChefAutomate")
-            .instance_profile_arn(INSTANCE_PROFILE)
-            .instance_type("m5.large")
-            .service_role_arn(SERVICE_ROLE)
-    };
+    let base = || app.create_request("ChefAutomate", "");
     assert_eq!(
         base().server_name("dup").send().await.err_code(),
         "ResourceAlreadyExistsException"
@@ -236,14 +229,7 @@ async fn create_server_errors_follow_the_reference() {
         "ResourceNotFoundException"
     );
     // None of the refused requests left anything behind.
-    let servers = app
-        .client
-        .describe_servers()
-        .send()
-        .await
-        .unwrap()
-        .servers
-        .unwrap();
+    let servers = app.all_servers().await;
     assert_eq!(servers.len(), 1);
 }
 

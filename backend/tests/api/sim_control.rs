@@ -45,14 +45,7 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
         r.json()["servers"],
         serde_json::json!(["chef-prod", "chef-dev", "puppet-prod"])
     );
-    let servers = app
-        .client
-        .describe_servers()
-        .send()
-        .await
-        .unwrap()
-        .servers
-        .unwrap();
+    let servers = app.all_servers().await;
     assert_eq!(servers.len(), 3);
     assert!(
         servers
@@ -61,14 +54,7 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
     );
     let dev = app.server("chef-dev").await;
     assert_eq!(dev.maintenance_status.unwrap().as_str(), "SUCCESS");
-    let backups = app
-        .client
-        .describe_backups()
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let backups = app.all_backups().await;
     assert_eq!(backups.len(), 2);
     assert!(
         backups
@@ -86,26 +72,8 @@ async fn seed_demo_fills_the_account_and_reset_empties_it() {
 
     let r = post_json(app.addr, "/api/sim/reset", "").await;
     assert_eq!(r.status, 200);
-    assert!(
-        app.client
-            .describe_servers()
-            .send()
-            .await
-            .unwrap()
-            .servers
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        app.client
-            .describe_backups()
-            .send()
-            .await
-            .unwrap()
-            .backups
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.all_servers().await.is_empty());
+    assert!(app.all_backups().await.is_empty());
     let attrs = app.account_attributes().await;
     assert!(attrs.iter().all(|a| a.used == Some(0)));
 }

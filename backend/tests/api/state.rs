@@ -98,11 +98,8 @@ async fn populated() -> (TestApp, String, String) {
         .node_name("web-1")
         .engine_attributes(ea("CHEF_ORGANIZATION", "default"))
         .engine_attributes(ea("CHEF_NODE_PUBLIC_KEY", &node_public_key()))
-        .send()
-        .await
-        .unwrap()
-        .node_association_status_token
-        .unwrap();
+        .token()
+        .await;
     app.advance(16).await;
     app.create_puppet("still-creating").await;
 

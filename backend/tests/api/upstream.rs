@@ -139,12 +139,7 @@ async fn both_doors_of_the_proxy_land_in_the_upstream_and_its_changes_stream_bac
     // Wire door of A, with the real SDK (its own signature is A's business;
     // A signs again with its credentials for B).
     let sdk = a.sdk();
-    sdk.create_server()
-        .engine("Puppet")
-        .server_name("via-wire")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
+    create_request_on(&sdk, "Puppet", "via-wire")
         .send()
         .await
         .unwrap();
@@ -442,7 +437,7 @@ async fn same_on_both(
 
 #[tokio::test]
 async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_used() {
-    use crate::cloudhsm::{activate, backups_of, create_cluster, hsm_client};
+    use crate::cloudhsm::{activate, all_hsm_backups, backups_of, create_cluster, hsm_client};
     const DAY: u64 = 24 * 3600;
     let b = upstream().await;
     let on_b = hsm_client(&b, "us-east-1");
@@ -499,13 +494,8 @@ async fn cloudhsm_changes_upstream_stream_back_from_every_region_the_console_use
         .send()
         .await
         .unwrap();
-    let copy = hsm_client(&b, "eu-west-1")
-        .describe_backups()
-        .send()
+    let copy = all_hsm_backups(&hsm_client(&b, "eu-west-1"))
         .await
-        .unwrap()
-        .backups
-        .unwrap()
         .remove(0)
         .backup_id;
     let creating = same_on_both(
@@ -680,15 +670,7 @@ async fn a_create(
         aws_sdk_opsworkscm::operation::create_server::CreateServerError,
     >,
 > {
-    client
-        .create_server()
-        .server_name(name)
-        .engine("ChefAutomate")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("m5.large")
-        .service_role_arn(SERVICE_ROLE)
-        .send()
-        .await
+    create_request_on(client, "ChefAutomate", name).send().await
 }
 
 #[test]

@@ -11,8 +11,8 @@ use shared::events::{
 };
 
 use crate::sim::State;
-use crate::sim::pending::Pending;
 use crate::sim::changes::{Changes, corrupt_record, decode_record, prefixed};
+use crate::sim::pending::Pending;
 use crate::store::{RecordKind, StoreError};
 
 /// Default retention of a new cluster's backups, in days.
