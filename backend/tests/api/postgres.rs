@@ -130,7 +130,7 @@ async fn the_binary_keeps_its_state_in_postgresql_across_a_kill() {
     );
     let mut created = Vec::new();
     for name in ["pg-a", "pg-b"] {
-        created.push(create_chef_via_wire(process.addr, &name).await);
+        created.push(create_chef_via_wire(process.addr, name).await);
     }
     // A speed set at run time is stored; the flag overrides it at start.
     let speed = process
