@@ -318,3 +318,37 @@ fn FlashMessage(flash: Flash) -> impl IntoView {
         </div>
     }
 }
+
+/// An inline error where a list or panel could not load: its title, the
+/// error's words and, when `retry` is given, a Retry button that calls it.
+#[component]
+pub fn LoadFailed(
+    /// What could not be loaded ("Could not load tags").
+    #[prop(into)]
+    title: String,
+    /// The error's code and message.
+    #[prop(into)]
+    detail: String,
+    /// Loads again.
+    #[prop(default = None)]
+    retry: Option<Callback<()>>,
+) -> impl IntoView {
+    let retry = retry.map(|retry| {
+        view! {
+            <div class="flash-actions">
+                <button type="button" class="btn btn-small" on:click=move |_| retry.run(())>
+                    "Retry"
+                </button>
+            </div>
+        }
+    });
+    view! {
+        <div class="flash flash-error" role="alert">
+            <div class="flash-body">
+                <p class="flash-title">{title}</p>
+                <p class="flash-detail">{detail}</p>
+            </div>
+            {retry}
+        </div>
+    }
+}

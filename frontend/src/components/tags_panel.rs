@@ -10,7 +10,7 @@ use shared::validation::{TagKey, TagValue};
 
 use crate::api::ApiError;
 use crate::components::cli::CopyAsCli;
-use crate::components::flash::{Flashes, OpTexts};
+use crate::components::flash::{Flashes, LoadFailed, OpTexts};
 use crate::components::panel::Panel;
 use crate::components::resource_table::{
     ListControls, ListHead, ListRow, ListToolbar, NoMatches, list_columns, page_of,
@@ -256,14 +256,7 @@ pub fn TagsPanel(
                                 .into_any()
                         }
                         Err(err) => {
-                            view! {
-                                <div class="flash flash-error" role="alert">
-                                    <div class="flash-body">
-                                        <p class="flash-title">"Could not load tags"</p>
-                                        <p class="flash-detail">{err.to_string()}</p>
-                                    </div>
-                                </div>
-                            }
+                            view! { <LoadFailed title="Could not load tags" detail=err.to_string() /> }
                                 .into_any()
                         }
                     }

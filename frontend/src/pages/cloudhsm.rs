@@ -37,6 +37,7 @@ pub use self::clusters::HsmClustersPage;
 pub use self::create_cluster::HsmCreateClusterPage;
 use crate::Config;
 use crate::api::sim;
+use crate::components::flash::LoadFailed;
 use crate::components::page::{Breadcrumbs, NotFound, Tab, Tabs};
 use crate::live::{LiveStore, Snapshot};
 
@@ -270,31 +271,15 @@ pub fn RegionLoadError(
                 Some(code) => format!("{code}: {}", err.message()),
                 None => err.to_string(),
             };
-            let retry = region_error(&region.get_untracked()).is_none().then(|| {
-                view! {
-                    <div class="flash-actions">
-                        <button
-                            type="button"
-                            class="btn btn-small"
-                            on:click=move |_| hsm.reload(&region.get_untracked())
-                        >
-                            "Retry"
-                        </button>
-                    </div>
-                }
-            });
-            view! {
-                <div class="flash flash-error" role="alert">
-                    <div class="flash-body">
-                        <p class="flash-title">
-                            {format!("Could not load {} of {}", section.plural(), region.get_untracked())}
-                        </p>
-                        <p class="flash-detail">{detail}</p>
-                    </div>
-                    {retry}
-                </div>
-            }
-            .into_any()
+            let retry = region_error(&region.get_untracked())
+                .is_none()
+                .then(|| Callback::new(move |()| hsm.reload(&region.get_untracked())));
+            let title = format!(
+                "Could not load {} of {}",
+                section.plural(),
+                region.get_untracked()
+            );
+            view! { <LoadFailed title=title detail=detail retry=retry /> }.into_any()
         }
         _ => ().into_any(),
     }

@@ -7,6 +7,7 @@ use shared::opsworkscm::{AccountAttribute, DescribeAccountAttributesRequest, Ope
 
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
+use crate::components::flash::LoadFailed;
 use crate::components::panel::{Level, Panel};
 use crate::live::LiveStore;
 
@@ -51,12 +52,7 @@ pub fn AccountPage() -> impl IntoView {
                         }
                         Err(err) => {
                             view! {
-                                <div class="flash flash-error" role="alert">
-                                    <div class="flash-body">
-                                        <p class="flash-title">"Could not load the account limits"</p>
-                                        <p class="flash-detail">{err.to_string()}</p>
-                                    </div>
-                                </div>
+                                <LoadFailed title="Could not load the account limits" detail=err.to_string() />
                             }
                                 .into_any()
                         }

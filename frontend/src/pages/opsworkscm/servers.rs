@@ -11,7 +11,7 @@ use shared::opsworkscm::{DescribeServersRequest, Operation, Server};
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::flash::{Flashes, OpTexts};
+use crate::components::flash::{Flashes, LoadFailed, OpTexts};
 use crate::components::list::EmptyState;
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::{Level, Panel};
@@ -183,17 +183,11 @@ pub fn ServersPage() -> impl IntoView {
                 }
                 Snapshot::Failed(err) if live.server_count() == 0 => {
                     view! {
-                        <div class="flash flash-error" role="alert">
-                            <div class="flash-body">
-                                <p class="flash-title">"Could not load servers"</p>
-                                <p class="flash-detail">{err.to_string()}</p>
-                            </div>
-                            <div class="flash-actions">
-                                <button type="button" class="btn btn-small" on:click=move |_| live.reload()>
-                                    "Retry"
-                                </button>
-                            </div>
-                        </div>
+                        <LoadFailed
+                            title="Could not load servers"
+                            detail=err.to_string()
+                            retry=Some(Callback::new(move |()| live.reload()))
+                        />
                     }
                         .into_any()
                 }
