@@ -10,6 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 
 use crate::api::ApiError;
+use crate::components::busy_button::BusyButton;
+use crate::components::cli::CopyAsCli;
 
 /// Largest file a PEM field reads (engine attribute values hold at most 10,000 characters).
 const MAX_UPLOAD_BYTES: f64 = 64.0 * 1024.0;
@@ -372,6 +374,44 @@ pub fn FormError(
                 </div>
             }
         })
+    }
+}
+
+/// The end of a form that sends one request: the service's refusal, the
+/// actions (`children`, such as a Cancel link, then the submit button, busy
+/// while the request runs) and the request as an AWS CLI command.
+#[component]
+pub fn FormFooter(
+    /// [`FormError`]'s title, e.g. "Could not associate the node".
+    failure: &'static str,
+    /// The service's refusal of the last request.
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+    /// The submit button's label.
+    submit: &'static str,
+    /// The submit button's classes.
+    #[prop(default = "btn btn-primary")]
+    class: &'static str,
+    /// True while the request runs (the button is then disabled).
+    #[prop(optional, into)]
+    busy: MaybeProp<bool>,
+    /// The request as a CLI command, `None` while the inputs are invalid.
+    #[prop(into)]
+    cli: Signal<Option<String>>,
+    /// Actions before the submit button.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let busy = Signal::derive(move || busy.get().unwrap_or(false));
+    view! {
+        <FormError title=failure error=error />
+        <div class="form-actions">
+            {children.map(|c| c())}
+            <BusyButton busy=busy class=class>
+                {submit}
+            </BusyButton>
+        </div>
+        <CopyAsCli command=cli />
     }
 }
 

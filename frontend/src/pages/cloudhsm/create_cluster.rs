@@ -14,9 +14,8 @@ use shared::cloudhsmv2::{
 
 use super::{RegionPicker, Section, cluster_href, in_region, region_error, use_region};
 use crate::api::{ApiError, cloudhsm};
-use crate::components::busy_button::BusyButton;
-use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, SelectField, TextField, plain_options};
+use crate::components::cli::cli_command_in;
+use crate::components::field::{FormFooter, SelectField, TextField, plain_options};
 use crate::components::flash::{Completion, Flashes, OpTexts};
 use crate::components::page::Breadcrumbs;
 use crate::components::panel::{Level, Panel};
@@ -258,16 +257,17 @@ pub fn HsmCreateClusterPage() -> impl IntoView {
                     show=attempted
                 />
                 <TagEditor tags=fields.tags show=attempted />
-                <FormError title="Could not create the cluster" error=error />
-                <div class="form-actions">
+                <FormFooter
+                    failure="Could not create the cluster"
+                    error=error
+                    submit="Create cluster"
+                    busy=sending
+                    cli=cli
+                >
                     <a class="btn btn-link" href=move || in_region("/cloudhsm/clusters", &region.get())>
                         "Cancel"
                     </a>
-                    <BusyButton busy=sending class="btn btn-primary">
-                        "Create cluster"
-                    </BusyButton>
-                </div>
-                <CopyAsCli command=cli />
+                </FormFooter>
             </form>
         </Panel>
     }

@@ -14,9 +14,8 @@ use shared::opsworkscm::{
 };
 
 use crate::api::opsworkscm::engine_attributes;
-use crate::components::busy_button::BusyButton;
-use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::field::{FormError, TextField};
+use crate::components::cli::cli_command;
+use crate::components::field::{FormFooter, TextField};
 use crate::components::panel::Panel;
 use crate::components::submission::Submission;
 use crate::components::text_output::{FileOffer, TextOutput};
@@ -174,15 +173,18 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
                     "and associates the node with this server."
                 </p>
                 {inputs}
-                <FormError title="Could not export the userdata" error=error />
-                <div class="form-actions">
-                    <BusyButton busy=sending>"Export userdata"</BusyButton>
-                </div>
-                <CopyAsCli command=Signal::derive(move || {
-                    request()
-                        .ok()
-                        .map(|r| cli_command(Operation::ExportServerEngineAttribute, &r))
-                }) />
+                <FormFooter
+                    failure="Could not export the userdata"
+                    error=error
+                    submit="Export userdata"
+                    class="btn"
+                    busy=sending
+                    cli=Signal::derive(move || {
+                        request()
+                            .ok()
+                            .map(|r| cli_command(Operation::ExportServerEngineAttribute, &r))
+                    })
+                />
             </form>
             {move || {
                 script.get().map(|text| {

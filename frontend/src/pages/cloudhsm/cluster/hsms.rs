@@ -9,8 +9,8 @@ use shared::cloudhsmv2::{
 
 use super::{Current, PanelForm};
 use crate::api::cloudhsm;
-use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, SelectField, TextField};
+use crate::components::cli::cli_command_in;
+use crate::components::field::{FormFooter, SelectField, TextField};
 use crate::components::flash::{Flashes, OpTexts};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
@@ -239,11 +239,7 @@ pub fn HsmsPanel(
                     })
                     show=attempted
                 />
-                <FormError title="Could not create the HSM" error=error />
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Create HSM"</button>
-                </div>
-                <CopyAsCli command=cli />
+                <FormFooter failure="Could not create the HSM" error=error submit="Create HSM" cli=cli />
             </form>
         </Panel>
         <ConfirmDelete

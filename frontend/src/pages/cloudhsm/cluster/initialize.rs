@@ -7,8 +7,8 @@ use shared::cloudhsmv2::{Cert, ClusterId, InitializeClusterRequest, Operation};
 
 use super::{Current, PanelForm};
 use crate::api::cloudhsm;
-use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, PemField};
+use crate::components::cli::cli_command_in;
+use crate::components::field::{FormFooter, PemField};
 use crate::components::flash::OpTexts;
 use crate::components::panel::Panel;
 use crate::components::text_output::{FileOffer, TextOutput};
@@ -131,11 +131,7 @@ pub fn InitializePanel(
                     error=Signal::derive(move || check_certificate(&anchor.get(), "trust anchor").err())
                     show=attempted
                 />
-                <FormError title="Could not initialize the cluster" error=error />
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Initialize"</button>
-                </div>
-                <CopyAsCli command=cli />
+                <FormFooter failure="Could not initialize the cluster" error=error submit="Initialize" cli=cli />
             </form>
             </Show>
         </Panel>

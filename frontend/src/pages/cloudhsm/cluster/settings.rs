@@ -10,8 +10,8 @@ use shared::cloudhsmv2::{
 
 use super::{Current, PanelForm};
 use crate::api::cloudhsm;
-use crate::components::cli::{CopyAsCli, cli_command_in};
-use crate::components::field::{FormError, SelectField, TextField, plain_options};
+use crate::components::cli::cli_command_in;
+use crate::components::field::{FormFooter, SelectField, TextField, plain_options};
 use crate::components::flash::OpTexts;
 use crate::components::panel::Panel;
 
@@ -128,11 +128,7 @@ pub fn ModifyClusterPanel(
                     value=hsm_type
                     options=Signal::derive(move || plain_options(types()))
                 />
-                <FormError title="Could not save the cluster" error=error />
-                <div class="form-actions">
-                    <button type="submit" class="btn btn-primary">"Save"</button>
-                </div>
-                <CopyAsCli command=cli />
+                <FormFooter failure="Could not save the cluster" error=error submit="Save" cli=cli />
             </form>
         </Panel>
     }

@@ -10,9 +10,8 @@ use super::requests::{
     check_public_key,
 };
 use crate::api::opsworkscm::nodes;
-use crate::components::busy_button::BusyButton;
-use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::field::{FormError, PemField, TextField};
+use crate::components::cli::cli_command;
+use crate::components::field::{FormFooter, PemField, TextField};
 use crate::components::panel::Panel;
 use crate::components::submission::Submission;
 use crate::live::LiveStore;
@@ -111,15 +110,15 @@ pub fn AssociateNodeForm(
                     show=attempted
                 />
                 {engine_fields}
-                <FormError title="Could not associate the node" error=error />
-                <div class="form-actions">
-                    <BusyButton busy=sending class="btn btn-primary">
-                        "Associate node"
-                    </BusyButton>
-                </div>
-                <CopyAsCli command=Signal::derive(move || {
-                    request().ok().map(|request| cli_command(Operation::AssociateNode, &request))
-                }) />
+                <FormFooter
+                    failure="Could not associate the node"
+                    error=error
+                    submit="Associate node"
+                    busy=sending
+                    cli=Signal::derive(move || {
+                        request().ok().map(|request| cli_command(Operation::AssociateNode, &request))
+                    })
+                />
             </form>
         </Panel>
     }

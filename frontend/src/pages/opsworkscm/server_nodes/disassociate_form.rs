@@ -10,8 +10,8 @@ use shared::opsworkscm::{EngineKind, Operation};
 use super::requests::{check_node_name, check_organization, disassociate_request};
 use crate::api::ApiError;
 use crate::api::opsworkscm::nodes;
-use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::field::{FormError, TextField};
+use crate::components::cli::cli_command;
+use crate::components::field::{FormFooter, TextField};
 use crate::components::modal::ConfirmDelete;
 use crate::components::panel::Panel;
 use crate::live::LiveStore;
@@ -117,13 +117,15 @@ pub fn DisassociateNodeForm(
                     show=attempted
                 />
                 {organization_field}
-                <FormError title="Could not disassociate the node" error=error />
-                <div class="form-actions">
-                    <button type="submit" class="btn">"Disassociate node"</button>
-                </div>
-                <CopyAsCli command=Signal::derive(move || {
-                    request().ok().map(|request| cli_command(Operation::DisassociateNode, &request))
-                }) />
+                <FormFooter
+                    failure="Could not disassociate the node"
+                    error=error
+                    submit="Disassociate node"
+                    class="btn"
+                    cli=Signal::derive(move || {
+                        request().ok().map(|request| cli_command(Operation::DisassociateNode, &request))
+                    })
+                />
             </form>
         </Panel>
         <ConfirmDelete
