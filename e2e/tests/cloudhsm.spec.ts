@@ -18,6 +18,7 @@ import {
   parseShownTime,
   simNow,
 } from './pages/cloudhsm';
+import { expectSortsBothWays, keepEventSources } from './pages/console';
 import { signWithNewCa } from './pages/openssl';
 import { Backend } from './support/backend';
 
@@ -348,17 +349,7 @@ test('after the stream drops, a backup change made meanwhile arrives when it res
 }) => {
   const region = 'ca-central-1';
   const { backupId } = await activeClusterWithBackup(base, region);
-  // Keep a handle on the console's EventSource so the test can cut it.
-  await page.addInitScript(() => {
-    const sources: EventSource[] = [];
-    (window as unknown as { sources: EventSource[] }).sources = sources;
-    window.EventSource = class extends EventSource {
-      constructor(url: string | URL, init?: EventSourceInit) {
-        super(url, init);
-        sources.push(this);
-      }
-    };
-  });
+  await keepEventSources(page);
   const backups = new HsmBackupsPage(page);
   await backups.open(`${base}/cloudhsm/backups?region=${region}`);
   await expect(backups.state(backupId)).toHaveText('READY');
@@ -417,12 +408,7 @@ test('the clusters list sorts by a column both ways, filters, and pages', async 
 
   const byId = table.getByRole('columnheader', { name: /Cluster ID/ });
   await expect(byId).toHaveAttribute('aria-sort', 'none');
-  await byId.getByRole('button').click();
-  await expect(byId).toHaveAttribute('aria-sort', 'ascending');
-  await expect(shownIds).toHaveText(sorted);
-  await byId.getByRole('button').click();
-  await expect(byId).toHaveAttribute('aria-sort', 'descending');
-  await expect(shownIds).toHaveText([...sorted].reverse());
+  await expectSortsBothWays(byId, shownIds, sorted);
 
   await page.getByRole('searchbox', { name: 'Find clusters' }).fill(ids[1]);
   await expect(page.getByText(/^\d+ match(es)?$/)).toHaveText('1 match');
@@ -452,12 +438,7 @@ test('the backups list sorts both ways, filters by state and text together, clea
     'descending',
   );
   await expect(shownIds).toHaveText([second.backupId, first.backupId]);
-  await byId.getByRole('button').click();
-  await expect(byId).toHaveAttribute('aria-sort', 'ascending');
-  await expect(shownIds).toHaveText(sorted);
-  await byId.getByRole('button').click();
-  await expect(byId).toHaveAttribute('aria-sort', 'descending');
-  await expect(shownIds).toHaveText([...sorted].reverse());
+  await expectSortsBothWays(byId, shownIds, sorted);
 
   // The state menu counts every backup of the region; the text filter counts its matches.
   await expect(backups.stateFilter.locator('option:checked')).toHaveText('All states (2)');

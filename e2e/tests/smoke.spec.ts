@@ -1,7 +1,7 @@
 // Smoke test: the console loads against the simulator, and a server that an
 // SDK-style client creates through the wire door appears in the list live.
 import { expect, test } from './pages/fixtures';
-import { ConsolePage, createServerRequest, uniqueName, wireCall } from './pages/console';
+import { ConsolePage, createServerRequest, keepEventSources, uniqueName, wireCall } from './pages/console';
 import { ServersPage } from './pages/servers';
 
 test('shows the product heading, region and simulator mode', async ({ page }) => {
@@ -40,17 +40,7 @@ test('a server created through the wire door appears live, without Refresh', asy
 });
 
 test('the live indicator shows an outage, and what was missed arrives after it', async ({ page, baseURL }) => {
-  // Keep a handle on the console's EventSource so the test can cut it.
-  await page.addInitScript(() => {
-    const sources: EventSource[] = [];
-    (window as unknown as { sources: EventSource[] }).sources = sources;
-    window.EventSource = class extends EventSource {
-      constructor(url: string | URL, init?: EventSourceInit) {
-        super(url, init);
-        sources.push(this);
-      }
-    };
-  });
+  await keepEventSources(page);
   const ui = new ServersPage(page);
   await ui.open();
   const seen = uniqueName('seen');

@@ -54,18 +54,43 @@ pub(crate) trait Scheduled {
     /// The earliest time anything of the service is due.
     fn next_due(state: &State) -> Option<DateTime<Utc>>;
 
-    /// Completes everything of the service due at or before `at` (the
-    /// earliest due time of either service), each at its own time; `until`
-    /// is where the clock now stands, so periodic work whose result would
-    /// be gone by then (pruned by retention) may be skipped. Returns how
-    /// many items ran.
+    /// One piece of the service's due work.
+    type Due;
+
+    /// Every piece of work due at or before `now`, each with its time, in
+    /// the order the service made them (work due at one time runs in it).
+    fn due(state: &State, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Self::Due)>;
+
+    /// Completes the piece `item` due at `at`; `until` is where the clock
+    /// now stands, so periodic work whose result would be gone by then
+    /// (pruned by retention) may be skipped.
+    fn complete(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        item: Self::Due,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    );
+
+    /// Completes everything of the service due at or before `now` (the
+    /// earliest due time of either service), each at its own time, earliest
+    /// first. Returns how many items ran.
     fn complete_due(
         &self,
         state: &mut State,
         changes: &mut Changes,
-        at: DateTime<Utc>,
+        now: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> usize;
+    ) -> usize {
+        let mut due = Self::due(state, now);
+        due.sort_by_key(|(at, _)| *at);
+        let count = due.len();
+        for (at, item) in due {
+            self.complete(state, changes, item, at, until);
+        }
+        count
+    }
 }
 
 impl Simulator {

@@ -4,7 +4,7 @@
 // credential scope, as an SDK sends it), and page objects of the clusters
 // and backups pages, found by role and label.
 import { expect, type Locator, type Page } from '@playwright/test';
-import { ConsolePage } from './console';
+import { ConsolePage, postToWireDoor } from './console';
 import { signWithNewCa } from './openssl';
 
 export const HSM_TARGET_PREFIX = 'BaldrApiService';
@@ -62,28 +62,14 @@ export async function hsmWireCall<T = unknown>(
   operation: string,
   body: Record<string, unknown>,
 ): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(`${baseURL}/`, {
-      method: 'POST',
-      headers: {
-        'X-Amz-Target': `${HSM_TARGET_PREFIX}.${operation}`,
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Date': '20261124T120000Z',
-        Authorization:
-          `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261124/${region}/cloudhsm/aws4_request, ` +
-          'SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=' +
-          '0'.repeat(64),
-      },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.ok) return JSON.parse(text) as T;
-    if (attempt < 5 && text.includes('ThrottlingException')) {
-      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-      continue;
-    }
-    throw new Error(`${operation} in ${region} failed: HTTP ${response.status}: ${text}`);
-  }
+  const headers = {
+    'X-Amz-Date': '20261124T120000Z',
+    Authorization:
+      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261124/${region}/cloudhsm/aws4_request, ` +
+      'SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=' +
+      '0'.repeat(64),
+  };
+  return postToWireDoor<T>(baseURL, `${HSM_TARGET_PREFIX}.${operation}`, headers, body);
 }
 
 /** Moves the simulated clock forward; what falls due completes. */

@@ -65,14 +65,24 @@ export async function wireCall<T = unknown>(
   operation: string,
   body: Record<string, unknown>,
 ): Promise<T> {
-  // The wire door throttles like the service (5/s, burst 10): back off and retry as SDKs do.
+  return postToWireDoor<T>(baseURL, `${WIRE_TARGET_PREFIX}.${operation}`, {}, body);
+}
+
+/**
+ * POSTs an AWS JSON request for `target` to the wire door with `headers`
+ * besides the target and content type. The wire door throttles like the
+ * service (5/s, burst 10): a throttled call backs off and retries as SDKs do.
+ */
+export async function postToWireDoor<T>(
+  baseURL: string,
+  target: string,
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(`${baseURL}/`, {
       method: 'POST',
-      headers: {
-        'X-Amz-Target': `${WIRE_TARGET_PREFIX}.${operation}`,
-        'Content-Type': 'application/x-amz-json-1.1',
-      },
+      headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1', ...headers },
       body: JSON.stringify(body),
     });
     const text = await response.text();
@@ -83,8 +93,39 @@ export async function wireCall<T = unknown>(
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
       continue;
     }
-    throw new Error(`${operation} failed: HTTP ${response.status}: ${text}`);
+    throw new Error(`${target} failed: HTTP ${response.status}: ${text}`);
   }
+}
+
+/**
+ * Sorts a table by the column `header` twice and checks each turn: first
+ * ascending, showing `sorted` in `shown`, then descending, showing it reversed.
+ */
+export async function expectSortsBothWays(header: Locator, shown: Locator, sorted: string[]): Promise<void> {
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expect(shown).toHaveText(sorted);
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect(shown).toHaveText([...sorted].reverse());
+}
+
+/**
+ * Keeps a handle on every EventSource the console opens (as
+ * `window.sources`), so a test can cut the live stream. Call before the
+ * page loads.
+ */
+export async function keepEventSources(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sources: EventSource[] = [];
+    (window as unknown as { sources: EventSource[] }).sources = sources;
+    window.EventSource = class extends EventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        sources.push(this);
+      }
+    };
+  });
 }
 
 /** Minimal CreateServer request for a Chef Automate server. */

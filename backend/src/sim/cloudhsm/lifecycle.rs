@@ -102,7 +102,8 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .min()
 }
 
-enum Due {
+/// A piece of CloudHSM v2 work due on the simulated clock.
+pub(crate) enum Due {
     Cluster(String),
     Hsm(String, String),
     DailyBackup(String),
@@ -274,13 +275,9 @@ impl Scheduled for CloudHsm<'_> {
         next_due(state)
     }
 
-    fn complete_due(
-        &self,
-        state: &mut State,
-        changes: &mut Changes,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> usize {
+    type Due = Due;
+
+    fn due(state: &State, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Due)> {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
         for (id, rec) in &state.cloudhsm.clusters {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
@@ -304,34 +301,40 @@ impl Scheduled for CloudHsm<'_> {
         for (at, id) in expiries(state).into_iter().filter(|(at, _)| *at <= now) {
             due.push((at, Due::Expire(id)));
         }
-        due.sort_by_key(|(at, _)| *at);
-        let count = due.len();
-        for (at, item) in due {
-            match item {
-                Due::Cluster(id) => self.complete_cluster(state, changes, &id, at),
-                Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
-                Due::DailyBackup(id) => self.daily_backup(state, changes, &id, at, until),
-                Due::Ready(id) => {
-                    if let Some(rec) = state.cloudhsm.backups.get_mut(&id) {
-                        rec.ready_due = None;
-                        rec.backup.backup_state = Some(BackupState::Ready);
-                        changes.backup_changed(state, &id);
-                    }
+        due
+    }
+
+    fn complete(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        item: Due,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) {
+        match item {
+            Due::Cluster(id) => self.complete_cluster(state, changes, &id, at),
+            Due::Hsm(cluster, hsm) => self.complete_hsm(state, changes, &cluster, &hsm, at),
+            Due::DailyBackup(id) => self.daily_backup(state, changes, &id, at, until),
+            Due::Ready(id) => {
+                if let Some(rec) = state.cloudhsm.backups.get_mut(&id) {
+                    rec.ready_due = None;
+                    rec.backup.backup_state = Some(BackupState::Ready);
+                    changes.backup_changed(state, &id);
                 }
-                Due::Purge(id) => {
-                    if state
-                        .cloudhsm
-                        .backups
-                        .get(&id)
-                        .and_then(|b| b.purge_due())
-                        .is_some_and(|d| d <= at)
-                    {
-                        changes.backup_removed(state, &id);
-                    }
-                }
-                Due::Expire(id) => expire(state, changes, &id, at),
             }
+            Due::Purge(id) => {
+                if state
+                    .cloudhsm
+                    .backups
+                    .get(&id)
+                    .and_then(|b| b.purge_due())
+                    .is_some_and(|d| d <= at)
+                {
+                    changes.backup_removed(state, &id);
+                }
+            }
+            Due::Expire(id) => expire(state, changes, &id, at),
         }
-        count
     }
 }

@@ -92,7 +92,8 @@ pub(crate) fn next_due(state: &State) -> Option<DateTime<Utc>> {
         .min()
 }
 
-enum Due {
+/// A piece of OpsWorks CM work due on the simulated clock.
+pub(crate) enum Due {
     HealthCheck,
     Server(String),
     ScheduledMaintenance(String),
@@ -545,13 +546,9 @@ impl Scheduled for OpsWorksCm<'_> {
         next_due(state)
     }
 
-    fn complete_due(
-        &self,
-        state: &mut State,
-        changes: &mut Changes,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> usize {
+    type Due = Due;
+
+    fn due(state: &State, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Due)> {
         let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
         for (name, rec) in &state.opsworkscm.servers {
             if let Some(p) = rec.pending.as_ref().filter(|p| p.due <= now) {
@@ -590,25 +587,29 @@ impl Scheduled for OpsWorksCm<'_> {
         if let Some(at) = state.next_health_check.filter(|at| *at <= now) {
             due.push((at, Due::HealthCheck));
         }
-        due.sort_by_key(|(at, _)| *at);
-        let count = due.len();
-        for (at, item) in due {
-            match item {
-                Due::Server(name) => self.complete_server(state, changes, &name, at),
-                Due::HealthCheck => self.health_check(state, changes, at, until),
-                Due::AutomatedBackup(name) => {
-                    self.automated_backup(state, changes, &name, at, until)
-                }
-                Due::Recovery(name) => recover(state, changes, &name, at),
-                Due::RetireInstance(name) => retire_instance(state, changes, &name, at),
-                Due::ScheduledMaintenance(name) => {
-                    self.scheduled_maintenance(state, changes, &name, at, until)
-                }
-                Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
-                Due::Association(token) => self.complete_association(state, changes, &token, at),
+        due
+    }
+
+    fn complete(
+        &self,
+        state: &mut State,
+        changes: &mut Changes,
+        item: Due,
+        at: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) {
+        match item {
+            Due::Server(name) => self.complete_server(state, changes, &name, at),
+            Due::HealthCheck => self.health_check(state, changes, at, until),
+            Due::AutomatedBackup(name) => self.automated_backup(state, changes, &name, at, until),
+            Due::Recovery(name) => recover(state, changes, &name, at),
+            Due::RetireInstance(name) => retire_instance(state, changes, &name, at),
+            Due::ScheduledMaintenance(name) => {
+                self.scheduled_maintenance(state, changes, &name, at, until)
             }
+            Due::BackupDeletion(id) => complete_backup_deletion(state, changes, &id, at),
+            Due::Association(token) => self.complete_association(state, changes, &token, at),
         }
-        count
     }
 }
 
