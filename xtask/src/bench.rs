@@ -283,27 +283,9 @@ fn writes(binary: &Path, extra: &[String], scratch: &Scratch) -> Result<LoadStat
     create_servers(server.addr, &names)?;
     wait_all_healthy(server.addr, names.len())?;
     let addr = server.addr;
-    let barrier = Barrier::new(CONNECTIONS);
-    let barrier = &barrier;
-    let results: Vec<LoadStats> = thread::scope(|scope| {
-        let handles: Vec<_> = names
-            .iter()
-            .map(|name| scope.spawn(move || backup_pairs(addr, name, barrier)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| LoadStats::failed("worker panicked"))
-            })
-            .collect()
-    });
-    let mut total = LoadStats::default();
-    for r in results {
-        total.merge(r);
-    }
-    total.latencies_us.sort_unstable();
-    Ok(total)
+    Ok(on_every_connection(|conn, barrier| {
+        backup_pairs(addr, &names[conn], barrier)
+    }))
 }
 
 /// What one write attempt came to.
@@ -487,12 +469,22 @@ fn load_for<F>(addr: SocketAddr, time: Duration, request: F) -> LoadStats
 where
     F: Fn(usize, u64) -> Vec<u8> + Sync,
 {
-    let barrier = Barrier::new(CONNECTIONS);
     let request = &request;
-    let barrier = &barrier;
+    on_every_connection(|conn, barrier| worker(addr, conn, time, request, barrier))
+}
+
+/// Runs `work(connection, barrier)` on `CONNECTIONS` threads at once (each
+/// waits at the shared barrier before it starts) and adds up what they
+/// measured, latencies sorted.
+fn on_every_connection<W>(work: W) -> LoadStats
+where
+    W: Fn(usize, &Barrier) -> LoadStats + Sync,
+{
+    let barrier = Barrier::new(CONNECTIONS);
+    let (work, barrier) = (&work, &barrier);
     let results: Vec<LoadStats> = thread::scope(|scope| {
         let handles: Vec<_> = (0..CONNECTIONS)
-            .map(|conn| scope.spawn(move || worker(addr, conn, time, request, barrier)))
+            .map(|conn| scope.spawn(move || work(conn, barrier)))
             .collect();
         handles
             .into_iter()

@@ -171,3 +171,12 @@ pub(crate) fn expect_zero(what: &str, value: usize) -> Result {
         Err(Error::new(format!("{what}: {value}, expected 0")))
     }
 }
+
+/// The flags every scenario that stores its state starts the backend with:
+/// that state under `data`, simulated time 600 times faster than real, no
+/// throttling; `more` after them.
+pub(crate) fn stored_fast_args<'a>(data: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--data-dir", data, "--speed", "600", "--rate-limit", "0"];
+    args.extend_from_slice(more);
+    args
+}

@@ -44,22 +44,20 @@ enum Ack {
 /// Runs the scenario; fails when a write was lost or a transition stuck.
 pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
     let data = scratch.path.join("data");
-    let args = [
-        "--data-dir",
-        &data.to_string_lossy(),
-        "--speed",
-        "600",
-        "--rate-limit",
-        "0",
-        "--server-limit",
-        "1000000",
-        "--manual-backup-limit",
-        "1000000",
-        "--hsm-cluster-limit",
-        "1000000",
-        "--max-connections",
-        "4096",
-    ];
+    let data = data.to_string_lossy();
+    let args = super::stored_fast_args(
+        &data,
+        &[
+            "--server-limit",
+            "1000000",
+            "--manual-backup-limit",
+            "1000000",
+            "--hsm-cluster-limit",
+            "1000000",
+            "--max-connections",
+            "4096",
+        ],
+    );
     let mut backend = Backend::start(binary, &args, scratch)?;
     let addr = backend.addr;
     let acks = Arc::new(Mutex::new(Vec::<Ack>::new()));

@@ -33,14 +33,8 @@ struct Seen {
 /// Runs the scenario; fails when an event was lost or seen twice.
 pub(super) fn run(binary: &Path, scratch: &Scratch, scale: Scale) -> Result {
     let data = scratch.path.join("data");
-    let args = [
-        "--data-dir",
-        &data.to_string_lossy(),
-        "--speed",
-        "600",
-        "--rate-limit",
-        "0",
-    ];
+    let data = data.to_string_lossy();
+    let args = super::stored_fast_args(&data, &[]);
     let mut backend = Backend::start(binary, &args, scratch)?;
     let addr = backend.addr;
     let stop = Arc::new(AtomicBool::new(false));
