@@ -177,10 +177,7 @@ async fn load(
     let (mut state, mut metas) = State::from_snapshot(snapshot)?;
     if metas.meta.is_none() && leading == Leading::Yes {
         let meta = Meta {
-            token_key: random::scope(Arc::clone(random), async {
-                opsworkscm::naming::random_hex(32)
-            })
-            .await,
+            token_key: random::scope(Arc::clone(random), async { random::hex(32) }).await,
         };
         let mut changes = Changes::default();
         changes.meta(&meta);
@@ -425,9 +422,7 @@ impl Simulator {
     /// When the new pagination key cannot be stored.
     pub async fn reseed(&self, seed: Option<u64>) -> Result<(), ServiceError> {
         self.random.reseed(seed);
-        let token_key = self
-            .randomly(async { opsworkscm::naming::random_hex(32) })
-            .await;
+        let token_key = self.randomly(async { random::hex(32) }).await;
         self.mutate(|state, changes| {
             state.token_key = token_key.clone().into_bytes();
             changes.meta(&Meta { token_key });

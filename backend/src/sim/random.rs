@@ -126,6 +126,11 @@ pub(crate) fn chars(alphabet: &[u8], n: usize) -> String {
     })
 }
 
+/// `n` random lowercase hex digits.
+pub(crate) fn hex(n: usize) -> String {
+    chars(b"0123456789abcdef", n)
+}
+
 /// A random (version 4) UUID.
 pub(crate) fn uuid() -> uuid::Uuid {
     let mut bytes = [0u8; 16];

@@ -13,7 +13,7 @@ use shared::cloudhsmv2::{
 use super::lifecycle::{PENDING_DELETION_DAYS, durations};
 use super::records::BackupRecord;
 use super::records::RecordChanges as _;
-use super::{backup_not_found, invalid, new_id, tags};
+use super::{invalid, new_id, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::Simulator;
@@ -22,20 +22,6 @@ use crate::sim::changes::Changes;
 use crate::sim::pagination::{PageRequest, page};
 use shared::cloudhsmv2::{Operation, ops};
 use shared::operation::Handles;
-
-/// The backup `id` of `region`, or `CloudHsmResourceNotFoundException`.
-pub(super) fn backup_mut<'a>(
-    state: &'a mut State,
-    region: &str,
-    id: &str,
-) -> Result<&'a mut BackupRecord, ServiceError> {
-    state
-        .cloudhsm
-        .backups
-        .get_mut(id)
-        .filter(|b| b.region == region)
-        .ok_or_else(|| backup_not_found(id))
-}
 
 /// `arn:aws:cloudhsm:REGION:ACCOUNT:backup/ID`.
 pub(super) fn backup_arn(region: &str, account: &str, id: &str) -> String {
@@ -211,7 +197,7 @@ impl Handles<ops::DeleteBackup> for CloudHsm<'_> {
         let id = req.backup_id.as_str();
         let delete_at = self.now() + chrono::Duration::days(PENDING_DELETION_DAYS);
         self.mutate(|state, changes| {
-            let rec = backup_mut(state, region, id)?;
+            let rec = state.cloudhsm.backup_mut(region, id)?;
             match rec.state() {
                 BackupState::Ready => {}
                 BackupState::PendingDeletion => {
@@ -248,7 +234,7 @@ impl Handles<ops::RestoreBackup> for CloudHsm<'_> {
         let id = req.backup_id.as_str();
         let now = self.now();
         self.mutate(|state, changes| {
-            let rec = backup_mut(state, region, id)?;
+            let rec = state.cloudhsm.backup_mut(region, id)?;
             if rec.state() != BackupState::PendingDeletion {
                 return Err(invalid(format!(
                     "Backup {id} is in state {}; only a backup in state PENDING_DELETION can be restored.",
@@ -277,7 +263,7 @@ impl Handles<ops::ModifyBackupAttributes> for CloudHsm<'_> {
     ) -> Result<ModifyBackupAttributesResponse, ServiceError> {
         let id = req.backup_id.as_str();
         self.mutate(|state, changes| {
-            let rec = backup_mut(state, region, id)?;
+            let rec = state.cloudhsm.backup_mut(region, id)?;
             let changed = rec.backup.never_expires != Some(req.never_expires);
             rec.backup.never_expires = Some(req.never_expires);
             let backup = rec.backup.clone();
@@ -315,7 +301,7 @@ impl Handles<ops::CopyBackupToRegion> for CloudHsm<'_> {
         let now = self.now();
         let due = self.due_in(durations::COPY_BACKUP);
         self.mutate(|state, changes| {
-            let source = backup_mut(state, region, id)?;
+            let source = state.cloudhsm.backup_mut(region, id)?;
             if source.state() != BackupState::Ready {
                 return Err(invalid(format!(
                     "Backup {id} is in state {}; only READY backups can be copied.",

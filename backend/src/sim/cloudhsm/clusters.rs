@@ -14,28 +14,13 @@ use shared::cloudhsmv2::{
 use super::lifecycle::durations;
 use super::records::RecordChanges as _;
 use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETENTION_DAYS};
-use super::{certs, cluster_not_found, invalid, limit_exceeded, new_id, not_found, tags};
+use super::{certs, invalid, limit_exceeded, new_id, not_found, tags};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
-use crate::sim::State;
-use crate::sim::opsworkscm::naming::random_hex;
 use crate::sim::pagination::{PageRequest, page};
+use crate::sim::random::hex as random_hex;
 use shared::cloudhsmv2::{Operation, ops};
 use shared::operation::Handles;
-
-/// The cluster `id` of `region`, or `CloudHsmResourceNotFoundException`.
-pub(super) fn cluster_mut<'a>(
-    state: &'a mut State,
-    region: &str,
-    id: &str,
-) -> Result<&'a mut ClusterRecord, ServiceError> {
-    state
-        .cloudhsm
-        .clusters
-        .get_mut(id)
-        .filter(|c| c.region == region)
-        .ok_or_else(|| cluster_not_found(id))
-}
 
 fn require_state(
     rec: &ClusterRecord,
@@ -128,12 +113,7 @@ impl Handles<ops::CreateCluster> for CloudHsm<'_> {
             let source_backup_id = match source {
                 Some(source) => {
                     let id = source.backup_id();
-                    let backup = state
-                        .cloudhsm
-                        .backups
-                        .get(id)
-                        .filter(|b| b.region == region)
-                        .ok_or_else(|| not_found(format!("Backup {id} not found.")))?;
+                    let backup = state.cloudhsm.backup(region, id)?;
                     if backup.state() != BackupState::Ready {
                         return Err(invalid(format!(
                             "Backup {id} is in state {} and cannot be restored into a cluster; it must be READY.",
@@ -291,7 +271,7 @@ impl Handles<ops::InitializeCluster> for CloudHsm<'_> {
         let due = self.due_in(durations::INITIALIZE);
         let message = "Cluster is initializing. State will change to INITIALIZED upon completion.";
         self.mutate(|state, changes| {
-            let rec = cluster_mut(state, region, id)?;
+            let rec = state.cloudhsm.cluster_mut(region, id)?;
             require_state(rec, &[ClusterState::Uninitialized], "initialize")?;
             let csr = rec
                 .cluster
@@ -346,7 +326,7 @@ impl Handles<ops::ModifyCluster> for CloudHsm<'_> {
         }
         let due = self.due_in(durations::MODIFY_CLUSTER);
         self.mutate(|state, changes| {
-            let rec = cluster_mut(state, region, id)?;
+            let rec = state.cloudhsm.cluster_mut(region, id)?;
             let current = rec.cluster.hsm_type.clone().unwrap_or_default();
             let new_type = req
                 .hsm_type
@@ -410,7 +390,7 @@ impl Handles<ops::DeleteCluster> for CloudHsm<'_> {
         let id = req.cluster_id.as_str();
         let due = self.due_in(durations::DELETE_CLUSTER);
         self.mutate(|state, changes| {
-            let rec = cluster_mut(state, region, id)?;
+            let rec = state.cloudhsm.cluster_mut(region, id)?;
             require_state(
                 rec,
                 &[

@@ -5,14 +5,13 @@ use shared::cloudhsmv2::{
     HsmState,
 };
 
-use super::clusters::cluster_mut;
 use super::lifecycle::durations;
 use super::records::HsmPending;
 use super::records::RecordChanges as _;
 use super::{invalid, limit_exceeded, new_id, not_found};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
-use crate::sim::opsworkscm::naming::random_hex;
+use crate::sim::random::hex as random_hex;
 use shared::cloudhsmv2::ops;
 use shared::operation::Handles;
 
@@ -45,7 +44,7 @@ impl Handles<ops::CreateHsm> for CloudHsm<'_> {
                     .any(|c| c.cluster.hsms.iter().any(|h| h.hsm_id == id))
             };
             let hsm_id = new_id("hsm", taken);
-            let rec = cluster_mut(state, region, cluster_id)?;
+            let rec = state.cloudhsm.cluster_mut(region, cluster_id)?;
             let allowed = [
                 ClusterState::Uninitialized,
                 ClusterState::Initialized,
@@ -137,7 +136,7 @@ impl Handles<ops::DeleteHsm> for CloudHsm<'_> {
         let now = self.now();
         let due = self.due_in(durations::DELETE_HSM);
         self.mutate(|state, changes| {
-            let rec = cluster_mut(state, region, cluster_id)?;
+            let rec = state.cloudhsm.cluster_mut(region, cluster_id)?;
             let hsm = rec
                 .cluster
                 .hsms

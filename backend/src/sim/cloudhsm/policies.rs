@@ -16,8 +16,7 @@ use shared::cloudhsmv2::{
     PutResourcePolicyRequest, PutResourcePolicyResponse,
 };
 
-use super::backup_not_found;
-use super::backups::{backup_arn, backup_mut};
+use super::backups::backup_arn;
 use super::records::BackupRecord;
 use super::records::RecordChanges as _;
 use super::{access_denied, invalid, not_found};
@@ -92,7 +91,7 @@ impl Handles<ops::PutResourcePolicy> for CloudHsm<'_> {
         let id = backup_id(Some(arn), region, account)?;
         let policy = policy.into_inner();
         self.mutate(|state, changes| {
-            let rec = backup_mut(state, region, id)?;
+            let rec = state.cloudhsm.backup_mut(region, id)?;
             if rec.state() != BackupState::Ready {
                 return Err(invalid(format!(
                     "Backup {id} is in state {}; only a READY backup can be shared.",
@@ -123,12 +122,7 @@ impl Handles<ops::GetResourcePolicy> for CloudHsm<'_> {
     ) -> Result<GetResourcePolicyResponse, ServiceError> {
         let id = backup_id(req.resource_arn.as_ref(), region, &self.config.account_id)?;
         self.read(|state| {
-            let rec = state
-                .cloudhsm
-                .backups
-                .get(id)
-                .filter(|b| b.region == region)
-                .ok_or_else(|| backup_not_found(id))?;
+            let rec = state.cloudhsm.backup(region, id)?;
             Ok(GetResourcePolicyResponse {
                 policy: rec.resource_policy.clone(),
             })
@@ -147,7 +141,7 @@ impl Handles<ops::DeleteResourcePolicy> for CloudHsm<'_> {
         let account = self.config.account_id.as_str();
         let id = backup_id(req.resource_arn.as_ref(), region, account)?;
         self.mutate(|state, changes| {
-            let rec = backup_mut(state, region, id)?;
+            let rec = state.cloudhsm.backup_mut(region, id)?;
             let resource_arn = arn_of(rec, account);
             let policy = rec.resource_policy.take();
             if policy.is_some() {

@@ -10,6 +10,8 @@ use shared::events::{
     CloudHsmEvent, ClusterChanged, ClusterDeleted, HsmBackupChanged, HsmBackupDeleted,
 };
 
+use super::{backup_not_found, cluster_not_found};
+use crate::error::ServiceError;
 use crate::sim::State;
 use crate::sim::changes::{Changes, corrupt_record, decode_record, prefixed};
 use crate::sim::pending::Pending;
@@ -144,6 +146,38 @@ pub(crate) struct Records {
 }
 
 impl Records {
+    /// The cluster `id` of `region`, or `CloudHsmResourceNotFoundException`.
+    pub(crate) fn cluster(&self, region: &str, id: &str) -> Result<&ClusterRecord, ServiceError> {
+        let found = self.clusters.get(id).filter(|c| c.region == region);
+        found.ok_or_else(|| cluster_not_found(id))
+    }
+
+    /// [`Records::cluster`], to change it.
+    pub(crate) fn cluster_mut(
+        &mut self,
+        region: &str,
+        id: &str,
+    ) -> Result<&mut ClusterRecord, ServiceError> {
+        let found = self.clusters.get_mut(id).filter(|c| c.region == region);
+        found.ok_or_else(|| cluster_not_found(id))
+    }
+
+    /// The backup `id` of `region`, or `CloudHsmResourceNotFoundException`.
+    pub(crate) fn backup(&self, region: &str, id: &str) -> Result<&BackupRecord, ServiceError> {
+        let found = self.backups.get(id).filter(|b| b.region == region);
+        found.ok_or_else(|| backup_not_found(id))
+    }
+
+    /// [`Records::backup`], to change it.
+    pub(crate) fn backup_mut(
+        &mut self,
+        region: &str,
+        id: &str,
+    ) -> Result<&mut BackupRecord, ServiceError> {
+        let found = self.backups.get_mut(id).filter(|b| b.region == region);
+        found.ok_or_else(|| backup_not_found(id))
+    }
+
     /// Inserts or replaces the record `key` of `kind` from its stored form.
     pub(crate) fn put(
         &mut self,

@@ -10,7 +10,7 @@ use shared::cloudhsmv2::{
 use shared::validation::TagKey;
 
 use super::records::RecordChanges as _;
-use super::{backup_not_found, cluster_not_found, limit_exceeded, tag_error};
+use super::{limit_exceeded, tag_error};
 use crate::error::ServiceError;
 use crate::sim::CloudHsm;
 use crate::sim::State;
@@ -39,21 +39,9 @@ fn tags_mut<'a>(
     id: &str,
 ) -> Result<&'a mut Vec<Tag>, ServiceError> {
     if id.starts_with("cluster-") {
-        state
-            .cloudhsm
-            .clusters
-            .get_mut(id)
-            .filter(|c| c.region == region)
-            .map(|c| &mut c.cluster.tag_list)
-            .ok_or_else(|| cluster_not_found(id))
+        Ok(&mut state.cloudhsm.cluster_mut(region, id)?.cluster.tag_list)
     } else {
-        state
-            .cloudhsm
-            .backups
-            .get_mut(id)
-            .filter(|b| b.region == region)
-            .map(|b| &mut b.backup.tag_list)
-            .ok_or_else(|| backup_not_found(id))
+        Ok(&mut state.cloudhsm.backup_mut(region, id)?.backup.tag_list)
     }
 }
 
@@ -138,21 +126,9 @@ impl Handles<ops::ListTags> for CloudHsm<'_> {
         let now = self.now();
         self.read(|state| {
             let tags = if req.resource_id.is_cluster() {
-                state
-                    .cloudhsm
-                    .clusters
-                    .get(id)
-                    .filter(|c| c.region == region)
-                    .map(|c| &c.cluster.tag_list)
-                    .ok_or_else(|| cluster_not_found(id))?
+                &state.cloudhsm.cluster(region, id)?.cluster.tag_list
             } else {
-                state
-                    .cloudhsm
-                    .backups
-                    .get(id)
-                    .filter(|b| b.region == region)
-                    .map(|b| &b.backup.tag_list)
-                    .ok_or_else(|| backup_not_found(id))?
+                &state.cloudhsm.backup(region, id)?.backup.tag_list
             };
             let mut items: Vec<(String, Tag)> =
                 tags.iter().map(|t| (t.key.clone(), t.clone())).collect();

@@ -4,10 +4,7 @@ use crate::sim::SimConfig;
 use crate::sim::random;
 use chrono::{DateTime, Utc};
 
-/// `n` random lowercase hex digits.
-pub(crate) fn random_hex(n: usize) -> String {
-    random::chars(b"0123456789abcdef", n)
-}
+pub(crate) use crate::sim::random::hex as random_hex;
 
 /// `n` random lowercase letters.
 pub(crate) fn random_lower(n: usize) -> String {
