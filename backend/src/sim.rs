@@ -16,6 +16,7 @@ pub mod bounds;
 mod changes;
 mod cloudhsm;
 mod control;
+mod crypto;
 pub mod faults;
 mod opsworkscm;
 mod pagination;

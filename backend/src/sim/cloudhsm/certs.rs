@@ -4,12 +4,12 @@
 use rcgen::{CertificateParams, DnType};
 use x509_parser::prelude::FromDer as _;
 
-use crate::sim::opsworkscm::artifacts::pem_decode;
+use crate::sim::crypto::pem_decode;
 
 /// A fresh cluster CSR (PEM) whose subject names the cluster, signed by a new
 /// ECDSA P-256 key that stays "inside the HSM" (it is not kept).
 pub(crate) fn cluster_csr(cluster_id: &str) -> Result<String, String> {
-    let key = crate::sim::opsworkscm::artifacts::keys::signing_key()
+    let key = crate::sim::crypto::signing_key()
         .map_err(|e| format!("generating the cluster key: {e}"))?;
     let mut params = CertificateParams::default();
     params.distinguished_name = rcgen::DistinguishedName::new();

@@ -61,7 +61,7 @@ fn check_hsm_type(hsm_type: &HsmType) -> Result<(), ServiceError> {
 /// The VPC of a subnet. The simulator cannot look subnets up, so the VPC is
 /// derived from the first subnet: the same subnets always give the same VPC.
 fn vpc_of(subnet: &str) -> String {
-    let digest = crate::sim::opsworkscm::artifacts::sha256_hex(subnet.as_bytes());
+    let digest = crate::sim::crypto::sha256_hex(subnet.as_bytes());
     format!("vpc-{}", &digest[..17])
 }
 

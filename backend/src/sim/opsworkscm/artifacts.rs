@@ -27,11 +27,10 @@
 pub mod ca;
 pub mod keys;
 pub mod password;
-mod seeded_rsa;
 pub mod starter_kit;
 pub mod userdata;
 
-use base64::Engine as _;
+pub(crate) use crate::sim::crypto::{pem_decode, pem_encode, sha256_hex};
 
 /// Errors raised while building or validating engine artifacts.
 ///
@@ -97,71 +96,6 @@ impl ArtifactError {
     }
 }
 
-/// One decoded PEM block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PemBlock {
-    /// The label between `-----BEGIN ` and `-----`, e.g. `PUBLIC KEY`.
-    pub label: String,
-    /// The decoded DER bytes.
-    pub der: Vec<u8>,
-}
-
-/// Encodes DER bytes as a PEM block with 64-character lines and a trailing newline.
-pub fn pem_encode(label: &str, der: &[u8]) -> String {
-    let body = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = String::with_capacity(body.len() + body.len() / 64 + label.len() * 2 + 40);
-    out.push_str("-----BEGIN ");
-    out.push_str(label);
-    out.push_str("-----\n");
-    let mut rest = body.as_str();
-    while !rest.is_empty() {
-        let (line, tail) = rest.split_at(rest.len().min(64));
-        out.push_str(line);
-        out.push('\n');
-        rest = tail;
-    }
-    out.push_str("-----END ");
-    out.push_str(label);
-    out.push_str("-----\n");
-    out
-}
-
-/// Decodes the first PEM block of `input` (text before it is ignored).
-///
-/// The error is a short human-readable reason, for use inside an
-/// [`ArtifactError`] message.
-pub fn pem_decode(input: &str) -> Result<PemBlock, String> {
-    const BEGIN: &str = "-----BEGIN ";
-    let start = input
-        .find(BEGIN)
-        .ok_or_else(|| "no '-----BEGIN' line found".to_owned())?;
-    let after_begin = &input[start + BEGIN.len()..];
-    let label_end = after_begin
-        .find("-----")
-        .ok_or_else(|| "malformed '-----BEGIN' line".to_owned())?;
-    let label = after_begin[..label_end].trim().to_owned();
-    if label.is_empty() || label.contains('\n') {
-        return Err("malformed '-----BEGIN' line".to_owned());
-    }
-    let body_and_rest = &after_begin[label_end + 5..];
-    let end_marker = format!("-----END {label}-----");
-    let body_end = body_and_rest
-        .find(&end_marker)
-        .ok_or_else(|| format!("missing '{end_marker}' line"))?;
-    let body = &body_and_rest[..body_end];
-    if body.contains(':') {
-        return Err("PEM headers (such as encryption) are not supported".to_owned());
-    }
-    let compact: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    if compact.is_empty() {
-        return Err("the PEM body is empty".to_owned());
-    }
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|e| format!("the PEM body is not valid base64 ({e})"))?;
-    Ok(PemBlock { label, der })
-}
-
 /// Replaces each `@KEY@` of `text` whose key is in `values` by its value,
 /// in one pass (values are never themselves searched for placeholders).
 pub(crate) fn fill_template(text: &str, values: &[(&str, &str)]) -> String {
@@ -192,41 +126,9 @@ pub(crate) fn fill_template(text: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// Lower-case hex SHA-256 digest of `data`.
-pub fn sha256_hex(data: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    digest
-        .as_ref()
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pem_round_trip() {
-        let der: Vec<u8> = (0..=255u8).collect();
-        let pem = pem_encode("TEST DATA", &der);
-        assert!(pem.lines().all(|l| l.len() <= 64));
-        let block =
-            pem_decode(&format!("junk before\r\n{}", pem.replace('\n', "\r\n"))).expect("decodes");
-        assert_eq!(block.label, "TEST DATA");
-        assert_eq!(block.der, der);
-    }
-
-    #[test]
-    fn pem_decode_rejects_garbage() {
-        assert!(pem_decode("hello").is_err());
-        assert!(pem_decode("-----BEGIN X-----\n!!!\n-----END X-----").is_err());
-        assert!(pem_decode("-----BEGIN X-----\nAAAA\n-----END Y-----").is_err());
-        assert!(pem_decode("-----BEGIN X-----\n\n-----END X-----").is_err());
-    }
 
     #[test]
     fn errors_name_the_attribute() {
@@ -248,14 +150,6 @@ mod tests {
         assert_eq!(
             fill_template("a @X@ b @Y@ c@d @Z@", &[("X", "@Y@"), ("Y", "y")]),
             "a @Y@ b y c@d @Z@"
-        );
-    }
-
-    #[test]
-    fn sha256_hex_known_value() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
 }

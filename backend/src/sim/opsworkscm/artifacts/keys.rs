@@ -12,10 +12,7 @@ use super::{ArtifactError, pem_decode, pem_encode, sha256_hex};
 /// The smallest RSA modulus accepted in a user-supplied public key, in bits.
 pub const MIN_RSA_KEY_BITS: usize = 1024;
 
-/// DER of the `rsaEncryption` AlgorithmIdentifier (OID 1.2.840.113549.1.1.1, NULL parameters).
-pub(super) const RSA_ALGORITHM_IDENTIFIER: [u8; 15] = [
-    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
-];
+use crate::sim::crypto::RSA_ALGORITHM_IDENTIFIER;
 
 /// A generated RSA private key.
 #[derive(Clone)]
@@ -49,7 +46,7 @@ impl RsaPrivateKey {
 /// `--seed` run).
 pub fn generate_rsa_private_key() -> Result<RsaPrivateKey, ArtifactError> {
     let pair = if crate::sim::random::is_seeded() {
-        let der = crate::sim::random::with(|rng| super::seeded_rsa::pkcs8_der(rng));
+        let der = crate::sim::random::with(|rng| crate::sim::crypto::seeded_rsa::pkcs8_der(rng));
         aws_lc_rs::rsa::KeyPair::from_pkcs8(&der)
             .map_err(|e| ArtifactError::KeyGeneration(format!("seeded RSA: {e}")))?
     } else {
@@ -76,14 +73,7 @@ pub fn generate_rsa_private_key() -> Result<RsaPrivateKey, ArtifactError> {
 /// # Errors
 /// When the key cannot be made.
 pub fn signing_key() -> Result<rcgen::KeyPair, ArtifactError> {
-    if crate::sim::random::is_seeded() {
-        let der = crate::sim::random::with(|rng| super::seeded_rsa::pkcs8_der(rng));
-        rcgen::KeyPair::try_from(der.as_slice())
-            .map_err(|e| ArtifactError::KeyGeneration(format!("seeded RSA: {e}")))
-    } else {
-        rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-            .map_err(|e| ArtifactError::KeyGeneration(format!("ECDSA P-256: {e}")))
-    }
+    crate::sim::crypto::signing_key().map_err(ArtifactError::KeyGeneration)
 }
 
 /// A validated RSA public key in canonical form.

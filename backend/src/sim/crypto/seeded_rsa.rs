@@ -56,7 +56,7 @@ pub(crate) fn pkcs8_der(rng: &mut dyn RngCore) -> Vec<u8> {
         ]);
         return sequence(&[
             integer(&BigUint::from(0u32)),
-            super::keys::RSA_ALGORITHM_IDENTIFIER.to_vec(),
+            super::RSA_ALGORITHM_IDENTIFIER.to_vec(),
             tlv(0x04, &rsa_private_key),
         ]);
     }
