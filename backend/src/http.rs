@@ -15,6 +15,7 @@
 //! [`AppState`]; [`router`] composes them.
 
 pub mod console;
+pub mod door;
 pub mod errors;
 pub mod guard;
 pub mod live;
@@ -23,7 +24,7 @@ pub mod render;
 pub mod requests;
 pub mod session;
 pub mod sim_control;
-mod state;
+pub(crate) mod state;
 pub mod static_files;
 pub mod wire;
 

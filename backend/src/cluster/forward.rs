@@ -27,7 +27,7 @@ use hyper_util::rt::TokioExecutor;
 use shared::error::ErrorCode;
 
 use super::{Cluster, Duty};
-use crate::http::guard::{Door, refuse};
+use crate::http::door::{Door, X_AMZ_TARGET, refuse};
 use crate::store::leader::Role;
 
 /// Request header: `<unix seconds>.<hex HMAC>` of a forwarded call.
@@ -67,9 +67,7 @@ fn must_forward(method: &Method, path: &str, headers: &HeaderMap, upstream: bool
     let reads =
         |operation: &str| !upstream && shared::service::Service::is_read_operation(operation);
     if path == "/" && method == Method::POST {
-        let target = headers
-            .get(crate::http::wire::X_AMZ_TARGET)
-            .and_then(|v| v.to_str().ok());
+        let target = headers.get(X_AMZ_TARGET).and_then(|v| v.to_str().ok());
         return !target
             .and_then(|t| t.split_once('.'))
             .is_some_and(|(_, op)| reads(op));
@@ -125,7 +123,7 @@ pub(crate) async fn routed(
         return here(request).await;
     }
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, crate::http::BODY_LIMIT).await {
+    let body = match axum::body::to_bytes(body, crate::http::state::BODY_LIMIT).await {
         Ok(body) => body,
         Err(_) => {
             return refuse(
@@ -268,7 +266,7 @@ pub(crate) async fn admitted(
     let door = Door::of(request.method(), request.uri().path());
     let refused = || refuse_forged(door);
     let (mut parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, crate::http::BODY_LIMIT).await else {
+    let Ok(body) = axum::body::to_bytes(body, crate::http::state::BODY_LIMIT).await else {
         return Err(refused());
     };
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());

@@ -9,8 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use shared::error::ErrorCode;
 
-use super::render::{aws_json_error, console_error};
-use crate::error::ServiceError;
+use super::door::{Door, refuse};
 use crate::security::{ConsoleSession, Guard, same_origin};
 
 /// Console paths that need no session: probes and the sign-in call itself.
@@ -20,33 +19,6 @@ const TOKEN_PARAM: &str = "token";
 /// Added to the page's URL when a `?token=` was refused, so the sign-in
 /// page can say so.
 const REJECTED_PARAM: &str = "signin=rejected";
-
-/// Which door a path belongs to, for the checks and the error format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Door {
-    /// `/api/...`: errors as the console envelope.
-    Console,
-    /// `POST /`: errors as AWS JSON 1.1.
-    Wire,
-    /// The console's files.
-    Page,
-}
-
-impl Door {
-    /// The door a call with `method` to `path` goes through.
-    pub(crate) fn of(method: &Method, path: &str) -> Self {
-        // `/metrics` is read like the console's API: same origin rules, and
-        // the session (or the console token as a bearer token, as Prometheus
-        // sends it) where the console needs one.
-        if path.starts_with("/api/") || path == super::METRICS_PATH {
-            Door::Console
-        } else if path == "/" && method == Method::POST {
-            Door::Wire
-        } else {
-            Door::Page
-        }
-    }
-}
 
 /// The middleware: runs every check of the module doc, in that order.
 pub async fn guard(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
@@ -196,16 +168,6 @@ fn query_value(query: &str, name: &str) -> Option<String> {
     form_urlencoded::parse(query.as_bytes())
         .find(|(key, _)| key == name)
         .map(|(_, value)| value.into_owned())
-}
-
-/// A refusal in `door`'s format.
-pub(crate) fn refuse(door: Door, code: ErrorCode, message: String, status: StatusCode) -> Response {
-    let error = ServiceError::new(code, message).with_status(status.as_u16());
-    let request_id = uuid::Uuid::new_v4().to_string();
-    match door {
-        Door::Console => console_error(&error, &request_id),
-        Door::Wire | Door::Page => aws_json_error(&error, &request_id),
-    }
 }
 
 #[cfg(test)]

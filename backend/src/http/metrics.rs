@@ -15,7 +15,6 @@ use shared::requests::Door;
 use shared::service::{Call, Service};
 
 use super::AppState;
-use super::requests::CallRecord;
 
 /// Histogram buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -58,18 +57,19 @@ static HANDLES: Mutex<Option<FxHashMap<CallKey, CallMetrics>>> = Mutex::new(None
 /// The door, service and operation (`None`: unknown) of [`HANDLES`].
 type CallKey = (Door, Option<Service>, Option<Call>);
 
-/// Counts one answered call and its latency. Unknown operations count as
-/// `unknown`, so clients cannot grow the label set without bound.
-pub fn record_call(record: &CallRecord, status: StatusCode, elapsed: Duration) {
+/// Counts one answered call (of `door`, to the service and operation
+/// named, answered with `code`: an AWS error code or the HTTP status) and
+/// its latency. Unknown operations count as `unknown`, so clients cannot
+/// grow the label set without bound.
+pub fn record_call(door: Door, (service, operation): (&str, &str), code: &str, elapsed: Duration) {
     let service = Service::ALL
         .into_iter()
-        .find(|s| s.endpoint_prefix() == record.service);
-    let call = service.and_then(|service| Call::from_name(service, &record.operation));
-    let code = record.error_code.as_deref().unwrap_or(status.as_str());
+        .find(|s| s.endpoint_prefix() == service);
+    let call = service.and_then(|service| Call::from_name(service, operation));
     let mut handles = HANDLES.lock().unwrap_or_else(|e| e.into_inner());
     let metrics = handles
         .get_or_insert_with(FxHashMap::default)
-        .entry((record.door, service, call))
+        .entry((door, service, call))
         .or_insert_with(|| CallMetrics {
             duration: metrics::histogram!(
                 "cmconsole_request_duration_seconds",
@@ -83,7 +83,7 @@ pub fn record_call(record: &CallRecord, status: StatusCode, elapsed: Duration) {
         counter.increment(1);
         return;
     }
-    let door = match record.door {
+    let door = match door {
         Door::Wire => "wire",
         Door::Console => "console",
     };

@@ -202,7 +202,9 @@ pub(crate) fn log(
     started: Instant,
 ) {
     let elapsed = started.elapsed();
-    super::metrics::record_call(&record, status, elapsed);
+    let code = record.error_code.as_deref().unwrap_or(status.as_str());
+    let call = (record.service.as_str(), record.operation.as_str());
+    super::metrics::record_call(record.door, call, code, elapsed);
     app.requests
         .push(record, status.as_u16(), elapsed.as_secs_f64() * 1000.0);
 }

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use futures_util::FutureExt;
 use shared::error::ErrorCode;
@@ -19,6 +19,7 @@ use tracing::Instrument;
 
 use shared::requests::Door;
 
+use super::door::X_AMZ_TARGET;
 use super::errors::{self, REQUEST_TIMEOUT};
 use super::render::{aws_json_answer, aws_json_error};
 use super::requests::{self, CallRecord};
@@ -53,9 +54,6 @@ pub async fn door(State(app): State<AppState>, request: Request) -> Response {
     );
     response
 }
-
-/// `X-Amz-Target`, named once (a name given as text is parsed per call).
-pub(crate) const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 
 /// An answer, and what the request log keeps of it when the call ran here.
 type Answered = (Response, Option<CallRecord>);

@@ -12,6 +12,7 @@
 mod backups;
 mod certs;
 mod clusters;
+mod durations;
 mod hsms;
 mod lifecycle;
 mod policies;

@@ -135,7 +135,7 @@ impl Simulator {
     ) -> Result<super::faults::Fault, ServiceError> {
         let fault = self.faults.add(spec)?;
         if fault.spec.kind.is_health() {
-            let first = self.due_in(super::opsworkscm::lifecycle::durations::HEALTH_CHECK);
+            let first = self.due_in(super::opsworkscm::durations::HEALTH_CHECK);
             self.with_working(|state| {
                 state.next_health_check =
                     Some(state.next_health_check.map_or(first, |t| t.min(first)));

@@ -10,6 +10,7 @@
 mod account;
 pub(crate) mod artifacts;
 mod backups;
+pub(crate) mod durations;
 pub(crate) mod health;
 pub(crate) mod lifecycle;
 pub(crate) mod naming;

@@ -10,7 +10,8 @@ use shared::cloudhsmv2::{
     RestoreBackupRequest, RestoreBackupResponse,
 };
 
-use super::lifecycle::{PENDING_DELETION_DAYS, durations};
+use super::durations;
+use super::lifecycle::PENDING_DELETION_DAYS;
 use super::records::BackupRecord;
 use super::records::RecordChanges as _;
 use super::{invalid, new_id, tags};

@@ -11,7 +11,7 @@ use shared::cloudhsmv2::{
     ModifyClusterResponse, NetworkType,
 };
 
-use super::lifecycle::durations;
+use super::durations;
 use super::records::RecordChanges as _;
 use super::records::{ClusterAction, ClusterPending, ClusterRecord, DEFAULT_RETENTION_DAYS};
 use super::{certs, invalid, limit_exceeded, new_id, not_found, tags};

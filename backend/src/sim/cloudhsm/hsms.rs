@@ -5,7 +5,7 @@ use shared::cloudhsmv2::{
     HsmState,
 };
 
-use super::lifecycle::durations;
+use super::durations;
 use super::records::HsmPending;
 use super::records::RecordChanges as _;
 use super::{invalid, limit_exceeded, new_id, not_found};

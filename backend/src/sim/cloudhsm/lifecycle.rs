@@ -6,34 +6,13 @@ use chrono::{DateTime, Duration, Utc};
 use shared::cloudhsmv2::{BackupState, ClusterState, HsmState};
 
 use super::certs;
+use super::durations;
 use super::records::RecordChanges as _;
 use super::records::{BackupRecord, ClusterAction, ClusterPending};
 use crate::sim::CloudHsm;
 use crate::sim::State;
 use crate::sim::changes::Changes;
 use crate::sim::service::Scheduled;
-
-/// Nominal durations in seconds (divided by `--speed`).
-pub(crate) mod durations {
-    /// CREATE_IN_PROGRESS → UNINITIALIZED.
-    pub(crate) const CREATE_CLUSTER: f64 = 60.0;
-    /// INITIALIZE_IN_PROGRESS → INITIALIZED.
-    pub(crate) const INITIALIZE: f64 = 30.0;
-    /// INITIALIZED → ACTIVE (the cluster's activation).
-    pub(crate) const ACTIVATE: f64 = 10.0;
-    /// MODIFY_IN_PROGRESS → ACTIVE.
-    pub(crate) const MODIFY_CLUSTER: f64 = 60.0;
-    /// DELETE_IN_PROGRESS → gone.
-    pub(crate) const DELETE_CLUSTER: f64 = 30.0;
-    /// An HSM's CREATE_IN_PROGRESS → ACTIVE.
-    pub(crate) const CREATE_HSM: f64 = 60.0;
-    /// An HSM's DELETE_IN_PROGRESS → gone.
-    pub(crate) const DELETE_HSM: f64 = 30.0;
-    /// A backup's CREATE_IN_PROGRESS → READY.
-    pub(crate) const BACKUP: f64 = 30.0;
-    /// A copy's CREATE_IN_PROGRESS → READY in the destination region.
-    pub(crate) const COPY_BACKUP: f64 = 60.0;
-}
 
 /// How long a deleted backup can be restored (documented; not scaled by
 /// `--speed`, since DeleteTimestamp promises it).

@@ -6,7 +6,8 @@ use shared::opsworkscm::{
     ServerStatus,
 };
 
-use super::lifecycle::{durations, require_status};
+use super::durations;
+use super::lifecycle::require_status;
 use super::naming;
 use super::records::RecordChanges as _;
 use super::records::{Action, BackupRecord, Pending, ServerSnapshot};

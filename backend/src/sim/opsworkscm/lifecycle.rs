@@ -7,6 +7,7 @@ use shared::opsworkscm::{
 };
 
 use super::OpsWorksCm;
+use super::durations;
 use super::health::{change_health, recover, retire_instance};
 use super::records::RecordChanges as _;
 use super::records::{Action, AssociationKind, NodeRecord, ServerRecord};
@@ -17,35 +18,6 @@ use crate::sim::State;
 use crate::sim::changes::Changes;
 use crate::sim::faults::FaultKind;
 use crate::sim::service::Scheduled;
-
-/// Nominal durations in seconds (divided by `--speed`).
-pub(crate) mod durations {
-    /// CREATING → SETUP (the stack and its instance).
-    pub(crate) const CREATE: f64 = 30.0;
-    /// SETUP → RUNNING (installing and configuring the engine).
-    pub(crate) const SETUP: f64 = 20.0;
-    /// RUNNING → HEALTHY (the first health check), so creation takes a
-    /// nominal minute in all.
-    pub(crate) const FIRST_HEALTH_CHECK: f64 = 10.0;
-    /// Between two health checks (while health faults wait).
-    pub(crate) const HEALTH_CHECK: f64 = 60.0;
-    /// A backup.
-    pub(crate) const BACKUP: f64 = 30.0;
-    /// Removing a backup.
-    pub(crate) const DELETE_BACKUP: f64 = 10.0;
-    /// UNDER_MAINTENANCE → HEALTHY.
-    pub(crate) const MAINTENANCE: f64 = 60.0;
-    /// RESTORING → HEALTHY.
-    pub(crate) const RESTORE: f64 = 60.0;
-    /// From a restore's end until the instance it replaced is terminated.
-    pub(crate) const RETIRE_INSTANCE: f64 = 3600.0;
-    /// MODIFYING → HEALTHY.
-    pub(crate) const MODIFY: f64 = 20.0;
-    /// DELETING → gone.
-    pub(crate) const DELETE: f64 = 30.0;
-    /// A node association or disassociation.
-    pub(crate) const NODE: f64 = 15.0;
-}
 
 /// Fails with `InvalidStateException` unless the server is in one of `allowed`.
 pub(crate) fn require_status(

@@ -12,7 +12,8 @@ use shared::opsworkscm::{
 };
 
 use super::artifacts;
-use super::lifecycle::{durations, require_status};
+use super::durations;
+use super::lifecycle::require_status;
 use super::naming;
 use super::records::RecordChanges as _;
 use super::records::{AssociationKind, AssociationRecord};

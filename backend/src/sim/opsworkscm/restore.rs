@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use shared::opsworkscm::{Backup, Operation, ServerStatus};
 
 use super::OpsWorksCm;
-use super::lifecycle::durations;
+use super::durations;
 use super::naming;
 use super::records::{RetiredInstance, ServerRecord, ServerSnapshot};
 use crate::sim::State;

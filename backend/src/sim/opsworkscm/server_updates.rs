@@ -8,7 +8,8 @@ use shared::opsworkscm::{
 };
 
 use super::artifacts;
-use super::lifecycle::{durations, require_status};
+use super::durations;
+use super::lifecycle::require_status;
 use super::naming;
 use super::records::{Action, Pending};
 use super::servers::{

@@ -14,7 +14,7 @@ use shared::opsworkscm::{
 use shared::validation::AdminPassword;
 
 use super::artifacts;
-use super::lifecycle::durations;
+use super::durations;
 use super::naming;
 use super::records::{Action, CachedJson, Pending, ServerRecord, ServerSnapshot};
 use super::tags;
