@@ -7,6 +7,7 @@ mod helpers;
 
 mod account_and_tags;
 mod adoption;
+mod architecture;
 mod backups;
 mod clock_jumps;
 mod cloudhsm;
