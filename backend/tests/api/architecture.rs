@@ -58,7 +58,7 @@ fn paths_in(code: &str, module: &Module) -> Vec<Module> {
     for (at, _) in code.match_indices("::") {
         let start = code[..at].rfind(|c: char| !ident(c)).map_or(0, |i| i + 1);
         let head = &code[start..at];
-        let mut base: Module = match head {
+        let base: Module = match head {
             "crate" => Vec::new(),
             "self" => module.clone(),
             "super" => module[..module.len().saturating_sub(1)].to_vec(),
