@@ -7,6 +7,7 @@ pub mod cloudhsm;
 pub mod http;
 pub mod opsworkscm;
 pub mod requests;
+mod restart;
 pub mod session;
 pub mod sim;
 

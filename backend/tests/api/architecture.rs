@@ -1,6 +1,7 @@
-//! The shape of `backend/src`, checked from its text: no two files name each
-//! other through a circle of module paths, and neither service's simulator
-//! names the other's (what both need lives in the simulator's core).
+//! The shape of the workspace's sources, checked from their text: no two
+//! files of `backend/src`, `frontend/src` or `shared/src` name each other
+//! through a circle of module paths, and neither service's simulator names
+//! the other's (what both need lives in the simulator's core).
 //!
 //! A file "names" a module when a `crate::`, `super::` or `self::` path in
 //! its code (comments and its `#[cfg(test)] mod tests` left out) resolves to
@@ -13,8 +14,12 @@ use std::path::{Path, PathBuf};
 /// A module by its path below `src` (`["sim", "cloudhsm", "backups"]`).
 type Module = Vec<String>;
 
-fn source_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+/// The `src` of the workspace's crate `name`.
+fn source_root(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(name)
+        .join("src")
 }
 
 /// Every `.rs` file below `dir`, by module path.
@@ -113,9 +118,10 @@ fn follow(mut rest: &str, mut base: Module, found: &mut Vec<Module>) {
     found.push(base);
 }
 
-/// The module graph: an edge from each file to each other file it names.
-fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
-    let root = source_root();
+/// The module graph of crate `name`: an edge from each file to each other
+/// file it names.
+fn graph(name: &str) -> BTreeMap<Module, BTreeSet<Module>> {
+    let root = source_root(name);
     let mut files = BTreeMap::new();
     modules(&root, &root, &mut files);
     let mut edges = BTreeMap::new();
@@ -191,8 +197,8 @@ fn circles(edges: &BTreeMap<Module, BTreeSet<Module>>) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn no_two_files_of_backend_src_import_each_other_through_a_circle() {
-    let edges = graph();
+fn no_two_files_import_each_other_through_a_circle() {
+    let edges = graph("backend");
     assert!(edges.len() > 50, "read the sources: {} files", edges.len());
     assert!(
         edges[&vec!["http".to_owned(), "wire".to_owned()]]
@@ -200,11 +206,16 @@ fn no_two_files_of_backend_src_import_each_other_through_a_circle() {
         "the graph sees a known import (http/wire names cluster/forward)"
     );
     assert_eq!(circles(&edges), Vec::<Vec<String>>::new());
+    for name in ["frontend", "shared"] {
+        let edges = graph(name);
+        assert!(edges.len() > 20, "read {name}'s sources");
+        assert_eq!(circles(&edges), Vec::<Vec<String>>::new(), "in {name}");
+    }
 }
 
 #[test]
 fn neither_service_simulator_names_the_other() {
-    let edges = graph();
+    let edges = graph("backend");
     let service = |m: &Module| match m.as_slice() {
         [sim, s, ..] if sim == "sim" && (s == "opsworkscm" || s == "cloudhsm") => Some(s.clone()),
         _ => None,

@@ -15,7 +15,7 @@ use shared::console::{REGION_HEADER, operation_path};
 use shared::error::ErrorEnvelope;
 use shared::operation::{ApiOperation, OperationName};
 
-use super::session;
+use super::restart;
 
 /// Why a call to the backend failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +117,7 @@ pub(crate) fn post_text(url: String, body: String, region: Option<String>) -> Bo
         if response.ok() {
             Ok(text)
         } else {
-            session::notice(status, &url);
+            restart::notice(status, &url);
             Err(error_from_body(status, &text))
         }
     })
@@ -138,7 +138,7 @@ pub(crate) fn fetch_text(request: RequestBuilder) -> BodyFuture {
         if ok {
             Ok(body)
         } else {
-            session::notice(status, &url);
+            restart::notice(status, &url);
             Err(error_from_body(status, &body))
         }
     })

@@ -4,16 +4,14 @@
 //! session expired), so the sign-in page shows instead of broken pages.
 
 use gloo_net::http::Request;
-use shared::console::{CONFIG_PATH, SESSION_PATH};
+use shared::console::SESSION_PATH;
 
 use super::ApiError;
 use super::http::{fetch_text, post_text};
+pub use super::restart::restart_console;
 
 /// The code of the answer to a call without a valid session (HTTP 401).
 pub const UNAUTHORIZED: &str = "UnauthorizedException";
-
-/// Paths whose 401 is an answer to show, not a lost session.
-const SIGN_IN_PATHS: [&str; 2] = [CONFIG_PATH, SESSION_PATH];
 
 /// `POST /api/session`: a right token sets the session cookie.
 pub async fn sign_in(token: &str) -> Result<(), ApiError> {
@@ -31,38 +29,6 @@ pub async fn sign_out() -> Result<(), ApiError> {
 /// True when `error` says the call needs a session.
 pub fn is_unauthorized(error: &ApiError) -> bool {
     error.code() == Some(UNAUTHORIZED)
-}
-
-/// Loads the current page afresh, without a `signin=` note in its query:
-/// the console starts over (on the sign-in page when there is no session).
-pub fn restart_console() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
-    let query: Vec<String> = location
-        .search()
-        .unwrap_or_default()
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !pair.starts_with("signin="))
-        .map(str::to_owned)
-        .collect();
-    let target = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{}", query.join("&"))
-    };
-    let _ = location.replace(&target);
-}
-
-/// After an answer with `status` to `url`: a 401 anywhere but the sign-in
-/// calls means the session is gone.
-pub(super) fn notice(status: u16, url: &str) {
-    if status == 401 && !SIGN_IN_PATHS.iter().any(|path| url.ends_with(path)) {
-        restart_console();
-    }
 }
 
 /// Checks whether the session still holds (the live stream failed, which
