@@ -123,6 +123,7 @@ mod time_window;
 
 pub use arns::{ArnParts, InstanceProfileArn, OpsWorksCmArn, ServiceRoleArn};
 pub use certificates::{CustomCertificate, CustomDomain, CustomPrivateKey};
+pub(crate) use integers::bounded_u32;
 pub use integers::{BackupRetentionCount, MaxResults};
 pub use names::{
     AttributeName, BackupId, EngineAttributeName, EngineAttributeValue, KeyPair, NextToken,

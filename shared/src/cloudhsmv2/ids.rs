@@ -3,7 +3,9 @@
 //! model's length and pattern (matched by hand, like Java's `String.matches`).
 
 use crate::validation::matchers::{is_digits, is_java_space, is_single_line};
-use crate::validation::{ValidationError, check_length, check_pattern, string_newtype};
+use crate::validation::{
+    ValidationError, bounded_u32, check_length, check_pattern, string_newtype,
+};
 
 /// Pattern of `ClusterId`.
 const CLUSTER_ID_PATTERN: &str = "cluster-[2-7a-zA-Z]{11,16}";
@@ -420,68 +422,17 @@ impl BackupRetentionValue {
     }
 }
 
-/// Declares a bounded `u32` page size deserialized from any JSON integer.
-macro_rules! page_size {
-    ($(#[$meta:meta])* $name:ident, $min:literal ..= $max:literal) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = "i64", into = "i64")]
-        pub struct $name(u32);
-
-        impl $name {
-            /// The smallest accepted value.
-            pub const MIN: u32 = $min;
-            /// The largest accepted value.
-            pub const MAX: u32 = $max;
-
-            /// Validates the range.
-            ///
-            /// # Errors
-            /// The violated range constraint.
-            pub fn parse(value: i64) -> Result<Self, ValidationError> {
-                if value < i64::from($min) {
-                    return Err(ValidationError::min_value(value.to_string(), $min));
-                }
-                if value > i64::from($max) {
-                    return Err(ValidationError::max_value(value.to_string(), $max));
-                }
-                Ok(Self(u32::try_from(value).unwrap_or($max)))
-            }
-
-            /// The value.
-            #[must_use]
-            pub fn get(self) -> u32 {
-                self.0
-            }
-        }
-
-        impl TryFrom<i64> for $name {
-            type Error = ValidationError;
-
-            fn try_from(value: i64) -> Result<Self, Self::Error> {
-                Self::parse(value)
-            }
-        }
-
-        impl From<$name> for i64 {
-            fn from(value: $name) -> Self {
-                i64::from(value.0)
-            }
-        }
-    };
-}
-
-page_size!(
+bounded_u32!(
     /// `BackupsMaxSize`: DescribeBackups page size, 1-50.
     BackupsMaxResults,
     1 ..= 50
 );
-page_size!(
+bounded_u32!(
     /// `ClustersMaxSize`: DescribeClusters page size, 1-25.
     ClustersMaxResults,
     1 ..= 25
 );
-page_size!(
+bounded_u32!(
     /// `MaxSize`: ListTags page size, 1-100.
     TagsMaxResults,
     1 ..= 100

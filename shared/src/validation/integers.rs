@@ -1,10 +1,9 @@
 //! Constrained integer members.
 
-use super::ValidationError;
-
-/// Declares a `u32` newtype with a minimum, deserialized from any JSON integer.
-macro_rules! int_newtype {
-    ($(#[$meta:meta])* $name:ident, min = $min:literal) => {
+/// Declares a `u32` newtype bounded to `min..=max`, deserialized from any
+/// JSON integer; out of range is a [`ValidationError`] naming the bound.
+macro_rules! bounded_u32 {
+    ($(#[$meta:meta])* $name:ident, $min:literal ..= $max:literal) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(try_from = "i64", into = "i64")]
@@ -13,19 +12,22 @@ macro_rules! int_newtype {
         impl $name {
             /// The smallest accepted value.
             pub const MIN: u32 = $min;
+            /// The largest accepted value.
+            pub const MAX: u32 = $max;
 
-            /// Validates the range (`MIN..=i32::MAX`, an AWS `Integer`).
+            /// Validates the range.
             ///
             /// # Errors
             /// The violated range constraint.
-            pub fn parse(value: i64) -> Result<Self, ValidationError> {
-                if value < i64::from($min) {
-                    return Err(ValidationError::min_value(value.to_string(), $min));
+            pub fn parse(value: i64) -> Result<Self, $crate::validation::ValidationError> {
+                use $crate::validation::ValidationError;
+                if value < i64::from(Self::MIN) {
+                    return Err(ValidationError::min_value(value.to_string(), i64::from(Self::MIN)));
                 }
-                match u32::try_from(value) {
-                    Ok(inner) if value <= i64::from(i32::MAX) => Ok(Self(inner)),
-                    _ => Err(ValidationError::max_value(value.to_string(), i64::from(i32::MAX))),
+                if value > i64::from(Self::MAX) {
+                    return Err(ValidationError::max_value(value.to_string(), i64::from(Self::MAX)));
                 }
+                Ok(Self(u32::try_from(value).unwrap_or(Self::MAX)))
             }
 
             /// The value.
@@ -36,7 +38,7 @@ macro_rules! int_newtype {
         }
 
         impl TryFrom<i64> for $name {
-            type Error = ValidationError;
+            type Error = $crate::validation::ValidationError;
 
             fn try_from(value: i64) -> Result<Self, Self::Error> {
                 Self::parse(value)
@@ -57,15 +59,18 @@ macro_rules! int_newtype {
     };
 }
 
-int_newtype!(
-    /// `MaxResults`: a page size of at least 1.
+pub(crate) use bounded_u32;
+
+bounded_u32!(
+    /// `MaxResults`: a page size of at least 1 (up to an AWS `Integer`).
     MaxResults,
-    min = 1
+    1 ..= 2147483647
 );
-int_newtype!(
-    /// `BackupRetentionCountDefinition` (CreateServer): at least 1.
+bounded_u32!(
+    /// `BackupRetentionCountDefinition` (CreateServer): at least 1 (up to
+    /// an AWS `Integer`).
     BackupRetentionCount,
-    min = 1
+    1 ..= 2147483647
 );
 
 #[cfg(test)]
