@@ -88,17 +88,12 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
         .await
         .unwrap();
     assert_eq!(first.tags.unwrap().len(), 20);
-    let all: Vec<Tag> = app
-        .client
-        .list_tags_for_resource()
-        .resource_arn(&arn)
-        .max_results(20)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .unwrap();
+    let all: Vec<Tag> = every_item!(
+        app.client
+            .list_tags_for_resource()
+            .resource_arn(&arn)
+            .max_results(20)
+    );
     assert_eq!(all.len(), 50);
 
     // Backups have tags too.

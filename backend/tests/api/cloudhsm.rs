@@ -46,15 +46,13 @@ pub(crate) fn hsm_client_signed(
 }
 
 pub(crate) async fn create_cluster(hsm: &Client) -> Cluster {
-    hsm.create_cluster()
-        .hsm_type("hsm2m.medium")
-        .subnet_ids(SUBNET_A)
-        .subnet_ids(SUBNET_B)
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap()
+    cluster_created(
+        hsm.create_cluster()
+            .hsm_type("hsm2m.medium")
+            .subnet_ids(SUBNET_A)
+            .subnet_ids(SUBNET_B),
+    )
+    .await
 }
 
 pub(crate) async fn cluster(hsm: &Client, id: &str) -> Cluster {
@@ -159,6 +157,13 @@ pub(crate) async fn all_hsm_backups(hsm: &Client) -> Vec<aws_sdk_cloudhsmv2::typ
         .unwrap()
 }
 
+/// The cluster a CreateCluster `request` made.
+pub(crate) async fn cluster_created(
+    request: aws_sdk_cloudhsmv2::operation::create_cluster::builders::CreateClusterFluentBuilder,
+) -> Cluster {
+    request.send().await.unwrap().cluster.unwrap()
+}
+
 /// The backups DescribeBackups lists with filter `name` of `values`.
 pub(crate) async fn backups_by(
     hsm: &Client,
@@ -178,18 +183,15 @@ pub(crate) async fn backups_by(
 async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away() {
     let app = TestApp::spawn().await;
     let hsm = hsm_client(&app, "us-east-1");
-    let created = hsm
-        .create_cluster()
-        .hsm_type("hsm2m.medium")
-        .subnet_ids(SUBNET_A)
-        .subnet_ids(SUBNET_B)
-        .network_type(NetworkType::Ipv4)
-        .tag_list(Tag::builder().key("team").value("pki").build().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap();
+    let created = cluster_created(
+        hsm.create_cluster()
+            .hsm_type("hsm2m.medium")
+            .subnet_ids(SUBNET_A)
+            .subnet_ids(SUBNET_B)
+            .network_type(NetworkType::Ipv4)
+            .tag_list(Tag::builder().key("team").value("pki").build().unwrap()),
+    )
+    .await;
     let id = created.cluster_id.clone().unwrap();
     assert!(id.starts_with("cluster-") && id.len() == 19, "{id}");
     assert_eq!(created.state, Some(ClusterState::CreateInProgress));
@@ -475,15 +477,12 @@ async fn describe_clusters_filters_and_pages() {
     let hsm = hsm_client(&app, "us-east-1");
     let first = create_cluster(&hsm).await.cluster_id.unwrap();
     app.advance(61).await;
-    let second = hsm
-        .create_cluster()
-        .hsm_type("hsm1.medium")
-        .subnet_ids("subnet-0ffffffff")
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap();
+    let second = cluster_created(
+        hsm.create_cluster()
+            .hsm_type("hsm1.medium")
+            .subnet_ids("subnet-0ffffffff"),
+    )
+    .await;
     let third = create_cluster(&hsm).await.cluster_id.unwrap();
 
     let mut seen = Vec::new();
@@ -650,17 +649,14 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
 async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
     let app = TestApp::spawn().await;
     let hsm = hsm_client(&app, "us-east-1");
-    let id = hsm
-        .create_cluster()
-        .hsm_type("hsm1.medium")
-        .subnet_ids(SUBNET_A)
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap()
-        .cluster_id
-        .unwrap();
+    let id = cluster_created(
+        hsm.create_cluster()
+            .hsm_type("hsm1.medium")
+            .subnet_ids(SUBNET_A),
+    )
+    .await
+    .cluster_id
+    .unwrap();
     let modified = hsm
         .modify_cluster()
         .cluster_id(&id)

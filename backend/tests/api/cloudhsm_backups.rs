@@ -7,7 +7,7 @@ use aws_sdk_cloudhsmv2::types::{BackupRetentionPolicy, BackupRetentionType, Back
 
 use crate::cloudhsm::{
     active_cluster, all_hsm_backups, app_with_active_cluster, backups_by, backups_of, cluster,
-    hsm_client,
+    cluster_created, hsm_client,
 };
 use crate::helpers::*;
 
@@ -179,16 +179,13 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
 
     // A cluster restored from the copy in eu-west-1 (by ARN) is INITIALIZED.
     let arn = ready[0].backup_arn.clone().unwrap();
-    let restored = west
-        .create_cluster()
-        .hsm_type("hsm2m.medium")
-        .subnet_ids(crate::cloudhsm::SUBNET_A)
-        .source_backup_id(&arn)
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap();
+    let restored = cluster_created(
+        west.create_cluster()
+            .hsm_type("hsm2m.medium")
+            .subnet_ids(crate::cloudhsm::SUBNET_A)
+            .source_backup_id(&arn),
+    )
+    .await;
     assert_eq!(restored.source_backup_id.as_deref(), Some(copy_id.as_str()));
     app.advance(61).await;
     let restored = cluster(&west, restored.cluster_id.as_deref().unwrap()).await;

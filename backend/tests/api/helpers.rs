@@ -807,6 +807,21 @@ macro_rules! assert_fails {
 }
 pub(crate) use assert_fails;
 
+/// Every item the SDK's paginator over `request` yields, page after page.
+macro_rules! every_item {
+    ($request:expr) => {
+        $request
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .unwrap()
+    };
+}
+
+pub(crate) use every_item;
+
 /// Sends the request a fluent builder holds and asserts that it fails with
 /// the AWS error code `code` and a message containing `says`.
 macro_rules! assert_fails_saying {

@@ -167,63 +167,72 @@ async fn create_server_errors_follow_the_reference() {
     let app = TestApp::spawn().await;
     app.create_chef("dup").await;
     let base = || app.create_request("ChefAutomate", "");
-    assert_eq!(
-        base().server_name("dup").send().await.err_code(),
-        "ResourceAlreadyExistsException"
-    );
-    assert_eq!(
-        base().server_name("1bad").send().await.err_code(),
-        "ValidationException"
-    );
-    assert_eq!(
-        base().server_name("x".repeat(41)).send().await.err_code(),
-        "ValidationException"
-    );
-    assert_fails!(
-        base().server_name("ok").engine("Ansible"),
-        "ValidationException"
-    );
-    assert_fails!(
-        base().server_name("ok").engine_version("99"),
-        "ValidationException"
-    );
-    assert_fails!(
-        base()
-            .server_name("ok")
-            .instance_profile_arn("arn:aws:iam::1:role/x"),
-        "ValidationException"
-    );
-    assert_fails!(
-        base()
-            .server_name("ok")
-            .preferred_backup_window("Mon:25:00"),
-        "ValidationException"
-    );
-    assert_fails!(
-        base().server_name("ok").backup_id("nope-20260101000000000"),
-        "ResourceNotFoundException"
-    );
-    assert_fails!(
-        base().server_name("ok").custom_domain("chef.example.com"),
-        "ValidationException",
-        "custom domain needs certificate and key"
-    );
-    let weak = aws_sdk_opsworkscm::types::EngineAttribute::builder()
-        .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
-        .value("weak")
-        .build();
-    assert_fails!(
-        base().server_name("ok").engine_attributes(weak),
-        "ValidationException"
-    );
-    let bad_key = aws_sdk_opsworkscm::types::EngineAttribute::builder()
-        .name("CHEF_PIVOTAL_KEY")
-        .value("not a key")
-        .build();
-    assert_fails!(
-        base().server_name("ok").engine_attributes(bad_key),
-        "ValidationException"
-    );
+    let weak = ea("CHEF_AUTOMATE_ADMIN_PASSWORD", "weak");
+    let bad_key = ea("CHEF_PIVOTAL_KEY", "not a key");
+    let refused = [
+        (
+            base().server_name("dup"),
+            "ResourceAlreadyExistsException",
+            "taken name",
+        ),
+        (
+            base().server_name("1bad"),
+            "ValidationException",
+            "name pattern",
+        ),
+        (
+            base().server_name("x".repeat(41)),
+            "ValidationException",
+            "name length",
+        ),
+        (
+            base().server_name("ok").engine("Ansible"),
+            "ValidationException",
+            "engine",
+        ),
+        (
+            base().server_name("ok").engine_version("99"),
+            "ValidationException",
+            "version",
+        ),
+        (
+            base()
+                .server_name("ok")
+                .instance_profile_arn("arn:aws:iam::1:role/x"),
+            "ValidationException",
+            "instance profile ARN",
+        ),
+        (
+            base()
+                .server_name("ok")
+                .preferred_backup_window("Mon:25:00"),
+            "ValidationException",
+            "backup window",
+        ),
+        (
+            base().server_name("ok").backup_id("nope-20260101000000000"),
+            "ResourceNotFoundException",
+            "unknown backup",
+        ),
+        (
+            base().server_name("ok").custom_domain("chef.example.com"),
+            "ValidationException",
+            "custom domain needs certificate and key",
+        ),
+        (
+            base().server_name("ok").engine_attributes(weak),
+            "ValidationException",
+            "weak password",
+        ),
+        (
+            base().server_name("ok").engine_attributes(bad_key),
+            "ValidationException",
+            "bad pivotal key",
+        ),
+    ];
+    for (request, code, why) in refused {
+        assert_fails!(request, code, "{why}");
+    }
     assert_fails!(
         app.client.describe_servers().server_name("missing"),
         "ResourceNotFoundException"
@@ -431,16 +440,7 @@ async fn events_paginate_with_tokens_and_reject_forged_ones() {
             .collect();
         assert_eq!(names, ["ev", "other"]);
     }
-    let paged: Vec<_> = app
-        .client
-        .describe_servers()
-        .max_results(1)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .unwrap();
+    let paged: Vec<_> = every_item!(app.client.describe_servers().max_results(1));
     assert_eq!(paged.len(), 2);
     // The model's bound still holds.
     assert_eq!(
