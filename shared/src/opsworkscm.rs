@@ -8,6 +8,7 @@
 pub mod attributes;
 mod engine;
 mod enums;
+mod members;
 mod model;
 mod operation;
 mod requests;
@@ -20,9 +21,10 @@ pub use operation::{Handler, Operation, TARGET_PREFIX, dispatch, ops};
 pub use requests::*;
 pub use responses::*;
 
-pub use crate::validation::{
+pub use crate::validation::{TagKey, TagValue};
+pub use members::{
     AdminPassword, ArnParts, AttributeName, BackupId, BackupRetentionCount, CustomCertificate,
     CustomDomain, CustomPrivateKey, EngineAttributeName, EngineAttributeValue, InstanceProfileArn,
-    KeyPair, MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn, TagKey,
-    TagValue, Text, TimeWindow,
+    KeyPair, MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn, Text,
+    TimeWindow,
 };

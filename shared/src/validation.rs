@@ -1,10 +1,13 @@
 //! Validation of constrained input members ("parse, don't validate").
 //!
-//! [`ValidationError`] renders the AWS wording
-//! (`Value '...' failed to satisfy constraint: ...`). Each constrained shape of
-//! the OpsWorks CM model has a newtype here whose only constructor checks its
-//! length and pattern; the patterns are matched by hand, equivalently to
-//! Java's `String.matches`.
+//! The machinery both services' members are built with: [`ValidationError`]
+//! renders the AWS wording (`Value '...' failed to satisfy constraint:
+//! ...`); `string_newtype!` and `bounded_u32!` declare newtypes whose only
+//! constructor checks length and pattern, or range; the patterns are matched
+//! by hand (`matchers`), equivalently to Java's `String.matches`; and one
+//! tag-set parser whose violations each service maps to its own error code.
+//! The newtypes themselves live with their service (`crate::opsworkscm`'s
+//! members, `crate::cloudhsmv2`'s ids).
 
 use std::fmt;
 
@@ -112,29 +115,15 @@ macro_rules! string_newtype {
 
 pub(crate) use string_newtype;
 
-mod arns;
-mod certificates;
 mod integers;
 pub(crate) mod matchers;
-mod names;
-mod password;
 mod tags;
-mod time_window;
 
-pub use arns::{ArnParts, InstanceProfileArn, OpsWorksCmArn, ServiceRoleArn};
-pub use certificates::{CustomCertificate, CustomDomain, CustomPrivateKey};
 pub(crate) use integers::bounded_u32;
-pub use integers::{BackupRetentionCount, MaxResults};
-pub use names::{
-    AttributeName, BackupId, EngineAttributeName, EngineAttributeValue, KeyPair, NextToken,
-    NodeName, ServerName, Text,
-};
-pub use password::AdminPassword;
 pub use tags::{
     OPSWORKS_CM_TAG_KEY_MAX, OPSWORKS_CM_TAG_VALUE_MAX, TagKey, TagSetViolation, TagValue,
     check_opsworkscm_tag, check_tag_set,
 };
-pub use time_window::TimeWindow;
 
 /// A member value that violates its shape's constraint.
 ///

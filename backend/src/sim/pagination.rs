@@ -49,8 +49,8 @@ impl<'a> PageRequest<'a> {
     pub(crate) fn new(
         key: &'a [u8],
         scope: String,
-        max_results: Option<shared::validation::MaxResults>,
-        next_token: Option<&'a shared::validation::NextToken>,
+        max_results: Option<shared::opsworkscm::MaxResults>,
+        next_token: Option<&'a shared::opsworkscm::NextToken>,
         now: DateTime<Utc>,
     ) -> Self {
         Self {

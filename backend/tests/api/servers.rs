@@ -26,7 +26,7 @@ async fn chef_server_is_created_with_one_time_secrets_and_becomes_healthy() {
     let key = attr(&attrs, "CHEF_AUTOMATE_PIVOTAL_KEY").unwrap();
     assert!(key.contains("PRIVATE KEY-----"), "{key}");
     let password = attr(&attrs, "CHEF_AUTOMATE_ADMIN_PASSWORD").unwrap();
-    assert!(shared::validation::AdminPassword::parse(password).is_ok());
+    assert!(shared::opsworkscm::AdminPassword::parse(password).is_ok());
     let (names, mut archive) = unzip_names(attr(&attrs, "CHEF_STARTER_KIT").unwrap());
     let config = names
         .iter()
@@ -71,7 +71,7 @@ async fn chef_server_is_created_with_one_time_secrets_and_becomes_healthy() {
             .any(|d| window.starts_with(d)),
         "{window}"
     );
-    assert!(shared::validation::TimeWindow::parse(server.preferred_backup_window.unwrap()).is_ok());
+    assert!(shared::opsworkscm::TimeWindow::parse(server.preferred_backup_window.unwrap()).is_ok());
     assert_eq!(server.security_group_ids.unwrap().len(), 1);
 
     // Secrets are returned once, never by Describe.

@@ -7,6 +7,7 @@
 pub mod engine_attributes;
 pub mod nodes;
 
+use shared::opsworkscm::OpsWorksCmArn;
 use shared::opsworkscm::{
     AccountAttribute, Backup, BackupId, CreateBackupRequest, CreateServerRequest,
     DeleteBackupRequest, DeleteServerRequest, DescribeAccountAttributesRequest,
@@ -16,7 +17,7 @@ use shared::opsworkscm::{
     StartMaintenanceRequest, Tag, TagInput, TagResourceRequest, Text, UntagResourceRequest,
     UpdateServerRequest, ops,
 };
-use shared::validation::{OpsWorksCmArn, TagKey, TagValue};
+use shared::validation::{TagKey, TagValue};
 
 use super::ApiError;
 use super::http::invalid;
@@ -255,7 +256,7 @@ pub async fn list_tags(resource_arn: &str) -> Result<Vec<Tag>, ApiError> {
         match page.next_token {
             Some(token) if !token.is_empty() => {
                 next_token = Some(
-                    shared::validation::NextToken::parse(token)
+                    shared::opsworkscm::NextToken::parse(token)
                         .map_err(|e| ApiError::Decode(e.to_string()))?,
                 );
             }

@@ -1,5 +1,5 @@
 //! The admin password rules as a checklist that ticks as you type (the rules
-//! of `shared::validation::AdminPassword`).
+//! of `shared::opsworkscm::AdminPassword`).
 
 use leptos::prelude::*;
 use shared::opsworkscm::AdminPassword;

@@ -5,13 +5,13 @@
 //! lists are `Option<Vec<_>>` so an absent list differs from an empty one.
 //! Unknown members are ignored.
 
-use super::model::{EngineAttribute, Tag};
-use crate::validation::{
+use super::members::{
     AttributeName, BackupId, BackupRetentionCount, CustomCertificate, CustomDomain,
     CustomPrivateKey, EngineAttributeName, EngineAttributeValue, InstanceProfileArn, KeyPair,
-    MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn, TagKey, TagValue,
-    Text, TimeWindow,
+    MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn, Text, TimeWindow,
 };
+use super::model::{EngineAttribute, Tag};
+use crate::validation::{TagKey, TagValue};
 use serde::{Deserialize, Serialize};
 
 /// An engine attribute sent to the service (`EngineAttribute` input).

@@ -14,7 +14,7 @@
 //! - [`userdata`]: the EC2 user data scripts returned by
 //!   `ExportServerEngineAttribute` (`Userdata`).
 //! - [`password`]: generation of admin passwords (the rules they follow live
-//!   in `shared::validation::AdminPassword`).
+//!   in `shared::opsworkscm::AdminPassword`).
 //!
 //! Errors are reported as [`ArtifactError`]; the Display text of the
 //! validation variants is meant to be returned verbatim as the message of an

@@ -380,7 +380,7 @@ fn kept_window(
     until: DateTime<Utc>,
     keep: usize,
 ) -> Option<DateTime<Utc>> {
-    let window = shared::validation::TimeWindow::parse(window?).ok()?;
+    let window = shared::opsworkscm::TimeWindow::parse(window?).ok()?;
     let kept = crate::sim::replay::first_kept(now, window.period(), until, keep);
     (kept > now).then_some(kept)
 }

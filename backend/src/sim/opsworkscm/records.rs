@@ -159,7 +159,7 @@ impl ServerRecord {
             .server
             .preferred_maintenance_window
             .as_deref()
-            .and_then(|w| shared::validation::TimeWindow::parse(w).ok())
+            .and_then(|w| shared::opsworkscm::TimeWindow::parse(w).ok())
             .map(|window| window.next_start_after(after));
     }
 
@@ -171,7 +171,7 @@ impl ServerRecord {
             .server
             .preferred_backup_window
             .as_deref()
-            .and_then(|w| shared::validation::TimeWindow::parse(w).ok());
+            .and_then(|w| shared::opsworkscm::TimeWindow::parse(w).ok());
         self.next_automated_backup = match window {
             Some(window) if enabled => Some(window.next_start_after(after)),
             _ => None,

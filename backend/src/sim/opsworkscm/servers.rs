@@ -6,12 +6,12 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use rand::Rng as _;
 
 use crate::sim::random;
+use shared::opsworkscm::AdminPassword;
 use shared::opsworkscm::BackupStatus;
 use shared::opsworkscm::{
     CreateServerRequest, CreateServerResponse, DeleteServerRequest, DeleteServerResponse,
     DescribeServersRequest, EngineAttribute, EngineKind, Server, ServerStatus, attributes,
 };
-use shared::validation::AdminPassword;
 
 use super::artifacts;
 use super::durations;
@@ -284,7 +284,7 @@ fn provision(
 
 /// The ids a request gives, else those a backup holds, else one made up.
 fn given_or(
-    given: Option<&[shared::validation::Text]>,
+    given: Option<&[shared::opsworkscm::Text]>,
     held: Option<&[String]>,
     make: fn() -> String,
 ) -> Vec<String> {

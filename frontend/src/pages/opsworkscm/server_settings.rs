@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::opsworkscm::{Operation, UpdateServerRequest};
-use shared::validation::{ServerName, TimeWindow};
+use shared::opsworkscm::{ServerName, TimeWindow};
 
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};

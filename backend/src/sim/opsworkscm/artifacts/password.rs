@@ -3,7 +3,7 @@
 //! The rules a password must follow (8 to 32 characters from letters, digits
 //! and `!/@#$%^&+=_`, with at least one lower-case letter, one upper-case
 //! letter, one digit and one special character) live in one place,
-//! `shared::validation::AdminPassword`; generated passwords satisfy them.
+//! `shared::opsworkscm::AdminPassword`; generated passwords satisfy them.
 
 use rand::Rng as _;
 use rand::seq::{IndexedRandom as _, SliceRandom as _};
@@ -40,7 +40,7 @@ fn generate_with(rng: &mut dyn rand::RngCore) -> String {
 }
 
 /// Generates a Chef Automate admin password: 16 to 24 characters that
-/// satisfy `shared::validation::AdminPassword`.
+/// satisfy `shared::opsworkscm::AdminPassword`.
 pub fn generate_admin_password() -> String {
     generate()
 }
@@ -54,7 +54,7 @@ pub fn generate_puppet_admin_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::validation::AdminPassword;
+    use shared::opsworkscm::AdminPassword;
 
     #[test]
     fn generated_passwords_follow_the_rules() {

@@ -1,7 +1,8 @@
 //! Names, ids and free-text members of the OpsWorks CM model.
 
-use super::matchers::is_single_line;
-use super::{ValidationError, check_length, check_pattern};
+use crate::validation::matchers::is_single_line;
+use crate::validation::string_newtype;
+use crate::validation::{ValidationError, check_length, check_pattern};
 
 /// Pattern of `ServerName`.
 const SERVER_NAME_PATTERN: &str = r"[a-zA-Z][a-zA-Z0-9\-]*";

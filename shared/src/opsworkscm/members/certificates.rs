@@ -1,7 +1,8 @@
 //! Custom domain, certificate and private key (CreateServer).
 
-use super::matchers::{is_java_space, is_line_terminator};
-use super::{ValidationError, check_length, check_pattern};
+use crate::validation::matchers::{is_java_space, is_line_terminator};
+use crate::validation::string_newtype;
+use crate::validation::{ValidationError, check_length, check_pattern};
 
 /// Pattern of `CustomDomain`.
 const DOMAIN_PATTERN: &str =

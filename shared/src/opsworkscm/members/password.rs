@@ -1,6 +1,6 @@
 //! Admin passwords of the Chef Automate and Puppet Enterprise dashboards.
 
-use super::ValidationError;
+use crate::validation::ValidationError;
 
 /// The special characters a password may (and must) use.
 const SPECIALS: &str = "!/@#$%^&+=_";

@@ -1,7 +1,8 @@
 //! ARN members: IAM instance profile and service role, OpsWorks CM resources.
 
-use super::matchers::{is_digits, is_single_line};
-use super::{ValidationError, check_length, check_pattern};
+use crate::validation::matchers::{is_digits, is_single_line};
+use crate::validation::string_newtype;
+use crate::validation::{ValidationError, check_length, check_pattern};
 
 /// Pattern of `InstanceProfileArn`.
 const INSTANCE_PROFILE_ARN_PATTERN: &str = "arn:aws:iam::[0-9]{12}:instance-profile/.*";

@@ -1,6 +1,6 @@
 //! `TimeWindowDefinition`: `DDD:HH:MM` (weekly) or `HH:MM` (daily), in UTC.
 
-use super::ValidationError;
+use crate::validation::ValidationError;
 use chrono::{DateTime, Datelike, Days, NaiveTime, Utc, Weekday};
 use std::cmp::Ordering;
 use std::fmt;
