@@ -25,6 +25,6 @@ pub use crate::validation::{TagKey, TagValue};
 pub use members::{
     AdminPassword, ArnParts, AttributeName, BackupId, BackupRetentionCount, CustomCertificate,
     CustomDomain, CustomPrivateKey, EngineAttributeName, EngineAttributeValue, InstanceProfileArn,
-    KeyPair, MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn, Text,
-    TimeWindow,
+    KeyPair, MaxResults, NextToken, NodeName, OpsWorksCmArn, ServerName, ServiceRoleArn,
+    TAG_KEY_MAX, TAG_VALUE_MAX, Text, TimeWindow, check_tag,
 };

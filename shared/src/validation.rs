@@ -120,10 +120,7 @@ pub(crate) mod matchers;
 mod tags;
 
 pub(crate) use integers::bounded_u32;
-pub use tags::{
-    OPSWORKS_CM_TAG_KEY_MAX, OPSWORKS_CM_TAG_VALUE_MAX, TagKey, TagSetViolation, TagValue,
-    check_opsworkscm_tag, check_tag_set,
-};
+pub use tags::{TagKey, TagSetViolation, TagValue, check_tag_set};
 
 /// A member value that violates its shape's constraint.
 ///

@@ -7,6 +7,7 @@ mod arns;
 mod certificates;
 mod names;
 mod password;
+mod tags;
 mod time_window;
 
 pub use arns::{ArnParts, InstanceProfileArn, OpsWorksCmArn, ServiceRoleArn};
@@ -16,6 +17,7 @@ pub use names::{
     NodeName, ServerName, Text,
 };
 pub use password::AdminPassword;
+pub use tags::{TAG_KEY_MAX, TAG_VALUE_MAX, check_tag};
 pub use time_window::TimeWindow;
 
 use crate::validation::bounded_u32;

@@ -100,7 +100,7 @@ pub(crate) fn check_new_tags(
         })
         .collect();
     for tag in &tags {
-        if let Some(problem) = shared::validation::check_opsworkscm_tag(&tag.key, &tag.value) {
+        if let Some(problem) = shared::opsworkscm::check_tag(&tag.key, &tag.value) {
             return Err(ServiceError::validation(problem));
         }
     }

@@ -66,7 +66,7 @@ pub fn OpsWorksTags(
             cli=cli
             remove_cli=remove_cli
             list_cli=list_cli
-            rule=shared::validation::check_opsworkscm_tag
+            rule=shared::opsworkscm::check_tag
         />
     }
 }

@@ -148,7 +148,7 @@ fn CreateBackupDialog(open: RwSignal<bool>, server: String) -> impl IntoView {
     let flashes = Flashes::expect();
     let live = LiveStore::expect();
     let description = RwSignal::new(String::new());
-    let tags = TagDrafts::with_rule(shared::validation::check_opsworkscm_tag);
+    let tags = TagDrafts::with_rule(shared::opsworkscm::check_tag);
     let attempted = RwSignal::new(false);
     let title = format!("Create a backup of {server}");
     let cli = {

@@ -106,7 +106,7 @@ impl Form {
             automated_backups: RwSignal::new(true),
             backup_window: RwSignal::new(String::new()),
             retention: RwSignal::new("1".to_owned()),
-            tags: TagDrafts::with_rule(shared::validation::check_opsworkscm_tag),
+            tags: TagDrafts::with_rule(shared::opsworkscm::check_tag),
             backup_id: RwSignal::new(String::new()),
             account_id,
         }
