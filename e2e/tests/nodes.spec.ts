@@ -84,12 +84,7 @@ test('Puppet: a malformed CSR is caught before sending, a CSR the CA cannot sign
 }) => {
   const name = await createServer(baseURL!, 'Puppet', 'pupbad');
   const nodes = new NodesTab(page);
-  const sent: string[] = [];
-  page.on('request', (request) => {
-    if (request.url().endsWith('/api/opsworks-cm/AssociateNode')) sent.push(request.url());
-  });
-  await nodes.open(name, 'nodes');
-  await expect(nodes.serverStatus()).toHaveText('HEALTHY');
+  const sent = await nodes.openRecordingAssociations(name);
 
   await nodes.associatePuppetByPaste('bad node', 'not a CSR');
   await expect(nodes.nodeName()).toHaveAttribute('aria-invalid', 'true');
@@ -113,12 +108,7 @@ test('Chef: a node associates with a real public key; a private key is refused; 
 }, testInfo) => {
   const name = await createServer(baseURL!, 'ChefAutomate', 'chefnodes');
   const nodes = new NodesTab(page);
-  const sent: string[] = [];
-  page.on('request', (request) => {
-    if (request.url().endsWith('/api/opsworks-cm/AssociateNode')) sent.push(request.url());
-  });
-  await nodes.open(name, 'nodes');
-  await expect(nodes.serverStatus()).toHaveText('HEALTHY');
+  const sent = await nodes.openRecordingAssociations(name);
   await expect(nodes.organization()).toHaveValue('default');
   const { privateKey, publicKey } = makeKeyPair();
 

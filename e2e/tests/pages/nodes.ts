@@ -15,6 +15,21 @@ export class NodesTab extends DetailsPage {
     this.associations = page.getByRole('region', { name: /^Node associations/ });
   }
 
+  /**
+   * Opens the Nodes tab of the HEALTHY server `name`, recording each
+   * AssociateNode call the console sends from then on (the array fills as
+   * calls go out).
+   */
+  async openRecordingAssociations(name: string): Promise<string[]> {
+    const sent: string[] = [];
+    this.page.on('request', (request) => {
+      if (request.url().endsWith('/api/opsworks-cm/AssociateNode')) sent.push(request.url());
+    });
+    await this.open(name, 'nodes');
+    await expect(this.serverStatus()).toHaveText('HEALTHY');
+    return sent;
+  }
+
   nodeName(): Locator {
     return this.associateForm.getByLabel('Node name');
   }
