@@ -42,8 +42,8 @@ pub(crate) fn pem_encode(label: &str, der: &[u8]) -> String {
 
 /// Decodes the first PEM block of `input` (text before it is ignored).
 ///
-/// The error is a short human-readable reason, for use inside an
-/// [`ArtifactError`] message.
+/// The error is a short human-readable reason, for use inside the message
+/// of the caller's own error (an invalid attribute, a refused certificate).
 pub(crate) fn pem_decode(input: &str) -> Result<PemBlock, String> {
     const BEGIN: &str = "-----BEGIN ";
     let start = input

@@ -16,6 +16,9 @@
 //! - [`password`]: generation of admin passwords (the rules they follow live
 //!   in `shared::opsworkscm::AdminPassword`).
 //!
+//! PEM armour, SHA-256 and the signing key are the simulator core's
+//! (`crate::sim::crypto`, which CloudHSM uses too), re-exported here.
+//!
 //! Errors are reported as [`ArtifactError`]; the Display text of the
 //! validation variants is meant to be returned verbatim as the message of an
 //! AWS `ValidationException` (see [`ArtifactError::is_validation`]).
