@@ -16,9 +16,41 @@ pub(super) enum Request {
     Commit(Batch, Reply),
 }
 
+/// Where a store hands its requests to its writer (a thread for SQLite, a
+/// task for PostgreSQL), and the two requests every store makes of it.
+pub(super) trait WriterInbox {
+    /// Hands `request` to the writer; false when the writer is gone.
+    fn post(&self, request: Request) -> bool;
+
+    /// Every record, once the commits queued before are durable.
+    fn load(&self) -> BoxFuture<'static, Result<Snapshot, StoreError>> {
+        ask(|request| self.post(request), Request::Load)
+    }
+
+    /// Makes `batch` durable.
+    fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
+        ask(
+            |request| self.post(request),
+            |tx| Request::Commit(batch, tx),
+        )
+    }
+}
+
+impl WriterInbox for std::sync::mpsc::Sender<Request> {
+    fn post(&self, request: Request) -> bool {
+        self.send(request).is_ok()
+    }
+}
+
+impl WriterInbox for tokio::sync::mpsc::UnboundedSender<Request> {
+    fn post(&self, request: Request) -> bool {
+        self.send(request).is_ok()
+    }
+}
+
 /// Hands the request `make` builds to the writer through `send` (false
 /// when the writer is gone) and waits for its answer.
-pub(super) fn ask<T: Send + 'static>(
+fn ask<T: Send + 'static>(
     send: impl FnOnce(Request) -> bool,
     make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
 ) -> BoxFuture<'static, Result<T, StoreError>> {

@@ -23,14 +23,14 @@ use std::time::Duration;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use futures_util::future::{BoxFuture, try_join_all};
 use shared::events::JournalEntry;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Config, Statement};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::group::{
-    Generations, MAX_GROUP, Pending, Request, ask, journal_entry, journal_id, prune_floor,
-    random_epoch,
+    Generations, MAX_GROUP, Pending, Request, WriterInbox as _, journal_entry, journal_id,
+    prune_floor, random_epoch,
 };
 use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
 
@@ -310,22 +310,15 @@ impl PostgresStore {
             }
         })
     }
-
-    fn ask<T: Send + 'static>(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
-    ) -> BoxFuture<'static, Result<T, StoreError>> {
-        ask(|request| self.requests.send(request).is_ok(), make)
-    }
 }
 
 impl Store for PostgresStore {
     fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
-        self.ask(Request::Load)
+        self.requests.load()
     }
 
     fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-        self.ask(|tx| Request::Commit(batch, tx))
+        self.requests.commit(batch)
     }
 
     fn journal_since(

@@ -15,11 +15,11 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use rusqlite::{Connection, OpenFlags, params};
 use shared::events::JournalEntry;
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast;
 
 use super::group::{
-    Generations, MAX_GROUP, Pending, Request, ask, journal_entry, journal_id, prune_floor,
-    random_epoch,
+    Generations, MAX_GROUP, Pending, Request, WriterInbox as _, journal_entry, journal_id,
+    prune_floor, random_epoch,
 };
 use super::{Batch, RecordKind, Snapshot, Store, StoreError, Write};
 
@@ -132,22 +132,15 @@ impl SqliteStore {
             .map_err(|_| StoreError::Closed)?
         })
     }
-
-    fn ask<T: Send + 'static>(
-        &self,
-        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
-    ) -> BoxFuture<'static, Result<T, StoreError>> {
-        ask(|request| self.requests.send(request).is_ok(), make)
-    }
 }
 
 impl Store for SqliteStore {
     fn load(&self) -> BoxFuture<'_, Result<Snapshot, StoreError>> {
-        self.ask(Request::Load)
+        self.requests.load()
     }
 
     fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-        self.ask(|tx| Request::Commit(batch, tx))
+        self.requests.commit(batch)
     }
 
     fn journal_since(
