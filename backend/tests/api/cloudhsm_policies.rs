@@ -62,13 +62,7 @@ async fn a_backup_policy_is_put_read_replaced_and_deleted() {
     assert_eq!(policy_of(&hsm, &arn).await, None, "no policy yet");
 
     let first = share_policy(&arn);
-    let put = hsm
-        .put_resource_policy()
-        .resource_arn(&arn)
-        .policy(&first)
-        .send()
-        .await
-        .unwrap();
+    let put = put_policy(&hsm, &arn, &first).await;
     assert_eq!(put.resource_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(put.policy.as_deref(), Some(first.as_str()));
     assert_eq!(
@@ -78,12 +72,7 @@ async fn a_backup_policy_is_put_read_replaced_and_deleted() {
     );
 
     let second = r#"{"Statement":{"Effect":"Deny","Principal":"*","Action":"cloudhsm:*"}}"#;
-    hsm.put_resource_policy()
-        .resource_arn(&arn)
-        .policy(second)
-        .send()
-        .await
-        .unwrap();
+    put_policy(&hsm, &arn, second).await;
     assert_eq!(
         policy_of(&hsm, &arn).await.as_deref(),
         Some(second),
@@ -97,12 +86,7 @@ async fn a_backup_policy_is_put_read_replaced_and_deleted() {
     let shared = hsm.describe_backups().shared(true).send().await.unwrap();
     assert!(shared.backups.unwrap().is_empty());
 
-    let deleted = hsm
-        .delete_resource_policy()
-        .resource_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    let deleted = delete_policy(&hsm, &arn).await;
     assert_eq!(deleted.resource_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(
         deleted.policy.as_deref(),
@@ -110,14 +94,31 @@ async fn a_backup_policy_is_put_read_replaced_and_deleted() {
         "answers what it removed"
     );
     assert_eq!(policy_of(&hsm, &arn).await, None);
-    let again = hsm
-        .delete_resource_policy()
-        .resource_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    let again = delete_policy(&hsm, &arn).await;
     assert_eq!(again.resource_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(again.policy, None, "nothing left to remove");
+}
+
+/// PutResourcePolicy of `policy` on the backup `arn`, which succeeds.
+async fn put_policy(
+    hsm: &aws_sdk_cloudhsmv2::Client,
+    arn: &str,
+    policy: &str,
+) -> aws_sdk_cloudhsmv2::operation::put_resource_policy::PutResourcePolicyOutput {
+    let request = hsm.put_resource_policy().resource_arn(arn).policy(policy);
+    request.send().await.unwrap()
+}
+
+/// DeleteResourcePolicy of the backup `arn`, which succeeds.
+async fn delete_policy(
+    hsm: &aws_sdk_cloudhsmv2::Client,
+    arn: &str,
+) -> aws_sdk_cloudhsmv2::operation::delete_resource_policy::DeleteResourcePolicyOutput {
+    hsm.delete_resource_policy()
+        .resource_arn(arn)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn backup_cluster(hsm: &aws_sdk_cloudhsmv2::Client, backup_id: &str) -> String {
@@ -279,12 +280,7 @@ async fn bad_policy_requests_are_answered_with_cloudhsm_errors() {
     }
 
     // Only a READY backup can be shared; a policy it has stays readable.
-    hsm.put_resource_policy()
-        .resource_arn(&arn)
-        .policy(&policy)
-        .send()
-        .await
-        .unwrap();
+    put_policy(&hsm, &arn, &policy).await;
     hsm.delete_backup().backup_id(&id).send().await.unwrap();
     let (code, message) = put(arn.clone(), policy.clone()).await;
     assert_eq!(code, "CloudHsmInvalidRequestException");
@@ -376,11 +372,7 @@ async fn a_policy_survives_a_restart_is_not_copied_and_goes_with_its_backup() {
             Some(share_policy(&arn)),
             "a put is durable"
         );
-        hsm.delete_resource_policy()
-            .resource_arn(&arn)
-            .send()
-            .await
-            .unwrap();
+        delete_policy(&hsm, &arn).await;
     }
     let app = TestApp::spawn_at(&path).await;
     let hsm = hsm_client(&app, "us-east-1");
