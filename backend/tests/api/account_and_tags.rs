@@ -27,14 +27,10 @@ async fn account_attributes_report_limits_and_usage() {
 #[tokio::test]
 async fn tags_on_servers_and_backups_round_trip_and_paginate() {
     let app = TestApp::spawn().await;
-    let server = app
-        .create_request("Puppet", "t")
-        .tags(tag("team", "ops"))
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let server = member!(
+        app.create_request("Puppet", "t").tags(tag("team", "ops")),
+        server
+    );
     let arn = server.server_arn.unwrap();
     let list = |arn: String| app.client.list_tags_for_resource().resource_arn(arn).send();
     let tags = list(arn.clone()).await.unwrap().tags.unwrap();
@@ -98,14 +94,10 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
 
     // Backups have tags too.
     app.advance(61).await;
-    let backup = app
-        .create_backup("t")
-        .tags(tag("kind", "pre-upgrade"))
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap();
+    let backup = member!(
+        app.create_backup("t").tags(tag("kind", "pre-upgrade")),
+        backup
+    );
     let backup_tags = list(backup.backup_arn.unwrap())
         .await
         .unwrap()
@@ -135,14 +127,11 @@ async fn tags_on_servers_and_backups_round_trip_and_paginate() {
 #[tokio::test]
 async fn tag_keys_and_values_are_trimmed_and_bounded_as_the_reference_says() {
     let app = TestApp::spawn().await;
-    let server = app
-        .create_request("Chef", "trim")
-        .tags(tag("  team ", " ops  "))
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let server = member!(
+        app.create_request("Chef", "trim")
+            .tags(tag("  team ", " ops  ")),
+        server
+    );
     let arn = server.server_arn.unwrap();
     let list = || {
         app.client

@@ -112,14 +112,7 @@ async fn every_serve_flag_can_come_from_a_cmconsole_variable() {
     assert_eq!(config["accountId"], "210987654321");
     let health = binary.console_get("/api/health").await.json();
     assert_eq!(health["store"]["kind"], "in memory");
-    let attrs = binary
-        .sdk()
-        .describe_account_attributes()
-        .send()
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let attrs = member!(binary.sdk().describe_account_attributes(), attributes);
     let servers = attrs
         .iter()
         .find(|a| a.name.as_deref() == Some("ServerLimit"))

@@ -20,14 +20,7 @@ async fn a_manual_backup_runs_while_the_server_is_backing_up() {
     );
     app.advance(61).await;
 
-    let backup = app
-        .create_backup("b")
-        .description("before upgrade")
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap();
+    let backup = member!(app.create_backup("b").description("before upgrade"), backup);
     let id = backup.backup_id.clone().unwrap();
     // ServerName-yyyyMMddHHmmssSSS at the simulated time.
     assert_eq!(id, "b-20261124120101000");
@@ -140,16 +133,13 @@ async fn restore_uses_a_backup_of_the_same_server_and_keeps_the_endpoint() {
         app.restore_server("ra").backup_id("ra-20000101000000000"),
         "ResourceNotFoundException"
     );
-    let s = app
-        .restore_server("ra")
-        .backup_id(&id)
-        .instance_type("r5.2xlarge")
-        .key_pair("rescue")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let s = member!(
+        app.restore_server("ra")
+            .backup_id(&id)
+            .instance_type("r5.2xlarge")
+            .key_pair("rescue"),
+        server
+    );
     assert_eq!(s.status, Some(ServerStatus::Restoring));
     assert_fails!(
         app.restore_server("ra").backup_id(&id),

@@ -87,15 +87,10 @@ async fn one_long_jump_runs_every_window_it_crosses_in_order() {
         ["2026-12-03T03:00:00+00:00", "2026-12-04T03:00:00+00:00"],
         "the last two windows, each at its own time"
     );
-    let events = app
-        .client
-        .describe_events()
-        .server_name("jump")
-        .send()
-        .await
-        .unwrap()
-        .server_events
-        .unwrap();
+    let events = member!(
+        app.client.describe_events().server_name("jump"),
+        server_events
+    );
     let at = |e: &aws_sdk_opsworkscm::types::ServerEvent| {
         Utc.timestamp_opt(e.created_at.unwrap().secs(), 0).unwrap()
     };

@@ -56,14 +56,11 @@ pub(crate) async fn create_cluster(hsm: &Client) -> Cluster {
 }
 
 pub(crate) async fn cluster(hsm: &Client, id: &str) -> Cluster {
-    let mut clusters = hsm
-        .describe_clusters()
-        .filters("clusterIds", vec![id.to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .clusters
-        .unwrap();
+    let mut clusters = member!(
+        hsm.describe_clusters()
+            .filters("clusterIds", vec![id.to_owned()]),
+        clusters
+    );
     assert_eq!(clusters.len(), 1, "cluster {id}");
     clusters.remove(0)
 }
@@ -253,16 +250,13 @@ async fn a_cluster_goes_from_creation_through_initialization_to_active_and_away(
         "CloudHsmInvalidRequestException",
         "no subnet in that zone"
     );
-    let new_hsm = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1b")
-        .ip_address("10.0.1.17")
-        .send()
-        .await
-        .unwrap()
-        .hsm
-        .unwrap();
+    let new_hsm = member!(
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1b")
+            .ip_address("10.0.1.17"),
+        hsm
+    );
     assert!(new_hsm.hsm_id.starts_with("hsm-"));
     assert_eq!(new_hsm.state, Some(HsmState::CreateInProgress));
     assert_eq!(new_hsm.subnet_id.as_deref(), Some(SUBNET_B));
@@ -511,23 +505,17 @@ async fn describe_clusters_filters_and_pages() {
         [first.clone(), same_time[0].clone(), same_time[1].clone()]
     );
 
-    let by_state = hsm
-        .describe_clusters()
-        .filters("states", vec!["CREATE_IN_PROGRESS".to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .clusters
-        .unwrap();
+    let by_state = member!(
+        hsm.describe_clusters()
+            .filters("states", vec!["CREATE_IN_PROGRESS".to_owned()]),
+        clusters
+    );
     assert_eq!(by_state.len(), 2);
-    let by_vpc = hsm
-        .describe_clusters()
-        .filters("vpcIds", vec![second.vpc_id.clone().unwrap()])
-        .send()
-        .await
-        .unwrap()
-        .clusters
-        .unwrap();
+    let by_vpc = member!(
+        hsm.describe_clusters()
+            .filters("vpcIds", vec![second.vpc_id.clone().unwrap()]),
+        clusters
+    );
     assert_eq!(by_vpc.len(), 1);
     assert_eq!(by_vpc[0].cluster_id, second.cluster_id);
     assert_fails!(
@@ -609,15 +597,12 @@ async fn hsms_per_cluster_are_limited_and_addresses_unique() {
     let hsm = hsm_client(&app, "us-east-1");
     let id = create_cluster(&hsm).await.cluster_id.unwrap();
     app.advance(61).await;
-    let first = hsm
-        .create_hsm()
-        .cluster_id(&id)
-        .availability_zone("us-east-1a")
-        .send()
-        .await
-        .unwrap()
-        .hsm
-        .unwrap();
+    let first = member!(
+        hsm.create_hsm()
+            .cluster_id(&id)
+            .availability_zone("us-east-1a"),
+        hsm
+    );
     assert_fails!(
         hsm.create_hsm()
             .cluster_id(&id)
@@ -657,20 +642,17 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
     .await
     .cluster_id
     .unwrap();
-    let modified = hsm
-        .modify_cluster()
-        .cluster_id(&id)
-        .backup_retention_policy(
-            BackupRetentionPolicy::builder()
-                .r#type(BackupRetentionType::Days)
-                .value("30")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap();
+    let modified = member!(
+        hsm.modify_cluster()
+            .cluster_id(&id)
+            .backup_retention_policy(
+                BackupRetentionPolicy::builder()
+                    .r#type(BackupRetentionType::Days)
+                    .value("30")
+                    .build(),
+            ),
+        cluster
+    );
     assert_eq!(
         modified.backup_retention_policy.unwrap().value.as_deref(),
         Some("30")
@@ -708,15 +690,12 @@ async fn modify_cluster_changes_retention_and_migrates_the_hsm_type() {
     app.advance(31).await;
     app.advance(11).await;
     let modified_at = app.sim.now();
-    let migrating = hsm
-        .modify_cluster()
-        .cluster_id(&id)
-        .hsm_type("hsm2m.medium")
-        .send()
-        .await
-        .unwrap()
-        .cluster
-        .unwrap();
+    let migrating = member!(
+        hsm.modify_cluster()
+            .cluster_id(&id)
+            .hsm_type("hsm2m.medium"),
+        cluster
+    );
     assert_eq!(migrating.state, Some(ClusterState::ModifyInProgress));
     app.advance(61).await;
     let migrated = cluster(&hsm, &id).await;

@@ -33,14 +33,7 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
         hsm.restore_backup().backup_id(&id),
         "CloudHsmInvalidRequestException"
     );
-    let deleted = hsm
-        .delete_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap();
+    let deleted = member!(hsm.delete_backup().backup_id(&id), backup);
     assert_eq!(deleted.backup_state, Some(BackupState::PendingDeletion));
     let delete_at = app.sim.now() + chrono::Duration::days(7);
     assert_eq!(
@@ -54,14 +47,7 @@ async fn a_deleted_backup_can_be_restored_for_seven_days_then_it_is_gone() {
     );
 
     app.advance(3 * DAY).await;
-    let restored = hsm
-        .restore_backup()
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap();
+    let restored = member!(hsm.restore_backup().backup_id(&id), backup);
     assert_eq!(restored.backup_state, Some(BackupState::Ready));
     assert!(restored.delete_timestamp.is_none());
     assert_eq!(
@@ -104,15 +90,12 @@ async fn a_backup_copied_to_another_region_shows_there_with_its_source() {
         .await
         .unwrap();
 
-    let copied = east
-        .copy_backup_to_region()
-        .backup_id(&source)
-        .destination_region("eu-west-1")
-        .send()
-        .await
-        .unwrap()
-        .destination_backup
-        .unwrap();
+    let copied = member!(
+        east.copy_backup_to_region()
+            .backup_id(&source)
+            .destination_region("eu-west-1"),
+        destination_backup
+    );
     assert_eq!(copied.source_region.as_deref(), Some("us-east-1"));
     assert_eq!(copied.source_backup.as_deref(), Some(source.as_str()));
     assert_eq!(copied.source_cluster.as_deref(), Some(cluster_id.as_str()));
@@ -293,18 +276,15 @@ async fn daily_backups_filter_sort_and_page() {
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].backup_id, oldest);
     assert_eq!(kept[0].never_expires, Some(true));
-    let two = hsm
-        .describe_backups()
-        .filters(
-            "backupIds",
-            vec![all[0].backup_id.clone(), all[1].backup_id.clone()],
-        )
-        .filters("states", vec!["READY".to_owned()])
-        .send()
-        .await
-        .unwrap()
-        .backups
-        .unwrap();
+    let two = member!(
+        hsm.describe_backups()
+            .filters(
+                "backupIds",
+                vec![all[0].backup_id.clone(), all[1].backup_id.clone()],
+            )
+            .filters("states", vec!["READY".to_owned()]),
+        backups
+    );
     assert_eq!(two.len(), 2);
     let none = backups_by(&hsm, "clusterIds", vec!["cluster-abcdefghijk".to_owned()]).await;
     assert!(none.is_empty());
@@ -606,14 +586,7 @@ async fn a_restored_expired_backup_expires_again_unless_it_never_expires() {
         async move { backups_by(hsm, "backupIds", vec![id]).await.remove(0) }
     };
 
-    let restored = hsm
-        .restore_backup()
-        .backup_id(&expired[0])
-        .send()
-        .await
-        .unwrap()
-        .backup
-        .unwrap();
+    let restored = member!(hsm.restore_backup().backup_id(&expired[0]), backup);
     assert_eq!(restored.backup_state, Some(BackupState::Ready));
     app.advance(1).await;
     let again = state_of(expired[0].clone()).await;

@@ -822,6 +822,16 @@ macro_rules! every_item {
 
 pub(crate) use every_item;
 
+/// The member `field` of the answer to `request`, which must succeed and
+/// carry it (`member!(app.client.create_backup().server_name("web"), backup)`).
+macro_rules! member {
+    ($request:expr, $field:ident) => {
+        $request.send().await.unwrap().$field.unwrap()
+    };
+}
+
+pub(crate) use member;
+
 /// Sends the request a fluent builder holds and asserts that it fails with
 /// the AWS error code `code` and a message containing `says`.
 macro_rules! assert_fails_saying {

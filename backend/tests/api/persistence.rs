@@ -42,15 +42,7 @@ async fn state_and_transitions_survive_a_restart(db: Database) {
     assert_eq!(server.server_arn.as_deref(), Some(arn.as_str()));
     assert_eq!(app.status("keep").await, "BACKING_UP");
     assert_eq!(app.status("half-made").await, "CREATING");
-    let tags = app
-        .client
-        .list_tags_for_resource()
-        .resource_arn(&arn)
-        .send()
-        .await
-        .unwrap()
-        .tags
-        .unwrap();
+    let tags = member!(app.client.list_tags_for_resource().resource_arn(&arn), tags);
     assert_eq!(tags.len(), 1);
     app.advance(61).await;
     assert_eq!(

@@ -88,14 +88,7 @@ async fn a_restore_brings_back_the_server_as_it_was_at_the_backup_on_a_new_insta
         .unwrap();
     associate(&app, "r", "n2").await;
 
-    let restoring = app
-        .restore_server("r")
-        .backup_id(&id)
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let restoring = member!(app.restore_server("r").backup_id(&id), server);
     assert_eq!(restoring.status, Some(ServerStatus::Restoring));
     // Until the new instance is up, the server is described as it is.
     assert_eq!(restoring.engine_version.as_deref(), Some("2"));
@@ -232,15 +225,12 @@ async fn a_server_created_from_a_backup_starts_from_its_contents() {
         "ValidationException",
         "version 12"
     );
-    let created = app
-        .create_request("ChefAutomate", "copy")
-        .backup_id(&id)
-        .preferred_backup_window("05:00")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let created = member!(
+        app.create_request("ChefAutomate", "copy")
+            .backup_id(&id)
+            .preferred_backup_window("05:00"),
+        server
+    );
     assert_eq!(created.engine_version.as_deref(), Some("12"));
     assert_eq!(
         created.preferred_maintenance_window.as_deref(),

@@ -114,35 +114,32 @@ async fn puppet_server_returns_password_and_kit_and_describes_its_ca() {
 #[tokio::test]
 async fn create_server_honours_every_given_parameter() {
     let app = TestApp::spawn().await;
-    let server = app
-        .client
-        .create_server()
-        .engine("ChefAutomate")
-        .engine_model("Single")
-        .engine_version("2")
-        .server_name("full")
-        .instance_profile_arn(INSTANCE_PROFILE)
-        .instance_type("r5.xlarge")
-        .service_role_arn(SERVICE_ROLE)
-        .key_pair("my-key")
-        .associate_public_ip_address(false)
-        .disable_automated_backup(false)
-        .backup_retention_count(5)
-        .preferred_maintenance_window("Mon:08:00")
-        .preferred_backup_window("02:30")
-        .security_group_ids("sg-0123456789abcdef0")
-        .subnet_ids("subnet-01234567")
-        .engine_attributes(
-            aws_sdk_opsworkscm::types::EngineAttribute::builder()
-                .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
-                .value("Sup3r$ecret")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let server = member!(
+        app.client
+            .create_server()
+            .engine("ChefAutomate")
+            .engine_model("Single")
+            .engine_version("2")
+            .server_name("full")
+            .instance_profile_arn(INSTANCE_PROFILE)
+            .instance_type("r5.xlarge")
+            .service_role_arn(SERVICE_ROLE)
+            .key_pair("my-key")
+            .associate_public_ip_address(false)
+            .disable_automated_backup(false)
+            .backup_retention_count(5)
+            .preferred_maintenance_window("Mon:08:00")
+            .preferred_backup_window("02:30")
+            .security_group_ids("sg-0123456789abcdef0")
+            .subnet_ids("subnet-01234567")
+            .engine_attributes(
+                aws_sdk_opsworkscm::types::EngineAttribute::builder()
+                    .name("CHEF_AUTOMATE_ADMIN_PASSWORD")
+                    .value("Sup3r$ecret")
+                    .build(),
+            ),
+        server
+    );
     assert_eq!(server.instance_type.as_deref(), Some("r5.xlarge"));
     assert_eq!(server.key_pair.as_deref(), Some("my-key"));
     assert_eq!(server.associate_public_ip_address, Some(false));
@@ -269,30 +266,21 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
     );
     app.advance(61).await;
 
-    let s = app
-        .start_maintenance("m")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let s = member!(app.start_maintenance("m"), server);
     assert_eq!(s.status, Some(ServerStatus::UnderMaintenance));
     app.advance(61).await;
     let s = app.server("m").await;
     assert_eq!(s.status, Some(ServerStatus::Healthy));
     assert_eq!(s.maintenance_status.unwrap().as_str(), "SUCCESS");
 
-    let s = app
-        .update_server("m")
-        .backup_retention_count(3)
-        .disable_automated_backup(false)
-        .preferred_backup_window("Sun:03:15")
-        .preferred_maintenance_window("Thu:04:00")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let s = member!(
+        app.update_server("m")
+            .backup_retention_count(3)
+            .disable_automated_backup(false)
+            .preferred_backup_window("Sun:03:15")
+            .preferred_maintenance_window("Thu:04:00"),
+        server
+    );
     assert_eq!(s.backup_retention_count, Some(3));
     assert_eq!(s.preferred_backup_window.as_deref(), Some("Sun:03:15"));
     assert_eq!(
@@ -305,14 +293,11 @@ async fn maintenance_update_and_engine_attribute_reset_move_through_their_states
         "ValidationException"
     );
 
-    let s = app
-        .update_server_engine_attributes("m")
-        .attribute_name("CHEF_PIVOTAL_KEY")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let s = member!(
+        app.update_server_engine_attributes("m")
+            .attribute_name("CHEF_PIVOTAL_KEY"),
+        server
+    );
     assert_eq!(s.status, Some(ServerStatus::Modifying));
     let new_key = attr(s.engine_attributes.as_deref().unwrap(), "CHEF_PIVOTAL_KEY").unwrap();
     assert!(
@@ -487,16 +472,13 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
     let certificate =
         "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----\n";
     let key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
-    let server = app
-        .create_request("Puppet", "custom")
-        .custom_domain("puppet.example.com")
-        .custom_certificate(certificate)
-        .custom_private_key(key)
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let server = member!(
+        app.create_request("Puppet", "custom")
+            .custom_domain("puppet.example.com")
+            .custom_certificate(certificate)
+            .custom_private_key(key),
+        server
+    );
     assert_eq!(server.custom_domain.as_deref(), Some("puppet.example.com"));
     // "You cannot access the server by using the Endpoint value if the
     // server has a CustomDomain specified": the Endpoint stays generated.
@@ -514,14 +496,11 @@ async fn a_custom_domain_is_kept_beside_the_generated_endpoint_and_puppet_passwo
     );
 
     app.advance(61).await;
-    let reset = app
-        .update_server_engine_attributes("custom")
-        .attribute_name("PUPPET_ADMIN_PASSWORD")
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+    let reset = member!(
+        app.update_server_engine_attributes("custom")
+            .attribute_name("PUPPET_ADMIN_PASSWORD"),
+        server
+    );
     assert_eq!(reset.status, Some(ServerStatus::Modifying));
     let password = attr(
         reset.engine_attributes.as_deref().unwrap(),

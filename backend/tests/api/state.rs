@@ -76,20 +76,16 @@ async fn everything(app: &TestApp, server_arn: &str, token: &str) -> Vec<String>
 /// ACTIVE CloudHSM cluster with a backup copied to eu-west-1.
 async fn populated() -> (TestApp, String, String) {
     let app = TestApp::spawn().await;
-    let server = app
-        .create_request("ChefAutomate", "kept")
-        .tags(
+    let server = member!(
+        app.create_request("ChefAutomate", "kept").tags(
             aws_sdk_opsworkscm::types::Tag::builder()
                 .key("team")
                 .value("ops")
                 .build()
                 .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .server
-        .unwrap();
+        ),
+        server
+    );
     app.advance(61).await;
     app.start_backup("kept").await;
     app.advance(31).await;
