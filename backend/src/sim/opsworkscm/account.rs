@@ -1,8 +1,8 @@
 //! DescribeAccountAttributes and DescribeEvents.
 
 use shared::opsworkscm::{
-    AccountAttribute, BackupType, DescribeAccountAttributesRequest,
-    DescribeAccountAttributesResponse, DescribeEventsRequest, DescribeEventsResponse, ServerEvent,
+    AccountAttribute, DescribeAccountAttributesRequest, DescribeAccountAttributesResponse,
+    DescribeEventsRequest, DescribeEventsResponse, ServerEvent,
 };
 
 use crate::error::ServiceError;
@@ -20,12 +20,7 @@ impl Handles<ops::DescribeAccountAttributes> for OpsWorksCm<'_> {
         _req: DescribeAccountAttributesRequest,
     ) -> Result<DescribeAccountAttributesResponse, ServiceError> {
         let (servers, manual) = self.read(|state| {
-            let manual = state
-                .opsworkscm
-                .backups
-                .values()
-                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
-                .count();
+            let manual = state.opsworkscm.manual_backups();
             (state.opsworkscm.servers.len(), manual)
         });
         let attr = |name: &str, max: usize, used: usize| AccountAttribute {

@@ -141,12 +141,7 @@ impl Handles<ops::CreateBackup> for OpsWorksCm<'_> {
             None => format!("arn:aws:iam::{}:root", self.config.account_id),
         };
         self.mutate(|state, changes| {
-            let manual = state
-                .opsworkscm
-                .backups
-                .values()
-                .filter(|b| b.backup.backup_type == Some(BackupType::Manual))
-                .count();
+            let manual = state.opsworkscm.manual_backups();
             let rec = server_mut(state, &name)?;
             require_status(
                 rec,

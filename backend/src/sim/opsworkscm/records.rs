@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use shared::events::{BackupDeleted, OpsWorksCmEvent, ServerDeleted};
 use shared::opsworkscm::{
-    Backup, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
+    Backup, BackupType, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
 };
 
 use crate::sim::State;
@@ -318,6 +318,12 @@ pub(crate) struct Records {
 }
 
 impl Records {
+    /// How many manual backups there are (what ManualBackupLimit counts).
+    pub(crate) fn manual_backups(&self) -> usize {
+        let manual = |b: &&BackupRecord| b.backup.backup_type == Some(BackupType::Manual);
+        self.backups.values().filter(manual).count()
+    }
+
     /// Inserts or replaces the record `key` of `kind` from its stored form.
     pub(crate) fn put(
         &mut self,
