@@ -357,10 +357,7 @@ pub fn FormError(
 ) -> impl IntoView {
     move || {
         error.get().map(|err| {
-            let detail = match err.code() {
-                Some(code) => format!("{code}: {}", err.message()),
-                None => err.to_string(),
-            };
+            let detail = err.to_string();
             let request_id = err
                 .request_id()
                 .map(|id| view! { <p class="flash-detail muted">{format!("Request id {id}")}</p> });

@@ -224,10 +224,7 @@ fn plain(tone: Tone, title: String, detail: Option<String>) -> Flash {
 }
 
 fn error_flash(title: String, err: &ApiError, retry: Option<Arc<dyn Fn() + Send + Sync>>) -> Flash {
-    let mut detail = match err.code() {
-        Some(code) => format!("{code}: {}", err.message()),
-        None => err.to_string(),
-    };
+    let mut detail = err.to_string();
     if let Some(request_id) = err.request_id() {
         detail.push_str(&format!(" (request id {request_id})"));
     }

@@ -267,10 +267,7 @@ pub fn RegionLoadError(
     let hsm = LiveStore::expect().cloudhsm();
     move || match snapshot.get() {
         Snapshot::Failed(err) => {
-            let detail = match err.code() {
-                Some(code) => format!("{code}: {}", err.message()),
-                None => err.to_string(),
-            };
+            let detail = err.to_string();
             let retry = region_error(&region.get_untracked())
                 .is_none()
                 .then(|| Callback::new(move |()| hsm.reload(&region.get_untracked())));
