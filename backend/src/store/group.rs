@@ -24,15 +24,28 @@ pub(super) trait WriterInbox {
 
     /// Every record, once the commits queued before are durable.
     fn load(&self) -> BoxFuture<'static, Result<Snapshot, StoreError>> {
-        ask(|request| self.post(request), Request::Load)
+        self.ask(Request::Load)
     }
 
     /// Makes `batch` durable.
     fn commit(&self, batch: Batch) -> BoxFuture<'static, Result<(), StoreError>> {
-        ask(
-            |request| self.post(request),
-            |tx| Request::Commit(batch, tx),
-        )
+        self.ask(|tx| Request::Commit(batch, tx))
+    }
+
+    /// Hands the request `make` builds to the writer and waits for its
+    /// answer.
+    fn ask<T: Send + 'static>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
+    ) -> BoxFuture<'static, Result<T, StoreError>> {
+        let (tx, rx) = oneshot::channel();
+        let sent = self.post(make(tx));
+        Box::pin(async move {
+            if !sent {
+                return Err(StoreError::Closed);
+            }
+            rx.await.map_err(|_| StoreError::Closed)?
+        })
     }
 }
 
@@ -46,22 +59,6 @@ impl WriterInbox for tokio::sync::mpsc::UnboundedSender<Request> {
     fn post(&self, request: Request) -> bool {
         self.send(request).is_ok()
     }
-}
-
-/// Hands the request `make` builds to the writer through `send` (false
-/// when the writer is gone) and waits for its answer.
-fn ask<T: Send + 'static>(
-    send: impl FnOnce(Request) -> bool,
-    make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Request,
-) -> BoxFuture<'static, Result<T, StoreError>> {
-    let (tx, rx) = oneshot::channel();
-    let sent = send(make(tx));
-    Box::pin(async move {
-        if !sent {
-            return Err(StoreError::Closed);
-        }
-        rx.await.map_err(|_| StoreError::Closed)?
-    })
 }
 
 /// How many journal entries are kept; older ones are pruned.

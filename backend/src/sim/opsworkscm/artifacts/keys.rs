@@ -8,11 +8,10 @@ use base64::Engine as _;
 use x509_parser::prelude::FromDer as _;
 
 use super::{ArtifactError, pem_decode, pem_encode, sha256_hex};
+use crate::sim::crypto::RSA_ALGORITHM_IDENTIFIER;
 
 /// The smallest RSA modulus accepted in a user-supplied public key, in bits.
 pub const MIN_RSA_KEY_BITS: usize = 1024;
-
-use crate::sim::crypto::RSA_ALGORITHM_IDENTIFIER;
 
 /// A generated RSA private key.
 #[derive(Clone)]
