@@ -36,6 +36,7 @@ pub fn operation_path(service: crate::service::Service, operation: &str) -> Stri
 }
 
 /// What `GET /api/config` says about the backend.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsoleConfig {
@@ -53,7 +54,6 @@ pub struct ConsoleConfig {
     /// The URL clients on this machine reach the backend at
     /// (`http://127.0.0.1:43121`, the port bound for `--listen ...:0`): what
     /// `AWS_ENDPOINT_URL` should say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
 }
 
@@ -84,13 +84,13 @@ pub enum ServiceStatus {
 }
 
 /// One service's line in [`Health`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceHealth {
     /// How it is doing.
     pub status: ServiceStatus,
     /// Why it is failing, when it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -134,6 +134,7 @@ pub enum ScriptStatus {
 }
 
 /// One init script in [`InitReport`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitScript {
@@ -142,10 +143,8 @@ pub struct InitScript {
     /// How it went.
     pub status: ScriptStatus,
     /// Its exit code, once it exited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
     /// Seconds it ran, once it finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
     /// The end of what it printed (stdout and stderr), at most 16 KiB.
     #[serde(default)]
@@ -153,19 +152,20 @@ pub struct InitScript {
 }
 
 /// What `GET /api/init` says.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitReport {
     /// Whether they are running or done.
     pub status: InitStatus,
     /// The directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
     /// Every executable file, in the order they run (name order).
     pub scripts: Vec<InitScript>,
 }
 
 /// What `GET /api/health` says.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Health {
@@ -185,7 +185,6 @@ pub struct Health {
     pub journal_head: u64,
     /// Among instances sharing a PostgreSQL database: `leader`, `follower`
     /// or `starting` (absent for a lone instance).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 

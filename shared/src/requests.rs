@@ -38,6 +38,7 @@ pub struct ResourceRef {
 }
 
 /// One logged call.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestEntry {
@@ -57,14 +58,12 @@ pub struct RequestEntry {
     /// The HTTP status answered.
     pub status: u16,
     /// The AWS error code, for an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Milliseconds from the request to the answer's headers.
     pub latency_ms: f64,
     /// The answer's request id.
     pub request_id: String,
     /// The resource it named or made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<ResourceRef>,
 }
 

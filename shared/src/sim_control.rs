@@ -75,6 +75,7 @@ pub struct Imported {
 }
 
 /// The simulated clock, as the clock and speed controls answer it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockView {
     /// Simulated time, epoch seconds.
@@ -84,7 +85,6 @@ pub struct ClockView {
     /// Time factor of transitions started from now on.
     pub speed: f64,
     /// How many due transitions an advance completed (advances only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<u64>,
 }
 
@@ -103,16 +103,15 @@ pub struct SpeedChange {
 }
 
 /// `POST /api/sim/servers/{name}/health`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthChange {
     /// `HEALTHY`, `UNHEALTHY` or `CONNECTION_LOST`.
     pub status: ServerStatus,
     /// StatusReason: a message or a JSON health-check block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Simulated seconds until the server recovers on its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recover_after_seconds: Option<f64>,
 }
 

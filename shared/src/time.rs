@@ -116,8 +116,9 @@ pub mod epoch_seconds {
     }
 }
 
-/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "shared::time::epoch_seconds_option")]`
-/// for `Option<DateTime<Utc>>`.
+/// `#[serde(default, with = "shared::time::epoch_seconds_option")]` for
+/// `Option<DateTime<Utc>>` (in a `#[serde_with::skip_serializing_none]`
+/// structure, which leaves `None` out).
 pub mod epoch_seconds_option {
     use chrono::{DateTime, Utc};
     use serde::{Deserializer, Serializer};
@@ -152,15 +153,12 @@ mod tests {
     use chrono::{DateTime, TimeZone, Utc};
     use serde::{Deserialize, Serialize};
 
+    #[serde_with::skip_serializing_none]
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Stamp {
         #[serde(with = "super::epoch_seconds")]
         at: DateTime<Utc>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "super::epoch_seconds_option"
-        )]
+        #[serde(default, with = "super::epoch_seconds_option")]
         maybe: Option<DateTime<Utc>>,
     }
 

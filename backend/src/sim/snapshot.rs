@@ -90,6 +90,7 @@ impl<'a> Bounds<'a> {
 }
 
 /// The whole document.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct StateSnapshot {
@@ -105,10 +106,8 @@ pub(crate) struct StateSnapshot {
     #[serde(with = "shared::time::epoch_seconds")]
     pub(crate) simulated_time: chrono::DateTime<chrono::Utc>,
     /// OpsWorks CM's records, when in scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) opsworkscm: Option<OpsWorksCmState>,
     /// CloudHSM v2's records, when in scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) cloudhsmv2: Option<CloudHsmState>,
 }
 

@@ -22,219 +22,160 @@ pub struct Tag {
 }
 
 /// A backup of a cluster (`Backup`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Backup {
     /// The backup's id (required).
     pub backup_id: String,
     /// The backup's ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
     /// Lifecycle state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_state: Option<BackupState>,
     /// The cluster that was backed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// When the backup was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub create_timestamp: Option<DateTime<Utc>>,
     /// When the backup was copied from its source backup.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub copy_timestamp: Option<DateTime<Utc>>,
     /// Whether the cluster's retention policy leaves this backup alone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub never_expires: Option<bool>,
     /// Region of the source backup of a copy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// Id of the source backup of a copy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backup: Option<String>,
     /// Cluster of the source backup of a copy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_cluster: Option<String>,
     /// When a PENDING_DELETION backup is deleted for good.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub delete_timestamp: Option<DateTime<Utc>>,
     /// The backup's tags (always present, `[]` when none).
     #[serde(default)]
     pub tag_list: Vec<Tag>,
     /// HSM type of the backed-up cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_type: Option<String>,
     /// Mode of the backed-up cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ClusterMode>,
 }
 
 /// `BackupRetentionPolicy` as returned: `{"Type": "DAYS", "Value": "90"}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BackupRetentionPolicy {
     /// Always `DAYS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BackupRetentionType>,
     /// Number of days, as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// A cluster's certificates (`Certificates`), all PEM.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Certificates {
     /// The cluster's certificate signing request, while UNINITIALIZED.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_csr: Option<String>,
     /// The certificate of the HSM that made the CSR.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_certificate: Option<String>,
     /// The HSM hardware certificate signed by AWS CloudHSM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_hardware_certificate: Option<String>,
     /// The HSM hardware certificate signed by the manufacturer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manufacturer_hardware_certificate: Option<String>,
     /// The cluster certificate the customer's CA issued (InitializeCluster).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_certificate: Option<String>,
 }
 
 /// A hardware security module (`Hsm`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Hsm {
     /// Availability Zone of the HSM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone: Option<String>,
     /// The HSM's cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// The subnet of the HSM's network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
     /// The HSM's elastic network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<String>,
     /// IPv4 address of the interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_ip: Option<String>,
     /// IPv6 address of the interface (DUALSTACK clusters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_ip_v6: Option<String>,
     /// The HSM's id (required).
     pub hsm_id: String,
     /// HSM type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_type: Option<String>,
     /// Lifecycle state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<HsmState>,
     /// Why the HSM is in its state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_message: Option<String>,
 }
 
 /// A cluster of HSMs (`Cluster`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Cluster {
     /// Always `DEFAULT`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy: Option<BackupPolicy>,
     /// How long backups are kept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_policy: Option<BackupRetentionPolicy>,
     /// The cluster's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// When the cluster was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub create_timestamp: Option<DateTime<Utc>>,
     /// The cluster's HSMs.
     #[serde(default)]
     pub hsms: Vec<Hsm>,
     /// HSM type of the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_type: Option<String>,
     /// Until when an HSM type change can be rolled back.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub hsm_type_rollback_expiration: Option<DateTime<Utc>>,
     /// Default password of the precrypto officer (never returned by cmconsole).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_co_password: Option<String>,
     /// The security group the service created for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group: Option<String>,
     /// The backup the cluster was created from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backup_id: Option<String>,
     /// Lifecycle state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ClusterState>,
     /// Why the cluster is in its state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_message: Option<String>,
     /// Availability Zone to subnet id.
     #[serde(default)]
     pub subnet_mapping: BTreeMap<String, String>,
     /// The VPC of the cluster's subnets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
     /// `IPV4` or `DUALSTACK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<NetworkType>,
     /// The cluster's certificates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Certificates>,
     /// The cluster's tags (always present, `[]` when none).
     #[serde(default)]
     pub tag_list: Vec<Tag>,
     /// `FIPS` or `NON_FIPS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ClusterMode>,
 }
 
 /// What CopyBackupToRegion started (`DestinationBackup`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DestinationBackup {
     /// When the destination backup was created.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub create_timestamp: Option<DateTime<Utc>>,
     /// The source backup's region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_region: Option<String>,
     /// The source backup's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backup: Option<String>,
     /// The source backup's cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_cluster: Option<String>,
 }
 

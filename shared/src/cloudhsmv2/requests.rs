@@ -41,14 +41,13 @@ pub type TagKeyList = BoundedList<TagKey, 1, 50>;
 pub type SubnetIds = BoundedList<SubnetId, 1, 10>;
 
 /// `BackupRetentionPolicy` input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct BackupRetentionPolicyInput {
     /// Only `DAYS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<BackupRetentionType>,
     /// Days to keep backups, 7-379.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<BackupRetentionValue>,
 }
 
@@ -72,6 +71,7 @@ impl BackupRetentionPolicyInput {
 }
 
 /// CopyBackupToRegion input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CopyBackupToRegionRequest {
@@ -80,36 +80,32 @@ pub struct CopyBackupToRegionRequest {
     /// The backup to copy.
     pub backup_id: BackupId,
     /// Tags for the copy (default: the source backup's tags).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_list: Option<TagList>,
 }
 
 /// CreateCluster input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateClusterRequest {
     /// How long backups are kept (default 90 days).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_policy: Option<BackupRetentionPolicyInput>,
     /// `hsm1.medium` or `hsm2m.medium`.
     pub hsm_type: HsmType,
     /// Restore the cluster from this backup (id or ARN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_backup_id: Option<BackupArn>,
     /// One subnet per Availability Zone, all in one VPC.
     pub subnet_ids: SubnetIds,
     /// `IPV4` (default) or `DUALSTACK`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_type: Option<NetworkType>,
     /// Tags for the cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_list: Option<TagList>,
     /// `FIPS` (default) or `NON_FIPS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ClusterMode>,
 }
 
 /// CreateHsm input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateHsmRequest {
@@ -118,7 +114,6 @@ pub struct CreateHsmRequest {
     /// One of the cluster's Availability Zones.
     pub availability_zone: AvailabilityZone,
     /// An address from the zone's subnet (default: one is chosen).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<IpAddress>,
 }
 
@@ -139,75 +134,67 @@ pub struct DeleteClusterRequest {
 }
 
 /// DeleteHsm input: the cluster plus one of HsmId, EniId or EniIp.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteHsmRequest {
     /// The HSM's cluster.
     pub cluster_id: ClusterId,
     /// The HSM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_id: Option<HsmId>,
     /// The HSM's network interface.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_id: Option<EniId>,
     /// The HSM's IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eni_ip: Option<IpAddress>,
 }
 
 /// DeleteResourcePolicy input. The model marks no member required; the
 /// service answers a missing ResourceArn as an invalid request.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteResourcePolicyRequest {
     /// The backup whose policy to delete.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<CloudHsmArn>,
 }
 
 /// DescribeBackups input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeBackupsRequest {
     /// Pagination token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size, 1-50.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<BackupsMaxResults>,
     /// `backupIds`, `sourceBackupIds`, `clusterIds`, `states`, `neverExpires`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Filters>,
     /// Only backups other accounts shared with this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared: Option<bool>,
     /// Oldest first instead of newest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_ascending: Option<bool>,
 }
 
 /// DescribeClusters input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeClustersRequest {
     /// `clusterIds`, `vpcIds`, `states`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Filters>,
     /// Pagination token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size, 1-25.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<ClustersMaxResults>,
 }
 
 /// GetResourcePolicy input. The model marks no member required; the
 /// service answers a missing ResourceArn as an invalid request.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetResourcePolicyRequest {
     /// The backup whose policy to read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<CloudHsmArn>,
 }
 
@@ -224,16 +211,15 @@ pub struct InitializeClusterRequest {
 }
 
 /// ListTags input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListTagsRequest {
     /// A cluster id or backup id.
     pub resource_id: ResourceId,
     /// Pagination token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size, 1-100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<TagsMaxResults>,
 }
 
@@ -248,14 +234,13 @@ pub struct ModifyBackupAttributesRequest {
 }
 
 /// ModifyCluster input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ModifyClusterRequest {
     /// A new HSM type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hsm_type: Option<HsmType>,
     /// A new retention policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_policy: Option<BackupRetentionPolicyInput>,
     /// The cluster.
     pub cluster_id: ClusterId,
@@ -263,14 +248,13 @@ pub struct ModifyClusterRequest {
 
 /// PutResourcePolicy input. The model marks no member required; the
 /// service answers a missing ResourceArn or Policy as an invalid request.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutResourcePolicyRequest {
     /// The backup to attach the policy to (only backups take policies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<CloudHsmArn>,
     /// The policy document (JSON), replacing any policy the backup had.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<ResourcePolicy>,
 }
 

@@ -59,18 +59,18 @@ single_member_response!(
 );
 
 /// DeleteResourcePolicy output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteResourcePolicyResponse {
     /// The backup whose policy was deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// The policy it had (absent when it had none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 
 /// DescribeBackups output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeBackupsResponse {
@@ -78,11 +78,11 @@ pub struct DescribeBackupsResponse {
     #[serde(default)]
     pub backups: Vec<Backup>,
     /// Token for the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// DescribeClusters output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeClustersResponse {
@@ -90,32 +90,31 @@ pub struct DescribeClustersResponse {
     #[serde(default)]
     pub clusters: Vec<Cluster>,
     /// Token for the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// GetResourcePolicy output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetResourcePolicyResponse {
     /// The policy attached to the backup (absent when it has none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 
 /// InitializeCluster output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct InitializeClusterResponse {
     /// The cluster's state (INITIALIZE_IN_PROGRESS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<ClusterState>,
     /// Why the cluster is in that state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_message: Option<String>,
 }
 
 /// ListTags output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListTagsResponse {
@@ -123,19 +122,17 @@ pub struct ListTagsResponse {
     #[serde(default)]
     pub tag_list: Vec<Tag>,
     /// Token for the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// PutResourcePolicy output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PutResourcePolicyResponse {
     /// The backup the policy is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: Option<String>,
     /// The policy now attached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
 }
 

@@ -6,221 +6,164 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A configuration management server (`Server`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Server {
     /// Whether the EC2 instance has a public IP address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associate_public_ip_address: Option<bool>,
     /// Number of automated backups to keep.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_count: Option<i64>,
     /// The server's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
     /// Creation time.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub created_at: Option<DateTime<Utc>>,
     /// ARN of the server's CloudFormation stack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_formation_stack_arn: Option<String>,
     /// The custom domain, when one was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<String>,
     /// Whether automated backups are disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_automated_backup: Option<bool>,
     /// The server's endpoint host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
     /// `ChefAutomate` or `Puppet`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// `Single` or `Monolithic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_model: Option<String>,
     /// Engine attributes (only returned by CreateServer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub engine_attributes: Vec<EngineAttribute>,
     /// Engine version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// IAM instance profile ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_profile_arn: Option<String>,
     /// EC2 instance type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// EC2 key pair name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<String>,
     /// Result of the last maintenance run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance_status: Option<MaintenanceStatus>,
     /// Weekly maintenance window, `DDD:HH:MM` (UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_maintenance_window: Option<String>,
     /// Backup window, `HH:MM` or `DDD:HH:MM` (UTC).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_backup_window: Option<String>,
     /// Security group ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// IAM service role ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Lifecycle status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ServerStatus>,
     /// Why the server is in its status: a message or escaped JSON health results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
     /// Subnet ids.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subnet_ids: Vec<String>,
     /// The server's ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_arn: Option<String>,
 }
 
 /// A backup of a server (`Backup`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Backup {
     /// The backup's ARN.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_arn: Option<String>,
     /// `ServerName-yyyyMMddHHmmssSSS`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
     /// Automated or manual.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_type: Option<BackupType>,
     /// Creation time.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub created_at: Option<DateTime<Utc>>,
     /// User description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Engine of the backed-up server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine: Option<String>,
     /// Engine model of the backed-up server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_model: Option<String>,
     /// Engine version of the backed-up server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<String>,
     /// IAM instance profile ARN of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_profile_arn: Option<String>,
     /// EC2 instance type of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<String>,
     /// EC2 key pair of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<String>,
     /// Backup window of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_backup_window: Option<String>,
     /// Maintenance window of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_maintenance_window: Option<String>,
     /// Size in bytes (deprecated in the model).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        rename = "S3DataSize"
-    )]
+    #[serde(rename = "S3DataSize")]
     pub s3_data_size: Option<i64>,
     /// S3 URL of the data (deprecated in the model).
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "S3DataUrl")]
+    #[serde(rename = "S3DataUrl")]
     pub s3_data_url: Option<String>,
     /// S3 URL of the backup log.
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "S3LogUrl")]
+    #[serde(rename = "S3LogUrl")]
     pub s3_log_url: Option<String>,
     /// Security group ids of the server.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_group_ids: Vec<String>,
     /// Name of the backed-up server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
     /// IAM service role ARN of the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Backup status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<BackupStatus>,
     /// Details of the status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_description: Option<String>,
     /// Subnet ids of the server.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subnet_ids: Vec<String>,
     /// Version of the backup tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_version: Option<String>,
     /// ARN of the user who requested the backup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_arn: Option<String>,
 }
 
 /// An event of a server (`ServerEvent`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ServerEvent {
     /// When the event happened.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::time::epoch_seconds_option"
-    )]
+    #[serde(default, with = "crate::time::epoch_seconds_option")]
     pub created_at: Option<DateTime<Utc>>,
     /// The server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
     /// What happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// S3 URL of the event's log.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_url: Option<String>,
 }
 
 /// An account limit and its usage (`AccountAttribute`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccountAttribute {
     /// `ServerLimit` or `ManualBackupLimit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
     /// Current usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
 }
 
 /// An engine attribute as returned by the service (`EngineAttribute`).
 ///
 /// `Debug` redacts the value (the model marks it sensitive).
+#[serde_with::skip_serializing_none]
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EngineAttribute {
     /// Attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Attribute value (sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

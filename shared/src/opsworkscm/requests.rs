@@ -15,14 +15,13 @@ use crate::validation::{TagKey, TagValue};
 use serde::{Deserialize, Serialize};
 
 /// An engine attribute sent to the service (`EngineAttribute` input).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct EngineAttributeInput {
     /// Attribute name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<EngineAttributeName>,
     /// Attribute value (sensitive).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<EngineAttributeValue>,
 }
 
@@ -78,51 +77,42 @@ pub struct AssociateNodeRequest {
 }
 
 /// CreateBackup input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateBackupRequest {
     /// The server to back up.
     pub server_name: ServerName,
     /// A description of the backup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
     /// Tags for the backup (at most 200).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagInput>>,
 }
 
 /// CreateServer input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateServerRequest {
     /// Defaults to true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associate_public_ip_address: Option<bool>,
     /// A custom endpoint domain (requires certificate and key).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_domain: Option<CustomDomain>,
     /// PEM certificate for the custom domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_certificate: Option<CustomCertificate>,
     /// PEM private key for the custom domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_private_key: Option<CustomPrivateKey>,
     /// Disables automated backups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_automated_backup: Option<bool>,
     /// `ChefAutomate` or `Puppet`.
     pub engine: Text,
     /// `Single` or `Monolithic`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_model: Option<Text>,
     /// `2` (Chef), `2019` or `2017` (Puppet).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_version: Option<Text>,
     /// Admin password, pivotal key, r10k settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_attributes: Option<Vec<EngineAttributeInput>>,
     /// Number of automated backups to keep (at least 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_count: Option<BackupRetentionCount>,
     /// The new server's name.
     pub server_name: ServerName,
@@ -131,27 +121,20 @@ pub struct CreateServerRequest {
     /// EC2 instance type, e.g. `m5.large`.
     pub instance_type: Text,
     /// EC2 key pair for SSH access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<KeyPair>,
     /// Weekly maintenance window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_maintenance_window: Option<TimeWindow>,
     /// Daily or weekly backup window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_backup_window: Option<TimeWindow>,
     /// Security group ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<Text>>,
     /// IAM service role for OpsWorks CM.
     pub service_role_arn: ServiceRoleArn,
     /// Subnet ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_ids: Option<Vec<Text>>,
     /// Tags for the server (at most 200).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<TagInput>>,
     /// Create the server from this backup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<BackupId>,
 }
 
@@ -176,34 +159,30 @@ pub struct DeleteServerRequest {
 pub struct DescribeAccountAttributesRequest {}
 
 /// DescribeBackups input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeBackupsRequest {
     /// Only this backup.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<BackupId>,
     /// Only this server's backups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<ServerName>,
     /// Pagination token ("not currently implemented" by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size ("not currently implemented" by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<MaxResults>,
 }
 
 /// DescribeEvents input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeEventsRequest {
     /// The server.
     pub server_name: ServerName,
     /// Pagination token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<MaxResults>,
 }
 
@@ -218,21 +197,20 @@ pub struct DescribeNodeAssociationStatusRequest {
 }
 
 /// DescribeServers input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeServersRequest {
     /// Only this server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<ServerName>,
     /// Pagination token ("not currently implemented" by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size ("not currently implemented" by the service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<MaxResults>,
 }
 
 /// DisassociateNode input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DisassociateNodeRequest {
@@ -241,11 +219,11 @@ pub struct DisassociateNodeRequest {
     /// The node to disassociate.
     pub node_name: NodeName,
     /// Chef: `CHEF_ORGANIZATION`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_attributes: Option<Vec<EngineAttributeInput>>,
 }
 
 /// ExportServerEngineAttribute input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExportServerEngineAttributeRequest {
@@ -254,25 +232,24 @@ pub struct ExportServerEngineAttributeRequest {
     /// The server.
     pub server_name: ServerName,
     /// `RunList`, `OrganizationName`, `NodeEnvironment`, `NodeClientVersion`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_attributes: Option<Vec<EngineAttributeInput>>,
 }
 
 /// ListTagsForResource input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListTagsForResourceRequest {
     /// Server or backup ARN.
     pub resource_arn: OpsWorksCmArn,
     /// Pagination token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<NextToken>,
     /// Page size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<MaxResults>,
 }
 
 /// RestoreServer input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RestoreServerRequest {
@@ -281,21 +258,19 @@ pub struct RestoreServerRequest {
     /// The server to restore onto.
     pub server_name: ServerName,
     /// New EC2 instance type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_type: Option<Text>,
     /// New EC2 key pair.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_pair: Option<KeyPair>,
 }
 
 /// StartMaintenance input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct StartMaintenanceRequest {
     /// The server.
     pub server_name: ServerName,
     /// Chef: `CHEF_MAJOR_UPGRADE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_attributes: Option<Vec<EngineAttributeInput>>,
 }
 
@@ -320,26 +295,24 @@ pub struct UntagResourceRequest {
 }
 
 /// UpdateServer input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateServerRequest {
     /// Disables automated backups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_automated_backup: Option<bool>,
     /// Number of automated backups to keep (model `Integer`, no minimum).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_retention_count: Option<i64>,
     /// The server.
     pub server_name: ServerName,
     /// Weekly maintenance window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_maintenance_window: Option<TimeWindow>,
     /// Daily or weekly backup window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_backup_window: Option<TimeWindow>,
 }
 
 /// UpdateServerEngineAttributes input.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct UpdateServerEngineAttributesRequest {
@@ -348,7 +321,6 @@ pub struct UpdateServerEngineAttributesRequest {
     /// `CHEF_PIVOTAL_KEY` or `PUPPET_ADMIN_PASSWORD`.
     pub attribute_name: AttributeName,
     /// The new value (model `AttributeValue`, max 10000; kept redacted in `Debug`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_value: Option<EngineAttributeValue>,
 }
 

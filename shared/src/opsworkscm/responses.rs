@@ -32,11 +32,11 @@ macro_rules! empty_response {
 }
 
 /// AssociateNode output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssociateNodeResponse {
     /// Token for DescribeNodeAssociationStatus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_association_status_token: Option<String>,
 }
 
@@ -67,6 +67,7 @@ pub struct DescribeAccountAttributesResponse {
 }
 
 /// DescribeBackups output (newest first).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeBackupsResponse {
@@ -74,11 +75,11 @@ pub struct DescribeBackupsResponse {
     #[serde(default)]
     pub backups: Vec<Backup>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// DescribeEvents output (newest first).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeEventsResponse {
@@ -86,16 +87,15 @@ pub struct DescribeEventsResponse {
     #[serde(default)]
     pub server_events: Vec<ServerEvent>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// DescribeNodeAssociationStatus output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeNodeAssociationStatusResponse {
     /// Association status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_association_status: Option<NodeAssociationStatus>,
     /// E.g. `PUPPET_NODE_CERT` for Puppet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,6 +103,7 @@ pub struct DescribeNodeAssociationStatusResponse {
 }
 
 /// DescribeServers output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DescribeServersResponse {
@@ -110,32 +111,31 @@ pub struct DescribeServersResponse {
     #[serde(default)]
     pub servers: Vec<Server>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
 /// DisassociateNode output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct DisassociateNodeResponse {
     /// Token for DescribeNodeAssociationStatus.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_association_status_token: Option<String>,
 }
 
 /// ExportServerEngineAttribute output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ExportServerEngineAttributeResponse {
     /// `Userdata` with a base64 script as value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engine_attribute: Option<EngineAttribute>,
     /// The server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
 }
 
 /// ListTagsForResource output.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ListTagsForResourceResponse {
@@ -143,7 +143,6 @@ pub struct ListTagsForResourceResponse {
     #[serde(default)]
     pub tags: Vec<Tag>,
     /// Token of the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }
 
