@@ -10,12 +10,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use shared::cloudhsmv2::{
     Backup, BackupId, BackupState, BackupsMaxResults, Cluster, ClusterId, ClusterState,
-    ClustersMaxResults, CopyBackupToRegionRequest, CreateClusterRequest, CreateHsmRequest,
-    DeleteBackupRequest, DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest,
-    DescribeClustersRequest, DestinationBackup, EniId, FilterField, Filters, Hsm, HsmId,
-    InitializeClusterRequest, IpAddress, ListTagsRequest, ModifyBackupAttributesRequest,
-    ModifyClusterRequest, NextToken, ResourceId, RestoreBackupRequest, Tag, TagInput, TagKeyList,
-    TagList, TagResourceRequest, TagsMaxResults, UntagResourceRequest, ops,
+    ClustersMaxResults, CopyBackupToRegionRequest, CreateClusterRequest, DeleteBackupRequest,
+    DeleteClusterRequest, DeleteHsmRequest, DescribeBackupsRequest, DescribeClustersRequest,
+    DestinationBackup, EniId, FilterField, Filters, HsmId, IpAddress, ListTagsRequest,
+    ModifyBackupAttributesRequest, NextToken, ResourceId, RestoreBackupRequest, Tag, TagInput,
+    TagKeyList, TagList, TagResourceRequest, TagsMaxResults, UntagResourceRequest, ops,
 };
 use shared::validation::{TagKey, TagValue};
 
@@ -235,14 +234,6 @@ pub async fn delete_cluster(region: &str, cluster_id: &str) -> Result<(), ApiErr
     Ok(())
 }
 
-/// Adds an HSM to a cluster; the answer is the HSM (CREATE_IN_PROGRESS).
-pub async fn create_hsm(region: &str, request: &CreateHsmRequest) -> Result<Hsm, ApiError> {
-    let response = call::<ops::CreateHsm>(region, request).await?;
-    response
-        .hsm
-        .ok_or_else(|| ApiError::Decode("CreateHsm answered without an Hsm".to_owned()))
-}
-
 /// How DeleteHsm names the HSM: by its id, or by its network interface's
 /// id or IP address (the request takes exactly one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,21 +266,6 @@ pub fn delete_hsm_request(cluster_id: &str, hsm: &HsmRef) -> Result<DeleteHsmReq
 pub async fn delete_hsm(region: &str, cluster_id: &str, hsm: &HsmRef) -> Result<(), ApiError> {
     let request = delete_hsm_request(cluster_id, hsm)?;
     call::<ops::DeleteHsm>(region, &request).await?;
-    Ok(())
-}
-
-/// Initializes a cluster with its CSR signed by the customer's CA.
-pub async fn initialize_cluster(
-    region: &str,
-    request: &InitializeClusterRequest,
-) -> Result<(), ApiError> {
-    call::<ops::InitializeCluster>(region, request).await?;
-    Ok(())
-}
-
-/// Changes a cluster's backup retention and/or HSM type.
-pub async fn modify_cluster(region: &str, request: &ModifyClusterRequest) -> Result<(), ApiError> {
-    call::<ops::ModifyCluster>(region, request).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod backups;
 pub mod create_server;
+pub mod delete_server_dialog;
 pub mod maintenance_dialog;
 pub mod resource_tags;
 pub mod server_backups;

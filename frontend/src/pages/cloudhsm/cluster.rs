@@ -10,6 +10,7 @@ pub mod settings;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::cloudhsmv2::{Backup, Certificates, Cluster, ClusterState, Operation};
+use shared::operation::ApiOperation;
 
 use self::hsms::HsmsPanel;
 use self::initialize::InitializePanel;
@@ -93,6 +94,44 @@ impl PanelForm {
                 result
             }
         });
+    }
+
+    /// The Submit handler and "Copy as CLI" command of a form sending
+    /// operation `O` in `region`: Submit checks `request` (inline errors
+    /// show from then on) and sends a valid one under a flash with the
+    /// texts `texts` writes for it, then runs `sent` (to clear inputs).
+    pub(crate) fn operation<O, E>(
+        self,
+        region: Memo<String>,
+        request: impl Fn() -> Result<O::Input, E> + Copy + Send + Sync + 'static,
+        texts: impl Fn(&O::Input) -> OpTexts + Copy + 'static,
+        sent: impl Fn() + Copy + 'static,
+    ) -> (
+        impl Fn(leptos::ev::SubmitEvent) + Copy + 'static,
+        Signal<Option<String>>,
+    )
+    where
+        O: ApiOperation<Name = shared::cloudhsmv2::Operation>,
+        O::Input: Clone + Send + Sync + 'static,
+    {
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let Some(request) = self.begin(request) else {
+                return;
+            };
+            let region = region.get_untracked();
+            self.send(texts(&request), move || {
+                let (region, request) = (region.clone(), request.clone());
+                async move { cloudhsm::call::<O>(&region, &request).await }
+            });
+            sent();
+        };
+        let cli = Signal::derive(move || {
+            request()
+                .ok()
+                .map(|r| cli_command_in(O::NAME, &region.get(), &r))
+        });
+        (submit, cli)
     }
 
     /// Whether Submit was pressed (for the fields' inline errors).

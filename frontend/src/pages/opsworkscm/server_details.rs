@@ -8,12 +8,12 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use shared::opsworkscm::EngineKind;
 use shared::opsworkscm::{Operation, Server};
 
+use super::delete_server_dialog::DeleteServerDialog;
 use super::maintenance_dialog::MaintenanceDialog;
 use crate::api;
 use crate::components::cli::{CopyAsCli, cli_command};
-use crate::components::flash::{Flashes, OpTexts};
+
 use crate::components::key_value::KeyValueGrid;
-use crate::components::modal::ConfirmDelete;
 use crate::components::page::{Breadcrumbs, NotFound, PageHeader, Tab, Tabs};
 use crate::components::status::server_status_view;
 use crate::format;
@@ -36,7 +36,6 @@ fn tab_of(pathname: &str) -> &str {
 #[component]
 pub fn ServerDetailsPage() -> impl IntoView {
     let live = LiveStore::expect();
-    let flashes = Flashes::expect();
     let params = use_params_map();
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     provide_context(CurrentServer(name));
@@ -45,21 +44,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
         Signal::derive(move || server_status_view(live.server(&name.get()).and_then(|s| s.status)));
     let delete_open = RwSignal::new(false);
     let navigate = use_navigate();
-    let confirm_delete = Callback::new(move |()| {
-        let target = name.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Deleting {target}"),
-                format!("Deletion of {target} started"),
-                format!("Could not delete {target}"),
-            ),
-            move || {
-                let target = target.clone();
-                async move { api::opsworkscm::delete_server(&target).await }
-            },
-        );
-        navigate("/servers", Default::default());
-    });
+    let leave = Callback::new(move |()| navigate("/servers", Default::default()));
     let maintenance_open = RwSignal::new(false);
     let location = use_location();
     let tabs = [
@@ -111,22 +96,7 @@ pub fn ServerDetailsPage() -> impl IntoView {
         <Show when=move || maintenance_open.get()>
             <MaintenanceDialog open=maintenance_open server=name.get_untracked() />
         </Show>
-        <ConfirmDelete
-            open=delete_open
-            title=Signal::derive(move || format!("Delete {}", name.get()))
-            message=Signal::derive(move || {
-                format!(
-                    "Deleting {} stops and removes the server and its events. Its backups are kept.",
-                    name.get(),
-                )
-            })
-            on_confirm=confirm_delete
-            cli=Signal::derive(move || {
-                api::opsworkscm::delete_server_request(&name.get())
-                    .ok()
-                    .map(|request| cli_command(Operation::DeleteServer, &request))
-            })
-        />
+        <DeleteServerDialog open=delete_open name=name confirmed=leave />
     }
 }
 

@@ -8,12 +8,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::opsworkscm::{DescribeServersRequest, Operation, Server};
 
+use super::delete_server_dialog::DeleteServerDialog;
 use crate::api;
 use crate::components::backup_flash::create_backup_tracked;
 use crate::components::cli::{CopyAsCli, cli_command};
 use crate::components::flash::{Flashes, LoadFailed, OpTexts};
 use crate::components::list::EmptyState;
-use crate::components::modal::ConfirmDelete;
 use crate::components::panel::{Level, Panel};
 use crate::components::resource_table::{
     ListControls, ListRow, ResourceTable, list_columns, time_key,
@@ -110,20 +110,6 @@ pub fn ServersPage() -> impl IntoView {
             delete_open.set(true);
         }
     };
-    let confirm_delete = Callback::new(move |()| {
-        let name = delete_target.get_untracked();
-        flashes.track(
-            OpTexts::new(
-                format!("Deleting {name}"),
-                format!("Deletion of {name} started"),
-                format!("Could not delete {name}"),
-            ),
-            move || {
-                let name = name.clone();
-                async move { api::opsworkscm::delete_server(&name).await }
-            },
-        );
-    });
     let go_create = {
         let navigate = navigate.clone();
         Callback::new(move |_: leptos::ev::MouseEvent| navigate("/servers/new", Default::default()))
@@ -204,22 +190,7 @@ pub fn ServersPage() -> impl IntoView {
                 </EmptyState>
             </Show>
         </Panel>
-        <ConfirmDelete
-            open=delete_open
-            title=Signal::derive(move || format!("Delete {}", delete_target.get()))
-            message=Signal::derive(move || {
-                format!(
-                    "Deleting {} stops and removes the server and its events. Its backups are kept.",
-                    delete_target.get(),
-                )
-            })
-            on_confirm=confirm_delete
-            cli=Signal::derive(move || {
-                api::opsworkscm::delete_server_request(&delete_target.get())
-                    .ok()
-                    .map(|request| cli_command(Operation::DeleteServer, &request))
-            })
-        />
+        <DeleteServerDialog open=delete_open name=delete_target />
     }
 }
 

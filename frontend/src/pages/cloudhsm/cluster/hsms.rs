@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::cloudhsmv2::{
-    AvailabilityZone, ClusterId, CreateHsmRequest, Hsm, IpAddress, Operation,
+    AvailabilityZone, ClusterId, CreateHsmRequest, Hsm, IpAddress, Operation, ops,
 };
 
 use super::{Current, PanelForm};
@@ -118,27 +118,19 @@ pub fn HsmsPanel(
     let form = PanelForm::new();
     let (attempted, error) = (form.attempted(), form.error());
     let request = move || create_hsm_request(&id.get(), &zone.get(), &ip.get());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(request) = form.begin(request) else {
-            return;
-        };
+    let texts = move |request: &CreateHsmRequest| {
+        let (zone, target) = (request.availability_zone.to_string(), id.get_untracked());
+        OpTexts::new(
+            format!("Creating an HSM in {zone}"),
+            format!("HSM creation in {zone} started for cluster {target}"),
+            format!("Could not create an HSM in {zone}"),
+        )
+    };
+    let cleared = move || {
         ip.set(String::new());
         form.reset();
-        let (region, target) = (region.get_untracked(), id.get_untracked());
-        let zone = request.availability_zone.to_string();
-        form.send(
-            OpTexts::new(
-                format!("Creating an HSM in {zone}"),
-                format!("HSM creation in {zone} started for cluster {target}"),
-                format!("Could not create an HSM in {zone}"),
-            ),
-            move || {
-                let (region, request) = (region.clone(), request.clone());
-                async move { cloudhsm::create_hsm(&region, &request).await }
-            },
-        );
     };
+    let (submit, cli) = form.operation::<ops::CreateHsm, _>(region, request, texts, cleared);
     let delete_open = RwSignal::new(false);
     let delete_target = RwSignal::new(String::new());
     // How the DeleteHsm request names it: `id`, `eni` or `ip`.
@@ -176,11 +168,6 @@ pub fn HsmsPanel(
         delete_target.set(hsm_id);
         delete_by.set("id".to_owned());
         delete_open.set(true);
-    });
-    let cli = Signal::derive(move || {
-        request()
-            .ok()
-            .map(|r| cli_command_in(Operation::CreateHsm, &region.get(), &r))
     });
     view! {
         <Panel id="hsms-heading" title="HSMs" count=Signal::derive(move || hsms.with(Vec::len))>

@@ -3,11 +3,9 @@
 //! anchor), pasted or read from files (InitializeCluster).
 
 use leptos::prelude::*;
-use shared::cloudhsmv2::{Cert, ClusterId, InitializeClusterRequest, Operation};
+use shared::cloudhsmv2::{Cert, ClusterId, InitializeClusterRequest, ops};
 
 use super::{Current, PanelForm};
-use crate::api::cloudhsm;
-use crate::components::cli::cli_command_in;
 use crate::components::field::{FormFooter, PemField};
 use crate::components::flash::OpTexts;
 use crate::components::panel::Panel;
@@ -63,29 +61,15 @@ pub fn InitializePanel(
     let form = PanelForm::new();
     let (attempted, error) = (form.attempted(), form.error());
     let request = move || initialize_request(&id.get(), &signed.get(), &anchor.get());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(request) = form.begin(request) else {
-            return;
-        };
-        let (region, target) = (region.get_untracked(), id.get_untracked());
-        form.send(
-            OpTexts::new(
-                format!("Initializing cluster {target}"),
-                format!("Initialization of cluster {target} started"),
-                format!("Could not initialize cluster {target}"),
-            ),
-            move || {
-                let (region, request) = (region.clone(), request.clone());
-                async move { cloudhsm::initialize_cluster(&region, &request).await }
-            },
-        );
+    let texts = move |_: &InitializeClusterRequest| {
+        let target = id.get_untracked();
+        OpTexts::new(
+            format!("Initializing cluster {target}"),
+            format!("Initialization of cluster {target} started"),
+            format!("Could not initialize cluster {target}"),
+        )
     };
-    let cli = Signal::derive(move || {
-        request()
-            .ok()
-            .map(|r| cli_command_in(Operation::InitializeCluster, &region.get(), &r))
-    });
+    let (submit, cli) = form.operation::<ops::InitializeCluster, _>(region, request, texts, || {});
     view! {
         <Panel id="initialize-heading" title="Initialize cluster">
             {move || match csr.get() {

@@ -5,12 +5,10 @@
 use leptos::prelude::*;
 use shared::cloudhsmv2::{
     BackupRetentionPolicyInput, BackupRetentionType, BackupRetentionValue, ClusterId, HsmType,
-    ModifyClusterRequest, Operation,
+    ModifyClusterRequest, ops,
 };
 
 use super::{Current, PanelForm};
-use crate::api::cloudhsm;
-use crate::components::cli::cli_command_in;
 use crate::components::field::{FormFooter, SelectField, TextField, plain_options};
 use crate::components::flash::OpTexts;
 use crate::components::panel::Panel;
@@ -76,29 +74,15 @@ pub fn ModifyClusterPanel(
     let (attempted, error) = (form.attempted(), form.error());
     let request =
         move || modify_request(&id.get(), &days.get(), &hsm_type.get(), &current_type.get());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(request) = form.begin(request) else {
-            return;
-        };
-        let (region, target) = (region.get_untracked(), id.get_untracked());
-        form.send(
-            OpTexts::new(
-                format!("Saving cluster {target}"),
-                format!("Cluster {target} saved"),
-                format!("Could not save cluster {target}"),
-            ),
-            move || {
-                let (region, request) = (region.clone(), request.clone());
-                async move { cloudhsm::modify_cluster(&region, &request).await }
-            },
-        );
+    let texts = move |_: &ModifyClusterRequest| {
+        let target = id.get_untracked();
+        OpTexts::new(
+            format!("Saving cluster {target}"),
+            format!("Cluster {target} saved"),
+            format!("Could not save cluster {target}"),
+        )
     };
-    let cli = Signal::derive(move || {
-        request()
-            .ok()
-            .map(|r| cli_command_in(Operation::ModifyCluster, &region.get(), &r))
-    });
+    let (submit, cli) = form.operation::<ops::ModifyCluster, _>(region, request, texts, || {});
     let types = move || {
         let current = current_type.get();
         let mut list = vec![current.clone()];
