@@ -49,4 +49,24 @@ impl Submission {
             }
         });
     }
+
+    /// The form's Submit handler: stops the page load, runs `before`
+    /// (clearing the last answer shown), then [`send`](Self::send)s.
+    pub fn on_submit<R: 'static, E, T, F>(
+        self,
+        request: impl Fn() -> Result<R, E> + Copy + 'static,
+        before: impl Fn() + Copy + 'static,
+        send: impl Fn(R) -> F + Copy + 'static,
+        done: impl Fn(T) + Copy + 'static,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static
+    where
+        F: Future<Output = Result<T, ApiError>> + 'static,
+        T: 'static,
+    {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            before();
+            self.send(request, send, done);
+        }
+    }
 }

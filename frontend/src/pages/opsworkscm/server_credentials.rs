@@ -251,11 +251,7 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
     let choose = RwSignal::new(false);
     let password = RwSignal::new(String::new());
     let form = Submission::default();
-    let Submission {
-        attempted,
-        sending,
-        error,
-    } = form;
+    let (attempted, sending, error) = (form.attempted, form.sending, form.error);
     let secret = RwSignal::new(None::<String>);
     let applied = RwSignal::new(false);
     let request = move || {
@@ -267,19 +263,18 @@ fn AdminPasswordReset(server: Memo<String>, engine: EngineKind) -> impl IntoView
             .err()
             .map(|_| "The password does not meet the rules below.".to_owned())
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let cleared = move || {
         secret.set(None);
         applied.set(false);
-        form.send(request, send_reset, move |answer| match answer {
-            Some(generated) => secret.set(Some(generated)),
-            None => {
-                applied.set(true);
-                password.set(String::new());
-                attempted.set(false);
-            }
-        });
     };
+    let submit = form.on_submit(request, cleared, send_reset, move |answer| match answer {
+        Some(generated) => secret.set(Some(generated)),
+        None => {
+            applied.set(true);
+            password.set(String::new());
+            form.attempted.set(false);
+        }
+    });
     view! {
         <form class="credential" on:submit=submit novalidate aria-labelledby="password-heading">
             <h4 id="password-heading">"Admin password"</h4>

@@ -101,11 +101,7 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
     let environment = RwSignal::new(String::new());
     let client_version = RwSignal::new(String::new());
     let form = Submission::default();
-    let Submission {
-        attempted,
-        sending,
-        error,
-    } = form;
+    let (attempted, sending, error) = (form.attempted, form.sending, form.error);
     let script = RwSignal::new(None::<String>);
     let request = move || {
         let inputs = ChefInputs {
@@ -116,14 +112,12 @@ fn UserdataForm(server: Memo<String>, engine: EngineKind) -> impl IntoView {
         };
         userdata_request(&server.get(), engine, &inputs)
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form.send(
-            request,
-            |request| async move { engine_attributes::export_userdata(&request).await },
-            move |text| script.set(Some(text)),
-        );
-    };
+    let submit = form.on_submit(
+        request,
+        || {},
+        |request| async move { engine_attributes::export_userdata(&request).await },
+        move |text| script.set(Some(text)),
+    );
     let inputs = match engine {
         EngineKind::Chef => view! {
             <TextField

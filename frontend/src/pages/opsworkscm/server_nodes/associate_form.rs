@@ -31,11 +31,7 @@ pub fn AssociateNodeForm(
     let public_key = RwSignal::new(String::new());
     let csr = RwSignal::new(String::new());
     let form = Submission::default();
-    let Submission {
-        attempted,
-        sending,
-        error,
-    } = form;
+    let (attempted, sending, error) = (form.attempted, form.sending, form.error);
     let fields = move || AssociateFields {
         node_name: node_name.get(),
         organization: organization.get(),
@@ -43,24 +39,22 @@ pub fn AssociateNodeForm(
         csr: csr.get(),
     };
     let request = move || associate_request(&server.get(), engine, &fields());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form.send(
-            request,
-            |request| async move {
-                let token = nodes::associate_node(&request).await?;
-                Ok((request, token))
-            },
-            move |(request, token)| {
-                live.associations().start(
-                    NodeAction::Associate,
-                    request.server_name.as_str(),
-                    request.node_name.as_str(),
-                    token,
-                );
-            },
-        );
-    };
+    let submit = form.on_submit(
+        request,
+        || {},
+        |request| async move {
+            let token = nodes::associate_node(&request).await?;
+            Ok((request, token))
+        },
+        move |(request, token)| {
+            live.associations().start(
+                NodeAction::Associate,
+                request.server_name.as_str(),
+                request.node_name.as_str(),
+                token,
+            );
+        },
+    );
     let engine_fields = match engine {
         EngineKind::Chef => view! {
             <TextField
