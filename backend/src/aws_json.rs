@@ -34,11 +34,16 @@ pub fn parse_request<T: DeserializeOwned>(body: &[u8]) -> Result<T, ServiceError
             "Start of structure or map found where not expected: the request body must be a JSON object.",
         ));
     }
+    // Most requests are valid: decode them without tracking the path, and
+    // decode again, tracking it, only to name the member an error is at.
+    if let Ok(request) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
+        return Ok(request);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = aws_path(err.path());
-        classify(err.inner(), &path)
-    })
+    match serde_path_to_error::deserialize(de) {
+        Ok(request) => Ok(request),
+        Err(err) => Err(classify(err.inner(), &aws_path(err.path()))),
+    }
 }
 
 fn classify(err: &serde_json::Error, path: &str) -> ServiceError {
