@@ -409,9 +409,10 @@ impl Simulator {
 
     /// A request id for an answer: from this simulator's generator, so a
     /// seeded run answers the same ids.
-    pub async fn request_id(&self) -> String {
-        let id = self.randomly(async { random::uuid() }).await;
-        id.hyphenated()
+    pub fn request_id(&self) -> String {
+        self.random
+            .uuid()
+            .hyphenated()
             .encode_lower(&mut uuid::Uuid::encode_buffer())
             .to_owned()
     }

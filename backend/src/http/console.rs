@@ -28,7 +28,7 @@ pub async fn operation(
     body: Bytes,
 ) -> Response {
     let ctx = RequestContext {
-        request_id: app.request_id().await,
+        request_id: app.request_id(),
         access_key_id: None,
         region: headers
             .get(REGION_HEADER)

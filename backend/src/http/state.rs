@@ -31,9 +31,9 @@ pub struct Settings {
 impl AppState {
     /// The id of a request's answer: the simulator's (seeded by `--seed`),
     /// else a random UUID.
-    pub async fn request_id(&self) -> String {
+    pub fn request_id(&self) -> String {
         match &self.control {
-            Some(sim) => sim.request_id().await,
+            Some(sim) => sim.request_id(),
             None => uuid::Uuid::new_v4().to_string(),
         }
     }

@@ -114,10 +114,11 @@ async fn handle(app: &AppState, request: Request) -> Answered {
         }
     };
     let (method, uri, headers) = (&parts.method, &parts.uri, &parts.headers);
+    let (access_key_id, region) = credential(headers);
     let mut ctx = RequestContext {
-        request_id: app.request_id().await,
-        access_key_id: access_key_id(headers),
-        region: scope_region(headers),
+        request_id: app.request_id(),
+        access_key_id,
+        region,
     };
     let target = parse_target(headers);
     let result = answer(app, &mut ctx, &target, method, uri, headers, &body).await;
@@ -241,24 +242,24 @@ fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> 
     Ok((service, operation.to_owned()))
 }
 
-/// The `/`-separated parts of a SigV4 `Authorization` header's
-/// `Credential=AKID/DATE/REGION/SERVICE/aws4_request`, if present.
-fn credential_parts(headers: &HeaderMap) -> Option<Vec<&str>> {
-    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let credential = auth.split("Credential=").nth(1)?.split([',', ' ']).next()?;
-    Some(credential.split('/').collect())
-}
-
-/// The access key id of a SigV4 `Authorization` header, if present.
-fn access_key_id(headers: &HeaderMap) -> Option<String> {
-    let akid = *credential_parts(headers)?.first()?;
-    (!akid.is_empty() && akid.chars().all(|c| c.is_ascii_alphanumeric())).then(|| akid.to_owned())
-}
-
-/// The region of a SigV4 credential scope, if present.
-fn scope_region(headers: &HeaderMap) -> Option<String> {
-    let region = *credential_parts(headers)?.get(2)?;
-    (!region.is_empty()).then(|| region.to_owned())
+/// The access key id and the region of a SigV4 `Authorization` header's
+/// `Credential=AKID/DATE/REGION/SERVICE/aws4_request`, each when present
+/// and well formed.
+fn credential(headers: &HeaderMap) -> (Option<String>, Option<String>) {
+    let Some(credential) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|auth| auth.to_str().ok())
+        .and_then(|auth| auth.split("Credential=").nth(1))
+        .and_then(|rest| rest.split([',', ' ']).next())
+    else {
+        return (None, None);
+    };
+    let mut parts = credential.split('/');
+    let akid = parts
+        .next()
+        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric()));
+    let region = parts.nth(1).filter(|r| !r.is_empty());
+    (akid.map(str::to_owned), region.map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -305,23 +306,24 @@ mod tests {
             header::AUTHORIZATION,
             HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/opsworks-cm/aws4_request, SignedHeaders=host, Signature=abc"),
         );
-        assert_eq!(access_key_id(&headers).as_deref(), Some("AKIDEXAMPLE"));
-        assert_eq!(scope_region(&headers).as_deref(), Some("us-east-1"));
+        let (akid, region) = credential(&headers);
+        assert_eq!(akid.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(region.as_deref(), Some("us-east-1"));
     }
 
     #[test]
     fn region_is_read_from_the_credential_scope() {
         let mut headers = HeaderMap::new();
-        assert_eq!(scope_region(&headers), None);
+        assert_eq!(credential(&headers).1, None);
         headers.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101/eu-west-2/cloudhsm/aws4_request, SignedHeaders=host, Signature=abc"),
         );
-        assert_eq!(scope_region(&headers).as_deref(), Some("eu-west-2"));
+        assert_eq!(credential(&headers).1.as_deref(), Some("eu-west-2"));
         headers.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101"),
         );
-        assert_eq!(scope_region(&headers), None);
+        assert_eq!(credential(&headers).1, None);
     }
 }

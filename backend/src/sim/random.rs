@@ -44,6 +44,14 @@ impl Random {
         }
     }
 
+    /// A random (version 4) UUID drawn from this generator, without a
+    /// [`scope`] (a request id, drawn before the call runs).
+    pub(crate) fn uuid(&self) -> uuid::Uuid {
+        let mut bytes = [0u8; 16];
+        self.draw(|rng| rng.fill_bytes(&mut bytes));
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
     /// Whether it is seeded.
     fn is_seeded(&self) -> bool {
         self.seeded
