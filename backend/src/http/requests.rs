@@ -279,20 +279,24 @@ pub async fn stream(State(app): State<AppState>) -> Response {
 
 /// The resource a call names (in its request) or makes (in its answer).
 pub fn touched(request: &[u8], answer: Option<&[u8]>) -> Option<ResourceRef> {
-    let parse = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).ok();
-    let named = parse(request).and_then(|body| {
-        [
-            ("BackupId", "backup"),
-            ("ServerName", "server"),
-            ("ClusterId", "cluster"),
-            ("ResourceArn", "arn"),
-            ("ResourceId", "arn"),
-        ]
-        .into_iter()
-        .find_map(|(member, kind)| resource(kind, body.get(member)))
-    });
+    let named = serde_json::from_slice::<Named<'_>>(request)
+        .ok()
+        .and_then(|body| {
+            [
+                (body.backup_id, "backup"),
+                (body.server_name, "server"),
+                (body.cluster_id, "cluster"),
+                (body.resource_arn, "arn"),
+                (body.resource_id, "arn"),
+            ]
+            .into_iter()
+            .find_map(|(member, kind)| match member? {
+                Member::Text(id) => named_resource(kind, &id),
+                Member::Other(_) => None,
+            })
+        });
     named.or_else(|| {
-        let body = parse(answer?)?;
+        let body = serde_json::from_slice::<Value>(answer?).ok()?;
         [
             ("/Server/ServerName", "server"),
             ("/Backup/BackupId", "backup"),
@@ -303,8 +307,36 @@ pub fn touched(request: &[u8], answer: Option<&[u8]>) -> Option<ResourceRef> {
     })
 }
 
+/// The members of a request that name a resource, read without building
+/// the whole body (every call is logged, reads included).
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Named<'a> {
+    #[serde(borrow)]
+    backup_id: Option<Member<'a>>,
+    #[serde(borrow)]
+    server_name: Option<Member<'a>>,
+    #[serde(borrow)]
+    cluster_id: Option<Member<'a>>,
+    #[serde(borrow)]
+    resource_arn: Option<Member<'a>>,
+    #[serde(borrow)]
+    resource_id: Option<Member<'a>>,
+}
+
+/// A member's value: text names a resource; anything else does not.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Member<'a> {
+    Text(#[serde(borrow)] std::borrow::Cow<'a, str>),
+    Other(serde::de::IgnoredAny),
+}
+
 fn resource(kind: &str, value: Option<&Value>) -> Option<ResourceRef> {
-    let id = value?.as_str()?;
+    named_resource(kind, value?.as_str()?)
+}
+
+fn named_resource(kind: &str, id: &str) -> Option<ResourceRef> {
     (!id.is_empty() && id.len() <= 2048).then(|| ResourceRef {
         kind: kind.to_owned(),
         id: id.to_owned(),
@@ -328,6 +360,16 @@ mod tests {
             ("cluster", "cluster-abc")
         );
         assert_eq!(touched(b"not json", Some(b"{}")), None);
+        let past_a_number = touched(
+            br#"{"BackupId":5,"Filters":{"x":[1]},"ServerName":"w\u0065b"}"#,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (past_a_number.kind.as_str(), past_a_number.id.as_str()),
+            ("server", "web")
+        );
+        assert_eq!(touched(br#"{"ServerName":""}"#, None), None);
     }
 
     #[test]
