@@ -78,6 +78,16 @@ impl Faults {
             .any(|f| f.spec.kind.is_health())
     }
 
+    /// Whether no fault is injected (the common case: a call then needs
+    /// no further look at the list).
+    pub fn is_empty(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .is_empty()
+    }
+
     /// Whether any fault is scoped to a server (so requests must be read for it).
     pub fn any_server_scoped(&self) -> bool {
         self.inner
