@@ -47,9 +47,7 @@ impl Random {
     /// A random (version 4) UUID drawn from this generator, without a
     /// [`scope`] (a request id, drawn before the call runs).
     pub(crate) fn uuid(&self) -> uuid::Uuid {
-        let mut bytes = [0u8; 16];
-        self.draw(|rng| rng.fill_bytes(&mut bytes));
-        uuid::Builder::from_random_bytes(bytes).into_uuid()
+        self.draw(uuid_from)
     }
 
     /// Whether it is seeded.
@@ -141,8 +139,13 @@ pub(crate) fn hex(n: usize) -> String {
 
 /// A random (version 4) UUID.
 pub(crate) fn uuid() -> uuid::Uuid {
+    with(uuid_from)
+}
+
+/// A random (version 4) UUID drawn from `rng`.
+fn uuid_from(rng: &mut dyn RngCore) -> uuid::Uuid {
     let mut bytes = [0u8; 16];
-    with(|rng| rng.fill_bytes(&mut bytes));
+    rng.fill_bytes(&mut bytes);
     uuid::Builder::from_random_bytes(bytes).into_uuid()
 }
 
