@@ -66,7 +66,7 @@ impl PanelForm {
 
     /// On Submit: inline errors show from now on; the request when it is
     /// valid, with the last refusal cleared.
-    pub(crate) fn begin<R, E>(self, request: impl Fn() -> Result<R, E>) -> Option<R> {
+    fn begin<R, E>(self, request: impl Fn() -> Result<R, E>) -> Option<R> {
         self.attempted.set(true);
         let request = untrack(request).ok()?;
         self.error.set(None);
@@ -79,7 +79,7 @@ impl PanelForm {
     }
 
     /// Runs `op` under a flash with `texts`; a refusal also shows in the form.
-    pub(crate) fn send<F, Fut, T>(self, texts: OpTexts, op: F)
+    fn send<F, Fut, T>(self, texts: OpTexts, op: F)
     where
         F: Fn() -> Fut + Clone + Send + Sync + 'static,
         Fut: Future<Output = Result<T, ApiError>> + 'static,
