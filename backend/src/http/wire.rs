@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use futures_util::FutureExt;
 use shared::error::ErrorCode;
@@ -245,27 +245,46 @@ fn parse_target(headers: &HeaderMap) -> Result<(Service, String), ServiceError> 
 /// The access key id and the region of a SigV4 `Authorization` header's
 /// `Credential=AKID/DATE/REGION/SERVICE/aws4_request`, each when present
 /// and well formed.
+///
+/// Byte scans rather than `str::split` with a pattern: this runs on every
+/// call, and a substring searcher's set-up cost more than the rest of it.
 fn credential(headers: &HeaderMap) -> (Option<String>, Option<String>) {
-    let Some(credential) = headers
+    const KEY: &[u8] = b"Credential=";
+    let Some(auth) = headers
         .get(header::AUTHORIZATION)
-        .and_then(|auth| auth.to_str().ok())
-        .and_then(|auth| auth.split("Credential=").nth(1))
-        .and_then(|rest| rest.split([',', ' ']).next())
+        .map(HeaderValue::as_bytes)
     else {
         return (None, None);
     };
-    let mut parts = credential.split('/');
+    // SigV4 puts it right after the algorithm; look further only if not.
+    let after_algorithm = auth.iter().position(|&b| b == b' ').map_or(0, |i| i + 1);
+    let start = if auth[after_algorithm..].starts_with(KEY) {
+        after_algorithm + KEY.len()
+    } else {
+        match auth.windows(KEY.len()).position(|w| w == KEY) {
+            Some(i) => i + KEY.len(),
+            None => return (None, None),
+        }
+    };
+    let rest = &auth[start..];
+    let scope = &rest[..rest
+        .iter()
+        .position(|&b| b == b',' || b == b' ')
+        .unwrap_or(rest.len())];
+    let mut parts = scope.split(|&b| b == b'/');
     let akid = parts
         .next()
-        .filter(|a| !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric()));
-    let region = parts.nth(1).filter(|r| !r.is_empty());
-    (akid.map(str::to_owned), region.map(str::to_owned))
+        .filter(|a| !a.is_empty() && a.iter().all(u8::is_ascii_alphanumeric));
+    let region = parts
+        .nth(1)
+        .filter(|r| !r.is_empty())
+        .and_then(|r| std::str::from_utf8(r).ok());
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (akid.map(text), region.map(str::to_owned))
 }
 
 #[cfg(test)]
 mod tests {
-    use axum::http::HeaderValue;
-
     use super::*;
 
     fn streamed(pieces: Vec<Bytes>) -> axum::body::Body {
@@ -325,5 +344,31 @@ mod tests {
             HeaderValue::from_static("AWS4-HMAC-SHA256 Credential=AKID/20260101"),
         );
         assert_eq!(credential(&headers).1, None);
+    }
+
+    #[test]
+    fn the_credential_is_found_anywhere_in_the_header_and_checked() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
+            credential(&headers)
+        };
+        let found = with(
+            "AWS4-HMAC-SHA256 SignedHeaders=host, Credential=AKID2/20260101/ap-south-1/cloudhsm/aws4_request, Signature=abc",
+        );
+        assert_eq!(found.0.as_deref(), Some("AKID2"));
+        assert_eq!(found.1.as_deref(), Some("ap-south-1"));
+        assert_eq!(
+            with("AWS4-HMAC-SHA256  Credential=AKID3/d/eu-north-1/x/aws4_request")
+                .0
+                .as_deref(),
+            Some("AKID3")
+        );
+        assert_eq!(
+            with("AWS4-HMAC-SHA256 Credential=AK-ID/d/us-east-1/x/y"),
+            (None, Some("us-east-1".into()))
+        );
+        assert_eq!(with("AWS4-HMAC-SHA256 Signature=abc"), (None, None));
+        assert_eq!(with("Credential="), (None, None));
     }
 }
