@@ -3,7 +3,8 @@
 //! tag or overwriting the value of a key, checked by the `shared` validators,
 //! with its "Copy as CLI" (and the commands removing the typed key's tag
 //! and listing the tags). The tags are found, sorted and paged with the list
-//! kit. The caller loads the tags and sends the changes.
+//! kit. [`ResourceTags`] loads and changes them through a service's
+//! [`Tagged`] resource.
 
 use leptos::prelude::*;
 use shared::validation::{TagKey, TagValue};
@@ -30,23 +31,44 @@ fn list_row((key, value): &(String, String)) -> ListRow {
     }
 }
 
-/// The Save and Remove callbacks of a [`TagsPanel`]: `save(key, value)` and
-/// `remove(key)` give, at the click, the call to make (run again on Retry);
-/// each runs under a flash, then `refresh` is bumped so the caller reloads
-/// the tags.
-pub fn tag_changes<S, SC, SF, R, RC, RF>(
-    refresh: RwSignal<u64>,
-    save: S,
-    remove: R,
-) -> (Callback<(String, String)>, Callback<String>)
-where
-    S: Fn(String, String) -> SC + Send + Sync + 'static,
-    SC: Fn() -> SF + Clone + Send + Sync + 'static,
-    SF: Future<Output = Result<(), ApiError>> + 'static,
-    R: Fn(String) -> RC + Send + Sync + 'static,
-    RC: Fn() -> RF + Clone + Send + Sync + 'static,
-    RF: Future<Output = Result<(), ApiError>> + 'static,
-{
+/// A resource of one service whose tags a [`ResourceTags`] panel shows:
+/// how the service lists and changes them, and the CLI commands that would.
+pub trait Tagged: Clone + Send + Sync + 'static {
+    /// The service's own rule for one tag, if it has one (see [`TagsPanel`]).
+    const RULE: Option<TagRule> = None;
+
+    /// Every tag, as `(key, value)` pairs.
+    fn list(&self) -> impl Future<Output = TagsResult>;
+
+    /// Adds the tag `(key, value)` or overwrites the key's value.
+    fn tag(&self, key: &str, value: &str) -> impl Future<Output = Result<(), ApiError>>;
+
+    /// Removes the tag of `key`.
+    fn untag(&self, key: &str) -> impl Future<Output = Result<(), ApiError>>;
+
+    /// The CLI command [`Self::tag`] sends; `None` when the input is invalid.
+    fn tag_cli(&self, key: &str, value: &str) -> Option<String>;
+
+    /// The CLI command [`Self::untag`] sends; `None` when the key is invalid.
+    fn untag_cli(&self, key: &str) -> Option<String>;
+
+    /// The CLI command [`Self::list`] sends.
+    fn list_cli(&self) -> Option<String>;
+}
+
+/// The Tags panel of `resource`: loads its tags, and saves and removes
+/// each under a flash (Retry runs the same call again), reloading after.
+#[component]
+pub fn ResourceTags<R: Tagged>(
+    /// The resource; the panel reloads when it changes.
+    resource: Signal<R>,
+) -> impl IntoView {
+    let refresh = RwSignal::new(0_u64);
+    let tags = LocalResource::new(move || {
+        let resource = resource.get();
+        let _ = refresh.get();
+        async move { resource.list().await }
+    });
     let flashes = Flashes::expect();
     let on_save = Callback::new(move |(k, v): (String, String)| {
         let texts = OpTexts::new(
@@ -54,7 +76,12 @@ where
             format!("Tag {k} saved"),
             format!("Could not save tag {k}"),
         );
-        flashes.track(texts, refreshing(refresh, save(k, v)));
+        let resource = resource.get_untracked();
+        let save = move || {
+            let (resource, k, v) = (resource.clone(), k.clone(), v.clone());
+            async move { resource.tag(&k, &v).await }
+        };
+        flashes.track(texts, refreshing(refresh, save));
     });
     let on_remove = Callback::new(move |k: String| {
         let texts = OpTexts::new(
@@ -62,9 +89,27 @@ where
             format!("Tag {k} removed"),
             format!("Could not remove tag {k}"),
         );
-        flashes.track(texts, refreshing(refresh, remove(k)));
+        let resource = resource.get_untracked();
+        let remove = move || {
+            let (resource, k) = (resource.clone(), k.clone());
+            async move { resource.untag(&k).await }
+        };
+        flashes.track(texts, refreshing(refresh, remove));
     });
-    (on_save, on_remove)
+    let cli = Callback::new(move |(k, v): (String, String)| resource.get().tag_cli(&k, &v));
+    let remove_cli = Callback::new(move |k: String| resource.get().untag_cli(&k));
+    let list_cli = Signal::derive(move || resource.get().list_cli());
+    view! {
+        <TagsPanel
+            tags=tags
+            on_save=on_save
+            on_remove=on_remove
+            cli=cli
+            remove_cli=remove_cli
+            list_cli=list_cli
+            rule=R::RULE
+        />
+    }
 }
 
 /// `call`, then a bump of `refresh` whatever the outcome.
@@ -114,7 +159,6 @@ pub fn TagsPanel(
     list_cli: Signal<Option<String>>,
     /// The service's own rule for one tag beyond the model's shapes
     /// (OpsWorks CM's trimmed 127/255 characters), if it has one.
-    #[prop(optional)]
     rule: Option<TagRule>,
 ) -> impl IntoView {
     let key = RwSignal::new(String::new());

@@ -4,9 +4,54 @@
 use leptos::prelude::*;
 use shared::cloudhsmv2::Operation;
 
-use crate::api::cloudhsm;
+use crate::api::{ApiError, cloudhsm};
 use crate::components::cli::cli_command_in;
-use crate::components::tags_panel::{TagsPanel, tag_changes};
+use crate::components::tags_panel::{ResourceTags, Tagged, TagsResult};
+
+/// A cluster or backup (by id) in a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HsmResource {
+    region: String,
+    id: String,
+}
+
+impl Tagged for HsmResource {
+    async fn list(&self) -> TagsResult {
+        let tags = cloudhsm::list_tags(&self.region, &self.id).await?;
+        Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
+    }
+
+    async fn tag(&self, key: &str, value: &str) -> Result<(), ApiError> {
+        cloudhsm::tag_resource(&self.region, &self.id, key, value).await
+    }
+
+    async fn untag(&self, key: &str) -> Result<(), ApiError> {
+        cloudhsm::untag_resource(&self.region, &self.id, key).await
+    }
+
+    fn tag_cli(&self, key: &str, value: &str) -> Option<String> {
+        let request = cloudhsm::tag_resource_request(&self.id, key, value).ok()?;
+        Some(cli_command_in(
+            Operation::TagResource,
+            &self.region,
+            &request,
+        ))
+    }
+
+    fn untag_cli(&self, key: &str) -> Option<String> {
+        let request = cloudhsm::untag_resource_request(&self.id, key).ok()?;
+        Some(cli_command_in(
+            Operation::UntagResource,
+            &self.region,
+            &request,
+        ))
+    }
+
+    fn list_cli(&self) -> Option<String> {
+        let request = cloudhsm::list_tags_request(&self.id).ok()?;
+        Some(cli_command_in(Operation::ListTags, &self.region, &request))
+    }
+}
 
 /// The tags of `resource_id` (a cluster or backup id) in `region`.
 #[component]
@@ -16,55 +61,9 @@ pub fn HsmTags(
     /// A cluster id or backup id.
     resource_id: Memo<String>,
 ) -> impl IntoView {
-    let refresh = RwSignal::new(0_u64);
-    let tags = LocalResource::new(move || {
-        let (region, id) = (region.get(), resource_id.get());
-        let _ = refresh.get();
-        async move {
-            let tags = cloudhsm::list_tags(&region, &id).await?;
-            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
-        }
+    let resource = Signal::derive(move || HsmResource {
+        region: region.get(),
+        id: resource_id.get(),
     });
-    let (save, remove) = tag_changes(
-        refresh,
-        move |k, v| {
-            let (region, id) = (region.get_untracked(), resource_id.get_untracked());
-            move || {
-                let (region, id, k, v) = (region.clone(), id.clone(), k.clone(), v.clone());
-                async move { cloudhsm::tag_resource(&region, &id, &k, &v).await }
-            }
-        },
-        move |k| {
-            let (region, id) = (region.get_untracked(), resource_id.get_untracked());
-            move || {
-                let (region, id, k) = (region.clone(), id.clone(), k.clone());
-                async move { cloudhsm::untag_resource(&region, &id, &k).await }
-            }
-        },
-    );
-    let cli = Callback::new(move |(k, v): (String, String)| {
-        cloudhsm::tag_resource_request(&resource_id.get(), &k, &v)
-            .ok()
-            .map(|request| cli_command_in(Operation::TagResource, &region.get(), &request))
-    });
-    let remove_cli = Callback::new(move |k: String| {
-        cloudhsm::untag_resource_request(&resource_id.get(), &k)
-            .ok()
-            .map(|request| cli_command_in(Operation::UntagResource, &region.get(), &request))
-    });
-    let list_cli = Signal::derive(move || {
-        cloudhsm::list_tags_request(&resource_id.get())
-            .ok()
-            .map(|request| cli_command_in(Operation::ListTags, &region.get(), &request))
-    });
-    view! {
-        <TagsPanel
-            tags=tags
-            on_save=save
-            on_remove=remove
-            cli=cli
-            remove_cli=remove_cli
-            list_cli=list_cli
-        />
-    }
+    view! { <ResourceTags resource=resource /> }
 }

@@ -5,68 +5,55 @@
 use leptos::prelude::*;
 use shared::opsworkscm::Operation;
 
-use crate::api;
+use crate::api::{ApiError, opsworkscm};
 use crate::components::cli::cli_command;
-use crate::components::tags_panel::{TagsPanel, tag_changes};
+use crate::components::tags_panel::{ResourceTags, TagRule, Tagged, TagsResult};
+
+/// A server or backup, by its ARN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OpsWorksResource(String);
+
+impl Tagged for OpsWorksResource {
+    /// OpsWorks CM's own tag rule (trimmed, 127/255 characters).
+    const RULE: Option<TagRule> = Some(shared::opsworkscm::check_tag);
+
+    async fn list(&self) -> TagsResult {
+        let tags = opsworkscm::list_tags(&self.0).await?;
+        Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
+    }
+
+    async fn tag(&self, key: &str, value: &str) -> Result<(), ApiError> {
+        opsworkscm::tag_resource(&self.0, key, value).await
+    }
+
+    async fn untag(&self, key: &str) -> Result<(), ApiError> {
+        opsworkscm::untag_resource(&self.0, key).await
+    }
+
+    fn tag_cli(&self, key: &str, value: &str) -> Option<String> {
+        let request = opsworkscm::tag_resource_request(&self.0, key, value).ok()?;
+        Some(cli_command(Operation::TagResource, &request))
+    }
+
+    fn untag_cli(&self, key: &str) -> Option<String> {
+        let request = opsworkscm::untag_resource_request(&self.0, key).ok()?;
+        Some(cli_command(Operation::UntagResource, &request))
+    }
+
+    fn list_cli(&self) -> Option<String> {
+        let request = opsworkscm::list_tags_request(&self.0).ok()?;
+        Some(cli_command(Operation::ListTagsForResource, &request))
+    }
+}
 
 /// A Tags panel for the resource `arn` names, checked by OpsWorks CM's
-/// own tag rule (trimmed, 127/255 characters).
+/// own tag rule.
 #[component]
 pub fn OpsWorksTags(
     /// The server's or backup's ARN.
     #[prop(into)]
     arn: Signal<String>,
 ) -> impl IntoView {
-    let refresh = RwSignal::new(0_u64);
-    let tags = LocalResource::new(move || {
-        let arn = arn.get();
-        let _ = refresh.get();
-        async move {
-            let tags = api::opsworkscm::list_tags(&arn).await?;
-            Ok(tags.into_iter().map(|t| (t.key, t.value)).collect())
-        }
-    });
-    let (save, remove) = tag_changes(
-        refresh,
-        move |k, v| {
-            let target = arn.get_untracked();
-            move || {
-                let (target, k, v) = (target.clone(), k.clone(), v.clone());
-                async move { api::opsworkscm::tag_resource(&target, &k, &v).await }
-            }
-        },
-        move |k| {
-            let target = arn.get_untracked();
-            move || {
-                let (target, k) = (target.clone(), k.clone());
-                async move { api::opsworkscm::untag_resource(&target, &k).await }
-            }
-        },
-    );
-    let cli = Callback::new(move |(k, v): (String, String)| {
-        api::opsworkscm::tag_resource_request(&arn.get(), &k, &v)
-            .ok()
-            .map(|request| cli_command(Operation::TagResource, &request))
-    });
-    let remove_cli = Callback::new(move |k: String| {
-        api::opsworkscm::untag_resource_request(&arn.get(), &k)
-            .ok()
-            .map(|request| cli_command(Operation::UntagResource, &request))
-    });
-    let list_cli = Signal::derive(move || {
-        api::opsworkscm::list_tags_request(&arn.get())
-            .ok()
-            .map(|request| cli_command(Operation::ListTagsForResource, &request))
-    });
-    view! {
-        <TagsPanel
-            tags=tags
-            on_save=save
-            on_remove=remove
-            cli=cli
-            remove_cli=remove_cli
-            list_cli=list_cli
-            rule=shared::opsworkscm::check_tag
-        />
-    }
+    let resource = Signal::derive(move || OpsWorksResource(arn.get()));
+    view! { <ResourceTags resource=resource /> }
 }
