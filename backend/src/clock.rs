@@ -3,6 +3,7 @@
 //! Simulator logic asks a [`Clock`] for the time and waits on it, so tests can
 //! drive time by hand with [`ManualClock`] and never sleep for state.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -37,7 +38,11 @@ pub trait Clock: Send + Sync + 'static {
 /// forward: the clock of `cmconsole serve`.
 #[derive(Debug)]
 pub struct SimClock {
+    /// The offset, for sleepers to wake on when it moves.
     offset_ms: watch::Sender<i64>,
+    /// The same, read by [`Clock::now`] on every call without the channel's
+    /// lock (shared by every worker thread).
+    current_ms: AtomicI64,
 }
 
 impl Default for SimClock {
@@ -51,12 +56,13 @@ impl SimClock {
     pub fn new() -> Self {
         Self {
             offset_ms: watch::channel(0).0,
+            current_ms: AtomicI64::new(0),
         }
     }
 
     /// How far ahead of real time the clock is.
     pub fn offset(&self) -> chrono::Duration {
-        chrono::Duration::milliseconds(*self.offset_ms.borrow())
+        chrono::Duration::milliseconds(self.current_ms.load(Ordering::Acquire))
     }
 }
 
@@ -91,16 +97,22 @@ impl Clock for SimClock {
 
     fn advance(&self, by: Duration) -> bool {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.offset_ms.send_modify(|o| *o = o.saturating_add(ms));
+        self.offset_ms.send_modify(|o| {
+            *o = o.saturating_add(ms);
+            self.current_ms.store(*o, Ordering::Release);
+        });
         true
     }
 
     fn offset_ms(&self) -> i64 {
-        *self.offset_ms.borrow()
+        self.current_ms.load(Ordering::Acquire)
     }
 
     fn restore_offset(&self, offset_ms: i64) {
-        self.offset_ms.send_replace(offset_ms.max(0));
+        self.offset_ms.send_modify(|o| {
+            *o = offset_ms.max(0);
+            self.current_ms.store(*o, Ordering::Release);
+        });
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`shared::sim_control::faults`].
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rand::Rng;
 use shared::error::ErrorCode;
@@ -19,6 +20,10 @@ pub const MAX_FAULTS: usize = 100;
 #[derive(Debug, Default)]
 pub struct Faults {
     inner: Mutex<(u64, Vec<Fault>)>,
+    /// How many faults are active, kept beside the list so that a call,
+    /// in the common case of none, looks at no lock (shared by every
+    /// worker thread) at all.
+    active: AtomicUsize,
 }
 
 impl Faults {
@@ -39,6 +44,7 @@ impl Faults {
             fired: 0,
         };
         inner.1.push(fault.clone());
+        self.counted(&inner.1);
         Ok(fault)
     }
 
@@ -56,16 +62,20 @@ impl Faults {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let before = inner.1.len();
         inner.1.retain(|f| f.id != id);
+        self.counted(&inner.1);
         inner.1.len() != before
     }
 
     /// Removes every fault.
     pub fn clear(&self) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .1
-            .clear();
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.1.clear();
+        self.counted(&inner.1);
+    }
+
+    /// Notes the list's length after a change (made under its lock).
+    fn counted(&self, list: &[Fault]) {
+        self.active.store(list.len(), Ordering::Release);
     }
 
     /// Whether a fault waits for a health check.
@@ -81,11 +91,7 @@ impl Faults {
     /// Whether no fault is injected (the common case: a call then needs
     /// no further look at the list).
     pub fn is_empty(&self) -> bool {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .1
-            .is_empty()
+        self.active.load(Ordering::Acquire) == 0
     }
 
     /// Whether any fault is scoped to a server (so requests must be read for it).
@@ -126,6 +132,7 @@ impl Faults {
         let kind = fault.spec.kind.clone();
         if fault.spec.count.is_some_and(|c| fault.fired >= c) {
             list.remove(index);
+            self.counted(list);
         }
         Some(kind)
     }
@@ -158,6 +165,23 @@ mod tests {
             "used up"
         );
         assert!(faults.list().is_empty());
+        assert!(faults.is_empty(), "a used-up fault is no longer counted");
+    }
+
+    #[test]
+    fn is_empty_follows_every_change_to_the_list() {
+        let faults = Faults::default();
+        assert!(faults.is_empty());
+        let id = faults
+            .add(spec(FaultKind::Latency { millis: 1 }))
+            .unwrap()
+            .id;
+        faults.add(spec(FaultKind::Latency { millis: 2 })).unwrap();
+        assert!(!faults.is_empty());
+        assert!(faults.remove(id));
+        assert!(!faults.is_empty(), "one left");
+        faults.clear();
+        assert!(faults.is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rand::rngs::StdRng;
@@ -20,6 +21,10 @@ use rand::{Rng as _, RngCore, SeedableRng as _};
 pub(crate) struct Random {
     /// `None`: the operating system's generator.
     seeded: Mutex<Option<StdRng>>,
+    /// Whether `seeded` holds one, so that an unseeded draw (every request
+    /// id of a normal run) takes the thread's generator without the lock
+    /// every worker thread would share.
+    is_seeded: AtomicBool,
 }
 
 impl Random {
@@ -27,16 +32,22 @@ impl Random {
     pub(crate) fn new(seed: Option<u64>) -> Self {
         Self {
             seeded: Mutex::new(seed.map(StdRng::seed_from_u64)),
+            is_seeded: AtomicBool::new(seed.is_some()),
         }
     }
 
     /// Starts over from `seed` (or goes back to the operating system's).
     pub(crate) fn reseed(&self, seed: Option<u64>) {
-        *self.seeded.lock().unwrap_or_else(|e| e.into_inner()) = seed.map(StdRng::seed_from_u64);
+        let mut seeded = self.seeded.lock().unwrap_or_else(|e| e.into_inner());
+        *seeded = seed.map(StdRng::seed_from_u64);
+        self.is_seeded.store(seed.is_some(), Ordering::Release);
     }
 
     /// Runs `f` with this generator.
     fn draw<R>(&self, f: impl FnOnce(&mut dyn RngCore) -> R) -> R {
+        if !self.is_seeded() {
+            return f(&mut rand::rng());
+        }
         let mut seeded = self.seeded.lock().unwrap_or_else(|e| e.into_inner());
         match seeded.as_mut() {
             Some(rng) => f(rng),
@@ -52,10 +63,7 @@ impl Random {
 
     /// Whether it is seeded.
     fn is_seeded(&self) -> bool {
-        self.seeded
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
+        self.is_seeded.load(Ordering::Acquire)
     }
 }
 
