@@ -9,6 +9,7 @@
 
 mod account;
 pub(crate) mod artifacts;
+pub(crate) mod backup_table;
 mod backups;
 pub(crate) mod durations;
 pub(crate) mod health;

@@ -256,30 +256,24 @@ impl Handles<ops::DescribeBackups> for OpsWorksCm<'_> {
             }
             if let Some(name) = &req.server_name {
                 // Backups listed under a name no server has now answer
-                // instead of ResourceNotFound; they are looked for only
-                // when there is no such server.
-                let has_backups = || {
-                    state
-                        .opsworkscm
-                        .backups
-                        .values()
-                        .any(|b| b.backup.server_name.as_deref() == Some(name.as_str()))
-                };
-                if !state.opsworkscm.servers.contains_key(name.as_str()) && !has_backups() {
+                // instead of ResourceNotFound.
+                if !state.opsworkscm.servers.contains_key(name.as_str())
+                    && !state.opsworkscm.backups.any_of_server(name.as_str())
+                {
                     return Err(ServiceError::not_found(format!(
                         "Server {name} does not exist."
                     )));
                 }
             }
-            let mut items: Vec<((i64, String), Backup)> = state
-                .opsworkscm
-                .backups
-                .values()
-                .filter(|b| {
-                    req.backup_id
-                        .as_ref()
-                        .is_none_or(|id| b.backup.backup_id.as_deref() == Some(id.as_str()))
-                })
+            let backups = &state.opsworkscm.backups;
+            // One backup, one server's, or all: never more read than asked.
+            let chosen: Box<dyn Iterator<Item = &BackupRecord>> =
+                match (&req.backup_id, &req.server_name) {
+                    (Some(id), _) => Box::new(backups.get(id.as_str()).into_iter()),
+                    (None, Some(name)) => Box::new(backups.of_server(name.as_str())),
+                    (None, None) => Box::new(backups.values()),
+                };
+            let mut items: Vec<((i64, String), Backup)> = chosen
                 .filter(|b| {
                     req.server_name
                         .as_ref()

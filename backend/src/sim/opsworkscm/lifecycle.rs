@@ -396,10 +396,9 @@ pub(crate) fn prune_automated(
     let mut automated: Vec<(DateTime<Utc>, String)> = state
         .opsworkscm
         .backups
-        .values()
+        .of_server(server)
         .filter(|b| {
-            b.backup.server_name.as_deref() == Some(server)
-                && b.backup.backup_type == Some(BackupType::Automated)
+            b.backup.backup_type == Some(BackupType::Automated)
                 && b.backup.status == Some(BackupStatus::Ok)
         })
         .map(|b| {

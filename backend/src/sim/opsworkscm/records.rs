@@ -13,6 +13,7 @@ use shared::opsworkscm::{
     Backup, BackupType, EngineAttribute, NodeAssociationStatus, Server, ServerEvent, Tag,
 };
 
+use super::backup_table::{BackupTable, Filed};
 use crate::sim::State;
 use crate::sim::changes::{Changes, corrupt_record, decode_record, prefixed};
 use crate::store::{RecordKind, StoreError, Write};
@@ -196,6 +197,16 @@ pub(crate) struct BackupRecord {
     pub(crate) snapshot: Option<ServerSnapshot>,
 }
 
+impl Filed for BackupRecord {
+    fn server(&self) -> &str {
+        self.backup.server_name.as_deref().unwrap_or_default()
+    }
+
+    fn is_manual(&self) -> bool {
+        self.backup.backup_type == Some(BackupType::Manual)
+    }
+}
+
 /// A server event and its position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct EventRecord {
@@ -307,8 +318,8 @@ pub(crate) struct Records {
     pub(crate) servers: BTreeMap<String, ServerRecord>,
     /// Each server as DescribeServers returns it, kept in step with `servers`.
     pub(crate) server_views: HashMap<String, CachedJson>,
-    /// Backups by id.
-    pub(crate) backups: BTreeMap<String, BackupRecord>,
+    /// Backups by id and by server.
+    pub(crate) backups: BackupTable<BackupRecord>,
     /// Events per server, oldest first.
     pub(crate) events: HashMap<String, Vec<EventRecord>>,
     /// Node association requests by token.
@@ -320,8 +331,7 @@ pub(crate) struct Records {
 impl Records {
     /// How many manual backups there are (what ManualBackupLimit counts).
     pub(crate) fn manual_backups(&self) -> usize {
-        let manual = |b: &&BackupRecord| b.backup.backup_type == Some(BackupType::Manual);
-        self.backups.values().filter(manual).count()
+        self.backups.manual()
     }
 
     /// Inserts or replaces the record `key` of `kind` from its stored form.
