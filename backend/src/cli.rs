@@ -8,6 +8,46 @@ use clap::builder::{BoolishValueParser, RangedU64ValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::throttle::RateLimit;
+
+/// Longest piece of a command-line value an error message repeats.
+const ECHOED: usize = 64;
+
+/// Ends the process for a command line `err` refused (or for `--help`
+/// and `--version`), as clap does, but with any value longer than
+/// [`ECHOED`] characters cut short in the message: a flag or variable
+/// given a megabyte is named, not printed back whole.
+pub fn exit_on(err: &clap::Error) -> ! {
+    if !err.use_stderr() {
+        err.exit(); // help or version, as written
+    }
+    eprint!("{}", shorten_long_words(&err.render().to_string(), ECHOED));
+    std::process::exit(err.exit_code())
+}
+
+/// `text` with every run of more than `limit` non-blank characters cut
+/// to its first `limit`, followed by how long it was.
+fn shorten_long_words(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let blank = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..blank]);
+        rest = &rest[blank..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        let chars = word.chars().count();
+        if chars > limit {
+            out.extend(word.chars().take(limit));
+            out.push_str(&format!("... ({chars} characters)"));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
 use crate::upstream::Endpoint;
 
 /// cmconsole: a local AWS OpsWorks CM simulator and web console.
@@ -399,4 +439,28 @@ fn parse_advertise_url(text: &str) -> Result<String, String> {
         ));
     }
     Ok(text.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_words_are_cut_and_their_length_said_while_the_rest_stays() {
+        let long = "x".repeat(1000);
+        let message =
+            format!("error: invalid value '{long}' for '--region <REGION>'\n\n  tip: see --help\n");
+        let shown = shorten_long_words(&message, 10);
+        assert_eq!(
+            shown,
+            "error: invalid value 'xxxxxxxxx... (1002 characters) for '--region <REGION>'\n\n  tip: see --help\n"
+        );
+        assert_eq!(shorten_long_words("a  b\n", 10), "a  b\n");
+        let wide = "é".repeat(20);
+        assert_eq!(
+            shorten_long_words(&wide, 5),
+            "ééééé... (20 characters)",
+            "cut on characters, not bytes"
+        );
+    }
 }

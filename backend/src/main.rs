@@ -7,7 +7,7 @@ use backend::cli::{Cli, Command};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     backend::logging::init();
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|err| backend::cli::exit_on(&err));
     let result = match cli.command {
         Command::Serve(args) => {
             if let Err(conflict) = args.check_conflicts() {

@@ -159,6 +159,28 @@ fn bad_variables_are_refused_like_bad_flags() {
 }
 
 #[test]
+fn a_huge_bad_value_is_named_not_printed_back() {
+    let huge = "a".repeat(100_000);
+    let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args(["serve", "--in-memory", "--listen", &huge])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 2_000, "{} bytes of error", stderr.len());
+    assert!(stderr.contains("--listen"), "{stderr}");
+    assert!(stderr.contains("(100002 characters)"), "{stderr}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
+        .args(["serve", "--in-memory"])
+        .env("CMCONSOLE_LISTEN", &huge)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).len() < 2_000);
+}
+
+#[test]
 fn help_names_each_flags_variable() {
     let out = Command::new(env!("CARGO_BIN_EXE_cmconsole"))
         .args(["serve", "--help"])
