@@ -201,26 +201,32 @@ pub fn TagsPanel(
     view! {
         <Panel id="tags-heading" title="Tags">
             <form class="form" on:submit=submit novalidate>
-                <label for="tag-key">"Tag key"</label>
-                <input
-                    id="tag-key"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || key_error.get().is_some().to_string()
-                    prop:value=move || key.get()
-                    on:input=move |ev| key.set(event_target_value(&ev))
-                />
-                {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                <label for="tag-value">"Tag value"</label>
-                <input
-                    id="tag-value"
-                    type="text"
-                    autocomplete="off"
-                    aria-invalid=move || value_error.get().is_some().to_string()
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-                {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                <div class="field-grid">
+                    <div class="field">
+                        <label for="tag-key">"Tag key"</label>
+                        <input
+                            id="tag-key"
+                            type="text"
+                            autocomplete="off"
+                            aria-invalid=move || key_error.get().is_some().to_string()
+                            prop:value=move || key.get()
+                            on:input=move |ev| key.set(event_target_value(&ev))
+                        />
+                        {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                    </div>
+                    <div class="field">
+                        <label for="tag-value">"Tag value"</label>
+                        <input
+                            id="tag-value"
+                            type="text"
+                            autocomplete="off"
+                            aria-invalid=move || value_error.get().is_some().to_string()
+                            prop:value=move || value.get()
+                            on:input=move |ev| value.set(event_target_value(&ev))
+                        />
+                        {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+                    </div>
+                </div>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">"Save tag"</button>
                 </div>

@@ -371,7 +371,7 @@ fn AddFault(faults: RwSignal<Vec<Fault>>) -> impl IntoView {
     view! {
         <form class="form sim-form" on:submit=submit novalidate aria-labelledby="add-fault-heading">
             <h3 id="add-fault-heading">"Add fault"</h3>
-            <div class="sim-fields">
+            <div class="field-grid">
                 <SelectField id="fault-kind" label="Kind" value=form.kind options=kinds />
                 <Show when=per_operation>
                     <SelectField
