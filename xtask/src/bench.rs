@@ -138,9 +138,19 @@ pub(crate) fn bench(extra: &[String], against_moto: bool) -> Result {
         Ok(found) => {
             found.cmconsole.print_errors("cmconsole", &mut problems);
             found.bare.print_errors("bare handler", &mut problems);
+            found
+                .bare_reading
+                .print_errors("bare handler reading bodies", &mut problems);
             let (ours, bare) = (found.cmconsole.per_second(), found.bare.per_second());
+            let reading = found.bare_reading.per_second();
             table.info("wire door DescribeBackups", ours, "req/s");
             table.info("bare axum handler", bare, "req/s");
+            table.info("  the same, reading each body", reading, "req/s");
+            table.info(
+                "  reading bodies / bare handler",
+                reading / bare.max(f64::EPSILON),
+                "x",
+            );
             table.higher(
                 "wire door / bare handler",
                 ours / bare.max(f64::EPSILON),

@@ -1,7 +1,9 @@
 //! The wire door against its ceiling and against moto: the same CloudHSM
 //! DescribeBackups load, from the same load generator in the same run, on
 //! cmconsole, on a bare axum handler answering the very bytes cmconsole
-//! answers (the most this machine's HTTP stack serves), and with
+//! answers (the most this machine's HTTP stack serves), on the same handler
+//! reading each request's body first (what any handler that decodes its
+//! request pays before doing anything), and with
 //! `--against moto` on moto's server (installed from PyPI into a
 //! temporary virtualenv).
 
@@ -41,6 +43,8 @@ fn describe_backups(addr: SocketAddr) -> Vec<u8> {
 pub(crate) struct Ceiling {
     pub(crate) cmconsole: LoadStats,
     pub(crate) bare: LoadStats,
+    /// The bare handler reading each body before answering.
+    pub(crate) bare_reading: LoadStats,
     pub(crate) moto: Option<Result<LoadStats>>,
 }
 
@@ -66,13 +70,15 @@ pub(crate) fn run(
 
     let body_file = scratch.path.join("describe-backups.json");
     std::fs::write(&body_file, &body)?;
-    let bare = {
-        let mut handler = Spawned::bare(&body_file)?;
+    let bare_load = |read_body: bool| -> Result<LoadStats> {
+        let mut handler = Spawned::bare(&body_file, read_body)?;
         let addr = handler.addr;
         let stats = load_for(addr, LOAD_TIME, |_, _| describe_backups(addr));
         handler.stop();
-        stats
+        Ok(stats)
     };
+    let bare = bare_load(false)?;
+    let bare_reading = bare_load(true)?;
     let moto = moto.then(|| {
         let mut server = Spawned::moto(scratch)?;
         let addr = server.addr;
@@ -83,6 +89,7 @@ pub(crate) fn run(
     Ok(Ceiling {
         cmconsole,
         bare,
+        bare_reading,
         moto,
     })
 }
@@ -94,13 +101,15 @@ struct Spawned {
 }
 
 impl Spawned {
-    /// The bare handler (built with the backend by [`bench`](super::bench)).
-    fn bare(body: &Path) -> Result<Self> {
+    /// The bare handler (built with the backend by [`bench`](super::bench)),
+    /// reading each request's body first when `read_body`.
+    fn bare(body: &Path, read_body: bool) -> Result<Self> {
         let binary = tools::target_dir().join("release").join("bare-handler");
         let addr = free_port()?;
         let mut child = Command::new(binary)
             .arg(body)
             .arg(addr.to_string())
+            .args(read_body.then_some("--read-body"))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
