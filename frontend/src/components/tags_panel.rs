@@ -202,30 +202,8 @@ pub fn TagsPanel(
         <Panel id="tags-heading" title="Tags">
             <form class="form" on:submit=submit novalidate>
                 <div class="field-grid">
-                    <div class="field">
-                        <label for="tag-key">"Tag key"</label>
-                        <input
-                            id="tag-key"
-                            type="text"
-                            autocomplete="off"
-                            aria-invalid=move || key_error.get().is_some().to_string()
-                            prop:value=move || key.get()
-                            on:input=move |ev| key.set(event_target_value(&ev))
-                        />
-                        {move || key_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                    </div>
-                    <div class="field">
-                        <label for="tag-value">"Tag value"</label>
-                        <input
-                            id="tag-value"
-                            type="text"
-                            autocomplete="off"
-                            aria-invalid=move || value_error.get().is_some().to_string()
-                            prop:value=move || value.get()
-                            on:input=move |ev| value.set(event_target_value(&ev))
-                        />
-                        {move || value_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
-                    </div>
+                    <TagInput id="tag-key" label="Tag key" value=key error=key_error />
+                    <TagInput id="tag-value" label="Tag value" value=value error=value_error />
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">"Save tag"</button>
@@ -313,5 +291,30 @@ pub fn TagsPanel(
                 })}
             </Transition>
         </Panel>
+    }
+}
+
+/// A labelled input of the tag form; its error, set when Save is pressed,
+/// is announced at once (`role="alert"`).
+#[component]
+fn TagInput(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                aria-invalid=move || error.get().is_some().to_string()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+        </div>
     }
 }
